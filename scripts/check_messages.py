@@ -1,0 +1,74 @@
+"""Check the Russian catalogue: every message translated, none fuzzy, and the .mo built from it."""
+
+import gettext
+import sys
+from pathlib import Path
+
+LOCALE = Path(__file__).resolve().parent.parent / "src" / "veche" / "locale" / "ru" / "LC_MESSAGES"
+
+
+def parse_po(path: Path) -> list[tuple[str, str, bool]]:
+    """(msgid, first msgstr, fuzzy) for each entry; enough of the PO format for this check."""
+    entries: list[tuple[str, str, bool]] = []
+    msgid = msgstr = None
+    fuzzy = False
+    field = None
+    obsolete = False
+
+    def flush() -> None:
+        if msgid and not obsolete:
+            entries.append((msgid, msgstr or "", fuzzy))
+
+    for raw in path.read_text(encoding="utf-8").splitlines():
+        line = raw.strip()
+        if not line:
+            flush()
+            msgid = msgstr = None
+            fuzzy = obsolete = False
+            field = None
+        elif line.startswith("#~"):
+            obsolete = True
+        elif line.startswith("#,") and "fuzzy" in line:
+            fuzzy = True
+        elif line.startswith("#"):
+            continue
+        elif line.startswith("msgid_plural"):
+            field = "plural"
+        elif line.startswith("msgid "):
+            msgid, field = line[6:].strip('"'), "id"
+        elif line.startswith("msgstr[0]") or line.startswith("msgstr "):
+            msgstr, field = line.split(" ", 1)[1].strip('"'), "str"
+        elif line.startswith("msgstr["):
+            field = "other"
+        elif line.startswith('"'):
+            if field == "id":
+                msgid = (msgid or "") + line.strip('"')
+            elif field == "str":
+                msgstr = (msgstr or "") + line.strip('"')
+    flush()
+    return entries
+
+
+def main() -> int:
+    po, mo = LOCALE / "django.po", LOCALE / "django.mo"
+    if not po.exists() or not mo.exists():
+        print(f"missing {po} or {mo}")
+        return 1
+    entries = parse_po(po)
+    problems = [f"untranslated: {i!r}" for i, s, _ in entries if not s]
+    problems += [f"fuzzy: {i!r}" for i, _, f in entries if f]
+    with mo.open("rb") as handle:
+        catalog = gettext.GNUTranslations(handle)
+    problems += [
+        f"not in the compiled .mo: {i!r}"
+        for i, s, f in entries
+        if s and not f and i not in catalog._catalog and (i, 0) not in catalog._catalog
+    ]  # type: ignore[attr-defined]
+    for problem in problems[:50]:
+        print(problem)
+    print(f"{len(entries)} messages, {len(problems)} problems")
+    return 1 if problems else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,1 @@
+"""Who may do what: roles, identity tiers, phase features, and the access_<thing> functions."""

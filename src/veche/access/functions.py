@@ -1,0 +1,94 @@
+"""`access_<thing>(user, id)`: the object if this person may see it, else NotFound.
+
+"Does not exist" and "not allowed" raise the same error, so nobody can probe for private
+objects. Every view and API endpoint fetches what a request names through these.
+"""
+
+from typing import Any, TypeVar
+
+from django.db import models
+
+from veche.access.roles import has_permission, is_platform_admin
+from veche.comments.models import Comment
+from veche.core.errors import NotFound
+from veche.moderation.models import Moderated
+from veche.moderation.registry import lookup
+from veche.municipalities.models import Membership, Municipality
+
+M = TypeVar("M", bound=models.Model)
+
+
+def _pk(value: Any) -> int:
+    try:
+        pk = int(value)
+    except (TypeError, ValueError):
+        raise NotFound() from None
+    if not 0 < pk < 2**63:
+        raise NotFound()
+    return pk
+
+
+def access_municipality(user: Any, slug: str) -> Municipality:
+    municipality = Municipality.objects.filter(slug=slug).first()
+    if municipality is None or not (municipality.is_active or is_platform_admin(user)):
+        raise NotFound()
+    return municipality
+
+
+def access_municipality_staff(user: Any, slug: str, permission: str) -> Municipality:
+    """The municipality if `user` holds `permission` in it."""
+    municipality = access_municipality(user, slug)
+    if not has_permission(user, municipality, permission):
+        raise NotFound()
+    return municipality
+
+
+def access_municipality_object(user: Any, municipality: Municipality, model: type[M], pk: Any) -> M:
+    """A district, department, category, calendar day or membership for a municipal admin."""
+    permission = "manage_staff" if model is Membership else "manage_municipality"
+    if not has_permission(user, municipality, permission):
+        raise NotFound()
+    obj = model._default_manager.filter(pk=_pk(pk), municipality=municipality).first()
+    if obj is None:
+        raise NotFound()
+    return obj
+
+
+def _visible(user: Any, content: Moderated, author: Any) -> bool:
+    if not content.is_hidden:
+        return True
+    if getattr(user, "is_authenticated", False) and author is not None and author.pk == user.pk:
+        return True
+    return has_permission(user, content.municipality, "moderate")  # type: ignore[attr-defined]
+
+
+def access_comment(user: Any, municipality: Municipality, comment_id: Any) -> Comment:
+    comment = (
+        Comment.objects.select_related("author", "municipality")
+        .filter(pk=_pk(comment_id), municipality=municipality)
+        .first()
+    )
+    if comment is None or not _visible(user, comment, comment.author):
+        raise NotFound()
+    return comment
+
+
+def access_flaggable(user: Any, label: str, object_id: Any) -> Moderated:
+    """Any flaggable content by its model label, as its viewer may see it."""
+    flaggable = lookup(label)
+    if flaggable is None:
+        raise NotFound()
+    content: Any = flaggable.model._default_manager.filter(pk=_pk(object_id)).first()
+    if content is None or not content.municipality.is_active:
+        raise NotFound()
+    if not _visible(user, content, flaggable.author(content)):
+        raise NotFound()
+    return content
+
+
+def access_moderated_content(user: Any, label: str, object_id: Any) -> Moderated:
+    """Flaggable content for one of its municipality's moderators."""
+    content = access_flaggable(user, label, object_id)
+    if not has_permission(user, content.municipality, "moderate"):  # type: ignore[attr-defined]
+        raise NotFound()
+    return content

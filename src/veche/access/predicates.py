@@ -1,0 +1,70 @@
+"""What a participation step allows is data: a phase lists its features and the tier it needs.
+
+One predicate, `allows`, checks phase × tier for every app (staff roles are in `roles`).
+Later apps (initiatives, polls, budgeting, crowd projects) declare their phases with `Phase`
+and call `allows`.
+"""
+
+from dataclasses import dataclass
+from enum import StrEnum
+from typing import Any
+
+from django.utils.translation import gettext_lazy as _
+
+from veche.access.roles import Tier, tier_of
+from veche.municipalities.models import Municipality
+
+
+class Feature(StrEnum):
+    SUBMIT = "submit"
+    COMMENT = "comment"
+    SUPPORT = "support"
+    VOTE = "vote"
+    FLAG = "flag"
+
+
+@dataclass(frozen=True)
+class Phase:
+    """A step of a process: which features are open in it and the tier each needs."""
+
+    name: str
+    features: frozenset[Feature]
+    tier: Tier = Tier.REGISTERED
+    tiers: tuple[tuple[Feature, Tier], ...] = ()
+
+    def tier_for(self, feature: Feature) -> Tier:
+        return dict(self.tiers).get(feature, self.tier)
+
+
+# Outside any process: anyone registered may comment and flag.
+OPEN_DISCUSSION = Phase(name="open", features=frozenset({Feature.COMMENT, Feature.FLAG}))
+
+
+@dataclass(frozen=True)
+class Decision:
+    allowed: bool
+    reason: str = ""
+
+    def __bool__(self) -> bool:
+        return self.allowed
+
+
+TIER_REASONS = {
+    Tier.REGISTERED: _("Log in with a confirmed e-mail address to do this."),
+    Tier.VERIFIED: _("Only verified residents of this municipality can do this."),
+}
+
+
+def allows(
+    user: Any,
+    municipality: Municipality,
+    feature: Feature,
+    phase: Phase = OPEN_DISCUSSION,
+) -> Decision:
+    """Whether `user` may use `feature` in `phase` of a process in `municipality`."""
+    if feature not in phase.features:
+        return Decision(False, str(_("This is not open at this stage.")))
+    needed = phase.tier_for(feature)
+    if tier_of(user, municipality) < needed:
+        return Decision(False, str(TIER_REASONS[needed]))
+    return Decision(True)

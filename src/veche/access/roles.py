@@ -1,0 +1,69 @@
+"""Roles per municipality, identity tiers, and which role holds which staff permission."""
+
+from enum import IntEnum
+from typing import Any
+
+from veche.municipalities.models import Membership, Municipality
+
+MODERATOR = Membership.Role.MODERATOR.value
+OFFICIAL = Membership.Role.OFFICIAL.value
+ADMIN = Membership.Role.ADMIN.value
+
+
+class Tier(IntEnum):
+    """How sure we are who a person is; higher tiers include the lower ones."""
+
+    ANONYMOUS = 0
+    REGISTERED = 1  # e-mail confirmed
+    VERIFIED = 2  # residence verified in this municipality
+
+
+# The one table of staff permissions: permission -> roles that hold it.
+PERMISSIONS: dict[str, frozenset[str]] = {
+    "manage_municipality": frozenset({ADMIN}),
+    "manage_staff": frozenset({ADMIN}),
+    "moderate": frozenset({MODERATOR, ADMIN}),
+    "verify_residents": frozenset({OFFICIAL, ADMIN}),
+    "view_audit": frozenset({ADMIN}),
+    "staff_area": frozenset({MODERATOR, OFFICIAL, ADMIN}),
+}
+
+
+def is_platform_admin(user: Any) -> bool:
+    return bool(getattr(user, "is_authenticated", False) and user.is_superuser and user.is_active)
+
+
+def roles_in(user: Any, municipality: Municipality) -> frozenset[str]:
+    """The roles `user` holds in `municipality`, looked up once per user object."""
+    if not getattr(user, "is_authenticated", False):
+        return frozenset()
+    cache: dict[int, frozenset[str]] = user.__dict__.setdefault("_veche_roles", {})
+    if municipality.pk not in cache:
+        cache[municipality.pk] = frozenset(
+            Membership.objects.filter(user=user, municipality=municipality).values_list("role", flat=True)
+        )
+    return cache[municipality.pk]
+
+
+def has_permission(user: Any, municipality: Municipality, permission: str) -> bool:
+    if is_platform_admin(user):
+        return True
+    return bool(roles_in(user, municipality) & PERMISSIONS[permission])
+
+
+def tier_of(user: Any, municipality: Municipality | None) -> Tier:
+    if not getattr(user, "is_authenticated", False) or user.deleted_at or not user.email_confirmed_at:
+        return Tier.ANONYMOUS
+    if municipality is None:
+        return Tier.REGISTERED
+    cache: dict[int, Tier] = user.__dict__.setdefault("_veche_tiers", {})
+    if municipality.pk not in cache:
+        verified = user.verifications.filter(municipality=municipality).exists()
+        cache[municipality.pk] = Tier.VERIFIED if verified else Tier.REGISTERED
+    return cache[municipality.pk]
+
+
+def forget_cached_access(user: Any) -> None:
+    """Drop cached roles and tiers after they change within one request."""
+    user.__dict__.pop("_veche_roles", None)
+    user.__dict__.pop("_veche_tiers", None)

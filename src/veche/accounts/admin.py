@@ -1,0 +1,20 @@
+from django.contrib import admin
+from django.contrib.auth.admin import UserAdmin
+
+from veche.accounts.models import User, Verification
+
+
+@admin.register(User)
+class VecheUserAdmin(UserAdmin):
+    list_display = ["username", "email", "display_name", "email_confirmed_at", "is_superuser", "deleted_at"]
+    fieldsets = (
+        *UserAdmin.fieldsets,
+        ("Veche", {"fields": ("display_name", "language", "email_confirmed_at")}),
+    )  # type: ignore[misc]
+
+
+@admin.register(Verification)
+class VerificationAdmin(admin.ModelAdmin):
+    list_display = ["user", "municipality", "district", "provider", "created_at"]
+    list_filter = ["municipality", "provider"]
+    raw_id_fields = ["user", "verified_by"]

@@ -1,0 +1,79 @@
+"""Forms of accounts: they parse input; the services decide."""
+
+from django import forms
+from django.conf import settings
+from django.utils.translation import gettext_lazy as _
+
+from veche.accounts.models import VerificationCode
+from veche.municipalities.models import District, Municipality
+
+
+class SignupForm(forms.Form):
+    username = forms.CharField(
+        label=_("Username"),
+        max_length=50,
+        help_text=_("Shown next to what you write. Letters, digits and @/./+/-/_."),
+    )
+    email = forms.EmailField(label=_("E-mail"), max_length=254)
+    password1 = forms.CharField(
+        label=_("Password"),
+        widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
+        max_length=128,
+    )
+    password2 = forms.CharField(
+        label=_("Password again"),
+        widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
+        max_length=128,
+    )
+
+    def clean(self) -> dict[str, object]:
+        data = super().clean() or {}
+        if data.get("password1") and data.get("password1") != data.get("password2"):
+            self.add_error("password2", _("The passwords differ."))
+        return data
+
+
+class LoginForm(forms.Form):
+    username = forms.CharField(
+        label=_("Username or e-mail"),
+        max_length=254,
+        widget=forms.TextInput(attrs={"autocomplete": "username"}),
+    )
+    password = forms.CharField(
+        label=_("Password"),
+        max_length=128,
+        widget=forms.PasswordInput(attrs={"autocomplete": "current-password"}),
+    )
+
+
+class ResendConfirmationForm(forms.Form):
+    email = forms.EmailField(label=_("E-mail"), max_length=254)
+
+
+class ProfileForm(forms.Form):
+    display_name = forms.CharField(label=_("Display name"), max_length=100, required=False)
+    language = forms.ChoiceField(label=_("Language"), choices=settings.LANGUAGES)
+    email_notifications = forms.BooleanField(label=_("Notify me by e-mail"), required=False)
+
+
+class TokenForm(forms.Form):
+    name = forms.CharField(label=_("Token name"), max_length=100)
+
+
+class DeleteAccountForm(forms.Form):
+    password = forms.CharField(label=_("Your password"), max_length=128, widget=forms.PasswordInput)
+    confirm = forms.BooleanField(label=_("I understand that this cannot be undone."))
+
+
+class CodeRequestForm(forms.Form):
+    district = forms.ModelChoiceField(label=_("District"), queryset=District.objects.none())
+    channel = forms.ChoiceField(label=_("Send the code by"), choices=VerificationCode.Channel.choices)
+    destination = forms.CharField(label=_("Postal address or phone number"), max_length=300)
+
+    def __init__(self, *args: object, municipality: Municipality, **kwargs: object) -> None:
+        super().__init__(*args, **kwargs)  # type: ignore[arg-type]
+        self.fields["district"].queryset = municipality.districts.all()  # type: ignore[attr-defined]
+
+
+class CodeConfirmForm(forms.Form):
+    code = forms.CharField(label=_("Code"), max_length=20)

@@ -1,0 +1,1 @@
+"""Pluggable verification of residence: providers decide how, backends deliver codes."""

@@ -1,0 +1,234 @@
+"""Pages of accounts: thin — parse, check access, call a service, render."""
+
+from django.contrib import messages
+from django.contrib.auth import authenticate, login, logout
+from django.contrib.auth.decorators import login_required
+from django.contrib.auth.views import PasswordResetView
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.translation import get_language
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods, require_POST
+
+from veche.access.functions import access_municipality
+from veche.access.roles import Tier, tier_of
+from veche.accounts import services
+from veche.accounts.forms import (
+    CodeConfirmForm,
+    CodeRequestForm,
+    DeleteAccountForm,
+    LoginForm,
+    ProfileForm,
+    ResendConfirmationForm,
+    SignupForm,
+    TokenForm,
+)
+from veche.accounts.models import User
+from veche.core.errors import DomainError
+from veche.core.forms import apply_domain_error
+from veche.core.http import signed_in
+from veche.core.ratelimit import client_ip, rate_limit, rate_limit_request
+
+
+@require_http_methods(["GET", "POST"])
+def signup(request: HttpRequest) -> HttpResponse:
+    form = SignupForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            rate_limit_request("signup", request)
+            services.user_signup(
+                username=form.cleaned_data["username"],
+                email=form.cleaned_data["email"],
+                password=form.cleaned_data["password1"],
+                language=get_language() or "",
+            )
+        except DomainError as error:
+            apply_domain_error(form, error)
+        else:
+            request.session["signup_email"] = form.cleaned_data["email"]
+            return redirect("accounts:signup_done")
+    return render(request, "accounts/signup.html", {"form": form}, status=400 if form.errors else 200)
+
+
+def signup_done(request: HttpRequest) -> HttpResponse:
+    return render(request, "accounts/signup_done.html", {"email": request.session.get("signup_email", "")})
+
+
+def confirm(request: HttpRequest, token: str) -> HttpResponse:
+    try:
+        services.email_confirm(token=token)
+    except DomainError as error:
+        return render(request, "accounts/confirm_failed.html", {"error": error}, status=400)
+    messages.success(request, _("Your e-mail address is confirmed. You can log in now."))
+    return redirect("accounts:login")
+
+
+@require_http_methods(["GET", "POST"])
+def confirmation_resend(request: HttpRequest) -> HttpResponse:
+    form = ResendConfirmationForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        rate_limit_request("password_reset", request)
+        user = User.objects.filter(email__iexact=form.cleaned_data["email"], deleted_at__isnull=True).first()
+        if user is not None:
+            services.email_confirmation_send(user=user)
+        # The same answer whether or not the address is known.
+        messages.info(request, _("If an unconfirmed account uses this address, we have sent it a new link."))
+        return redirect("accounts:login")
+    return render(request, "accounts/confirm_resend.html", {"form": form})
+
+
+@require_http_methods(["GET", "POST"])
+def login_view(request: HttpRequest) -> HttpResponse:
+    form = LoginForm(request.POST or None)
+    next_url = request.POST.get("next") or request.GET.get("next") or ""
+    if request.method == "POST" and form.is_valid():
+        username = form.cleaned_data["username"]
+        try:
+            rate_limit("login", f"ip:{client_ip(request)}")
+            rate_limit("login", f"name:{username.lower()}")
+        except DomainError as error:
+            apply_domain_error(form, error)
+            return render(request, "accounts/login.html", {"form": form, "next": next_url}, status=429)
+        user = authenticate(request, username=username, password=form.cleaned_data["password"])
+        if user is None:
+            form.add_error(None, _("The username or password is not right."))
+        elif not user.email_confirmed_at:
+            form.add_error(None, _("Confirm your e-mail address first: follow the link we sent you."))
+        else:
+            login(request, user)
+            if not url_has_allowed_host_and_scheme(next_url, {request.get_host()}, request.is_secure()):
+                next_url = ""
+            return redirect(next_url or "home")
+    status = 400 if form.errors else 200
+    return render(request, "accounts/login.html", {"form": form, "next": next_url}, status=status)
+
+
+@require_POST
+def logout_view(request: HttpRequest) -> HttpResponse:
+    logout(request)
+    return redirect("home")
+
+
+class RateLimitedPasswordResetView(PasswordResetView):
+    """Django's reset view: the same answer whether or not an account has the address."""
+
+    def form_valid(self, form):
+        rate_limit_request("password_reset", self.request)
+        return super().form_valid(form)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def profile(request: HttpRequest) -> HttpResponse:
+    user = signed_in(request)
+    form = ProfileForm(
+        request.POST or None,
+        initial={
+            "display_name": user.display_name,
+            "language": user.language,
+            "email_notifications": user.email_notifications,
+        },
+    )
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.profile_update(user=user, **form.cleaned_data)
+        except DomainError as error:
+            apply_domain_error(form, error)
+        else:
+            messages.success(request, _("Your profile is saved."))
+            response = redirect("accounts:profile")
+            response.set_cookie("django_language", user.language, samesite="Lax")
+            return response
+    context = {
+        "form": form,
+        "token_form": TokenForm(),
+        "tokens": user.api_tokens.all(),
+        "verifications": user.verifications.select_related("municipality", "district"),
+        "memberships": user.memberships.select_related("municipality", "department"),
+        "new_token": request.session.pop("new_token", None),
+    }
+    return render(request, "accounts/profile.html", context, status=400 if form.errors else 200)
+
+
+@login_required
+@require_POST
+def token_create(request: HttpRequest) -> HttpResponse:
+    form = TokenForm(request.POST)
+    if form.is_valid():
+        try:
+            rate_limit_request("write", request)
+            _token, secret = services.api_token_create(
+                user=signed_in(request), name=form.cleaned_data["name"]
+            )
+        except DomainError as error:
+            messages.error(request, error.message)
+        else:
+            request.session["new_token"] = secret
+    else:
+        messages.error(request, _("Give the token a name of up to 100 characters."))
+    return redirect("accounts:profile")
+
+
+@login_required
+@require_POST
+def token_revoke(request: HttpRequest, token_id: int) -> HttpResponse:
+    services.api_token_revoke(user=signed_in(request), token_id=token_id)
+    messages.success(request, _("The token is revoked."))
+    return redirect("accounts:profile")
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def delete_account(request: HttpRequest) -> HttpResponse:
+    form = DeleteAccountForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        if not signed_in(request).check_password(form.cleaned_data["password"]):
+            form.add_error("password", _("The password is not right."))
+        else:
+            services.account_delete(user=signed_in(request))
+            logout(request)
+            messages.success(request, _("Your account is deleted. What you wrote stays, without your name."))
+            return redirect("home")
+    return render(request, "accounts/delete.html", {"form": form}, status=400 if form.errors else 200)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def verify(request: HttpRequest, slug: str) -> HttpResponse:
+    municipality = access_municipality(request.user, slug)
+    user = signed_in(request)
+    request_form = CodeRequestForm(municipality=municipality)
+    confirm_form = CodeConfirmForm()
+    if request.method == "POST" and tier_of(user, municipality) < Tier.VERIFIED:
+        try:
+            if "code" in request.POST:
+                confirm_form = CodeConfirmForm(request.POST)
+                if confirm_form.is_valid():
+                    rate_limit_request("write", request)
+                    services.verification_code_confirm(
+                        user=user, municipality=municipality, code=confirm_form.cleaned_data["code"]
+                    )
+                    messages.success(
+                        request, _("You are now a verified resident of %(m)s.") % {"m": municipality.title}
+                    )
+                    return redirect("municipality", slug=municipality.slug)
+            else:
+                request_form = CodeRequestForm(request.POST, municipality=municipality)
+                if request_form.is_valid():
+                    rate_limit_request("verification_code", request)
+                    services.verification_code_request(
+                        user=user, municipality=municipality, **request_form.cleaned_data
+                    )
+                    messages.success(request, _("We are sending you a code. Enter it below when it arrives."))
+                    return redirect("accounts:verify", slug=municipality.slug)
+        except DomainError as error:
+            apply_domain_error(confirm_form if "code" in request.POST else request_form, error)
+    context = {
+        "municipality": municipality,
+        "verified": tier_of(user, municipality) >= Tier.VERIFIED,
+        "request_form": request_form,
+        "confirm_form": confirm_form,
+    }
+    failed = request_form.errors or confirm_form.errors
+    return render(request, "accounts/verify.html", context, status=400 if failed else 200)

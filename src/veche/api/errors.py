@@ -1,0 +1,63 @@
+"""The API's one error shape: {"error": {"code", "message", "fields": {name: [messages]}}}."""
+
+from typing import Any
+
+from django.http import Http404, HttpRequest, HttpResponse
+from django.utils.translation import gettext as _
+from ninja import NinjaAPI
+from ninja.errors import AuthenticationError, HttpError, ValidationError
+
+from veche.core.errors import DomainError, RateLimited
+
+LOCATIONS = {"body", "query", "path", "header", "cookie", "form", "file"}
+
+
+def _body(code: str, message: str, fields: dict[str, list[str]] | None = None) -> dict[str, Any]:
+    return {"error": {"code": code, "message": message, "fields": fields or {}}}
+
+
+def _field_name(loc: list[Any]) -> str:
+    parts = [str(p) for p in loc]
+    if parts and parts[0] in LOCATIONS:
+        parts = parts[1:]
+        # The body schema's own parameter name says nothing to a client.
+        if len(parts) > 1 and parts[0] in {"payload", "data"}:
+            parts = parts[1:]
+    return ".".join(parts) or "__all__"
+
+
+def install(api: NinjaAPI) -> None:
+    def domain_error(request: HttpRequest, exc: DomainError) -> HttpResponse:
+        response = api.create_response(request, {"error": exc.as_dict()}, status=exc.status)
+        if isinstance(exc, RateLimited):
+            response["Retry-After"] = str(exc.retry_after)
+        return response
+
+    def validation_error(request: HttpRequest, exc: ValidationError) -> HttpResponse:
+        fields: dict[str, list[str]] = {}
+        for error in exc.errors:
+            fields.setdefault(_field_name(list(error.get("loc", []))), []).append(str(error.get("msg", "")))
+        return api.create_response(
+            request, _body("validation_error", _("Some fields are not valid."), fields), status=422
+        )
+
+    def http_error(request: HttpRequest, exc: HttpError) -> HttpResponse:
+        code = {401: "unauthorized", 403: "forbidden", 404: "not_found", 405: "method_not_allowed"}.get(
+            exc.status_code, "bad_request"
+        )
+        message = str(exc)
+        if isinstance(exc, AuthenticationError):
+            message = _("Log in, or send 'Authorization: Bearer <token>'.")
+        return api.create_response(request, _body(code, message), status=exc.status_code)
+
+    def not_found(request: HttpRequest, exc: Http404) -> HttpResponse:
+        return api.create_response(request, _body("not_found", _("Not found.")), status=404)
+
+    handlers: list[tuple[type[Exception], Any]] = [
+        (DomainError, domain_error),
+        (ValidationError, validation_error),
+        (HttpError, http_error),
+        (Http404, not_found),
+    ]
+    for exception, handler in handlers:
+        api.add_exception_handler(exception, handler)

@@ -1,0 +1,46 @@
+"""Pages of comments: write one under the town square, and one comment's own page."""
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.views.decorators.http import require_POST
+
+from veche.access.functions import access_comment, access_municipality
+from veche.comments.forms import CommentForm
+from veche.comments.services import comment_create
+from veche.core.errors import DomainError
+from veche.core.http import signed_in
+from veche.core.ratelimit import rate_limit_request
+
+
+@login_required
+@require_POST
+def create(request: HttpRequest, slug: str) -> HttpResponse:
+    municipality = access_municipality(request.user, slug)
+    form = CommentForm(request.POST)
+    if form.is_valid():
+        try:
+            rate_limit_request("write", request)
+            comment = comment_create(
+                author=signed_in(request),
+                municipality=municipality,
+                target=municipality,
+                body=form.cleaned_data["body"],
+            )
+        except DomainError as error:
+            messages.error(
+                request, error.message if not error.fields else " ".join(sum(error.fields.values(), []))
+            )
+        else:
+            return redirect(reverse("municipality", args=[slug]) + f"#comment-{comment.pk}")
+    else:
+        messages.error(request, " ".join(str(e) for errors in form.errors.values() for e in errors))
+    return redirect(reverse("municipality", args=[slug]) + "#discussion")
+
+
+def detail(request: HttpRequest, slug: str, comment_id: int) -> HttpResponse:
+    municipality = access_municipality(request.user, slug)
+    comment = access_comment(request.user, municipality, comment_id)
+    return render(request, "comments/detail.html", {"municipality": municipality, "comment": comment})

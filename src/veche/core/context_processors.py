@@ -1,0 +1,16 @@
+"""Values every page template needs."""
+
+from typing import Any
+
+from django.conf import settings
+from django.http import HttpRequest
+
+
+def site(request: HttpRequest) -> dict[str, Any]:
+    unread = 0
+    user = getattr(request, "user", None)
+    if user is not None and user.is_authenticated:
+        from veche.notifications.selectors import unread_count
+
+        unread = unread_count(user=user)
+    return {"unread_notifications": unread, "map_tile_url": settings.MAP_TILE_URL}

@@ -1,0 +1,75 @@
+"""Idempotency-Key support for API writes: a repeat gets the first answer, not a second write."""
+
+import hashlib
+from collections.abc import Callable
+
+from django.db import IntegrityError, transaction
+from django.http import HttpRequest, HttpResponse, JsonResponse
+
+from veche.core.models import IdempotencyRecord
+
+WRITE_METHODS = {"POST", "PUT", "PATCH", "DELETE"}
+HEADER = "HTTP_IDEMPOTENCY_KEY"
+MAX_KEY_LENGTH = 200
+
+
+def _error(status: int, code: str, message: str) -> JsonResponse:
+    return JsonResponse({"error": {"code": code, "message": message, "fields": {}}}, status=status)
+
+
+def _scope(request: HttpRequest) -> str | None:
+    """Whose key this is: the bearer token, or the signed-in person; anonymous writes get none."""
+    auth = request.META.get("HTTP_AUTHORIZATION", "")
+    if auth:
+        return hashlib.sha256(auth.encode()).hexdigest()
+    user = getattr(request, "user", None)
+    if user is not None and user.is_authenticated:
+        return f"user:{user.pk}"
+    return None
+
+
+class IdempotencyMiddleware:
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        key = request.META.get(HEADER)
+        if not key or request.method not in WRITE_METHODS or not request.path.startswith("/api/"):
+            return self.get_response(request)
+        if len(key) > MAX_KEY_LENGTH:
+            return _error(400, "invalid_idempotency_key", "Idempotency-Key is too long.")
+        scope = _scope(request)
+        if scope is None:
+            return self.get_response(request)
+        request_hash = hashlib.sha256(
+            f"{request.method} {request.path}\n".encode() + request.body
+        ).hexdigest()
+        try:
+            with transaction.atomic():
+                record = IdempotencyRecord.objects.create(scope=scope, key=key, request_hash=request_hash)
+        except IntegrityError:
+            existing = IdempotencyRecord.objects.filter(scope=scope, key=key).first()
+            if existing is None or existing.request_hash != request_hash:
+                return _error(
+                    422,
+                    "idempotency_key_reused",
+                    "This Idempotency-Key was already used for a different request.",
+                )
+            if not existing.completed:
+                return _error(409, "request_in_progress", "The first request with this key is still running.")
+            replay = HttpResponse(
+                bytes(existing.body), status=existing.status_code, content_type=existing.content_type
+            )
+            replay["Idempotent-Replayed"] = "true"
+            return replay
+        response = self.get_response(request)
+        if response.status_code >= 500 or response.status_code == 429:
+            # A failure that changed nothing may be retried with the same key.
+            record.delete()
+            return response
+        record.completed = True
+        record.status_code = response.status_code
+        record.content_type = response.get("Content-Type", "application/json")
+        record.body = bytes(response.content)
+        record.save(update_fields=["completed", "status_code", "content_type", "body"])
+        return response

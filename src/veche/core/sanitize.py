@@ -1,0 +1,41 @@
+"""Markdown written by people, turned into HTML that is safe to show."""
+
+import markdown
+import nh3
+from django.utils.safestring import SafeString, mark_safe
+
+ALLOWED_TAGS = {
+    "a",
+    "p",
+    "br",
+    "strong",
+    "em",
+    "ul",
+    "ol",
+    "li",
+    "blockquote",
+    "code",
+    "pre",
+    "h3",
+    "h4",
+}
+ALLOWED_ATTRIBUTES = {"a": {"href", "title"}}
+URL_SCHEMES = {"http", "https", "mailto"}
+
+
+def render_markdown(text: str) -> SafeString:
+    """Render Markdown without raw HTML, then keep only a small set of tags and safe links."""
+    html = markdown.markdown(text, extensions=["sane_lists"], output_format="html")
+    clean = nh3.clean(
+        html,
+        tags=ALLOWED_TAGS,
+        attributes=ALLOWED_ATTRIBUTES,
+        url_schemes=URL_SCHEMES,
+        link_rel="nofollow noopener ugc",
+    )
+    return mark_safe(clean)  # noqa: S308 - nh3 has just cleaned it
+
+
+def plain_text(text: str) -> str:
+    """Text with every tag removed, for titles and names that are never HTML."""
+    return nh3.clean(text, tags=set()).strip()

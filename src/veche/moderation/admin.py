@@ -1,0 +1,9 @@
+from django.contrib import admin
+
+from veche.moderation.models import Flag
+
+
+@admin.register(Flag)
+class FlagAdmin(admin.ModelAdmin):
+    list_display = ["created_at", "municipality", "reason", "content_type", "object_id", "resolution"]
+    list_filter = ["municipality", "reason", "resolution"]

@@ -1,0 +1,36 @@
+"""Which kinds of content can be flagged and hidden, and how moderation finds their parts."""
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+from django.db import models
+
+
+@dataclass(frozen=True)
+class Flaggable:
+    model: type[models.Model]
+    url: Callable[[Any], str]
+    excerpt: Callable[[Any], str]
+    author: Callable[[Any], Any]
+
+
+_registry: dict[str, Flaggable] = {}
+
+
+def register(
+    model: type[models.Model],
+    *,
+    url: Callable[[Any], str],
+    excerpt: Callable[[Any], str],
+    author: Callable[[Any], Any],
+) -> None:
+    _registry[model._meta.label_lower] = Flaggable(model, url, excerpt, author)
+
+
+def lookup(label: str) -> Flaggable | None:
+    return _registry.get(label)
+
+
+def for_instance(instance: models.Model) -> Flaggable:
+    return _registry[instance._meta.label_lower]

@@ -1,0 +1,80 @@
+"""API of municipalities: the list, and one municipality with its districts and categories."""
+
+from typing import Any
+
+from django.http import HttpRequest
+from ninja import Router, Schema
+
+from veche.access.functions import access_municipality
+from veche.api.schemas import ERRORS
+from veche.municipalities.selectors import municipalities_active
+
+router = Router(tags=["municipalities"])
+
+
+class MunicipalityOut(Schema):
+    slug: str
+    name: str
+    name_en: str
+    region: str
+    population: int | None
+    latitude: float
+    longitude: float
+    url: str
+
+    @staticmethod
+    def resolve_url(obj: Any) -> str:
+        return f"/m/{obj.slug}/"
+
+
+class DistrictOut(Schema):
+    slug: str
+    name: str
+    name_en: str
+    polygon: dict[str, Any] | None
+
+
+class DepartmentOut(Schema):
+    id: int
+    name: str
+    name_en: str
+
+
+class CategoryOut(Schema):
+    slug: str
+    name: str
+    name_en: str
+    description: str
+    department_id: int
+    moderation_days: int
+    answer_days: int
+    photo_required: bool
+    season_start: int | None
+    season_end: int | None
+
+
+class MunicipalityDetailOut(MunicipalityOut):
+    districts: list[DistrictOut]
+    departments: list[DepartmentOut]
+    categories: list[CategoryOut]
+
+
+@router.get("/municipalities", response=list[MunicipalityOut])
+def municipality_list(request: HttpRequest) -> Any:
+    """Every active municipality of this installation."""
+    return municipalities_active()
+
+
+@router.get("/municipalities/{slug}", response={200: MunicipalityDetailOut, **ERRORS})
+def municipality_detail(request: HttpRequest, slug: str) -> Any:
+    municipality = access_municipality(request.user, slug)
+    return {
+        **{
+            f: getattr(municipality, f)
+            for f in ("slug", "name", "name_en", "region", "population", "latitude", "longitude")
+        },
+        "url": f"/m/{municipality.slug}/",
+        "districts": list(municipality.districts.all()),
+        "departments": list(municipality.departments.all()),
+        "categories": list(municipality.categories.filter(is_active=True)),
+    }

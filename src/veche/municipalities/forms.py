@@ -1,0 +1,85 @@
+"""Forms of the staff pages: they parse input; the services decide."""
+
+import json
+from typing import Any
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from veche.municipalities.models import CalendarDay, Category, Department, District, Membership, Municipality
+
+
+class DistrictForm(forms.ModelForm):
+    polygon = forms.CharField(
+        label=_("Boundary (GeoJSON Polygon)"),
+        required=False,
+        max_length=500_000,
+        widget=forms.Textarea(attrs={"rows": 4}),
+        help_text=_("Optional. Paste a GeoJSON Polygon or MultiPolygon with [longitude, latitude] points."),
+    )
+
+    class Meta:
+        model = District
+        fields = ["name", "name_en", "slug", "polygon"]
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        if self.instance.pk and self.instance.polygon:
+            self.initial["polygon"] = json.dumps(self.instance.polygon)
+
+
+class DepartmentForm(forms.ModelForm):
+    class Meta:
+        model = Department
+        fields = ["name", "name_en", "email"]
+
+
+class CategoryForm(forms.ModelForm):
+    class Meta:
+        model = Category
+        fields = [
+            "name",
+            "name_en",
+            "slug",
+            "department",
+            "description",
+            "moderation_days",
+            "answer_days",
+            "photo_required",
+            "season_start",
+            "season_end",
+            "is_active",
+        ]
+
+    def __init__(self, *args: Any, municipality: Municipality, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["department"].queryset = municipality.departments.all()  # type: ignore[attr-defined]
+
+
+class CalendarDayForm(forms.ModelForm):
+    class Meta:
+        model = CalendarDay
+        fields = ["date", "is_working", "name"]
+        widgets = {"date": forms.DateInput(attrs={"type": "date"})}
+
+
+class MembershipForm(forms.Form):
+    username = forms.CharField(label=_("Username"), max_length=150)
+    role = forms.ChoiceField(label=_("Role"), choices=Membership.Role.choices)
+    department = forms.ModelChoiceField(
+        label=_("Department (for officials)"), queryset=Department.objects.none(), required=False
+    )
+
+    def __init__(self, *args: Any, municipality: Municipality, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["department"].queryset = municipality.departments.all()  # type: ignore[attr-defined]
+
+
+class VerifyResidentForm(forms.Form):
+    username = forms.CharField(label=_("Resident's username"), max_length=150)
+    district = forms.ModelChoiceField(label=_("District"), queryset=District.objects.none())
+    documents_seen = forms.BooleanField(label=_("I have seen documents that prove this residence."))
+
+    def __init__(self, *args: Any, municipality: Municipality, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["district"].queryset = municipality.districts.all()  # type: ignore[attr-defined]

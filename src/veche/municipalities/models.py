@@ -1,0 +1,172 @@
+"""Municipalities, their districts, departments, report categories, calendars and staff."""
+
+from django.conf import settings
+from django.core.validators import MaxValueValidator, MinValueValidator
+from django.db import models
+from django.utils.translation import get_language
+from django.utils.translation import gettext_lazy as _
+
+
+class Bilingual(models.Model):
+    """A name in Russian and, optionally, in English; pages show the one for the language."""
+
+    name = models.CharField(_("name (Russian)"), max_length=200)
+    name_en = models.CharField(_("name (English)"), max_length=200, blank=True)
+
+    class Meta:
+        abstract = True
+
+    def __str__(self) -> str:
+        return self.title
+
+    @property
+    def title(self) -> str:
+        if (get_language() or "").startswith("en") and self.name_en:
+            return self.name_en
+        return self.name
+
+
+class Municipality(Bilingual):
+    slug = models.SlugField(_("slug"), max_length=60, unique=True)
+    region = models.CharField(_("region"), max_length=200, blank=True)
+    timezone = models.CharField(_("time zone"), max_length=50, default="Europe/Moscow")
+    population = models.PositiveIntegerField(_("population"), null=True, blank=True)
+    latitude = models.FloatField(
+        _("latitude"), validators=[MinValueValidator(-90), MaxValueValidator(90)], default=55.7558
+    )
+    longitude = models.FloatField(
+        _("longitude"), validators=[MinValueValidator(-180), MaxValueValidator(180)], default=37.6173
+    )
+    is_active = models.BooleanField(_("active"), default=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name = _("municipality")
+        verbose_name_plural = _("municipalities")
+
+
+class District(Bilingual):
+    municipality = models.ForeignKey(Municipality, on_delete=models.CASCADE, related_name="districts")
+    slug = models.SlugField(_("slug"), max_length=60)
+    polygon = models.JSONField(_("boundary (GeoJSON Polygon)"), null=True, blank=True)
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name = _("district")
+        verbose_name_plural = _("districts")
+        constraints = [models.UniqueConstraint(fields=["municipality", "slug"], name="district_slug_unique")]
+
+
+class Department(Bilingual):
+    municipality = models.ForeignKey(Municipality, on_delete=models.CASCADE, related_name="departments")
+    email = models.EmailField(_("contact e-mail"), blank=True)
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name = _("department")
+        verbose_name_plural = _("departments")
+        constraints = [
+            models.UniqueConstraint(fields=["municipality", "name"], name="department_name_unique")
+        ]
+
+
+class Category(Bilingual):
+    """A kind of problem a resident can report, with who answers and by when."""
+
+    municipality = models.ForeignKey(Municipality, on_delete=models.CASCADE, related_name="categories")
+    department = models.ForeignKey(Department, on_delete=models.PROTECT, related_name="categories")
+    slug = models.SlugField(_("code"), max_length=60)
+    description = models.TextField(_("description"), blank=True, max_length=1000)
+    moderation_days = models.PositiveSmallIntegerField(
+        _("moderation, working days"), default=1, validators=[MaxValueValidator(60)]
+    )
+    answer_days = models.PositiveSmallIntegerField(
+        _("answer deadline, working days"),
+        default=8,
+        validators=[MinValueValidator(1), MaxValueValidator(120)],
+    )
+    photo_required = models.BooleanField(_("photo required"), default=False)
+    season_start = models.PositiveSmallIntegerField(
+        _("season starts (month)"),
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(1), MaxValueValidator(12)],
+    )
+    season_end = models.PositiveSmallIntegerField(
+        _("season ends (month)"),
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(1), MaxValueValidator(12)],
+    )
+    is_active = models.BooleanField(_("active"), default=True)
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name = _("category")
+        verbose_name_plural = _("categories")
+        constraints = [models.UniqueConstraint(fields=["municipality", "slug"], name="category_slug_unique")]
+
+    def in_season(self, month: int) -> bool:
+        """Whether reports of this category are taken in `month` (seasons may wrap the new year)."""
+        if self.season_start is None or self.season_end is None:
+            return True
+        if self.season_start <= self.season_end:
+            return self.season_start <= month <= self.season_end
+        return month >= self.season_start or month <= self.season_end
+
+
+class CalendarDay(models.Model):
+    """A departure from the Monday-to-Friday week: a holiday, or a weekend day made working."""
+
+    municipality = models.ForeignKey(Municipality, on_delete=models.CASCADE, related_name="calendar_days")
+    date = models.DateField(_("date"))
+    is_working = models.BooleanField(_("working day"), default=False)
+    name = models.CharField(_("name"), max_length=100, blank=True)
+
+    class Meta:
+        ordering = ["date"]
+        verbose_name = _("calendar day")
+        verbose_name_plural = _("calendar days")
+        constraints = [models.UniqueConstraint(fields=["municipality", "date"], name="calendar_day_unique")]
+
+    def __str__(self) -> str:
+        return f"{self.date:%Y-%m-%d} {self.name}"
+
+
+class Membership(models.Model):
+    """A staff role a person holds in one municipality."""
+
+    class Role(models.TextChoices):
+        MODERATOR = "moderator", _("moderator")
+        OFFICIAL = "official", _("department official")
+        ADMIN = "admin", _("municipal admin")
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="memberships")
+    municipality = models.ForeignKey(Municipality, on_delete=models.CASCADE, related_name="memberships")
+    role = models.CharField(_("role"), max_length=20, choices=Role.choices)
+    department = models.ForeignKey(
+        Department,
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="officials",
+        verbose_name=_("department"),
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["municipality", "role"]
+        verbose_name = _("staff membership")
+        verbose_name_plural = _("staff memberships")
+        constraints = [
+            models.UniqueConstraint(fields=["user", "municipality", "role"], name="membership_unique"),
+            models.CheckConstraint(
+                condition=models.Q(role="official", department__isnull=False)
+                | (~models.Q(role="official") & models.Q(department__isnull=True)),
+                name="membership_official_has_department",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.user} — {self.get_role_display()} ({self.municipality})"

@@ -1,0 +1,23 @@
+"""Reads of municipalities shared by pages and the API."""
+
+from datetime import date
+from functools import partial
+
+from django.db.models import QuerySet
+
+from veche.core.calendar import add_working_days, is_working_day
+from veche.municipalities.models import CalendarDay, Municipality
+
+
+def municipalities_active() -> QuerySet[Municipality]:
+    return Municipality.objects.filter(is_active=True).order_by("name")
+
+
+def municipality_add_working_days(*, municipality: Municipality, start: date, days: int) -> date:
+    """The deadline `days` working days after `start` in the municipality's calendar."""
+    rows = CalendarDay.objects.filter(municipality=municipality, date__gt=start).values_list(
+        "date", "is_working"
+    )
+    holidays = {d for d, working in rows if not working}
+    extra = {d for d, working in rows if working}
+    return add_working_days(start, days, partial(is_working_day, holidays=holidays, extra_working=extra))

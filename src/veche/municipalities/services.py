@@ -1,0 +1,222 @@
+"""Every write to a municipality's set-up: districts, departments, categories, calendar, staff.
+
+Each change is made by a municipal admin (or a platform admin) and written to the audit log.
+"""
+
+from typing import Any, TypeVar
+
+from django.core.exceptions import ValidationError
+from django.db import IntegrityError, models, transaction
+from django.db.models.deletion import ProtectedError
+from django.utils.translation import gettext as _
+
+from veche.access.roles import forget_cached_access, has_permission
+from veche.accounts.models import User
+from veche.core.audit import audit_record
+from veche.core.errors import Conflict, DomainError, NotFound
+from veche.municipalities.geo import parse_polygon
+from veche.municipalities.models import (
+    CalendarDay,
+    Category,
+    Department,
+    District,
+    Membership,
+    Municipality,
+)
+
+M = TypeVar("M", bound=models.Model)
+
+
+def _require_admin(actor: User, municipality: Municipality, permission: str = "manage_municipality") -> None:
+    if not has_permission(actor, municipality, permission):
+        raise NotFound()
+
+
+def _save(actor: User, municipality: Municipality, obj: M, fields: dict[str, Any], action: str) -> M:
+    """Apply `fields` to `obj`, validate it, save it and audit the change, or change nothing."""
+    created = obj._state.adding
+    before = {name: obj.serializable_value(name) for name in fields}
+    for name, value in fields.items():
+        setattr(obj, name, value)
+    try:
+        obj.full_clean()
+    except ValidationError as exc:
+        raise DomainError(fields=exc.message_dict) from None
+    changed = sorted(n for n in fields if created or before[n] != obj.serializable_value(n))
+    try:
+        with transaction.atomic():
+            obj.save()
+            audit_record(
+                actor=actor,
+                municipality=municipality,
+                target=obj,
+                action=f"{action}.{'create' if created else 'update'}",
+                details={"fields": changed},
+            )
+    except IntegrityError:
+        raise Conflict(_("Something with these values exists already.")) from None
+    return obj
+
+
+def _delete(actor: User, municipality: Municipality, obj: models.Model, action: str) -> None:
+    try:
+        with transaction.atomic():
+            audit_record(actor=actor, municipality=municipality, target=obj, action=f"{action}.delete")
+            obj.delete()
+    except ProtectedError:
+        raise Conflict(_("This is still in use and cannot be deleted.")) from None
+
+
+def district_save(
+    *,
+    actor: User,
+    municipality: Municipality,
+    district: District | None = None,
+    name: str,
+    name_en: str = "",
+    slug: str,
+    polygon: Any = None,
+) -> District:
+    _require_admin(actor, municipality)
+    obj = district or District(municipality=municipality)
+    return _save(
+        actor,
+        municipality,
+        obj,
+        {
+            "name": name.strip(),
+            "name_en": name_en.strip(),
+            "slug": slug.strip(),
+            "polygon": parse_polygon(polygon),
+        },
+        "district",
+    )
+
+
+def department_save(
+    *,
+    actor: User,
+    municipality: Municipality,
+    department: Department | None = None,
+    name: str,
+    name_en: str = "",
+    email: str = "",
+) -> Department:
+    _require_admin(actor, municipality)
+    obj = department or Department(municipality=municipality)
+    return _save(
+        actor,
+        municipality,
+        obj,
+        {"name": name.strip(), "name_en": name_en.strip(), "email": email.strip()},
+        "department",
+    )
+
+
+def category_save(
+    *,
+    actor: User,
+    municipality: Municipality,
+    category: Category | None = None,
+    name: str,
+    name_en: str = "",
+    slug: str,
+    department: Department,
+    description: str = "",
+    moderation_days: int = 1,
+    answer_days: int = 8,
+    photo_required: bool = False,
+    season_start: int | None = None,
+    season_end: int | None = None,
+    is_active: bool = True,
+) -> Category:
+    _require_admin(actor, municipality)
+    if department.municipality_id != municipality.pk:
+        raise DomainError(fields={"department": [_("Choose a department of this municipality.")]})
+    if (season_start is None) != (season_end is None):
+        raise DomainError(fields={"season_end": [_("Give both months of the season, or neither.")]})
+    obj = category or Category(municipality=municipality)
+    return _save(
+        actor,
+        municipality,
+        obj,
+        {
+            "name": name.strip(),
+            "name_en": name_en.strip(),
+            "slug": slug.strip(),
+            "department": department,
+            "description": description.strip(),
+            "moderation_days": moderation_days,
+            "answer_days": answer_days,
+            "photo_required": photo_required,
+            "season_start": season_start,
+            "season_end": season_end,
+            "is_active": is_active,
+        },
+        "category",
+    )
+
+
+def calendar_day_save(
+    *,
+    actor: User,
+    municipality: Municipality,
+    day: CalendarDay | None = None,
+    date: Any,
+    is_working: bool,
+    name: str = "",
+) -> CalendarDay:
+    _require_admin(actor, municipality)
+    obj = day or CalendarDay(municipality=municipality)
+    return _save(
+        actor,
+        municipality,
+        obj,
+        {"date": date, "is_working": is_working, "name": name.strip()},
+        "calendar_day",
+    )
+
+
+def membership_grant(
+    *, actor: User, municipality: Municipality, username: str, role: str, department: Department | None = None
+) -> Membership:
+    """Give a person a staff role here; an official belongs to one of the municipality's departments."""
+    _require_admin(actor, municipality, "manage_staff")
+    user = User.objects.filter(username=username.strip(), is_active=True, deleted_at__isnull=True).first()
+    if user is None:
+        raise DomainError(fields={"username": [_("There is no active account with this username.")]})
+    if role not in Membership.Role.values:
+        raise DomainError(fields={"role": [_("Choose a role from the list.")]})
+    if role == Membership.Role.OFFICIAL:
+        if department is None or department.municipality_id != municipality.pk:
+            raise DomainError(
+                fields={"department": [_("An official belongs to one of this municipality's departments.")]}
+            )
+    else:
+        department = None
+    membership = _save(
+        actor,
+        municipality,
+        Membership(municipality=municipality),
+        {"user": user, "role": role, "department": department},
+        "membership",
+    )
+    forget_cached_access(user)
+    return membership
+
+
+def membership_revoke(*, actor: User, municipality: Municipality, membership: Membership) -> None:
+    _require_admin(actor, municipality, "manage_staff")
+    if membership.municipality_id != municipality.pk:
+        raise NotFound()
+    if membership.user_id == actor.pk and membership.role == Membership.Role.ADMIN:
+        raise Conflict(_("You cannot remove your own admin role; ask another admin."))
+    _delete(actor, municipality, membership, "membership")
+
+
+def staff_object_delete(*, actor: User, municipality: Municipality, obj: models.Model) -> None:
+    """Delete a district, department, category or calendar day of the municipality."""
+    _require_admin(actor, municipality)
+    if getattr(obj, "municipality_id", None) != municipality.pk:
+        raise NotFound()
+    _delete(actor, municipality, obj, obj._meta.model_name or "object")

@@ -1,0 +1,46 @@
+"""API of notifications: the caller's notices."""
+
+from datetime import datetime
+from typing import Any
+
+from django.http import HttpRequest
+from ninja import Router, Schema
+from ninja.pagination import LimitOffsetPagination, paginate
+from pydantic import Field
+
+from veche.api.schemas import ERRORS
+from veche.api.security import AUTH
+from veche.core.http import signed_in
+from veche.notifications.selectors import notifications_for
+from veche.notifications.services import notifications_mark_read
+
+router = Router(tags=["notifications"])
+
+
+class NotificationOut(Schema):
+    id: int
+    kind: str
+    title: str
+    body: str
+    url: str
+    created_at: datetime
+    read_at: datetime | None
+
+
+class MarkReadIn(Schema):
+    ids: list[int] | None = Field(default=None, max_length=1000)
+
+
+class MarkReadOut(Schema):
+    marked: int
+
+
+@router.get("/notifications", response=list[NotificationOut], auth=AUTH)
+@paginate(LimitOffsetPagination)
+def notification_list(request: HttpRequest) -> Any:
+    return notifications_for(user=signed_in(request))
+
+
+@router.post("/notifications/read", response={200: MarkReadOut, **ERRORS}, auth=AUTH)
+def mark_read(request: HttpRequest, payload: MarkReadIn) -> Any:
+    return MarkReadOut(marked=notifications_mark_read(user=signed_in(request), ids=payload.ids))

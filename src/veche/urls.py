@@ -1,0 +1,50 @@
+"""The site's URLs: pages, the JSON API, Django admin for platform admins."""
+
+from django.conf import settings
+from django.contrib import admin
+from django.urls import URLPattern, URLResolver, include, path
+
+from veche.api.api import api
+from veche.core import views as core_views
+from veche.moderation import views as moderation_views
+from veche.municipalities import views as municipality_views
+from veche.notifications import views as notification_views
+
+municipality_patterns: list[URLPattern | URLResolver] = [
+    path("", municipality_views.municipality_home, name="municipality"),
+    path("comments/", include("veche.comments.urls")),
+    path("staff/", municipality_views.staff_home, name="staff_home"),
+    path("staff/moderation/", moderation_views.queue, name="moderation_queue"),
+    path(
+        "staff/moderation/<str:label>/<int:object_id>/<str:action>/",
+        moderation_views.decide,
+        name="moderation_decide",
+    ),
+    path("staff/verify/", municipality_views.staff_verify, name="staff_verify"),
+    path("staff/audit/", municipality_views.staff_audit, name="staff_audit"),
+    path("staff/<str:kind>/", municipality_views.staff_list, name="staff_list"),
+    path("staff/<str:kind>/new/", municipality_views.staff_edit, name="staff_new"),
+    path("staff/<str:kind>/<int:pk>/", municipality_views.staff_edit, name="staff_edit"),
+    path("staff/<str:kind>/<int:pk>/delete/", municipality_views.staff_delete, name="staff_delete"),
+]
+
+urlpatterns = [
+    path("", municipality_views.home, name="home"),
+    path("healthz", core_views.healthz, name="healthz"),
+    path("i18n/", include("django.conf.urls.i18n")),
+    path("accounts/", include("veche.accounts.urls")),
+    path("notifications/", notification_views.notification_list, name="notifications"),
+    path("notifications/read/", notification_views.mark_read, name="notifications_read"),
+    path("flag/<str:label>/<int:object_id>/", moderation_views.flag, name="flag"),
+    path("m/<slug:slug>/", include(municipality_patterns)),
+    path("api/v1/", api.urls),
+    path("admin/", admin.site.urls),
+]
+
+if settings.DEBUG:
+    from django.conf.urls.static import static
+
+    urlpatterns += static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)
+
+handler404 = "veche.core.views.not_found"
+handler500 = "veche.core.views.server_error"
