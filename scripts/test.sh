@@ -12,6 +12,9 @@ echo "== mypy"
 $BIN/mypy
 echo "== migrations match the models"
 DATABASE_URL="sqlite:///$(mktemp -d)/check.sqlite3" $BIN/veche makemigrations --check --dry-run
+echo "== production settings pass check --deploy"
+DJANGO_SETTINGS_MODULE=veche.settings.prod SECRET_KEY="$($BIN/python -c 'import secrets; print(secrets.token_urlsafe(60))')" \
+  ALLOWED_HOSTS=veche.example.org $BIN/veche check --deploy --fail-level WARNING
 echo "== translations compiled"
 $BIN/python scripts/check_messages.py
 
