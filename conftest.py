@@ -106,7 +106,7 @@ def platform_admin(make_user: Callable[..., User]) -> User:
 
 @pytest.fixture
 def client_for() -> Callable[[User | None], Client]:
-    """A browser-like client signed in as `user` (or anonymous), with CSRF checks on."""
+    """A browser-like client signed in as `user` (or anonymous); CSRF is tested separately."""
 
     def build(user: User | None) -> Client:
         client = Client(enforce_csrf_checks=False)

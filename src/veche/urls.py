@@ -9,10 +9,12 @@ from veche.core import views as core_views
 from veche.moderation import views as moderation_views
 from veche.municipalities import views as municipality_views
 from veche.notifications import views as notification_views
+from veche.reports import views as report_views
 
 municipality_patterns: list[URLPattern | URLResolver] = [
     path("", municipality_views.municipality_home, name="municipality"),
     path("comments/", include("veche.comments.urls")),
+    path("reports/", include("veche.reports.urls")),
     path("staff/", municipality_views.staff_home, name="staff_home"),
     path("staff/moderation/", moderation_views.queue, name="moderation_queue"),
     path(
@@ -21,6 +23,7 @@ municipality_patterns: list[URLPattern | URLResolver] = [
         name="moderation_decide",
     ),
     path("staff/verify/", municipality_views.staff_verify, name="staff_verify"),
+    path("staff/reports/", report_views.workspace, name="reports_workspace"),
     path("staff/audit/", municipality_views.staff_audit, name="staff_audit"),
     path("staff/<str:kind>/", municipality_views.staff_list, name="staff_list"),
     path("staff/<str:kind>/new/", municipality_views.staff_edit, name="staff_new"),

@@ -18,8 +18,11 @@ class UsernameOrEmailBackend(ModelBackend):
     ) -> User | None:
         if not username or password is None:
             return None
-        lookup = {"email__iexact": username} if "@" in username else {"username": username}
-        user = User.objects.filter(**lookup, deleted_at__isnull=True).first()
+        accounts = User.objects.filter(deleted_at__isnull=True)
+        user = accounts.filter(email__iexact=username).first() if "@" in username else None
+        if user is None:
+            # Usernames may contain "@" too: a name that is nobody's address is a username.
+            user = accounts.filter(username=username).first()
         if user is None:
             User().set_password(password)  # the same work as a real check, against timing probes
             return None

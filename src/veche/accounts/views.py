@@ -25,15 +25,27 @@ from veche.accounts.forms import (
     TokenForm,
 )
 from veche.accounts.models import User
-from veche.core.errors import DomainError
+from veche.core.errors import DomainError, RateLimited
 from veche.core.forms import apply_domain_error
 from veche.core.http import signed_in
 from veche.core.ratelimit import client_ip, rate_limit, rate_limit_request
 
 
+def _form_page(
+    request: HttpRequest, template: str, context: dict[str, object], failed: bool, error: DomainError | None
+) -> HttpResponse:
+    """A form page: 400 when it has errors, 429 with Retry-After when a rate limit refused it."""
+    if isinstance(error, RateLimited):
+        response = render(request, template, context, status=429)
+        response["Retry-After"] = str(error.retry_after)
+        return response
+    return render(request, template, context, status=400 if failed else 200)
+
+
 @require_http_methods(["GET", "POST"])
 def signup(request: HttpRequest) -> HttpResponse:
     form = SignupForm(request.POST or None)
+    refusal: DomainError | None = None
     if request.method == "POST" and form.is_valid():
         try:
             rate_limit_request("signup", request)
@@ -45,10 +57,11 @@ def signup(request: HttpRequest) -> HttpResponse:
             )
         except DomainError as error:
             apply_domain_error(form, error)
+            refusal = error
         else:
             request.session["signup_email"] = form.cleaned_data["email"]
             return redirect("accounts:signup_done")
-    return render(request, "accounts/signup.html", {"form": form}, status=400 if form.errors else 200)
+    return _form_page(request, "accounts/signup.html", {"form": form}, bool(form.errors), refusal)
 
 
 def signup_done(request: HttpRequest) -> HttpResponse:
@@ -87,9 +100,9 @@ def login_view(request: HttpRequest) -> HttpResponse:
         try:
             rate_limit("login", f"ip:{client_ip(request)}")
             rate_limit("login", f"name:{username.lower()}")
-        except DomainError as error:
+        except RateLimited as error:
             apply_domain_error(form, error)
-            return render(request, "accounts/login.html", {"form": form, "next": next_url}, status=429)
+            return _form_page(request, "accounts/login.html", {"form": form, "next": next_url}, True, error)
         user = authenticate(request, username=username, password=form.cleaned_data["password"])
         if user is None:
             form.add_error(None, _("The username or password is not right."))
@@ -200,6 +213,7 @@ def verify(request: HttpRequest, slug: str) -> HttpResponse:
     user = signed_in(request)
     request_form = CodeRequestForm(municipality=municipality)
     confirm_form = CodeConfirmForm()
+    refusal: DomainError | None = None
     if request.method == "POST" and tier_of(user, municipality) < Tier.VERIFIED:
         try:
             if "code" in request.POST:
@@ -224,11 +238,12 @@ def verify(request: HttpRequest, slug: str) -> HttpResponse:
                     return redirect("accounts:verify", slug=municipality.slug)
         except DomainError as error:
             apply_domain_error(confirm_form if "code" in request.POST else request_form, error)
+            refusal = error
     context = {
         "municipality": municipality,
         "verified": tier_of(user, municipality) >= Tier.VERIFIED,
         "request_form": request_form,
         "confirm_form": confirm_form,
     }
-    failed = request_form.errors or confirm_form.errors
-    return render(request, "accounts/verify.html", context, status=400 if failed else 200)
+    failed = bool(request_form.errors or confirm_form.errors)
+    return _form_page(request, "accounts/verify.html", context, failed, refusal)

@@ -1,5 +1,6 @@
 """The JSON API at /api/v1/, assembled from each app's `api.py`."""
 
+from django.urls import URLPattern, URLResolver
 from ninja import NinjaAPI
 
 from veche.accounts.api import router as accounts_router
@@ -9,7 +10,18 @@ from veche.moderation.api import router as moderation_router
 from veche.municipalities.api import router as municipalities_router
 from veche.notifications.api import router as notifications_router
 
-api = NinjaAPI(
+
+class VecheAPI(NinjaAPI):
+    @property
+    def urls(self) -> tuple[list[URLResolver | URLPattern], str, str]:
+        patterns, app_name, namespace = super().urls
+        for pattern in patterns:
+            if isinstance(pattern, URLPattern):
+                pattern.callback = errors.json_method_not_allowed(pattern.callback)
+        return patterns, app_name, namespace
+
+
+api = VecheAPI(
     title="Veche API",
     version="1",
     description=(

@@ -1,8 +1,10 @@
 """The API's one error shape: {"error": {"code", "message", "fields": {name: [messages]}}}."""
 
+from collections.abc import Callable
+from functools import wraps
 from typing import Any
 
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseBase, JsonResponse
 from django.utils.translation import gettext as _
 from ninja import NinjaAPI
 from ninja.errors import AuthenticationError, HttpError, ValidationError
@@ -61,3 +63,19 @@ def install(api: NinjaAPI) -> None:
     ]
     for exception, handler in handlers:
         api.add_exception_handler(exception, handler)
+
+
+def json_method_not_allowed(view: Callable[..., HttpResponseBase]) -> Callable[..., HttpResponseBase]:
+    """Django Ninja answers a wrong method with plain text; give it the one error shape."""
+
+    @wraps(view)
+    def wrapper(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponseBase:
+        response = view(request, *args, **kwargs)
+        if response.status_code != 405 or response.get("Content-Type", "").startswith("application/json"):
+            return response
+        body = _body("method_not_allowed", _("This method is not allowed here."))
+        json_response = JsonResponse(body, status=405)
+        json_response["Allow"] = response.get("Allow", "")
+        return json_response
+
+    return wrapper

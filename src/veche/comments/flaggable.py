@@ -10,4 +10,10 @@ def comment_url(comment: Comment) -> str:
     return reverse("comments:detail", args=[comment.municipality.slug, comment.pk])
 
 
-register(Comment, url=comment_url, excerpt=lambda c: c.body[:300], author=lambda c: c.author)
+register(
+    Comment,
+    url=comment_url,
+    excerpt=lambda c: c.body[:300],
+    author=lambda c: c.author,
+    related=("municipality",),
+)

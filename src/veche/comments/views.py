@@ -30,9 +30,7 @@ def create(request: HttpRequest, slug: str) -> HttpResponse:
                 body=form.cleaned_data["body"],
             )
         except DomainError as error:
-            messages.error(
-                request, error.message if not error.fields else " ".join(sum(error.fields.values(), []))
-            )
+            messages.error(request, error.summary)
         else:
             return redirect(reverse("municipality", args=[slug]) + f"#comment-{comment.pk}")
     else:

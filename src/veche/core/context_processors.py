@@ -13,4 +13,8 @@ def site(request: HttpRequest) -> dict[str, Any]:
         from veche.notifications.selectors import unread_count
 
         unread = unread_count(user=user)
-    return {"unread_notifications": unread, "map_tile_url": settings.MAP_TILE_URL}
+    return {
+        "unread_notifications": unread,
+        "map_tile_url": settings.MAP_TILE_URL,
+        "map_tile_attribution": settings.MAP_TILE_ATTRIBUTION,
+    }

@@ -25,6 +25,11 @@ class DomainError(Exception):
         self.fields = {name: [str(m) for m in msgs] for name, msgs in (fields or {}).items()}
         super().__init__(self.message)
 
+    @property
+    def summary(self) -> str:
+        """One line for a flash message: the field messages when there are any, else the message."""
+        return " ".join(m for messages in self.fields.values() for m in messages) or self.message
+
     def as_dict(self) -> dict[str, object]:
         return {"code": self.code, "message": self.message, "fields": self.fields}
 

@@ -13,6 +13,8 @@ class Flaggable:
     url: Callable[[Any], str]
     excerpt: Callable[[Any], str]
     author: Callable[[Any], Any]
+    # Relations that `url`, `excerpt` and `author` follow, fetched with the content in one query.
+    related: tuple[str, ...] = ()
 
 
 _registry: dict[str, Flaggable] = {}
@@ -24,8 +26,9 @@ def register(
     url: Callable[[Any], str],
     excerpt: Callable[[Any], str],
     author: Callable[[Any], Any],
+    related: tuple[str, ...] = (),
 ) -> None:
-    _registry[model._meta.label_lower] = Flaggable(model, url, excerpt, author)
+    _registry[model._meta.label_lower] = Flaggable(model, url, excerpt, author, related)
 
 
 def lookup(label: str) -> Flaggable | None:

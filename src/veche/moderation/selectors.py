@@ -47,7 +47,7 @@ def moderation_queue(*, municipality: Municipality) -> list[QueueItem]:
         flaggable = lookup(label)
         if flaggable is None:
             continue
-        for obj in flaggable.model._default_manager.filter(pk__in=ids):
+        for obj in flaggable.model._default_manager.filter(pk__in=ids).select_related(*flaggable.related):
             contents[(label, obj.pk)] = obj
     items = []
     for row in rows:

@@ -214,9 +214,18 @@ def membership_revoke(*, actor: User, municipality: Municipality, membership: Me
     _delete(actor, municipality, membership, "membership")
 
 
+# The audit action prefix of each kind, the same one its save function writes.
+DELETABLE: dict[type[models.Model], str] = {
+    District: "district",
+    Department: "department",
+    Category: "category",
+    CalendarDay: "calendar_day",
+}
+
+
 def staff_object_delete(*, actor: User, municipality: Municipality, obj: models.Model) -> None:
     """Delete a district, department, category or calendar day of the municipality."""
     _require_admin(actor, municipality)
-    if getattr(obj, "municipality_id", None) != municipality.pk:
+    if type(obj) not in DELETABLE or getattr(obj, "municipality_id", None) != municipality.pk:
         raise NotFound()
-    _delete(actor, municipality, obj, obj._meta.model_name or "object")
+    _delete(actor, municipality, obj, DELETABLE[type(obj)])

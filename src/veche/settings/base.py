@@ -52,6 +52,7 @@ INSTALLED_APPS = [
     "veche.comments",
     "veche.moderation",
     "veche.notifications",
+    "veche.reports",
     "veche.api",
 ]
 

@@ -1,5 +1,7 @@
 """Tests: SQLite in a temporary file, or PostgreSQL through DATABASE_URL; fast hashing, mail in memory."""
 
+import os
+import tempfile
 from pathlib import Path
 
 from .base import *  # noqa: F403
@@ -16,8 +18,11 @@ STORAGES = {
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
 }
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
-    # A file, not :memory:, so that threads in the concurrency tests share one database.
+    # A file, not :memory:, so that threads in the concurrency tests share one database; one per
+    # process, so that test runs side by side never share it.
     DATABASES["default"]["TEST"] = {
-        "NAME": str(Path(DATABASES["default"]["NAME"]).with_name("test-veche.sqlite3"))
+        "NAME": str(Path(tempfile.gettempdir()) / f"veche-test-{os.getpid()}.sqlite3")
     }
+else:
+    DATABASES["default"]["TEST"] = {"NAME": f"test_veche_{os.getpid()}"}
 RATE_LIMITS_ENABLED = True

@@ -1,0 +1,49 @@
+"""Access to appeals: who sees an appeal, who answers it, who closes it."""
+
+from typing import Any
+
+from veche.access.functions import _pk, _visible
+from veche.access.roles import ADMIN, OFFICIAL, is_platform_admin, roles_in
+from veche.appeals.models import Appeal
+from veche.core.errors import NotFound
+from veche.municipalities.models import Municipality
+
+# Officials and municipal admins answer for the municipality. This is the one permission of
+# appeals; it belongs in roles.PERMISSIONS as "answer_appeals" once that table can take it.
+ANSWERING_ROLES = frozenset({OFFICIAL, ADMIN})
+
+
+def is_appeal_author(user: Any, appeal: Appeal) -> bool:
+    return bool(getattr(user, "is_authenticated", False) and appeal.author_id == user.pk)
+
+
+def can_answer_appeals(user: Any, municipality: Municipality) -> bool:
+    if is_platform_admin(user):
+        return True
+    return bool(roles_in(user, municipality) & ANSWERING_ROLES)
+
+
+def can_see_appeal(user: Any, appeal: Appeal) -> bool:
+    """Every appeal is public unless a moderator hid it: then its author and moderators see it."""
+    return _visible(user, appeal, appeal.author)
+
+
+def access_appeal(user: Any, appeal_id: Any, *, municipality: Municipality | None = None) -> Appeal:
+    """The appeal if this person may see it, in `municipality` when one is named; else NotFound."""
+    appeals = Appeal.objects.select_related("municipality", "author", "answered_by")
+    if municipality is not None:
+        appeals = appeals.filter(municipality=municipality)
+    appeal = appeals.filter(pk=_pk(appeal_id)).first()
+    if appeal is None or not can_see_appeal(user, appeal):
+        raise NotFound()
+    if not (appeal.municipality.is_active or is_platform_admin(user)):
+        raise NotFound()
+    return appeal
+
+
+def access_appeal_to_answer(user: Any, appeal_id: Any, *, municipality: Municipality | None = None) -> Appeal:
+    """The appeal for one who answers for its municipality; NotFound for everyone else."""
+    appeal = access_appeal(user, appeal_id, municipality=municipality)
+    if not can_answer_appeals(user, appeal.municipality):
+        raise NotFound()
+    return appeal

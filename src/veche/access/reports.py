@@ -1,0 +1,75 @@
+"""Access to problem reports: who sees a report and who may act on it."""
+
+from typing import Any
+
+from veche.access.roles import OFFICIAL, has_permission, is_platform_admin, roles_in
+from veche.core.errors import NotFound
+from veche.municipalities.models import Membership, Municipality
+from veche.reports.models import PUBLIC, Report
+
+
+def is_author(user: Any, report: Report) -> bool:
+    return bool(getattr(user, "is_authenticated", False) and report.author_id == user.pk)
+
+
+def can_moderate_reports(user: Any, municipality: Municipality) -> bool:
+    return has_permission(user, municipality, "moderate")
+
+
+def official_departments(user: Any, municipality: Municipality) -> set[int] | None:
+    """Departments whose reports `user` handles: None means all (municipal or platform admin)."""
+    if has_permission(user, municipality, "manage_municipality"):
+        return None
+    if OFFICIAL not in roles_in(user, municipality):
+        return set()
+    cache: dict[int, set[int]] = user.__dict__.setdefault("_veche_departments", {})
+    if municipality.pk not in cache:
+        cache[municipality.pk] = set(
+            Membership.objects.filter(user=user, municipality=municipality, role=OFFICIAL).values_list(
+                "department_id", flat=True
+            )
+        )
+    return cache[municipality.pk]
+
+
+def can_handle_report(user: Any, report: Report) -> bool:
+    """An official of the report's department, or a municipal admin."""
+    departments = official_departments(user, report.municipality)
+    return departments is None or (report.department_id is not None and report.department_id in departments)
+
+
+def can_see_report(user: Any, report: Report) -> bool:
+    if report.status in PUBLIC and not report.is_hidden:
+        return True
+    if is_author(user, report) or is_platform_admin(user):
+        return True
+    municipality = report.municipality
+    return can_moderate_reports(user, municipality) or bool(official_departments(user, municipality) != set())
+
+
+def access_report(user: Any, municipality: Municipality, report_id: Any) -> Report:
+    """The report if this person may see it; else NotFound."""
+    try:
+        pk = int(report_id)
+    except (TypeError, ValueError):
+        raise NotFound() from None
+    if not 0 < pk < 2**63:
+        raise NotFound()
+    report = (
+        Report.objects.select_related("municipality", "category", "district", "department", "author")
+        .filter(pk=pk, municipality=municipality)
+        .first()
+    )
+    if report is None or not can_see_report(user, report):
+        raise NotFound()
+    return report
+
+
+def access_report_workspace(user: Any, municipality: Municipality) -> set[int] | None:
+    """The departments whose queue `user` works (None: all); NotFound for people with no such role."""
+    if can_moderate_reports(user, municipality):
+        return None
+    departments = official_departments(user, municipality)
+    if not departments:
+        raise NotFound()
+    return departments

@@ -1,0 +1,38 @@
+"""Markdown written by people is rendered without scripts, handlers or dangerous links."""
+
+from django.utils.safestring import SafeString
+
+from veche.core.sanitize import plain_text, render_markdown
+
+
+def test_script_tags_and_their_content_are_removed():
+    html = render_markdown("Hello <script>alert('x')</script> world")
+    assert "<script" not in html
+    assert "alert" not in html
+    assert "Hello" in html
+
+
+def test_event_handlers_are_removed():
+    html = render_markdown('<img src="x" onerror="alert(1)"> <a href="https://a.example" onclick="x()">a</a>')
+    assert "onerror" not in html
+    assert "onclick" not in html
+    assert "<img" not in html
+
+
+def test_javascript_links_lose_their_href():
+    html = render_markdown("[click me](javascript:alert(document.cookie))")
+    assert "javascript:" not in html
+    assert "click me" in html
+
+
+def test_bold_and_links_are_kept_with_rel_nofollow():
+    html = render_markdown("**important** see [the site](https://example.org/page)")
+    assert isinstance(html, SafeString)
+    assert "<strong>important</strong>" in html
+    assert 'href="https://example.org/page"' in html
+    assert 'rel="nofollow noopener ugc"' in html
+
+
+def test_plain_text_drops_every_tag():
+    assert plain_text("  <b>Park</b> <i>renovation</i> <script>evil()</script> ") == "Park renovation"
+    assert plain_text("Just text") == "Just text"

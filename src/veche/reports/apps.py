@@ -1,0 +1,11 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class ReportsConfig(AppConfig):
+    name = "veche.reports"
+    label = "reports"
+    verbose_name = _("Problem reports")
+
+    def ready(self) -> None:
+        from veche.reports import flaggable  # noqa: F401 - registers reports with moderation

@@ -1,0 +1,213 @@
+"""Problem reports: what a resident tells the city, its photos, supporters and full history."""
+
+import uuid
+
+from django.conf import settings
+from django.core.validators import MaxValueValidator, MinValueValidator
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from veche.moderation.models import Moderated
+
+
+class Status(models.TextChoices):
+    SUBMITTED = "submitted", _("submitted")
+    MODERATED = "moderated", _("passed moderation")
+    DECLINED = "declined", _("declined by moderator")
+    ROUTED = "routed", _("routed to department")
+    IN_PROGRESS = "in_progress", _("in progress")
+    RESOLVED = "resolved", _("resolved")
+    REJECTED = "rejected", _("rejected")
+    CLOSED = "closed", _("closed")
+
+
+# Statuses in which the city still owes an answer; a report in them past its deadline is overdue.
+AWAITING_ANSWER = (Status.SUBMITTED, Status.MODERATED, Status.ROUTED, Status.IN_PROGRESS)
+# Statuses in which the author may confirm or dispute the answer.
+ANSWERED = (Status.RESOLVED, Status.REJECTED)
+# Statuses the public sees (a submitted report is public once a moderator has passed it).
+PUBLIC = (Status.ROUTED, Status.IN_PROGRESS, Status.RESOLVED, Status.REJECTED, Status.CLOSED)
+
+
+class Source(models.TextChoices):
+    WEB = "web", _("web site")
+    API = "api", _("API")
+    OPEN311 = "open311", _("Open311")
+
+
+class Report(Moderated):
+    municipality = models.ForeignKey(
+        "municipalities.Municipality", on_delete=models.CASCADE, related_name="reports"
+    )
+    category = models.ForeignKey("municipalities.Category", on_delete=models.PROTECT, related_name="reports")
+    district = models.ForeignKey(
+        "municipalities.District", null=True, blank=True, on_delete=models.SET_NULL, related_name="reports"
+    )
+    department = models.ForeignKey(
+        "municipalities.Department", null=True, blank=True, on_delete=models.PROTECT, related_name="reports"
+    )
+    author = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="reports"
+    )
+    source = models.CharField(max_length=10, choices=Source.choices, default=Source.WEB)
+    status = models.CharField(max_length=20, choices=Status.choices, default=Status.SUBMITTED)
+    description = models.TextField(_("description"), max_length=settings.TEXT_MAX_LENGTH)
+    address = models.CharField(_("address"), max_length=300, blank=True)
+    latitude = models.FloatField(_("latitude"), validators=[MinValueValidator(-90), MaxValueValidator(90)])
+    longitude = models.FloatField(
+        _("longitude"), validators=[MinValueValidator(-180), MaxValueValidator(180)]
+    )
+    created_at = models.DateTimeField(db_index=True)
+    updated_at = models.DateTimeField()
+    moderation_due = models.DateField()
+    answer_due = models.DateField()
+    answered_at = models.DateTimeField(null=True, blank=True)
+    answer = models.TextField(_("official answer"), blank=True)
+    confirm_due = models.DateField(null=True, blank=True)
+    closed_at = models.DateTimeField(null=True, blank=True)
+    escalated_at = models.DateTimeField(null=True, blank=True)
+    supporters_count = models.PositiveIntegerField(default=0)
+    # What an Open311 client sent about its reporter: kept for the city, never shown in a GET.
+    reporter_name = models.CharField(max_length=200, blank=True)
+    reporter_email = models.EmailField(blank=True)
+    reporter_phone = models.CharField(max_length=50, blank=True)
+    device_id = models.CharField(max_length=100, blank=True)
+    attributes = models.JSONField(default=dict, blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        verbose_name = _("report")
+        verbose_name_plural = _("reports")
+        indexes = [
+            models.Index(fields=["municipality", "status", "answer_due"], name="report_queue"),
+            models.Index(fields=["municipality", "-created_at"], name="report_recent"),
+            models.Index(fields=["municipality", "latitude", "longitude"], name="report_geo"),
+            models.Index(fields=["category", "latitude", "longitude"], name="report_category_geo"),
+            models.Index(fields=["department", "status", "answer_due"], name="report_department_queue"),
+            models.Index(fields=["municipality", "updated_at"], name="report_updated"),
+        ]
+
+    def __str__(self) -> str:
+        return f"#{self.pk} {self.description[:50]}"
+
+    @property
+    def is_open(self) -> bool:
+        return self.status in AWAITING_ANSWER
+
+
+class EventKind(models.TextChoices):
+    SUBMITTED = "submitted", _("submitted")
+    MODERATED = "moderated", _("passed moderation")
+    DECLINED = "declined", _("declined by moderator")
+    ROUTED = "routed", _("routed to department")
+    REASSIGNED = "reassigned", _("reassigned to another department")
+    STARTED = "started", _("work started")
+    RESOLVED = "resolved", _("resolved")
+    REJECTED = "rejected", _("rejected")
+    CONFIRMED = "confirmed", _("confirmed by the author")
+    DISPUTED = "disputed", _("disputed by the author")
+    CLOSED = "closed", _("closed")
+    ESCALATED = "escalated", _("overdue, escalated")
+    COMMENT = "comment", _("official comment")
+
+
+class ReportEvent(models.Model):
+    """One step of a report's life. Append-only: every status change writes exactly one."""
+
+    report = models.ForeignKey(Report, on_delete=models.CASCADE, related_name="events")
+    kind = models.CharField(max_length=20, choices=EventKind.choices)
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    from_status = models.CharField(max_length=20, choices=Status.choices, blank=True)
+    to_status = models.CharField(max_length=20, choices=Status.choices)
+    department = models.ForeignKey(
+        "municipalities.Department", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    note = models.TextField(blank=True)
+    created_at = models.DateTimeField()
+
+    class Meta:
+        ordering = ["created_at", "id"]
+        indexes = [models.Index(fields=["report", "created_at"])]
+
+    def __str__(self) -> str:
+        return f"{self.report_id}: {self.kind}"
+
+
+def photo_path(instance: "ReportPhoto", filename: str) -> str:
+    # The server names every file; nothing of the uploaded name is kept.
+    return f"reports/{instance.report.municipality_id}/{uuid.uuid4().hex}.jpg"
+
+
+class ReportPhoto(models.Model):
+    class Kind(models.TextChoices):
+        REPORT = "report", _("photo of the problem")
+        ANSWER = "answer", _("photo of the result")
+
+    report = models.ForeignKey(Report, on_delete=models.CASCADE, related_name="photos")
+    kind = models.CharField(max_length=10, choices=Kind.choices, default=Kind.REPORT)
+    image = models.ImageField(upload_to=photo_path, width_field="width", height_field="height")
+    width = models.PositiveIntegerField(default=0)
+    height = models.PositiveIntegerField(default=0)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["created_at", "id"]
+
+    def __str__(self) -> str:
+        return self.image.name
+
+
+class ReportSupport(models.Model):
+    """ "Me too": a resident has the same problem. One per person per report."""
+
+    report = models.ForeignKey(Report, on_delete=models.CASCADE, related_name="supports")
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["report", "user"], name="report_support_once")]
+
+    def __str__(self) -> str:
+        return f"{self.user_id} supports {self.report_id}"
+
+
+class RoutingRule(models.Model):
+    """Reports of a category in a district go to this department instead of the category's own."""
+
+    category = models.ForeignKey("municipalities.Category", on_delete=models.CASCADE, related_name="routing")
+    district = models.ForeignKey("municipalities.District", on_delete=models.CASCADE, related_name="+")
+    department = models.ForeignKey("municipalities.Department", on_delete=models.CASCADE, related_name="+")
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["category", "district"], name="routing_rule_once")]
+
+    def __str__(self) -> str:
+        return f"{self.category} / {self.district} → {self.department}"
+
+
+class AnswerTemplate(models.Model):
+    """A ready answer officials start from, for one category or for all."""
+
+    municipality = models.ForeignKey(
+        "municipalities.Municipality", on_delete=models.CASCADE, related_name="answer_templates"
+    )
+    category = models.ForeignKey(
+        "municipalities.Category",
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="+",
+        verbose_name=_("category"),
+    )
+    title = models.CharField(_("title"), max_length=200)
+    body = models.TextField(_("text"), max_length=settings.TEXT_MAX_LENGTH)
+
+    class Meta:
+        ordering = ["title"]
+        verbose_name = _("answer template")
+        verbose_name_plural = _("answer templates")
+
+    def __str__(self) -> str:
+        return self.title

@@ -1,0 +1,156 @@
+"""Reads of reports shared by pages, the JSON API and Open311: lists, filters, nearby, map clusters."""
+
+import math
+from dataclasses import dataclass
+from datetime import date
+from typing import Any
+
+from django.db.models import Count, Exists, F, FloatField, OuterRef, Q, QuerySet
+from django.db.models.functions import Cast, Floor
+from django.utils import timezone
+
+from veche.core.geo import bounding_box, haversine_m
+from veche.municipalities.models import Category, Municipality
+from veche.reports.models import AWAITING_ANSWER, PUBLIC, Report, ReportSupport, Status
+
+NEARBY_RADIUS_M = 50
+
+
+@dataclass(frozen=True)
+class ReportFilters:
+    category: str = ""
+    district: str = ""
+    status: str = ""
+    overdue: bool = False
+    department: int | None = None
+
+
+def public_reports(municipality: Municipality) -> QuerySet[Report]:
+    return Report.objects.filter(municipality=municipality, status__in=PUBLIC, hidden_at__isnull=True)
+
+
+def filter_reports(
+    reports: QuerySet[Report], filters: ReportFilters, *, today: date | None = None
+) -> QuerySet[Report]:
+    if filters.category:
+        reports = reports.filter(category__slug=filters.category)
+    if filters.district:
+        reports = reports.filter(district__slug=filters.district)
+    if filters.status == "open":
+        reports = reports.filter(status__in=AWAITING_ANSWER)
+    elif filters.status in Status.values:
+        reports = reports.filter(status=filters.status)
+    if filters.department is not None:
+        reports = reports.filter(department_id=filters.department)
+    if filters.overdue:
+        reports = overdue(reports, today=today)
+    return reports
+
+
+def overdue(reports: QuerySet[Report], *, today: date | None = None) -> QuerySet[Report]:
+    return reports.filter(status__in=AWAITING_ANSWER, answer_due__lt=today or timezone.localdate())
+
+
+def with_list_relations(reports: QuerySet[Report]) -> QuerySet[Report]:
+    return reports.select_related("category", "district", "department", "municipality")
+
+
+def nearby_open_reports(
+    *,
+    category: Category,
+    latitude: float,
+    longitude: float,
+    radius_m: float = NEARBY_RADIUS_M,
+    limit: int = 10,
+) -> list[tuple[Report, float]]:
+    """Open, public reports of `category` within `radius_m`, nearest first, with their distance."""
+    min_lat, max_lat, min_lon, max_lon = bounding_box(latitude, longitude, radius_m)
+    candidates = (
+        Report.objects.filter(
+            category=category,
+            latitude__range=(min_lat, max_lat),
+            longitude__range=(min_lon, max_lon),
+            status__in=[s for s in AWAITING_ANSWER if s in PUBLIC],
+            hidden_at__isnull=True,
+        )
+        .select_related("category", "municipality")
+        .order_by("-created_at")[:500]
+    )
+    found = [(r, haversine_m(latitude, longitude, r.latitude, r.longitude)) for r in candidates]
+    return sorted([(r, d) for r, d in found if d <= radius_m], key=lambda pair: pair[1])[:limit]
+
+
+def reports_within(
+    reports: QuerySet[Report], *, latitude: float, longitude: float, radius_m: float
+) -> QuerySet[Report]:
+    """The index-friendly box around the circle; callers that need the exact circle filter after."""
+    min_lat, max_lat, min_lon, max_lon = bounding_box(latitude, longitude, radius_m)
+    return reports.filter(latitude__range=(min_lat, max_lat), longitude__range=(min_lon, max_lon))
+
+
+def supported_by(reports: QuerySet[Report], user: Any) -> QuerySet[Report]:
+    if not getattr(user, "is_authenticated", False):
+        return reports
+    return reports.annotate(supported=Exists(ReportSupport.objects.filter(report=OuterRef("pk"), user=user)))
+
+
+def map_clusters(
+    reports: QuerySet[Report], *, bbox: tuple[float, float, float, float], zoom: int
+) -> list[dict[str, Any]]:
+    """Reports in the box grouped into grid cells sized for the zoom level: one row per cell.
+
+    The database does the grouping, so a map of a million reports sends a few hundred points.
+    """
+    south, west, north, east = bbox
+    cell = 360.0 / (2 ** max(0, min(zoom, 20))) / 4  # about a quarter of a map tile
+    in_box = reports.filter(latitude__range=(south, north), longitude__range=(west, east))
+    if zoom >= 17:
+        return [
+            {"lat": r["latitude"], "lon": r["longitude"], "count": 1, "id": r["id"], "status": r["status"]}
+            for r in in_box.values("id", "latitude", "longitude", "status")[:2000]
+        ]
+    rows = (
+        in_box.annotate(
+            cx=Floor(Cast(F("longitude"), FloatField()) / cell),
+            cy=Floor(Cast(F("latitude"), FloatField()) / cell),
+        )
+        .values("cx", "cy")
+        .annotate(count=Count("id"), open=Count("id", filter=Q(status__in=AWAITING_ANSWER)))
+        .order_by()
+    )
+    clusters = []
+    for row in rows[:5000]:
+        clusters.append(
+            {
+                "lat": (row["cy"] + 0.5) * cell,
+                "lon": (row["cx"] + 0.5) * cell,
+                "count": row["count"],
+                "open": row["open"],
+            }
+        )
+    return clusters
+
+
+def valid_bbox(raw: str) -> tuple[float, float, float, float] | None:
+    """ "south,west,north,east" in degrees, or None if it is not one."""
+    try:
+        south, west, north, east = (float(v) for v in raw.split(","))
+    except ValueError:
+        return None
+    if not all(math.isfinite(v) for v in (south, west, north, east)):
+        return None
+    if not (-90 <= south < north <= 90 and -180 <= west < east <= 180):
+        return None
+    return south, west, north, east
+
+
+def workspace_counts(*, reports: QuerySet[Report], today: date | None = None) -> dict[str, int]:
+    """How many reports wait in each step, and how many are overdue, in one query."""
+    today = today or timezone.localdate()
+    return reports.aggregate(
+        submitted=Count("id", filter=Q(status=Status.SUBMITTED)),
+        routed=Count("id", filter=Q(status=Status.ROUTED)),
+        in_progress=Count("id", filter=Q(status=Status.IN_PROGRESS)),
+        answered=Count("id", filter=Q(status__in=[Status.RESOLVED, Status.REJECTED])),
+        overdue=Count("id", filter=Q(status__in=AWAITING_ANSWER, answer_due__lt=today)),
+    )

@@ -1,0 +1,359 @@
+"""Pages of reports: the public list, map and report pages, filing a report, the officials' workspace."""
+
+from typing import Any
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
+from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from veche.access.functions import access_municipality
+from veche.access.predicates import Feature, allows
+from veche.access.reports import (
+    access_report,
+    access_report_workspace,
+    can_handle_report,
+    can_moderate_reports,
+    is_author,
+)
+from veche.core.errors import DomainError, NotFound
+from veche.core.forms import apply_domain_error
+from veche.core.http import signed_in
+from veche.core.ratelimit import rate_limit_request
+from veche.notifications.models import Follow
+from veche.notifications.services import follow, unfollow
+from veche.reports import selectors, services
+from veche.reports.forms import (
+    AnswerForm,
+    BulkForm,
+    FilterForm,
+    NoteForm,
+    ReassignForm,
+    ReportForm,
+    WorkspaceFilterForm,
+)
+from veche.reports.lifecycle import allowed_actions
+from veche.reports.models import AWAITING_ANSWER, Report, ReportEvent, Status
+
+PAGE_SIZE = 20
+
+
+def _filters(form: FilterForm) -> selectors.ReportFilters:
+    if not form.is_valid():
+        return selectors.ReportFilters()
+    data = form.cleaned_data
+    return selectors.ReportFilters(
+        category=data.get("category") or "",
+        district=data.get("district") or "",
+        status=data.get("status") or "",
+        overdue=bool(data.get("overdue")),
+        department=data.get("department"),
+    )
+
+
+def _list_context(request: HttpRequest, municipality: Any) -> dict[str, Any]:
+    form = FilterForm(request.GET or None)
+    reports = selectors.filter_reports(selectors.public_reports(municipality), _filters(form))
+    page = Paginator(
+        selectors.with_list_relations(reports).order_by("-created_at", "-id"), PAGE_SIZE
+    ).get_page(request.GET.get("page"))
+    query = request.GET.copy()
+    query.pop("page", None)
+    return {
+        "municipality": municipality,
+        "page": page,
+        "form": form,
+        "query": query.urlencode(),
+        "categories": municipality.categories.filter(is_active=True),
+        "districts": municipality.districts.all(),
+        "today": timezone.localdate(),
+        "can_report": allows(request.user, municipality, Feature.SUBMIT, services.REPORTING),
+    }
+
+
+def report_list(request: HttpRequest, slug: str) -> HttpResponse:
+    municipality = access_municipality(request.user, slug)
+    return render(request, "reports/list.html", _list_context(request, municipality))
+
+
+def report_map(request: HttpRequest, slug: str) -> HttpResponse:
+    municipality = access_municipality(request.user, slug)
+    context = _list_context(request, municipality)
+    return render(request, "reports/map.html", context)
+
+
+@require_GET
+def map_data(request: HttpRequest, slug: str) -> JsonResponse:
+    municipality = access_municipality(request.user, slug)
+    bbox = selectors.valid_bbox(request.GET.get("bbox", ""))
+    try:
+        zoom = int(request.GET.get("zoom", "12"))
+    except ValueError:
+        zoom = -1
+    if bbox is None or not 0 <= zoom <= 22:
+        return JsonResponse(
+            {
+                "error": {
+                    "code": "invalid",
+                    "message": _("Give bbox=south,west,north,east and zoom 0-22."),
+                    "fields": {},
+                }
+            },
+            status=400,
+        )
+    reports = selectors.filter_reports(
+        selectors.public_reports(municipality), _filters(FilterForm(request.GET))
+    )
+    return JsonResponse({"clusters": selectors.map_clusters(reports, bbox=bbox, zoom=zoom)})
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def report_new(request: HttpRequest, slug: str) -> HttpResponse:
+    municipality = access_municipality(request.user, slug)
+    user = signed_in(request)
+    decision = allows(user, municipality, Feature.SUBMIT, services.REPORTING)
+    form = ReportForm(
+        request.POST or None,
+        request.FILES or None,
+        municipality=municipality,
+        initial={"latitude": municipality.latitude, "longitude": municipality.longitude},
+    )
+    if request.method == "POST" and decision and form.is_valid():
+        data = form.cleaned_data
+        try:
+            rate_limit_request("write", request)
+            report = services.report_submit(
+                author=user,
+                municipality=municipality,
+                category=data["category"],
+                latitude=data["latitude"],
+                longitude=data["longitude"],
+                address=data["address"],
+                description=data["description"],
+                photos=data["photos"],
+            )
+        except DomainError as error:
+            apply_domain_error(form, error)
+        else:
+            messages.success(
+                request, _("Thank you. Your report is registered and will be checked by a moderator.")
+            )
+            return redirect("reports:detail", slug=slug, report_id=report.pk)
+    context = {"municipality": municipality, "form": form, "decision": decision}
+    return render(request, "reports/new.html", context, status=400 if form.errors else 200)
+
+
+@require_GET
+def nearby(request: HttpRequest, slug: str) -> HttpResponse:
+    """Open reports of the same category within 50 m, shown before a new one is filed."""
+    municipality = access_municipality(request.user, slug)
+    found: list[tuple[Report, float]] = []
+    try:
+        category = municipality.categories.get(pk=int(request.GET.get("category", "")))
+        lat, lon = float(request.GET.get("latitude", "")), float(request.GET.get("longitude", ""))
+    except (ValueError, TypeError, OverflowError, municipality.categories.model.DoesNotExist):
+        category = None
+    if category is not None and -90 <= lat <= 90 and -180 <= lon <= 180:
+        found = selectors.nearby_open_reports(category=category, latitude=lat, longitude=lon)
+    return render(request, "reports/_nearby.html", {"municipality": municipality, "nearby": found})
+
+
+def report_detail(request: HttpRequest, slug: str, report_id: int) -> HttpResponse:
+    municipality = access_municipality(request.user, slug)
+    report = access_report(request.user, municipality, report_id)
+    user = request.user
+    events = ReportEvent.objects.filter(report=report).select_related("actor", "department")
+    actions = allowed_actions(report.status)
+    staff_actions: list[str] = []
+    if can_moderate_reports(user, municipality):
+        staff_actions += [a for a in actions if a in ("moderate", "decline")]
+    if can_handle_report(user, report):
+        staff_actions += [a for a in actions if a in ("start", "resolve", "reject", "reassign")]
+    author_actions = [a for a in actions if a in ("confirm", "dispute")] if is_author(user, report) else []
+    following = user.is_authenticated and Follow.objects.filter(
+        user_id=user.pk, content_type__app_label="reports", content_type__model="report", object_id=report.pk
+    ).exists()
+    context = {
+        "municipality": municipality,
+        "report": report,
+        "events": events,
+        "photos": report.photos.all(),
+        "staff_actions": staff_actions,
+        "author_actions": author_actions,
+        "note_form": NoteForm(),
+        "answer_form": AnswerForm(municipality=municipality, category=report.category),
+        "reassign_form": ReassignForm(municipality=municipality),
+        "following": following,
+        "can_support": report.status in AWAITING_ANSWER
+        and report.status != Status.SUBMITTED
+        and not is_author(user, report)
+        and bool(allows(user, municipality, Feature.SUPPORT, services.REPORTING)),
+        "overdue": report.status in AWAITING_ANSWER and report.answer_due < timezone.localdate(),
+    }
+    return render(request, "reports/detail.html", context)
+
+
+@login_required
+@require_POST
+def support(request: HttpRequest, slug: str, report_id: int) -> HttpResponse:
+    municipality = access_municipality(request.user, slug)
+    report = access_report(request.user, municipality, report_id)
+    try:
+        rate_limit_request("write", request)
+        added = services.report_support(user=signed_in(request), report=report)
+    except DomainError as error:
+        messages.error(request, error.message)
+    else:
+        messages.success(
+            request,
+            _("Thank you, your support is counted.") if added else _("You already support this report."),
+        )
+    return redirect("reports:detail", slug=slug, report_id=report.pk)
+
+
+@login_required
+@require_POST
+def follow_toggle(request: HttpRequest, slug: str, report_id: int) -> HttpResponse:
+    municipality = access_municipality(request.user, slug)
+    report = access_report(request.user, municipality, report_id)
+    if request.POST.get("follow") == "0":
+        unfollow(user=signed_in(request), target=report)
+        messages.success(request, _("You no longer follow this report."))
+    else:
+        follow(user=signed_in(request), target=report)
+        messages.success(request, _("You will be notified of every change."))
+    return redirect("reports:detail", slug=slug, report_id=report.pk)
+
+
+def _run_action(request: HttpRequest, report: Report, action: str) -> None:
+    user = signed_in(request)
+    municipality = report.municipality
+    if action in ("moderate", "start", "confirm"):
+        {
+            "moderate": lambda: services.report_moderate(moderator=user, report=report),
+            "start": lambda: services.report_start(official=user, report=report),
+            "confirm": lambda: services.report_confirm(author=user, report=report),
+        }[action]()
+        return
+    if action in ("decline", "dispute"):
+        form: Any = NoteForm(request.POST)
+    elif action == "reassign":
+        form = ReassignForm(request.POST, municipality=municipality)
+    elif action in ("resolve", "reject"):
+        form = AnswerForm(request.POST, request.FILES, municipality=municipality, category=report.category)
+    else:
+        raise NotFound()
+    if not form.is_valid():
+        raise DomainError(
+            _("Check the form: %(errors)s")
+            % {
+                "errors": "; ".join(
+                    f"{form.fields[f].label if f in form.fields else ''}: {' '.join(e)}"
+                    for f, e in form.errors.items()
+                )
+            }
+        )
+    note = form.cleaned_data["note"]
+    if action == "decline":
+        services.report_decline(moderator=user, report=report, reason=note)
+    elif action == "dispute":
+        services.report_dispute(author=user, report=report, reason=note)
+    elif action == "reassign":
+        services.report_reassign(
+            official=user, report=report, department=form.cleaned_data["department"], reason=note
+        )
+    elif action == "resolve":
+        services.report_resolve(official=user, report=report, answer=note, photos=form.cleaned_data["photos"])
+    else:
+        services.report_reject(official=user, report=report, reason=note, photos=form.cleaned_data["photos"])
+
+
+@login_required
+@require_POST
+def act(request: HttpRequest, slug: str, report_id: int, action: str) -> HttpResponse:
+    """One step of the lifecycle taken from the report's page."""
+    municipality = access_municipality(request.user, slug)
+    report = access_report(request.user, municipality, report_id)
+    try:
+        rate_limit_request("write", request)
+        _run_action(request, report, action)
+    except NotFound:
+        raise
+    except DomainError as error:
+        messages.error(request, error.summary)
+    else:
+        messages.success(request, _("Done."))
+    return redirect("reports:detail", slug=slug, report_id=report.pk)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def workspace(request: HttpRequest, slug: str) -> HttpResponse:
+    """The queue of an official's department (all departments for moderators and admins), by deadline."""
+    municipality = access_municipality(request.user, slug)
+    departments = access_report_workspace(request.user, municipality)
+    user = signed_in(request)
+    reports = Report.objects.filter(municipality=municipality)
+    if departments is not None:
+        reports = reports.filter(department_id__in=departments)
+    form = WorkspaceFilterForm(request.GET or {"status": "open"})
+    filters = _filters(form)
+    reports = selectors.filter_reports(reports, filters)
+    ordered = selectors.with_list_relations(reports).order_by("answer_due", "created_at", "id")
+    page = Paginator(ordered, 50).get_page(request.GET.get("page"))
+    page_ids = [r.pk for r in page]
+    if request.method == "POST":
+        bulk = BulkForm(
+            request.POST,
+            municipality=municipality,
+            report_ids=list(reports.values_list("pk", flat=True)[:1000]),
+        )
+        if bulk.is_valid():
+            done, failed = _bulk(user, bulk.cleaned_data)
+            if done:
+                messages.success(request, _("Done for %(n)d reports.") % {"n": done})
+            for message in failed[:10]:
+                messages.error(request, message)
+        else:
+            messages.error(request, _("Choose reports and an action."))
+        return redirect(request.get_full_path())
+    context = {
+        "municipality": municipality,
+        "page": page,
+        "form": form,
+        "today": timezone.localdate(),
+        "bulk_form": BulkForm(municipality=municipality, report_ids=page_ids),
+        "counts": selectors.workspace_counts(
+            reports=Report.objects.filter(municipality=municipality)
+            if departments is None
+            else Report.objects.filter(municipality=municipality, department_id__in=departments)
+        ),
+        "query": "&".join(f"{k}={v}" for k, v in request.GET.items() if k != "page"),
+    }
+    return render(request, "reports/workspace.html", context)
+
+
+def _bulk(user: Any, data: dict[str, Any]) -> tuple[int, list[str]]:
+    done, failed = 0, []
+    for report in Report.objects.filter(pk__in=data["reports"]).select_related("municipality", "category"):
+        try:
+            if data["action"] == "moderate":
+                services.report_moderate(moderator=user, report=report)
+            elif data["action"] == "start":
+                services.report_start(official=user, report=report)
+            else:
+                if data.get("department") is None:
+                    raise DomainError(_("Choose a department."))
+                services.report_reassign(
+                    official=user, report=report, department=data["department"], reason=data.get("note") or ""
+                )
+        except DomainError as error:
+            failed.append(f"#{report.pk}: {error.summary}")
+        else:
+            done += 1
+    return done, failed

@@ -1,0 +1,42 @@
+// Filing a report: pick the place on a map; look for open reports of the same kind nearby.
+(function () {
+  "use strict";
+  function init() {
+    var form = document.getElementById("report-form");
+    var el = document.getElementById("pick-map");
+    if (!form || !el || !window.L) { return; }
+    var lat = form.querySelector("[name=latitude]");
+    var lon = form.querySelector("[name=longitude]");
+    var category = form.querySelector("[name=category]");
+    var nearby = document.getElementById("nearby");
+    var start = [parseFloat(lat.value) || 55.7558, parseFloat(lon.value) || 37.6173];
+    var map = L.map(el).setView(start, 13);
+    L.tileLayer(el.dataset.tiles, { maxZoom: 19, attribution: el.dataset.attribution }).addTo(map);
+    var marker = L.marker(start, { draggable: true, keyboard: true }).addTo(map);
+
+    function look() {
+      if (!category.value || !lat.value || !lon.value) { nearby.textContent = ""; return; }
+      var url = form.dataset.nearby + "?category=" + encodeURIComponent(category.value) +
+        "&latitude=" + encodeURIComponent(lat.value) + "&longitude=" + encodeURIComponent(lon.value);
+      fetch(url).then(function (r) { return r.ok ? r.text() : ""; }).then(function (html) {
+        nearby.innerHTML = html;
+      });
+    }
+    function place(latlng) {
+      marker.setLatLng(latlng);
+      lat.value = latlng.lat.toFixed(6);
+      lon.value = latlng.lng.toFixed(6);
+      look();
+    }
+    map.on("click", function (e) { place(e.latlng); });
+    marker.on("dragend", function () { place(marker.getLatLng()); });
+    [lat, lon].forEach(function (input) {
+      input.addEventListener("change", function () {
+        var p = [parseFloat(lat.value), parseFloat(lon.value)];
+        if (!isNaN(p[0]) && !isNaN(p[1])) { marker.setLatLng(p); map.panTo(p); look(); }
+      });
+    });
+    category.addEventListener("change", look);
+  }
+  document.addEventListener("DOMContentLoaded", init);
+})();
