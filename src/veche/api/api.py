@@ -9,6 +9,7 @@ from veche.comments.api import router as comments_router
 from veche.moderation.api import router as moderation_router
 from veche.municipalities.api import router as municipalities_router
 from veche.notifications.api import router as notifications_router
+from veche.reports.api import router as reports_router
 
 
 class VecheAPI(NinjaAPI):
@@ -37,3 +38,4 @@ api.add_router("", municipalities_router)
 api.add_router("", comments_router)
 api.add_router("", moderation_router)
 api.add_router("", notifications_router)
+api.add_router("", reports_router)

@@ -1,8 +1,9 @@
 """Markdown written by people, turned into HTML that is safe to show."""
 
+import html
+
 import markdown
 import nh3
-from django.utils.html import strip_tags
 from django.utils.safestring import SafeString, mark_safe
 
 ALLOWED_TAGS = {
@@ -38,5 +39,8 @@ def render_markdown(text: str) -> SafeString:
 
 
 def plain_text(text: str) -> str:
-    """Text with tags removed but otherwise as typed ("Tom & Jerry", "a<b"); templates escape it."""
-    return strip_tags(text).strip()
+    """Text with tags (and script contents) removed, otherwise as typed: "Tom & Jerry" stays so.
+
+    Templates escape it when they show it.
+    """
+    return html.unescape(nh3.clean(text, tags=set())).strip()

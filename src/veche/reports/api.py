@@ -4,7 +4,7 @@ from datetime import date, datetime
 from typing import Any, Literal
 
 from django.http import HttpRequest
-from ninja import File, Form, Query, Router, Schema
+from ninja import File, Form, Query, Router, Schema, Status
 from ninja.files import UploadedFile
 from ninja.pagination import LimitOffsetPagination, paginate
 from pydantic import Field
@@ -108,8 +108,12 @@ def report_list(request: HttpRequest, slug: str, filters: Query[FiltersIn]) -> A
     municipality = access_municipality(request.user, slug)
     reports = selectors.filter_reports(
         selectors.public_reports(municipality),
-        selectors.ReportFilters(category=filters.category, district=filters.district, status=filters.status,
-                                overdue=filters.overdue),
+        selectors.ReportFilters(
+            category=filters.category,
+            district=filters.district,
+            status=filters.status,
+            overdue=filters.overdue,
+        ),
     )
     return selectors.with_list_relations(reports).order_by("-created_at", "-id")
 
@@ -124,7 +128,10 @@ def report_detail(request: HttpRequest, slug: str, report_id: int) -> Any:
 
 @router.post("/municipalities/{slug}/reports", response={201: ReportOut, **ERRORS}, auth=AUTH)
 def report_create(
-    request: HttpRequest, slug: str, payload: Form[ReportIn], photos: File[list[UploadedFile]] = None  # type: ignore[assignment]
+    request: HttpRequest,
+    slug: str,
+    payload: Form[ReportIn],
+    photos: File[list[UploadedFile]] = None,  # type: ignore[assignment]
 ) -> Any:
     """File a report (multipart/form-data: the fields, and up to 5 files named `photos`)."""
     municipality = access_municipality(request.user, slug)
@@ -133,14 +140,22 @@ def report_create(
     if category is None:
         raise DomainError(fields={"category": ["Unknown category."]})
     report = services.report_submit(
-        author=signed_in(request), municipality=municipality, category=category, latitude=payload.latitude,
-        longitude=payload.longitude, description=payload.description, address=payload.address,
-        photos=list(photos or []), source="api",
+        author=signed_in(request),
+        municipality=municipality,
+        category=category,
+        latitude=payload.latitude,
+        longitude=payload.longitude,
+        description=payload.description,
+        address=payload.address,
+        photos=list(photos or []),
+        source="api",
     )
-    return 201, report
+    return Status(201, report)
 
 
-@router.post("/municipalities/{slug}/reports/{report_id}/support", response={200: SupportOut, **ERRORS}, auth=AUTH)
+@router.post(
+    "/municipalities/{slug}/reports/{report_id}/support", response={200: SupportOut, **ERRORS}, auth=AUTH
+)
 def report_support(request: HttpRequest, slug: str, report_id: int) -> Any:
     report = access_report(request.user, access_municipality(request.user, slug), report_id)
     rate_limit_request("write", request)
@@ -152,7 +167,9 @@ def report_support(request: HttpRequest, slug: str, report_id: int) -> Any:
 Action = Literal["moderate", "decline", "start", "reject", "reassign", "confirm", "dispute"]
 
 
-@router.post("/municipalities/{slug}/reports/{report_id}/{action}", response={200: ReportOut, **ERRORS}, auth=AUTH)
+@router.post(
+    "/municipalities/{slug}/reports/{report_id}/{action}", response={200: ReportOut, **ERRORS}, auth=AUTH
+)
 def report_act(request: HttpRequest, slug: str, report_id: int, action: Action, payload: ActionIn) -> Any:
     """A step of the lifecycle. Resolving needs a photo, so it is done in the site's workspace."""
     municipality = access_municipality(request.user, slug)

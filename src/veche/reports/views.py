@@ -175,9 +175,15 @@ def report_detail(request: HttpRequest, slug: str, report_id: int) -> HttpRespon
     if can_handle_report(user, report):
         staff_actions += [a for a in actions if a in ("start", "resolve", "reject", "reassign")]
     author_actions = [a for a in actions if a in ("confirm", "dispute")] if is_author(user, report) else []
-    following = user.is_authenticated and Follow.objects.filter(
-        user_id=user.pk, content_type__app_label="reports", content_type__model="report", object_id=report.pk
-    ).exists()
+    following = (
+        user.is_authenticated
+        and Follow.objects.filter(
+            user_id=user.pk,
+            content_type__app_label="reports",
+            content_type__model="report",
+            object_id=report.pk,
+        ).exists()
+    )
     context = {
         "municipality": municipality,
         "report": report,
@@ -326,6 +332,8 @@ def workspace(request: HttpRequest, slug: str) -> HttpResponse:
         "municipality": municipality,
         "page": page,
         "form": form,
+        "categories": municipality.categories.all(),
+        "districts": municipality.districts.all(),
         "today": timezone.localdate(),
         "bulk_form": BulkForm(municipality=municipality, report_ids=page_ids),
         "counts": selectors.workspace_counts(
