@@ -53,6 +53,7 @@ INSTALLED_APPS = [
     "veche.moderation",
     "veche.notifications",
     "veche.reports",
+    "veche.appeals",
     "veche.api",
 ]
 
@@ -153,6 +154,11 @@ CELERY_TASK_ALWAYS_EAGER = not CELERY_BROKER_URL
 CELERY_TASK_EAGER_PROPAGATES = True
 CELERY_TASK_ACKS_LATE = True
 CELERY_TASK_SERIALIZER = "json"
+# With a broker, `celery -A veche beat` runs these; without one, run `veche reports tick` from cron.
+CELERY_BEAT_SCHEDULE = {
+    "escalate-overdue-reports": {"task": "veche.reports.tasks.escalate_overdue_reports", "schedule": 3600.0},
+    "close-unconfirmed-reports": {"task": "veche.reports.tasks.close_unconfirmed_reports", "schedule": 3600.0},
+}
 
 EMAIL_BACKEND = env("EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
 EMAIL_HOST = env("EMAIL_HOST", "localhost")

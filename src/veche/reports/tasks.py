@@ -1,0 +1,15 @@
+"""Scheduled work on reports: escalate overdue ones, close answers nobody confirmed in time."""
+
+from celery import shared_task
+
+from veche.reports import services
+
+
+@shared_task
+def escalate_overdue_reports() -> int:
+    return services.reports_escalate_overdue()
+
+
+@shared_task
+def close_unconfirmed_reports() -> int:
+    return services.reports_close_unconfirmed()
