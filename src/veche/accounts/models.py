@@ -23,7 +23,9 @@ class User(AbstractUser):
         constraints = [
             models.UniqueConstraint(
                 Lower("email"), condition=~models.Q(email=""), name="user_email_unique_ci"
-            )
+            ),
+            # Usernames differ by more than case, or two people could pass for one.
+            models.UniqueConstraint(Lower("username"), name="user_username_unique_ci"),
         ]
 
     @property

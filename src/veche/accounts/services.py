@@ -15,6 +15,7 @@ from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 
 from veche.access.roles import forget_cached_access, has_permission
 from veche.accounts.models import ApiToken, User, Verification, VerificationCode
@@ -81,7 +82,7 @@ def user_signup(*, username: str, email: str, password: str, language: str = "")
             return user
     _send(
         existing,
-        "Someone tried to sign up with your e-mail",
+        gettext_noop("Someone tried to sign up with your e-mail"),
         "accounts/email/already_registered.txt",
         {"login_url": reverse("accounts:login"), "reset_url": reverse("accounts:password_reset")},
     )
@@ -96,7 +97,7 @@ def email_confirmation_send(*, user: User) -> None:
     if user.email_confirmed_at or not user.email:
         return
     url = reverse("accounts:confirm", args=[email_confirmation_token(user)])
-    _send(user, "Confirm your e-mail address", "accounts/email/confirm.txt", {"url": url})
+    _send(user, gettext_noop("Confirm your e-mail address"), "accounts/email/confirm.txt", {"url": url})
 
 
 def email_confirm(*, token: str) -> User:
@@ -116,6 +117,11 @@ def email_confirm(*, token: str) -> User:
         )
         user.refresh_from_db()
     return user
+
+
+def email_confirm_by_reset(*, user: User) -> None:
+    """A password set through the e-mailed reset link proves the address as well."""
+    User.objects.filter(pk=user.pk, email_confirmed_at__isnull=True).update(email_confirmed_at=timezone.now())
 
 
 def profile_update(*, user: User, display_name: str, language: str, email_notifications: bool) -> User:

@@ -2,7 +2,7 @@ from django.contrib.auth import views as auth_views
 from django.urls import path, reverse_lazy
 
 from veche.accounts import views
-from veche.accounts.views import RateLimitedPasswordResetView
+from veche.accounts.views import ConfirmingPasswordResetConfirmView, RateLimitedPasswordResetView
 
 app_name = "accounts"
 
@@ -35,7 +35,7 @@ urlpatterns = [
     ),
     path(
         "password-reset/<uidb64>/<token>/",
-        auth_views.PasswordResetConfirmView.as_view(
+        ConfirmingPasswordResetConfirmView.as_view(
             template_name="accounts/password_reset_confirm.html",
             success_url=reverse_lazy("accounts:password_reset_complete"),
         ),

@@ -3,7 +3,7 @@
 from django.contrib import messages
 from django.contrib.auth import authenticate, login, logout
 from django.contrib.auth.decorators import login_required
-from django.contrib.auth.views import PasswordResetView
+from django.contrib.auth.views import PasswordResetConfirmView, PasswordResetView
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.http import url_has_allowed_host_and_scheme
@@ -123,6 +123,15 @@ def logout_view(request: HttpRequest) -> HttpResponse:
     return redirect("home")
 
 
+class ConfirmingPasswordResetConfirmView(PasswordResetConfirmView):
+    """Setting a password from the e-mailed link proves the address, so it confirms it too."""
+
+    def form_valid(self, form):  # type: ignore[no-untyped-def]
+        response = super().form_valid(form)
+        services.email_confirm_by_reset(user=form.user)
+        return response
+
+
 class RateLimitedPasswordResetView(PasswordResetView):
     """Django's reset view: the same answer whether or not an account has the address."""
 
@@ -195,15 +204,26 @@ def token_revoke(request: HttpRequest, token_id: int) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def delete_account(request: HttpRequest) -> HttpResponse:
     form = DeleteAccountForm(request.POST or None)
+    refusal: DomainError | None = None
     if request.method == "POST" and form.is_valid():
-        if not signed_in(request).check_password(form.cleaned_data["password"]):
-            form.add_error("password", _("The password is not right."))
+        user = signed_in(request)
+        try:
+            # Guessing the password here is as limited as at the login form.
+            rate_limit("login", f"name:{user.username.lower()}")
+        except DomainError as error:
+            refusal = error
+            apply_domain_error(form, error)
         else:
-            services.account_delete(user=signed_in(request))
-            logout(request)
-            messages.success(request, _("Your account is deleted. What you wrote stays, without your name."))
-            return redirect("home")
-    return render(request, "accounts/delete.html", {"form": form}, status=400 if form.errors else 200)
+            if not user.check_password(form.cleaned_data["password"]):
+                form.add_error("password", _("The password is not right."))
+            else:
+                services.account_delete(user=user)
+                logout(request)
+                messages.success(
+                    request, _("Your account is deleted. What you wrote stays, without your name.")
+                )
+                return redirect("home")
+    return _form_page(request, "accounts/delete.html", {"form": form}, bool(form.errors), refusal)
 
 
 @login_required

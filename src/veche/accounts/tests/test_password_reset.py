@@ -84,3 +84,23 @@ def test_a_reset_link_with_a_wrong_token_sets_nothing(ask_reset, client: Client,
     )
     resident.refresh_from_db()
     assert resident.check_password(PASSWORD)
+
+
+@pytest.mark.parametrize("confirmed", [False, True])
+def test_a_password_set_from_the_letter_confirms_the_address(
+    ask_reset, client: Client, make_user, confirmed: bool
+) -> None:
+    user = make_user("forgetful", confirmed=confirmed)
+    ask_reset("forgetful@example.org")
+    link = path_in(mail.outbox[0], "/accounts/password-reset/")
+    form_page = client.get(link, follow=True)
+    client.post(
+        form_page.redirect_chain[-1][0], {"new_password1": NEW_PASSWORD, "new_password2": NEW_PASSWORD}
+    )
+
+    user.refresh_from_db()
+    assert user.email_confirmed_at is not None
+    login = Client()
+    assert (
+        login.post("/accounts/login/", {"username": "forgetful", "password": NEW_PASSWORD}).status_code == 302
+    )
