@@ -9,6 +9,7 @@ from veche.comments.services import comment_create
 from veche.core.models import AuditEntry
 from veche.moderation.models import Flag
 from veche.moderation.services import content_hide, flag_create
+from veche.municipalities.models import Membership
 from veche.notifications.models import Notification
 
 QUEUE = "/m/testgrad/staff/moderation/"
@@ -193,3 +194,16 @@ def test_a_resident_gets_404(client_for, api_for, reporter, flagged):
     assert response.json()["error"]["code"] == "not_found"
     assert not Comment.objects.get().is_hidden
     assert not AuditEntry.objects.exists()
+
+
+def test_a_decision_goes_through_the_contents_own_municipality(
+    client_for, make_user, municipality, other_municipality, flagged
+):
+    both = make_user("both", role="moderator", municipality=other_municipality)
+    Membership.objects.create(user=both, municipality=municipality, role="moderator")
+    client = client_for(both)
+    wrong = f"/m/drugograd/staff/moderation/comments.comment/{flagged.pk}/hide/"
+    assert client.post(wrong, {"reason": "Не туда"}).status_code == 404
+    assert not Comment.objects.get().is_hidden
+    assert client.post(decide(flagged, "hide"), {"reason": "Туда"}).status_code == 302
+    assert Comment.objects.get().is_hidden
