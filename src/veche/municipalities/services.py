@@ -27,12 +27,12 @@ from veche.municipalities.models import (
 M = TypeVar("M", bound=models.Model)
 
 
-def _require_admin(actor: User, municipality: Municipality, permission: str = "manage_municipality") -> None:
+def require_admin(actor: User, municipality: Municipality, permission: str = "manage_municipality") -> None:
     if not has_permission(actor, municipality, permission):
         raise NotFound()
 
 
-def _save(actor: User, municipality: Municipality, obj: M, fields: dict[str, Any], action: str) -> M:
+def audited_save(actor: User, municipality: Municipality, obj: M, fields: dict[str, Any], action: str) -> M:
     """Apply `fields` to `obj`, validate it, save it and audit the change, or change nothing."""
     created = obj._state.adding
     before = {name: obj.serializable_value(name) for name in fields}
@@ -58,7 +58,8 @@ def _save(actor: User, municipality: Municipality, obj: M, fields: dict[str, Any
     return obj
 
 
-def _delete(actor: User, municipality: Municipality, obj: models.Model, action: str) -> None:
+def audited_delete(actor: User, municipality: Municipality, obj: models.Model, action: str) -> None:
+    """Delete `obj` and audit it, or refuse cleanly when something still refers to it."""
     try:
         with transaction.atomic():
             audit_record(actor=actor, municipality=municipality, target=obj, action=f"{action}.delete")
@@ -77,9 +78,9 @@ def district_save(
     slug: str,
     polygon: Any = None,
 ) -> District:
-    _require_admin(actor, municipality)
+    require_admin(actor, municipality)
     obj = district or District(municipality=municipality)
-    return _save(
+    return audited_save(
         actor,
         municipality,
         obj,
@@ -102,9 +103,9 @@ def department_save(
     name_en: str = "",
     email: str = "",
 ) -> Department:
-    _require_admin(actor, municipality)
+    require_admin(actor, municipality)
     obj = department or Department(municipality=municipality)
-    return _save(
+    return audited_save(
         actor,
         municipality,
         obj,
@@ -130,13 +131,13 @@ def category_save(
     season_end: int | None = None,
     is_active: bool = True,
 ) -> Category:
-    _require_admin(actor, municipality)
+    require_admin(actor, municipality)
     if department.municipality_id != municipality.pk:
         raise DomainError(fields={"department": [_("Choose a department of this municipality.")]})
     if (season_start is None) != (season_end is None):
         raise DomainError(fields={"season_end": [_("Give both months of the season, or neither.")]})
     obj = category or Category(municipality=municipality)
-    return _save(
+    return audited_save(
         actor,
         municipality,
         obj,
@@ -166,9 +167,9 @@ def calendar_day_save(
     is_working: bool,
     name: str = "",
 ) -> CalendarDay:
-    _require_admin(actor, municipality)
+    require_admin(actor, municipality)
     obj = day or CalendarDay(municipality=municipality)
-    return _save(
+    return audited_save(
         actor,
         municipality,
         obj,
@@ -181,7 +182,7 @@ def membership_grant(
     *, actor: User, municipality: Municipality, username: str, role: str, department: Department | None = None
 ) -> Membership:
     """Give a person a staff role here; an official belongs to one of the municipality's departments."""
-    _require_admin(actor, municipality, "manage_staff")
+    require_admin(actor, municipality, "manage_staff")
     user = User.objects.filter(username=username.strip(), is_active=True, deleted_at__isnull=True).first()
     if user is None:
         raise DomainError(fields={"username": [_("There is no active account with this username.")]})
@@ -194,7 +195,7 @@ def membership_grant(
             )
     else:
         department = None
-    membership = _save(
+    membership = audited_save(
         actor,
         municipality,
         Membership(municipality=municipality),
@@ -206,12 +207,12 @@ def membership_grant(
 
 
 def membership_revoke(*, actor: User, municipality: Municipality, membership: Membership) -> None:
-    _require_admin(actor, municipality, "manage_staff")
+    require_admin(actor, municipality, "manage_staff")
     if membership.municipality_id != municipality.pk:
         raise NotFound()
     if membership.user_id == actor.pk and membership.role == Membership.Role.ADMIN:
         raise Conflict(_("You cannot remove your own admin role; ask another admin."))
-    _delete(actor, municipality, membership, "membership")
+    audited_delete(actor, municipality, membership, "membership")
 
 
 # The audit action prefix of each kind, the same one its save function writes.
@@ -225,7 +226,7 @@ DELETABLE: dict[type[models.Model], str] = {
 
 def staff_object_delete(*, actor: User, municipality: Municipality, obj: models.Model) -> None:
     """Delete a district, department, category or calendar day of the municipality."""
-    _require_admin(actor, municipality)
+    require_admin(actor, municipality)
     if type(obj) not in DELETABLE or getattr(obj, "municipality_id", None) != municipality.pk:
         raise NotFound()
-    _delete(actor, municipality, obj, DELETABLE[type(obj)])
+    audited_delete(actor, municipality, obj, DELETABLE[type(obj)])

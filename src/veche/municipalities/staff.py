@@ -28,9 +28,18 @@ class StaffKind:
     form: Callable[..., forms.BaseForm]
     save: Callable[..., Any]
     columns: tuple[tuple[str | Promise, str], ...]
+    delete: Callable[..., None]
     editable: bool = True
     permission: str = "manage_municipality"
     related: tuple[str, ...] = ()
+
+
+def _delete_object(actor: Any, municipality: Municipality, obj: models.Model) -> None:
+    services.staff_object_delete(actor=actor, municipality=municipality, obj=obj)
+
+
+def _revoke(actor: Any, municipality: Municipality, obj: Any) -> None:
+    services.membership_revoke(actor=actor, municipality=municipality, membership=obj)
 
 
 def _form(
@@ -55,6 +64,7 @@ KINDS = {
             _form(DistrictForm),
             lambda actor, m, obj, d: services.district_save(actor=actor, municipality=m, district=obj, **d),
             ((_("Name"), "name"), (_("English name"), "name_en"), (_("Slug"), "slug")),
+            _delete_object,
         ),
         StaffKind(
             "departments",
@@ -65,6 +75,7 @@ KINDS = {
                 actor=actor, municipality=m, department=obj, **d
             ),
             ((_("Name"), "name"), (_("English name"), "name_en"), (_("Contact e-mail"), "email")),
+            _delete_object,
         ),
         StaffKind(
             "categories",
@@ -79,6 +90,7 @@ KINDS = {
                 (_("Answer, working days"), "answer_days"),
                 (_("Photo required"), "photo_required"),
             ),
+            _delete_object,
             related=("department",),
         ),
         StaffKind(
@@ -88,6 +100,7 @@ KINDS = {
             _form(CalendarDayForm),
             lambda actor, m, obj, d: services.calendar_day_save(actor=actor, municipality=m, day=obj, **d),
             ((_("Date"), "date"), (_("Working day"), "is_working"), (_("Name"), "name")),
+            _delete_object,
         ),
         StaffKind(
             "staff",
@@ -96,9 +109,15 @@ KINDS = {
             _form(MembershipForm, True),
             lambda actor, m, obj, d: services.membership_grant(actor=actor, municipality=m, **d),
             ((_("Person"), "user"), (_("Role"), "get_role_display"), (_("Department"), "department")),
+            _revoke,
             editable=False,
             permission="manage_staff",
             related=("user", "department"),
         ),
     ]
 }
+
+
+def register_kind(kind: StaffKind) -> None:
+    """Let another app add a kind of set-up object to the staff pages (reports: answer templates)."""
+    KINDS[kind.slug] = kind

@@ -21,7 +21,6 @@ from veche.core.forms import apply_domain_error
 from veche.core.http import signed_in
 from veche.core.models import AuditEntry
 from veche.core.ratelimit import rate_limit_request
-from veche.municipalities import services
 from veche.municipalities.forms import VerifyResidentForm
 from veche.municipalities.selectors import municipalities_active
 from veche.municipalities.staff import KINDS
@@ -106,10 +105,7 @@ def staff_delete(request: HttpRequest, slug: str, kind: str, pk: int) -> HttpRes
     municipality = access_municipality_staff(request.user, slug, spec.permission)
     obj = access_municipality_object(request.user, municipality, spec.model, pk)
     try:
-        if spec.slug == "staff":
-            services.membership_revoke(actor=signed_in(request), municipality=municipality, membership=obj)
-        else:
-            services.staff_object_delete(actor=signed_in(request), municipality=municipality, obj=obj)
+        spec.delete(signed_in(request), municipality, obj)
     except DomainError as error:
         messages.error(request, error.message)
     else:

@@ -2,7 +2,7 @@
 
 import io
 import random
-from datetime import timedelta
+from datetime import datetime, timedelta
 from typing import TextIO
 
 from django.contrib.auth.hashers import make_password
@@ -118,7 +118,7 @@ def load(stdout: TextIO) -> None:
             step = created
             fate = rng.random()
 
-            def later(days: float) -> "timezone.datetime":
+            def later(days: float) -> datetime:
                 nonlocal step
                 step = min(now, step + timedelta(days=days, hours=rng.randint(1, 8)))
                 return step

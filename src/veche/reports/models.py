@@ -176,9 +176,21 @@ class ReportSupport(models.Model):
 class RoutingRule(models.Model):
     """Reports of a category in a district go to this department instead of the category's own."""
 
-    category = models.ForeignKey("municipalities.Category", on_delete=models.CASCADE, related_name="routing")
-    district = models.ForeignKey("municipalities.District", on_delete=models.CASCADE, related_name="+")
-    department = models.ForeignKey("municipalities.Department", on_delete=models.CASCADE, related_name="+")
+    municipality = models.ForeignKey(
+        "municipalities.Municipality", on_delete=models.CASCADE, related_name="routing_rules"
+    )
+    category = models.ForeignKey(
+        "municipalities.Category",
+        on_delete=models.CASCADE,
+        related_name="routing",
+        verbose_name=_("category"),
+    )
+    district = models.ForeignKey(
+        "municipalities.District", on_delete=models.CASCADE, related_name="+", verbose_name=_("district")
+    )
+    department = models.ForeignKey(
+        "municipalities.Department", on_delete=models.CASCADE, related_name="+", verbose_name=_("department")
+    )
 
     class Meta:
         constraints = [models.UniqueConstraint(fields=["category", "district"], name="routing_rule_once")]

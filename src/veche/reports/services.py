@@ -136,8 +136,10 @@ def _notify_change(report: Report, title: Any, body: str = "", exclude: User | N
 
 
 def _locked(report: Report) -> Report:
+    # Lock the report row only: PostgreSQL refuses FOR UPDATE on the nullable side of the
+    # outer join to the department.
     return (
-        Report.objects.select_for_update()
+        Report.objects.select_for_update(of=("self",))
         .select_related("municipality", "category", "department")
         .get(pk=report.pk)
     )

@@ -6,10 +6,11 @@ from typing import Any
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.test import Client
 from PIL import Image
 
 from veche.accounts.models import User
-from veche.municipalities.models import Category, Municipality
+from veche.municipalities.models import Category, Department, Municipality
 from veche.reports import services
 from veche.reports.models import Report
 
@@ -64,3 +65,60 @@ def submit(municipality: Municipality, lights: Category) -> Callable[..., Report
         return services.report_submit(author=author, **fields)
 
     return make
+
+
+@pytest.fixture
+def browser(client_for: Callable[[User | None], Client]) -> Callable[..., Client]:
+    """A site client (signed in as `user`, or anonymous) that reads pages in English."""
+
+    def build(user: User | None = None) -> Client:
+        client = client_for(user)
+        client.defaults["HTTP_ACCEPT_LANGUAGE"] = "en"
+        return client
+
+    return build
+
+
+@pytest.fixture
+def api(api_for: Callable[[User], Client]) -> Callable[[User], Client]:
+    """An API client with a bearer token of `user`, answering in English."""
+
+    def build(user: User) -> Client:
+        client = api_for(user)
+        client.defaults["HTTP_ACCEPT_LANGUAGE"] = "en"
+        return client
+
+    return build
+
+
+@pytest.fixture
+def routed(submit: Callable[..., Report], moderator: User) -> Callable[..., Report]:
+    """A report that passed moderation and went to its department (public from now on)."""
+
+    def make(author: User, **kwargs: Any) -> Report:
+        return services.report_moderate(moderator=moderator, report=submit(author, **kwargs))
+
+    return make
+
+
+@pytest.fixture
+def resolved(
+    routed: Callable[..., Report], official: User, photo: Callable[..., SimpleUploadedFile]
+) -> Callable[..., Report]:
+    def make(author: User, **kwargs: Any) -> Report:
+        return services.report_resolve(
+            official=official, report=routed(author, **kwargs), answer="The lamp is fixed", photos=[photo()]
+        )
+
+    return make
+
+
+@pytest.fixture
+def parks(municipality: Municipality) -> Department:
+    return Department.objects.create(municipality=municipality, name="Парки", name_en="Parks")
+
+
+@pytest.fixture
+def neighbour(make_user: Callable[..., User]) -> User:
+    """A confirmed resident who is not the author of the reports."""
+    return make_user("neighbour")

@@ -42,7 +42,7 @@ class Command(BaseCommand):
         if municipality is None:
             raise CommandError(f"no municipality with slug {options['municipality']!r}")
         categories = list(municipality.categories.filter(is_active=True))
-        districts = list(municipality.districts.all()) or [None]
+        districts: list[Any] = list(municipality.districts.all()) or [None]
         if not categories:
             raise CommandError("the municipality has no categories")
         rng = random.Random(options["seed"])  # noqa: S311 - synthetic data, not secrets
