@@ -184,15 +184,22 @@ def report_detail(request: HttpRequest, slug: str, report_id: int) -> HttpRespon
             object_id=report.pk,
         ).exists()
     )
+    answer_form = AnswerForm(municipality=municipality, category=report.category)
+    templates = (
+        {str(t.pk): t.body for t in answer_form.fields["template"].queryset}  # type: ignore[attr-defined]
+        if "resolve" in staff_actions
+        else {}
+    )
     context = {
         "municipality": municipality,
         "report": report,
+        "answer_templates": templates,
         "events": events,
         "photos": report.photos.all(),
         "staff_actions": staff_actions,
         "author_actions": author_actions,
         "note_form": NoteForm(),
-        "answer_form": AnswerForm(municipality=municipality, category=report.category),
+        "answer_form": answer_form,
         "reassign_form": ReassignForm(municipality=municipality),
         "following": following,
         "can_support": report.status in AWAITING_ANSWER
