@@ -4,7 +4,7 @@ from datetime import datetime
 from typing import Any, Literal
 
 from django.http import HttpRequest
-from ninja import Router, Schema
+from ninja import Router, Schema, Status
 from pydantic import Field
 
 from veche.access.functions import access_flaggable, access_moderated_content, access_municipality_staff
@@ -56,7 +56,7 @@ def flag_post(request: HttpRequest, payload: FlagIn) -> Any:
         reason=payload.reason,
         note=payload.note,
     )
-    return 201, flag
+    return Status(201, flag)
 
 
 @router.get(

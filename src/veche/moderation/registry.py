@@ -37,3 +37,7 @@ def lookup(label: str) -> Flaggable | None:
 
 def for_instance(instance: models.Model) -> Flaggable:
     return _registry[instance._meta.label_lower]
+
+
+def registered() -> list[tuple[str, Flaggable]]:
+    return sorted(_registry.items())

@@ -7,7 +7,7 @@ from typing import Any
 from django.db.models import Count, Max, Min
 
 from veche.moderation.models import Flag
-from veche.moderation.registry import lookup
+from veche.moderation.registry import lookup, registered
 from veche.municipalities.models import Municipality
 
 
@@ -69,3 +69,26 @@ def moderation_queue(*, municipality: Municipality) -> list[QueueItem]:
             )
         )
     return items
+
+
+@dataclass
+class HiddenItem:
+    label: str
+    content: Any
+    url: str
+    excerpt: str
+
+
+def recently_hidden(*, municipality: Municipality, limit: int = 20) -> list[HiddenItem]:
+    """Hidden content of the municipality, newest first, so a moderator can restore it."""
+    items: list[HiddenItem] = []
+    for label, flaggable in registered():
+        manager: Any = flaggable.model._default_manager
+        for content in (
+            manager.filter(municipality=municipality, hidden_at__isnull=False)
+            .select_related(*flaggable.related)
+            .order_by("-hidden_at")[:limit]
+        ):
+            items.append(HiddenItem(label, content, flaggable.url(content), flaggable.excerpt(content)))
+    items.sort(key=lambda item: item.content.hidden_at, reverse=True)
+    return items[:limit]

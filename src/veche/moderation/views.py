@@ -15,7 +15,7 @@ from veche.core.ratelimit import rate_limit_request
 from veche.moderation import services
 from veche.moderation.forms import DecisionForm, FlagForm
 from veche.moderation.registry import for_instance
-from veche.moderation.selectors import moderation_queue
+from veche.moderation.selectors import moderation_queue, recently_hidden
 
 
 @login_required
@@ -51,6 +51,7 @@ def queue(request: HttpRequest, slug: str) -> HttpResponse:
     context = {
         "municipality": municipality,
         "items": moderation_queue(municipality=municipality),
+        "hidden": recently_hidden(municipality=municipality),
         "form": DecisionForm(),
     }
     return render(request, "moderation/queue.html", context)
