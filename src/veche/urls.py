@@ -14,6 +14,7 @@ from veche.reports import views as report_views
 municipality_patterns: list[URLPattern | URLResolver] = [
     path("", municipality_views.municipality_home, name="municipality"),
     path("comments/", include("veche.comments.urls")),
+    path("appeals/", include("veche.appeals.urls")),
     path("reports/", include("veche.reports.urls")),
     path("staff/", municipality_views.staff_home, name="staff_home"),
     path("staff/moderation/", moderation_views.queue, name="moderation_queue"),
@@ -25,6 +26,7 @@ municipality_patterns: list[URLPattern | URLResolver] = [
     path("staff/verify/", municipality_views.staff_verify, name="staff_verify"),
     path("staff/reports/", report_views.workspace, name="reports_workspace"),
     path("staff/audit/", municipality_views.staff_audit, name="staff_audit"),
+    path("staff/open311/", include("veche.open311.staff_urls")),
     path("staff/<str:kind>/", municipality_views.staff_list, name="staff_list"),
     path("staff/<str:kind>/new/", municipality_views.staff_edit, name="staff_new"),
     path("staff/<str:kind>/<int:pk>/", municipality_views.staff_edit, name="staff_edit"),
@@ -39,8 +41,10 @@ urlpatterns = [
     path("notifications/", notification_views.notification_list, name="notifications"),
     path("notifications/read/", notification_views.mark_read, name="notifications_read"),
     path("flag/<str:label>/<int:object_id>/", moderation_views.flag, name="flag"),
+    path("ledger/", include("veche.ledger.urls")),
     path("m/<slug:slug>/", include(municipality_patterns)),
     path("api/v1/", api.urls),
+    path("open311/v2/", include("veche.open311.urls")),
     path("admin/", admin.site.urls),
 ]
 

@@ -3,14 +3,12 @@
 from typing import Any
 
 from veche.access.functions import _pk, _visible
-from veche.access.roles import ADMIN, OFFICIAL, is_platform_admin, roles_in
+from veche.access.roles import PERMISSIONS, has_permission, is_platform_admin
 from veche.appeals.models import Appeal
 from veche.core.errors import NotFound
 from veche.municipalities.models import Municipality
 
-# Officials and municipal admins answer for the municipality. This is the one permission of
-# appeals; it belongs in roles.PERMISSIONS as "answer_appeals" once that table can take it.
-ANSWERING_ROLES = frozenset({OFFICIAL, ADMIN})
+ANSWERING_ROLES = PERMISSIONS["answer_appeals"]
 
 
 def is_appeal_author(user: Any, appeal: Appeal) -> bool:
@@ -18,9 +16,7 @@ def is_appeal_author(user: Any, appeal: Appeal) -> bool:
 
 
 def can_answer_appeals(user: Any, municipality: Municipality) -> bool:
-    if is_platform_admin(user):
-        return True
-    return bool(roles_in(user, municipality) & ANSWERING_ROLES)
+    return has_permission(user, municipality, "answer_appeals")
 
 
 def can_see_appeal(user: Any, appeal: Appeal) -> bool:

@@ -62,13 +62,23 @@ def _visible(user: Any, content: Moderated, author: Any) -> bool:
     return has_permission(user, content.municipality, "moderate")  # type: ignore[attr-defined]
 
 
+def can_see(user: Any, content: Any) -> bool:
+    """Whether `user` may see `content`: its own rule, hiding, and for comments what they are under."""
+    flaggable = lookup(content._meta.label_lower)
+    if flaggable is None:
+        return True  # not moderated content, e.g. a municipality's town square
+    if not _visible(user, content, flaggable.author(content)):
+        return False
+    return flaggable.visible is None or flaggable.visible(user, content)
+
+
 def access_comment(user: Any, municipality: Municipality, comment_id: Any) -> Comment:
     comment = (
         Comment.objects.select_related("author", "municipality")
         .filter(pk=_pk(comment_id), municipality=municipality)
         .first()
     )
-    if comment is None or not _visible(user, comment, comment.author):
+    if comment is None or not can_see(user, comment):
         raise NotFound()
     return comment
 
@@ -81,7 +91,7 @@ def access_flaggable(user: Any, label: str, object_id: Any) -> Moderated:
     content: Any = flaggable.model._default_manager.filter(pk=_pk(object_id)).first()
     if content is None or not content.municipality.is_active:
         raise NotFound()
-    if not _visible(user, content, flaggable.author(content)):
+    if not can_see(user, content):
         raise NotFound()
     return content
 

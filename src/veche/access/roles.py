@@ -1,6 +1,6 @@
 """Roles per municipality, identity tiers, and which role holds which staff permission."""
 
-from enum import IntEnum
+from enum import IntEnum, nonmember
 from typing import Any
 
 from veche.municipalities.models import Membership, Municipality
@@ -13,6 +13,9 @@ ADMIN = Membership.Role.ADMIN.value
 class Tier(IntEnum):
     """How sure we are who a person is; higher tiers include the lower ones."""
 
+    # Templates compare tiers; they must not try to call the class.
+    do_not_call_in_templates = nonmember(True)
+
     ANONYMOUS = 0
     REGISTERED = 1  # e-mail confirmed
     VERIFIED = 2  # residence verified in this municipality
@@ -24,6 +27,7 @@ PERMISSIONS: dict[str, frozenset[str]] = {
     "manage_staff": frozenset({ADMIN}),
     "moderate": frozenset({MODERATOR, ADMIN}),
     "verify_residents": frozenset({OFFICIAL, ADMIN}),
+    "answer_appeals": frozenset({OFFICIAL, ADMIN}),
     "view_audit": frozenset({ADMIN}),
     "staff_area": frozenset({MODERATOR, OFFICIAL, ADMIN}),
 }

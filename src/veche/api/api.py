@@ -5,6 +5,7 @@ from ninja import NinjaAPI
 
 from veche.accounts.api import router as accounts_router
 from veche.api import errors
+from veche.appeals.api import router as appeals_router
 from veche.comments.api import router as comments_router
 from veche.moderation.api import router as moderation_router
 from veche.municipalities.api import router as municipalities_router
@@ -36,6 +37,7 @@ errors.install(api)
 api.add_router("", accounts_router)
 api.add_router("", municipalities_router)
 api.add_router("", comments_router)
+api.add_router("", appeals_router)
 api.add_router("", moderation_router)
 api.add_router("", notifications_router)
 api.add_router("", reports_router)

@@ -1,5 +1,7 @@
 """Appeals (model 3): residents disagree with a municipal decision or policy, co-sign, and get an answer."""
 
+from datetime import date
+
 from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
@@ -9,6 +11,8 @@ from veche.access.roles import Tier
 from veche.moderation.models import Moderated
 
 TITLE_MAX_LENGTH = 200
+THRESHOLD_MAX = 1_000_000
+ANSWER_DAYS_MAX = 120
 
 
 class AppealPolicy(models.Model):
@@ -20,13 +24,13 @@ class AppealPolicy(models.Model):
     signature_threshold = models.PositiveIntegerField(
         _("signatures needed for an official answer"),
         default=100,
-        validators=[MinValueValidator(1), MaxValueValidator(1_000_000)],
+        validators=[MinValueValidator(1), MaxValueValidator(THRESHOLD_MAX)],
         help_text=_("Applies to appeals published from now on."),
     )
     answer_days = models.PositiveSmallIntegerField(
         _("answer deadline, working days"),
         default=30,
-        validators=[MinValueValidator(1), MaxValueValidator(120)],
+        validators=[MinValueValidator(1), MaxValueValidator(ANSWER_DAYS_MAX)],
         help_text=_("Counted from the day an appeal reaches its threshold."),
     )
 
@@ -43,6 +47,10 @@ class Status(models.TextChoices):
     THRESHOLD_REACHED = "threshold_reached", _("awaiting the official answer")
     ANSWERED = "answered", _("answered")
     CLOSED = "closed", _("closed by the author")
+
+
+# Statuses in which an appeal still takes signatures and its author may close it.
+OPEN = (Status.PUBLISHED, Status.THRESHOLD_REACHED)
 
 
 class Appeal(Moderated):
@@ -90,6 +98,18 @@ class Appeal(Moderated):
 
     def __str__(self) -> str:
         return self.title
+
+    @property
+    def is_open(self) -> bool:
+        return self.status in OPEN
+
+    def is_overdue(self, today: date) -> bool:
+        """An answer is owed and its day has passed."""
+        return (
+            self.status == Status.THRESHOLD_REACHED
+            and self.answer_due is not None
+            and self.answer_due < today
+        )
 
 
 class AppealSignature(models.Model):

@@ -1,14 +1,15 @@
 """Every write to appeals: publish, sign, answer, close, and the municipality's appeal policy."""
 
 from datetime import date, datetime
-from typing import Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.db.models import F
-from django.utils import timezone
+from django.urls import reverse
+from django.utils import formats, timezone
+from django.utils.functional import lazy
 from django.utils.text import format_lazy
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -25,7 +26,7 @@ from veche.municipalities.models import Municipality
 from veche.municipalities.selectors import municipality_add_working_days
 from veche.notifications.services import follow, notify
 
-# Signing, answering and closing are refused in these states with these words.
+# Why an appeal in this state takes no signatures.
 NOT_SIGNABLE = {
     "hidden": gettext_lazy("A moderator has hidden this appeal; it cannot be signed."),
     Status.ANSWERED: gettext_lazy("This appeal has been answered; it no longer takes signatures."),
@@ -44,8 +45,12 @@ class AlreadySigned(Conflict):
         self.signature = signature
 
 
+# A date written out in the language of whoever reads it (notify renders each notice in theirs).
+_lazy_date = lazy(lambda day: formats.date_format(day, "DATE_FORMAT"), str)
+
+
 def appeal_url(appeal: Appeal) -> str:
-    return f"/m/{appeal.municipality.slug}/appeals/{appeal.pk}/"
+    return reverse("appeals:detail", args=[appeal.municipality.slug, appeal.pk])
 
 
 def _local_day(municipality: Municipality, moment: datetime) -> date:
@@ -150,7 +155,7 @@ def appeal_sign(*, user: User, appeal: Appeal, now: datetime | None = None) -> A
             raise Conflict(reason, code="not_collecting")
         decision = allows(user, appeal.municipality, Feature.SUPPORT, phase)
         if not decision:
-            raise Forbidden(decision.reason, code="verification_required")
+            raise Forbidden(decision.reason)
         try:
             with transaction.atomic():
                 signature = AppealSignature.objects.create(
@@ -163,6 +168,12 @@ def appeal_sign(*, user: User, appeal: Appeal, now: datetime | None = None) -> A
         if appeal.status == Status.PUBLISHED and appeal.signatures_count >= appeal.signature_threshold:
             _threshold_reached(appeal, now)
     return signature
+
+
+def _answerers(municipality: Municipality) -> list[User]:
+    return list(
+        User.objects.filter(memberships__municipality=municipality, memberships__role__in=ANSWERING_ROLES)
+    )
 
 
 def _threshold_reached(appeal: Appeal, now: datetime) -> None:
@@ -178,14 +189,11 @@ def _threshold_reached(appeal: Appeal, now: datetime) -> None:
     if not claimed:
         return
     appeal.status, appeal.threshold_reached_at, appeal.answer_due = Status.THRESHOLD_REACHED, now, due
-    answerers = User.objects.filter(
-        memberships__municipality=appeal.municipality, memberships__role__in=ANSWERING_ROLES
-    ).distinct()
     notify(
-        recipients=[appeal.author, *answerers],
+        recipients=[appeal.author, *_answerers(appeal.municipality)],
         kind="appeal.threshold_reached",
         title=format_lazy(gettext_lazy("The appeal “{}” has collected enough signatures"), appeal.title),
-        body=format_lazy(gettext_lazy("An official answer is due by {}."), due.isoformat()),
+        body=format_lazy(gettext_lazy("An official answer is due by {}."), _lazy_date(due)),
         url=appeal_url(appeal),
     )
 
@@ -214,7 +222,7 @@ def appeal_answer(*, official: User, appeal: Appeal, answer: str, now: datetime 
             official,
         )
         appeal.save(update_fields=["status", "answer", "answered_at", "answered_by"])
-        assert appeal.answer_due is not None  # noqa: S101 - the check constraint keeps it set
+        due = appeal.answer_due
         audit_record(
             actor=official,
             action="appeal.answer",
@@ -222,7 +230,7 @@ def appeal_answer(*, official: User, appeal: Appeal, answer: str, now: datetime 
             target=appeal,
             details={
                 "signatures": appeal.signatures_count,
-                "on_time": _local_day(appeal.municipality, now) <= appeal.answer_due,
+                "on_time": due is not None and _local_day(appeal.municipality, now) <= due,
             },
         )
         signers = User.objects.filter(appeal_signatures__appeal=appeal)
@@ -244,20 +252,17 @@ def appeal_close(*, author: User, appeal: Appeal, now: datetime | None = None) -
             raise Forbidden(_("Only the author can close an appeal."))
         if appeal.status == Status.CLOSED:
             raise Conflict(_("This appeal is already closed."))
-        if appeal.status == Status.ANSWERED:
+        if not appeal.is_open:
             raise Conflict(_("An answered appeal cannot be closed."), code="invalid_transition")
+        answer_was_due = appeal.status == Status.THRESHOLD_REACHED
         appeal.status, appeal.closed_at = Status.CLOSED, now or timezone.now()
         appeal.save(update_fields=["status", "closed_at"])
-        signers = User.objects.filter(appeal_signatures__appeal=appeal).exclude(pk=author.pk)
+        # Signers, and those who owed an answer, learn that none is owed any more.
+        signers = list(User.objects.filter(appeal_signatures__appeal=appeal).exclude(pk=author.pk))
         notify(
-            recipients=signers,
+            recipients=signers + (_answerers(appeal.municipality) if answer_was_due else []),
             kind="appeal.closed",
             title=format_lazy(gettext_lazy("The author has closed the appeal “{}”"), appeal.title),
             url=appeal_url(appeal),
         )
     return appeal
-
-
-def appeal_comment_phase(appeal: Appeal) -> Any:
-    """The phase comments under `appeal` are checked against (for comments.services.comment_create)."""
-    return phase_of(appeal)

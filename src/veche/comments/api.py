@@ -4,7 +4,7 @@ from datetime import datetime
 from typing import Any
 
 from django.http import HttpRequest
-from ninja import Router, Schema
+from ninja import Router, Schema, Status
 from ninja.pagination import LimitOffsetPagination, paginate
 from pydantic import Field
 
@@ -63,4 +63,4 @@ def comment_post(request: HttpRequest, slug: str, payload: CommentIn) -> Any:
         target=municipality,
         body=payload.body,
     )
-    return 201, comment
+    return Status(201, comment)

@@ -15,6 +15,8 @@ class Flaggable:
     author: Callable[[Any], Any]
     # Relations that `url`, `excerpt` and `author` follow, fetched with the content in one query.
     related: tuple[str, ...] = ()
+    # Who may see it, beyond "hidden content only to its author and moderators" (which always applies).
+    visible: Callable[[Any, Any], bool] | None = None
 
 
 _registry: dict[str, Flaggable] = {}
@@ -27,8 +29,9 @@ def register(
     excerpt: Callable[[Any], str],
     author: Callable[[Any], Any],
     related: tuple[str, ...] = (),
+    visible: Callable[[Any, Any], bool] | None = None,
 ) -> None:
-    _registry[model._meta.label_lower] = Flaggable(model, url, excerpt, author, related)
+    _registry[model._meta.label_lower] = Flaggable(model, url, excerpt, author, related, visible)
 
 
 def lookup(label: str) -> Flaggable | None:

@@ -58,6 +58,18 @@ class MunicipalityDetailOut(MunicipalityOut):
     departments: list[DepartmentOut]
     categories: list[CategoryOut]
 
+    @staticmethod
+    def resolve_districts(obj: Any) -> Any:
+        return list(obj.districts.all())
+
+    @staticmethod
+    def resolve_departments(obj: Any) -> Any:
+        return list(obj.departments.all())
+
+    @staticmethod
+    def resolve_categories(obj: Any) -> Any:
+        return list(obj.categories.filter(is_active=True))
+
 
 @router.get("/municipalities", response=list[MunicipalityOut])
 def municipality_list(request: HttpRequest) -> Any:
@@ -67,14 +79,4 @@ def municipality_list(request: HttpRequest) -> Any:
 
 @router.get("/municipalities/{slug}", response={200: MunicipalityDetailOut, **ERRORS})
 def municipality_detail(request: HttpRequest, slug: str) -> Any:
-    municipality = access_municipality(request.user, slug)
-    return {
-        **{
-            f: getattr(municipality, f)
-            for f in ("slug", "name", "name_en", "region", "population", "latitude", "longitude")
-        },
-        "url": f"/m/{municipality.slug}/",
-        "districts": list(municipality.districts.all()),
-        "departments": list(municipality.departments.all()),
-        "categories": list(municipality.categories.filter(is_active=True)),
-    }
+    return access_municipality(request.user, slug)

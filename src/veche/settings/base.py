@@ -52,7 +52,9 @@ INSTALLED_APPS = [
     "veche.comments",
     "veche.moderation",
     "veche.notifications",
+    "veche.ledger",
     "veche.reports",
+    "veche.open311",
     "veche.appeals",
     "veche.api",
 ]
@@ -156,8 +158,8 @@ CELERY_TASK_ACKS_LATE = True
 CELERY_TASK_SERIALIZER = "json"
 # With a broker, `celery -A veche beat` runs these; without one, run `veche reports tick` from cron.
 CELERY_BEAT_SCHEDULE = {
-    "escalate-overdue-reports": {"task": "veche.reports.tasks.escalate_overdue_reports", "schedule": 3600.0},
-    "close-unconfirmed-reports": {"task": "veche.reports.tasks.close_unconfirmed_reports", "schedule": 3600.0},
+    name: {"task": f"veche.reports.tasks.{name.replace('-', '_')}", "schedule": 3600.0}
+    for name in ("escalate-overdue-reports", "close-unconfirmed-reports")
 }
 
 EMAIL_BACKEND = env("EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
@@ -184,6 +186,7 @@ RATE_LIMITS = {
     "write": "60/60",
     "flag": "30/3600",
     "verification_code": "5/86400",
+    "open311": "120/60",
 }
 RATE_LIMITS_ENABLED = True
 

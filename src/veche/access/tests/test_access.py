@@ -44,6 +44,7 @@ def test_the_table_as_written():
     assert {p for p, roles in PERMISSIONS.items() if "moderator" in roles} == {"moderate", "staff_area"}
     assert {p for p, roles in PERMISSIONS.items() if "official" in roles} == {
         "verify_residents",
+        "answer_appeals",
         "staff_area",
     }
     assert all("admin" in roles for roles in PERMISSIONS.values())

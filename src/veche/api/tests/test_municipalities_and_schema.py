@@ -86,3 +86,13 @@ def test_the_openapi_schema_is_openapi_3_and_documents_the_endpoints(client: Cli
     error_ref = token_responses["400"]["content"]["application/json"]["schema"]["$ref"]
     assert error_ref.endswith("/ErrorOut")
     assert set(schema["components"]["schemas"]["ErrorDetail"]["properties"]) == {"code", "message", "fields"}
+
+
+@pytest.mark.django_db
+def test_one_municipality_with_its_districts_departments_and_categories(client, municipality) -> None:
+    body = client.get("/api/v1/municipalities/testgrad").json()
+    assert (body["slug"], body["url"]) == ("testgrad", "/m/testgrad/")
+    assert sorted(d["slug"] for d in body["districts"]) == ["d1", "d2"]
+    assert [d["name_en"] for d in body["departments"]] == ["Roads"]
+    assert [c["slug"] for c in body["categories"]] == ["pothole"]
+    assert client.get("/api/v1/municipalities/nowhere").status_code == 404

@@ -1,0 +1,119 @@
+"""Demo appeals in every municipality: one answered, one awaiting its answer, one collecting signatures.
+
+The demo lowers each city's threshold to a handful of signatures, so that the whole path shows.
+Cities other than Moscow get a few verified residents of their own to sign.
+"""
+
+from datetime import datetime, timedelta
+from typing import TextIO
+
+from django.contrib.auth.hashers import make_password
+from django.utils import timezone
+
+from veche.accounts.models import User, Verification
+from veche.accounts.services import verification_in_person
+from veche.appeals.models import Appeal
+from veche.appeals.services import appeal_answer, appeal_create, appeal_policy_save, appeal_sign
+from veche.comments.services import comment_create
+from veche.municipalities.demo import PASSWORD
+from veche.municipalities.models import Municipality
+
+THRESHOLD = 5
+RESIDENTS = 6
+MOSCOW_SIGNERS = ["resident1", *(f"resident{i}" for i in range(3, 11))]
+
+ANSWERED = (
+    "Сохранить сквер у Дома культуры",
+    "Постановлением администрации сквер у Дома культуры отдан под застройку торговым центром. "
+    "Это единственное зелёное место в округе, где гуляют с детьми и проводят праздники.\n\n"
+    "**Просим** отменить постановление и сохранить сквер как общественное пространство.",
+    "Администрация рассмотрела обращение. Постановление о застройке сквера **отменено**. "
+    "В следующем году сквер будет благоустроен по проекту, который мы обсудим с жителями.",
+)
+AWAITING = (
+    "Вернуть автобусный маршрут № 12",
+    "С начала месяца маршрут № 12 отменён, и жители северных кварталов остались без прямого "
+    "сообщения с центром: дорога до работы и поликлиники занимает на час больше.\n\n"
+    "Просим восстановить маршрут хотя бы в часы пик.",
+)
+COLLECTING = (
+    "Пересмотреть платную парковку во дворах",
+    "Новые правила вводят плату за парковку во дворах жилых домов. Жители платят за стоянку "
+    "у собственного подъезда, а мест от этого не прибавилось.\n\n"
+    "Просим исключить дворы из зоны платной парковки.",
+)
+
+
+def _signers(municipality: Municipality, password_hash: str) -> list[User]:
+    """Verified residents who sign: Moscow has its own; elsewhere the city's official verifies a few."""
+    if municipality.slug == "moscow":
+        return list(User.objects.filter(username__in=MOSCOW_SIGNERS).order_by("username"))
+    official = User.objects.get(username=f"{municipality.slug}-official")
+    district = municipality.districts.order_by("pk").first()
+    residents = []
+    for i in range(1, RESIDENTS + 1):
+        resident, _created = User.objects.get_or_create(
+            username=f"{municipality.slug}-resident{i}",
+            defaults={
+                "email": f"{municipality.slug}-resident{i}@demo.veche.local",
+                "password": password_hash,
+                "email_notifications": False,
+                "email_confirmed_at": timezone.now(),
+            },
+        )
+        if (
+            district is not None
+            and not Verification.objects.filter(user=resident, municipality=municipality).exists()
+        ):
+            verification_in_person(
+                official=official, resident=resident, municipality=municipality, district=district
+            )
+        residents.append(resident)
+    return residents
+
+
+def _publish(
+    municipality: Municipality, author: User, text: tuple[str, ...], signers: list[User], at: datetime
+) -> Appeal:
+    """An appeal published at `at` and signed by `signers`, one a day."""
+    appeal = appeal_create(author=author, municipality=municipality, title=text[0], body=text[1], now=at)
+    for day, signer in enumerate(signers, start=1):
+        appeal_sign(user=signer, appeal=appeal, now=at + timedelta(days=day))
+    return appeal
+
+
+def load(stdout: TextIO) -> None:
+    if Appeal.objects.exists():
+        stdout.write("  appeals already loaded")
+        return
+    now = timezone.now()
+    password_hash = make_password(PASSWORD)
+    cities = 0
+    for municipality in Municipality.objects.filter(is_active=True).order_by("pk"):
+        admin = User.objects.filter(username=f"{municipality.slug}-admin").first()
+        if admin is None:
+            continue
+        appeal_policy_save(
+            actor=admin, municipality=municipality, signature_threshold=THRESHOLD, answer_days=30
+        )
+        signers = _signers(municipality, password_hash)
+        first, second, third = signers[0], signers[1], signers[2]
+        answered = _publish(
+            municipality, first, ANSWERED, [s for s in signers if s != first], now - timedelta(days=80)
+        )
+        appeal_answer(official=admin, appeal=answered, answer=ANSWERED[2], now=now - timedelta(days=50))
+        awaiting = [s for s in signers if s != second][:THRESHOLD]
+        _publish(municipality, second, AWAITING, awaiting, now - timedelta(days=12))
+        collecting = _publish(municipality, third, COLLECTING, [first, second], now - timedelta(days=3))
+        if municipality.slug == "moscow":
+            comment_create(
+                author=second,
+                municipality=municipality,
+                target=collecting,
+                body="Поддерживаю. В нашем дворе после введения платы машины встали на газоны.",
+            )
+        cities += 1
+    stdout.write(
+        f"  3 appeals in each of {cities} municipalities (threshold lowered to {THRESHOLD}); "
+        f"<city>-resident1…{RESIDENTS} are verified residents who sign"
+    )

@@ -1,0 +1,55 @@
+"""Fixtures of the appeal tests: a municipality whose appeals need three signatures, and signers."""
+
+from collections.abc import Callable, Iterator
+
+import pytest
+from django.utils import translation
+
+from veche.accounts.models import User
+from veche.appeals.models import Appeal, AppealPolicy
+from veche.appeals.services import appeal_create, appeal_policy_save
+from veche.municipalities.models import Municipality
+
+THRESHOLD = 3
+
+
+@pytest.fixture(autouse=True)
+def _english(settings) -> Iterator[None]:
+    """Pages and services answer in English, so that tests can read the messages."""
+    settings.LANGUAGE_CODE = "en"
+    with translation.override("en"):
+        yield
+
+
+@pytest.fixture
+def policy(municipality: Municipality, municipal_admin: User) -> AppealPolicy:
+    return appeal_policy_save(
+        actor=municipal_admin, municipality=municipality, signature_threshold=THRESHOLD, answer_days=10
+    )
+
+
+@pytest.fixture
+def author(make_user: Callable[..., User]) -> User:
+    return make_user("author")
+
+
+@pytest.fixture
+def make_appeal(policy: AppealPolicy, municipality: Municipality, author: User) -> Callable[..., Appeal]:
+    def make(title: str = "Keep the square by the House of Culture", **kwargs) -> Appeal:
+        kwargs.setdefault("author", author)
+        kwargs.setdefault("municipality", municipality)
+        kwargs.setdefault("body", "The council gave the square to a **shopping centre**. Please revoke it.")
+        return appeal_create(title=title, **kwargs)
+
+    return make
+
+
+@pytest.fixture
+def appeal(make_appeal: Callable[..., Appeal]) -> Appeal:
+    return make_appeal()
+
+
+@pytest.fixture
+def signers(make_user: Callable[..., User], municipality: Municipality) -> list[User]:
+    """Eight verified residents of the municipality."""
+    return [make_user(f"signer{i}", verified_in=municipality) for i in range(8)]

@@ -1,0 +1,233 @@
+"""Pages of appeals: the list, one appeal, publishing, signing, answering, closing, and the policy."""
+
+from typing import Any
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods, require_POST
+
+from veche.access.appeals import access_appeal, access_appeal_to_answer, can_answer_appeals, is_appeal_author
+from veche.access.functions import access_municipality, access_municipality_staff
+from veche.access.predicates import Feature, allows
+from veche.access.roles import Tier, has_permission, tier_of
+from veche.appeals import services
+from veche.appeals.forms import AnswerForm, AppealFilterForm, AppealForm, AppealPolicyForm
+from veche.appeals.models import Appeal, Status
+from veche.appeals.phases import PUBLISHING, phase_of
+from veche.appeals.selectors import appeal_policy_of, appeal_signature_of, appeals_for
+from veche.comments.forms import CommentForm
+from veche.comments.selectors import comments_for
+from veche.comments.services import comment_create
+from veche.core.errors import DomainError
+from veche.core.forms import apply_domain_error
+from veche.core.http import signed_in
+from veche.core.ratelimit import rate_limit_request
+
+PAGE_SIZE = 20
+COMMENTS_PAGE_SIZE = 50
+
+
+def appeal_list(request: HttpRequest, slug: str) -> HttpResponse:
+    municipality = access_municipality(request.user, slug)
+    filters = AppealFilterForm(request.GET)
+    appeals = appeals_for(municipality=municipality, viewer=request.user, **filters.filters())
+    context = {
+        "municipality": municipality,
+        "page": Paginator(appeals, PAGE_SIZE).get_page(request.GET.get("page")),
+        "filters": filters,
+        "policy": appeal_policy_of(municipality=municipality),
+        "can_publish": allows(request.user, municipality, Feature.SUBMIT, PUBLISHING),
+        "can_manage": has_permission(request.user, municipality, "manage_municipality"),
+        "Status": Status,
+    }
+    return render(request, "appeals/list.html", context)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def appeal_create(request: HttpRequest, slug: str) -> HttpResponse:
+    municipality = access_municipality(request.user, slug)
+    form = AppealForm(request.POST or None)
+    status = 200
+    if request.method == "POST":
+        status = 400
+        if form.is_valid():
+            try:
+                rate_limit_request("write", request)
+                appeal = services.appeal_create(
+                    author=signed_in(request), municipality=municipality, **form.cleaned_data
+                )
+            except DomainError as error:
+                apply_domain_error(form, error)
+                status = error.status
+            else:
+                messages.success(request, _("Your appeal is published. Now ask your neighbours to sign it."))
+                return redirect(services.appeal_url(appeal))
+    context = {
+        "municipality": municipality,
+        "form": form,
+        "can_publish": allows(request.user, municipality, Feature.SUBMIT, PUBLISHING),
+        "policy": appeal_policy_of(municipality=municipality),
+    }
+    return render(request, "appeals/create.html", context, status=status)
+
+
+def appeal_detail(request: HttpRequest, slug: str, appeal_id: int) -> HttpResponse:
+    municipality = access_municipality(request.user, slug)
+    appeal = access_appeal(request.user, appeal_id, municipality=municipality)
+    return render(request, "appeals/detail.html", _detail_context(request, appeal))
+
+
+@login_required
+@require_POST
+def sign(request: HttpRequest, slug: str, appeal_id: int) -> HttpResponse:
+    """Sign without JavaScript (redirect back) or through htmx (the signature box is swapped)."""
+    municipality = access_municipality(request.user, slug)
+    appeal = access_appeal(request.user, appeal_id, municipality=municipality)
+    try:
+        rate_limit_request("write", request)
+        services.appeal_sign(user=signed_in(request), appeal=appeal)
+    except services.AlreadySigned as repeat:
+        notice = repeat.message
+    except DomainError as error:
+        if request.htmx:  # type: ignore[attr-defined]
+            # htmx swaps only 2xx answers; the refusal is in the box it replaces.
+            return render(request, "appeals/_sign.html", _sign_context(request, appeal, error=error.message))
+        context = _detail_context(request, appeal, sign_error=error.message)
+        return render(request, "appeals/detail.html", context, status=error.status)
+    else:
+        notice = _("Thank you. Your signature is counted.")
+    if request.htmx:  # type: ignore[attr-defined]
+        appeal.refresh_from_db()
+        return render(request, "appeals/_sign.html", _sign_context(request, appeal, notice=notice))
+    messages.success(request, notice)
+    return redirect(services.appeal_url(appeal))
+
+
+@login_required
+@require_POST
+def close(request: HttpRequest, slug: str, appeal_id: int) -> HttpResponse:
+    municipality = access_municipality(request.user, slug)
+    appeal = access_appeal(request.user, appeal_id, municipality=municipality)
+    rate_limit_request("write", request)
+    services.appeal_close(author=signed_in(request), appeal=appeal)
+    messages.success(request, _("The appeal is closed. It no longer takes signatures."))
+    return redirect(services.appeal_url(appeal))
+
+
+@login_required
+@require_POST
+def comment(request: HttpRequest, slug: str, appeal_id: int) -> HttpResponse:
+    municipality = access_municipality(request.user, slug)
+    appeal = access_appeal(request.user, appeal_id, municipality=municipality)
+    url = services.appeal_url(appeal)
+    form = CommentForm(request.POST)
+    if form.is_valid():
+        try:
+            rate_limit_request("write", request)
+            created = comment_create(
+                author=signed_in(request),
+                municipality=municipality,
+                target=appeal,
+                body=form.cleaned_data["body"],
+                phase=phase_of(appeal),
+            )
+        except DomainError as error:
+            messages.error(request, " ".join(sum(error.fields.values(), [])) or error.message)
+        else:
+            return redirect(f"{url}#comment-{created.pk}")
+    else:
+        messages.error(request, " ".join(str(e) for errors in form.errors.values() for e in errors))
+    return redirect(f"{url}#discussion")
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def answer(request: HttpRequest, slug: str, appeal_id: int) -> HttpResponse:
+    municipality = access_municipality(request.user, slug)
+    appeal = access_appeal_to_answer(request.user, appeal_id, municipality=municipality)
+    form = AnswerForm(request.POST or None)
+    status = 200
+    if request.method == "POST":
+        status = 400
+        if form.is_valid():
+            try:
+                rate_limit_request("write", request)
+                services.appeal_answer(
+                    official=signed_in(request), appeal=appeal, answer=form.cleaned_data["answer"]
+                )
+            except DomainError as error:
+                apply_domain_error(form, error)
+                status = error.status
+            else:
+                messages.success(
+                    request, _("The answer is published. The author and every signer are notified.")
+                )
+                return redirect(services.appeal_url(appeal))
+    context = {"municipality": municipality, "appeal": appeal, "form": form, "Status": Status}
+    return render(request, "appeals/answer.html", context, status=status)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def policy(request: HttpRequest, slug: str) -> HttpResponse:
+    municipality = access_municipality_staff(request.user, slug, "manage_municipality")
+    current = appeal_policy_of(municipality=municipality)
+    form = AppealPolicyForm(
+        request.POST or None,
+        initial={"signature_threshold": current.signature_threshold, "answer_days": current.answer_days},
+    )
+    status = 200
+    if request.method == "POST":
+        status = 400
+        if form.is_valid():
+            try:
+                rate_limit_request("write", request)
+                services.appeal_policy_save(
+                    actor=signed_in(request), municipality=municipality, **form.cleaned_data
+                )
+            except DomainError as error:
+                apply_domain_error(form, error)
+                status = error.status
+            else:
+                messages.success(request, _("Saved."))
+                return redirect("appeals:policy", slug=slug)
+    return render(request, "appeals/policy.html", {"municipality": municipality, "form": form}, status=status)
+
+
+def _sign_context(
+    request: HttpRequest, appeal: Appeal, *, error: str = "", notice: str = ""
+) -> dict[str, Any]:
+    phase = phase_of(appeal)
+    return {
+        "municipality": appeal.municipality,
+        "appeal": appeal,
+        "signature": appeal_signature_of(appeal=appeal, user=request.user),
+        "collecting": Feature.SUPPORT in phase.features,
+        "can_sign": allows(request.user, appeal.municipality, Feature.SUPPORT, phase),
+        # A signed-in person whom verifying their residence would let sign.
+        "needs_verification": tier_of(request.user, appeal.municipality) == Tier.REGISTERED,
+        "sign_error": error,
+        "sign_notice": notice,
+        "Status": Status,
+    }
+
+
+def _detail_context(request: HttpRequest, appeal: Appeal, *, sign_error: str = "") -> dict[str, Any]:
+    user = request.user
+    municipality = appeal.municipality
+    comments = comments_for(target=appeal, viewer=user).order_by("created_at", "id")
+    return {
+        **_sign_context(request, appeal, error=sign_error),
+        "comments": Paginator(comments, COMMENTS_PAGE_SIZE).get_page(request.GET.get("page")),
+        "comment_form": CommentForm(),
+        "can_comment": allows(user, municipality, Feature.COMMENT, phase_of(appeal)),
+        "can_answer": can_answer_appeals(user, municipality),
+        "is_author": is_appeal_author(user, appeal),
+        "overdue": appeal.is_overdue(timezone.localdate()),
+    }

@@ -1,0 +1,10 @@
+from django.urls import path
+
+from veche.ledger import views
+
+app_name = "ledger"
+
+urlpatterns = [
+    path("", views.check, name="check"),
+    path("heads.json", views.heads, name="heads"),
+]
