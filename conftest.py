@@ -20,14 +20,23 @@ def _clean_code_outbox() -> None:
     LocmemBackend.outbox.clear()
 
 
-def build_municipality(slug: str = "testgrad", name: str = "Тестоград", name_en: str = "Testgrad") -> Municipality:
-    municipality = Municipality.objects.create(slug=slug, name=name, name_en=name_en, region="Тестовая область")
+def build_municipality(
+    slug: str = "testgrad", name: str = "Тестоград", name_en: str = "Testgrad"
+) -> Municipality:
+    municipality = Municipality.objects.create(
+        slug=slug, name=name, name_en=name_en, region="Тестовая область"
+    )
     for i, (ru, en) in enumerate([("Центральный", "Central"), ("Северный", "Northern")], start=1):
         District.objects.create(municipality=municipality, name=ru, name_en=en, slug=f"d{i}")
     roads = Department.objects.create(municipality=municipality, name="Дороги", name_en="Roads")
     Category.objects.create(
-        municipality=municipality, department=roads, slug="pothole", name="Яма", name_en="Pothole",
-        answer_days=8, photo_required=True,
+        municipality=municipality,
+        department=roads,
+        slug="pothole",
+        name="Яма",
+        name_en="Pothole",
+        answer_days=8,
+        photo_required=True,
     )
     return municipality
 
@@ -55,14 +64,20 @@ def make_user(db: None) -> Callable[..., User]:
         **extra: Any,
     ) -> User:
         user = User(
-            username=username, email=f"{username}@example.org", is_superuser=superuser, is_staff=superuser,
-            email_confirmed_at=timezone.now() if confirmed else None, **extra,
+            username=username,
+            email=f"{username}@example.org",
+            is_superuser=superuser,
+            is_staff=superuser,
+            email_confirmed_at=timezone.now() if confirmed else None,
+            **extra,
         )
         user.set_password(PASSWORD)
         user.save()
         if verified_in is not None:
             Verification.objects.create(
-                user=user, municipality=verified_in, district=verified_in.districts.first(),
+                user=user,
+                municipality=verified_in,
+                district=verified_in.districts.first(),
                 provider=Verification.Provider.IN_PERSON,
             )
         if role is not None:
