@@ -129,7 +129,11 @@ class ReportEvent(models.Model):
 
     class Meta:
         ordering = ["created_at", "id"]
-        indexes = [models.Index(fields=["report", "created_at"])]
+        indexes = [
+            models.Index(fields=["report", "created_at"]),
+            # Feeds of recent changes across all reports (Open311 servicerequestupdates).
+            models.Index(fields=["created_at", "id"], name="report_event_recent"),
+        ]
 
     def __str__(self) -> str:
         return f"{self.report_id}: {self.kind}"

@@ -176,9 +176,13 @@ def report_submit(
     reporter_phone: str = "",
     device_id: str = "",
     attributes: dict[str, Any] | None = None,
+    photo_link: bool = False,
     now: datetime | None = None,
 ) -> Report:
-    """File a report. A person files it with a confirmed account; Open311 clients may file for others."""
+    """File a report. A person files it with a confirmed account; Open311 clients may file for others.
+
+    `photo_link`: an Open311 client sent the photo as a link (media_url) rather than a file.
+    """
     now = now or timezone.now()
     if author is not None:
         decision = allows(author, municipality, Feature.SUBMIT, REPORTING)
@@ -195,7 +199,7 @@ def report_submit(
     address = plain_text(_check_text(address, "address", required=False, limit=300))
     if len(photos) > MAX_PHOTOS:
         raise DomainError(fields={"photos": [_("At most %(n)d photos.") % {"n": MAX_PHOTOS}]})
-    if category.photo_required and not photos:
+    if category.photo_required and not photos and not photo_link:
         raise DomainError(fields={"photos": [_("This category needs a photo of the problem.")]})
     if district is not None and district.municipality_id != municipality.pk:
         raise DomainError(fields={"district": [_("Choose a district of this municipality.")]})

@@ -56,6 +56,7 @@ INSTALLED_APPS = [
     "veche.reports",
     "veche.open311",
     "veche.appeals",
+    "veche.polls",
     "veche.api",
 ]
 

@@ -1,0 +1,223 @@
+"""The GeoReport v2 documents built from our models: what each field of the spec means in Veche.
+
+Nothing here reads a reporter's name, e-mail, phone, device or account: a GET never shows them.
+"""
+
+from dataclasses import dataclass
+from datetime import date, datetime, time
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from django.conf import settings
+from django.core.files.storage import default_storage
+from django.utils.translation import get_language
+from django.utils.translation import gettext as _
+
+from veche.municipalities.models import Category, Municipality
+from veche.open311.formats import Many, w3c
+from veche.open311.models import ServiceAttribute
+from veche.open311.selectors import RequestRow
+from veche.reports.models import AWAITING_ANSWER, EventKind, Report, ReportEvent, Status
+
+SPECIFICATION = "http://wiki.open311.org/GeoReport_v2"
+# The time the service list format of this server was last changed, when the audit log has none.
+BASE_CHANGESET = datetime.fromisoformat("2025-01-01T00:00:00+00:00")
+# Events whose note is an official's public answer; other notes (a reassignment's reason, the
+# author's dispute) stay on the site and out of the API.
+PUBLIC_NOTE_EVENTS = {EventKind.RESOLVED, EventKind.REJECTED, EventKind.COMMENT}
+ANSWER_STATUSES = {Status.RESOLVED, Status.REJECTED, Status.CLOSED}
+# mySociety's richer states for the servicerequestupdates feed.
+UPDATE_STATES = {
+    Status.SUBMITTED: "open",
+    Status.MODERATED: "open",
+    Status.ROUTED: "open",
+    Status.IN_PROGRESS: "in_progress",
+    Status.RESOLVED: "fixed",
+    Status.REJECTED: "no_further_action",
+    Status.CLOSED: "closed",
+    Status.DECLINED: "closed",
+}
+
+
+def base_url() -> str:
+    return f"{settings.SITE_URL.rstrip('/')}/open311/v2"
+
+
+def discovery(changeset: datetime | None) -> dict[str, Any]:
+    stamp = (changeset or BASE_CHANGESET).astimezone(ZoneInfo("UTC")).strftime("%Y-%m-%dT%H:%M:%SZ")
+    return {
+        "changeset": stamp,
+        "contact": f"Veche, {settings.SITE_URL}. jurisdiction_id is a municipality's code, as in /m/<code>/.",
+        "key_service": "API keys for POST are issued by each municipality's administrators "
+        "(staff area, Open311). GET needs no key.",
+        "endpoints": Many(
+            "endpoint",
+            [
+                {
+                    "specification": SPECIFICATION,
+                    "url": base_url(),
+                    "changeset": stamp,
+                    "type": "production",
+                    "formats": Many("format", ["text/xml", "application/json"]),
+                }
+            ],
+        ),
+    }
+
+
+def service(category: Category) -> dict[str, Any]:
+    keywords = ", ".join(dict.fromkeys(n for n in (category.name, category.name_en) if n))
+    return {
+        "service_code": category.slug,
+        "service_name": category.title,
+        "description": category.description,
+        "metadata": bool(getattr(category, "has_definition", False)),
+        "type": "realtime",
+        "keywords": keywords,
+        "group": category.department.title,
+    }
+
+
+def definition(category: Category, attributes: list[ServiceAttribute]) -> dict[str, Any]:
+    return {
+        "service_code": category.slug,
+        "attributes": Many(
+            "attribute",
+            [
+                {
+                    "variable": a.variable,
+                    "code": a.code,
+                    "datatype": a.datatype,
+                    "required": a.required,
+                    "datatype_description": a.datatype_description,
+                    "order": a.order,
+                    "description": a.description,
+                    "values": Many("value", [{"key": v["key"], "name": v["name"]} for v in a.values or []]),
+                }
+                for a in attributes
+            ],
+        ),
+    }
+
+
+@dataclass(frozen=True)
+class Locale:
+    """How a request's documents speak: the municipality's time zone, the language's names and labels."""
+
+    tz: ZoneInfo
+    english: bool
+    event_labels: dict[str, str]
+
+
+def locale_for(municipality: Municipality) -> Locale:
+    return Locale(
+        tz=ZoneInfo(municipality.timezone),
+        english=(get_language() or "").startswith("en"),
+        event_labels={kind: str(label) for kind, label in EventKind.choices},
+    )
+
+
+def _title(name: str | None, name_en: str | None, in_english: bool) -> str:
+    """Bilingual.title for names read as plain values."""
+    return (name_en if in_english and name_en else name) or ""
+
+
+def open_or_closed(status: str) -> str:
+    return "open" if status in AWAITING_ANSWER else "closed"
+
+
+def service_notice(status: str, department: str, answer_due: date) -> str:
+    if status not in AWAITING_ANSWER:
+        return ""
+    due = answer_due.isoformat()
+    if status in (Status.SUBMITTED, Status.MODERATED):
+        return _("A moderator checks the request first; then %(department)s is to answer by %(date)s.") % {
+            "department": department,
+            "date": due,
+        }
+    return _("%(department)s is to answer by %(date)s.") % {"department": department, "date": due}
+
+
+def _media_url(row: RequestRow) -> str:
+    if row.media_url:
+        return row.media_url
+    if not row.first_photo:
+        return ""
+    url = default_storage.url(row.first_photo)
+    return f"{settings.SITE_URL.rstrip('/')}{url}" if url.startswith("/") else url
+
+
+def request(row: RequestRow, locale: Locale, events: list[ReportEvent] | None = None) -> dict[str, Any]:
+    """One service request; `events` (the history) adds the extensions."""
+    tz, in_english = locale.tz, locale.english
+    department = _title(row.department_name, row.department_name_en, in_english)
+    expected = datetime.combine(row.answer_due, time(23, 59, 59), tzinfo=tz)
+    document: dict[str, Any] = {
+        "service_request_id": str(row.id),
+        "status": open_or_closed(row.status),
+        "status_notes": row.answer if row.status in ANSWER_STATUSES else "",
+        "service_name": _title(row.category_name, row.category_name_en, in_english),
+        "service_code": row.category_slug,
+        "description": row.description,
+        "agency_responsible": department,
+        "service_notice": service_notice(row.status, department, row.answer_due),
+        "requested_datetime": w3c(row.created_at, tz),
+        "updated_datetime": w3c(row.updated_at, tz),
+        "expected_datetime": w3c(expected, tz),
+        "address": row.address,
+        "address_id": row.address_id or "",
+        "zipcode": "",
+        "lat": None if row.approximate_location else row.latitude,
+        "long": None if row.approximate_location else row.longitude,
+        "media_url": _media_url(row),
+    }
+    if events is not None:
+        document["extended_attributes"] = {
+            "channel": row.source,
+            "district": _title(row.district_name, row.district_name_en, in_english),
+        }
+        document["notes"] = Many("note", [note(event, locale) for event in events])
+    return document
+
+
+def note(event: ReportEvent, locale: Locale) -> dict[str, Any]:
+    return {
+        "datetime": w3c(event.created_at, locale.tz),
+        "description": _note_text(event, locale),
+        "type": event.kind,
+    }
+
+
+def _note_text(event: ReportEvent, locale: Locale) -> str:
+    label = locale.event_labels.get(event.kind, event.kind)
+    if event.kind in PUBLIC_NOTE_EVENTS and event.note:
+        return f"{label}: {event.note}"
+    return label
+
+
+def created(report: Report, account_id: str) -> dict[str, Any]:
+    """The answer to a POST: we file requests at once, so the id and never a token."""
+    department = (report.department or report.category.department).title
+    return {
+        "service_request_id": str(report.pk),
+        "service_notice": service_notice(report.status, department, report.answer_due),
+        "account_id": account_id,
+    }
+
+
+def token(row: RequestRow) -> dict[str, Any]:
+    return {"service_request_id": str(row.id), "token": str(row.id)}
+
+
+def update(event: ReportEvent, locale: Locale) -> dict[str, Any]:
+    state = (
+        "internal_referral" if event.kind == EventKind.REASSIGNED else UPDATE_STATES[Status(event.to_status)]
+    )
+    return {
+        "update_id": str(event.pk),
+        "service_request_id": str(event.report_id),
+        "status": state,
+        "updated_datetime": w3c(event.created_at, locale.tz),
+        "description": _note_text(event, locale),
+        "media_url": "",
+    }

@@ -1,0 +1,261 @@
+"""Reads of the Open311 server: jurisdictions, keys, services, and pages of public requests and updates.
+
+Every list is one query (plus one for the notes of a page when asked for), whatever its length,
+and walks an index of `reports.Report`: `report_recent` for the newest-first pages, `report_geo`
+for the radius filter, `report_updated` for the updates feed.
+"""
+
+from collections import defaultdict
+from dataclasses import dataclass
+from datetime import date, datetime
+
+from django.db.models import Exists, F, FloatField, Max, OuterRef, Q, QuerySet, Subquery, Value
+from django.db.models.expressions import CombinedExpression
+from django.db.models.functions import ASin, Cos, Least, Power, Radians, Sin, Sqrt
+
+from veche.accounts.tokens import hash_token
+from veche.core.errors import DomainError, NotFound
+from veche.core.geo import EARTH_RADIUS_M
+from veche.core.models import AuditEntry
+from veche.municipalities.models import Category, Municipality
+from veche.open311.models import ApiKey, ServiceAttribute
+from veche.reports.lifecycle import TRANSITIONS
+from veche.reports.models import AWAITING_ANSWER, PUBLIC, EventKind, Report, ReportEvent, ReportPhoto
+from veche.reports.selectors import public_reports, reports_within
+
+OPEN = "open"
+CLOSED = "closed"
+OPEN_STATUSES = tuple(s for s in PUBLIC if s in AWAITING_ANSWER)
+CLOSED_STATUSES = tuple(s for s in PUBLIC if s not in AWAITING_ANSWER)
+# The events that change a report's status; each sets report.updated_at to its own time.
+STATUS_EVENTS = tuple({EventKind.SUBMITTED.value} | {t.event for t in TRANSITIONS.values()})
+
+
+def jurisdiction(jurisdiction_id: str | None) -> Municipality:
+    """The municipality a request names; it may go unnamed while only one municipality is active."""
+    if jurisdiction_id:
+        municipality = Municipality.objects.filter(slug=jurisdiction_id, is_active=True).first()
+        if municipality is None:
+            raise NotFound(f"jurisdiction_id '{jurisdiction_id}' was not found.")
+        return municipality
+    active = list(Municipality.objects.filter(is_active=True).order_by("pk")[:2])
+    if not active:
+        raise NotFound("This server serves no jurisdiction yet.")
+    if len(active) > 1:
+        raise DomainError(
+            "jurisdiction_id was not provided; this endpoint serves several jurisdictions "
+            "(the jurisdiction_id is the municipality's code, as in /m/<code>/ on the site)."
+        )
+    return active[0]
+
+
+def api_key_for(municipality: Municipality, raw_key: str) -> ApiKey | None:
+    """The active key of `municipality` with this secret, or None."""
+    if not raw_key or len(raw_key) > 200:
+        return None
+    return (
+        ApiKey.objects.select_related("municipality")
+        .filter(key_hash=hash_token(raw_key), municipality=municipality, revoked_at__isnull=True)
+        .first()
+    )
+
+
+def services_of(municipality: Municipality) -> QuerySet[Category]:
+    """The municipality's active categories, each knowing whether it has a service definition."""
+    return (
+        Category.objects.filter(municipality=municipality, is_active=True)
+        .select_related("department")
+        .annotate(has_definition=Exists(ServiceAttribute.objects.filter(category=OuterRef("pk"))))
+        .order_by("name", "pk")
+    )
+
+
+def service_of(municipality: Municipality, service_code: str) -> Category:
+    category = (
+        Category.objects.filter(municipality=municipality, slug=service_code, is_active=True)
+        .select_related("municipality", "department")
+        .first()
+    )
+    if category is None:
+        raise NotFound(f"service_code '{service_code}' was not found.")
+    return category
+
+
+def definition_of(category: Category) -> list[ServiceAttribute]:
+    return list(category.open311_attributes.order_by("order", "pk"))
+
+
+def services_changeset() -> datetime | None:
+    """When the service list or a definition last changed: the audit log of the staff's changes,
+    or the newest attribute (the demo and Django's shell write without the log)."""
+    entry = (
+        AuditEntry.objects.filter(
+            Q(action__startswith="category.") | Q(action__startswith="open311.attribute.")
+        )
+        .order_by("-created_at")
+        .only("created_at")
+        .first()
+    )
+    newest = ServiceAttribute.objects.aggregate(newest=Max("updated_at"))["newest"]
+    stamps = [stamp for stamp in (entry.created_at if entry else None, newest) if stamp is not None]
+    return max(stamps, default=None)
+
+
+@dataclass(frozen=True)
+class Near:
+    latitude: float
+    longitude: float
+    radius_m: float
+
+
+@dataclass(frozen=True)
+class RequestQuery:
+    """What a GET requests call asks for; `ids` overrides every filter, as the spec says."""
+
+    ids: tuple[int, ...] | None = None
+    service_codes: tuple[str, ...] = ()
+    start: datetime | None = None
+    end: datetime | None = None
+    statuses: frozenset[str] = frozenset()
+    near: Near | None = None
+    offset: int = 0
+    limit: int = 1000
+
+
+@dataclass(frozen=True, slots=True)
+class RequestRow:
+    """What a GET shows of one report, read as plain values: a page of 1,000 builds no model objects."""
+
+    id: int
+    status: str
+    answer: str
+    description: str
+    source: str
+    address: str
+    latitude: float
+    longitude: float
+    created_at: datetime
+    updated_at: datetime
+    answer_due: date
+    category_slug: str
+    category_name: str
+    category_name_en: str
+    department_name: str | None
+    department_name_en: str | None
+    district_name: str | None
+    district_name_en: str | None
+    address_id: str | None
+    media_url: str | None
+    approximate_location: bool | None
+    first_photo: str | None
+
+
+# The columns of RequestRow, in its order; never a reporter's name, e-mail, phone or device.
+_ROW_COLUMNS = (
+    "pk",
+    "status",
+    "answer",
+    "description",
+    "source",
+    "address",
+    "latitude",
+    "longitude",
+    "created_at",
+    "updated_at",
+    "answer_due",
+    "category__slug",
+    "category__name",
+    "category__name_en",
+    "department__name",
+    "department__name_en",
+    "district__name",
+    "district__name_en",
+    "open311_submission__address_id",
+    "open311_submission__media_url",
+    "open311_submission__approximate_location",
+    "first_photo",
+)
+
+
+def _rows(reports: QuerySet[Report]) -> list[RequestRow]:
+    first_photo = (
+        ReportPhoto.objects.filter(report=OuterRef("pk"), kind=ReportPhoto.Kind.REPORT)
+        .order_by("created_at", "pk")
+        .values("image")[:1]
+    )
+    values = reports.annotate(first_photo=Subquery(first_photo)).values_list(*_ROW_COLUMNS)
+    return [RequestRow(*row) for row in values]
+
+
+def _distance_m(latitude: float, longitude: float) -> CombinedExpression:
+    """Haversine distance from the point to each report, in the database, so that paging stays exact."""
+    dlat = Radians(F("latitude") - Value(latitude)) / 2
+    dlon = Radians(F("longitude") - Value(longitude)) / 2
+    a = Power(Sin(dlat), 2) + Cos(Radians(Value(latitude))) * Cos(Radians(F("latitude"))) * Power(
+        Sin(dlon), 2
+    )
+    return Value(2 * EARTH_RADIUS_M) * ASin(Least(Sqrt(a), Value(1.0), output_field=FloatField()))
+
+
+def request_page(municipality: Municipality, query: RequestQuery) -> list[RequestRow]:
+    """One page of the municipality's public requests, newest first."""
+    reports = public_reports(municipality)
+    if query.ids is not None:
+        return _rows(reports.filter(pk__in=query.ids).order_by("-created_at", "pk")[: query.limit])
+    if query.service_codes:
+        reports = reports.filter(category__slug__in=query.service_codes)
+    if query.start is not None:
+        reports = reports.filter(created_at__gte=query.start)
+    if query.end is not None:
+        reports = reports.filter(created_at__lte=query.end)
+    if query.statuses == {OPEN}:
+        reports = reports.filter(status__in=OPEN_STATUSES)
+    elif query.statuses == {CLOSED}:
+        reports = reports.filter(status__in=CLOSED_STATUSES)
+    if query.near is not None:
+        near = query.near
+        reports = (
+            reports_within(reports, latitude=near.latitude, longitude=near.longitude, radius_m=near.radius_m)
+            .exclude(open311_submission__approximate_location=True)
+            .alias(distance=_distance_m(near.latitude, near.longitude))
+            .filter(distance__lte=near.radius_m)
+        )
+    return _rows(reports.order_by("-created_at", "pk")[query.offset : query.offset + query.limit])
+
+
+def public_request(municipality: Municipality, request_id: str) -> RequestRow:
+    try:
+        pk = int(request_id)
+    except ValueError:
+        pk = 0
+    found = _rows(public_reports(municipality).filter(pk=pk)) if 0 < pk < 2**63 else []
+    if not found:
+        raise NotFound(f"service_request_id '{request_id}' was not found.")
+    return found[0]
+
+
+def events_of(report_ids: list[int]) -> dict[int, list[ReportEvent]]:
+    """The history of each report, oldest first, in one query."""
+    history: dict[int, list[ReportEvent]] = defaultdict(list)
+    if report_ids:
+        events = ReportEvent.objects.filter(report_id__in=report_ids).order_by(
+            "report_id", "created_at", "pk"
+        )
+        for event in events:
+            history[event.report_id].append(event)
+    return history
+
+
+def update_page(
+    municipality: Municipality, *, start: datetime, end: datetime | None, offset: int, limit: int
+) -> list[ReportEvent]:
+    """Status changes of public reports between `start` and `end`, oldest first.
+
+    A report changed at time t has updated_at ≥ t, so `report.updated_at ≥ start` narrows the
+    search through the `report_updated` index before the events' own times are compared.
+    """
+    reports = public_reports(municipality).filter(updated_at__gte=start)
+    events = ReportEvent.objects.filter(report__in=reports, kind__in=STATUS_EVENTS, created_at__gte=start)
+    if end is not None:
+        events = events.filter(created_at__lte=end)
+    return list(events.order_by("created_at", "pk")[offset : offset + limit])
