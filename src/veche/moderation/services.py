@@ -67,64 +67,49 @@ def _locked(content: Moderated) -> Moderated:
     return model.objects.select_for_update().get(pk=content.pk)
 
 
-@transaction.atomic
-def content_hide(*, moderator: User, content: Moderated, reason: str) -> Moderated:
-    """Hide `content` with a reason its author sees; resolves every open flag on it."""
+def _set_hidden(moderator: User, content: Moderated, reason: str, *, hide: bool) -> Moderated:
+    """Hide or restore `content`, audit it and tell its author why."""
     _require_moderator(moderator, content)
     reason = _clean_reason(reason)
     content = _locked(content)
-    if content.is_hidden:
-        raise Conflict(_("This is already hidden."))
-    now = timezone.now()
-    content.hidden_at, content.hidden_reason, content.hidden_by = now, reason, moderator
+    if content.is_hidden == hide:
+        raise Conflict(_("This is already hidden.") if hide else _("This is not hidden."))
+    if hide:
+        content.hidden_at, content.hidden_reason, content.hidden_by = timezone.now(), reason, moderator
+    else:
+        content.hidden_at, content.hidden_reason, content.hidden_by = None, "", None
     content.save(update_fields=["hidden_at", "hidden_reason", "hidden_by"])
-    _resolve_flags(content, moderator, Flag.Resolution.HIDDEN)
-    municipality = content.municipality  # type: ignore[attr-defined]
+    if hide:
+        _resolve_flags(content, moderator, Flag.Resolution.HIDDEN)
     audit_record(
         actor=moderator,
-        action="content.hide",
-        municipality=municipality,
+        action="content.hide" if hide else "content.restore",
+        municipality=content.municipality,  # type: ignore[attr-defined]
         target=content,
         details={"reason": reason},
     )
     flaggable = for_instance(content)
+    author = flaggable.author(content)  # None for a report an Open311 client filed
     notify(
-        recipients=[flaggable.author(content)],
-        kind="moderation.hidden",
-        title=_("A moderator hid what you wrote"),
+        recipients=[author] if author is not None else [],
+        kind="moderation.hidden" if hide else "moderation.restored",
+        title=_("A moderator hid what you wrote") if hide else _("A moderator restored what you wrote"),
         body=format_lazy("{}: {}", _("Reason"), reason),
         url=flaggable.url(content),
     )
     return content
+
+
+@transaction.atomic
+def content_hide(*, moderator: User, content: Moderated, reason: str) -> Moderated:
+    """Hide `content` with a reason its author sees; resolves every open flag on it."""
+    return _set_hidden(moderator, content, reason, hide=True)
 
 
 @transaction.atomic
 def content_restore(*, moderator: User, content: Moderated, reason: str) -> Moderated:
     """Show hidden content again, with a reason its author sees."""
-    _require_moderator(moderator, content)
-    reason = _clean_reason(reason)
-    content = _locked(content)
-    if not content.is_hidden:
-        raise Conflict(_("This is not hidden."))
-    content.hidden_at, content.hidden_reason, content.hidden_by = None, "", None
-    content.save(update_fields=["hidden_at", "hidden_reason", "hidden_by"])
-    municipality = content.municipality  # type: ignore[attr-defined]
-    audit_record(
-        actor=moderator,
-        action="content.restore",
-        municipality=municipality,
-        target=content,
-        details={"reason": reason},
-    )
-    flaggable = for_instance(content)
-    notify(
-        recipients=[flaggable.author(content)],
-        kind="moderation.restored",
-        title=_("A moderator restored what you wrote"),
-        body=format_lazy("{}: {}", _("Reason"), reason),
-        url=flaggable.url(content),
-    )
-    return content
+    return _set_hidden(moderator, content, reason, hide=False)
 
 
 @transaction.atomic

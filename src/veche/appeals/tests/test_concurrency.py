@@ -1,48 +1,18 @@
 """Signatures sent at the same moment, each in its own thread and database connection."""
 
-import threading
-from collections.abc import Callable
 from functools import partial
 
 import pytest
-from django.db import connection
 
 from veche.accounts.models import User, Verification
 from veche.appeals.models import Appeal, AppealSignature, Status
 from veche.appeals.services import AlreadySigned, appeal_create, appeal_policy_save, appeal_sign
+from veche.core.testing import race
 from veche.municipalities.models import Membership, Municipality
 from veche.notifications.models import Notification
 
 THREADS = 8
 THRESHOLD = 5
-
-
-def race(calls: list[Callable[[], object]]) -> tuple[list[object], list[BaseException]]:
-    """Run `calls` at once, released together by a barrier; return their results and exceptions."""
-    barrier = threading.Barrier(len(calls))
-    results: list[object] = []
-    errors: list[BaseException] = []
-    lock = threading.Lock()
-
-    def run(call: Callable[[], object]) -> None:
-        try:
-            barrier.wait(timeout=10)
-            result = call()
-            with lock:
-                results.append(result)
-        except BaseException as exc:  # every escape is a finding
-            with lock:
-                errors.append(exc)
-        finally:
-            connection.close()
-
-    threads = [threading.Thread(target=run, args=(call,)) for call in calls]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(timeout=60)
-    assert not any(thread.is_alive() for thread in threads)
-    return results, errors
 
 
 @pytest.fixture

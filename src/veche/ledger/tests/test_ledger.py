@@ -1,11 +1,12 @@
 """The hash chain: appends in order, even at the same moment; tampering is found; receipts check."""
 
-import threading
+from functools import partial
 
 import pytest
 from django.core.management import CommandError, call_command
 from django.db import connection, transaction
 
+from veche.core.testing import race
 from veche.ledger.models import LedgerEntry, LedgerHead
 from veche.ledger.selectors import chain_break
 from veche.ledger.services import ledger_append
@@ -90,28 +91,19 @@ def test_receipt_page(client):
     assert client.get("/ledger/", {"receipt": "0" * 64}).status_code == 404
     assert client.get("/ledger/", {"receipt": "<script>"}).status_code == 404
     heads = client.get("/ledger/heads.json").json()["heads"]
-    assert heads == [{"chain": "polls.poll:1", "seq": 1, "head_hash": receipt.entry_hash,
-                      "updated_at": heads[0]["updated_at"]}]
+    assert heads == [
+        {
+            "chain": "polls.poll:1",
+            "seq": 1,
+            "head_hash": receipt.entry_hash,
+            "updated_at": heads[0]["updated_at"],
+        }
+    ]
 
 
 @pytest.mark.django_db(transaction=True)
 def test_simultaneous_appends_get_distinct_sequence_numbers():
-    threads, barrier, errors = [], threading.Barrier(8), []
-
-    def run(i: int) -> None:
-        try:
-            barrier.wait()
-            append(options=[i])
-        except Exception as exc:
-            errors.append(exc)
-        finally:
-            connection.close()
-
-    for i in range(8):
-        threads.append(threading.Thread(target=run, args=(i,)))
-        threads[-1].start()
-    for thread in threads:
-        thread.join()
+    _results, errors = race([partial(append, options=[i]) for i in range(8)])
     assert errors == []
     assert sorted(LedgerEntry.objects.values_list("seq", flat=True)) == list(range(1, 9))
     assert chain_break("polls.poll:1") is None
