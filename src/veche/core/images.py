@@ -39,13 +39,8 @@ def reencode_image(upload: UploadedFile, *, field: str = "photos") -> "ContentFi
                 pixels.save(out, format="JPEG", quality=85, optimize=True)
     except DomainError:
         raise
-    except (
-        UnidentifiedImageError,
-        OSError,
-        SyntaxError,
-        ValueError,
-        Image.DecompressionBombError,
-        Image.DecompressionBombWarning,
-    ):
+    except (Image.DecompressionBombError, Image.DecompressionBombWarning):
+        raise DomainError(fields={field: [_("The photo has too many pixels.")]}) from None
+    except (UnidentifiedImageError, OSError, SyntaxError, ValueError):
         raise DomainError(fields={field: [_("This file is not an image we can read.")]}) from None
     return ContentFile(out.getvalue(), name="photo.jpg")

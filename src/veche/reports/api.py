@@ -4,6 +4,7 @@ from datetime import date, datetime
 from typing import Any, Literal
 
 from django.http import HttpRequest
+from django.utils.translation import gettext as _
 from ninja import File, Form, Query, Router, Schema, Status
 from ninja.files import UploadedFile
 from ninja.pagination import LimitOffsetPagination, paginate
@@ -76,16 +77,28 @@ class ReportDetailOut(ReportOut):
     history: list[EventOut]
     photos: list[str]
 
+    @staticmethod
+    def resolve_history(obj: Report) -> list[ReportEvent]:
+        return list(obj.events.all())
+
+    @staticmethod
+    def resolve_photos(obj: Report) -> list[str]:
+        return [photo.image.url for photo in obj.photos.all()]
+
+
+# Codes of categories and districts; anything else (a NUL byte, say) never reaches the database.
+SLUG = r"^[-a-zA-Z0-9_]*$"
+
 
 class FiltersIn(Schema):
-    category: str = Field(default="", max_length=60)
-    district: str = Field(default="", max_length=60)
+    category: str = Field(default="", max_length=60, pattern=SLUG)
+    district: str = Field(default="", max_length=60, pattern=SLUG)
     status: str = Field(default="", max_length=20)
     overdue: bool = False
 
 
 class ReportIn(Schema):
-    category: str = Field(max_length=60)
+    category: str = Field(max_length=60, pattern=SLUG)
     latitude: float = Field(ge=-90, le=90)
     longitude: float = Field(ge=-180, le=180)
     description: str = Field(min_length=1, max_length=4000)
@@ -120,10 +133,7 @@ def report_list(request: HttpRequest, slug: str, filters: Query[FiltersIn]) -> A
 
 @router.get("/municipalities/{slug}/reports/{report_id}", response={200: ReportDetailOut, **ERRORS})
 def report_detail(request: HttpRequest, slug: str, report_id: int) -> Any:
-    report = access_report(request.user, access_municipality(request.user, slug), report_id)
-    report.history = list(ReportEvent.objects.filter(report=report))  # type: ignore[attr-defined]
-    report.photos_urls = [p.image.url for p in report.photos.all()]  # type: ignore[attr-defined]
-    return ReportDetailOut.from_orm(report).model_copy(update={"photos": report.photos_urls})  # type: ignore[attr-defined]
+    return access_report(request.user, access_municipality(request.user, slug), report_id)
 
 
 @router.post("/municipalities/{slug}/reports", response={201: ReportOut, **ERRORS}, auth=AUTH)
@@ -138,7 +148,7 @@ def report_create(
     rate_limit_request("write", request)
     category = municipality.categories.filter(slug=payload.category).first()
     if category is None:
-        raise DomainError(fields={"category": ["Unknown category."]})
+        raise DomainError(fields={"category": [_("Choose a category from the list.")]})
     report = services.report_submit(
         author=signed_in(request),
         municipality=municipality,
@@ -190,5 +200,5 @@ def report_act(request: HttpRequest, slug: str, report_id: int, action: Action, 
         return services.report_dispute(author=user, report=report, reason=payload.note)
     department = Department.objects.filter(pk=payload.department or 0, municipality=municipality).first()
     if department is None:
-        raise DomainError(fields={"department": ["Choose a department of this municipality."]})
+        raise DomainError(fields={"department": [_("Choose a department of this municipality.")]})
     return services.report_reassign(official=user, report=report, department=department, reason=payload.note)

@@ -100,7 +100,10 @@ class ReassignForm(forms.Form):
 
 
 class WorkspaceFilterForm(FilterForm):
-    department = forms.IntegerField(required=False, widget=forms.HiddenInput)
+    # Bounded, so that a number no database column can hold is refused here, not by the database.
+    department = forms.IntegerField(
+        required=False, min_value=1, max_value=2**63 - 1, widget=forms.HiddenInput
+    )
 
 
 class BulkForm(forms.Form):

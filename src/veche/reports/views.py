@@ -20,7 +20,7 @@ from veche.access.reports import (
     can_moderate_reports,
     is_author,
 )
-from veche.core.errors import DomainError, NotFound
+from veche.core.errors import DomainError, Forbidden, NotFound
 from veche.core.forms import apply_domain_error
 from veche.core.http import signed_in
 from veche.core.ratelimit import rate_limit_request
@@ -55,19 +55,24 @@ def _filters(form: FilterForm) -> selectors.ReportFilters:
     )
 
 
+def _query_without_page(request: HttpRequest) -> str:
+    """The request's query string, URL-encoded, for the pager to add its page number to."""
+    query = request.GET.copy()
+    query.pop("page", None)
+    return query.urlencode()
+
+
 def _list_context(request: HttpRequest, municipality: Any) -> dict[str, Any]:
     form = FilterForm(request.GET or None)
     reports = selectors.filter_reports(selectors.public_reports(municipality), _filters(form))
     page = Paginator(
         selectors.with_list_relations(reports).order_by("-created_at", "-id"), PAGE_SIZE
     ).get_page(request.GET.get("page"))
-    query = request.GET.copy()
-    query.pop("page", None)
     return {
         "municipality": municipality,
         "page": page,
         "form": form,
-        "query": query.urlencode(),
+        "query": _query_without_page(request),
         "categories": municipality.categories.filter(is_active=True),
         "districts": municipality.districts.all(),
         "today": timezone.localdate(),
@@ -123,29 +128,33 @@ def report_new(request: HttpRequest, slug: str) -> HttpResponse:
         municipality=municipality,
         initial={"latitude": municipality.latitude, "longitude": municipality.longitude},
     )
-    if request.method == "POST" and decision and form.is_valid():
-        data = form.cleaned_data
-        try:
-            rate_limit_request("write", request)
-            report = services.report_submit(
-                author=user,
-                municipality=municipality,
-                category=data["category"],
-                latitude=data["latitude"],
-                longitude=data["longitude"],
-                address=data["address"],
-                description=data["description"],
-                photos=data["photos"],
-            )
-        except DomainError as error:
-            apply_domain_error(form, error)
-        else:
-            messages.success(
-                request, _("Thank you. Your report is registered and will be checked by a moderator.")
-            )
-            return redirect("reports:detail", slug=slug, report_id=report.pk)
+    status = 200
+    if request.method == "POST":
+        status = 403 if not decision else 400
+        if decision and form.is_valid():
+            data = form.cleaned_data
+            try:
+                rate_limit_request("write", request)
+                report = services.report_submit(
+                    author=user,
+                    municipality=municipality,
+                    category=data["category"],
+                    latitude=data["latitude"],
+                    longitude=data["longitude"],
+                    address=data["address"],
+                    description=data["description"],
+                    photos=data["photos"],
+                )
+            except DomainError as error:
+                apply_domain_error(form, error)
+                status = error.status
+            else:
+                messages.success(
+                    request, _("Thank you. Your report is registered and will be checked by a moderator.")
+                )
+                return redirect("reports:detail", slug=slug, report_id=report.pk)
     context = {"municipality": municipality, "form": form, "decision": decision}
-    return render(request, "reports/new.html", context, status=400 if form.errors else 200)
+    return render(request, "reports/new.html", context, status=status)
 
 
 @require_GET
@@ -295,7 +304,8 @@ def act(request: HttpRequest, slug: str, report_id: int, action: str) -> HttpRes
     try:
         rate_limit_request("write", request)
         _run_action(request, report, action)
-    except NotFound:
+    except (NotFound, Forbidden):
+        # The wrong person gets the error page with its status, not a flash message.
         raise
     except DomainError as error:
         messages.error(request, error.summary)
@@ -314,7 +324,10 @@ def workspace(request: HttpRequest, slug: str) -> HttpResponse:
     reports = Report.objects.filter(municipality=municipality)
     if departments is not None:
         reports = reports.filter(department_id__in=departments)
-    form = WorkspaceFilterForm(request.GET or {"status": "open"})
+    # Without filters the queue shows what is open, on every page of it.
+    chosen = request.GET.copy()
+    chosen.pop("page", None)
+    form = WorkspaceFilterForm(chosen or {"status": "open"})
     filters = _filters(form)
     reports = selectors.filter_reports(reports, filters)
     ordered = selectors.with_list_relations(reports).order_by("answer_due", "created_at", "id")
@@ -348,7 +361,7 @@ def workspace(request: HttpRequest, slug: str) -> HttpResponse:
             if departments is None
             else Report.objects.filter(municipality=municipality, department_id__in=departments)
         ),
-        "query": "&".join(f"{k}={v}" for k, v in request.GET.items() if k != "page"),
+        "query": _query_without_page(request),
     }
     return render(request, "reports/workspace.html", context)
 
