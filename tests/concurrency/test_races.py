@@ -8,6 +8,7 @@ write transactions with BEGIN IMMEDIATE and wait up to 20 s for the lock.
 
 from __future__ import annotations
 
+import contextlib
 import threading
 import time
 import traceback
@@ -53,7 +54,7 @@ def at_once(n: int, work: Callable[[int], Any], timeout: float = 60) -> list[Out
         try:
             barrier.wait(timeout=timeout)
             outcomes[i].result = work(i)
-        except BaseException as error:  # noqa: BLE001 - every failure is reported by the test
+        except BaseException as error:  # every failure is reported by the test
             outcomes[i].error = error
             outcomes[i].trace = traceback.format_exc()
         finally:
@@ -87,9 +88,8 @@ def test_one_person_flagging_one_comment_from_8_threads_makes_one_open_flag(
     resident: User, comment: Comment
 ) -> None:
     def flag(_i: int) -> Flag:
-        return flag_create(
-            reporter=User.objects.get(pk=resident.pk), content=Comment.objects.get(pk=comment.pk), reason="spam"
-        )
+        reporter = User.objects.get(pk=resident.pk)
+        return flag_create(reporter=reporter, content=Comment.objects.get(pk=comment.pk), reason="spam")
 
     outcomes = at_once(8, flag)
 
@@ -119,9 +119,12 @@ def test_8_sign_ups_with_one_email_at_once_make_one_account() -> None:
     assert {m.to[0] for m in mail.outbox} == {"same.person@example.org"}
 
 
-def test_following_one_target_from_8_threads_makes_one_follow(resident: User, municipality: Municipality) -> None:
+def test_following_one_target_from_8_threads_makes_one_follow(
+    resident: User, municipality: Municipality
+) -> None:
     def follow_it(_i: int) -> Follow:
-        return follow(user=User.objects.get(pk=resident.pk), target=Municipality.objects.get(pk=municipality.pk))
+        user = User.objects.get(pk=resident.pk)
+        return follow(user=user, target=Municipality.objects.get(pk=municipality.pk))
 
     outcomes = at_once(8, follow_it)
 
@@ -175,33 +178,17 @@ def test_one_idempotency_key_from_4_threads_creates_one_comment(
     assert record.completed and record.status_code == 201
 
 
-def _is_postgresql() -> bool:
-    from django.conf import settings
-
-    return settings.DATABASES["default"]["ENGINE"].endswith("postgresql")
-
-
-@pytest.mark.xfail(
-    _is_postgresql(),
-    strict=True,
-    reason=(
-        "bug: user_signup checks `username__iexact` inside its transaction, but no database constraint "
-        "makes usernames unique regardless of case (only AbstractUser's case-sensitive unique), so on "
-        "PostgreSQL (READ COMMITTED) two sign-ups 'Racer' and 'racer' at once both pass the check and "
-        "both accounts are created"
-    ),
-)
 def test_2_sign_ups_with_one_username_in_different_case_make_one_account(monkeypatch: Any) -> None:
     """Both sign-ups are held between the username check and the insert, as long as the database lets
-    them both get there (SQLite's IMMEDIATE transactions do not: the second waits for the first)."""
+    them both get there (SQLite's IMMEDIATE transactions do not: the second waits for the first).
+    On PostgreSQL only a unique index on lower(username) keeps the second out."""
     meet = threading.Barrier(2)
     set_password = User.set_password
 
     def set_password_together(self: User, raw: str | None) -> None:
-        try:
+        # A broken barrier: the other sign-up is waiting for the database, this one goes on alone.
+        with contextlib.suppress(threading.BrokenBarrierError):
             meet.wait(timeout=3)
-        except threading.BrokenBarrierError:
-            pass  # the other sign-up is waiting for the database: this one goes on alone
         set_password(self, raw)
 
     monkeypatch.setattr(User, "set_password", set_password_together)
