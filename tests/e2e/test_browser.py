@@ -7,76 +7,23 @@ municipality and report another person's comment to the moderators. Chromium is 
 
 from __future__ import annotations
 
-import os
 import re
 import time
-from collections.abc import Callable, Iterator
-from pathlib import Path
+from collections.abc import Callable
 from typing import Any
 
 import pytest
-from django.conf import settings
 from django.core import mail
-from django.db import connection, connections
-from django.utils import translation
-from django.utils.translation import gettext
+from django.db import connection
 
+from tests.e2e.conftest import russian_catalogue, text_in
 from veche.accounts.models import User
 from veche.comments.models import Comment
 from veche.comments.services import comment_create
 from veche.moderation.models import Flag
 from veche.municipalities.models import Municipality
 
-CHROMIUM = "/usr/bin/chromium"
-CHROMIUM_ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-quic",
-    "--no-first-run",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-]
-TIMEOUT_MS = 15_000
-
 pytestmark = pytest.mark.e2e
-
-
-def text_in(language: str, message: str) -> str:
-    """`message` as the site shows it in `language` (itself, while the catalogue lacks it)."""
-    with translation.override(language):
-        return gettext(message)
-
-
-def russian_catalogue() -> bool:
-    mo = Path(settings.LOCALE_PATHS[0]) / "ru" / "LC_MESSAGES" / "django.mo"
-    return mo.exists() and text_in("ru", "Log out") != "Log out"
-
-
-@pytest.fixture
-def page(monkeypatch: pytest.MonkeyPatch) -> Iterator[Any]:
-    if not os.path.exists(CHROMIUM):
-        message = f"{CHROMIUM} is missing: install Debian's chromium package to run the browser tests"
-        if os.environ.get("CI"):
-            pytest.fail(message)
-        pytest.skip(message)
-    # Playwright's sync API runs an event loop in this thread; the ORM calls here are still sync.
-    monkeypatch.setenv("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
-        try:
-            context = browser.new_context(locale="ru-RU", viewport={"width": 1200, "height": 900})
-            context.set_default_timeout(TIMEOUT_MS)
-            yield context.new_page()
-            context.close()
-        finally:
-            browser.close()
-            # While Playwright runs, the ORM calls of the test get connections of their own
-            # (asgiref's context-local storage); close them, or PostgreSQL cannot drop the test
-            # database.
-            connections.close_all()
 
 
 def wait_for(condition: Callable[[], bool], seconds: float = 10) -> bool:

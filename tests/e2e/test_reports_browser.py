@@ -10,7 +10,7 @@ from typing import Any
 import pytest
 from PIL import Image
 
-from tests.e2e.test_browser import text_in
+from tests.e2e.conftest import text_in
 from veche.accounts.models import User
 from veche.municipalities.models import Category, Membership, Municipality
 from veche.reports.models import Report, ReportEvent, Status
