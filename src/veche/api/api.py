@@ -10,6 +10,7 @@ from veche.comments.api import router as comments_router
 from veche.moderation.api import router as moderation_router
 from veche.municipalities.api import router as municipalities_router
 from veche.notifications.api import router as notifications_router
+from veche.polls.api import router as polls_router
 from veche.reports.api import router as reports_router
 
 
@@ -38,6 +39,7 @@ api.add_router("", accounts_router)
 api.add_router("", municipalities_router)
 api.add_router("", comments_router)
 api.add_router("", appeals_router)
+api.add_router("", polls_router)
 api.add_router("", moderation_router)
 api.add_router("", notifications_router)
 api.add_router("", reports_router)

@@ -1,0 +1,64 @@
+"""Access to official polls: who manages them, who sees a poll, and who sees its results early.
+
+Officials and municipal admins run polls. The roles table has no permission of its own for it,
+so the roles are named here, next to the one function that checks them.
+"""
+
+from datetime import datetime
+from typing import Any
+
+from veche.access.functions import _pk, access_municipality
+from veche.access.roles import ADMIN, OFFICIAL, is_platform_admin, roles_in
+from veche.core.errors import NotFound
+from veche.municipalities.models import Municipality
+from veche.polls.models import Poll, Status
+
+MANAGING_ROLES = frozenset({OFFICIAL, ADMIN})
+
+
+def can_manage_polls(user: Any, municipality: Municipality) -> bool:
+    return is_platform_admin(user) or bool(roles_in(user, municipality) & MANAGING_ROLES)
+
+
+def can_see_poll(user: Any, poll: Poll) -> bool:
+    """Published polls are public; a draft only to those who manage the municipality's polls."""
+    return poll.published_at is not None or can_manage_polls(user, poll.municipality)
+
+
+def results_public(poll: Poll, now: datetime) -> bool:
+    """Results are public once voting has ended, or from the start when the poll says so."""
+    status = poll.status_at(now)
+    return status == Status.CLOSED or (poll.live_results and status != Status.DRAFT)
+
+
+def can_see_results(user: Any, poll: Poll, now: datetime) -> bool:
+    """Everyone once they are public; those who run the poll at any time."""
+    return results_public(poll, now) or can_manage_polls(user, poll.municipality)
+
+
+def access_poll(user: Any, poll_id: Any, *, municipality: Municipality | None = None) -> Poll:
+    """The poll if this person may see it, in `municipality` when one is named; else NotFound."""
+    polls = Poll.objects.select_related("municipality")
+    if municipality is not None:
+        polls = polls.filter(municipality=municipality)
+    poll = polls.filter(pk=_pk(poll_id)).first()
+    if poll is None or not (poll.municipality.is_active or is_platform_admin(user)):
+        raise NotFound()
+    if not can_see_poll(user, poll):
+        raise NotFound()
+    return poll
+
+
+def access_polls_staff(user: Any, slug: str) -> Municipality:
+    """The municipality for one who manages its polls; NotFound for everyone else."""
+    municipality = access_municipality(user, slug)
+    if not can_manage_polls(user, municipality):
+        raise NotFound()
+    return municipality
+
+
+def access_poll_to_manage(user: Any, poll_id: Any, *, municipality: Municipality) -> Poll:
+    poll = access_poll(user, poll_id, municipality=municipality)
+    if not can_manage_polls(user, poll.municipality):
+        raise NotFound()
+    return poll

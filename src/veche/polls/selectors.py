@@ -1,0 +1,215 @@
+"""Reads of polls shared by pages and the API: lists, a person's vote, and the results."""
+
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+from django.conf import settings
+from django.db.models import Count, Exists, F, IntegerField, OuterRef, Prefetch, Q, QuerySet, Sum, Value
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from veche.accounts.models import Verification
+from veche.municipalities.models import District, Municipality
+from veche.polls.models import Kind, Poll, PollChoice, PollOption, PollVote, Status, status_q
+
+# The order of each tab: what closes soonest, what opens soonest, what closed last.
+ORDERINGS: dict[str, tuple[str, ...]] = {
+    Status.OPEN: ("closes_at", "id"),
+    Status.SCHEDULED: ("opens_at", "id"),
+    Status.CLOSED: ("-closes_at", "-id"),
+    "": ("-opens_at", "-id"),
+}
+LISTED = (Status.OPEN, Status.SCHEDULED, Status.CLOSED)
+NO_DISTRICT = gettext_lazy("Registered voters and residents with no district")
+
+
+def municipality_zone(municipality: Municipality) -> ZoneInfo:
+    """The municipality's time zone: poll times are set and shown in it."""
+    try:
+        return ZoneInfo(municipality.timezone)
+    except (ZoneInfoNotFoundError, ValueError):
+        return ZoneInfo(settings.TIME_ZONE)
+
+
+def _signed_in(viewer: Any) -> bool:
+    return bool(getattr(viewer, "is_authenticated", False))
+
+
+def my_votes(viewer: Any) -> Prefetch:
+    """Prefetch `viewer`'s vote (as `my_votes`, zero or one) with its choices in ballot order."""
+    votes = PollVote.objects.filter(user=viewer if _signed_in(viewer) else None).prefetch_related(
+        Prefetch("choices", queryset=PollChoice.objects.order_by("rank"))
+    )
+    return Prefetch("votes", queryset=votes, to_attr="my_votes")
+
+
+def polls_for(*, municipality: Municipality, viewer: Any, status: str = "", now: datetime) -> QuerySet[Poll]:
+    """Published polls of `municipality` (in `status` at `now` if given), each annotated with
+    `voted` (whether `viewer` voted in it) and carrying its districts."""
+    polls = Poll.objects.filter(municipality=municipality).filter(status_q(status, now) if status else Q())
+    if not status:
+        polls = polls.filter(published_at__isnull=False)
+    voted = (
+        Exists(PollVote.objects.filter(poll=OuterRef("pk"), user=viewer))
+        if _signed_in(viewer)
+        else Value(False)
+    )
+    return (
+        polls.select_related("municipality")
+        .prefetch_related(Prefetch("districts", queryset=District.objects.order_by("name")))
+        .annotate(voted=voted)
+        .order_by(*ORDERINGS.get(status, ORDERINGS[""]))
+    )
+
+
+def polls_to_manage(*, municipality: Municipality) -> QuerySet[Poll]:
+    """Every poll of `municipality` for the staff page: drafts first, then the newest published."""
+    return Poll.objects.filter(municipality=municipality).order_by(
+        F("published_at").desc(nulls_first=True), "-created_at", "-id"
+    )
+
+
+def verified_district(*, user: Any, municipality: Municipality) -> District | None:
+    """The district `user`'s residence is verified in, in `municipality`; None if none is known."""
+    if not _signed_in(user):
+        return None
+    verification = (
+        Verification.objects.filter(user=user, municipality=municipality).select_related("district").first()
+    )
+    return verification.district if verification is not None else None
+
+
+def poll_vote_of(*, poll: Poll, user: Any) -> PollVote | None:
+    """`user`'s vote in `poll`, with its options in ballot order, if they voted."""
+    if not _signed_in(user):
+        return None
+    return (
+        PollVote.objects.filter(poll=poll, user=user)
+        .prefetch_related(
+            Prefetch("choices", queryset=PollChoice.objects.select_related("option").order_by("rank"))
+        )
+        .first()
+    )
+
+
+@dataclass(frozen=True)
+class OptionResult:
+    id: int
+    text: str
+    # Ballots that chose the option; in a ranked poll, ballots that ranked it first.
+    votes: int
+    share: float  # of all voters, 0..1
+    ranked_by: int  # ballots that ranked it at all (ranked polls)
+    borda: int | None  # ranked polls only
+
+    @property
+    def percent(self) -> float:
+        return round(self.share * 100, 1)
+
+
+@dataclass(frozen=True)
+class DistrictTurnout:
+    district: District | None  # None: voters with no verified district
+    voters: int
+    share: float  # of all voters, 0..1
+
+    @property
+    def percent(self) -> float:
+        return round(self.share * 100, 1)
+
+    @property
+    def name(self) -> str:
+        return self.district.title if self.district is not None else str(NO_DISTRICT)
+
+    @property
+    def slug(self) -> str | None:
+        return self.district.slug if self.district is not None else None
+
+
+@dataclass(frozen=True)
+class Results:
+    poll: Poll
+    voters: int
+    options: list[OptionResult]  # in the poll's order
+    turnout: list[DistrictTurnout]
+    borda_points: int  # what a first place earns in a ranked poll: options - 1
+
+    @property
+    def counting(self) -> str:
+        """How the numbers were counted, in a sentence for people."""
+        if self.poll.kind == Kind.SINGLE:
+            return _("Each voter chose one option; the table shows how many chose each.")
+        if self.poll.kind == Kind.MULTIPLE:
+            return _(
+                "Each voter could choose several options, so the shares add up to more than 100%: "
+                "each is the share of voters who chose the option."
+            )
+        return _(
+            "Two counts are shown. First preferences: how many voters ranked the option first. "
+            "Borda score: on each ballot an option ranked first earns %(points)d points, the next "
+            "one point fewer, and so on; unranked options earn nothing. The table is ordered by the "
+            "Borda score."
+        ) % {"points": self.borda_points}
+
+    @property
+    def ordered(self) -> list[OptionResult]:
+        """Leading options first: by Borda score in a ranked poll, else by votes."""
+        if self.poll.kind == Kind.RANKED:
+            return sorted(self.options, key=lambda o: (-(o.borda or 0), -o.votes))
+        return sorted(self.options, key=lambda o: -o.votes)
+
+
+def poll_results(*, poll: Poll) -> Results:
+    """Counts per option, and voters per district of their verification."""
+    options = list(PollOption.objects.filter(poll=poll).order_by("position"))
+    points = len(options) - 1
+    counts = {
+        row["option"]: row
+        for row in PollChoice.objects.filter(option__poll=poll)
+        .values("option")
+        .annotate(
+            chosen=Count("id"),
+            first=Count("id", filter=Q(rank=1)),
+            # rank 1 earns `points`, rank 2 one fewer…; ranks never exceed the number of options.
+            borda=Sum(Value(len(options), output_field=IntegerField()) - F("rank")),
+        )
+        .order_by()
+    }
+    voters = PollVote.objects.filter(poll=poll).count()
+    ranked = poll.kind == Kind.RANKED
+
+    def share(n: int) -> float:
+        return n / voters if voters else 0.0
+
+    results = []
+    for option in options:
+        row = counts.get(option.pk, {"chosen": 0, "first": 0, "borda": 0})
+        votes = row["first"] if ranked else row["chosen"]
+        results.append(
+            OptionResult(
+                id=option.pk,
+                text=option.text,
+                votes=votes,
+                share=share(votes),
+                ranked_by=row["chosen"],
+                borda=(row["borda"] or 0) if ranked else None,
+            )
+        )
+    by_district = dict(
+        PollVote.objects.filter(poll=poll).values_list("district").annotate(n=Count("id")).order_by()
+    )
+    scope = list(poll.districts.all())
+    districts = scope or list(District.objects.filter(municipality_id=poll.municipality_id))
+    known = {d.pk for d in districts}
+    # Districts outside the list (a district since removed from the scope) still count.
+    extra = [pk for pk in by_district if pk is not None and pk not in known]
+    districts += list(District.objects.filter(pk__in=extra))
+    districts.sort(key=lambda d: d.title)  # by name in the reader's language
+    turnout = [
+        DistrictTurnout(d, by_district.get(d.pk, 0), share(by_district.get(d.pk, 0))) for d in districts
+    ]
+    if by_district.get(None):
+        turnout.append(DistrictTurnout(None, by_district[None], share(by_district[None])))
+    return Results(poll=poll, voters=voters, options=results, turnout=turnout, borda_points=points)

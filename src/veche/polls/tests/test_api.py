@@ -1,0 +1,281 @@
+"""The polls API: the list with your vote, voting (201, then 409 with the vote), refusals, results."""
+
+from datetime import timedelta
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+
+from veche.accounts.tests.helpers import assert_api_error, post_json
+from veche.ledger.models import LedgerEntry
+from veche.ledger.services import chain_name
+from veche.polls.models import Kind, Poll, PollChoice, PollTier, PollVote
+from veche.polls.services import poll_close, poll_vote
+
+from .conftest import option_ids
+
+API = "/api/v1"
+
+
+def vote_path(poll):
+    return f"{API}/polls/{poll.pk}/votes"
+
+
+def nothing_stored(*polls):
+    assert not PollVote.objects.exists() and not PollChoice.objects.exists()
+    assert not LedgerEntry.objects.exists()
+    for poll in polls:
+        poll.refresh_from_db()
+        assert poll.votes_count == 0
+
+
+def test_a_verified_resident_votes_and_gets_a_receipt(api_for, voter, single):
+    chosen = option_ids(single)[1]
+
+    response = post_json(api_for(voter), vote_path(single), {"options": [chosen]})
+
+    assert response.status_code == 201, response.content
+    body = response.json()
+    entry = LedgerEntry.objects.get()
+    assert body["receipt"] == entry.entry_hash and body["seq"] == 1
+    assert body["chain"] == chain_name(single) == f"polls.poll:{single.pk}"
+    assert body["options"] == [chosen] and len(body["nonce"]) == 32
+    assert body["check_url"] == f"/ledger/?receipt={entry.entry_hash}"
+    vote = PollVote.objects.get()
+    assert (vote.user, vote.tier, vote.district.slug, vote.receipt) == (voter, 2, "d1", entry.entry_hash)
+    single.refresh_from_db()
+    assert single.votes_count == 1
+
+
+def test_a_repeat_answers_409_with_the_vote_that_stands(api_for, voter, single):
+    client = api_for(voter)
+    first, second = option_ids(single)[:2]
+    created = post_json(client, vote_path(single), {"options": [first]})
+
+    repeat = post_json(client, vote_path(single), {"options": [second]})
+
+    error = assert_api_error_with_vote(repeat)
+    assert error["code"] == "already_voted" and "cannot be changed" in error["message"]
+    assert error["vote"]["options"] == [first] and error["vote"]["receipt"] == created.json()["receipt"]
+    assert PollVote.objects.count() == LedgerEntry.objects.count() == 1
+
+
+def assert_api_error_with_vote(response):
+    assert response.status_code == 409, response.content
+    error = response.json()["error"]
+    assert set(error) == {"code", "message", "fields", "vote"}
+    return error
+
+
+def test_a_ranked_ballot_keeps_the_order_of_preference(api_for, voter, ranked):
+    a, b, c, d = option_ids(ranked)
+
+    response = post_json(api_for(voter), vote_path(ranked), {"options": [c, a, d]})
+
+    assert response.status_code == 201, response.content
+    choices = PollChoice.objects.order_by("rank").values_list("option_id", "rank")
+    assert list(choices) == [(c, 1), (a, 2), (d, 3)]
+    listed = api_for(voter).get(f"{API}/municipalities/testgrad/polls").json()["items"]
+    assert {p["id"]: p["my_vote"] for p in listed}[ranked.pk] == [c, a, d]
+
+
+# Every kind of bad ballot: a clear message, and nothing stored.
+
+
+@pytest.mark.parametrize(
+    ("ballot", "status", "message"),
+    [
+        (lambda ids, other: {"options": [999_999]}, 400, "Choose among this poll's options."),
+        (lambda ids, other: {"options": [other[0]]}, 400, "Choose among this poll's options."),
+        (lambda ids, other: {"options": [ids[0]]}, 400, "Choose from 2 to 3 options."),
+        (lambda ids, other: {"options": ids[:4]}, 400, "Choose from 2 to 3 options."),
+        (lambda ids, other: {"options": []}, 400, "Choose from 2 to 3 options."),
+        (lambda ids, other: {"options": [ids[0], ids[0]]}, 400, "Each option can be chosen only once."),
+        (lambda ids, other: {"options": "1"}, 422, None),
+        (lambda ids, other: {"options": [str(ids[0]), str(ids[1])]}, 422, None),
+        (lambda ids, other: {"options": [True, ids[1]]}, 422, None),
+        (lambda ids, other: {"options": [ids[0] + 0.5, ids[1]]}, 422, None),
+        (lambda ids, other: {"options": None}, 422, None),
+        (lambda ids, other: {}, 422, None),
+        (lambda ids, other: "", 422, None),
+        (lambda ids, other: "[1, 2", 400, None),
+    ],
+    ids=[
+        "unknown-id",
+        "option-of-another-poll",
+        "too-few",
+        "too-many",
+        "none-chosen",
+        "duplicate-ids",
+        "a-string",
+        "string-ids",
+        "boolean-id",
+        "fractional-id",
+        "null",
+        "no-options-key",
+        "empty-body",
+        "broken-json",
+    ],
+)
+def test_a_bad_ballot_is_refused_with_a_clear_message(
+    ballot, status, message, api_for, voter, multiple, single
+):
+    payload = ballot(option_ids(multiple), option_ids(single))
+
+    response = post_json(api_for(voter), vote_path(multiple), payload)
+
+    assert response.status_code == status, response.content
+    error = assert_api_error(response, status)
+    if status == 422:  # the schema names the field: "options", "options.0", or the missing body
+        assert all(name.split(".")[0] in {"options", "payload"} for name in error["fields"]), error
+    if message is not None:
+        assert error["code"] == "invalid_ballot" and error["fields"] == {"options": [message]}
+    nothing_stored(multiple, single)
+
+
+def test_ranking_repeats_are_duplicates_and_too_many_ranks_are_refused(api_for, voter, ranked):
+    a, b, c, d = option_ids(ranked)
+    client = api_for(voter)
+
+    repeated = post_json(client, vote_path(ranked), {"options": [a, b, a]})
+    four = post_json(client, vote_path(ranked), {"options": [a, b, c, d]})
+
+    assert assert_api_error(repeated, 400)["fields"] == {"options": ["Each option can be chosen only once."]}
+    assert assert_api_error(four, 400)["fields"] == {"options": ["Rank from 1 to 3 options."]}
+    nothing_stored(ranked)
+
+
+def test_closed_and_not_yet_open_polls_take_no_votes(api_for, voter, make_poll, municipal_admin):
+    client = api_for(voter)
+    ended = make_poll("Ended", opens_in=timedelta(days=-3), lasts=timedelta(days=1))
+    closed_early = make_poll("Closed early")
+    poll_close(actor=municipal_admin, poll=closed_early)
+    upcoming = make_poll("Upcoming", opens_in=timedelta(days=2))
+
+    for poll in (ended, closed_early):
+        error = assert_api_error(post_json(client, vote_path(poll), {"options": option_ids(poll)[:1]}), 409)
+        assert error["code"] == "poll_closed" and "closed" in error["message"]
+    error = assert_api_error(
+        post_json(client, vote_path(upcoming), {"options": option_ids(upcoming)[:1]}), 409
+    )
+    assert error["code"] == "not_open_yet" and "not open yet" in error["message"]
+    nothing_stored(ended, closed_early, upcoming)
+
+
+def test_only_residents_of_the_polls_districts_may_vote(api_for, resident_of, make_poll, central, northern):
+    poll = make_poll(districts=[central])
+    ballot = {"options": option_ids(poll)[:1]}
+    northerner = resident_of("northerner", northern)
+    nowhere = resident_of("nowhere", None)
+
+    for outsider in (northerner, nowhere):
+        error = assert_api_error(post_json(api_for(outsider), vote_path(poll), ballot), 403)
+        assert error["code"] == "other_district" and error["message"].endswith("Central.")
+    nothing_stored(poll)
+    assert post_json(api_for(resident_of("local", central)), vote_path(poll), ballot).status_code == 201
+
+
+def test_an_unverified_resident_cannot_vote_in_a_verified_only_poll(api_for, resident, single, multiple):
+    error = assert_api_error(
+        post_json(api_for(resident), vote_path(single), {"options": option_ids(single)[:1]}), 403
+    )
+    assert error["message"] == "Only verified residents of this municipality can do this."
+    nothing_stored(single)
+    # The registered tier is enough where the poll asks no more.
+    response = post_json(api_for(resident), vote_path(multiple), {"options": option_ids(multiple)[:2]})
+    assert response.status_code == 201
+    assert PollVote.objects.get().tier == PollTier.REGISTERED and PollVote.objects.get().district is None
+
+
+def test_anonymous_votes_get_401_and_unknown_polls_404(client, api_for, voter, single, make_poll):
+    assert_api_error(post_json(client, vote_path(single), {"options": option_ids(single)[:1]}), 401)
+    draft = make_poll(publish=False)
+    assert_api_error(post_json(api_for(voter), vote_path(draft), {"options": option_ids(draft)[:1]}), 404)
+    assert_api_error(post_json(api_for(voter), f"{API}/polls/nope/votes", {"options": [1]}), 404)
+    nothing_stored(single, draft)
+
+
+# The list.
+
+
+def test_the_list_shows_published_polls_with_my_vote(api_for, client, voter, single, multiple, make_poll):
+    make_poll("Draft", publish=False)
+    make_poll("Later", opens_in=timedelta(days=1))
+    poll_vote(user=voter, poll=single, options=option_ids(single)[2:])
+
+    mine = api_for(voter).get(f"{API}/municipalities/testgrad/polls?status=open").json()
+    anyone = client.get(f"{API}/municipalities/testgrad/polls").json()
+
+    assert mine["count"] == 2
+    polls = {p["title"]: p for p in mine["items"]}
+    assert polls[single.title]["my_vote"] == option_ids(single)[2:]
+    assert polls[multiple.title]["my_vote"] is None
+    assert polls[single.title]["options"] == [
+        {"id": pk, "text": text} for pk, text in single.options.values_list("pk", "text")
+    ]
+    assert {"id", "title", "kind", "options", "opens_at", "closes_at", "my_vote"} <= set(polls[single.title])
+    assert polls[multiple.title]["kind"] == Kind.MULTIPLE and polls[multiple.title]["max_choices"] == 3
+    assert sorted(p["title"] for p in anyone["items"]) == sorted([single.title, multiple.title, "Later"])
+    assert all(p["my_vote"] is None for p in anyone["items"])
+    scheduled = client.get(f"{API}/municipalities/testgrad/polls?status=scheduled").json()["items"]
+    assert [p["title"] for p in scheduled] == ["Later"]
+    assert_api_error(client.get(f"{API}/municipalities/testgrad/polls?status=draft"), 422)
+
+
+def test_the_list_costs_the_same_queries_for_2_and_10_polls(api_for, voter, make_poll, central):
+    client = api_for(voter)
+
+    def list_queries():
+        with CaptureQueriesContext(connection) as queries:
+            response = client.get(f"{API}/municipalities/testgrad/polls")
+        assert response.status_code == 200
+        return len(queries), response.json()
+
+    for i in range(2):
+        poll = make_poll(f"Poll {i}", districts=[central])
+        poll_vote(user=voter, poll=poll, options=option_ids(poll)[:1])
+    few, _ = list_queries()
+    for i in range(2, 10):
+        poll = make_poll(f"Poll {i}", districts=[central])
+        poll_vote(user=voter, poll=poll, options=option_ids(poll)[:1])
+    many, body = list_queries()
+
+    assert few == many
+    assert body["count"] == 10 and all(p["my_vote"] and p["districts"] == ["d1"] for p in body["items"])
+
+
+# Results.
+
+
+def test_results_are_403_until_the_poll_closes_then_public(
+    api_for, client, voter, single, municipal_admin, official
+):
+    poll_vote(user=voter, poll=single, options=option_ids(single)[:1])
+    path = f"{API}/polls/{single.pk}/results"
+
+    error = assert_api_error(client.get(path), 403, "results_not_public")
+    assert "results will be published when the poll closes" in error["message"]
+    assert_api_error(api_for(voter).get(path), 403)
+    early = api_for(official).get(path)  # those who run the poll see them at any time
+    assert early.status_code == 200 and early.json()["public"] is False
+
+    poll_close(actor=municipal_admin, poll=single)
+    public = client.get(path)
+
+    assert public.status_code == 200 and public.json()["public"] is True
+    assert [o["votes"] for o in public.json()["options"]] == [1, 0, 0]
+
+
+def test_live_results_are_public_while_voting_is_open(client, make_poll):
+    poll = make_poll(live_results=True)
+    response = client.get(f"{API}/polls/{poll.pk}/results")
+    assert response.status_code == 200 and response.json()["status"] == "open"
+    assert response.json()["voters"] == 0
+
+
+def test_a_draft_and_its_results_are_not_found_for_the_public(client, api_for, verified_resident, make_poll):
+    draft = make_poll(publish=False)
+    for path in (f"{API}/polls/{draft.pk}", f"{API}/polls/{draft.pk}/results"):
+        assert_api_error(client.get(path), 404)
+        assert_api_error(api_for(verified_resident).get(path), 404)
+    assert Poll.objects.count() == 1

@@ -1,0 +1,249 @@
+"""Pages of polls: the list, a poll with its ballot, voting, results, and the staff pages."""
+
+from typing import Any
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods, require_POST
+
+from veche.access.functions import access_municipality
+from veche.access.polls import (
+    access_poll,
+    access_poll_to_manage,
+    access_polls_staff,
+    can_manage_polls,
+    can_see_results,
+    results_public,
+)
+from veche.access.roles import Tier, tier_of
+from veche.core.errors import DomainError, Forbidden
+from veche.core.forms import apply_domain_error
+from veche.core.http import signed_in
+from veche.core.ratelimit import rate_limit_request
+from veche.ledger.services import Receipt
+from veche.polls import services
+from veche.polls.forms import BallotForm, PollForm
+from veche.polls.models import Kind, Poll, Status, status_q
+from veche.polls.selectors import (
+    LISTED,
+    municipality_zone,
+    poll_results,
+    poll_vote_of,
+    polls_for,
+    polls_to_manage,
+)
+
+PAGE_SIZE = 20
+
+
+def _render(request: HttpRequest, template: str, context: dict[str, Any], status: int = 200) -> HttpResponse:
+    """Render with times shown in the municipality's own time zone."""
+    with timezone.override(municipality_zone(context["municipality"])):
+        return render(request, template, context, status=status)
+
+
+def poll_list(request: HttpRequest, slug: str) -> HttpResponse:
+    municipality = access_municipality(request.user, slug)
+    now = timezone.now()
+    status = request.GET.get("status", Status.OPEN)
+    if status not in LISTED:
+        status = Status.OPEN
+    polls = polls_for(municipality=municipality, viewer=request.user, status=status, now=now)
+    published = Poll.objects.filter(municipality=municipality)
+    context = {
+        "municipality": municipality,
+        "status": status,
+        "tabs": [(s, Status(s).label, published.filter(status_q(s, now)).count()) for s in LISTED],
+        "page": Paginator(polls, PAGE_SIZE).get_page(request.GET.get("page")),
+        "now": now,
+        "can_manage": can_manage_polls(request.user, municipality),
+        "Status": Status,
+    }
+    return _render(request, "polls/list.html", context)
+
+
+def _detail_context(
+    request: HttpRequest, poll: Poll, *, form: BallotForm | None = None, error: str = ""
+) -> dict[str, Any]:
+    now = timezone.now()
+    status = poll.status_at(now)
+    vote = poll_vote_of(poll=poll, user=request.user)
+    return {
+        "municipality": poll.municipality,
+        "poll": poll,
+        "status": status,
+        "districts": list(poll.districts.order_by("name")),
+        "vote": vote,
+        "form": form or BallotForm(poll=poll),
+        "can_vote": services.vote_decision(request.user, poll),
+        "needs_verification": tier_of(request.user, poll.municipality) == Tier.REGISTERED
+        and poll.tier == Tier.VERIFIED,
+        "results_public": results_public(poll, now),
+        "can_see_results": can_see_results(request.user, poll, now),
+        "can_manage": can_manage_polls(request.user, poll.municipality),
+        "vote_error": error,
+        "Status": Status,
+        "Kind": Kind,
+    }
+
+
+def poll_detail(request: HttpRequest, slug: str, poll_id: int) -> HttpResponse:
+    municipality = access_municipality(request.user, slug)
+    poll = access_poll(request.user, poll_id, municipality=municipality)
+    return _render(request, "polls/detail.html", _detail_context(request, poll))
+
+
+@login_required
+@require_POST
+def vote(request: HttpRequest, slug: str, poll_id: int) -> HttpResponse:
+    """Cast the ballot; the receipt is shown once, on the answer to this request."""
+    municipality = access_municipality(request.user, slug)
+    poll = access_poll(request.user, poll_id, municipality=municipality)
+    form = BallotForm(request.POST, poll=poll)
+    if not form.is_valid():
+        context = _detail_context(request, poll, form=form)
+        return _render(request, "polls/detail.html", context, status=400)
+    try:
+        rate_limit_request("write", request)
+        receipt = services.poll_vote(user=signed_in(request), poll=poll, options=form.ballot())
+    except services.AlreadyVoted as repeat:
+        messages.info(request, repeat.message)
+        return redirect(services.poll_url(poll))
+    except DomainError as error:
+        if error.fields:
+            apply_domain_error(form, error)
+        context = _detail_context(request, poll, form=form, error="" if error.fields else error.message)
+        return _render(request, "polls/detail.html", context, status=error.status)
+    return _render(request, "polls/receipt.html", _receipt_context(request, poll, receipt))
+
+
+def _receipt_context(request: HttpRequest, poll: Poll, receipt: Receipt) -> dict[str, Any]:
+    return {
+        "municipality": poll.municipality,
+        "poll": poll,
+        "receipt": receipt,
+        "vote": poll_vote_of(poll=poll, user=request.user),
+        "results_public": results_public(poll, timezone.now()),
+    }
+
+
+def results(request: HttpRequest, slug: str, poll_id: int) -> HttpResponse:
+    municipality = access_municipality(request.user, slug)
+    poll = access_poll(request.user, poll_id, municipality=municipality)
+    now = timezone.now()
+    if not can_see_results(request.user, poll, now):
+        raise Forbidden(services.results_hidden_reason(poll), code="results_not_public")
+    context = {
+        "municipality": municipality,
+        "poll": poll,
+        "status": poll.status_at(now),
+        "results": poll_results(poll=poll),
+        "results_public": results_public(poll, now),
+        "Kind": Kind,
+        "Status": Status,
+    }
+    return _render(request, "polls/results.html", context)
+
+
+# Staff pages.
+
+
+@login_required
+def staff_list(request: HttpRequest, slug: str) -> HttpResponse:
+    municipality = access_polls_staff(request.user, slug)
+    now = timezone.now()
+    page = Paginator(polls_to_manage(municipality=municipality), 50).get_page(request.GET.get("page"))
+    rows = [(poll, poll.status_at(now)) for poll in page]
+    context = {"municipality": municipality, "page": page, "rows": rows, "Status": Status}
+    return _render(request, "polls/staff_list.html", context)
+
+
+def _form_fields(form: PollForm) -> dict[str, Any]:
+    data = form.cleaned_data
+    return {**data, "districts": list(data["districts"])}
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def staff_create(request: HttpRequest, slug: str) -> HttpResponse:
+    municipality = access_polls_staff(request.user, slug)
+    status = 200
+    with timezone.override(municipality_zone(municipality)):
+        form = PollForm(request.POST or None, municipality=municipality)
+        if request.method == "POST":
+            status = 400
+            if form.is_valid():
+                try:
+                    rate_limit_request("write", request)
+                    poll = services.poll_create(
+                        actor=signed_in(request), municipality=municipality, **_form_fields(form)
+                    )
+                except DomainError as error:
+                    apply_domain_error(form, error)
+                    status = error.status
+                else:
+                    messages.success(request, _("The draft is saved. Publish it when it is ready."))
+                    return redirect("polls_staff:edit", slug=slug, poll_id=poll.pk)
+    context = {"municipality": municipality, "form": form, "poll": None}
+    return _render(request, "polls/edit.html", context, status=status)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def staff_edit(request: HttpRequest, slug: str, poll_id: int) -> HttpResponse:
+    """Edit a draft; a published poll is shown as it stands, since it can no longer change."""
+    municipality = access_polls_staff(request.user, slug)
+    poll = access_poll_to_manage(request.user, poll_id, municipality=municipality)
+    status = 200
+    with timezone.override(municipality_zone(municipality)):
+        form = PollForm(request.POST or None, municipality=municipality, initial=PollForm.initial_for(poll))
+        if request.method == "POST":
+            status = 400
+            if form.is_valid():
+                try:
+                    rate_limit_request("write", request)
+                    services.poll_update(actor=signed_in(request), poll=poll, **_form_fields(form))
+                except DomainError as error:
+                    apply_domain_error(form, error)
+                    status = error.status
+                else:
+                    messages.success(request, _("Saved."))
+                    return redirect("polls_staff:edit", slug=slug, poll_id=poll.pk)
+    context = {
+        "municipality": municipality,
+        "form": form if poll.published_at is None else None,
+        "poll": poll,
+        "status": poll.status_at(timezone.now()),
+        "Status": Status,
+    }
+    return _render(request, "polls/edit.html", context, status=status)
+
+
+@login_required
+@require_POST
+def staff_publish(request: HttpRequest, slug: str, poll_id: int) -> HttpResponse:
+    municipality = access_polls_staff(request.user, slug)
+    poll = access_poll_to_manage(request.user, poll_id, municipality=municipality)
+    rate_limit_request("write", request)
+    poll = services.poll_publish(actor=signed_in(request), poll=poll)
+    if poll.status_at(timezone.now()) == Status.OPEN:
+        messages.success(request, _("The poll is published and open for voting."))
+    else:
+        messages.success(request, _("The poll is published. Voting starts at its opening time."))
+    return redirect("polls_staff:list", slug=slug)
+
+
+@login_required
+@require_POST
+def staff_close(request: HttpRequest, slug: str, poll_id: int) -> HttpResponse:
+    municipality = access_polls_staff(request.user, slug)
+    poll = access_poll_to_manage(request.user, poll_id, municipality=municipality)
+    rate_limit_request("write", request)
+    services.poll_close(actor=signed_in(request), poll=poll)
+    messages.success(request, _("The poll is closed. Votes already cast stand."))
+    return redirect("polls_staff:list", slug=slug)
