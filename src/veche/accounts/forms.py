@@ -4,7 +4,7 @@ from django import forms
 from django.conf import settings
 from django.utils.translation import gettext_lazy as _
 
-from veche.accounts.models import VerificationCode
+from veche.accounts.verification.providers import CHANNEL_LABELS, code_providers
 from veche.municipalities.models import District, Municipality
 
 
@@ -67,12 +67,15 @@ class DeleteAccountForm(forms.Form):
 
 class CodeRequestForm(forms.Form):
     district = forms.ModelChoiceField(label=_("District"), queryset=District.objects.none())
-    channel = forms.ChoiceField(label=_("Send the code by"), choices=VerificationCode.Channel.choices)
+    channel = forms.ChoiceField(label=_("Send the code by"))
     destination = forms.CharField(label=_("Postal address or phone number"), max_length=300)
 
     def __init__(self, *args: object, municipality: Municipality, **kwargs: object) -> None:
         super().__init__(*args, **kwargs)  # type: ignore[arg-type]
         self.fields["district"].queryset = municipality.districts.all()  # type: ignore[attr-defined]
+        self.fields["channel"].choices = [  # type: ignore[attr-defined]
+            (p.channel, CHANNEL_LABELS.get(p.channel or "", p.label)) for p in code_providers()
+        ]
 
 
 class CodeConfirmForm(forms.Form):

@@ -71,7 +71,8 @@ class Verification(models.Model):
     district = models.ForeignKey(
         "municipalities.District", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
-    provider = models.CharField(max_length=20, choices=Provider.choices)
+    # The key of a provider in VERIFICATION_PROVIDERS (the built-in ones are listed above).
+    provider = models.CharField(max_length=40)
     verified_by = models.ForeignKey(User, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
     created_at = models.DateTimeField(auto_now_add=True)
 
@@ -80,6 +81,12 @@ class Verification(models.Model):
 
     def __str__(self) -> str:
         return f"{self.user} @ {self.municipality}"
+
+    @property
+    def provider_label(self) -> str:
+        from veche.accounts.verification.providers import label_of
+
+        return label_of(self.provider)
 
 
 class VerificationCode(models.Model):
@@ -94,7 +101,7 @@ class VerificationCode(models.Model):
         "municipalities.Municipality", on_delete=models.CASCADE, related_name="+"
     )
     district = models.ForeignKey("municipalities.District", on_delete=models.CASCADE, related_name="+")
-    channel = models.CharField(max_length=10, choices=Channel.choices)
+    channel = models.CharField(max_length=20)
     code_hash = models.CharField(max_length=64)
     created_at = models.DateTimeField(auto_now_add=True)
     expires_at = models.DateTimeField()

@@ -21,8 +21,10 @@ from veche.access.roles import forget_cached_access, has_permission
 from veche.accounts.models import ApiToken, User, Verification, VerificationCode
 from veche.accounts.tokens import new_token
 from veche.accounts.verification.backends import CodeMessage, get_backend
+from veche.accounts.verification.providers import provider as enabled_provider
+from veche.accounts.verification.providers import provider_for_channel
 from veche.core.audit import audit_record
-from veche.core.errors import Conflict, DomainError, NotFound
+from veche.core.errors import Conflict, DomainError, Forbidden, NotFound
 from veche.core.sanitize import plain_text
 from veche.municipalities.models import District, Municipality
 
@@ -189,7 +191,7 @@ def verification_code_request(
         raise Conflict(_("You are already a verified resident here."))
     if district.municipality_id != municipality.pk:
         raise DomainError(fields={"district": [_("Choose a district of this municipality.")]})
-    if channel not in VerificationCode.Channel.values:
+    if provider_for_channel(channel) is None:
         raise DomainError(fields={"channel": [_("Choose how to receive the code.")]})
     destination = plain_text(destination)
     if not destination or len(destination) > 300:
@@ -228,12 +230,10 @@ def verification_code_confirm(*, user: User, municipality: Municipality, code: s
         else:
             record.used_at = timezone.now()
             record.save(update_fields=["used_at"])
-            provider = (
-                Verification.Provider.CODE_LETTER
-                if record.channel == VerificationCode.Channel.LETTER
-                else Verification.Provider.CODE_SMS
-            )
-            return _verify(user, municipality, record.district, provider, verified_by=None)
+            code_provider = provider_for_channel(record.channel)
+            if code_provider is None:
+                raise DomainError(_("This way of verifying is no longer offered. Ask for a new code."))
+            return _verify(user, municipality, record.district, code_provider.key, verified_by=None)
     raise error
 
 
@@ -243,6 +243,8 @@ def verification_in_person(
     """An official who has seen the resident's documents verifies them."""
     if not has_permission(official, municipality, "verify_residents"):
         raise NotFound()
+    if enabled_provider(Verification.Provider.IN_PERSON) is None:
+        raise Forbidden(_("In-person verification is not offered here."))
     if district.municipality_id != municipality.pk:
         raise DomainError(fields={"district": [_("Choose a district of this municipality.")]})
     if not resident.is_active or resident.deleted_at:

@@ -175,6 +175,12 @@ DEFAULT_FROM_EMAIL = env("DEFAULT_FROM_EMAIL", "Veche <noreply@localhost>")
 VERIFICATION_CODE_BACKEND = env(
     "VERIFICATION_CODE_BACKEND", "veche.accounts.verification.backends.ConsoleBackend"
 )
+VERIFICATION_PROVIDERS = env_list(
+    "VERIFICATION_PROVIDERS",
+    "veche.accounts.verification.providers.InPersonProvider,"
+    "veche.accounts.verification.providers.LetterCodeProvider,"
+    "veche.accounts.verification.providers.SmsCodeProvider",
+)
 VERIFICATION_CODE_TTL = 60 * 60 * 24 * 30
 VERIFICATION_CODE_ATTEMPTS = 5
 
