@@ -1,0 +1,682 @@
+# mypy: disallow-untyped-defs, disallow-incomplete-defs, check-untyped-defs
+"""Counting rules for participatory budgeting: greedy, Method of Equal Shares (with Add1 and the
+comparison step) and sequential Phragmén, in float arithmetic that follows pabutools 1.2.3 step by step.
+
+Where exactness matters
+-----------------------
+pabutools' float mode (``pabutools.fractions.FRACTION = "float"``) is the reference. Ties between
+projects are decided by `==` on floats, so two mathematically equal ratios computed along different
+paths may differ in the last bit and break a tie "by rounding". To give the same winners, this module
+performs the same float operations in the same order as pabutools:
+
+* MES walks a project's supporters from the poorest (budget over utility, as pabutools sorts them),
+  and forms the running contribution and the remaining utility by sequential sums (``cumsum`` adds
+  left to right, as pabutools' loop does); only the poorest supporters, up to the one who can pay
+  the equal part, are sorted, which gives the same sequence of values as sorting them all;
+* a voter's share is ``budget / n`` and Add1 raises the *total* budget by ``n`` per step, then
+  divides, exactly as ``exhaustion_by_budget_increase(..., budget_step=n)``;
+* greedy's key (total cost satisfaction over cost), Phragmén's loads and the comparison step's
+  satisfactions are summed one voter at a time in pabutools' order.
+
+Two places are not bit-for-bit copies, and can only matter when two quantities agree to within about
+1e-9 of each other: the "supporters cannot pay the cost" test sums with numpy (pairwise) and re-sums
+one by one, in voter order, only when the total is that close to the cost (pabutools sums in the
+order of its last sort; it also runs the test on the first project past the round's best, which only
+changes when a project that can never be bought is dropped); and in very large elections (more than
+`GROUPED_ABOVE` voters) Add1 first searches with identical ballots merged (a group of m voters
+contributes m*b instead of b+b+...+b), then recomputes the step it found, and the next, voter by
+voter. pabutools' default exact (gmpy2) mode breaks such near-ties exactly and can differ from its
+own float mode there; the rules here are documented, and tested, against the float mode. Ties proper
+(equal floats) are broken by the chosen tie-breaking key, then by project id as text ("10" < "9"),
+as in pabutools.
+"""
+
+from __future__ import annotations
+
+import math
+import time
+from collections.abc import Callable
+from dataclasses import dataclass
+from decimal import Decimal
+from typing import Literal
+
+import numpy as np
+import numpy.typing as npt
+
+from veche.budgeting.engine import explain
+from veche.budgeting.engine.explain import Comparison, ProjectOutcome, Result
+from veche.budgeting.engine.pabulib import Election
+
+FloatArray = npt.NDArray[np.float64]
+IntArray = npt.NDArray[np.int64]
+Utilities = Literal["cardinal", "cost"]
+Progress = Callable[[str], None]
+
+RULES = ("greedy", "mes", "mes-add1", "mes-add1-comparison", "phragmen")
+UTILITIES = ("cardinal", "cost")
+TIE_BREAKINGS = ("lexicographic", "cost", "-cost", "votes")
+# Above this many voters Add1 searches over merged identical ballots (see the module docstring).
+GROUPED_ABOVE = 20_000
+
+
+class RuleError(ValueError):
+    """The rule, the utilities or the tie-breaking asked for does not exist."""
+
+
+@dataclass(frozen=True)
+class Ballots:
+    """An election reduced to what the rules need: project arrays and, per project, its supporters.
+
+    A "group" is a voter, or (after `grouped()`) every voter with the same ballot, with `mult` voters in it.
+    Votes of every type are read as approval of the projects they name, as pabutools' cardinality and
+    cost satisfactions do.
+    """
+
+    ids: tuple[str, ...]
+    costs: FloatArray
+    budget: float
+    n_voters: int
+    mult: FloatArray
+    supporters: tuple[IntArray, ...]  # group indices, ascending
+    group_indptr: IntArray  # group -> projects (CSR), for incremental totals
+    group_projects: IntArray
+    approvals: IntArray  # voters per project
+
+    @property
+    def n_groups(self) -> int:
+        return len(self.mult)
+
+    def grouped(self) -> Ballots:
+        """The same election with identical ballots merged into one group each."""
+        m = len(self.ids)
+        words = max(1, (m + 63) // 64)
+        # Each ballot as a bit set, so that identical ballots are identical rows.
+        owners = np.repeat(np.arange(self.n_groups, dtype=np.int64), np.diff(self.group_indptr))
+        bits = np.zeros(self.n_groups * words, dtype=np.uint64)
+        flat = self.group_projects
+        one_bits = np.left_shift(np.uint64(1), (flat % 64).astype(np.uint64))
+        np.add.at(bits, owners * words + flat // 64, one_bits)
+        rows = np.ascontiguousarray(bits.reshape(self.n_groups, words)).view(
+            np.dtype((np.void, 8 * words))
+        ).ravel()
+        _, first, inverse = np.unique(rows, return_index=True, return_inverse=True)
+        counts = np.bincount(inverse.ravel(), weights=self.mult, minlength=len(first))
+        # Keep the groups in the order of their first voter.
+        by_first = np.argsort(first, kind="stable")
+        keep = first[by_first]
+        lengths = np.diff(self.group_indptr)[keep]
+        starts = self.group_indptr[keep]
+        offsets = np.repeat(starts - np.cumsum(lengths) + lengths, lengths) + np.arange(
+            int(lengths.sum()), dtype=np.int64
+        )
+        new_owners = np.repeat(np.arange(len(keep), dtype=np.int64), lengths)
+        return _build_flat(
+            self.ids, self.costs, self.budget, len(keep), new_owners, self.group_projects[offsets],
+            counts[by_first].astype(np.float64),
+        )
+
+
+def _build_flat(
+    ids: tuple[str, ...],
+    costs: FloatArray,
+    budget: float,
+    n_groups: int,
+    owners: IntArray,
+    flat: IntArray,
+    mult: FloatArray,
+) -> Ballots:
+    """From (group, project) pairs sorted by group, then project."""
+    m = len(ids)
+    lengths = np.bincount(owners, minlength=n_groups).astype(np.int64)
+    indptr = np.zeros(n_groups + 1, dtype=np.int64)
+    np.cumsum(lengths, out=indptr[1:])
+    # A stable sort by project keeps each project's supporters in ascending group order.
+    by_project = np.argsort(flat, kind="stable")
+    bounds = np.searchsorted(flat[by_project], np.arange(m + 1))
+    sorted_owners = owners[by_project]
+    supporters = tuple(sorted_owners[bounds[p]:bounds[p + 1]] for p in range(m))
+    approvals = np.bincount(flat, weights=np.repeat(mult, lengths), minlength=m).astype(np.int64)
+    return Ballots(ids, costs, budget, int(mult.sum()), mult, supporters, indptr, flat, approvals)
+
+
+def compile_election(election: Election) -> Ballots:
+    ids = tuple(election.projects)
+    index = {project_id: i for i, project_id in enumerate(ids)}
+    costs = np.array([float(p.cost) for p in election.projects.values()], dtype=np.float64)
+    votes = [voter.vote for voter in election.voters]
+    lengths = np.fromiter(map(len, votes), dtype=np.int64, count=len(votes))
+    flat = np.fromiter((index[p] for vote in votes for p in vote), dtype=np.int64, count=int(lengths.sum()))
+    owners = np.repeat(np.arange(len(votes), dtype=np.int64), lengths)
+    # Each ballot as a sorted set of project indices (a vote may, against the format, repeat a project).
+    pairs = np.sort(owners * max(len(ids), 1) + flat)
+    if len(pairs) > 1:
+        pairs = pairs[np.concatenate(([True], pairs[1:] != pairs[:-1]))]
+    return _build_flat(
+        ids, costs, float(election.budget), len(votes), pairs // max(len(ids), 1), pairs % max(len(ids), 1),
+        np.ones(len(votes), dtype=np.float64),
+    )
+
+
+def tie_ranks(ballots: Ballots, tie_breaking: str) -> IntArray:
+    """Each project's place in the tie-breaking order; ties in the chosen key fall back to the id."""
+    ids = ballots.ids
+    if tie_breaking == "lexicographic":
+        def key(p: int) -> tuple[float, str]:
+            return (0.0, ids[p])
+    elif tie_breaking == "cost":
+        def key(p: int) -> tuple[float, str]:
+            return (float(ballots.costs[p]), ids[p])
+    elif tie_breaking == "-cost":
+        def key(p: int) -> tuple[float, str]:
+            return (-float(ballots.costs[p]), ids[p])
+    elif tie_breaking == "votes":
+        def key(p: int) -> tuple[float, str]:
+            return (-float(ballots.approvals[p]), ids[p])
+    else:
+        raise RuleError(f"unknown tie-breaking {tie_breaking!r}; choose from {', '.join(TIE_BREAKINGS)}")
+    ranks = np.empty(len(ids), dtype=np.int64)
+    for rank, p in enumerate(sorted(range(len(ids)), key=key)):
+        ranks[p] = rank
+    return ranks
+
+
+def _ballot_entries(ballots: Ballots, groups: IntArray) -> tuple[IntArray, IntArray]:
+    """The projects on the ballots of `groups`, concatenated, and each ballot's length."""
+    starts = ballots.group_indptr[groups]
+    lengths = ballots.group_indptr[groups + 1] - starts
+    total = int(lengths.sum())
+    offsets = np.repeat(starts - np.cumsum(lengths) + lengths, lengths) + np.arange(total, dtype=np.int64)
+    return ballots.group_projects[offsets], lengths
+
+
+def _sequential_sum(values: FloatArray) -> float:
+    """Left-to-right sum, as Python's `sum` over floats does (numpy's `sum` is pairwise)."""
+    return float(np.cumsum(values)[-1]) if len(values) else 0.0
+
+
+# --------------------------------------------------------------------------------------------- greedy
+
+
+@dataclass(frozen=True)
+class GreedyRun:
+    winners: list[int]
+    order: list[int]
+    left_before: dict[int, float]
+
+
+def greedy(ballots: Ballots, ranks: IntArray) -> GreedyRun:
+    """Utilitarian greedy by approvals: pabutools' `greedy_utilitarian_welfare` with cost satisfaction.
+
+    The key is total satisfaction over cost, i.e. the number of approvals, computed as pabutools does
+    (a sequential sum of the cost, once per supporter, divided by the cost); projects without
+    satisfaction come last, and those still fit are taken too.
+    """
+    density: list[float] = []
+    for p, sup in enumerate(ballots.supporters):
+        cost = float(ballots.costs[p])
+        total = _sequential_sum(ballots.mult[sup] * cost)
+        density.append((total / cost if cost > 0 else math.inf) if total > 0 else 0.0)
+    order = sorted(range(len(ballots.ids)), key=lambda p: (-density[p], int(ranks[p])))
+    remaining = ballots.budget
+    winners: list[int] = []
+    left_before: dict[int, float] = {}
+    for p in order:
+        left_before[p] = remaining
+        cost = float(ballots.costs[p])
+        if cost <= remaining:
+            winners.append(p)
+            remaining -= cost
+    return GreedyRun(winners, order, left_before)
+
+
+# ------------------------------------------------------------------------------- method of equal shares
+
+
+@dataclass(frozen=True)
+class MesRun:
+    share: float
+    winners: list[int]  # zero-cost projects first, then in the order bought
+    rho: dict[int, float]  # price per unit of utility at which each winner was bought
+    paid: dict[int, float]  # what its supporters paid in total
+    budgets: FloatArray  # what each group has left at the end (per voter of the group)
+
+
+class Mes:
+    """The Method of Equal Shares on one election with one utility, ready to run at any voter share."""
+
+    def __init__(self, ballots: Ballots, utilities: Utilities, ranks: IntArray) -> None:
+        if utilities not in UTILITIES:
+            raise RuleError(f"unknown utilities {utilities!r}; choose from {', '.join(UTILITIES)}")
+        self.ballots = ballots
+        self.cost_utilities = utilities == "cost"
+        self.ranks = ranks
+        b = ballots
+        m = len(b.ids)
+        self.sat = b.costs.copy() if self.cost_utilities else np.ones(m, dtype=np.float64)
+        self.total = np.zeros(m, dtype=np.float64)
+        self.zero_cost: list[int] = []
+        self.candidates: list[int] = []
+        for p, sup in enumerate(b.supporters):
+            if not len(sup):
+                continue
+            # pabutools adds the utility once per supporter, starting from 0.
+            self.total[p] = _sequential_sum(b.mult[sup] * self.sat[p])
+            if self.total[p] > 0 and b.costs[p] > 0:
+                self.candidates.append(p)
+            elif self.total[p] > 0:
+                self.zero_cost.append(p)
+        self.initial_afford = [
+            float(b.costs[p] / self.total[p]) if self.total[p] > 0 else math.inf for p in range(m)
+        ]
+        self.fundable = set(self.candidates) | set(self.zero_cost)
+        self.unit = bool(np.all(b.mult == 1.0))
+        self.weights = [b.mult[sup] for sup in b.supporters]  # voters in each supporting group
+        self.arange = np.arange(max((len(s) for s in b.supporters), default=0), dtype=np.float64)
+
+    def run(self, share: float) -> MesRun:
+        b = self.ballots
+        costs = b.costs
+        mult = b.mult
+        sat = self.sat
+        budgets = np.full(b.n_groups, share, dtype=np.float64)
+        prefix = [32] * len(b.ids)  # how many of the poorest supporters to look at first, per project
+        afford = list(self.initial_afford)
+        active = list(self.candidates)
+        winners = list(self.zero_cost)
+        rho: dict[int, float] = dict.fromkeys(self.zero_cost, 0.0)
+        paid: dict[int, float] = dict.fromkeys(self.zero_cost, 0.0)
+        while True:
+            best = math.inf
+            tied: list[int] = []
+            for p in sorted(active, key=afford.__getitem__):
+                if afford[p] > best:
+                    # pabutools first drops this project if its supporters cannot pay for it any more;
+                    # that changes nothing but when it is dropped (it could never be bought), so it is
+                    # left for the round that evaluates it.
+                    break
+                cost = float(costs[p])
+                values = budgets[b.supporters[p]]
+                weighted = values if self.unit else values * self.weights[p]
+                available = float(weighted.sum())
+                if abs(available - cost) <= 1e-9 * max(cost, available):
+                    # Too close to call with numpy's pairwise sum: add up one by one, as pabutools does.
+                    available = _sequential_sum(weighted)
+                if available < cost:
+                    active.remove(p)
+                    continue
+                found = self._price(p, values, prefix)
+                if found is not None:
+                    factor = found
+                    afford[p] = factor
+                    if factor < best:
+                        best = factor
+                        tied = [p]
+                    elif factor == best:
+                        tied.append(p)
+            if not tied:
+                return MesRun(share, winners, rho, paid, budgets)
+            chosen = min(tied, key=lambda p: int(self.ranks[p]))
+            winners.append(chosen)
+            active.remove(chosen)
+            rho[chosen] = best
+            sup = b.supporters[chosen]
+            before = budgets[sup]
+            payment = np.minimum(before, best * float(sat[chosen]))
+            budgets[sup] = before - payment
+            paid[chosen] = _sequential_sum(payment * mult[sup])
+
+    def _price(self, p: int, values: FloatArray, prefix: list[int]) -> float | None:
+        """The smallest price per unit of utility at which p's supporters can pay its cost, or None.
+
+        As pabutools does: go through the supporters from the poorest (budget over utility), each
+        time asking whether the rest, sharing the remaining cost equally per unit of utility, can pay;
+        the contribution so far and the remaining utility are summed one supporter at a time. Only
+        the poorest few are sorted (those who cannot pay their equal part); more if needed.
+        """
+        b = self.ballots
+        s = float(self.sat[p])
+        keys = values / s if self.cost_utilities else values
+        k = len(keys)
+        cost = float(b.costs[p])
+        total = float(self.total[p])
+        # Whoever cannot pay an equal part of the cost is certainly among those who pay everything.
+        capped = int((keys < cost / total).sum()) if k > 256 else k
+        q = min(k, max(prefix[p], 2 * capped + 32))
+        while True:
+            if q < k:
+                chosen = keys.argpartition(q - 1)[:q]
+                chosen = chosen[keys[chosen].argsort(kind="stable")]
+            else:
+                chosen = keys.argsort(kind="stable")
+            poorest = values[chosen]
+            contribution = np.empty_like(poorest)
+            contribution[0] = 0.0
+            if self.unit:
+                poorest[:-1].cumsum(out=contribution[1:])
+                if self.cost_utilities:
+                    steps = np.full(q, -s)
+                    steps[0] = total
+                    remaining_utility = steps.cumsum()
+                else:
+                    remaining_utility = total - self.arange[:q]
+            else:
+                weights = self.weights[p][chosen]
+                (weights * poorest)[:-1].cumsum(out=contribution[1:])
+                steps = weights * -s
+                steps[1:] = steps[:-1]
+                steps[0] = total
+                remaining_utility = steps.cumsum()
+            factors = (cost - contribution) / remaining_utility
+            fits = factors * s <= poorest
+            first = int(fits.argmax())
+            if fits[first]:
+                prefix[p] = 2 * (first + 1) + 16
+                return float(factors[first])
+            if q >= k:
+                return None
+            q = min(k, 8 * q)
+
+    def outcome_cost(self, run: MesRun) -> float:
+        # pabutools' total_cost: a sequential sum over the allocation, in its order.
+        total = 0.0
+        for p in run.winners:
+            total += float(self.ballots.costs[p])
+        return total
+
+
+@dataclass(frozen=True)
+class Add1Run:
+    run: MesRun
+    raised: int  # how many times the share was raised by one unit for the outcome kept
+    runs: int  # MES runs made
+
+
+def add1(mes: Mes, progress: Progress | None = None) -> Add1Run:
+    """MES with the Add1 completion, as pabutools' `exhaustion_by_budget_increase` with
+    `budget_step = n` and `exhaustive_stop=False`: the total budget grows by n (one unit per voter)
+    per step, and the last outcome that fits the real budget is kept."""
+    b = mes.ballots
+    if b.n_voters == 0:
+        return Add1Run(MesRun(0.0, [], {}, {}, np.zeros(0)), 0, 0)
+    if b.n_voters > GROUPED_ABOVE and b.n_groups == b.n_voters:
+        return _add1_grouped(mes, progress)
+    return _add1_scan(mes, progress)
+
+
+def _add1_scan(
+    mes: Mes, progress: Progress | None, start: int = 0, previous: MesRun | None = None, runs: int = 0
+) -> Add1Run:
+    """Runs MES at raise `start`, `start + 1`, ... until an outcome exceeds the budget."""
+    b = mes.ballots
+    n = b.n_voters
+    bound = b.budget * (n + 1)
+    limit = b.budget
+    for _ in range(start):
+        limit += n  # pabutools adds the step to the budget limit again and again
+    kept = previous if previous is not None else MesRun(b.budget / n, [], {}, {}, np.zeros(0))
+    kept_raised = start - 1 if previous is not None else 0
+    ticker = _Ticker(progress)
+    raised = start
+    while limit <= bound:
+        run = mes.run(limit / n)
+        runs += 1
+        ticker.tick(run)
+        if not mes.outcome_cost(run) <= b.budget:
+            break
+        kept, kept_raised = run, raised
+        if set(run.winners) == mes.fundable:
+            break  # every project with supporters is bought; a larger share cannot change that
+        limit += n
+        raised += 1
+    return Add1Run(kept, kept_raised, runs)
+
+
+def _add1_grouped(mes: Mes, progress: Progress | None) -> Add1Run:
+    """Add1 for very large elections: find the stopping step with identical ballots merged, then
+    recompute the outcomes on both sides of it voter by voter and go on from there if they disagree."""
+    b = mes.ballots
+    fast = Mes(b.grouped(), "cost" if mes.cost_utilities else "cardinal", mes.ranks)
+    found = _add1_scan(fast, progress)
+    if found.raised == 0 and not found.run.winners:
+        return _add1_scan(mes, progress, runs=found.runs)
+    exact = _add1_scan(mes, None, start=found.raised, runs=found.runs)
+    if exact.raised == found.raised and exact.run.winners:
+        # The outcome at the step the merged search kept fits, and the next one does not (or the
+        # search ended because everything was bought): the same decision as voter by voter.
+        return exact
+    if exact.raised > found.raised:
+        return exact
+    # The step the merged search kept does not fit voter by voter: count from the start.
+    return _add1_scan(mes, progress, runs=exact.runs)
+
+
+class _Ticker:
+    """Reports progress at most twice a second."""
+
+    def __init__(self, progress: Progress | None) -> None:
+        self.progress = progress
+        self.next = time.monotonic() + 0.5
+
+    def tick(self, run: MesRun) -> None:
+        if self.progress is not None and time.monotonic() >= self.next:
+            self.progress(f"add1: share {run.share:.2f} per voter, {len(run.winners)} projects")
+            self.next = time.monotonic() + 0.5
+
+
+def compare_with_greedy(
+    mes: Mes, mes_winners: list[int], greedy_winners: list[int]
+) -> tuple[int, int]:
+    """pabutools' `popularity_comparison`: voters who weakly prefer each outcome (indifferent ones count
+    for both), by the utilities MES used."""
+    b = mes.ballots
+    sat_mes = np.zeros(b.n_groups, dtype=np.float64)
+    sat_greedy = np.zeros(b.n_groups, dtype=np.float64)
+    for sats, winners in ((sat_mes, mes_winners), (sat_greedy, greedy_winners)):
+        for p in winners:
+            sats[b.supporters[p]] += mes.sat[p]
+    mes_support = int(b.mult[sat_mes >= sat_greedy].sum())
+    greedy_support = int(b.mult[sat_greedy >= sat_mes].sum())
+    return mes_support, greedy_support
+
+
+# ------------------------------------------------------------------------------------ sequential Phragmén
+
+
+@dataclass(frozen=True)
+class PhragmenRun:
+    winners: list[int]
+    load: dict[int, float]  # the load at which each winner was bought
+    last_loads: dict[int, float]  # for the others: the load they would have needed when the rule ended
+    blocked: list[int]  # projects next in line whose cost no longer fit, which stopped the rule
+    too_expensive: list[int]  # projects costing more than the whole budget, never considered
+
+
+def phragmen(ballots: Ballots, ranks: IntArray) -> PhragmenRun:
+    """Sequential Phragmén as pabutools' `sequential_phragmen`: stops at the first project in line
+    that no longer fits (it does not skip it)."""
+    b = ballots
+    loads = np.zeros(b.n_groups, dtype=np.float64)
+    projects = [p for p in range(len(b.ids)) if b.costs[p] <= b.budget]
+    too_expensive = [p for p in range(len(b.ids)) if not b.costs[p] <= b.budget]
+    sums = dict.fromkeys(projects, 0.0)
+    spent = 0.0
+    winners: list[int] = []
+    bought: dict[int, float] = {}
+    last: dict[int, float] = {}
+    blocked: list[int] = []
+    while projects:
+        best: float | None = None
+        tied: list[int] = []
+        for p in projects:
+            count = int(b.approvals[p])
+            new_load = math.inf if count == 0 else (sums[p] + float(b.costs[p])) / count
+            last[p] = new_load
+            if best is None or new_load < best:
+                best = new_load
+                tied = [p]
+            elif new_load == best:
+                tied.append(p)
+        if best is None:  # pragma: no cover - `projects` is not empty
+            break
+        too_big = [p for p in tied if spent + float(b.costs[p]) > b.budget]
+        if too_big:
+            blocked = too_big
+            break
+        chosen = min(tied, key=lambda p: int(ranks[p]))
+        sup = b.supporters[chosen]
+        loads[sup] = best
+        winners.append(chosen)
+        bought[chosen] = best
+        projects.remove(chosen)
+        spent += float(b.costs[chosen])
+        touched = np.zeros(len(b.ids), dtype=bool)
+        touched[_ballot_entries(b, sup)[0]] = True
+        for p in projects:
+            if touched[p]:
+                o = b.supporters[p]
+                sums[p] = _sequential_sum(b.mult[o] * loads[o])
+    return PhragmenRun(winners, bought, last, blocked, too_expensive)
+
+
+# ------------------------------------------------------------------------------------------- the count
+
+
+def compute(
+    election: Election,
+    rule: str,
+    *,
+    utilities: str = "cost",
+    tie_breaking: str = "lexicographic",
+    progress: Progress | None = None,
+) -> Result:
+    """Count `election` with `rule`; `utilities` applies to the MES rules (and their comparison step)."""
+    if rule not in RULES:
+        raise RuleError(f"unknown rule {rule!r}; choose from {', '.join(RULES)}")
+    if utilities not in UTILITIES:
+        raise RuleError(f"unknown utilities {utilities!r}; choose from {', '.join(UTILITIES)}")
+    ballots = compile_election(election)
+    ranks = tie_ranks(ballots, tie_breaking)
+    costs = [p.cost for p in election.projects.values()]
+    budget = election.budget
+    if rule == "greedy":
+        run = greedy(ballots, ranks)
+        return _result(election, rule, None, tie_breaking, run.winners, costs, budget,
+                       _explain_greedy(ballots, run, costs))
+    if rule == "phragmen":
+        prun = phragmen(ballots, ranks)
+        return _result(election, rule, None, tie_breaking, prun.winners, costs, budget,
+                       _explain_phragmen(ballots, prun, costs))
+    mes = Mes(ballots, "cost" if utilities == "cost" else "cardinal", ranks)
+    if rule == "mes":
+        mrun = mes.run(ballots.budget / ballots.n_voters) if ballots.n_voters else MesRun(
+            0.0, [], {}, {}, np.zeros(0))
+        return _result(election, rule, utilities, tie_breaking, mrun.winners, costs, budget,
+                       _explain_mes(mes, mrun, costs), share=mrun.share)
+    completed = add1(mes, progress)
+    mrun = completed.run
+    if rule == "mes-add1":
+        return _result(election, rule, utilities, tie_breaking, mrun.winners, costs, budget,
+                       _explain_mes(mes, mrun, costs), share=mrun.share,
+                       add1_steps=completed.raised)
+    grun = greedy(ballots, ranks)
+    if [ballots.ids[p] for p in mrun.winners] == [ballots.ids[p] for p in grun.winners]:
+        mes_support = greedy_support = ballots.n_voters
+    else:
+        mes_support, greedy_support = compare_with_greedy(mes, mrun.winners, grun.winners)
+    keep_greedy = greedy_support > mes_support
+    comparison = Comparison(mes_support, greedy_support, "greedy" if keep_greedy else "mes", utilities)
+    if keep_greedy:
+        outcomes = _explain_greedy(ballots, grun, costs)
+        note = (f"greedy kept: {greedy_support} voters weakly prefer its outcome, "
+                f"{mes_support} that of MES with Add1")
+        return _result(election, rule, utilities, tie_breaking, grun.winners, costs, budget, outcomes,
+                       share=mrun.share, add1_steps=completed.raised, comparison=comparison, notes=(note,))
+    note = f"MES kept: {mes_support} voters weakly prefer its outcome, {greedy_support} that of greedy"
+    return _result(election, rule, utilities, tie_breaking, mrun.winners, costs, budget,
+                   _explain_mes(mes, mrun, costs), share=mrun.share,
+                   add1_steps=completed.raised, comparison=comparison, notes=(note,))
+
+
+def _result(
+    election: Election,
+    rule: str,
+    utilities: str | None,
+    tie_breaking: str,
+    winners: list[int],
+    costs: list[Decimal],
+    budget: Decimal,
+    outcomes: list[ProjectOutcome],
+    *,
+    share: float | None = None,
+    add1_steps: int | None = None,
+    comparison: Comparison | None = None,
+    notes: tuple[str, ...] = (),
+) -> Result:
+    ids = list(election.projects)
+    return Result(
+        rule=rule,
+        utilities=utilities,
+        tie_breaking=tie_breaking,
+        winners=tuple(ids[p] for p in winners),
+        budget=budget,
+        total_cost=sum((costs[p] for p in winners), Decimal(0)),
+        projects=tuple(outcomes),
+        share=share,
+        add1_steps=add1_steps,
+        comparison=comparison,
+        notes=notes,
+    )
+
+
+def _explain_greedy(ballots: Ballots, run: GreedyRun, costs: list[Decimal]) -> list[ProjectOutcome]:
+    funded = set(run.winners)
+    position = {p: i + 1 for i, p in enumerate(run.order)}
+    outcomes = []
+    for p, project_id in enumerate(ballots.ids):
+        votes = int(ballots.approvals[p])
+        reason = explain.greedy_reason(
+            votes=votes, cost=float(ballots.costs[p]), funded=p in funded,
+            left_before=run.left_before[p], position=position[p],
+        )
+        round_number = run.winners.index(p) + 1 if p in funded else None
+        outcomes.append(ProjectOutcome(project_id, costs[p], votes, p in funded, reason, round_number))
+    return outcomes
+
+
+def _explain_mes(mes: Mes, run: MesRun, costs: list[Decimal]) -> list[ProjectOutcome]:
+    b = mes.ballots
+    funded = {p: i + 1 for i, p in enumerate(run.winners)}
+    outcomes = []
+    for p, project_id in enumerate(b.ids):
+        votes = int(b.approvals[p])
+        cost = float(b.costs[p])
+        sup = b.supporters[p]
+        if p in funded:
+            reason = explain.mes_funded_reason(
+                round_number=funded[p], paid=run.paid[p], cost=cost, supporters=votes,
+                max_payment=run.rho[p] * float(mes.sat[p]),
+            )
+            outcomes.append(ProjectOutcome(project_id, costs[p], votes, True, reason, funded[p], run.paid[p]))
+            continue
+        # MES stops when no project's supporters can pay for it, so this is below the cost.
+        could_pay = _sequential_sum(b.mult[sup] * run.budgets[sup]) if len(sup) and len(run.budgets) else 0.0
+        reason = explain.mes_unfunded_reason(could_pay=could_pay, cost=cost, supporters=votes)
+        outcomes.append(ProjectOutcome(project_id, costs[p], votes, False, reason, None, could_pay))
+    return outcomes
+
+
+def _explain_phragmen(ballots: Ballots, run: PhragmenRun, costs: list[Decimal]) -> list[ProjectOutcome]:
+    funded = {p: i + 1 for i, p in enumerate(run.winners)}
+    outcomes = []
+    for p, project_id in enumerate(ballots.ids):
+        votes = int(ballots.approvals[p])
+        if p in run.too_expensive:
+            reason = f"not funded: its cost {explain.money(float(ballots.costs[p]))} exceeds the whole budget"
+        else:
+            load = run.load.get(p, run.last_loads.get(p, math.inf))
+            reason = explain.phragmen_reason(
+                funded=p in funded, round_number=funded.get(p), load=load,
+                cost=float(ballots.costs[p]), stopped=p in run.blocked,
+            )
+        outcomes.append(ProjectOutcome(project_id, costs[p], votes, p in funded, reason, funded.get(p)))
+    return outcomes

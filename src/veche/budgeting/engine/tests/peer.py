@@ -1,0 +1,84 @@
+"""pabutools 1.2.3 in float mode, called the way each of our rules is defined (tests and bench only)."""
+
+from __future__ import annotations
+
+import contextlib
+from collections.abc import Iterator
+from typing import Any
+
+import pabutools.fractions as pabu_fractions
+from pabutools.election import Cardinality_Sat, Cost_Sat
+from pabutools.election.pabulib import parse_pabulib_from_string
+from pabutools.rules import (
+    exhaustion_by_budget_increase,
+    greedy_utilitarian_welfare,
+    method_of_equal_shares,
+    popularity_comparison,
+    sequential_phragmen,
+)
+from pabutools.tiebreaking import (
+    app_score_tie_breaking,
+    lexico_tie_breaking,
+    max_cost_tie_breaking,
+    min_cost_tie_breaking,
+)
+
+TIES = {
+    "lexicographic": lexico_tie_breaking,
+    "cost": min_cost_tie_breaking,
+    "-cost": max_cost_tie_breaking,
+    "votes": app_score_tie_breaking,
+}
+
+
+@contextlib.contextmanager
+def float_mode() -> Iterator[None]:
+    previous = pabu_fractions.FRACTION
+    pabu_fractions.FRACTION = pabu_fractions.FLOAT_FRAC
+    try:
+        yield
+    finally:
+        pabu_fractions.FRACTION = previous
+
+
+def parse(text: str) -> tuple[Any, Any]:
+    with float_mode():
+        return parse_pabulib_from_string(text)
+
+
+def winners(
+    instance: Any, profile: Any, rule: str, utilities: str = "cost", tie_breaking: str = "lexicographic"
+) -> list[str]:
+    """The winning project ids, in the order pabutools returns them."""
+    sat = Cost_Sat if utilities == "cost" else Cardinality_Sat
+    tie = TIES[tie_breaking]
+    n = profile.num_ballots()
+
+    def greedy(inst: Any, prof: Any, **kwargs: Any) -> Any:
+        kwargs.pop("resoluteness", None)
+        return greedy_utilitarian_welfare(inst, prof, sat_class=Cost_Sat, tie_breaking=tie, **kwargs)
+
+    def mes(inst: Any, prof: Any, **kwargs: Any) -> Any:
+        return method_of_equal_shares(inst, prof, sat_class=sat, tie_breaking=tie, **kwargs)
+
+    def add1(inst: Any, prof: Any, **kwargs: Any) -> Any:
+        return exhaustion_by_budget_increase(
+            inst, prof, mes, {}, budget_step=n, exhaustive_stop=False,
+            initial_budget_allocation=kwargs.get("initial_budget_allocation"),
+        )
+
+    with float_mode():
+        if rule == "greedy":
+            outcome = greedy(instance, profile)
+        elif rule == "mes":
+            outcome = mes(instance, profile)
+        elif rule == "mes-add1":
+            outcome = add1(instance, profile) if n else []
+        elif rule == "mes-add1-comparison":
+            # Without voters pabutools would loop for ever (a budget step of 0); the outcomes tie, MES first.
+            outcome = popularity_comparison(instance, profile, sat, [add1, greedy])[0] if n else []
+        elif rule == "phragmen":
+            outcome = sequential_phragmen(instance, profile, tie_breaking=tie)
+        else:
+            raise ValueError(rule)
+    return [p.name for p in outcome]

@@ -1,0 +1,77 @@
+"""Winners identical to pabutools 1.2.3 (float mode) for every rule, on random and larger fixed elections."""
+
+from decimal import Decimal
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from veche.budgeting.engine import Election, Project, Voter, compute, parse_pb, write_pb
+from veche.budgeting.engine.synthetic import synthetic_election
+from veche.budgeting.engine.tests import peer
+
+COUNTS = [
+    ("greedy", "cost"),
+    ("mes", "cost"),
+    ("mes", "cardinal"),
+    ("mes-add1", "cost"),
+    ("mes-add1", "cardinal"),
+    ("mes-add1-comparison", "cost"),
+    ("mes-add1-comparison", "cardinal"),
+    ("phragmen", "cost"),
+]
+
+META = {
+    "description": "generated", "country": "Nowhere", "unit": "Test", "instance": "1", "num_projects": "0",
+    "num_votes": "0", "vote_type": "approval", "rule": "unknown", "date_begin": "1", "date_end": "2",
+}
+
+# Small whole costs make exact ties common; some halves and tenths exercise float rounding.
+costs = st.one_of(
+    st.integers(0, 60).map(Decimal),
+    st.sampled_from([1, 2, 3, 5, 10, 20]).map(Decimal),
+    st.integers(1, 600).map(lambda tenths: Decimal(tenths) / 10),
+)
+
+
+@st.composite
+def elections(draw: st.DrawFn) -> Election:
+    m = draw(st.integers(1, 12))
+    project_costs = draw(st.lists(costs, min_size=m, max_size=m))
+    ids = [str(i + 1) for i in range(m)]
+    ballots = draw(st.lists(st.sets(st.sampled_from(ids)), max_size=40))
+    budget = draw(st.integers(0, int(sum(project_costs)) + 10))
+    projects = {i: Project(i, c) for i, c in zip(ids, project_costs, strict=True)}
+    voters = [Voter(str(v + 1), tuple(sorted(b, key=ids.index))) for v, b in enumerate(ballots)]
+    return Election({**META, "budget": str(budget)}, projects, voters)
+
+
+def agree(election: Election, rule: str, utilities: str, tie_breaking: str = "lexicographic") -> None:
+    text = write_pb(election)
+    instance, profile = peer.parse(text)
+    theirs = peer.winners(instance, profile, rule, utilities, tie_breaking)
+    ours = compute(parse_pb(text), rule, utilities=utilities, tie_breaking=tie_breaking).winners
+    assert sorted(ours) == sorted(theirs), (rule, utilities, text)
+
+
+@pytest.mark.parametrize(("rule", "utilities"), COUNTS)
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(election=elections())
+def test_agrees_with_pabutools_on_random_small_elections(
+    election: Election, rule: str, utilities: str
+) -> None:
+    agree(election, rule, utilities)
+
+
+@pytest.mark.parametrize("tie_breaking", ["cost", "-cost", "votes"])
+@settings(max_examples=40, deadline=None)
+@given(election=elections())
+def test_greedy_tie_breakings_agree_with_pabutools(election: Election, tie_breaking: str) -> None:
+    agree(election, "greedy", "cost", tie_breaking)
+
+
+@pytest.mark.parametrize("seed", [1, 2])
+@pytest.mark.parametrize(("rule", "utilities"), COUNTS)
+def test_agrees_with_pabutools_on_larger_fixed_elections(seed: int, rule: str, utilities: str) -> None:
+    election = synthetic_election(2000, 40, seed=seed, min_cost=100, max_cost=5000)
+    agree(election, rule, utilities)
