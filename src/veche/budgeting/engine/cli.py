@@ -21,12 +21,17 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     count.add_argument("file", help="path to the .pb file")
     count.add_argument("--rule", required=True, choices=RULES)
     count.add_argument(
-        "--utilities", default="cost", choices=UTILITIES,
+        "--utilities",
+        default="cost",
+        choices=UTILITIES,
         help="voters' utility for MES and its comparison step: 1 per approved project, or its cost "
         "(default: cost)",
     )
     count.add_argument(
-        "--tie-breaking", dest="tie_breaking", default="lexicographic", choices=TIE_BREAKINGS,
+        "--tie-breaking",
+        dest="tie_breaking",
+        default="lexicographic",
+        choices=TIE_BREAKINGS,
         help="order among tied projects (cost: cheapest first, -cost: dearest first, votes: most approved "
         "first); ties within it fall back to the project id; write --tie-breaking=-cost for the dearest "
         "(default: lexicographic, by project id as text)",
@@ -80,7 +85,8 @@ def run(args: argparse.Namespace, stdout: Output, stderr: Output) -> int:
 def render_text(election: Election, result: Result) -> str:
     ties = "by project id" if result.tie_breaking == "lexicographic" else f"by {result.tie_breaking}, then id"
     lines = [
-        f"rule: {result.rule}" + (f" ({result.utilities} utilities)" if result.utilities else "")
+        f"rule: {result.rule}"
+        + (f" ({result.utilities} utilities)" if result.utilities else "")
         + f"; ties broken {ties}",
         f"budget {money(result.budget)}; {len(result.winners)} projects funded "
         f"for {money(result.total_cost)}; "

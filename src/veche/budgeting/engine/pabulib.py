@@ -13,8 +13,17 @@ from pathlib import Path
 
 SECTIONS = ("META", "PROJECTS", "VOTES")
 MANDATORY_META = (
-    "description", "country", "unit", "instance", "num_projects", "num_votes", "budget", "vote_type",
-    "rule", "date_begin", "date_end",
+    "description",
+    "country",
+    "unit",
+    "instance",
+    "num_projects",
+    "num_votes",
+    "budget",
+    "vote_type",
+    "rule",
+    "date_begin",
+    "date_end",
 )
 VOTE_TYPES = ("approval", "ordinal", "cumulative", "scoring", "choose-1")
 POINT_VOTE_TYPES = ("cumulative", "scoring")
@@ -170,7 +179,7 @@ class _Reader:
                 break
         for order, name in enumerate(SECTIONS):
             if name not in bounds:
-                following = [bounds[n][0] + 1 for n in SECTIONS[order + 1:] if n in bounds]
+                following = [bounds[n][0] + 1 for n in SECTIONS[order + 1 :] if n in bounds]
                 line = following[0] if following else max(len(self.lines), 1)
                 self.problem(line, f"missing section {name}")
         return bounds

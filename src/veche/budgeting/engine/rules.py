@@ -96,9 +96,11 @@ class Ballots:
         flat = self.group_projects
         one_bits = np.left_shift(np.uint64(1), (flat % 64).astype(np.uint64))
         np.add.at(bits, owners * words + flat // 64, one_bits)
-        rows = np.ascontiguousarray(bits.reshape(self.n_groups, words)).view(
-            np.dtype((np.void, 8 * words))
-        ).ravel()
+        rows = (
+            np.ascontiguousarray(bits.reshape(self.n_groups, words))
+            .view(np.dtype((np.void, 8 * words)))
+            .ravel()
+        )
         _, first, inverse = np.unique(rows, return_index=True, return_inverse=True)
         counts = np.bincount(inverse.ravel(), weights=self.mult, minlength=len(first))
         # Keep the groups in the order of their first voter.
@@ -111,7 +113,12 @@ class Ballots:
         )
         new_owners = np.repeat(np.arange(len(keep), dtype=np.int64), lengths)
         return _build_flat(
-            self.ids, self.costs, self.budget, len(keep), new_owners, self.group_projects[offsets],
+            self.ids,
+            self.costs,
+            self.budget,
+            len(keep),
+            new_owners,
+            self.group_projects[offsets],
             counts[by_first].astype(np.float64),
         )
 
@@ -134,7 +141,7 @@ def _build_flat(
     by_project = np.argsort(flat, kind="stable")
     bounds = np.searchsorted(flat[by_project], np.arange(m + 1))
     sorted_owners = owners[by_project]
-    supporters = tuple(sorted_owners[bounds[p]:bounds[p + 1]] for p in range(m))
+    supporters = tuple(sorted_owners[bounds[p] : bounds[p + 1]] for p in range(m))
     approvals = np.bincount(flat, weights=np.repeat(mult, lengths), minlength=m).astype(np.int64)
     return Ballots(ids, costs, budget, int(mult.sum()), mult, supporters, indptr, flat, approvals)
 
@@ -152,7 +159,12 @@ def compile_election(election: Election) -> Ballots:
     if len(pairs) > 1:
         pairs = pairs[np.concatenate(([True], pairs[1:] != pairs[:-1]))]
     return _build_flat(
-        ids, costs, float(election.budget), len(votes), pairs // max(len(ids), 1), pairs % max(len(ids), 1),
+        ids,
+        costs,
+        float(election.budget),
+        len(votes),
+        pairs // max(len(ids), 1),
+        pairs % max(len(ids), 1),
         np.ones(len(votes), dtype=np.float64),
     )
 
@@ -161,15 +173,19 @@ def tie_ranks(ballots: Ballots, tie_breaking: str) -> IntArray:
     """Each project's place in the tie-breaking order; ties in the chosen key fall back to the id."""
     ids = ballots.ids
     if tie_breaking == "lexicographic":
+
         def key(p: int) -> tuple[float, str]:
             return (0.0, ids[p])
     elif tie_breaking == "cost":
+
         def key(p: int) -> tuple[float, str]:
             return (float(ballots.costs[p]), ids[p])
     elif tie_breaking == "-cost":
+
         def key(p: int) -> tuple[float, str]:
             return (-float(ballots.costs[p]), ids[p])
     elif tie_breaking == "votes":
+
         def key(p: int) -> tuple[float, str]:
             return (-float(ballots.approvals[p]), ids[p])
     else:
@@ -463,9 +479,7 @@ class _Ticker:
             self.next = time.monotonic() + 0.5
 
 
-def compare_with_greedy(
-    mes: Mes, mes_winners: list[int], greedy_winners: list[int]
-) -> tuple[int, int]:
+def compare_with_greedy(mes: Mes, mes_winners: list[int], greedy_winners: list[int]) -> tuple[int, int]:
     """pabutools' `popularity_comparison`: voters who weakly prefer each outcome (indifferent ones count
     for both), by the utilities MES used."""
     b = mes.ballots
@@ -560,24 +574,61 @@ def compute(
     budget = election.budget
     if rule == "greedy":
         run = greedy(ballots, ranks)
-        return _result(election, rule, None, tie_breaking, run.winners, costs, budget,
-                       _explain_greedy(ballots, run, costs))
+        return _result(
+            election,
+            rule,
+            None,
+            tie_breaking,
+            run.winners,
+            costs,
+            budget,
+            _explain_greedy(ballots, run, costs),
+        )
     if rule == "phragmen":
         prun = phragmen(ballots, ranks)
-        return _result(election, rule, None, tie_breaking, prun.winners, costs, budget,
-                       _explain_phragmen(ballots, prun, costs))
+        return _result(
+            election,
+            rule,
+            None,
+            tie_breaking,
+            prun.winners,
+            costs,
+            budget,
+            _explain_phragmen(ballots, prun, costs),
+        )
     mes = Mes(ballots, "cost" if utilities == "cost" else "cardinal", ranks)
     if rule == "mes":
-        mrun = mes.run(ballots.budget / ballots.n_voters) if ballots.n_voters else MesRun(
-            0.0, [], {}, {}, np.zeros(0))
-        return _result(election, rule, utilities, tie_breaking, mrun.winners, costs, budget,
-                       _explain_mes(mes, mrun, costs), share=mrun.share)
+        mrun = (
+            mes.run(ballots.budget / ballots.n_voters)
+            if ballots.n_voters
+            else MesRun(0.0, [], {}, {}, np.zeros(0))
+        )
+        return _result(
+            election,
+            rule,
+            utilities,
+            tie_breaking,
+            mrun.winners,
+            costs,
+            budget,
+            _explain_mes(mes, mrun, costs),
+            share=mrun.share,
+        )
     completed = add1(mes, progress)
     mrun = completed.run
     if rule == "mes-add1":
-        return _result(election, rule, utilities, tie_breaking, mrun.winners, costs, budget,
-                       _explain_mes(mes, mrun, costs), share=mrun.share,
-                       add1_steps=completed.raised)
+        return _result(
+            election,
+            rule,
+            utilities,
+            tie_breaking,
+            mrun.winners,
+            costs,
+            budget,
+            _explain_mes(mes, mrun, costs),
+            share=mrun.share,
+            add1_steps=completed.raised,
+        )
     grun = greedy(ballots, ranks)
     if [ballots.ids[p] for p in mrun.winners] == [ballots.ids[p] for p in grun.winners]:
         mes_support = greedy_support = ballots.n_voters
@@ -587,14 +638,39 @@ def compute(
     comparison = Comparison(mes_support, greedy_support, "greedy" if keep_greedy else "mes", utilities)
     if keep_greedy:
         outcomes = _explain_greedy(ballots, grun, costs)
-        note = (f"greedy kept: {greedy_support} voters weakly prefer its outcome, "
-                f"{mes_support} that of MES with Add1")
-        return _result(election, rule, utilities, tie_breaking, grun.winners, costs, budget, outcomes,
-                       share=mrun.share, add1_steps=completed.raised, comparison=comparison, notes=(note,))
+        note = (
+            f"greedy kept: {greedy_support} voters weakly prefer its outcome, "
+            f"{mes_support} that of MES with Add1"
+        )
+        return _result(
+            election,
+            rule,
+            utilities,
+            tie_breaking,
+            grun.winners,
+            costs,
+            budget,
+            outcomes,
+            share=mrun.share,
+            add1_steps=completed.raised,
+            comparison=comparison,
+            notes=(note,),
+        )
     note = f"MES kept: {mes_support} voters weakly prefer its outcome, {greedy_support} that of greedy"
-    return _result(election, rule, utilities, tie_breaking, mrun.winners, costs, budget,
-                   _explain_mes(mes, mrun, costs), share=mrun.share,
-                   add1_steps=completed.raised, comparison=comparison, notes=(note,))
+    return _result(
+        election,
+        rule,
+        utilities,
+        tie_breaking,
+        mrun.winners,
+        costs,
+        budget,
+        _explain_mes(mes, mrun, costs),
+        share=mrun.share,
+        add1_steps=completed.raised,
+        comparison=comparison,
+        notes=(note,),
+    )
 
 
 def _result(
@@ -635,8 +711,11 @@ def _explain_greedy(ballots: Ballots, run: GreedyRun, costs: list[Decimal]) -> l
     for p, project_id in enumerate(ballots.ids):
         votes = int(ballots.approvals[p])
         reason = explain.greedy_reason(
-            votes=votes, cost=float(ballots.costs[p]), funded=p in funded,
-            left_before=run.left_before[p], position=position[p],
+            votes=votes,
+            cost=float(ballots.costs[p]),
+            funded=p in funded,
+            left_before=run.left_before[p],
+            position=position[p],
         )
         round_number = run.winners.index(p) + 1 if p in funded else None
         outcomes.append(ProjectOutcome(project_id, costs[p], votes, p in funded, reason, round_number))
@@ -653,7 +732,10 @@ def _explain_mes(mes: Mes, run: MesRun, costs: list[Decimal]) -> list[ProjectOut
         sup = b.supporters[p]
         if p in funded:
             reason = explain.mes_funded_reason(
-                round_number=funded[p], paid=run.paid[p], cost=cost, supporters=votes,
+                round_number=funded[p],
+                paid=run.paid[p],
+                cost=cost,
+                supporters=votes,
                 max_payment=run.rho[p] * float(mes.sat[p]),
             )
             outcomes.append(ProjectOutcome(project_id, costs[p], votes, True, reason, funded[p], run.paid[p]))
@@ -675,8 +757,11 @@ def _explain_phragmen(ballots: Ballots, run: PhragmenRun, costs: list[Decimal]) 
         else:
             load = run.load.get(p, run.last_loads.get(p, math.inf))
             reason = explain.phragmen_reason(
-                funded=p in funded, round_number=funded.get(p), load=load,
-                cost=float(ballots.costs[p]), stopped=p in run.blocked,
+                funded=p in funded,
+                round_number=funded.get(p),
+                load=load,
+                cost=float(ballots.costs[p]),
+                stopped=p in run.blocked,
             )
         outcomes.append(ProjectOutcome(project_id, costs[p], votes, p in funded, reason, funded.get(p)))
     return outcomes

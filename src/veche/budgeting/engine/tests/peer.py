@@ -63,7 +63,12 @@ def winners(
 
     def add1(inst: Any, prof: Any, **kwargs: Any) -> Any:
         return exhaustion_by_budget_increase(
-            inst, prof, mes, {}, budget_step=n, exhaustive_stop=False,
+            inst,
+            prof,
+            mes,
+            {},
+            budget_step=n,
+            exhaustive_stop=False,
             initial_budget_allocation=kwargs.get("initial_budget_allocation"),
         )
 

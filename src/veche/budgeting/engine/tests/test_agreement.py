@@ -22,8 +22,16 @@ COUNTS = [
 ]
 
 META = {
-    "description": "generated", "country": "Nowhere", "unit": "Test", "instance": "1", "num_projects": "0",
-    "num_votes": "0", "vote_type": "approval", "rule": "unknown", "date_begin": "1", "date_end": "2",
+    "description": "generated",
+    "country": "Nowhere",
+    "unit": "Test",
+    "instance": "1",
+    "num_projects": "0",
+    "num_votes": "0",
+    "vote_type": "approval",
+    "rule": "unknown",
+    "date_begin": "1",
+    "date_end": "2",
 }
 
 # Small whole costs make exact ties common; some halves and tenths exercise float rounding.

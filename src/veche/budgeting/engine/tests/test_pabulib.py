@@ -91,7 +91,9 @@ def test_every_problem_is_reported_in_line_order() -> None:
 
 def test_empty_file_lacks_every_section() -> None:
     assert [p.message for p in validate_pb("")] == [
-        "missing section META", "missing section PROJECTS", "missing section VOTES",
+        "missing section META",
+        "missing section PROJECTS",
+        "missing section VOTES",
     ]
 
 

@@ -1,0 +1,311 @@
+"""API of initiatives: list and read them, propose and publish, support, and the official answer."""
+
+from datetime import date, datetime
+from typing import Any, Literal
+
+from django.http import HttpRequest
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from ninja import Query, Router, Schema, Status
+from ninja.pagination import LimitOffsetPagination, paginate
+from pydantic import Field
+
+from veche.access.functions import access_municipality
+from veche.access.initiatives import access_initiative, access_initiative_draft, access_initiative_to_answer
+from veche.access.roles import Tier
+from veche.api.schemas import ERRORS
+from veche.api.security import AUTH
+from veche.core.errors import DomainError
+from veche.core.http import signed_in
+from veche.core.ratelimit import rate_limit_request
+from veche.core.sanitize import render_markdown
+from veche.initiatives import services
+from veche.initiatives.models import TITLE_MAX_LENGTH, VOTING_DAYS_MAX, Initiative
+from veche.initiatives.selectors import (
+    LISTED,
+    ORDERINGS,
+    QUERY_MAX_LENGTH,
+    initiative_milestones,
+    initiatives_for,
+)
+from veche.municipalities.models import District, Municipality
+from veche.polls.models import OPTIONS_MAX
+from veche.polls.selectors import municipality_zone
+
+router = Router(tags=["initiatives"])
+
+StatusName = Literal[tuple(LISTED)]  # type: ignore[valid-type]
+OrderName = Literal[tuple(ORDERINGS)]  # type: ignore[valid-type]
+
+
+class InitiativeIn(Schema):
+    title: str = Field(min_length=1, max_length=TITLE_MAX_LENGTH)
+    body: str = Field(min_length=1, max_length=4000, description="Markdown")
+    district: str | None = Field(
+        default=None, description="A district's slug: an initiative for that district"
+    )
+    publish: bool = Field(default=False, description="Publish at once rather than keep a draft")
+
+
+class AnswerIn(Schema):
+    decision: Literal["reject", "accept"]
+    answer: str = Field(min_length=1, max_length=4000, description="Markdown: the reasons, when rejecting")
+    options: list[str] = Field(
+        default=[],
+        max_length=OPTIONS_MAX,
+        description="When accepting: at least two ready-made ways to carry it out, which residents vote on",
+    )
+    opens_at: datetime | None = Field(default=None, description="When the vote opens; at once if absent")
+    voting_days: int | None = Field(default=None, ge=1, le=VOTING_DAYS_MAX)
+
+
+class InitiativeFilters(Schema):
+    status: StatusName | None = None  # type: ignore[valid-type]
+    district: str | None = Field(default=None, description="A district's slug")
+    q: str = Field(default="", max_length=QUERY_MAX_LENGTH, description="Words in the title or text")
+    order: OrderName = "new"  # type: ignore[valid-type]
+
+
+class InitiativeOut(Schema):
+    id: int
+    municipality: str
+    url: str
+    title: str
+    body: str
+    body_html: str
+    author: str
+    district: str | None = Field(description="The district's slug; null for the whole municipality")
+    status: str
+    supporters_count: int
+    support_threshold: int | None = Field(description="Fixed when published; null for a draft")
+    published_at: datetime | None
+    support_ends_at: datetime | None
+    threshold_reached_at: datetime | None
+    answer_due: date | None
+    answer: str
+    answer_html: str
+    answered_at: datetime | None
+    poll: int | None = Field(description="The vote on the options, once accepted")
+    poll_url: str | None
+    chosen_option: str | None = Field(description="The option residents chose")
+    decided_at: datetime | None
+    implemented_at: datetime | None
+    archived_at: datetime | None
+    hidden: bool
+    hidden_reason: str
+
+    @staticmethod
+    def resolve_municipality(obj: Any) -> str:
+        return str(obj.municipality.slug)
+
+    @staticmethod
+    def resolve_url(obj: Any) -> str:
+        return services.initiative_url(obj)
+
+    @staticmethod
+    def resolve_author(obj: Any) -> str:
+        return str(obj.author.public_name)
+
+    @staticmethod
+    def resolve_district(obj: Any) -> str | None:
+        return str(obj.district.slug) if obj.district_id else None
+
+    @staticmethod
+    def resolve_body_html(obj: Any) -> str:
+        return str(render_markdown(obj.body))
+
+    @staticmethod
+    def resolve_answer_html(obj: Any) -> str:
+        return str(render_markdown(obj.answer)) if obj.answer else ""
+
+    @staticmethod
+    def resolve_poll(obj: Any) -> int | None:
+        return int(obj.poll_id) if obj.poll_id is not None else None
+
+    @staticmethod
+    def resolve_poll_url(obj: Any) -> str | None:
+        if obj.poll_id is None:
+            return None
+        return reverse("polls:detail", args=[obj.municipality.slug, obj.poll_id])
+
+    @staticmethod
+    def resolve_chosen_option(obj: Any) -> str | None:
+        return str(obj.chosen_option.text) if obj.chosen_option_id else None
+
+    @staticmethod
+    def resolve_hidden(obj: Any) -> bool:
+        return bool(obj.is_hidden)
+
+
+class OptionOut(Schema):
+    id: int
+    text: str
+
+
+class MilestoneOut(Schema):
+    id: int
+    title: str
+    description: str
+    due: date | None
+    done_at: datetime | None
+    photos: list[str] = Field(description="URLs of the photos of the work")
+
+    @staticmethod
+    def resolve_photos(obj: Any) -> list[str]:
+        return [photo.image.url for photo in obj.photos.all()]
+
+
+class InitiativeDetailOut(InitiativeOut):
+    options: list[OptionOut] = Field(description="The ready-made options residents vote on")
+    milestones: list[MilestoneOut]
+
+    @staticmethod
+    def resolve_options(obj: Any) -> list[Any]:
+        return list(obj.poll.options.all()) if obj.poll_id else []
+
+    @staticmethod
+    def resolve_milestones(obj: Any) -> list[Any]:
+        return initiative_milestones(initiative=obj) if obj.poll_id else []
+
+
+class SupportOut(Schema):
+    initiative_id: int
+    tier: str = Field(description="How sure we were of who supported: 'verified' or 'registered'")
+    district: str | None
+    created_at: datetime
+    receipt: str = Field(description="The hash of the support's ledger entry: check it at check_url")
+    check_url: str
+    supporters_count: int
+    status: str = Field(description="The initiative's status after this support")
+
+    @staticmethod
+    def resolve_tier(obj: Any) -> str:
+        return Tier(obj.tier).name.lower()
+
+    @staticmethod
+    def resolve_district(obj: Any) -> str | None:
+        return str(obj.district.slug) if obj.district_id else None
+
+    @staticmethod
+    def resolve_check_url(obj: Any) -> str:
+        return f"{reverse('ledger:check')}?receipt={obj.receipt}"
+
+    @staticmethod
+    def resolve_supporters_count(obj: Any) -> int:
+        return int(obj.initiative.supporters_count)
+
+    @staticmethod
+    def resolve_status(obj: Any) -> str:
+        return str(obj.initiative.status)
+
+
+def _district(municipality: Municipality, slug: str | None) -> District | None:
+    if not slug:
+        return None
+    district = District.objects.filter(municipality=municipality, slug=slug).first()
+    if district is None:
+        raise DomainError(fields={"district": [_("Choose a district of this municipality.")]})
+    return district
+
+
+def _detail(initiative: Initiative) -> Initiative:
+    return Initiative.objects.select_related(
+        "municipality", "author", "district", "poll", "chosen_option"
+    ).get(pk=initiative.pk)
+
+
+@router.get("/municipalities/{slug}/initiatives", response={200: list[InitiativeOut], **ERRORS})
+@paginate(LimitOffsetPagination)
+def initiative_list(request: HttpRequest, slug: str, filters: Query[InitiativeFilters]) -> Any:
+    """The municipality's published initiatives, newest first unless `order` says otherwise."""
+    municipality = access_municipality(request.user, slug)
+    district = (
+        District.objects.filter(municipality=municipality, slug=filters.district).first()
+        if filters.district
+        else None
+    )
+    if filters.district and district is None:
+        return Initiative.objects.none()
+    return initiatives_for(
+        municipality=municipality,
+        viewer=request.user,
+        status=filters.status or "",
+        district=district,
+        query=filters.q,
+        order=filters.order,
+    ).select_related("poll", "chosen_option")
+
+
+@router.post("/municipalities/{slug}/initiatives", response={201: InitiativeOut, **ERRORS}, auth=AUTH)
+def initiative_post(request: HttpRequest, slug: str, payload: InitiativeIn) -> Any:
+    """Propose an initiative: a draft only you see, or published at once with `publish`."""
+    municipality = access_municipality(request.user, slug)
+    rate_limit_request("write", request)
+    initiative = services.initiative_create(
+        author=signed_in(request),
+        municipality=municipality,
+        title=payload.title,
+        body=payload.body,
+        district=_district(municipality, payload.district),
+        publish=payload.publish,
+    )
+    return Status(201, _detail(initiative))
+
+
+@router.get("/initiatives/{initiative_id}", response={200: InitiativeDetailOut, **ERRORS})
+def initiative_detail(request: HttpRequest, initiative_id: str) -> Any:
+    return access_initiative(request.user, initiative_id)
+
+
+@router.post("/initiatives/{initiative_id}/publish", response={200: InitiativeOut, **ERRORS}, auth=AUTH)
+def initiative_publish(request: HttpRequest, initiative_id: str) -> Any:
+    """Publish your draft: it collects support towards a threshold fixed now."""
+    initiative = access_initiative_draft(request.user, initiative_id)
+    rate_limit_request("write", request)
+    return _detail(services.initiative_publish(author=signed_in(request), initiative=initiative))
+
+
+@router.post(
+    "/initiatives/{initiative_id}/supports",
+    response={200: SupportOut, 201: SupportOut, **ERRORS},
+    auth=AUTH,
+)
+def initiative_support(request: HttpRequest, initiative_id: str) -> Any:
+    """Support the initiative: 201 with your support and its receipt, or 200 with the one made before."""
+    initiative = access_initiative(request.user, initiative_id)
+    rate_limit_request("write", request)
+    try:
+        support = services.initiative_support(user=signed_in(request), initiative=initiative)
+    except services.AlreadySupported as repeat:
+        support, status = repeat.support, 200
+        support.initiative.refresh_from_db(fields=["supporters_count", "status"])
+    else:
+        status = 201
+    return Status(status, support)
+
+
+@router.post("/initiatives/{initiative_id}/answer", response={200: InitiativeDetailOut, **ERRORS}, auth=AUTH)
+def initiative_answer(request: HttpRequest, initiative_id: str, payload: AnswerIn) -> Any:
+    """The official answer (officials and municipal admins): reject with reasons, or accept with options."""
+    initiative = access_initiative_to_answer(request.user, initiative_id)
+    rate_limit_request("write", request)
+    official = signed_in(request)
+    if payload.decision == "reject":
+        initiative = services.initiative_reject(
+            official=official, initiative=initiative, reasons=payload.answer
+        )
+    else:
+        opens_at = payload.opens_at
+        if opens_at is not None and timezone.is_naive(opens_at):
+            # A time without an offset is the municipality's local time, as on the page.
+            opens_at = timezone.make_aware(opens_at, municipality_zone(initiative.municipality))
+        initiative = services.initiative_accept(
+            official=official,
+            initiative=initiative,
+            answer=payload.answer,
+            options=payload.options,
+            opens_at=opens_at,
+            voting_days=payload.voting_days,
+        )
+    return _detail(initiative)

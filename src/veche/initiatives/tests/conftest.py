@@ -1,0 +1,158 @@
+"""Fixtures of the initiative tests: a policy of three supporters, an author, supporters, and helpers
+that walk an initiative to each step through the services."""
+
+from collections.abc import Callable, Iterator
+from datetime import timedelta
+from decimal import Decimal
+
+import pytest
+from django.utils import timezone, translation
+
+from veche.accounts.models import User, Verification
+from veche.initiatives.models import Initiative, InitiativePolicy, Scope, ThresholdKind
+from veche.initiatives.services import (
+    initiative_accept,
+    initiative_create,
+    initiative_policy_save,
+    initiative_publish,
+    initiative_support,
+)
+from veche.municipalities.models import District, Municipality
+from veche.polls.services import poll_vote
+
+THRESHOLD = 3
+
+
+@pytest.fixture(autouse=True)
+def _english(settings) -> Iterator[None]:
+    """Pages and services answer in English, so that tests can read the messages."""
+    settings.LANGUAGE_CODE = "en"
+    with translation.override("en"):
+        yield
+
+
+@pytest.fixture
+def policy(municipality: Municipality, municipal_admin: User) -> InitiativePolicy:
+    return initiative_policy_save(
+        actor=municipal_admin,
+        municipality=municipality,
+        support_days=30,
+        threshold_kind=ThresholdKind.COUNT,
+        support_threshold=THRESHOLD,
+        support_percent=Decimal("1.00"),
+        scope=Scope.MUNICIPALITY,
+        answer_days=10,
+        voting_days=7,
+    )
+
+
+@pytest.fixture
+def central(municipality: Municipality) -> District:
+    return municipality.districts.get(slug="d1")
+
+
+@pytest.fixture
+def northern(municipality: Municipality) -> District:
+    return municipality.districts.get(slug="d2")
+
+
+@pytest.fixture
+def resident_of(make_user: Callable[..., User], municipality: Municipality) -> Callable[..., User]:
+    """A confirmed user whose residence is verified in `district` (or in no district)."""
+
+    def make(username: str, district: District | None) -> User:
+        user = make_user(username)
+        Verification.objects.create(
+            user=user, municipality=municipality, district=district, provider=Verification.Provider.IN_PERSON
+        )
+        return user
+
+    return make
+
+
+@pytest.fixture
+def author(resident_of: Callable[..., User], central: District) -> User:
+    return resident_of("author", central)
+
+
+@pytest.fixture
+def supporters(resident_of: Callable[..., User], central: District) -> list[User]:
+    """Eight verified residents of the Central district."""
+    return [resident_of(f"supporter{i}", central) for i in range(8)]
+
+
+@pytest.fixture
+def make_initiative(
+    policy: InitiativePolicy, municipality: Municipality, author: User
+) -> Callable[..., Initiative]:
+    """An initiative, published unless `publish=False`."""
+
+    def make(title: str = "A bicycle lane along the river", *, publish: bool = True, **kwargs) -> Initiative:
+        kwargs.setdefault("author", author)
+        kwargs.setdefault("municipality", municipality)
+        kwargs.setdefault("body", "Paint a **protected lane** from the bridge to the park.")
+        now = kwargs.pop("now", None)
+        initiative = initiative_create(title=title, now=now, **kwargs)
+        if publish:
+            initiative = initiative_publish(author=kwargs["author"], initiative=initiative, now=now)
+        return initiative
+
+    return make
+
+
+@pytest.fixture
+def initiative(make_initiative: Callable[..., Initiative]) -> Initiative:
+    return make_initiative()
+
+
+def reach_threshold(initiative: Initiative, supporters: list[User], now=None) -> Initiative:
+    for supporter in supporters[:THRESHOLD]:
+        initiative_support(user=supporter, initiative=initiative, now=now)
+    initiative.refresh_from_db()
+    return initiative
+
+
+OPTIONS = ["A painted lane", "A lane behind kerbs", "A shared street"]
+
+
+@pytest.fixture
+def awaiting(initiative: Initiative, supporters: list[User]) -> Initiative:
+    """An initiative past its threshold, awaiting the answer."""
+    return reach_threshold(initiative, supporters)
+
+
+@pytest.fixture
+def voting(awaiting: Initiative, official: User) -> Initiative:
+    """An accepted initiative whose vote on three options is open now."""
+    return initiative_accept(
+        official=official, initiative=awaiting, answer="We can build it.", options=OPTIONS
+    )
+
+
+def cast(initiative: Initiative, ballots: list[tuple[User, int]]) -> None:
+    """Each voter chooses the option at the given position, an hour apart from the vote's opening."""
+    poll = initiative.poll
+    assert poll is not None
+    ids = list(poll.options.order_by("position").values_list("pk", flat=True))
+    for hour, (voter, position) in enumerate(ballots, start=1):
+        poll_vote(user=voter, poll=poll, options=[ids[position]], now=poll.opens_at + timedelta(hours=hour))
+
+
+@pytest.fixture
+def closed_vote(
+    make_initiative: Callable[..., Initiative], supporters: list[User], official: User
+) -> Initiative:
+    """An accepted initiative whose vote ended a week ago: the first option won 2 to 1."""
+    start = timezone.now() - timedelta(days=20)
+    initiative = make_initiative("Benches in the square", now=start)
+    reach_threshold(initiative, supporters, now=start + timedelta(days=1))
+    initiative = initiative_accept(
+        official=official,
+        initiative=initiative,
+        answer="Choose the benches.",
+        options=["Wooden benches", "Stone benches"],
+        voting_days=7,
+        now=start + timedelta(days=5),
+    )
+    cast(initiative, [(supporters[0], 0), (supporters[1], 0), (supporters[2], 1)])
+    return initiative

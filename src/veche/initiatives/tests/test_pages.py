@@ -1,0 +1,383 @@
+"""The initiative pages: list, drafts, support (with and without htmx), the answer, the result,
+milestones, comments and the settings."""
+
+import io
+from datetime import timedelta
+
+import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.utils import timezone
+from PIL import Image
+
+from veche.comments.models import Comment
+from veche.core.errors import Conflict
+from veche.initiatives.models import (
+    DistrictResidents,
+    Initiative,
+    InitiativePolicy,
+    InitiativeSupport,
+    Status,
+)
+from veche.initiatives.services import initiative_decide, initiative_support
+from veche.moderation.services import content_hide
+
+from .conftest import OPTIONS, cast
+
+BASE = "/m/testgrad/initiatives/"
+HTMX = {"HX-Request": "true"}
+
+
+def url(initiative, action=""):
+    return f"{BASE}{initiative.pk}/{action + '/' if action else ''}"
+
+
+def messages_of(response):
+    return " ".join(str(m) for m in response.context["messages"])
+
+
+def jpeg() -> SimpleUploadedFile:
+    out = io.BytesIO()
+    Image.new("RGB", (40, 30), (10, 120, 60)).save(out, format="JPEG")
+    return SimpleUploadedFile("work.jpg", out.getvalue(), content_type="image/jpeg")
+
+
+# The list.
+
+
+def test_the_list_filters_and_its_queries_do_not_grow_with_its_length(
+    client_for, make_initiative, supporters, central, author
+):
+    make_initiative("Lanes in Central", district=central)
+    initiative_support(user=supporters[0], initiative=make_initiative("Benches everywhere"))
+    make_initiative("My secret draft", publish=False)
+    client = client_for(supporters[0])
+
+    def count_queries():
+        with CaptureQueriesContext(connection) as queries:
+            response = client.get(BASE)
+        assert response.status_code == 200
+        return len(queries), response.content.decode()
+
+    few, html = count_queries()
+    assert "Lanes in Central" in html and "you support it" in html and "My secret draft" not in html
+    for i in range(10):
+        make_initiative(f"More {i}", district=central)
+    many, html = count_queries()
+    assert many == few, f"{few} queries for 2 initiatives, {many} for 12"
+    assert few <= 12
+
+    html = client.get(BASE, {"district": central.pk}).content.decode()
+    assert "Lanes in Central" in html and "Benches everywhere" not in html
+    html = client.get(BASE, {"q": "bench", "status": "published", "order": "support"}).content.decode()
+    assert "Benches everywhere" in html and "Lanes in Central" not in html
+    assert client.get(BASE, {"status": "nonsense", "order": "nonsense", "district": "x"}).status_code == 200
+    assert "My secret draft" in client_for(author).get(BASE).content.decode()  # under "Your drafts"
+
+
+# Drafts.
+
+
+def test_a_resident_drafts_edits_and_publishes(client_for, author, policy, central):
+    client = client_for(author)
+    response = client.post(
+        f"{BASE}new/", {"title": "Trees on Main St", "body": "Plant *lindens*.", "district": ""}
+    )
+
+    draft = Initiative.objects.get()
+    assert response.status_code == 302 and response["Location"] == url(draft)
+    assert draft.status == Status.DRAFT
+    assert client_for(None).get(url(draft)).status_code == 404  # a draft is its author's alone
+    assert "only you see it" in client.get(url(draft)).content.decode()
+
+    response = client.post(
+        url(draft, "edit"), {"title": "Lindens on Main St", "body": "Plant.", "district": central.pk}
+    )
+    assert response.status_code == 302
+    response = client.post(url(draft, "publish"), follow=True)
+    assert "Your initiative is published" in messages_of(response)
+    draft.refresh_from_db()
+    assert (draft.title, draft.district, draft.status) == ("Lindens on Main St", central, Status.PUBLISHED)
+    html = client_for(None).get(url(draft)).content.decode()
+    assert (
+        "Lindens on Main St" in html
+        and "0 supporters" in html
+        and "(3 needed for an official answer)" in html
+    )
+    assert client.get(url(draft, "edit")).status_code == 302  # published: nothing to edit
+
+
+def test_an_unverified_author_is_told_why_the_draft_cannot_be_published(client_for, resident, policy):
+    client = client_for(resident)
+    client.post(f"{BASE}new/", {"title": "Trees", "body": "Plant."})
+    draft = Initiative.objects.get()
+
+    response = client.post(url(draft, "publish"), follow=True)
+    assert "Only verified residents" in messages_of(response)
+    assert Initiative.objects.get().status == Status.DRAFT
+
+
+@pytest.mark.parametrize(
+    ("data", "message"),
+    [
+        ({"title": "", "body": "Text"}, "This field is required."),
+        ({"title": "я" * 201, "body": "Text"}, "at most 200 characters"),
+        ({"title": "Title", "body": "   "}, "This field is required."),
+        ({"title": "Title", "body": "я" * 4001}, "at most 4000 characters"),
+        ({"title": "Title", "body": "Text", "district": "999999"}, "Select a valid choice"),
+    ],
+    ids=["empty-title", "201-char-title", "empty-body", "4001-char-body", "unknown-district"],
+)
+def test_bad_input_is_shown_on_the_form(data, message, client_for, author, policy):
+    response = client_for(author).post(f"{BASE}new/", data)
+    assert response.status_code == 400
+    assert message in response.content.decode()
+    assert not Initiative.objects.exists()
+
+
+def test_html_and_script_are_shown_sanitised(client_for, client, author, policy):
+    title = "<script>alert('t')</script> Save the <b>park</b>"
+    body = (
+        "**Important** <script>alert('xss')</script> <img src=x onerror=alert(1)> [link](javascript:alert(2))"
+    )
+    author_client = client_for(author)
+    author_client.post(f"{BASE}new/", {"title": title, "body": body})
+    initiative = Initiative.objects.get()
+    author_client.post(url(initiative, "publish"))
+    assert (initiative.title, initiative.body) == (title, body)  # stored as written, made safe when shown
+
+    for page in (client.get(BASE), client.get(url(initiative))):
+        html = page.content.decode()
+        assert "&lt;script&gt;alert(&#x27;t&#x27;)&lt;/script&gt; Save the &lt;b&gt;park&lt;/b&gt;" in html
+        assert "<script>alert" not in html and "<b>park" not in html
+        assert "onerror" not in html and "javascript:" not in html
+    assert "<strong>Important</strong>" in client.get(url(initiative)).content.decode()
+
+
+def test_unknown_ids_are_not_found(client_for, initiative, other_municipality, supporters):
+    client = client_for(supporters[0])
+    for path in (
+        f"{BASE}999999/",
+        f"{BASE}999999/support/",
+        f"/m/{other_municipality.slug}/initiatives/{initiative.pk}/",
+        "/m/nowhere/initiatives/",
+    ):
+        response = client.post(path) if path.endswith("support/") else client.get(path)
+        assert response.status_code == 404, path
+    assert not InitiativeSupport.objects.exists()
+
+
+# Support.
+
+
+def test_a_verified_resident_supports_without_javascript_and_sees_the_receipt(
+    client_for, initiative, supporters
+):
+    response = client_for(supporters[0]).post(url(initiative, "support"), follow=True)
+
+    assert response.redirect_chain == [(url(initiative), 302)]
+    assert "Your support is counted" in messages_of(response)
+    support = InitiativeSupport.objects.get()
+    html = response.content.decode()
+    assert "1 supporter" in html and "You supported this initiative on" in html
+    assert f'href="/ledger/?receipt={support.receipt}"' in html
+    assert client_for(None).get(f"/ledger/?receipt={support.receipt}").status_code == 200
+
+
+def test_supporting_through_htmx_swaps_the_box(client_for, initiative, supporters):
+    client = client_for(supporters[0])
+    response = client.post(url(initiative, "support"), headers=HTMX)
+
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert html.startswith('<div id="initiative-support"') and "<html" not in html
+    assert "Your support is counted" in html and InitiativeSupport.objects.get().receipt in html
+    again = client.post(url(initiative, "support"), headers=HTMX).content.decode()
+    assert "You already support this initiative." in again
+    assert InitiativeSupport.objects.count() == 1
+
+
+def test_an_unverified_resident_is_refused_with_and_without_htmx(client_for, initiative, resident):
+    client = client_for(resident)
+    page = client.get(url(initiative)).content.decode()
+    assert "Only verified residents" in page and "Verify residence" in page
+
+    response = client.post(url(initiative, "support"))
+    assert response.status_code == 403 and "Only verified residents" in response.content.decode()
+    response = client.post(url(initiative, "support"), headers=HTMX)
+    assert response.status_code == 200 and "Only verified residents" in response.content.decode()
+    assert not InitiativeSupport.objects.exists()
+
+
+def test_a_resident_of_another_district_is_refused(
+    client_for, make_initiative, central, resident_of, northern
+):
+    initiative = make_initiative(district=central)
+    client = client_for(resident_of("outsider", northern))
+
+    assert "Only residents verified in the district Central" in client.get(url(initiative)).content.decode()
+    assert client.post(url(initiative, "support")).status_code == 403
+    assert not InitiativeSupport.objects.exists()
+
+
+# The answer, the vote and the result.
+
+
+def test_an_official_rejects_with_reasons(client_for, awaiting, official, supporters):
+    client = client_for(official)
+    detail = client.get(url(awaiting)).content.decode()
+    assert "answer is due by" in detail and "Publish the official answer" in detail
+
+    response = client.post(url(awaiting, "answer"), {"decision": "reject", "answer": ""})
+    assert response.status_code == 400
+    response = client.post(
+        url(awaiting, "answer"), {"decision": "reject", "answer": "The **land** is federal."}
+    )
+    assert response.status_code == 302
+    html = client_for(supporters[0]).get(url(awaiting)).content.decode()
+    assert "Rejected: the official answer" in html and "<strong>land</strong>" in html
+
+
+def test_an_official_accepts_with_options_and_residents_find_the_vote(
+    client_for, awaiting, official, supporters
+):
+    client = client_for(official)
+    one = client.post(
+        url(awaiting, "answer"), {"decision": "accept", "answer": "Yes.", "options": "Only this"}
+    )
+    assert one.status_code == 400 and "at least two ready-made options" in one.content.decode()
+
+    response = client.post(
+        url(awaiting, "answer"),
+        {
+            "decision": "accept",
+            "answer": "Yes, choose how.",
+            "options": "\n".join(OPTIONS),
+            "voting_days": "5",
+        },
+    )
+
+    assert response.status_code == 302
+    awaiting.refresh_from_db()
+    assert awaiting.status == Status.VOTING and awaiting.poll.closes_at - awaiting.poll.opens_at == timedelta(
+        days=5
+    )
+    html = client_for(supporters[0]).get(url(awaiting)).content.decode()
+    assert f'href="/m/testgrad/polls/{awaiting.poll.pk}/"' in html and "Vote on the options" in html
+    assert all(option in html for option in OPTIONS)
+    assert client.get(url(awaiting, "answer")).status_code == 200  # shows that it is answered
+
+
+def test_residents_and_moderators_cannot_answer(client_for, awaiting, supporters, moderator, resident):
+    for person in (supporters[0], moderator, resident, awaiting.author):
+        client = client_for(person)
+        assert client.get(url(awaiting, "answer")).status_code == 404
+        assert client.post(url(awaiting, "answer"), {"decision": "reject", "answer": "No"}).status_code == 404
+    awaiting.refresh_from_db()
+    assert awaiting.status == Status.THRESHOLD_REACHED
+
+
+def test_an_official_publishes_the_result_and_keeps_milestones(client_for, closed_vote, official, supporters):
+    client = client_for(official)
+    detail = client.get(url(closed_vote)).content.decode()
+    assert "Publish the result" in detail and "Wooden benches" in detail
+
+    client.post(url(closed_vote, "decide"))
+    closed_vote.refresh_from_db()
+    assert closed_vote.status == Status.DECIDED
+
+    assert client.get(url(closed_vote, "milestones")).status_code == 200
+    bad = client.post(url(closed_vote, "milestones"), {"title": ""})
+    assert bad.status_code == 400
+    response = client.post(
+        url(closed_vote, "milestones"),
+        {"title": "Order the benches", "due": "2030-06-01", "photos": [jpeg()]},
+    )
+    assert response.status_code == 302
+    milestone = closed_vote.milestones.get()
+    response = client.post(url(closed_vote, f"milestones/{milestone.pk}/complete"), {"photos": [jpeg()]})
+    assert response.status_code == 302
+    closed_vote.refresh_from_db()
+    assert closed_vote.status == Status.IMPLEMENTED and milestone.photos.count() == 2
+
+    html = client_for(supporters[0]).get(url(closed_vote)).content.decode()
+    assert "Residents chose" in html and "Order the benches" in html and "Implemented on" in html
+    assert html.count('<img src="') == 2
+    assert client_for(supporters[0]).get(url(closed_vote, "milestones")).status_code == 404
+
+
+def test_a_tie_is_decided_by_the_official_choosing_a_leader(client_for, closed_vote, official, supporters):
+    # One more vote for the second option makes a tie: 2 against 2.
+    poll = closed_vote.poll
+    poll.closes_at += timedelta(days=30)
+    poll.save(update_fields=["closes_at"])
+    cast(closed_vote, [(supporters[3], 1)])
+    poll.closes_at = timezone.now() - timedelta(minutes=1)
+    poll.save(update_fields=["closes_at"])
+    client = client_for(official)
+
+    response = client.post(url(closed_vote, "decide"), follow=True)
+    assert "Several options have the most votes" in messages_of(response)
+    second = poll.options.get(position=2)
+    client.post(url(closed_vote, "decide"), {"option": second.pk})
+    closed_vote.refresh_from_db()
+    assert closed_vote.chosen_option == second
+    with pytest.raises(Conflict, match="already published"):
+        initiative_decide(official=official, initiative=closed_vote)
+
+
+# Discussion and moderation.
+
+
+def test_comments_and_a_hidden_initiative(client_for, initiative, supporters, moderator):
+    client = client_for(supporters[0])
+    response = client.post(url(initiative, "comments"), {"body": "Yes, please!"})
+    assert response.status_code == 302 and Comment.objects.get().body == "Yes, please!"
+
+    content_hide(moderator=moderator, content=initiative, reason="spam")
+    assert client.get(url(initiative)).status_code == 404
+    assert "Hidden by a moderator" in client_for(initiative.author).get(url(initiative)).content.decode()
+    assert client_for(moderator).get(url(initiative)).status_code == 200
+
+
+# Settings.
+
+
+def test_the_municipal_admin_sets_a_share_per_district(
+    client_for, municipal_admin, official, municipality, policy
+):
+    central, northern = municipality.districts.get(slug="d1"), municipality.districts.get(slug="d2")
+    path = f"{BASE}policy/"
+    data = {
+        "support_days": "45",
+        "threshold_kind": "share",
+        "support_threshold": "100",
+        "support_percent": "2.5",
+        "scope": "district",
+        "answer_days": "15",
+        "voting_days": "10",
+        f"residents_{central.pk}": "1000",
+    }
+    assert client_for(official).get(path).status_code == 404
+    client = client_for(municipal_admin)
+    missing = client.post(path, data)
+    assert missing.status_code == 400 and "every district" in missing.content.decode()
+
+    response = client.post(path, {**data, f"residents_{northern.pk}": "200"})
+
+    assert response.status_code == 302
+    saved = InitiativePolicy.objects.get()
+    assert (saved.support_days, saved.threshold_kind, saved.scope, str(saved.support_percent)) == (
+        45,
+        "share",
+        "district",
+        "2.50",
+    )
+    assert dict(DistrictResidents.objects.values_list("district__slug", "residents")) == {
+        "d1": 1000,
+        "d2": 200,
+    }
+    html = client.get(path).content.decode()
+    assert 'value="1000"' in html and 'value="200"' in html
+    assert "Support needed: 2.50% of the residents." in client.get(BASE).content.decode()

@@ -1,0 +1,26 @@
+"""The initiative pages under /m/<slug>/initiatives/."""
+
+from django.urls import path
+
+from veche.initiatives import views
+
+app_name = "initiatives"
+
+urlpatterns = [
+    path("", views.initiative_list, name="list"),
+    path("new/", views.initiative_create, name="create"),
+    path("policy/", views.policy, name="policy"),
+    path("<int:initiative_id>/", views.initiative_detail, name="detail"),
+    path("<int:initiative_id>/edit/", views.initiative_edit, name="edit"),
+    path("<int:initiative_id>/publish/", views.publish, name="publish"),
+    path("<int:initiative_id>/support/", views.support, name="support"),
+    path("<int:initiative_id>/comments/", views.comment, name="comment"),
+    path("<int:initiative_id>/answer/", views.answer, name="answer"),
+    path("<int:initiative_id>/decide/", views.decide, name="decide"),
+    path("<int:initiative_id>/milestones/", views.milestones, name="milestones"),
+    path(
+        "<int:initiative_id>/milestones/<int:milestone_id>/complete/",
+        views.milestone_complete,
+        name="milestone_complete",
+    ),
+]

@@ -1,0 +1,454 @@
+"""Pages of initiatives: the list, one initiative, drafts, support, the answer, the result, milestones."""
+
+from typing import Any
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods, require_POST
+
+from veche.access.functions import access_municipality, access_municipality_staff
+from veche.access.initiatives import (
+    access_initiative,
+    access_initiative_draft,
+    access_initiative_to_answer,
+    access_milestone,
+    can_answer_initiatives,
+    is_initiative_author,
+)
+from veche.access.polls import results_public
+from veche.access.predicates import Decision, Feature, allows
+from veche.access.roles import Tier, has_permission, tier_of
+from veche.comments.forms import CommentForm
+from veche.comments.selectors import comments_for
+from veche.comments.services import comment_create
+from veche.core.errors import DomainError
+from veche.core.forms import apply_domain_error
+from veche.core.http import signed_in
+from veche.core.ratelimit import rate_limit_request
+from veche.initiatives import services
+from veche.initiatives.forms import (
+    AnswerForm,
+    CompleteForm,
+    DecideForm,
+    InitiativeFilterForm,
+    InitiativeForm,
+    MilestoneForm,
+    PolicyForm,
+)
+from veche.initiatives.models import Initiative, Status, ThresholdKind
+from veche.initiatives.phases import DRAFTING, PUBLISHING, phase_of
+from veche.initiatives.selectors import (
+    district_residents_of,
+    initiative_drafts_of,
+    initiative_milestones,
+    initiative_policy_of,
+    initiative_support_of,
+    initiatives_for,
+    threshold_for,
+    vote_leaders,
+)
+from veche.municipalities.models import District
+from veche.polls.models import Status as PollStatus
+from veche.polls.selectors import municipality_zone, verified_district
+
+PAGE_SIZE = 20
+COMMENTS_PAGE_SIZE = 50
+
+
+def _render(request: HttpRequest, template: str, context: dict[str, Any], status: int = 200) -> HttpResponse:
+    """Render with times shown in the municipality's own time zone."""
+    with timezone.override(municipality_zone(context["municipality"])):
+        return render(request, template, context, status=status)
+
+
+def initiative_list(request: HttpRequest, slug: str) -> HttpResponse:
+    municipality = access_municipality(request.user, slug)
+    filters = InitiativeFilterForm(request.GET, municipality=municipality)
+    initiatives = initiatives_for(municipality=municipality, viewer=request.user, **filters.filters())
+    policy = initiative_policy_of(municipality=municipality)
+    context = {
+        "municipality": municipality,
+        "page": Paginator(initiatives, PAGE_SIZE).get_page(request.GET.get("page")),
+        "filters": filters,
+        "drafts": list(initiative_drafts_of(municipality=municipality, author=request.user)[:PAGE_SIZE]),
+        "policy": policy,
+        "threshold": threshold_for(policy=policy, municipality=municipality, district=None),
+        "by_share": policy.threshold_kind == ThresholdKind.SHARE,
+        "can_propose": allows(request.user, municipality, Feature.SUBMIT, DRAFTING),
+        "can_manage": has_permission(request.user, municipality, "manage_municipality"),
+        "can_answer": can_answer_initiatives(request.user, municipality),
+        "Status": Status,
+    }
+    return _render(request, "initiatives/list.html", context)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def initiative_create(request: HttpRequest, slug: str) -> HttpResponse:
+    municipality = access_municipality(request.user, slug)
+    form = InitiativeForm(request.POST or None, municipality=municipality)
+    status = 200
+    if request.method == "POST":
+        status = 400
+        if form.is_valid():
+            try:
+                rate_limit_request("write", request)
+                initiative = services.initiative_create(
+                    author=signed_in(request), municipality=municipality, **form.cleaned_data
+                )
+            except DomainError as error:
+                apply_domain_error(form, error)
+                status = error.status
+            else:
+                messages.success(request, _("Your draft is saved. Only you see it until you publish it."))
+                return redirect(services.initiative_url(initiative))
+    context = {
+        "municipality": municipality,
+        "form": form,
+        "initiative": None,
+        "can_propose": allows(request.user, municipality, Feature.SUBMIT, DRAFTING),
+        "policy": initiative_policy_of(municipality=municipality),
+    }
+    return _render(request, "initiatives/edit.html", context, status=status)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def initiative_edit(request: HttpRequest, slug: str, initiative_id: int) -> HttpResponse:
+    municipality = access_municipality(request.user, slug)
+    initiative = access_initiative_draft(request.user, initiative_id, municipality=municipality)
+    if not initiative.is_draft:
+        messages.info(request, _("A published initiative cannot be changed."))
+        return redirect(services.initiative_url(initiative))
+    initial = {"title": initiative.title, "body": initiative.body, "district": initiative.district}
+    form = InitiativeForm(request.POST or None, municipality=municipality, initial=initial)
+    status = 200
+    if request.method == "POST":
+        status = 400
+        if form.is_valid():
+            try:
+                rate_limit_request("write", request)
+                services.initiative_update(
+                    author=signed_in(request), initiative=initiative, **form.cleaned_data
+                )
+            except DomainError as error:
+                apply_domain_error(form, error)
+                status = error.status
+            else:
+                messages.success(request, _("Saved."))
+                return redirect(services.initiative_url(initiative))
+    context = {
+        "municipality": municipality,
+        "form": form,
+        "initiative": initiative,
+        "can_propose": allows(request.user, municipality, Feature.SUBMIT, DRAFTING),
+        "policy": initiative_policy_of(municipality=municipality),
+    }
+    return _render(request, "initiatives/edit.html", context, status=status)
+
+
+@login_required
+@require_POST
+def publish(request: HttpRequest, slug: str, initiative_id: int) -> HttpResponse:
+    municipality = access_municipality(request.user, slug)
+    initiative = access_initiative_draft(request.user, initiative_id, municipality=municipality)
+    try:
+        rate_limit_request("write", request)
+        services.initiative_publish(author=signed_in(request), initiative=initiative)
+    except DomainError as error:
+        messages.error(request, error.summary)
+    else:
+        messages.success(request, _("Your initiative is published. Now ask your neighbours to support it."))
+    return redirect(services.initiative_url(initiative))
+
+
+def initiative_detail(request: HttpRequest, slug: str, initiative_id: int) -> HttpResponse:
+    municipality = access_municipality(request.user, slug)
+    initiative = access_initiative(request.user, initiative_id, municipality=municipality)
+    return _render(request, "initiatives/detail.html", _detail_context(request, initiative))
+
+
+@login_required
+@require_POST
+def support(request: HttpRequest, slug: str, initiative_id: int) -> HttpResponse:
+    """Support without JavaScript (redirect back) or through htmx (the support box is swapped)."""
+    municipality = access_municipality(request.user, slug)
+    initiative = access_initiative(request.user, initiative_id, municipality=municipality)
+    try:
+        rate_limit_request("write", request)
+        services.initiative_support(user=signed_in(request), initiative=initiative)
+    except services.AlreadySupported as repeat:
+        notice = repeat.message
+    except DomainError as error:
+        if request.htmx:  # type: ignore[attr-defined]
+            # htmx swaps only 2xx answers; the refusal is in the box it replaces.
+            context = _support_context(request, initiative, error=error.message)
+            return _render(request, "initiatives/_support.html", context)
+        context = _detail_context(request, initiative, support_error=error.message)
+        return _render(request, "initiatives/detail.html", context, status=error.status)
+    else:
+        notice = _("Thank you. Your support is counted and recorded in the public ledger.")
+    if request.htmx:  # type: ignore[attr-defined]
+        initiative.refresh_from_db()
+        return _render(
+            request, "initiatives/_support.html", _support_context(request, initiative, notice=notice)
+        )
+    messages.success(request, notice)
+    return redirect(services.initiative_url(initiative))
+
+
+@login_required
+@require_POST
+def comment(request: HttpRequest, slug: str, initiative_id: int) -> HttpResponse:
+    municipality = access_municipality(request.user, slug)
+    initiative = access_initiative(request.user, initiative_id, municipality=municipality)
+    url = services.initiative_url(initiative)
+    form = CommentForm(request.POST)
+    if form.is_valid():
+        try:
+            rate_limit_request("write", request)
+            created = comment_create(
+                author=signed_in(request),
+                municipality=municipality,
+                target=initiative,
+                body=form.cleaned_data["body"],
+                phase=phase_of(initiative),
+            )
+        except DomainError as error:
+            messages.error(request, error.summary)
+        else:
+            return redirect(f"{url}#comment-{created.pk}")
+    else:
+        messages.error(request, " ".join(str(e) for errors in form.errors.values() for e in errors))
+    return redirect(f"{url}#discussion")
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def answer(request: HttpRequest, slug: str, initiative_id: int) -> HttpResponse:
+    """The official answer: reject with reasons, or accept with the options residents vote on."""
+    municipality = access_municipality(request.user, slug)
+    initiative = access_initiative_to_answer(request.user, initiative_id, municipality=municipality)
+    status = 200
+    with timezone.override(municipality_zone(municipality)):
+        form = AnswerForm(request.POST or None)
+        if request.method == "POST":
+            status = 400
+            if form.is_valid():
+                data = form.cleaned_data
+                try:
+                    rate_limit_request("write", request)
+                    if data["decision"] == "reject":
+                        services.initiative_reject(
+                            official=signed_in(request), initiative=initiative, reasons=data["answer"]
+                        )
+                    else:
+                        services.initiative_accept(
+                            official=signed_in(request),
+                            initiative=initiative,
+                            answer=data["answer"],
+                            options=form.option_list(),
+                            opens_at=data["opens_at"],
+                            voting_days=data["voting_days"],
+                        )
+                except DomainError as error:
+                    apply_domain_error(form, error)
+                    status = error.status
+                else:
+                    messages.success(request, _("The answer is published. Everyone concerned is notified."))
+                    return redirect(services.initiative_url(initiative))
+    context = {
+        "municipality": municipality,
+        "initiative": initiative,
+        "form": form,
+        "policy": initiative_policy_of(municipality=municipality),
+        "Status": Status,
+    }
+    return _render(request, "initiatives/answer.html", context, status=status)
+
+
+@login_required
+@require_POST
+def decide(request: HttpRequest, slug: str, initiative_id: int) -> HttpResponse:
+    """Publish the option the residents chose (naming one when several tie)."""
+    municipality = access_municipality(request.user, slug)
+    initiative = access_initiative_to_answer(request.user, initiative_id, municipality=municipality)
+    form = DecideForm(request.POST)
+    option = form.cleaned_data.get("option") if form.is_valid() else None
+    try:
+        rate_limit_request("write", request)
+        services.initiative_decide(official=signed_in(request), initiative=initiative, option_id=option)
+    except DomainError as error:
+        messages.error(request, error.summary)
+    else:
+        messages.success(request, _("The result is published. Everyone concerned is notified."))
+    return redirect(f"{services.initiative_url(initiative)}#vote")
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def milestones(request: HttpRequest, slug: str, initiative_id: int) -> HttpResponse:
+    """The implementation's milestones, for those who answer: plan one, mark one done."""
+    municipality = access_municipality(request.user, slug)
+    initiative = access_initiative_to_answer(request.user, initiative_id, municipality=municipality)
+    form = MilestoneForm(request.POST or None, request.FILES or None)
+    status = 200
+    if request.method == "POST":
+        status = 400
+        if form.is_valid():
+            try:
+                rate_limit_request("write", request)
+                services.milestone_add(
+                    official=signed_in(request), initiative=initiative, **form.cleaned_data
+                )
+            except DomainError as error:
+                apply_domain_error(form, error)
+                status = error.status
+            else:
+                messages.success(request, _("The milestone is added."))
+                return redirect("initiatives:milestones", slug=slug, initiative_id=initiative.pk)
+    context = {
+        "municipality": municipality,
+        "initiative": initiative,
+        "form": form,
+        "complete_form": CompleteForm(),
+        "milestones": initiative_milestones(initiative=initiative),
+        "Status": Status,
+    }
+    return _render(request, "initiatives/milestones.html", context, status=status)
+
+
+@login_required
+@require_POST
+def milestone_complete(
+    request: HttpRequest, slug: str, initiative_id: int, milestone_id: int
+) -> HttpResponse:
+    municipality = access_municipality(request.user, slug)
+    initiative = access_initiative_to_answer(request.user, initiative_id, municipality=municipality)
+    milestone = access_milestone(request.user, initiative, milestone_id)
+    form = CompleteForm(request.POST, request.FILES)
+    if not form.is_valid():
+        messages.error(request, " ".join(str(e) for errors in form.errors.values() for e in errors))
+        return redirect("initiatives:milestones", slug=slug, initiative_id=initiative.pk)
+    try:
+        rate_limit_request("write", request)
+        services.milestone_complete(
+            official=signed_in(request), milestone=milestone, photos=form.cleaned_data["photos"]
+        )
+    except DomainError as error:
+        messages.error(request, error.summary)
+    else:
+        messages.success(request, _("The milestone is marked done. Everyone concerned is notified."))
+    return redirect("initiatives:milestones", slug=slug, initiative_id=initiative.pk)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def policy(request: HttpRequest, slug: str) -> HttpResponse:
+    municipality = access_municipality_staff(request.user, slug, "manage_municipality")
+    current = initiative_policy_of(municipality=municipality)
+    districts = list(District.objects.filter(municipality=municipality).order_by("name"))
+    fields = ["support_days", "threshold_kind", "support_threshold", "support_percent", "scope"]
+    form = PolicyForm(
+        request.POST or None,
+        districts=districts,
+        residents=district_residents_of(policy=current),
+        initial={name: getattr(current, name) for name in [*fields, "answer_days", "voting_days"]},
+    )
+    status = 200
+    if request.method == "POST":
+        status = 400
+        if form.is_valid():
+            try:
+                rate_limit_request("write", request)
+                services.initiative_policy_save(
+                    actor=signed_in(request),
+                    municipality=municipality,
+                    district_residents=form.district_residents(),
+                    **form.policy_fields(),
+                )
+            except DomainError as error:
+                apply_domain_error(form, error)
+                status = error.status
+            else:
+                messages.success(request, _("Saved."))
+                return redirect("initiatives:policy", slug=slug)
+    context = {"municipality": municipality, "form": form, "population": municipality.population}
+    return _render(request, "initiatives/policy.html", context, status=status)
+
+
+# Contexts.
+
+
+def _support_context(
+    request: HttpRequest, initiative: Initiative, *, error: str = "", notice: str = ""
+) -> dict[str, Any]:
+    user = request.user
+    municipality = initiative.municipality
+    phase = phase_of(initiative)
+    ends = initiative.support_ends_at
+    window_open = ends is not None and timezone.now() < ends
+    decision = allows(user, municipality, Feature.SUPPORT, phase)
+    if decision and initiative.district_id is not None:
+        reason = services.district_refusal(
+            initiative, verified_district(user=user, municipality=municipality)
+        )
+        if reason:
+            decision = Decision(False, reason)
+    threshold = initiative.support_threshold or 0
+    return {
+        "municipality": municipality,
+        "initiative": initiative,
+        "support": initiative_support_of(initiative=initiative, user=user),
+        "collecting": Feature.SUPPORT in phase.features and window_open,
+        "can_support": decision,
+        # A signed-in person whom verifying their residence would let support.
+        "needs_verification": tier_of(user, municipality) == Tier.REGISTERED,
+        "progress": min(initiative.supporters_count, threshold),
+        "support_error": error,
+        "support_notice": notice,
+        "Status": Status,
+    }
+
+
+def _detail_context(
+    request: HttpRequest, initiative: Initiative, *, support_error: str = ""
+) -> dict[str, Any]:
+    user = request.user
+    municipality = initiative.municipality
+    now = timezone.now()
+    can_answer = can_answer_initiatives(user, municipality)
+    poll = initiative.poll
+    poll_status = poll.status_at(now) if poll is not None else None
+    # Those who answer publish the result once the vote has closed; they pick among tied leaders.
+    leaders = (
+        vote_leaders(poll=poll)
+        if poll is not None
+        and can_answer
+        and poll_status == PollStatus.CLOSED
+        and initiative.status in (Status.ACCEPTED, Status.VOTING)
+        else []
+    )
+    comments = comments_for(target=initiative, viewer=user).order_by("created_at", "id")
+    return {
+        **_support_context(request, initiative, error=support_error),
+        "comments": Paginator(comments, COMMENTS_PAGE_SIZE).get_page(request.GET.get("page")),
+        "comment_form": CommentForm(),
+        "can_comment": allows(user, municipality, Feature.COMMENT, phase_of(initiative)),
+        "can_answer": can_answer,
+        "can_publish": allows(user, municipality, Feature.SUBMIT, PUBLISHING),
+        "is_author": is_initiative_author(user, initiative),
+        "overdue": initiative.is_overdue(timezone.localdate(now, municipality_zone(municipality))),
+        "poll": poll,
+        "poll_status": poll_status,
+        "options": list(poll.options.all()) if poll is not None else [],
+        "results_public": poll is not None and results_public(poll, now),
+        "leaders": leaders,
+        "milestones": initiative_milestones(initiative=initiative) if poll is not None else [],
+        "PollStatus": PollStatus,
+    }
