@@ -1,5 +1,6 @@
 """Check the Russian catalogue: every message translated, none fuzzy, and the .mo built from it."""
 
+import ast
 import gettext
 import sys
 from pathlib import Path
@@ -7,23 +8,31 @@ from pathlib import Path
 LOCALE = Path(__file__).resolve().parent.parent / "src" / "veche" / "locale" / "ru" / "LC_MESSAGES"
 
 
+def unquote(text: str) -> str:
+    """The value of a PO string literal, escapes and all."""
+    return ast.literal_eval(text) if text.startswith('"') else text
+
+
 def parse_po(path: Path) -> list[tuple[str, str, bool]]:
-    """(msgid, first msgstr, fuzzy) for each entry; enough of the PO format for this check."""
+    """(key, first msgstr, fuzzy) for each entry, the key as gettext stores it (context\x04msgid)."""
     entries: list[tuple[str, str, bool]] = []
     msgid = msgstr = None
+    context = ""
     fuzzy = False
     field = None
     obsolete = False
 
     def flush() -> None:
         if msgid and not obsolete:
-            entries.append((msgid, msgstr or "", fuzzy))
+            key = f"{context}\x04{msgid}" if context else msgid
+            entries.append((key, msgstr or "", fuzzy))
 
     for raw in path.read_text(encoding="utf-8").splitlines():
         line = raw.strip()
         if not line:
             flush()
             msgid = msgstr = None
+            context = ""
             fuzzy = obsolete = False
             field = None
         elif line.startswith("#~"):
@@ -32,19 +41,23 @@ def parse_po(path: Path) -> list[tuple[str, str, bool]]:
             fuzzy = True
         elif line.startswith("#"):
             continue
+        elif line.startswith("msgctxt "):
+            context, field = unquote(line[8:]), "ctxt"
         elif line.startswith("msgid_plural"):
             field = "plural"
         elif line.startswith("msgid "):
-            msgid, field = line[6:].strip('"'), "id"
+            msgid, field = unquote(line[6:]), "id"
         elif line.startswith("msgstr[0]") or line.startswith("msgstr "):
-            msgstr, field = line.split(" ", 1)[1].strip('"'), "str"
+            msgstr, field = unquote(line.split(" ", 1)[1]), "str"
         elif line.startswith("msgstr["):
             field = "other"
         elif line.startswith('"'):
-            if field == "id":
-                msgid = (msgid or "") + line.strip('"')
+            if field == "ctxt":
+                context += unquote(line)
+            elif field == "id":
+                msgid = (msgid or "") + unquote(line)
             elif field == "str":
-                msgstr = (msgstr or "") + line.strip('"')
+                msgstr = (msgstr or "") + unquote(line)
     flush()
     return entries
 
