@@ -4,6 +4,7 @@ from collections.abc import Callable
 
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from veche.accounts.models import ApiToken
 from veche.accounts.tokens import hash_token
@@ -17,16 +18,16 @@ class ApiTokenMiddleware:
         header = request.META.get("HTTP_AUTHORIZATION", "")
         if not header or not request.path.startswith("/api/"):
             return self.get_response(request)
-        scheme, _, token = header.partition(" ")
+        scheme, _space, token = header.partition(" ")
         if scheme.lower() != "bearer" or not token.strip():
-            return _unauthorized("Use the header 'Authorization: Bearer <token>'.")
+            return _unauthorized(_("Use the header 'Authorization: Bearer <token>'."))
         api_token = (
             ApiToken.objects.select_related("user")
             .filter(key_hash=hash_token(token.strip()), user__is_active=True, user__deleted_at__isnull=True)
             .first()
         )
         if api_token is None:
-            return _unauthorized("The token is not valid.")
+            return _unauthorized(_("The token is not valid."))
         ApiToken.objects.filter(pk=api_token.pk).update(last_used_at=timezone.now())
         request.user = api_token.user
         request.api_token = api_token  # type: ignore[attr-defined]

@@ -5,6 +5,7 @@ from collections.abc import Callable
 
 from django.db import IntegrityError, transaction
 from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.utils.translation import gettext as _
 
 from veche.core.models import IdempotencyRecord
 
@@ -37,7 +38,7 @@ class IdempotencyMiddleware:
         if not key or request.method not in WRITE_METHODS or not request.path.startswith("/api/"):
             return self.get_response(request)
         if len(key) > MAX_KEY_LENGTH:
-            return _error(400, "invalid_idempotency_key", "Idempotency-Key is too long.")
+            return _error(400, "invalid_idempotency_key", _("Idempotency-Key is too long."))
         scope = _scope(request)
         if scope is None:
             return self.get_response(request)
@@ -53,10 +54,12 @@ class IdempotencyMiddleware:
                 return _error(
                     422,
                     "idempotency_key_reused",
-                    "This Idempotency-Key was already used for a different request.",
+                    _("This Idempotency-Key was already used for a different request."),
                 )
             if not existing.completed:
-                return _error(409, "request_in_progress", "The first request with this key is still running.")
+                return _error(
+                    409, "request_in_progress", _("The first request with this key is still running.")
+                )
             replay = HttpResponse(
                 bytes(existing.body), status=existing.status_code, content_type=existing.content_type
             )
