@@ -31,6 +31,7 @@ from conftest import PASSWORD, build_municipality
 from django.contrib.auth.tokens import default_token_generator
 from django.contrib.contenttypes.models import ContentType
 from django.contrib.sessions.models import Session
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver, path, reverse
 from django.urls.resolvers import RegexPattern
@@ -44,15 +45,22 @@ from veche.appeals.models import Appeal, AppealPolicy
 from veche.appeals.models import Status as AppealStatus
 from veche.appeals.phases import phase_of
 from veche.appeals.services import appeal_create
+from veche.budgeting.models import Ballot as BudgetBallot
+from veche.budgeting.models import Budget
+from veche.budgeting.models import Count as BudgetCount
+from veche.budgeting.models import Process as BudgetProcess
+from veche.budgeting.models import Proposal as BudgetProposal
 from veche.comments.models import Comment
 from veche.comments.services import comment_create
+from veche.initiatives.models import ImplementationMilestone, Initiative, InitiativePolicy
+from veche.initiatives.models import Status as InitiativeStatus
 from veche.moderation.models import Flag
 from veche.municipalities.models import Category, District, Membership, Municipality
 from veche.notifications.models import Follow, Notification
 from veche.notifications.services import notify
 from veche.open311.models import ApiKey, ServiceAttribute
 from veche.open311.services import api_key_create, service_attribute_save
-from veche.polls.models import Poll, PollTier, PollVote
+from veche.polls.models import Poll, PollOption, PollTier, PollVote
 from veche.polls.services import poll_create, poll_publish
 from veche.reports.models import Report
 from veche.reports.services import report_moderate, report_submit
@@ -70,6 +78,7 @@ ROLES = (
 
 HIDDEN_TEXT = "A hidden comment 7f3a"
 HIDDEN_APPEAL = "A hidden appeal 9c1e"
+DRAFT_INITIATIVE = "A draft initiative 5b2d"
 MODERATORS_SEE = (False, False, False, True, False, True, False, True)  # the hidden comment, in ROLES order
 
 OPEN311_REQUEST = {
@@ -179,12 +188,96 @@ def _follows(w: World, name: str) -> int:
     ).count()
 
 
+def _initiative(w: World, name: str) -> Initiative:
+    return Initiative.objects.get(pk=w.values[name])
+
+
 def _appeal(w: World, name: str) -> Appeal:
     return Appeal.objects.get(pk=w.values[name])
 
 
 def _hidden(w: World) -> bool:
     return Comment.objects.get(pk=w.comment.pk).hidden_at is not None
+
+
+BUDGET_SETUP = (LOGIN, 404, 404, 404, 404, 200, 404, 200)  # municipal and platform admins
+BUDGET_SETUP_POST = (LOGIN, 404, 404, 404, 404, 302, 404, 302)
+BUDGET_RUN_POST = (LOGIN, 404, 404, 404, 302, 302, 404, 302)  # officials too
+BUDGET_STAFF_SEES = (404, 404, 404, 404, 200, 200, 404, 200)
+BUDGET_FORM = {
+    "title": "Matrix budget", "description": "", "amount": "5000", "ballot_kind": "approval",
+    "min_projects": "1", "max_projects": "2", "points_total": "", "rule": "greedy", "utilities": "cost",
+    "tie_breaking": "lexicographic", "tier": "2",
+}
+MATRIX_PB = "\n".join([
+    "META", "key;value", "description;Matrix", "country;Russia", "unit;Testgrad", "instance;2025",
+    "num_projects;1", "num_votes;1", "budget;1000", "vote_type;approval", "rule;greedy",
+    "date_begin;01.01.2025", "date_end;02.01.2025", "PROJECTS", "project_id;cost", "a;600",
+    "VOTES", "voter_id;vote", "1;a",
+]) + "\n"
+
+
+def _budget_process(w: World, name: str) -> BudgetProcess:
+    return BudgetProcess.objects.get(pk=w.values[name])
+
+
+def _budgeting_world(
+    municipality: Municipality,
+    other: Municipality,
+    admin: User,
+    other_admin: User,
+    official: User,
+    author: User,
+) -> dict[str, Any]:
+    """A budgeting process in each phase the matrix needs, written directly (the services that
+    make them are tested in the app); each has a budget of 1 000 and one proposal of 100."""
+    now = timezone.now()
+
+    def make(where: Municipality, actor: User, title: str, phase: str, status: str = "") -> tuple[Any, ...]:
+        process = BudgetProcess.objects.create(
+            municipality=where, title=title, phase=phase, ballot_kind="approval", min_projects=1,
+            max_projects=2, rule="greedy", utilities="cost", tie_breaking="lexicographic", tier=2,
+            created_by=actor, created_at=now, phase_changed_at=now,
+        )
+        budget = Budget.objects.create(process=process, amount=1000)
+        proposal = None
+        if status:
+            feasible = status == "feasible"
+            proposal = BudgetProposal.objects.create(
+                process=process, budget=budget, author=author, title=f"{title}: benches",
+                description="Benches.", estimated_cost=100, status=status,
+                reviewed_cost=100 if feasible else None, reviewed_by=official if feasible else None,
+                created_at=now,
+            )
+        return process, budget, proposal
+
+    draft, draft_budget, _none = make(municipality, admin, "Set-up", "draft")
+    collecting, collecting_budget, submitted = make(
+        municipality, admin, "Collecting", "proposals", "submitted"
+    )
+    review, _budget, waiting = make(municipality, admin, "Reviewing", "review", "submitted")
+    voting, voting_budget, option = make(municipality, admin, "Voting", "voting", "feasible")
+    counting, counting_budget, counted = make(municipality, admin, "Counting", "counting", "feasible")
+    elsewhere, _other_budget, _none = make(other, other_admin, "Elsewhere", "draft")
+    return {
+        "bp_draft": draft.pk,
+        "bp_draft_budget": draft_budget.pk,
+        "bp_proposals": collecting.pk,
+        "bp_proposals_budget": collecting_budget.pk,
+        "bp_proposal": submitted.pk,
+        "bp_review": review.pk,
+        "bp_review_proposal": waiting.pk,
+        "bp_voting": voting.pk,
+        "bp_voting_budget": voting_budget.pk,
+        "bp_option": option.pk,
+        "bp_choice": {"proposal": option.pk},
+        "bp_counting": counting.pk,
+        "bp_counting_budget": counting_budget.pk,
+        "bp_counting_option": counted.pk,
+        "bp_other": elsewhere.pk,
+        "pb_file": SimpleUploadedFile("matrix.pb", MATRIX_PB.encode(), "text/plain"),
+        "paper_file": SimpleUploadedFile("box.csv", f"voter_id;vote\nM1;{counted.pk}\n".encode(), "text/csv"),
+    }
 
 
 ROUTES: dict[str, Case] = {
@@ -435,6 +528,74 @@ ROUTES: dict[str, Case] = {
         (LOGIN, 404, 404, 404, 404, 302, 404, 302), "POST",
         state=lambda w: ServiceAttribute.objects.filter(pk=w.values["open311_attribute"]).exists(),
     ),
+    # Initiatives: public once published; a draft is its author's alone (the author has no column
+    # here). Drafting needs a confirmed account, supporting residence verified here; officials and
+    # admins answer, publish the vote's result and keep the milestones.
+    "initiatives:list": Case("/m/{slug}/initiatives/", every(200)),
+    "initiatives:list#draft": Case(
+        "/m/{slug}/initiatives/", every(200), needle=DRAFT_INITIATIVE, sees=(False,) * len(ROLES)
+    ),
+    "initiatives:create": Case("/m/{slug}/initiatives/new/", signed_in(200)),
+    "initiatives:create#post": Case(
+        "/m/{slug}/initiatives/new/", signed_in(302), "POST",
+        data={"title": "Matrix initiative", "body": "Do."}, state=lambda w: Initiative.objects.count(),
+    ),
+    "initiatives:policy": Case("/m/{slug}/initiatives/policy/", (LOGIN, 404, 404, 404, 404, 200, 404, 200)),
+    "initiatives:policy#post": Case(
+        "/m/{slug}/initiatives/policy/", (LOGIN, 404, 404, 404, 404, 302, 404, 302), "POST",
+        data={
+            "support_days": "45", "threshold_kind": "count", "support_threshold": "7", "support_percent": "1",
+            "scope": "municipality", "answer_days": "9", "voting_days": "5",
+        },
+        state=lambda w: InitiativePolicy.objects.filter(support_threshold=7).count(),
+    ),
+    "initiatives:detail": Case("/m/{slug}/initiatives/{initiative}/", every(200)),
+    "initiatives:detail#draft": Case("/m/{slug}/initiatives/{draft_initiative}/", every(404)),
+    "initiatives:detail#other-municipality": Case("/m/{other_slug}/initiatives/{initiative}/", every(404)),
+    "initiatives:edit": Case("/m/{slug}/initiatives/{draft_initiative}/edit/", (LOGIN,) + every(404)[1:]),
+    "initiatives:publish": Case(
+        "/m/{slug}/initiatives/{draft_initiative}/publish/", (LOGIN,) + every(404)[1:], "POST",
+        state=lambda w: _initiative(w, "draft_initiative").status,
+    ),
+    "initiatives:support": Case(
+        "/m/{slug}/initiatives/{initiative}/support/", (LOGIN, 403, 302, 403, 403, 403, 403, 403), "POST",
+        state=lambda w: _initiative(w, "initiative").supporters_count,
+    ),
+    "initiatives:comment": Case(
+        "/m/{slug}/initiatives/{initiative}/comments/", signed_in(302), "POST", data={"body": "Agreed"},
+        state=lambda w: _comments(),
+    ),
+    "initiatives:answer": Case(
+        "/m/{slug}/initiatives/{awaiting_initiative}/answer/", (LOGIN, 404, 404, 404, 200, 200, 404, 200)
+    ),
+    "initiatives:answer#post": Case(
+        "/m/{slug}/initiatives/{awaiting_initiative}/answer/", (LOGIN, 404, 404, 404, 302, 302, 404, 302),
+        "POST", data={"decision": "reject", "answer": "No money this year."},
+        state=lambda w: _initiative(w, "awaiting_initiative").status,
+    ),
+    "initiatives:decide": Case(
+        "/m/{slug}/initiatives/{closed_initiative}/decide/", (LOGIN, 404, 404, 404, 302, 302, 404, 302),
+        "POST", data={"option": "{closed_option}"},
+        state=lambda w: _initiative(w, "closed_initiative").status,
+    ),
+    "initiatives:milestones": Case(
+        "/m/{slug}/initiatives/{decided_initiative}/milestones/", (LOGIN, 404, 404, 404, 200, 200, 404, 200)
+    ),
+    "initiatives:milestones#post": Case(
+        "/m/{slug}/initiatives/{decided_initiative}/milestones/", (LOGIN, 404, 404, 404, 302, 302, 404, 302),
+        "POST", data={"title": "Paint the lines"},
+        state=lambda w: ImplementationMilestone.objects.count(),
+    ),
+    "initiatives:milestone_complete": Case(
+        "/m/{slug}/initiatives/{decided_initiative}/milestones/{milestone}/complete/",
+        (LOGIN, 404, 404, 404, 302, 302, 404, 302), "POST",
+        state=lambda w: ImplementationMilestone.objects.get(pk=w.values["milestone"]).done_at,
+    ),
+    # A milestone named under another initiative than its own.
+    "initiatives:milestone_complete#other-initiative": Case(
+        "/m/{slug}/initiatives/{closed_initiative}/milestones/{milestone}/complete/", signed_in(404), "POST",
+        state=lambda w: ImplementationMilestone.objects.get(pk=w.values["milestone"]).done_at,
+    ),
     # The public ledger: anyone checks a receipt and reads the chains' heads.
     "ledger:check": Case("/ledger/", every(200)),
     "ledger:check#unknown-receipt": Case("/ledger/?receipt=no-such-receipt", every(404)),
@@ -471,6 +632,89 @@ ROUTES: dict[str, Case] = {
     "polls_staff:close": Case(
         "/m/{slug}/staff/polls/{open_poll}/close/", (LOGIN, 404, 404, 404, 302, 302, 404, 302), "POST",
         state=lambda w: Poll.objects.get(pk=w.values["open_poll"]).closed_at,
+    ),
+    # Participatory budgeting: admins set processes up and move their phases; officials and admins
+    # review, count, import paper ballots and export .pb files. A process in set-up is theirs alone;
+    # proposing and voting need residence verified here; results are theirs until published.
+    "budgeting:list": Case("/m/{slug}/budgets/", every(200)),
+    "budgeting:process": Case("/m/{slug}/budgets/{bp_voting}/", every(200)),
+    "budgeting:process#draft": Case("/m/{slug}/budgets/{bp_draft}/", BUDGET_STAFF_SEES),
+    "budgeting:process#other-municipality": Case("/m/{slug}/budgets/{bp_other}/", every(404)),
+    "budgeting:proposals": Case("/m/{slug}/budgets/{bp_voting}/proposals/", every(200)),
+    "budgeting:proposal": Case("/m/{slug}/budgets/{bp_proposals}/proposals/{bp_proposal}/", every(200)),
+    "budgeting:propose": Case("/m/{slug}/budgets/{bp_proposals}/proposals/new/", signed_in(200)),
+    "budgeting:propose#post": Case(
+        "/m/{slug}/budgets/{bp_proposals}/proposals/new/", (LOGIN, 403, 302, 403, 403, 403, 403, 403), "POST",
+        data={"budget": "{bp_proposals_budget}", "title": "Matrix rink", "description": "Ice.",
+              "estimated_cost": "100"},
+        state=lambda w: BudgetProposal.objects.count(),
+    ),
+    # Only its author (nobody of the roles) withdraws a proposal.
+    "budgeting:withdraw": Case(
+        "/m/{slug}/budgets/{bp_proposals}/proposals/{bp_proposal}/withdraw/", (LOGIN,) + every(403)[1:],
+        "POST",
+        state=lambda w: BudgetProposal.objects.get(pk=w.values["bp_proposal"]).status,
+    ),
+    "budgeting:ballot": Case("/m/{slug}/budgets/{bp_voting}/{bp_voting_budget}/ballot/", every(200)),
+    "budgeting:vote": Case(
+        "/m/{slug}/budgets/{bp_voting}/{bp_voting_budget}/vote/", (LOGIN, 403, 200, 403, 403, 403, 403, 403),
+        "POST", data={"projects": "{bp_option}"}, state=lambda w: BudgetBallot.objects.count(),
+    ),
+    "budgeting:vote#counting": Case(
+        "/m/{slug}/budgets/{bp_counting}/{bp_counting_budget}/vote/", (LOGIN,) + every(409)[1:], "POST",
+        data={"projects": "{bp_counting_option}"}, state=lambda w: BudgetBallot.objects.count(),
+    ),
+    "budgeting:results": Case(
+        "/m/{slug}/budgets/{bp_voting}/{bp_voting_budget}/results/", (403, 403, 403, 403, 200, 200, 403, 200)
+    ),
+    "budgeting_staff:list": Case("/m/{slug}/staff/budgets/", POLL_STAFF),
+    "budgeting_staff:create": Case("/m/{slug}/staff/budgets/new/", BUDGET_SETUP),
+    "budgeting_staff:create#post": Case(
+        "/m/{slug}/staff/budgets/new/", BUDGET_SETUP_POST, "POST", data=BUDGET_FORM,
+        state=lambda w: BudgetProcess.objects.count(),
+    ),
+    "budgeting_staff:import": Case("/m/{slug}/staff/budgets/import/", BUDGET_SETUP),
+    "budgeting_staff:import#post": Case(
+        "/m/{slug}/staff/budgets/import/", BUDGET_SETUP_POST, "POST",
+        data={"file": "{pb_file}", "rule": "", "utilities": "cost", "tie_breaking": "lexicographic"},
+        state=lambda w: BudgetProcess.objects.count(),
+    ),
+    "budgeting_staff:process": Case("/m/{slug}/staff/budgets/{bp_draft}/", POLL_STAFF),
+    "budgeting_staff:process#post": Case(
+        "/m/{slug}/staff/budgets/{bp_draft}/", BUDGET_SETUP_POST, "POST",
+        data={**BUDGET_FORM, "title": "Renamed"},
+        state=lambda w: _budget_process(w, "bp_draft").title,
+    ),
+    "budgeting_staff:process#other-municipality": Case("/m/{slug}/staff/budgets/{bp_other}/", signed_in(404)),
+    "budgeting_staff:budget": Case(
+        "/m/{slug}/staff/budgets/{bp_draft}/budgets/", BUDGET_SETUP_POST, "POST",
+        data={"district": "{district}", "amount": "500"},
+        state=lambda w: _budget_process(w, "bp_draft").budgets.count(),
+    ),
+    "budgeting_staff:phase": Case(
+        "/m/{slug}/staff/budgets/{bp_draft}/phase/", BUDGET_SETUP_POST, "POST", data={"to": "proposals"},
+        state=lambda w: _budget_process(w, "bp_draft").phase,
+    ),
+    "budgeting_staff:review": Case("/m/{slug}/staff/budgets/{bp_review}/review/", POLL_STAFF),
+    "budgeting_staff:decide": Case(
+        "/m/{slug}/staff/budgets/{bp_review}/review/{bp_review_proposal}/", BUDGET_RUN_POST, "POST",
+        data={"decision": "feasible", "cost": "100"},
+        state=lambda w: BudgetProposal.objects.get(pk=w.values["bp_review_proposal"]).status,
+    ),
+    "budgeting_staff:count": Case(
+        "/m/{slug}/staff/budgets/{bp_counting}/{bp_counting_budget}/count/", BUDGET_RUN_POST, "POST",
+        data={"rule": "greedy", "utilities": "cost", "tie_breaking": "lexicographic"},
+        state=lambda w: BudgetCount.objects.count(),
+    ),
+    "budgeting_staff:paper": Case(
+        "/m/{slug}/staff/budgets/{bp_counting}/{bp_counting_budget}/paper/", POLL_STAFF
+    ),
+    "budgeting_staff:paper#post": Case(
+        "/m/{slug}/staff/budgets/{bp_counting}/{bp_counting_budget}/paper/", BUDGET_RUN_POST, "POST",
+        data={"file": "{paper_file}"}, state=lambda w: BudgetBallot.objects.count(),
+    ),
+    "budgeting_staff:export": Case(
+        "/m/{slug}/staff/budgets/{bp_counting}/{bp_counting_budget}/export.pb", POLL_STAFF
     ),
     # The staff area.
     "staff_home": Case("/m/{slug}/staff/", (LOGIN, 404, 404, 200, 200, 200, 404, 200)),
@@ -606,6 +850,30 @@ ROUTES: dict[str, Case] = {
         "/api/v1/appeals/{appeal}/close", (401,) + every(403)[1:], "POST", api=True,
         state=lambda w: _appeal(w, "appeal").status,
     ),
+    "api:initiative_list": Case("/api/v1/municipalities/{slug}/initiatives", every(200), api=True),
+    "api:initiative_list#draft": Case(
+        "/api/v1/municipalities/{slug}/initiatives", every(200), api=True,
+        needle=DRAFT_INITIATIVE, sees=(False,) * len(ROLES),
+    ),
+    "api:initiative_post": Case(
+        "/api/v1/municipalities/{slug}/initiatives", api_signed_in(201), "POST", api=True,
+        data={"title": "Matrix initiative", "body": "Do."}, state=lambda w: Initiative.objects.count(),
+    ),
+    "api:initiative_detail": Case("/api/v1/initiatives/{initiative}", every(200), api=True),
+    "api:initiative_detail#draft": Case("/api/v1/initiatives/{draft_initiative}", every(404), api=True),
+    "api:initiative_publish": Case(
+        "/api/v1/initiatives/{draft_initiative}/publish", (401,) + every(404)[1:], "POST", api=True,
+        state=lambda w: _initiative(w, "draft_initiative").status,
+    ),
+    "api:initiative_support": Case(
+        "/api/v1/initiatives/{initiative}/supports", (401, 403, 201, 403, 403, 403, 403, 403), "POST",
+        api=True, state=lambda w: _initiative(w, "initiative").supporters_count,
+    ),
+    "api:initiative_answer": Case(
+        "/api/v1/initiatives/{awaiting_initiative}/answer", (401, 404, 404, 404, 200, 200, 404, 200),
+        "POST", api=True, data={"decision": "reject", "answer": "No money this year."},
+        state=lambda w: _initiative(w, "awaiting_initiative").status,
+    ),
     "api:poll_list": Case("/api/v1/municipalities/{slug}/polls", every(200), api=True),
     "api:poll_detail": Case("/api/v1/polls/{open_poll}", every(200), api=True),
     "api:poll_detail#draft": Case(
@@ -617,6 +885,17 @@ ROUTES: dict[str, Case] = {
     ),
     "api:poll_results_read": Case(
         "/api/v1/polls/{open_poll}/results", (403, 403, 403, 403, 200, 200, 403, 200), api=True
+    ),
+    "api:budget_list": Case("/api/v1/municipalities/{slug}/budgets", every(200), api=True),
+    "api:budget_detail": Case("/api/v1/budgets/{bp_voting_budget}", every(200), api=True),
+    "api:budget_detail#draft": Case("/api/v1/budgets/{bp_draft_budget}", BUDGET_STAFF_SEES, api=True),
+    "api:ballot_cast": Case(
+        "/api/v1/budgets/{bp_voting_budget}/ballots", (401, 403, 201, 403, 403, 403, 403, 403), "POST",
+        api=True,
+        data={"choices": ["{bp_choice}"]}, state=lambda w: BudgetBallot.objects.count(),
+    ),
+    "api:budget_results_read": Case(
+        "/api/v1/budgets/{bp_voting_budget}/results", (403, 403, 403, 403, 200, 200, 403, 200), api=True
     ),
     "api:flag_post": Case(
         "/api/v1/flags", api_signed_in(201), "POST", api=True,
@@ -833,6 +1112,53 @@ def world(
         return poll_publish(actor=actor, poll=made) if publish else made
 
     open_poll = poll(municipality, municipal_admin, "Park or car park?", publish=True)
+
+    def initiative(title: str, status: str, **fields: Any) -> Initiative:
+        """An initiative at a step, written directly (the services reach each step in the app's own
+        tests): the cells only ask who may act on it."""
+        now = timezone.now()
+        if status != InitiativeStatus.DRAFT:
+            fields = {
+                "published_at": now, "support_ends_at": now + timedelta(days=30), "support_threshold": 100,
+                **fields,
+            }
+        return Initiative.objects.create(
+            municipality=municipality, author=author, title=title, body="Please.", status=status,
+            created_at=now, **fields,
+        )
+
+    def answered(title: str, status: str, **fields: Any) -> Initiative:
+        due = timezone.localdate() + timedelta(days=30)
+        return initiative(title, status, threshold_reached_at=timezone.now(), answer_due=due, **fields)
+
+    def closed_vote(title: str) -> Poll:
+        """A vote on two options that ended yesterday, without votes: both lead, staff choose."""
+        now = timezone.now()
+        made = Poll.objects.create(
+            municipality=municipality, title=title, kind="single", tier=PollTier.VERIFIED,
+            opens_at=now - timedelta(days=4), closes_at=now - timedelta(days=1), created_by=municipal_admin,
+            created_at=now - timedelta(days=4), published_at=now - timedelta(days=4),
+        )
+        PollOption.objects.bulk_create(
+            [PollOption(poll=made, position=i, text=text) for i, text in enumerate(["Trees", "Benches"], 1)]
+        )
+        return made
+
+    collecting_initiative = initiative("Plant trees on the square", InitiativeStatus.PUBLISHED)
+    draft_initiative = initiative(DRAFT_INITIATIVE, InitiativeStatus.DRAFT)
+    awaiting_initiative = answered("Answer this initiative", InitiativeStatus.THRESHOLD_REACHED)
+    answered_at = {"answered_at": timezone.now(), "answered_by": municipal_admin, "answer": "Choose."}
+    closed_initiative = answered(
+        "Decide this initiative", InitiativeStatus.VOTING, poll=closed_vote("Decide"), **answered_at
+    )
+    decided_poll = closed_vote("Decided")
+    decided_initiative = answered(
+        "Decided", InitiativeStatus.DECIDED, poll=decided_poll, chosen_option=decided_poll.options.first(),
+        decided_at=timezone.now(), **answered_at,
+    )
+    milestone = ImplementationMilestone.objects.create(
+        initiative=decided_initiative, title="Plant", created_at=timezone.now(), created_by=municipal_admin
+    )
     draft_poll = poll(municipality, municipal_admin, "Not yet", publish=False)
     other_poll = poll(other_municipality, other_admin, "Elsewhere", publish=False)
     users: dict[str, User | None] = {
@@ -866,8 +1192,19 @@ def world(
         pending_report=pending_report,
         values={},
     )
+    budgeting = _budgeting_world(
+        municipality, other_municipality, municipal_admin, other_admin, official, author
+    )
     world.values = {
+        **budgeting,
         "slug": municipality.slug,
+        "initiative": collecting_initiative.pk,
+        "draft_initiative": draft_initiative.pk,
+        "awaiting_initiative": awaiting_initiative.pk,
+        "closed_initiative": closed_initiative.pk,
+        "closed_option": closed_initiative.poll.options.first().pk,
+        "decided_initiative": decided_initiative.pk,
+        "milestone": milestone.pk,
         "open_poll": open_poll.pk,
         "open_poll_option": open_poll.options.first().pk,
         "draft_poll": draft_poll.pk,

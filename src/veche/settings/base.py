@@ -57,6 +57,8 @@ INSTALLED_APPS = [
     "veche.open311",
     "veche.appeals",
     "veche.polls",
+    "veche.initiatives",
+    "veche.budgeting",
     "veche.api",
 ]
 
@@ -157,10 +159,15 @@ CELERY_TASK_ALWAYS_EAGER = not CELERY_BROKER_URL
 CELERY_TASK_EAGER_PROPAGATES = True
 CELERY_TASK_ACKS_LATE = True
 CELERY_TASK_SERIALIZER = "json"
-# With a broker, `celery -A veche beat` runs these; without one, run `veche reports tick` from cron.
+# With a broker, `celery -A veche beat` runs these; without one, run `veche reports tick` and
+# `veche initiatives tick` from cron.
 CELERY_BEAT_SCHEDULE = {
-    name: {"task": f"veche.reports.tasks.{name.replace('-', '_')}", "schedule": 3600.0}
-    for name in ("escalate-overdue-reports", "close-unconfirmed-reports")
+    name: {"task": task, "schedule": 3600.0}
+    for name, task in (
+        ("escalate-overdue-reports", "veche.reports.tasks.escalate_overdue_reports"),
+        ("close-unconfirmed-reports", "veche.reports.tasks.close_unconfirmed_reports"),
+        ("initiatives-tick", "veche.initiatives.tasks.initiatives_tick"),
+    )
 }
 
 EMAIL_BACKEND = env("EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")

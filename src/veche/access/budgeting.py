@@ -1,0 +1,100 @@
+"""Access to participatory budgeting: who sets processes up, who runs them, who sees what.
+
+Municipal admins set processes up and move them between phases; officials (and admins) review
+proposals, count, import paper ballots and export pabulib files. A process in set-up is seen
+only by them; results are public once the process publishes them.
+"""
+
+from typing import Any
+
+from veche.access.functions import _pk, access_municipality
+from veche.access.roles import ADMIN, OFFICIAL, is_platform_admin, roles_in
+from veche.budgeting.models import Budget, Phase, Process, Proposal
+from veche.budgeting.phases import PUBLISHED
+from veche.core.errors import NotFound
+from veche.municipalities.models import Municipality
+
+SETUP_ROLES = frozenset({ADMIN})
+RUNNING_ROLES = frozenset({OFFICIAL, ADMIN})
+
+
+def can_set_up_budgets(user: Any, municipality: Municipality) -> bool:
+    return is_platform_admin(user) or bool(roles_in(user, municipality) & SETUP_ROLES)
+
+
+def can_run_budgets(user: Any, municipality: Municipality) -> bool:
+    return is_platform_admin(user) or bool(roles_in(user, municipality) & RUNNING_ROLES)
+
+
+def can_see_process(user: Any, process: Process) -> bool:
+    return process.phase != Phase.DRAFT or can_run_budgets(user, process.municipality)
+
+
+def results_public(process: Process) -> bool:
+    return process.phase in PUBLISHED
+
+
+def can_see_results(user: Any, process: Process) -> bool:
+    """Everyone once the results are published; those who run the process from the count on."""
+    return results_public(process) or can_run_budgets(user, process.municipality)
+
+
+def _live(user: Any, municipality: Municipality) -> bool:
+    return municipality.is_active or is_platform_admin(user)
+
+
+def access_process(user: Any, process_id: Any, *, municipality: Municipality | None = None) -> Process:
+    """The process if this person may see it, in `municipality` when one is named; else NotFound."""
+    processes = Process.objects.select_related("municipality")
+    if municipality is not None:
+        processes = processes.filter(municipality=municipality)
+    process = processes.filter(pk=_pk(process_id)).first()
+    if process is None or not _live(user, process.municipality) or not can_see_process(user, process):
+        raise NotFound()
+    return process
+
+
+def access_budget(
+    user: Any, budget_id: Any, *, process: Process | None = None, municipality: Municipality | None = None
+) -> Budget:
+    """A budget of a process this person may see (of `process` when one is named); else NotFound."""
+    budgets = Budget.objects.select_related("process__municipality", "district")
+    if process is not None:
+        budgets = budgets.filter(process=process)
+    if municipality is not None:
+        budgets = budgets.filter(process__municipality=municipality)
+    budget = budgets.filter(pk=_pk(budget_id)).first()
+    if budget is None:
+        raise NotFound()
+    owner = budget.process
+    if not _live(user, owner.municipality) or not can_see_process(user, owner):
+        raise NotFound()
+    return budget
+
+
+def access_proposal(user: Any, proposal_id: Any, *, process: Process) -> Proposal:
+    proposal = (
+        Proposal.objects.select_related("budget__district", "author", "reviewed_by")
+        .filter(process=process, pk=_pk(proposal_id))
+        .first()
+    )
+    if proposal is None:
+        raise NotFound()
+    proposal.process = process
+    return proposal
+
+
+def access_budgets_staff(user: Any, slug: str) -> Municipality:
+    """The municipality for one who runs its budgeting (officials and admins); else NotFound."""
+    municipality = access_municipality(user, slug)
+    if not can_run_budgets(user, municipality):
+        raise NotFound()
+    return municipality
+
+
+def access_budgets_setup(user: Any, slug: str) -> Municipality:
+    """The municipality for one who sets its budgeting up (admins); else NotFound."""
+    municipality = access_municipality(user, slug)
+    if not can_set_up_budgets(user, municipality):
+        raise NotFound()
+    return municipality

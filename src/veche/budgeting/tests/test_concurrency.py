@@ -1,0 +1,108 @@
+"""Ballots, imports and phase changes sent at the same moment, each in its own thread and connection."""
+
+import json
+from functools import partial
+
+import pytest
+from django.test import Client
+
+from veche.accounts.services import api_token_create
+from veche.budgeting.models import Ballot, BallotChoice, PaperBatch, Phase
+from veche.budgeting.services import AlreadyVoted, ballot_cast, paper_ballots_import, process_move
+from veche.core.errors import Conflict, DomainError
+from veche.core.testing import race
+from veche.ledger.models import LedgerEntry
+from veche.ledger.selectors import chain_break
+from veche.ledger.services import chain_name
+
+from .conftest import approve, city_budget, options
+
+THREADS = 8
+
+
+@pytest.fixture
+def voting(transactional_db, make_process, resident_of, central):
+    budget = city_budget(make_process())
+    voters = [resident_of(f"racer{i}", central) for i in range(THREADS)]
+    return budget, voters
+
+
+def test_one_person_casting_eight_times_at_once_counts_once(voting):
+    budget, voters = voting
+    bike, playground, *_ = options(budget)
+
+    results, errors = race(
+        [partial(ballot_cast, user=voters[0], budget=budget, choices=approve(bike, playground))] * THREADS
+    )
+
+    assert len(results) == 1, errors
+    assert len(errors) == THREADS - 1 and all(isinstance(e, AlreadyVoted) for e in errors), errors
+    ballot = Ballot.objects.get()
+    assert {e.ballot.pk for e in errors} == {ballot.pk}  # type: ignore[attr-defined]
+    assert BallotChoice.objects.count() == 2
+    assert LedgerEntry.objects.count() == 1 and ballot.receipt == LedgerEntry.objects.get().entry_hash
+    assert chain_break(chain_name(budget)) is None
+
+
+def test_eight_people_casting_at_once_each_count_in_one_unbroken_chain(voting):
+    budget, voters = voting
+    bike, *_ = options(budget)
+
+    results, errors = race(
+        [partial(ballot_cast, user=v, budget=budget, choices=approve(bike)) for v in voters]
+    )
+
+    assert errors == [] and len(results) == THREADS
+    assert sorted(r.seq for r in results) == list(range(1, THREADS + 1))  # type: ignore[attr-defined]
+    assert Ballot.objects.count() == LedgerEntry.objects.count() == THREADS
+    assert chain_break(chain_name(budget)) is None
+
+
+def test_eight_api_requests_of_one_person_answer_201_once_and_409_otherwise(voting):
+    budget, voters = voting
+    _token, secret = api_token_create(user=voters[0], name="race")
+    body = json.dumps({"choices": [{"proposal": options(budget)[0].pk}]})
+
+    def send() -> tuple[int, dict]:
+        client = Client(headers={"authorization": f"Bearer {secret}"})
+        response = client.post(f"/api/v1/budgets/{budget.pk}/ballots", body, content_type="application/json")
+        return response.status_code, response.json()
+
+    results, errors = race([send] * THREADS)
+
+    assert errors == []
+    assert sorted(status for status, _body in results) == [201] + [409] * (THREADS - 1)  # type: ignore[misc]
+    receipt = next(b["receipt"] for s, b in results if s == 201)  # type: ignore[misc]
+    assert {b["error"]["ballot"]["receipt"] for s, b in results if s == 409} == {receipt}  # type: ignore[misc]
+    assert Ballot.objects.count() == LedgerEntry.objects.count() == 1
+
+
+def test_no_ballot_slips_in_after_voting_closes(voting, municipal_admin):
+    budget, voters = voting
+    bike, *_ = options(budget)
+    calls = [partial(ballot_cast, user=v, budget=budget, choices=approve(bike)) for v in voters[:-1]]
+    calls.append(partial(process_move, actor=municipal_admin, process=budget.process, to=Phase.COUNTING))
+
+    results, errors = race(calls)
+
+    assert all(isinstance(e, Conflict) and e.code == "wrong_phase" for e in errors), errors
+    assert len(results) + len(errors) == THREADS
+    stored = Ballot.objects.count()
+    assert stored == len(results) - 1 == LedgerEntry.objects.count()
+    assert chain_break(chain_name(budget)) is None
+
+
+def test_the_same_paper_ballots_imported_twice_at_once_are_stored_once(voting, official, municipal_admin):
+    budget, _voters = voting
+    budget.process = process_move(actor=municipal_admin, process=budget.process, to=Phase.COUNTING)
+    bike, playground, *_ = options(budget)
+    content = f"voter_id;vote\nA1;{bike.pk}\nA2;{bike.pk},{playground.pk}\n".encode()
+
+    results, errors = race(
+        [partial(paper_ballots_import, actor=official, budget=budget, content=content, filename="box.csv")]
+        * 2
+    )
+
+    assert len(results) == 1 and len(errors) == 1 and isinstance(errors[0], DomainError), errors
+    assert PaperBatch.objects.count() == 1
+    assert Ballot.objects.count() == LedgerEntry.objects.count() == 2

@@ -1,0 +1,247 @@
+"""The budgeting pages: lists, the ballot without JavaScript, results, and the staff pages."""
+
+import re
+
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+
+from veche.budgeting.models import Ballot, BallotKind, Count, Phase, Process, Proposal, ProposalStatus
+from veche.budgeting.services import ballot_cast, budget_count, process_move
+from veche.ledger.models import LedgerEntry
+
+from .conftest import approve, city_budget, options
+
+
+def url(process, *parts):
+    return "/".join([f"/m/{process.municipality.slug}/budgets/{process.pk}", *map(str, parts)]) + "/"
+
+
+def staff_url(process, *parts):
+    return "/".join([f"/m/{process.municipality.slug}/staff/budgets/{process.pk}", *map(str, parts)]) + "/"
+
+
+def no_inline_script(html: str) -> bool:
+    return all("src=" in tag for tag in re.findall(r"<script[^>]*>", html))
+
+
+def test_the_list_and_a_process_page_show_phases_and_budgets(client_for, make_process, voter):
+    process = make_process(Phase.VOTING, district_budget=True)
+    draft = make_process(Phase.DRAFT)
+
+    listing = client_for(None).get(f"/m/{process.municipality.slug}/budgets/")
+    page = client_for(voter).get(url(process))
+
+    assert listing.status_code == 200 and process.title in listing.content.decode()
+    assert draft.title not in listing.content.decode()
+    html = page.content.decode()
+    assert page.status_code == 200 and 'aria-current="step"' in html and "Central" in html
+    assert url(process, city_budget(process).pk, "ballot") in html
+    assert client_for(voter).get(url(draft)).status_code == 404
+
+
+def test_the_ballot_works_without_javascript_and_shows_the_receipt_once(client_for, make_process, voter):
+    process = make_process(kind=BallotKind.KNAPSACK)
+    budget = city_budget(process)
+    bike, playground, *_ = options(budget)
+    client = client_for(voter)
+
+    page = client.get(url(process, budget.pk, "ballot"))
+    html = page.content.decode()
+    assert 'name="projects"' in html and f'data-cost="{bike.cost}"' in html
+    assert "veche/ballot.js" in html and no_inline_script(html)
+
+    answer = client.post(url(process, budget.pk, "vote"), {"projects": [bike.pk, playground.pk]})
+
+    assert answer.status_code == 200
+    ballot = Ballot.objects.get()
+    assert ballot.receipt in answer.content.decode() and "Secret code" in answer.content.decode()
+    repeat = client.post(url(process, budget.pk, "vote"), {"projects": [bike.pk]}, follow=True)
+    assert "You have already voted" in repeat.content.decode() and Ballot.objects.count() == 1
+
+
+def test_a_ballot_over_the_budget_is_sent_back_with_the_message(client_for, make_process, voter):
+    process = make_process(kind=BallotKind.KNAPSACK)
+    budget = city_budget(process)
+    bike, playground, _benches, fountain, _trees = options(budget)
+
+    answer = client_for(voter).post(
+        url(process, budget.pk, "vote"), {"projects": [bike.pk, fountain.pk, playground.pk]}
+    )
+
+    assert answer.status_code == 400
+    assert "more than the budget of 10,000\u00a0₽" in answer.content.decode()
+    assert "checked" in answer.content.decode()  # the choice is kept to correct
+    assert not Ballot.objects.exists() and not LedgerEntry.objects.exists()
+
+
+def test_a_cumulative_ballot_takes_points_from_number_fields(client_for, make_process, voter):
+    process = make_process(kind=BallotKind.CUMULATIVE)
+    budget = city_budget(process)
+    bike, playground, *_ = options(budget)
+    client = client_for(voter)
+
+    over = client.post(
+        url(process, budget.pk, "vote"), {f"points_{bike.pk}": "8", f"points_{playground.pk}": "4"}
+    )
+    done = client.post(
+        url(process, budget.pk, "vote"), {f"points_{bike.pk}": "6", f"points_{playground.pk}": "4"}
+    )
+
+    assert over.status_code == 400 and "You gave 12 points; you have 10 to share." in over.content.decode()
+    assert done.status_code == 200
+    assert sorted(Ballot.objects.get().choices.values_list("points", flat=True)) == [4, 6]
+
+
+def test_the_results_explain_every_project_in_a_table(
+    client_for, make_process, resident_of, central, municipal_admin, official
+):
+    process = make_process()
+    budget = city_budget(process)
+    projects = options(budget)
+    for i, chosen in enumerate([[0, 1], [0], [3], [2, 4], [1, 2]]):
+        ballot_cast(
+            user=resident_of(f"r{i}", central), budget=budget, choices=approve(*(projects[c] for c in chosen))
+        )
+    budget.process = process_move(actor=municipal_admin, process=process, to=Phase.COUNTING)
+    budget_count(actor=official, budget=budget, rule="mes")
+
+    hidden = client_for(None).get(url(process, budget.pk, "results"))
+    staff = client_for(official).get(url(process, budget.pk, "results"))
+    process_move(actor=municipal_admin, process=budget.process, to=Phase.RESULTS)
+    public = client_for(None).get(url(process, budget.pk, "results"))
+
+    assert (
+        hidden.status_code == 403 and staff.status_code == 200 and "Not public yet" in staff.content.decode()
+    )
+    html = public.content.decode()
+    assert public.status_code == 200 and "<caption>" in html and 'scope="col"' in html
+    assert html.count("<tr>") == len(projects) + 1
+    assert "could still pay" in html and "Funded in round 1" in html and "by project id" in html
+
+
+def test_a_resident_proposes_and_an_official_reviews_through_the_pages(
+    client_for, make_process, voter, official, municipal_admin
+):
+    process = make_process(Phase.PROPOSALS)
+    budget = city_budget(process)
+
+    sent = client_for(voter).post(
+        url(process, "proposals/new"),
+        {"budget": budget.pk, "title": "Ice rink", "description": "In winter.", "estimated_cost": "2000"},
+    )
+    proposal = Proposal.objects.get(title="Ice rink")
+    assert sent.status_code == 302 and sent["Location"] == url(process, "proposals", proposal.pk)
+    too_dear = client_for(voter).post(
+        url(process, "proposals/new"),
+        {"budget": budget.pk, "title": "Palace", "description": "Big.", "estimated_cost": "99999"},
+    )
+    assert too_dear.status_code == 400 and "more than the whole budget" in too_dear.content.decode()
+
+    process_move(actor=municipal_admin, process=process, to=Phase.REVIEW)
+    queue = client_for(official).get(staff_url(process, "review"))
+    assert queue.status_code == 200 and "Ice rink" in queue.content.decode()
+    missing = client_for(official).post(
+        staff_url(process, "review", proposal.pk), {"decision": "infeasible", "reasons": ""}, follow=True
+    )
+    assert "This field is required." in missing.content.decode()
+    decide = staff_url(process, "review", proposal.pk)
+    client_for(official).post(decide, {"decision": "feasible", "cost": "2200"})
+    proposal.refresh_from_db()
+    assert (proposal.status, proposal.reviewed_cost) == (ProposalStatus.FEASIBLE, 2200)
+
+
+def test_staff_set_up_move_count_and_export_through_the_pages(
+    client_for, municipality, municipal_admin, official, make_process, resident_of, central
+):
+    admin = client_for(municipal_admin)
+    created = admin.post(
+        f"/m/{municipality.slug}/staff/budgets/new/",
+        {
+            "title": "Yards",
+            "description": "",
+            "amount": "50000",
+            "ballot_kind": "approval",
+            "min_projects": "1",
+            "max_projects": "2",
+            "points_total": "",
+            "rule": "mes-add1",
+            "utilities": "cost",
+            "tie_breaking": "lexicographic",
+            "tier": "2",
+        },
+    )
+    yards = Process.objects.get(title="Yards")
+    assert created.status_code == 302 and yards.phase == Phase.DRAFT
+    assert (
+        admin.post(staff_url(yards, "budgets"), {"district": central.pk, "amount": "7000"}).status_code == 302
+    )
+    assert admin.post(staff_url(yards, "phase"), {"to": "proposals"}).status_code == 302
+    assert Process.objects.get(pk=yards.pk).phase == Phase.PROPOSALS and yards.budgets.count() == 2
+
+    process = make_process(Phase.VOTING)
+    budget = city_budget(process)
+    ballot_cast(user=resident_of("one", central), budget=budget, choices=approve(options(budget)[0]))
+    admin.post(staff_url(process, "phase"), {"to": "counting"})
+    counted = client_for(official).post(
+        staff_url(process, budget.pk, "count"),
+        {"rule": "greedy", "utilities": "cost", "tie_breaking": "lexicographic"},
+    )
+    assert counted.status_code == 302 and Count.objects.get().rule == "greedy"
+    exported = client_for(official).get(staff_url(process, budget.pk, "export.pb")[:-1])
+    assert exported.status_code == 200 and exported["Content-Disposition"].endswith('.pb"')
+    assert exported.content.decode().startswith("META\n")
+    page = client_for(official).get(staff_url(process))
+    assert page.status_code == 200 and "Recount" in page.content.decode()
+
+
+def test_a_paper_file_with_a_broken_row_is_shown_by_line_on_the_page(client_for, make_process, official):
+    process = make_process(Phase.COUNTING)
+    budget = city_budget(process)
+    bike = options(budget)[0]
+    upload = SimpleUploadedFile("box.csv", f"voter_id;vote\n1;{bike.pk}\n2;424242\n".encode(), "text/csv")
+
+    answer = client_for(official).post(staff_url(process, budget.pk, "paper"), {"file": upload})
+
+    assert answer.status_code == 400
+    assert (
+        "line 3: " in answer.content.decode()
+        and "Project 424242 is not on this ballot" in answer.content.decode()
+    )
+    assert not Ballot.objects.exists()
+
+
+def test_list_pages_cost_the_same_queries_for_2_and_6_processes(client_for, make_process, voter, official):
+    def queries(client, path):
+        with CaptureQueriesContext(connection) as captured:
+            response = client.get(path)
+        assert response.status_code == 200
+        return len(captured)
+
+    first = make_process(district_budget=True)
+    make_process(Phase.PROPOSALS)
+    slug = first.municipality.slug
+    pages = [
+        (client_for(voter), f"/m/{slug}/budgets/"),
+        (client_for(official), f"/m/{slug}/staff/budgets/"),
+        (client_for(voter), url(first, "proposals")),
+        (client_for(official), staff_url(first, "review")),
+        (client_for(voter), f"/api/v1/municipalities/{slug}/budgets"),
+    ]
+    few = [queries(client, path) for client, path in pages]
+    for _ in range(4):
+        make_process(district_budget=True)
+    more_proposals = Proposal.objects.filter(process=first).first()
+    for i in range(5):
+        Proposal.objects.create(
+            process=first,
+            budget=more_proposals.budget,
+            author=more_proposals.author,
+            title=f"More {i}",
+            description="",
+            estimated_cost=10,
+            created_at=more_proposals.created_at,
+        )
+    many = [queries(client, path) for client, path in pages]
+
+    assert few == many

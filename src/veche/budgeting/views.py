@@ -1,0 +1,628 @@
+"""Pages of participatory budgeting: processes, proposals, the ballot, results, and the staff pages."""
+
+from typing import Any
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.files.uploadedfile import UploadedFile
+from django.core.paginator import Paginator
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from veche.access.budgeting import (
+    access_budget,
+    access_budgets_setup,
+    access_budgets_staff,
+    access_process,
+    access_proposal,
+    can_run_budgets,
+    can_see_results,
+    can_set_up_budgets,
+    results_public,
+)
+from veche.access.functions import access_municipality
+from veche.access.predicates import Decision, Feature, allows
+from veche.access.roles import Tier, tier_of
+from veche.budgeting import phases, services
+from veche.budgeting.forms import (
+    BallotForm,
+    BudgetForm,
+    CountForm,
+    PabulibImportForm,
+    PaperBallotsForm,
+    PhaseForm,
+    ProcessForm,
+    ProposalForm,
+    ReviewForm,
+)
+from veche.budgeting.models import BallotKind, Budget, Phase, Process, ProposalStatus
+from veche.budgeting.selectors import (
+    ballot_of,
+    ballot_options,
+    ballots_by_budget,
+    budget_results,
+    district_refusal,
+    latest_count,
+    processes_for,
+    proposals_of,
+    review_queue,
+    verified_district,
+)
+from veche.core.errors import DomainError, Forbidden
+from veche.core.forms import apply_domain_error
+from veche.core.http import signed_in
+from veche.core.ratelimit import rate_limit_request
+from veche.ledger.services import Receipt
+from veche.municipalities.models import Municipality
+
+PAGE_SIZE = 20
+# A count asked for from a page stops after this long (see `services.budget_count`).
+COUNT_SECONDS = float(getattr(settings, "BUDGET_COUNT_SECONDS", 30))
+
+
+def _zone(municipality: Municipality) -> ZoneInfo:
+    try:
+        return ZoneInfo(municipality.timezone)
+    except (ZoneInfoNotFoundError, ValueError):
+        return ZoneInfo(settings.TIME_ZONE)
+
+
+def _render(request: HttpRequest, template: str, context: dict[str, Any], status: int = 200) -> HttpResponse:
+    """Render with times shown in the municipality's own time zone, and the phase names at hand."""
+    context.setdefault("Phase", Phase)
+    context.setdefault("BallotKind", BallotKind)
+    with timezone.override(_zone(context["municipality"])):
+        return render(request, template, context, status=status)
+
+
+def _upload(upload: UploadedFile) -> tuple[bytes, str]:
+    if upload.size is not None and upload.size > services.FILE_MAX_BYTES:
+        raise DomainError(
+            fields={
+                "file": [_("The file is larger than %(n)d MB.") % {"n": services.FILE_MAX_BYTES // 2**20}]
+            }
+        )
+    return upload.read(), upload.name or ""
+
+
+# Public pages.
+
+
+def process_list(request: HttpRequest, slug: str) -> HttpResponse:
+    municipality = access_municipality(request.user, slug)
+    staff = can_run_budgets(request.user, municipality)
+    processes = processes_for(municipality=municipality, viewer=request.user, staff=staff)
+    context = {
+        "municipality": municipality,
+        "page": Paginator(processes, PAGE_SIZE).get_page(request.GET.get("page")),
+        "can_run": staff,
+    }
+    return _render(request, "budgeting/list.html", context)
+
+
+def _steps(process: Process) -> list[tuple[str, str, str]]:
+    """Each phase with whether it is past, current or to come."""
+    current = phases.ORDER.index(process.phase)
+    return [
+        (value, str(Phase(value).label), "past" if i < current else "current" if i == current else "future")
+        for i, value in enumerate(phases.ORDER)
+    ]
+
+
+def process_detail(request: HttpRequest, slug: str, process_id: int) -> HttpResponse:
+    municipality = access_municipality(request.user, slug)
+    process = access_process(request.user, process_id, municipality=municipality)
+    budgets = list(process.budgets.select_related("district").order_by("id"))
+    district = verified_district(user=request.user, municipality=municipality)
+    context = {
+        "municipality": municipality,
+        "process": process,
+        "steps": _steps(process),
+        "budgets": [(b, district_refusal(b, district)) for b in budgets],
+        "my_ballots": ballots_by_budget(process=process, user=request.user),
+        "can_submit": allows(request.user, municipality, Feature.SUBMIT, phases.step_of(process)),
+        "can_vote": allows(request.user, municipality, Feature.VOTE, phases.step_of(process)),
+        "results_visible": can_see_results(request.user, process),
+        "can_run": can_run_budgets(request.user, municipality),
+        "proposals_count": process.proposals.exclude(status=ProposalStatus.WITHDRAWN).count(),
+    }
+    return _render(request, "budgeting/process.html", context)
+
+
+def proposal_list(request: HttpRequest, slug: str, process_id: int) -> HttpResponse:
+    municipality = access_municipality(request.user, slug)
+    process = access_process(request.user, process_id, municipality=municipality)
+    status = request.GET.get("status", "")
+    if status not in ProposalStatus.values:
+        status = ""
+    proposals = proposals_of(process=process, status=status)
+    context = {
+        "municipality": municipality,
+        "process": process,
+        "status": status,
+        "statuses": ProposalStatus.choices,
+        "page": Paginator(proposals, PAGE_SIZE).get_page(request.GET.get("page")),
+        "can_submit": allows(request.user, municipality, Feature.SUBMIT, phases.step_of(process)),
+    }
+    return _render(request, "budgeting/proposals.html", context)
+
+
+def proposal_detail(request: HttpRequest, slug: str, process_id: int, proposal_id: int) -> HttpResponse:
+    municipality = access_municipality(request.user, slug)
+    process = access_process(request.user, process_id, municipality=municipality)
+    proposal = access_proposal(request.user, proposal_id, process=process)
+    context = {
+        "municipality": municipality,
+        "process": process,
+        "proposal": proposal,
+        "is_author": request.user.is_authenticated and proposal.author_id == request.user.pk,
+        "Status": ProposalStatus,
+    }
+    return _render(request, "budgeting/proposal.html", context)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def proposal_create(request: HttpRequest, slug: str, process_id: int) -> HttpResponse:
+    municipality = access_municipality(request.user, slug)
+    process = access_process(request.user, process_id, municipality=municipality)
+    decision = allows(request.user, municipality, Feature.SUBMIT, phases.step_of(process))
+    form = ProposalForm(request.POST or None, process=process)
+    status = 200
+    if request.method == "POST":
+        status = 400
+        if form.is_valid():
+            try:
+                rate_limit_request("write", request)
+                proposal = services.proposal_submit(
+                    author=signed_in(request),
+                    process=process,
+                    budget=form.cleaned_data["budget"],
+                    title=form.cleaned_data["title"],
+                    description=form.cleaned_data["description"],
+                    estimated_cost=form.cleaned_data["estimated_cost"],
+                )
+            except DomainError as error:
+                apply_domain_error(form, error)
+                status = error.status
+            else:
+                messages.success(request, _("Your proposal is submitted. Officials will review it."))
+                return redirect(
+                    "budgeting:proposal", slug=slug, process_id=process.pk, proposal_id=proposal.pk
+                )
+    context = {
+        "municipality": municipality,
+        "process": process,
+        "form": form,
+        "decision": decision,
+        "needs_verification": tier_of(request.user, municipality) < Tier(process.tier),
+    }
+    return _render(request, "budgeting/propose.html", context, status=status)
+
+
+@login_required
+@require_POST
+def proposal_withdraw(request: HttpRequest, slug: str, process_id: int, proposal_id: int) -> HttpResponse:
+    municipality = access_municipality(request.user, slug)
+    process = access_process(request.user, process_id, municipality=municipality)
+    proposal = access_proposal(request.user, proposal_id, process=process)
+    rate_limit_request("write", request)
+    services.proposal_withdraw(author=signed_in(request), proposal=proposal)
+    messages.success(request, _("Your proposal is withdrawn."))
+    return redirect("budgeting:proposal", slug=slug, process_id=process.pk, proposal_id=proposal.pk)
+
+
+def _ballot_context(
+    request: HttpRequest, budget: Budget, *, form: BallotForm | None = None, error: str = ""
+) -> dict[str, Any]:
+    process = budget.process
+    municipality = process.municipality
+    options = ballot_options(budget=budget)
+    decision = allows(request.user, municipality, Feature.VOTE, phases.step_of(process))
+    if decision and request.user.is_authenticated:
+        reason = district_refusal(budget, verified_district(user=request.user, municipality=municipality))
+        if reason:
+            decision = Decision(False, reason)
+    return {
+        "municipality": municipality,
+        "process": process,
+        "budget": budget,
+        "options": options,
+        "form": form or BallotForm(process=process, options=options),
+        "ballot": ballot_of(budget=budget, user=request.user),
+        "can_vote": decision,
+        "needs_verification": request.user.is_authenticated
+        and tier_of(request.user, municipality) < Tier(process.tier),
+        "vote_error": error,
+        "results_visible": can_see_results(request.user, process),
+    }
+
+
+def ballot(request: HttpRequest, slug: str, process_id: int, budget_id: int) -> HttpResponse:
+    municipality = access_municipality(request.user, slug)
+    process = access_process(request.user, process_id, municipality=municipality)
+    budget = access_budget(request.user, budget_id, process=process)
+    return _render(request, "budgeting/ballot.html", _ballot_context(request, budget))
+
+
+@login_required
+@require_POST
+def vote(request: HttpRequest, slug: str, process_id: int, budget_id: int) -> HttpResponse:
+    """Cast the ballot; the receipt (with its secret nonce) is shown once, on the answer."""
+    municipality = access_municipality(request.user, slug)
+    process = access_process(request.user, process_id, municipality=municipality)
+    budget = access_budget(request.user, budget_id, process=process)
+    form = BallotForm(request.POST, process=process, options=ballot_options(budget=budget))
+    if not form.is_valid():
+        return _render(
+            request, "budgeting/ballot.html", _ballot_context(request, budget, form=form), status=400
+        )
+    try:
+        rate_limit_request("write", request)
+        receipt = services.ballot_cast(user=signed_in(request), budget=budget, choices=form.choices())
+    except services.AlreadyVoted as repeat:
+        messages.info(request, repeat.message)
+        return redirect("budgeting:ballot", slug=slug, process_id=process.pk, budget_id=budget.pk)
+    except DomainError as error:
+        if error.fields:
+            apply_domain_error(form, error)
+        context = _ballot_context(request, budget, form=form, error="" if error.fields else error.message)
+        return _render(request, "budgeting/ballot.html", context, status=error.status)
+    return _render(request, "budgeting/receipt.html", _receipt_context(request, budget, receipt))
+
+
+def _receipt_context(request: HttpRequest, budget: Budget, receipt: Receipt) -> dict[str, Any]:
+    return {
+        "municipality": budget.process.municipality,
+        "process": budget.process,
+        "budget": budget,
+        "receipt": receipt,
+        "ballot": ballot_of(budget=budget, user=request.user),
+    }
+
+
+def results(request: HttpRequest, slug: str, process_id: int, budget_id: int) -> HttpResponse:
+    municipality = access_municipality(request.user, slug)
+    process = access_process(request.user, process_id, municipality=municipality)
+    budget = access_budget(request.user, budget_id, process=process)
+    if not can_see_results(request.user, process):
+        raise Forbidden(_("The results are published when counting is over."), code="results_not_public")
+    context = {
+        "municipality": municipality,
+        "process": process,
+        "budget": budget,
+        "results": budget_results(budget=budget),
+        "public": results_public(process),
+    }
+    return _render(request, "budgeting/results.html", context)
+
+
+# Staff pages: officials and municipal admins run processes; admins set them up.
+
+
+@login_required
+def staff_list(request: HttpRequest, slug: str) -> HttpResponse:
+    municipality = access_budgets_staff(request.user, slug)
+    processes = processes_for(municipality=municipality, viewer=request.user, staff=True)
+    context = {
+        "municipality": municipality,
+        "page": Paginator(processes, 50).get_page(request.GET.get("page")),
+        "can_set_up": can_set_up_budgets(request.user, municipality),
+    }
+    return _render(request, "budgeting/staff_list.html", context)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def staff_create(request: HttpRequest, slug: str) -> HttpResponse:
+    municipality = access_budgets_setup(request.user, slug)
+    form = ProcessForm(request.POST or None)
+    status = 200
+    if request.method == "POST":
+        status = 400
+        if form.is_valid():
+            try:
+                rate_limit_request("write", request)
+                process = services.process_create(
+                    actor=signed_in(request),
+                    municipality=municipality,
+                    title=form.cleaned_data["title"],
+                    description=form.cleaned_data["description"],
+                    settings_=form.settings(),
+                    amount=form.cleaned_data["amount"],
+                )
+            except DomainError as error:
+                apply_domain_error(form, error)
+                status = error.status
+            else:
+                messages.success(
+                    request, _("The process is set up. Add district budgets, then open proposals.")
+                )
+                return redirect("budgeting_staff:process", slug=slug, process_id=process.pk)
+    return _render(
+        request, "budgeting/staff_create.html", {"municipality": municipality, "form": form}, status
+    )
+
+
+def _staff_context(request: HttpRequest, process: Process, **forms: Any) -> dict[str, Any]:
+    municipality = process.municipality
+    budgets = list(process.budgets.select_related("district").order_by("id"))
+    rows = []
+    for budget in budgets:
+        rows.append(
+            {
+                "budget": budget,
+                "ballots": budget.ballots.count(),
+                "feasible": budget.proposals.filter(status=ProposalStatus.FEASIBLE).count(),
+                "count": latest_count(budget=budget),
+                "batches": list(budget.paper_batches.select_related("imported_by")[:5]),
+            }
+        )
+    set_up = can_set_up_budgets(request.user, municipality)
+    editable = process.phase in phases.SETTING_UP
+    return {
+        "municipality": municipality,
+        "process": process,
+        "steps": _steps(process),
+        "rows": rows,
+        "can_set_up": set_up,
+        "editable": editable,
+        "form": forms.get("form")
+        or (
+            ProcessForm(creating=False, initial=ProcessForm.initial_for(process))
+            if set_up and editable
+            else None
+        ),
+        "budget_form": forms.get("budget_form") or BudgetForm(municipality=municipality),
+        "count_form": CountForm(
+            initial={
+                "rule": process.rule,
+                "utilities": process.utilities,
+                "tie_breaking": process.tie_breaking,
+            }
+        ),
+        "next_phases": [(p, Phase(p).label) for p in phases.next_phases(process)],
+        "waiting": process.proposals.filter(status=ProposalStatus.SUBMITTED).count(),
+        "counting": process.phase in phases.COUNTING,
+        "paper": process.phase in phases.PAPER_BALLOTS,
+    }
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def staff_process(request: HttpRequest, slug: str, process_id: int) -> HttpResponse:
+    """The process for its staff: budgets, phases, counts, imports; admins edit its settings here."""
+    municipality = access_budgets_staff(request.user, slug)
+    process = access_process(request.user, process_id, municipality=municipality)
+    if request.method == "GET":
+        return _render(request, "budgeting/staff_process.html", _staff_context(request, process))
+    access_budgets_setup(request.user, slug)
+    form = ProcessForm(request.POST, creating=False)
+    status = 400
+    if form.is_valid():
+        try:
+            rate_limit_request("write", request)
+            services.process_update(
+                actor=signed_in(request),
+                process=process,
+                title=form.cleaned_data["title"],
+                description=form.cleaned_data["description"],
+                settings_=form.settings(),
+            )
+        except DomainError as error:
+            apply_domain_error(form, error)
+            status = error.status
+        else:
+            messages.success(request, _("Saved."))
+            return redirect("budgeting_staff:process", slug=slug, process_id=process.pk)
+    return _render(
+        request, "budgeting/staff_process.html", _staff_context(request, process, form=form), status
+    )
+
+
+@login_required
+@require_POST
+def staff_budget(request: HttpRequest, slug: str, process_id: int) -> HttpResponse:
+    municipality = access_budgets_setup(request.user, slug)
+    process = access_process(request.user, process_id, municipality=municipality)
+    form = BudgetForm(request.POST, municipality=municipality)
+    status = 400
+    if form.is_valid():
+        try:
+            rate_limit_request("write", request)
+            services.budget_save(
+                actor=signed_in(request),
+                process=process,
+                district=form.cleaned_data["district"],
+                amount=form.cleaned_data["amount"],
+            )
+        except DomainError as error:
+            apply_domain_error(form, error)
+            status = error.status
+        else:
+            messages.success(request, _("The budget is saved."))
+            return redirect("budgeting_staff:process", slug=slug, process_id=process.pk)
+    context = _staff_context(request, process, budget_form=form)
+    return _render(request, "budgeting/staff_process.html", context, status)
+
+
+@login_required
+@require_POST
+def staff_phase(request: HttpRequest, slug: str, process_id: int) -> HttpResponse:
+    municipality = access_budgets_setup(request.user, slug)
+    process = access_process(request.user, process_id, municipality=municipality)
+    form = PhaseForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, _("Choose the phase to move to."))
+    else:
+        rate_limit_request("write", request)
+        try:
+            process = services.process_move(
+                actor=signed_in(request), process=process, to=form.cleaned_data["to"]
+            )
+        except DomainError as error:
+            if error.status == 404:
+                raise
+            messages.error(request, error.summary)
+        else:
+            messages.success(
+                request,
+                _("The process is now in the phase: %(phase)s.") % {"phase": Phase(process.phase).label},
+            )
+    return redirect("budgeting_staff:process", slug=slug, process_id=process.pk)
+
+
+@login_required
+def staff_review(request: HttpRequest, slug: str, process_id: int) -> HttpResponse:
+    """The officials' queue: every proposal of the process, the ones waiting first."""
+    municipality = access_budgets_staff(request.user, slug)
+    process = access_process(request.user, process_id, municipality=municipality)
+    page = Paginator(review_queue(process=process), 30).get_page(request.GET.get("page"))
+    # One form per proposal: the same field names, ids made unique for the labels.
+    rows = [(p, ReviewForm(initial=ReviewForm.initial_for(p), auto_id=f"review-{p.pk}-%s")) for p in page]
+    context = {
+        "municipality": municipality,
+        "process": process,
+        "page": page,
+        "rows": rows,
+        "open": process.phase in phases.REVIEWING,
+        "Status": ProposalStatus,
+    }
+    return _render(request, "budgeting/review.html", context)
+
+
+@login_required
+@require_POST
+def staff_review_decide(request: HttpRequest, slug: str, process_id: int, proposal_id: int) -> HttpResponse:
+    municipality = access_budgets_staff(request.user, slug)
+    process = access_process(request.user, process_id, municipality=municipality)
+    proposal = access_proposal(request.user, proposal_id, process=process)
+    form = ReviewForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, " ".join(str(e) for errors in form.errors.values() for e in errors))
+    else:
+        rate_limit_request("write", request)
+        try:
+            services.proposal_review(
+                reviewer=signed_in(request),
+                proposal=proposal,
+                feasible=form.cleaned_data["decision"] == "feasible",
+                cost=form.cleaned_data.get("cost"),
+                reasons=form.cleaned_data.get("reasons") or "",
+            )
+        except DomainError as error:
+            if error.status == 404:
+                raise
+            messages.error(request, f"{proposal.title}: {error.summary}")
+        else:
+            messages.success(request, _("Reviewed: %(title)s.") % {"title": proposal.title})
+    return redirect("budgeting_staff:review", slug=slug, process_id=process.pk)
+
+
+@login_required
+@require_POST
+def staff_count(request: HttpRequest, slug: str, process_id: int, budget_id: int) -> HttpResponse:
+    municipality = access_budgets_staff(request.user, slug)
+    process = access_process(request.user, process_id, municipality=municipality)
+    budget = access_budget(request.user, budget_id, process=process)
+    form = CountForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, _("Choose the rule, the utilities and the tie-breaking."))
+        return redirect("budgeting_staff:process", slug=slug, process_id=process.pk)
+    rate_limit_request("write", request)
+    try:
+        services.budget_count(
+            actor=signed_in(request), budget=budget, time_limit=COUNT_SECONDS, **form.cleaned_data
+        )
+    except DomainError as error:
+        if error.status == 404:
+            raise
+        messages.error(request, error.summary)
+        return redirect("budgeting_staff:process", slug=slug, process_id=process.pk)
+    messages.success(request, _("Counted. The results below are the newest count."))
+    return redirect("budgeting:results", slug=slug, process_id=process.pk, budget_id=budget.pk)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def staff_paper(request: HttpRequest, slug: str, process_id: int, budget_id: int) -> HttpResponse:
+    municipality = access_budgets_staff(request.user, slug)
+    process = access_process(request.user, process_id, municipality=municipality)
+    budget = access_budget(request.user, budget_id, process=process)
+    form = PaperBallotsForm(request.POST or None, request.FILES or None)
+    status = 200
+    if request.method == "POST":
+        status = 400
+        if form.is_valid():
+            try:
+                rate_limit_request("write", request)
+                content, name = _upload(form.cleaned_data["file"])
+                batch = services.paper_ballots_import(
+                    actor=signed_in(request), budget=budget, content=content, filename=name
+                )
+            except DomainError as error:
+                if error.status == 404:
+                    raise
+                apply_domain_error(form, error)
+                status = error.status
+            else:
+                messages.success(request, _("%(n)d paper ballots imported.") % {"n": batch.ballots})
+                return redirect("budgeting_staff:process", slug=slug, process_id=process.pk)
+    context = {
+        "municipality": municipality,
+        "process": process,
+        "budget": budget,
+        "form": form,
+        "options": ballot_options(budget=budget),
+        "open": process.phase in phases.PAPER_BALLOTS,
+    }
+    return _render(request, "budgeting/paper.html", context, status)
+
+
+@login_required
+@require_GET
+def staff_export(request: HttpRequest, slug: str, process_id: int, budget_id: int) -> HttpResponse:
+    municipality = access_budgets_staff(request.user, slug)
+    process = access_process(request.user, process_id, municipality=municipality)
+    budget = access_budget(request.user, budget_id, process=process)
+    text = services.budget_export_pb(actor=signed_in(request), budget=budget)
+    response = HttpResponse(text, content_type="text/plain; charset=utf-8")
+    name = f"{municipality.slug}_{process.pk}_{budget.district.slug if budget.district else 'city'}.pb"
+    response["Content-Disposition"] = f'attachment; filename="{name}"'
+    return response
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def staff_import(request: HttpRequest, slug: str) -> HttpResponse:
+    """A pabulib file becomes a process in the counting phase, to count here."""
+    municipality = access_budgets_setup(request.user, slug)
+    form = PabulibImportForm(request.POST or None, request.FILES or None)
+    status = 200
+    if request.method == "POST":
+        status = 400
+        if form.is_valid():
+            try:
+                rate_limit_request("write", request)
+                content, name = _upload(form.cleaned_data["file"])
+                process = services.process_import_pb(
+                    actor=signed_in(request),
+                    municipality=municipality,
+                    content=content,
+                    filename=name,
+                    rule=form.cleaned_data["rule"] or None,
+                    utilities=form.cleaned_data["utilities"],
+                    tie_breaking=form.cleaned_data["tie_breaking"],
+                )
+            except DomainError as error:
+                apply_domain_error(form, error)
+                status = error.status
+            else:
+                messages.success(request, _("Imported. Count it when you are ready."))
+                return redirect("budgeting_staff:process", slug=slug, process_id=process.pk)
+    return _render(request, "budgeting/import.html", {"municipality": municipality, "form": form}, status)
