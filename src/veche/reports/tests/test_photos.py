@@ -147,7 +147,10 @@ BAD_UPLOADS: dict[str, tuple[Callable[[], bytes], str]] = {
         "This file is not an image we can read.",
     ),
     "49 Mpx PNG": (lambda: encoded(Image.new("L", (7000, 7000)), "PNG"), "The photo has too many pixels."),
-    "144 Mpx PNG bomb": (lambda: encoded(Image.new("L", (12000, 12000)), "PNG"), "The photo has too many pixels."),
+    "144 Mpx PNG bomb": (
+        lambda: encoded(Image.new("L", (12000, 12000)), "PNG"),
+        "The photo has too many pixels.",
+    ),
 }
 
 
