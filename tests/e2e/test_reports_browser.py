@@ -27,14 +27,18 @@ def photo_file(tmp_path: Any) -> str:
     return str(path)
 
 
-def log_in(page: Any, base: str, username: str) -> None:
-    page.context.clear_cookies()
-    page.goto(base + "/accounts/login/")
-    page.fill("#id_username", username)
-    page.fill("#id_password", PASSWORD)
-    with page.expect_navigation():
-        page.click("main form button[type=submit]")
-    assert page.url == base + "/", page.url
+def log_in(page: Any, base: str, username: str) -> Any:
+    """A page of a fresh browser context (its own cookies), signed in as `username`."""
+    context = page.context.browser.new_context(locale="ru-RU", viewport={"width": 1200, "height": 900})
+    context.set_default_timeout(15_000)
+    fresh = context.new_page()
+    fresh.goto(base + "/accounts/login/")
+    fresh.fill("#id_username", username)
+    fresh.fill("#id_password", PASSWORD)
+    with fresh.expect_navigation():
+        fresh.click("main form button[type=submit]")
+    assert fresh.url == base + "/", fresh.url
+    return fresh
 
 
 def press(page: Any, selector: str) -> None:
@@ -58,7 +62,7 @@ def test_a_report_goes_from_the_resident_through_the_workspace_to_closure(
     pothole = Category.objects.get(municipality=municipality, slug="pothole")  # needs a photo
 
     # The resident files the report, with a photo, at a place typed into the coordinates.
-    log_in(page, base, "anna")
+    page = log_in(page, base, "anna")
     page.goto(f"{base}/m/{slug}/reports/new/")
     page.select_option("#id_category", str(pothole.pk))
     page.fill("#id_latitude", "55.7601")
@@ -72,7 +76,7 @@ def test_a_report_goes_from_the_resident_through_the_workspace_to_closure(
     assert (report.status, report.photos.count()) == (Status.SUBMITTED, 1)
 
     # The moderator passes it; it goes to the roads department.
-    log_in(page, base, "moderator")
+    page = log_in(page, base, "moderator")
     page.goto(f"{base}/m/{slug}/staff/reports/?status=submitted")
     press(page, f"main a[href='/m/{slug}/reports/{report.pk}/']")
     press(page, f"form[action$='/reports/{report.pk}/moderate/'] button")
@@ -80,7 +84,7 @@ def test_a_report_goes_from_the_resident_through_the_workspace_to_closure(
     assert report.status == Status.ROUTED
 
     # The official finds it in the department's queue, takes it into work and answers with a photo.
-    log_in(page, base, "official")
+    page = log_in(page, base, "official")
     page.goto(f"{base}/m/{slug}/staff/reports/")
     press(page, f"main a[href='/m/{slug}/reports/{report.pk}/']")
     press(page, f"form[action$='/reports/{report.pk}/start/'] button")
@@ -92,7 +96,7 @@ def test_a_report_goes_from_the_resident_through_the_workspace_to_closure(
     assert report.photos.filter(kind="answer").count() == 1
 
     # The resident sees the answer and confirms the fix; the report closes.
-    log_in(page, base, "anna")
+    page = log_in(page, base, "anna")
     page.goto(f"{base}/m/{slug}/reports/{report.pk}/")
     assert "Яму заделали, спасибо" in page.locator("section.answer").inner_text()
     press(page, f"form[action$='/reports/{report.pk}/confirm/'] button")
