@@ -3,7 +3,7 @@
 Nothing here reads a reporter's name, e-mail, phone, device or account: a GET never shows them.
 """
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date, datetime, time
 from typing import Any
 from zoneinfo import ZoneInfo
@@ -26,6 +26,11 @@ BASE_CHANGESET = datetime.fromisoformat("2025-01-01T00:00:00+00:00")
 # author's dispute) stay on the site and out of the API.
 PUBLIC_NOTE_EVENTS = {EventKind.RESOLVED, EventKind.REJECTED, EventKind.COMMENT}
 ANSWER_STATUSES = {Status.RESOLVED, Status.REJECTED, Status.CLOSED}
+# The same groups as plain strings: a page checks them 1,000 times, and comparing a str with enum
+# members one by one costs more than the rest of a document.
+_AWAITING = frozenset(s.value for s in AWAITING_ANSWER)
+_BEFORE_ROUTING = frozenset({Status.SUBMITTED.value, Status.MODERATED.value})
+_ANSWERED = frozenset(s.value for s in ANSWER_STATUSES)
 # mySociety's richer states for the servicerequestupdates feed.
 UPDATE_STATES = {
     Status.SUBMITTED: "open",
@@ -100,13 +105,30 @@ def definition(category: Category, attributes: list[ServiceAttribute]) -> dict[s
     }
 
 
+def _notice_texts() -> tuple[str, str]:
+    """The service notices before and after routing, in the active language."""
+    return (
+        _("A moderator checks the request first; then %(department)s is to answer by %(date)s."),
+        _("%(department)s is to answer by %(date)s."),
+    )
+
+
 @dataclass(frozen=True)
 class Locale:
-    """How a request's documents speak: the municipality's time zone, the language's names and labels."""
+    """How a request's documents speak: the municipality's time zone, the language's names, labels
+    and notices (translated once per request, not once per document)."""
 
     tz: ZoneInfo
     english: bool
     event_labels: dict[str, str]
+    notices: tuple[str, str] = field(default_factory=_notice_texts)
+    # expected_datetime by answer date: the documents of a page share a few dozen dates.
+    expected: dict[date, str | None] = field(default_factory=dict, compare=False)
+
+    def expected_datetime(self, answer_due: date) -> str | None:
+        if answer_due not in self.expected:
+            self.expected[answer_due] = w3c(datetime.combine(answer_due, time(23, 59, 59), tzinfo=self.tz))
+        return self.expected[answer_due]
 
 
 def locale_for(municipality: Municipality) -> Locale:
@@ -123,19 +145,17 @@ def _title(name: str | None, name_en: str | None, in_english: bool) -> str:
 
 
 def open_or_closed(status: str) -> str:
-    return "open" if status in AWAITING_ANSWER else "closed"
+    return "open" if status in _AWAITING else "closed"
 
 
-def service_notice(status: str, department: str, answer_due: date) -> str:
-    if status not in AWAITING_ANSWER:
+def service_notice(
+    status: str, department: str, answer_due: date, notices: tuple[str, str] | None = None
+) -> str:
+    if status not in _AWAITING:
         return ""
-    due = answer_due.isoformat()
-    if status in (Status.SUBMITTED, Status.MODERATED):
-        return _("A moderator checks the request first; then %(department)s is to answer by %(date)s.") % {
-            "department": department,
-            "date": due,
-        }
-    return _("%(department)s is to answer by %(date)s.") % {"department": department, "date": due}
+    before_routing, routed = notices or _notice_texts()
+    text = before_routing if status in _BEFORE_ROUTING else routed
+    return text % {"department": department, "date": answer_due.isoformat()}
 
 
 def _media_url(row: RequestRow) -> str:
@@ -151,19 +171,18 @@ def request(row: RequestRow, locale: Locale, events: list[ReportEvent] | None = 
     """One service request; `events` (the history) adds the extensions."""
     tz, in_english = locale.tz, locale.english
     department = _title(row.department_name, row.department_name_en, in_english)
-    expected = datetime.combine(row.answer_due, time(23, 59, 59), tzinfo=tz)
     document: dict[str, Any] = {
         "service_request_id": str(row.id),
         "status": open_or_closed(row.status),
-        "status_notes": row.answer if row.status in ANSWER_STATUSES else "",
+        "status_notes": row.answer if row.status in _ANSWERED else "",
         "service_name": _title(row.category_name, row.category_name_en, in_english),
         "service_code": row.category_slug,
         "description": row.description,
         "agency_responsible": department,
-        "service_notice": service_notice(row.status, department, row.answer_due),
+        "service_notice": service_notice(row.status, department, row.answer_due, locale.notices),
         "requested_datetime": w3c(row.created_at, tz),
         "updated_datetime": w3c(row.updated_at, tz),
-        "expected_datetime": w3c(expected, tz),
+        "expected_datetime": locale.expected_datetime(row.answer_due),
         "address": row.address,
         "address_id": row.address_id or "",
         "zipcode": "",

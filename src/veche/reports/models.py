@@ -81,8 +81,20 @@ class Report(Moderated):
         indexes = [
             models.Index(fields=["municipality", "status", "answer_due"], name="report_queue"),
             models.Index(fields=["municipality", "-created_at"], name="report_recent"),
-            models.Index(fields=["municipality", "latitude", "longitude"], name="report_geo"),
-            models.Index(fields=["category", "latitude", "longitude"], name="report_category_geo"),
+            # The map, Open311's radius search and the nearby hint filter on status, visibility and
+            # age as well as on the box: with those columns in the index the database checks them
+            # there, and reads only the rows that pass (the map's clusters need no row at all).
+            models.Index(
+                fields=["municipality", "latitude", "longitude", "status", "hidden_at", "created_at"],
+                name="report_geo",
+            ),
+            models.Index(
+                fields=["category", "status", "hidden_at", "latitude", "longitude"],
+                name="report_category_geo",
+            ),
+            # The public list filtered by category or district, newest first, read in index order.
+            models.Index(fields=["category", "created_at"], name="report_category_recent"),
+            models.Index(fields=["district", "created_at"], name="report_district_recent"),
             models.Index(fields=["department", "status", "answer_due"], name="report_department_queue"),
             models.Index(fields=["municipality", "updated_at"], name="report_updated"),
         ]

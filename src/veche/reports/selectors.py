@@ -1,10 +1,12 @@
 """Reads of reports shared by pages, the JSON API and Open311: lists, filters, nearby, map clusters."""
 
+import hashlib
 import math
 from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
+from django.core.cache import cache
 from django.db.models import Count, Exists, F, FloatField, OuterRef, Q, QuerySet
 from django.db.models.functions import Cast, Floor
 from django.utils import timezone
@@ -14,6 +16,14 @@ from veche.municipalities.models import Category, Municipality
 from veche.reports.models import AWAITING_ANSWER, PUBLIC, Report, ReportSupport, Status
 
 NEARBY_RADIUS_M = 50
+# The map groups reports into cells, MAP_TILE_CELLS to a side of a map tile (256 pixels).
+MAP_TILE_CELLS = 4
+# Clusters are cached by tile for this long, when an answer counted at least MAP_CACHE_FROM reports
+# (fewer are read in a few milliseconds, and then the map is exact), for boxes of at most
+# MAP_MAX_TILES tiles (a screen at its zoom is about 24).
+MAP_CACHE_SECONDS = 60
+MAP_CACHE_FROM = 5000
+MAP_MAX_TILES = 64
 
 
 @dataclass(frozen=True)
@@ -32,10 +42,13 @@ def public_reports(municipality: Municipality) -> QuerySet[Report]:
 def filter_reports(
     reports: QuerySet[Report], filters: ReportFilters, *, today: date | None = None
 ) -> QuerySet[Report]:
+    # A category's and a district's municipality is always the report's. Saying so lets the database
+    # find the one category (district) of that code first and read its reports by index, rather
+    # than join the same code of every municipality (PostgreSQL then reads every open report).
     if filters.category:
-        reports = reports.filter(category__slug=filters.category)
+        reports = reports.filter(category__slug=filters.category, category__municipality=F("municipality"))
     if filters.district:
-        reports = reports.filter(district__slug=filters.district)
+        reports = reports.filter(district__slug=filters.district, district__municipality=F("municipality"))
     if filters.status == "open":
         reports = reports.filter(status__in=AWAITING_ANSWER)
     elif filters.status in Status.values:
@@ -94,6 +107,10 @@ def supported_by(reports: QuerySet[Report], user: Any) -> QuerySet[Report]:
     return reports.annotate(supported=Exists(ReportSupport.objects.filter(report=OuterRef("pk"), user=user)))
 
 
+def _cell_size(zoom: int) -> float:
+    return 360.0 / (2 ** max(0, min(zoom, 20))) / MAP_TILE_CELLS  # a quarter of a map tile
+
+
 def map_clusters(
     reports: QuerySet[Report], *, bbox: tuple[float, float, float, float], zoom: int
 ) -> list[dict[str, Any]]:
@@ -102,7 +119,7 @@ def map_clusters(
     The database does the grouping, so a map of a million reports sends a few hundred points.
     """
     south, west, north, east = bbox
-    cell = 360.0 / (2 ** max(0, min(zoom, 20))) / 4  # about a quarter of a map tile
+    cell = _cell_size(zoom)
     in_box = reports.filter(latitude__range=(south, north), longitude__range=(west, east))
     if zoom >= 17:
         return [
@@ -115,7 +132,9 @@ def map_clusters(
             cy=Floor(Cast(F("latitude"), FloatField()) / cell),
         )
         .values("cx", "cy")
-        .annotate(count=Count("id"), open=Count("id", filter=Q(status__in=AWAITING_ANSWER)))
+        # Counting `status` (never null) rather than `id` keeps every column in the report_geo
+        # index, so that PostgreSQL can answer from the index alone.
+        .annotate(count=Count("status"), open=Count("status", filter=Q(status__in=AWAITING_ANSWER)))
         .order_by()
     )
     clusters = []
@@ -129,6 +148,53 @@ def map_clusters(
             }
         )
     return clusters
+
+
+def public_map(
+    municipality: Municipality,
+    filters: ReportFilters,
+    *,
+    bbox: tuple[float, float, float, float],
+    zoom: int,
+) -> list[dict[str, Any]]:
+    """The public map's clusters in the box, by map tile, each tile kept in the cache for a minute.
+
+    Grouping the reports of a whole city takes the database a second or more, so the clusters of
+    a tile are cached whenever the answer they came with counted many reports; a pan then reuses
+    most tiles. Tiles are whole: the clusters of every tile the box touches count all its reports.
+    Small answers and street-level points (zoom 17 and closer) are always read fresh, so they are
+    exact.
+    """
+    reports = filter_reports(public_reports(municipality), filters)
+    tile = _cell_size(zoom) * MAP_TILE_CELLS
+    south, west, north, east = bbox
+    xs = range(math.floor(west / tile), math.floor(east / tile) + 1)
+    ys = range(math.floor(south / tile), math.floor(north / tile) + 1)
+    if zoom >= 17 or len(xs) * len(ys) > MAP_MAX_TILES:
+        return map_clusters(reports, bbox=bbox, zoom=zoom)
+    # Overdue changes with the date; the rest of the key is the municipality, the filters and the tile.
+    chosen = hashlib.sha256(f"{filters}:{timezone.localdate()}".encode()).hexdigest()[:16]
+    prefix = f"reports:map:{municipality.pk}:{chosen}:{zoom}"
+    keys = {f"{prefix}:{x}:{y}": (x, y) for x in xs for y in ys}
+    found: dict[str, list[dict[str, Any]]] = cache.get_many(list(keys))
+    missing = {keys[key]: key for key in keys if key not in found}
+    if missing:
+        fresh: dict[str, list[dict[str, Any]]] = {key: [] for key in missing.values()}
+        box = (
+            min(y for _, y in missing) * tile,
+            min(x for x, _ in missing) * tile,
+            (max(y for _, y in missing) + 1) * tile,
+            (max(x for x, _ in missing) + 1) * tile,
+        )
+        for cluster in map_clusters(reports, bbox=box, zoom=zoom):
+            # A cell's centre lies half a cell inside its tile, far from any rounding at the edges.
+            key = missing.get((math.floor(cluster["lon"] / tile), math.floor(cluster["lat"] / tile)))
+            if key is not None:
+                fresh[key].append(cluster)
+        if sum(c["count"] for clusters in fresh.values() for c in clusters) >= MAP_CACHE_FROM:
+            cache.set_many(fresh, MAP_CACHE_SECONDS)
+        found.update(fresh)
+    return [cluster for key in keys for cluster in found[key]]
 
 
 def valid_bbox(raw: str) -> tuple[float, float, float, float] | None:

@@ -23,6 +23,7 @@ from veche.access.reports import (
 from veche.core.errors import DomainError, Forbidden, NotFound
 from veche.core.forms import apply_domain_error
 from veche.core.http import signed_in
+from veche.core.pagination import CappedPaginator
 from veche.core.ratelimit import rate_limit_request
 from veche.notifications.models import Follow
 from veche.notifications.services import follow, unfollow
@@ -62,33 +63,34 @@ def _query_without_page(request: HttpRequest) -> str:
     return query.urlencode()
 
 
-def _list_context(request: HttpRequest, municipality: Any) -> dict[str, Any]:
-    form = FilterForm(request.GET or None)
-    reports = selectors.filter_reports(selectors.public_reports(municipality), _filters(form))
-    page = Paginator(
-        selectors.with_list_relations(reports).order_by("-created_at", "-id"), PAGE_SIZE
-    ).get_page(request.GET.get("page"))
+def _filter_context(request: HttpRequest, municipality: Any) -> dict[str, Any]:
+    """What the filters above the list and the map need."""
     return {
         "municipality": municipality,
-        "page": page,
-        "form": form,
+        "form": FilterForm(request.GET or None),
         "query": _query_without_page(request),
         "categories": municipality.categories.filter(is_active=True),
         "districts": municipality.districts.all(),
-        "today": timezone.localdate(),
-        "can_report": allows(request.user, municipality, Feature.SUBMIT, services.REPORTING),
     }
 
 
 def report_list(request: HttpRequest, slug: str) -> HttpResponse:
     municipality = access_municipality(request.user, slug)
-    return render(request, "reports/list.html", _list_context(request, municipality))
+    context = _filter_context(request, municipality)
+    reports = selectors.filter_reports(selectors.public_reports(municipality), _filters(context["form"]))
+    # The count stops at 1,000: counting a million public reports on every page costs more than the page.
+    context["page"] = CappedPaginator(
+        selectors.with_list_relations(reports).order_by("-created_at", "-id"), PAGE_SIZE
+    ).get_page(request.GET.get("page"))
+    context["today"] = timezone.localdate()
+    context["can_report"] = allows(request.user, municipality, Feature.SUBMIT, services.REPORTING)
+    return render(request, "reports/list.html", context)
 
 
 def report_map(request: HttpRequest, slug: str) -> HttpResponse:
+    # The page is the frame; the reports come from map_data, so nothing here reads them.
     municipality = access_municipality(request.user, slug)
-    context = _list_context(request, municipality)
-    return render(request, "reports/map.html", context)
+    return render(request, "reports/map.html", _filter_context(request, municipality))
 
 
 @require_GET
@@ -110,10 +112,8 @@ def map_data(request: HttpRequest, slug: str) -> JsonResponse:
             },
             status=400,
         )
-    reports = selectors.filter_reports(
-        selectors.public_reports(municipality), _filters(FilterForm(request.GET))
-    )
-    return JsonResponse({"clusters": selectors.map_clusters(reports, bbox=bbox, zoom=zoom)})
+    filters = _filters(FilterForm(request.GET))
+    return JsonResponse({"clusters": selectors.public_map(municipality, filters, bbox=bbox, zoom=zoom)})
 
 
 @login_required

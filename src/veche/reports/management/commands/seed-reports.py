@@ -52,13 +52,16 @@ class Command(BaseCommand):
             (municipality.latitude + rng.gauss(0, 0.05), municipality.longitude + rng.gauss(0, 0.08))
             for _ in range(HOTSPOTS)
         ]
+        # Oldest first, as a live site writes them: ids grow with created_at, so the newest reports
+        # sit together at the end of the table, where every "newest first" page reads them.
+        ages = sorted((rng.random() ** 1.5 * 730 for _ in range(count)), reverse=True)
         started = time.monotonic()
         written = 0
         while written < count:
             size = min(BATCH, count - written)
             reports = [
-                self._report(rng, municipality, categories, districts, hotspots, now, today)
-                for _ in range(size)
+                self._report(rng, age, municipality, categories, districts, hotspots, now, today)
+                for age in ages[written : written + size]
             ]
             with transaction.atomic():
                 created = Report.objects.bulk_create(reports, batch_size=1000)
@@ -87,6 +90,7 @@ class Command(BaseCommand):
     def _report(
         self,
         rng: random.Random,
+        age: float,
         municipality: Municipality,
         categories: list[Any],
         districts: list[Any],
@@ -103,8 +107,7 @@ class Command(BaseCommand):
                 municipality.latitude + rng.uniform(-0.15, 0.15),
                 municipality.longitude + rng.uniform(-0.25, 0.25),
             )
-        age = rng.random() ** 1.5 * 730
-        created = now - timedelta(days=age, seconds=rng.randint(0, 86_399))
+        created = now - timedelta(days=age)
         answer_due = add_working_days(created.date(), category.answer_days, lambda d: d.weekday() < 5)
         if age < 2:
             status = Status.SUBMITTED if rng.random() < 0.5 else Status.ROUTED

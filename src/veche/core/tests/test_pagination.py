@@ -1,0 +1,34 @@
+"""CappedPaginator: an ordinary paginator below its cap; past it, one bounded count and a capped pager."""
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+
+from veche.accounts.models import User
+from veche.core.pagination import CappedPaginator
+
+
+@pytest.mark.parametrize(
+    ("rows", "count", "capped", "pages"), [(9, 9, False, 3), (10, 10, False, 3), (11, 10, True, 3)]
+)
+def test_the_count_stops_at_the_cap(rows, count, capped, pages):
+    paginator = CappedPaginator(list(range(rows)), 4, cap=10)
+
+    assert (paginator.count, paginator.capped, paginator.num_pages) == (count, capped, pages)
+    # Past the last page: the last page, as Paginator does; its rows stop at the cap.
+    assert list(paginator.get_page(99)) == list(range(8, count))
+
+
+@pytest.mark.django_db
+def test_a_queryset_is_counted_once_with_a_limit_and_without_its_order(make_user):
+    for i in range(5):
+        make_user(f"person{i}")
+    paginator = CappedPaginator(User.objects.order_by("-username"), 2, cap=3)
+
+    with CaptureQueriesContext(connection) as queries:
+        page = paginator.get_page(1)
+        assert (paginator.count, paginator.capped) == (3, True)
+    assert [user.username for user in page] == ["person4", "person3"]
+    counts = [q["sql"] for q in queries.captured_queries if "COUNT(" in q["sql"]]
+    assert len(counts) == 1
+    assert "LIMIT 4" in counts[0] and "ORDER BY" not in counts[0]
