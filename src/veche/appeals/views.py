@@ -22,7 +22,7 @@ from veche.appeals.phases import PUBLISHING, phase_of
 from veche.appeals.selectors import appeal_policy_of, appeal_signature_of, appeals_for
 from veche.comments.forms import CommentForm
 from veche.comments.selectors import comments_for
-from veche.comments.services import comment_create
+from veche.comments.views import post_comment
 from veche.core.errors import DomainError
 from veche.core.forms import apply_domain_error
 from veche.core.http import signed_in
@@ -125,25 +125,7 @@ def close(request: HttpRequest, slug: str, appeal_id: int) -> HttpResponse:
 def comment(request: HttpRequest, slug: str, appeal_id: int) -> HttpResponse:
     municipality = access_municipality(request.user, slug)
     appeal = access_appeal(request.user, appeal_id, municipality=municipality)
-    url = services.appeal_url(appeal)
-    form = CommentForm(request.POST)
-    if form.is_valid():
-        try:
-            rate_limit_request("write", request)
-            created = comment_create(
-                author=signed_in(request),
-                municipality=municipality,
-                target=appeal,
-                body=form.cleaned_data["body"],
-                phase=phase_of(appeal),
-            )
-        except DomainError as error:
-            messages.error(request, " ".join(sum(error.fields.values(), [])) or error.message)
-        else:
-            return redirect(f"{url}#comment-{created.pk}")
-    else:
-        messages.error(request, " ".join(str(e) for errors in form.errors.values() for e in errors))
-    return redirect(f"{url}#discussion")
+    return post_comment(request, municipality, appeal, services.appeal_url(appeal), phase_of(appeal))
 
 
 @login_required

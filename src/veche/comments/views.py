@@ -2,23 +2,37 @@
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.db import models
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_POST
 
 from veche.access.functions import access_comment, access_municipality
+from veche.access.predicates import OPEN_DISCUSSION, Phase
 from veche.comments.forms import CommentForm
 from veche.comments.services import comment_create
 from veche.core.errors import DomainError
 from veche.core.http import signed_in
 from veche.core.ratelimit import rate_limit_request
+from veche.municipalities.models import Municipality
 
 
 @login_required
 @require_POST
 def create(request: HttpRequest, slug: str) -> HttpResponse:
     municipality = access_municipality(request.user, slug)
+    return post_comment(request, municipality, municipality, reverse("municipality", args=[slug]))
+
+
+def post_comment(
+    request: HttpRequest,
+    municipality: Municipality,
+    target: models.Model,
+    url: str,
+    phase: Phase = OPEN_DISCUSSION,
+) -> HttpResponse:
+    """Post the form's comment under `target`, then go back to `url` (at the comment, or the form)."""
     form = CommentForm(request.POST)
     if form.is_valid():
         try:
@@ -26,16 +40,17 @@ def create(request: HttpRequest, slug: str) -> HttpResponse:
             comment = comment_create(
                 author=signed_in(request),
                 municipality=municipality,
-                target=municipality,
+                target=target,
                 body=form.cleaned_data["body"],
+                phase=phase,
             )
         except DomainError as error:
             messages.error(request, error.summary)
         else:
-            return redirect(reverse("municipality", args=[slug]) + f"#comment-{comment.pk}")
+            return redirect(f"{url}#comment-{comment.pk}")
     else:
         messages.error(request, " ".join(str(e) for errors in form.errors.values() for e in errors))
-    return redirect(reverse("municipality", args=[slug]) + "#discussion")
+    return redirect(f"{url}#discussion")
 
 
 def detail(request: HttpRequest, slug: str, comment_id: int) -> HttpResponse:

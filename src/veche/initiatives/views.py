@@ -25,7 +25,7 @@ from veche.access.predicates import Decision, Feature, allows
 from veche.access.roles import Tier, has_permission, tier_of
 from veche.comments.forms import CommentForm
 from veche.comments.selectors import comments_for
-from veche.comments.services import comment_create
+from veche.comments.views import post_comment
 from veche.core.errors import DomainError
 from veche.core.forms import apply_domain_error
 from veche.core.http import signed_in
@@ -207,25 +207,9 @@ def support(request: HttpRequest, slug: str, initiative_id: int) -> HttpResponse
 def comment(request: HttpRequest, slug: str, initiative_id: int) -> HttpResponse:
     municipality = access_municipality(request.user, slug)
     initiative = access_initiative(request.user, initiative_id, municipality=municipality)
-    url = services.initiative_url(initiative)
-    form = CommentForm(request.POST)
-    if form.is_valid():
-        try:
-            rate_limit_request("write", request)
-            created = comment_create(
-                author=signed_in(request),
-                municipality=municipality,
-                target=initiative,
-                body=form.cleaned_data["body"],
-                phase=phase_of(initiative),
-            )
-        except DomainError as error:
-            messages.error(request, error.summary)
-        else:
-            return redirect(f"{url}#comment-{created.pk}")
-    else:
-        messages.error(request, " ".join(str(e) for errors in form.errors.values() for e in errors))
-    return redirect(f"{url}#discussion")
+    return post_comment(
+        request, municipality, initiative, services.initiative_url(initiative), phase_of(initiative)
+    )
 
 
 @login_required
