@@ -17,6 +17,8 @@ class Flaggable:
     related: tuple[str, ...] = ()
     # Who may see it, beyond "hidden content only to its author and moderators" (which always applies).
     visible: Callable[[Any, Any], bool] | None = None
+    # Called in the transaction that hid (True) or restored (False) the content, after it is saved.
+    on_hidden: Callable[[Any, bool], None] | None = None
 
 
 _registry: dict[str, Flaggable] = {}
@@ -30,8 +32,9 @@ def register(
     author: Callable[[Any], Any],
     related: tuple[str, ...] = (),
     visible: Callable[[Any, Any], bool] | None = None,
+    on_hidden: Callable[[Any, bool], None] | None = None,
 ) -> None:
-    _registry[model._meta.label_lower] = Flaggable(model, url, excerpt, author, related, visible)
+    _registry[model._meta.label_lower] = Flaggable(model, url, excerpt, author, related, visible, on_hidden)
 
 
 def lookup(label: str) -> Flaggable | None:

@@ -79,6 +79,9 @@ def _set_hidden(moderator: User, content: Moderated, reason: str, *, hide: bool)
     else:
         content.hidden_at, content.hidden_reason, content.hidden_by = None, "", None
     content.save(update_fields=["hidden_at", "hidden_reason", "hidden_by"])
+    flaggable = for_instance(content)
+    if flaggable.on_hidden is not None:
+        flaggable.on_hidden(content, hide)
     if hide:
         _resolve_flags(content, moderator, Flag.Resolution.HIDDEN)
     audit_record(
@@ -88,7 +91,6 @@ def _set_hidden(moderator: User, content: Moderated, reason: str, *, hide: bool)
         target=content,
         details={"reason": reason},
     )
-    flaggable = for_instance(content)
     author = flaggable.author(content)  # None for a report an Open311 client filed
     notify(
         recipients=[author] if author is not None else [],

@@ -183,4 +183,5 @@ def load(stdout: TextIO) -> None:
                 services.report_confirm(author=author, report=report, now=later(rng.uniform(0, 10)))
         services.reports_close_unconfirmed(now=now)
         services.reports_escalate_overdue(now=now)
+    services.reports_map_advance(now=now)
     stdout.write(f"  {total} reports in all states, with answers, disputes and overdue cases")

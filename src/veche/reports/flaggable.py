@@ -2,11 +2,18 @@
 
 from veche.access.reports import can_see_report
 from veche.moderation.registry import register
+from veche.reports import mapcells
 from veche.reports.models import Report
 
 
 def _url(report: Report) -> str:
     return f"/m/{report.municipality.slug}/reports/{report.pk}/"
+
+
+def _hidden(report: Report, hidden: bool) -> None:
+    # A hidden report leaves the public map's counts; a restored one comes back.
+    day = mapcells.overdue_day(report.municipality_id)
+    mapcells.move(mapcells.key_of(report, day, hidden=not hidden), mapcells.key_of(report, day))
 
 
 register(
@@ -16,4 +23,5 @@ register(
     author=lambda r: r.author,
     related=("municipality",),
     visible=can_see_report,
+    on_hidden=_hidden,
 )

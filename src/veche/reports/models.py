@@ -215,6 +215,62 @@ class RoutingRule(models.Model):
         return f"{self.category} / {self.district} → {self.department}"
 
 
+class MapCell(models.Model):
+    """How many public reports in one status lie in one cell of the map's grid at one zoom level:
+    all of them, those of one category, or those of one district.
+
+    The map of a whole city reads a few thousand of these rows instead of grouping a million reports.
+    The report services keep them (reports/mapcells.py: every change that moves a report on or off
+    the public map, or to another status, adds and subtracts in the same transaction);
+    `veche reports map rebuild` counts them again from the reports.
+    """
+
+    municipality = models.ForeignKey(
+        "municipalities.Municipality", on_delete=models.CASCADE, related_name="+", db_index=False
+    )
+    level = models.PositiveSmallIntegerField()  # the zoom level whose grid the cell belongs to
+    # A category's or district's id, or 0 for all of them: plain numbers, as 0 is no row of theirs
+    # (a category with reports cannot be deleted; a deleted district's rows only go unread).
+    category_key = models.PositiveIntegerField()
+    district_key = models.PositiveIntegerField()
+    x = models.IntegerField()  # floor(longitude / cell size)
+    y = models.IntegerField()  # floor(latitude / cell size)
+    # A status, or "overdue:" and a status for the rows of overdue reports (of all categories and
+    # districts): open ones whose answer was due before the municipality's MapOverdueDay.
+    status = models.CharField(max_length=30)
+    count = models.IntegerField()
+
+    class Meta:
+        constraints = [
+            # The key of the upsert and the index the map reads: one grain of one level is one range,
+            # and a box is a range of x within it.
+            models.UniqueConstraint(
+                fields=["municipality", "level", "category_key", "district_key", "x", "y", "status"],
+                name="map_cell_key",
+            )
+        ]
+
+    def __str__(self) -> str:
+        grain = f"{self.category_key}/{self.district_key}"
+        return f"{self.level}/{self.x}/{self.y} {grain} {self.status}: {self.count}"
+
+
+class MapOverdueDay(models.Model):
+    """The overdue rows of a municipality's map cells count the open reports due before this day.
+
+    The hourly tick moves it to today (reports/mapcells.py: advance_overdue_day); until it has, the
+    map's overdue filter groups the reports themselves.
+    """
+
+    municipality = models.OneToOneField(
+        "municipalities.Municipality", on_delete=models.CASCADE, primary_key=True, related_name="+"
+    )
+    day = models.DateField()
+
+    def __str__(self) -> str:
+        return f"{self.municipality_id}: {self.day}"
+
+
 class AnswerTemplate(models.Model):
     """A ready answer officials start from, for one category or for all."""
 

@@ -1,29 +1,20 @@
 """Reads of reports shared by pages, the JSON API and Open311: lists, filters, nearby, map clusters."""
 
-import hashlib
 import math
 from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
-from django.core.cache import cache
 from django.db.models import Count, Exists, F, FloatField, OuterRef, Q, QuerySet
 from django.db.models.functions import Cast, Floor
 from django.utils import timezone
 
 from veche.core.geo import bounding_box, haversine_m
 from veche.municipalities.models import Category, Municipality
+from veche.reports import mapcells
 from veche.reports.models import AWAITING_ANSWER, PUBLIC, Report, ReportSupport, Status
 
 NEARBY_RADIUS_M = 50
-# The map groups reports into cells, MAP_TILE_CELLS to a side of a map tile (256 pixels).
-MAP_TILE_CELLS = 4
-# Clusters are cached by tile for this long, when an answer counted at least MAP_CACHE_FROM reports
-# (fewer are read in a few milliseconds, and then the map is exact), for boxes of at most
-# MAP_MAX_TILES tiles (a screen at its zoom is about 24).
-MAP_CACHE_SECONDS = 60
-MAP_CACHE_FROM = 5000
-MAP_MAX_TILES = 64
 
 
 @dataclass(frozen=True)
@@ -107,47 +98,51 @@ def supported_by(reports: QuerySet[Report], user: Any) -> QuerySet[Report]:
     return reports.annotate(supported=Exists(ReportSupport.objects.filter(report=OuterRef("pk"), user=user)))
 
 
-def _cell_size(zoom: int) -> float:
-    return 360.0 / (2 ** max(0, min(zoom, 20))) / MAP_TILE_CELLS  # a quarter of a map tile
-
-
 def map_clusters(
     reports: QuerySet[Report], *, bbox: tuple[float, float, float, float], zoom: int
 ) -> list[dict[str, Any]]:
-    """Reports in the box grouped into grid cells sized for the zoom level: one row per cell.
+    """The reports in the box, grouped by the database into the cells of `zoom` that the box touches
+    (whole cells, as mapcells.clusters counts them); from zoom 17, the newest 2,000 single reports.
 
-    The database does the grouping, so a map of a million reports sends a few hundred points.
+    Pages use `public_map`, which reads the stored cell counts instead where it can.
     """
     south, west, north, east = bbox
-    cell = _cell_size(zoom)
-    in_box = reports.filter(latitude__range=(south, north), longitude__range=(west, east))
     if zoom >= 17:
+        in_box = reports.filter(latitude__range=(south, north), longitude__range=(west, east))
         return [
             {"lat": r["latitude"], "lon": r["longitude"], "count": 1, "id": r["id"], "status": r["status"]}
             for r in in_box.values("id", "latitude", "longitude", "status")[:2000]
         ]
+    size = mapcells.cell_size(zoom)
+    (x0, y0), (x1, y1) = mapcells.cell_of(south, west, zoom), mapcells.cell_of(north, east, zoom)
     rows = (
-        in_box.annotate(
-            cx=Floor(Cast(F("longitude"), FloatField()) / cell),
-            cy=Floor(Cast(F("latitude"), FloatField()) / cell),
+        # The range lets the index find the rows; the cell numbers decide, exactly as stored cells do.
+        reports.filter(
+            latitude__gte=(y0 - 1) * size,
+            latitude__lt=(y1 + 2) * size,
+            longitude__gte=(x0 - 1) * size,
+            longitude__lt=(x1 + 2) * size,
         )
+        .annotate(
+            cx=Floor(Cast(F("longitude"), FloatField()) / size),
+            cy=Floor(Cast(F("latitude"), FloatField()) / size),
+        )
+        .filter(cx__range=(x0, x1), cy__range=(y0, y1))
         .values("cx", "cy")
         # Counting `status` (never null) rather than `id` keeps every column in the report_geo
         # index, so that PostgreSQL can answer from the index alone.
         .annotate(count=Count("status"), open=Count("status", filter=Q(status__in=AWAITING_ANSWER)))
         .order_by()
     )
-    clusters = []
-    for row in rows[:5000]:
-        clusters.append(
-            {
-                "lat": (row["cy"] + 0.5) * cell,
-                "lon": (row["cx"] + 0.5) * cell,
-                "count": row["count"],
-                "open": row["open"],
-            }
-        )
-    return clusters
+    return [
+        {
+            "lat": (row["cy"] + 0.5) * size,
+            "lon": (row["cx"] + 0.5) * size,
+            "count": row["count"],
+            "open": row["open"],
+        }
+        for row in rows
+    ]
 
 
 def public_map(
@@ -157,44 +152,34 @@ def public_map(
     bbox: tuple[float, float, float, float],
     zoom: int,
 ) -> list[dict[str, Any]]:
-    """The public map's clusters in the box, by map tile, each tile kept in the cache for a minute.
+    """The public map's clusters in the box: a count for every cell of the zoom's grid that the box
+    touches, or single reports from zoom 17.
 
-    Grouping the reports of a whole city takes the database a second or more, so the clusters of
-    a tile are cached whenever the answer they came with counted many reports; a pan then reuses
-    most tiles. Tiles are whole: the clusters of every tile the box touches count all its reports.
-    Small answers and street-level points (zoom 17 and closer) are always read fresh, so they are
-    exact.
+    The counts come from the stored cells (reports/mapcells.py), so a whole city costs about what a
+    street does. The cells count by category, by district or overdue (as of the stored overdue day),
+    one at a time; with more of those filters at once, or before the hourly tick has moved the
+    overdue day to today, the reports themselves are grouped.
     """
-    reports = filter_reports(public_reports(municipality), filters)
-    tile = _cell_size(zoom) * MAP_TILE_CELLS
-    south, west, north, east = bbox
-    xs = range(math.floor(west / tile), math.floor(east / tile) + 1)
-    ys = range(math.floor(south / tile), math.floor(north / tile) + 1)
-    if zoom >= 17 or len(xs) * len(ys) > MAP_MAX_TILES:
-        return map_clusters(reports, bbox=bbox, zoom=zoom)
-    # Overdue changes with the date; the rest of the key is the municipality, the filters and the tile.
-    chosen = hashlib.sha256(f"{filters}:{timezone.localdate()}".encode()).hexdigest()[:16]
-    prefix = f"reports:map:{municipality.pk}:{chosen}:{zoom}"
-    keys = {f"{prefix}:{x}:{y}": (x, y) for x in xs for y in ys}
-    found: dict[str, list[dict[str, Any]]] = cache.get_many(list(keys))
-    missing = {keys[key]: key for key in keys if key not in found}
-    if missing:
-        fresh: dict[str, list[dict[str, Any]]] = {key: [] for key in missing.values()}
-        box = (
-            min(y for _, y in missing) * tile,
-            min(x for x, _ in missing) * tile,
-            (max(y for _, y in missing) + 1) * tile,
-            (max(x for x, _ in missing) + 1) * tile,
-        )
-        for cluster in map_clusters(reports, bbox=box, zoom=zoom):
-            # A cell's centre lies half a cell inside its tile, far from any rounding at the edges.
-            key = missing.get((math.floor(cluster["lon"] / tile), math.floor(cluster["lat"] / tile)))
-            if key is not None:
-                fresh[key].append(cluster)
-        if sum(c["count"] for clusters in fresh.values() for c in clusters) >= MAP_CACHE_FROM:
-            cache.set_many(fresh, MAP_CACHE_SECONDS)
-        found.update(fresh)
-    return [cluster for key in keys for cluster in found[key]]
+    narrowing = bool(filters.category) + bool(filters.district) + filters.overdue
+    stored = zoom < 17 and filters.department is None and narrowing <= 1
+    if stored and filters.overdue:
+        stored = mapcells.overdue_day(municipality.pk, lock=False) == timezone.localdate()
+    if not stored:
+        return map_clusters(filter_reports(public_reports(municipality), filters), bbox=bbox, zoom=zoom)
+    statuses = mapcells.ON_MAP
+    if filters.status == "open":
+        statuses = mapcells.OPEN_ON_MAP
+    elif filters.status in Status.values:
+        statuses = (filters.status,)
+    return mapcells.clusters(
+        municipality,
+        bbox=bbox,
+        zoom=zoom,
+        category=filters.category,
+        district=filters.district,
+        statuses=statuses,
+        overdue=filters.overdue,
+    )
 
 
 def valid_bbox(raw: str) -> tuple[float, float, float, float] | None:

@@ -23,6 +23,7 @@ from veche.core.sanitize import plain_text
 from veche.municipalities.models import Category, Department, District, Membership, Municipality
 from veche.municipalities.selectors import municipality_add_working_days
 from veche.notifications.services import follow, notify, notify_followers
+from veche.reports import mapcells
 from veche.reports.lifecycle import CONFIRM_DAYS, TRANSITIONS, Actor
 from veche.reports.models import (
     ANSWERED,
@@ -124,8 +125,12 @@ def _apply(report: Report, action: str, *, actor: User | None, note: str = "", n
     if transition.needs_note:
         note = _check_text(note, "note", required=True)
     from_status = report.status
+    day = mapcells.overdue_day(report.municipality_id)
+    was = mapcells.key_of(report, day)
     report.status = transition.target
     report.updated_at = now
+    # The map's cell counts follow the status in the caller's transaction.
+    mapcells.move(was, mapcells.key_of(report, day))
     _event(report, transition.event, actor=actor, from_status=from_status, note=note, now=now)
 
 
@@ -403,9 +408,12 @@ def report_dispute(*, author: User, report: Report, reason: str, now: datetime |
         _apply(report, "dispute", actor=author, note=reason, now=now)
         report.confirm_due = None
         report.escalated_at = None
+        day = mapcells.overdue_day(report.municipality_id)
+        was = mapcells.key_of(report, day)
         report.answer_due = municipality_add_working_days(
             municipality=report.municipality, start=_local_date(now), days=report.category.answer_days
         )
+        mapcells.move(was, mapcells.key_of(report, day))  # a new deadline: no longer overdue on the map
         report.save()
         _notify_change(
             report,
@@ -434,6 +442,15 @@ def reports_close_unconfirmed(*, now: datetime | None = None) -> int:
             report.save()
             closed += 1
     return closed
+
+
+def reports_map_advance(*, now: datetime | None = None) -> int:
+    """Move every municipality's map overdue day to today; returns how many reports became overdue."""
+    now = now or timezone.now()
+    return sum(
+        mapcells.advance_overdue_day(municipality, _local_date(now))
+        for municipality in Municipality.objects.order_by("pk")
+    )
 
 
 def reports_escalate_overdue(*, now: datetime | None = None) -> int:

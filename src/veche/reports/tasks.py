@@ -1,4 +1,5 @@
-"""Scheduled work on reports: escalate overdue ones, close answers nobody confirmed in time."""
+"""Scheduled work on reports: escalate overdue ones, close answers nobody confirmed in time, move the
+map's overdue day."""
 
 from celery import shared_task
 
@@ -13,3 +14,8 @@ def escalate_overdue_reports() -> int:
 @shared_task
 def close_unconfirmed_reports() -> int:
     return services.reports_close_unconfirmed()
+
+
+@shared_task
+def advance_map_overdue_day() -> int:
+    return services.reports_map_advance()

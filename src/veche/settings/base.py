@@ -166,6 +166,7 @@ CELERY_BEAT_SCHEDULE = {
     for name, task in (
         ("escalate-overdue-reports", "veche.reports.tasks.escalate_overdue_reports"),
         ("close-unconfirmed-reports", "veche.reports.tasks.close_unconfirmed_reports"),
+        ("advance-map-overdue-day", "veche.reports.tasks.advance_map_overdue_day"),
         ("initiatives-tick", "veche.initiatives.tasks.initiatives_tick"),
     )
 }

@@ -1,5 +1,5 @@
 """Property test of the lifecycle: no sequence of actions by anyone reaches an invalid state or
-changes a report without writing its history."""
+changes a report without writing its history, and the map's cell counts always match the reports."""
 
 from datetime import timedelta
 
@@ -12,8 +12,9 @@ from hypothesis.extra.django import TestCase
 
 from veche.accounts.models import User
 from veche.core.errors import DomainError
+from veche.moderation.services import content_hide, content_restore
 from veche.municipalities.models import Category, Department, Membership
-from veche.reports import services
+from veche.reports import mapcells, services
 from veche.reports.lifecycle import TRANSITIONS
 from veche.reports.models import Report, ReportEvent, Status
 from veche.reports.tests.conftest import jpeg_bytes
@@ -30,6 +31,9 @@ ACTIONS = [
     "dispute",
     "close_unconfirmed",
     "escalate",
+    "hide",
+    "restore",
+    "advance_map",
 ]
 
 
@@ -91,6 +95,9 @@ class LifecycleProperties(TestCase):
             "dispute": lambda: services.report_dispute(author=who, report=report, reason="still", now=now),
             "close_unconfirmed": lambda: services.reports_close_unconfirmed(now=now),
             "escalate": lambda: services.reports_escalate_overdue(now=now),
+            "hide": lambda: content_hide(moderator=who, content=report, reason="rude"),
+            "restore": lambda: content_restore(moderator=who, content=report, reason="fine"),
+            "advance_map": lambda: services.reports_map_advance(now=now),
         }
         calls[action]()
 
@@ -110,14 +117,19 @@ class LifecycleProperties(TestCase):
         st.lists(st.tuples(st.sampled_from(ACTIONS), st.sampled_from(ROLES), st.integers(0, 40)), max_size=12)
     )
     def test_no_sequence_breaks_the_lifecycle(self, steps: list[tuple[str, str, int]]) -> None:
-        report = services.report_submit(
-            author=self.people["author"],
-            municipality=self.municipality,
-            category=self.category,
-            latitude=55.75,
-            longitude=37.61,
-            description="Dark street",
+        # A second report in the same cells, so that moving one must leave the other's count alone.
+        report, neighbour = (
+            services.report_submit(
+                author=self.people["author"],
+                municipality=self.municipality,
+                category=self.category,
+                latitude=55.75 + shift,
+                longitude=37.61 + shift,
+                description="Dark street",
+            )
+            for shift in (0, 0.0001)
         )
+        services.report_moderate(moderator=self.people["moderator"], report=neighbour)
         day = 0
         for action, role, gap in steps:
             day += gap
@@ -141,3 +153,4 @@ class LifecycleProperties(TestCase):
             if after.status != before.status:
                 assert ReportEvent.objects.filter(report=report).count() > events_before
             self.check_history(after)
+            assert mapcells.differences(self.municipality) == []

@@ -5,6 +5,7 @@ same fields the lifecycle would leave: statuses by age, departments, deadlines, 
 history line each. Progress goes to stderr.
 """
 
+import math
 import random
 import sys
 import time
@@ -17,6 +18,7 @@ from django.utils import timezone
 
 from veche.core.calendar import add_working_days
 from veche.municipalities.models import Municipality
+from veche.reports import mapcells
 from veche.reports.models import Report, ReportEvent, Source, Status
 
 BATCH = 5000
@@ -24,6 +26,20 @@ BATCH = 5000
 HOTSPOTS = 12
 PLACES = ["у дома", "во дворе", "на перекрёстке", "у школы"]
 STREETS = ["Ленина", "Мира", "Садовая", "Тверская", "Арбат"]
+# Reports are spread over the city's centre +- these degrees; districts split that box into a grid.
+SPREAD_LAT, SPREAD_LON = 0.15, 0.25
+GRID_COLUMNS = 4
+
+
+def district_at(districts: list[Any], centre: tuple[float, float], lat: float, lon: float) -> Any:
+    """The district a point lies in, when the districts are a grid of GRID_COLUMNS columns over the
+    city (points beyond it belong to the nearest edge): a district is a place, as on a real map."""
+    columns = min(GRID_COLUMNS, len(districts))
+    rows = math.ceil(len(districts) / columns)
+    col = int((lon - centre[1] + SPREAD_LON) / (2 * SPREAD_LON) * columns)
+    row = int((lat - centre[0] + SPREAD_LAT) / (2 * SPREAD_LAT) * rows)
+    index = min(max(row, 0), rows - 1) * columns + min(max(col, 0), columns - 1)
+    return districts[min(index, len(districts) - 1)]
 
 
 class Command(BaseCommand):
@@ -42,7 +58,7 @@ class Command(BaseCommand):
         if municipality is None:
             raise CommandError(f"no municipality with slug {options['municipality']!r}")
         categories = list(municipality.categories.filter(is_active=True))
-        districts: list[Any] = list(municipality.districts.all()) or [None]
+        districts: list[Any] = list(municipality.districts.order_by("slug")) or [None]
         if not categories:
             raise CommandError("the municipality has no categories")
         rng = random.Random(options["seed"])  # noqa: S311 - synthetic data, not secrets
@@ -65,6 +81,7 @@ class Command(BaseCommand):
             ]
             with transaction.atomic():
                 created = Report.objects.bulk_create(reports, batch_size=1000)
+                mapcells.add_reports(created)
                 ReportEvent.objects.bulk_create(
                     [
                         ReportEvent(
@@ -104,8 +121,8 @@ class Command(BaseCommand):
             lat, lon = lat0 + rng.gauss(0, 0.008), lon0 + rng.gauss(0, 0.012)
         else:
             lat, lon = (
-                municipality.latitude + rng.uniform(-0.15, 0.15),
-                municipality.longitude + rng.uniform(-0.25, 0.25),
+                municipality.latitude + rng.uniform(-SPREAD_LAT, SPREAD_LAT),
+                municipality.longitude + rng.uniform(-SPREAD_LON, SPREAD_LON),
             )
         created = now - timedelta(days=age)
         answer_due = add_working_days(created.date(), category.answer_days, lambda d: d.weekday() < 5)
@@ -122,7 +139,7 @@ class Command(BaseCommand):
         return Report(
             municipality=municipality,
             category=category,
-            district=rng.choice(districts),
+            district=district_at(districts, (municipality.latitude, municipality.longitude), lat, lon),
             department_id=None if status in (Status.SUBMITTED, Status.DECLINED) else category.department_id,
             source=rng.choice([Source.WEB, Source.WEB, Source.API, Source.OPEN311]),
             status=status,

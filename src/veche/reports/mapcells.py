@@ -1,0 +1,331 @@
+"""The map's report counts per grid cell: kept up to date as reports change, summed into clusters.
+
+A cell of zoom level z is a quarter of a 256-pixel map tile: 360 / 2**z / 4 degrees to a side,
+x = floor(longitude / size), y = floor(latitude / size). Cell sizes halve exactly from one level to
+the next, so the cell of a coarser level is the finer one's index shifted right: the stored levels
+(LEVELS) serve every zoom below them too.
+
+Each public report counts in three rows per level and status: all categories and districts (the
+map without filters), its category, and its district; a map filtered by category and district at
+once groups the reports themselves (there are few of them). An open report whose answer was due
+before the municipality's `MapOverdueDay` also counts in an "overdue:<status>" row, for the map's
+overdue filter; `advance_overdue_day` (the hourly tick) moves that day to today, and until it has
+the overdue filter groups the reports themselves.
+
+Every write that moves a report on or off the public map, or to another status, category,
+district or place, calls `move(before, after)` in its transaction (the report services and the
+moderation hook in reports/flaggable.py); bulk loads call `add_reports`. `rebuild` recounts a
+municipality from its reports, `differences` says where the stored counts are wrong.
+"""
+
+import math
+from collections import Counter
+from collections.abc import Callable, Iterable
+from datetime import date
+from typing import Any, NamedTuple
+
+from django.db import connection, transaction
+from django.db.models import QuerySet, Subquery
+
+from veche.municipalities.models import Category, District, Municipality
+from veche.reports.models import AWAITING_ANSWER, PUBLIC, MapCell, MapOverdueDay, Report
+
+# Zoom levels with stored cells. Below the first, the first level's cells are summed; from the
+# map's street zoom (17) on, the map shows single reports and reads them directly.
+LEVELS = range(10, 17)
+OPEN_ON_MAP = tuple(s.value for s in AWAITING_ANSWER if s in PUBLIC)
+ON_MAP = tuple(s.value for s in PUBLIC)
+OVERDUE = "overdue:"  # the status prefix of the overdue rows
+_PUBLIC = frozenset(ON_MAP)
+_UPSERT_ROWS = 500  # 8 parameters a row, well under SQLite's limit of 32,766 per statement
+
+
+class MapKey(NamedTuple):
+    """What puts a report in a cell row: its place, category, district and status."""
+
+    municipality_id: int
+    latitude: float
+    longitude: float
+    category_id: int
+    district_id: int  # 0 for none
+    status: str
+    overdue: bool = False  # open, and its answer was due before the municipality's MapOverdueDay
+
+
+# A cell row's key: municipality, level, category (0: all), district (0: all), x, y, status.
+RowKey = tuple[int, int, int, int, int, int, str]
+ALL = 0
+
+
+def cell_size(zoom: int) -> float:
+    return 360.0 / (2 ** max(0, min(zoom, 20))) / 4
+
+
+def cell_of(latitude: float, longitude: float, zoom: int) -> tuple[int, int]:
+    size = cell_size(zoom)
+    return math.floor(longitude / size), math.floor(latitude / size)
+
+
+def overdue_day(municipality_id: int, *, lock: bool = True) -> date | None:
+    """The day the municipality's overdue rows count up to (None: they count nothing yet).
+
+    Every change that moves a report reads it in its transaction with a share lock on PostgreSQL
+    (SQLite runs one write at a time): a change then waits for a running `advance_overdue_day` to
+    commit, and an advance waits for running changes, so no report is counted against a day that
+    is no longer the stored one.
+    """
+    if lock and connection.vendor == "postgresql":
+        table = connection.ops.quote_name(MapOverdueDay._meta.db_table)
+        with connection.cursor() as cursor:
+            cursor.execute(
+                f"SELECT day FROM {table} WHERE municipality_id = %s FOR SHARE",  # noqa: S608 - a name
+                [municipality_id],
+            )
+            row = cursor.fetchone()
+        return row[0] if row else None
+    return MapOverdueDay.objects.filter(municipality_id=municipality_id).values_list("day", flat=True).first()
+
+
+def key_of(report: Report, day: date | None, *, hidden: bool | None = None) -> MapKey | None:
+    """Where `report` counts on the public map, or None if it is not on it; `day` is its
+    municipality's overdue day (`overdue_day`).
+
+    `hidden` overrides the report's own visibility (the moderation hook asks where it was).
+    """
+    is_hidden = report.hidden_at is not None if hidden is None else hidden
+    if is_hidden or report.status not in _PUBLIC:
+        return None
+    return MapKey(
+        report.municipality_id,
+        report.latitude,
+        report.longitude,
+        report.category_id,
+        report.district_id or 0,
+        str(report.status),
+        _is_overdue(str(report.status), report.answer_due, day),
+    )
+
+
+def _is_overdue(status: str, answer_due: date, day: date | None) -> bool:
+    return day is not None and status in OPEN_ON_MAP and answer_due < day
+
+
+def _rows(key: MapKey) -> Iterable[RowKey]:
+    base_x, base_y = cell_of(key.latitude, key.longitude, LEVELS[-1])
+    grains = [(ALL, ALL), (key.category_id, ALL)]
+    if key.district_id:
+        grains.append((ALL, key.district_id))
+    for level in LEVELS:
+        shift = LEVELS[-1] - level
+        x, y = base_x >> shift, base_y >> shift
+        for category, district in grains:
+            yield (key.municipality_id, level, category, district, x, y, key.status)
+        if key.overdue:
+            yield (key.municipality_id, level, ALL, ALL, x, y, OVERDUE + key.status)
+
+
+def _count(keys: Iterable[MapKey], sign: int, into: Counter[RowKey]) -> None:
+    for key in keys:
+        for row in _rows(key):
+            into[row] += sign
+
+
+def move(before: MapKey | None, after: MapKey | None) -> None:
+    """A report that counted at `before` (None: nowhere) now counts at `after`."""
+    if before == after:
+        return
+    deltas: Counter[RowKey] = Counter()
+    _count([k for k in (before,) if k is not None], -1, deltas)
+    _count([k for k in (after,) if k is not None], +1, deltas)
+    _apply(deltas)
+
+
+def add_reports(reports: Iterable[Report]) -> None:
+    """Count reports written in bulk (without the services), such as `veche seed-reports` writes."""
+    days: dict[int, date | None] = {}
+    deltas: Counter[RowKey] = Counter()
+    for report in reports:
+        if report.municipality_id not in days:
+            days[report.municipality_id] = overdue_day(report.municipality_id)
+        key = key_of(report, days[report.municipality_id])
+        if key is not None:
+            _count([key], +1, deltas)
+    _apply(deltas)
+
+
+def advance_overdue_day(municipality: Municipality, today: date) -> int:
+    """Count as overdue the open reports whose answer fell due since the stored day, up to `today`;
+    returns how many moved. A day in the past of the stored one changes nothing."""
+    with transaction.atomic():
+        stored = MapOverdueDay.objects.select_for_update().filter(municipality=municipality).first()
+        if stored is not None and stored.day >= today:
+            return 0
+        since = stored.day if stored is not None else None
+        due = Report.objects.filter(
+            municipality=municipality, status__in=OPEN_ON_MAP, hidden_at__isnull=True, answer_due__lt=today
+        )
+        if since is not None:
+            due = due.filter(answer_due__gte=since)
+        deltas: Counter[RowKey] = Counter()
+        moved = 0
+        # Locked, so that a change to one of them waits; a report that changed meanwhile is read as
+        # it is now, or not at all if it is no longer open.
+        for report in due.select_for_update().only(*_KEY_MODEL_FIELDS).order_by("pk"):
+            _count([k for k in (key_of(report, since),) if k is not None], -1, deltas)
+            _count([k for k in (key_of(report, today),) if k is not None], +1, deltas)
+            moved += 1
+        _apply(deltas)
+        MapOverdueDay.objects.update_or_create(municipality=municipality, defaults={"day": today})
+    return moved
+
+
+def _apply(deltas: Counter[RowKey]) -> None:
+    """Add the deltas to the cell rows in one statement per few hundred rows.
+
+    INSERT ... ON CONFLICT DO UPDATE is atomic on both databases, so concurrent changes to the same
+    cell add up instead of overwriting each other.
+    """
+    rows = [(*key, delta) for key, delta in deltas.items() if delta]
+    if not rows:
+        return
+    table = connection.ops.quote_name(MapCell._meta.db_table)
+    key_columns = "municipality_id, level, category_key, district_key, x, y, status"
+    columns = f"{key_columns}, count"
+    with connection.cursor() as cursor:
+        for start in range(0, len(rows), _UPSERT_ROWS):
+            chunk = rows[start : start + _UPSERT_ROWS]
+            values = ", ".join(["(%s, %s, %s, %s, %s, %s, %s, %s)"] * len(chunk))
+            cursor.execute(
+                f"INSERT INTO {table} ({columns}) VALUES {values} "  # noqa: S608 - names, not input
+                f"ON CONFLICT ({key_columns}) DO UPDATE SET count = {table}.count + excluded.count",
+                [value for row in chunk for value in row],
+            )
+
+
+KEY_FIELDS = (
+    "municipality_id",
+    "latitude",
+    "longitude",
+    "category_id",
+    "district_id",
+    "status",
+    "answer_due",
+)
+_KEY_MODEL_FIELDS = ("municipality", "latitude", "longitude", "category", "district", "status", "answer_due")
+
+
+def count_cells(rows: Iterable[tuple[Any, ...]], day: date | None) -> Counter[RowKey]:
+    """The cell counts of public reports given as KEY_FIELDS tuples, with `day` the overdue day
+    (the data migration uses it too)."""
+    counts: Counter[RowKey] = Counter()
+    for municipality_id, lat, lon, category_id, district_id, status, answer_due in rows:
+        overdue = _is_overdue(status, answer_due, day)
+        key = MapKey(municipality_id, lat, lon, category_id, district_id or 0, status, overdue)
+        _count([key], +1, counts)
+    return counts
+
+
+def _recount(municipality: Municipality, day: date | None) -> Counter[RowKey]:
+    public = Report.objects.filter(municipality=municipality, status__in=PUBLIC, hidden_at__isnull=True)
+    return count_cells(public.order_by().values_list(*KEY_FIELDS).iterator(chunk_size=20_000), day)
+
+
+def _stored(municipality: Municipality) -> Counter[RowKey]:
+    fields = ("municipality_id", "level", "category_key", "district_key", "x", "y", "status")
+    stored: Counter[RowKey] = Counter()
+    for values in MapCell.objects.filter(municipality=municipality).values_list(*fields, "count"):
+        if values[-1]:
+            stored[values[:-1]] = values[-1]
+    return stored
+
+
+def differences(municipality: Municipality) -> list[str]:
+    """Every cell row whose stored count is not the number of public reports in it."""
+    wanted = _recount(municipality, overdue_day(municipality.pk, lock=False))
+    stored = _stored(municipality)
+    return [
+        f"level {key[1]} category {key[2]} district {key[3]} cell {key[4]},{key[5]} {key[6]}: "
+        f"stored {stored.get(key, 0)}, counted {wanted.get(key, 0)}"
+        for key in sorted(set(wanted) | set(stored), key=str)
+        if wanted.get(key, 0) != stored.get(key, 0)
+    ]
+
+
+def rebuild(municipality: Municipality, today: date, *, progress: Callable[[int], None] | None = None) -> int:
+    """Recount `municipality`'s cells from its reports, overdue as of `today`; returns the number of
+    cell rows."""
+    batch = 5000
+    with transaction.atomic():
+        MapOverdueDay.objects.select_for_update().filter(municipality=municipality).first()
+        MapOverdueDay.objects.update_or_create(municipality=municipality, defaults={"day": today})
+        counts = _recount(municipality, today)
+        MapCell.objects.filter(municipality=municipality).delete()
+        rows = list(counts.items())
+        for start in range(0, len(rows), batch):
+            MapCell.objects.bulk_create(
+                MapCell(
+                    municipality_id=m,
+                    level=level,
+                    category_key=category,
+                    district_key=district,
+                    x=x,
+                    y=y,
+                    status=status,
+                    count=n,
+                )
+                for (m, level, category, district, x, y, status), n in rows[start : start + batch]
+            )
+            if progress is not None:
+                progress(min(start + batch, len(rows)))
+    return len(counts)
+
+
+def _key_of(model: type[Category | District], municipality: Municipality, code: str) -> Any:
+    """The id of the municipality's category or district of that code, as a subquery (no match: NULL,
+    which equals no row); ALL without a code."""
+    if not code:
+        return ALL
+    return Subquery(model.objects.filter(municipality=municipality, slug=code).values("pk")[:1])
+
+
+def clusters(
+    municipality: Municipality,
+    *,
+    bbox: tuple[float, float, float, float],
+    zoom: int,
+    category: str = "",
+    district: str = "",
+    statuses: tuple[str, ...] = ON_MAP,
+    overdue: bool = False,
+) -> list[dict[str, Any]]:
+    """Clusters of the public reports in every cell of `zoom` that the box touches, from the cells:
+    of one category or of one district (codes; not both), in `statuses`; with `overdue`, only the
+    overdue ones (of all categories and districts, counted as of the stored overdue day)."""
+    if category and district or overdue and (category or district):
+        raise ValueError("the cells count by category, by district or overdue, one at a time")
+    south, west, north, east = bbox
+    level = min(max(zoom, LEVELS[0]), LEVELS[-1])
+    shift = level - zoom if zoom < level else 0
+    (x0, y0), (x1, y1) = cell_of(south, west, zoom), cell_of(north, east, zoom)
+    cells: QuerySet[MapCell] = MapCell.objects.filter(
+        municipality=municipality,
+        level=level,
+        category_key=_key_of(Category, municipality, category),
+        district_key=_key_of(District, municipality, district),
+        x__range=(x0 << shift, ((x1 + 1) << shift) - 1),
+        y__range=(y0 << shift, ((y1 + 1) << shift) - 1),
+    )
+    wanted = [OVERDUE + s for s in statuses if s in OPEN_ON_MAP] if overdue else list(statuses)
+    cells = cells.filter(status__in=wanted)
+    summed: dict[tuple[int, int], list[int]] = {}
+    for x, y, status, count in cells.values_list("x", "y", "status", "count"):
+        counts = summed.setdefault((x >> shift, y >> shift), [0, 0])
+        counts[0] += count
+        if overdue or status in OPEN_ON_MAP:
+            counts[1] += count
+    size = cell_size(zoom)
+    return [
+        {"lat": (y + 0.5) * size, "lon": (x + 0.5) * size, "count": n, "open": n_open}
+        for (x, y), (n, n_open) in summed.items()
+        if n > 0
+    ]

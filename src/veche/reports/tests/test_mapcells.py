@@ -1,0 +1,254 @@
+"""The map's stored cell counts: kept by every write, equal to grouping the reports themselves."""
+
+from datetime import timedelta
+
+import pytest
+from django.core.management import call_command
+from django.core.management.base import CommandError
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.utils import timezone
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from veche.moderation.services import content_hide, content_restore
+from veche.reports import mapcells, selectors, services
+from veche.reports.models import MapCell, Report
+from veche.reports.selectors import ReportFilters
+
+pytestmark = pytest.mark.django_db
+
+# At zoom 12 a cell is 360 / 2**12 / 4 degrees (0.02197): the cell of (55.75, 37.61) spans
+# latitudes 55.7446-55.7666 and longitudes 37.6062-37.6282.
+POINT = {"latitude": 55.75, "longitude": 37.61}
+
+
+def stored_rows():
+    return sorted(
+        MapCell.objects.values_list("level", "category_key", "district_key", "x", "y", "status", "count")
+    )
+
+
+def clusters(client, municipality, query):
+    response = client.get(f"/m/{municipality.slug}/reports/map.json", query)
+    assert response.status_code == 200
+    return sorted((c["count"], c["open"]) for c in response.json()["clusters"])
+
+
+def test_a_cell_the_box_touches_counts_whole(browser, municipality, resident, routed):
+    routed(resident, **POINT)
+
+    # The first box ends inside the report's cell, south of the report; the second, below the cell.
+    assert clusters(browser(), municipality, {"bbox": "55.6,37.5,55.745,37.607", "zoom": "12"}) == [(1, 1)]
+    assert clusters(browser(), municipality, {"bbox": "55.6,37.5,55.744,37.607", "zoom": "12"}) == []
+
+
+def test_every_step_moves_the_counts_at_once(
+    browser, municipality, resident, moderator, official, submit, photo
+):
+    client = browser()
+    box = {"bbox": "55.6,37.4,55.9,37.8", "zoom": "11"}
+    report = submit(resident, **POINT)
+    assert clusters(client, municipality, box) == []  # not public before moderation
+
+    report = services.report_moderate(moderator=moderator, report=report)
+    assert clusters(client, municipality, box) == [(1, 1)]
+    report = services.report_resolve(official=official, report=report, answer="Fixed", photos=[photo()])
+    assert clusters(client, municipality, box) == [(1, 0)]
+    assert clusters(client, municipality, {**box, "status": "open"}) == []
+    assert clusters(client, municipality, {**box, "status": "resolved"}) == [(1, 0)]
+
+    content_hide(moderator=moderator, content=report, reason="Insults")
+    assert clusters(client, municipality, box) == []
+    content_restore(moderator=moderator, content=report, reason="Checked")
+    assert clusters(client, municipality, box) == [(1, 0)]
+    assert mapcells.differences(municipality) == []
+
+
+def test_a_step_that_fails_late_leaves_the_counts_as_they_were(
+    municipality, resident, official, routed, monkeypatch
+):
+    report = routed(resident, **POINT)
+    before = sorted(
+        MapCell.objects.values_list("level", "category_key", "district_key", "x", "y", "status", "count")
+    )
+
+    def broken(*args, **kwargs):
+        raise RuntimeError("mail server down")
+
+    # The status (and with it the counts) has moved when the notification fails.
+    monkeypatch.setattr(services, "_notify_change", broken)
+    with pytest.raises(RuntimeError):
+        services.report_start(official=official, report=report)
+
+    assert Report.objects.get(pk=report.pk).status == "routed"
+    assert (
+        sorted(
+            MapCell.objects.values_list("level", "category_key", "district_key", "x", "y", "status", "count")
+        )
+        == before
+    )
+    assert mapcells.differences(municipality) == []
+
+
+def test_below_the_stored_levels_the_cells_are_summed(browser, municipality, resident, routed):
+    routed(resident, **POINT)
+    routed(resident, latitude=55.80, longitude=37.70)  # another cell at zoom 10, the same at zoom 6
+
+    at_6 = clusters(browser(), municipality, {"bbox": "50,30,60,45", "zoom": "6"})
+    at_10 = clusters(browser(), municipality, {"bbox": "55.6,37.4,55.9,37.8", "zoom": "10"})
+
+    assert at_6 == [(2, 2)]
+    assert at_10 == [(1, 1), (1, 1)]
+
+
+def test_the_map_reads_one_query_whatever_the_zoom(browser, municipality, resident, routed):
+    for i in range(5):
+        routed(resident, latitude=55.70 + i * 0.02, longitude=37.55 + i * 0.03)
+    client = browser()
+    client.get(f"/m/{municipality.slug}/reports/map.json", {"bbox": "55.6,37.4,55.9,37.8", "zoom": "12"})
+
+    for zoom in ("3", "10", "13", "16"):
+        with CaptureQueriesContext(connection) as queries:
+            answer = clusters(client, municipality, {"bbox": "55.6,37.4,55.9,37.8", "zoom": zoom})
+        report_reads = [q for q in queries.captured_queries if "reports_" in q["sql"]]
+        assert len(report_reads) == 1, zoom
+        assert "reports_mapcell" in report_reads[0]["sql"]
+        assert sum(n for n, _ in answer) == 5
+
+
+@pytest.fixture
+def spread(municipality, resident, moderator, official, submit, routed, photo):
+    """Twenty-odd reports over a few kilometres, in both categories and districts, in every public
+    status, one hidden, one unmoderated and one overdue."""
+    d1, d2 = municipality.districts.order_by("slug")
+    pothole = municipality.categories.get(slug="pothole")
+    made = []
+    for i in range(24):
+        kwargs = {
+            "latitude": 55.70 + (i * 7 % 24) * 0.004,
+            "longitude": 37.55 + (i * 5 % 24) * 0.006,
+            "district": d1 if i % 3 else d2,
+        }
+        if i % 4 == 0:
+            kwargs.update(category=pothole, photos=[photo()])
+        report = routed(resident, **kwargs)
+        if i % 5 == 1:
+            report = services.report_start(official=official, report=report)
+        elif i % 5 == 2:
+            report = services.report_resolve(
+                official=official, report=report, answer="Done", photos=[photo()]
+            )
+        elif i % 5 == 3:
+            report = services.report_reject(official=official, report=report, reason="Not ours")
+        made.append(report)
+    content_hide(moderator=moderator, content=made[7], reason="Insults")
+    submit(resident, latitude=55.72, longitude=37.58)
+    for i in range(3):
+        late = routed(
+            resident, latitude=55.73 + i * 0.03, longitude=37.60, now=timezone.now() - timedelta(days=40)
+        )
+    services.report_start(official=official, report=late)
+    services.reports_map_advance()  # the overdue rows count as of today
+    return municipality
+
+
+def _live(municipality, filters, bbox, zoom):
+    """The same clusters grouped from the reports (what the map did before the cells)."""
+    reports = selectors.filter_reports(selectors.public_reports(municipality), filters)
+    return sorted(tuple(sorted(c.items())) for c in selectors.map_clusters(reports, bbox=bbox, zoom=zoom))
+
+
+@settings(max_examples=80, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(
+    south=st.floats(55.60, 55.85),
+    west=st.floats(37.45, 37.75),
+    height=st.floats(0.0005, 0.4),
+    width=st.floats(0.0005, 0.5),
+    zoom=st.integers(0, 16),
+    category=st.sampled_from(["", "light", "pothole", "nothing"]),
+    district=st.sampled_from(["", "first", "second", "atlantis"]),
+    status=st.sampled_from(["", "open", "routed", "in_progress", "resolved", "rejected", "submitted"]),
+    overdue=st.booleans(),
+)
+def test_the_stored_cells_answer_as_grouping_the_reports_does(
+    spread, south, west, height, width, zoom, category, district, status, overdue
+):
+    municipality = spread
+    first, second = municipality.districts.order_by("slug").values_list("slug", flat=True)
+    code = {"first": first, "second": second}.get(district, district)
+    filters = ReportFilters(category=category, district=code, status=status, overdue=overdue)
+    bbox = (south, west, min(south + height, 90.0), min(west + width, 180.0))
+
+    stored = selectors.public_map(municipality, filters, bbox=bbox, zoom=zoom)
+
+    assert sorted(tuple(sorted(c.items())) for c in stored) == _live(municipality, filters, bbox, zoom)
+
+
+def test_the_overdue_filter_reads_the_cells_once_the_day_has_moved(
+    browser, municipality, resident, official, routed, photo
+):
+    client = browser()
+    box = {"bbox": "55.6,37.4,55.9,37.8", "zoom": "12", "overdue": "on"}
+    late = routed(resident, **POINT, now=timezone.now() - timedelta(days=40))
+    routed(resident, **POINT)  # open, not yet due
+
+    def overdue_read() -> tuple[list[tuple[int, int]], list[str]]:
+        with CaptureQueriesContext(connection) as queries:
+            answer = clusters(client, municipality, box)
+        return answer, [q["sql"] for q in queries.captured_queries if "reports_" in q["sql"]]
+
+    before_tick, before_sql = overdue_read()
+    moved = services.reports_map_advance()
+    after_tick, after_sql = overdue_read()
+    services.report_resolve(official=official, report=late, answer="Fixed", photos=[photo()])
+    answered, _ = overdue_read()
+
+    assert before_tick == after_tick == [(1, 1)]
+    assert not any("reports_mapcell" in sql for sql in before_sql)  # grouped from the reports
+    assert any("reports_mapcell" in sql for sql in after_sql) and not any(
+        "reports_report" in sql for sql in after_sql
+    )
+    assert moved == 1
+    assert services.reports_map_advance() == 0  # the same day again changes nothing
+    assert answered == []
+    assert mapcells.differences(municipality) == []
+
+
+def test_a_dispute_gives_a_new_deadline_and_leaves_the_overdue_rows(
+    browser, municipality, resident, official, routed, photo
+):
+    late = routed(resident, **POINT, now=timezone.now() - timedelta(days=40))
+    late = services.report_resolve(official=official, report=late, answer="Fixed", photos=[photo()])
+    services.reports_map_advance()
+
+    services.report_dispute(author=resident, report=late, reason="Still dark")
+
+    assert (
+        clusters(browser(), municipality, {"bbox": "55.6,37.4,55.9,37.8", "zoom": "12", "overdue": "on"})
+        == []
+    )
+    assert mapcells.differences(municipality) == []
+
+
+def test_the_command_finds_and_mends_wrong_counts(spread, capsys):
+    call_command("reports", "map", "check")
+    MapCell.objects.filter(level=12).update(count=7)
+    MapCell.objects.filter(level=14).delete()
+
+    with pytest.raises(CommandError, match="differ"):
+        call_command("reports", "map", "check", "--municipality", spread.slug)
+    call_command("reports", "map", "rebuild", "--municipality", spread.slug)
+
+    call_command("reports", "map", "check")
+    assert mapcells.differences(spread) == []
+    with pytest.raises(CommandError, match="no municipality"):
+        call_command("reports", "map", "check", "--municipality", "atlantis")
+
+
+def test_seeded_reports_are_counted(municipality):
+    call_command("seed-reports", count=300, municipality=municipality.slug)
+
+    assert Report.objects.filter(municipality=municipality).count() == 300
+    assert MapCell.objects.filter(municipality=municipality).exists()
+    assert mapcells.differences(municipality) == []
