@@ -2,7 +2,7 @@
 
 from typing import Any
 
-from django.core.paginator import Paginator
+from django.core.paginator import Page, Paginator
 from django.db.models import QuerySet
 from django.utils.functional import cached_property
 
@@ -40,3 +40,18 @@ class CappedPaginator(Paginator):
     def capped(self) -> bool:
         """Whether more rows exist than `count` says."""
         return self._counted > self.cap
+
+    def page(self, number: Any) -> Page:
+        """The page, found by its ids first: the database walks the ordering index past the earlier
+        pages reading ids only, then fetches (and joins) just this page's rows, instead of joining
+        every skipped row."""
+        if not isinstance(self.object_list, QuerySet):
+            return super().page(number)
+        number = self.validate_number(number)
+        bottom = (number - 1) * self.per_page
+        top = bottom + self.per_page
+        if top + self.orphans >= self.count:
+            top = self.count  # as Paginator.page: the last page ends at the (capped) count
+        ids = list(self.object_list.values_list("pk", flat=True)[bottom:top])
+        rows = {row.pk: row for row in self.object_list.order_by().filter(pk__in=ids)}
+        return self._get_page([rows[pk] for pk in ids if pk in rows], number, self)

@@ -92,9 +92,17 @@ class Report(Moderated):
                 fields=["category", "status", "hidden_at", "latitude", "longitude"],
                 name="report_category_geo",
             ),
-            # The public list filtered by category or district, newest first, read in index order.
-            models.Index(fields=["category", "created_at"], name="report_category_recent"),
-            models.Index(fields=["district", "created_at"], name="report_district_recent"),
+            # The public list filtered by category or district, newest first, read in index order:
+            # with the columns every public filter checks, its count and the ids of a page come from
+            # the index alone.
+            models.Index(
+                fields=["category", "created_at", "id", "status", "hidden_at", "municipality"],
+                name="report_category_list",
+            ),
+            models.Index(
+                fields=["district", "created_at", "id", "status", "hidden_at", "municipality"],
+                name="report_district_list",
+            ),
             models.Index(fields=["department", "status", "answer_due"], name="report_department_queue"),
             models.Index(fields=["municipality", "updated_at"], name="report_updated"),
         ]

@@ -32,3 +32,21 @@ def test_a_queryset_is_counted_once_with_a_limit_and_without_its_order(make_user
     counts = [q["sql"] for q in queries.captured_queries if "COUNT(" in q["sql"]]
     assert len(counts) == 1
     assert "LIMIT 4" in counts[0] and "ORDER BY" not in counts[0]
+
+
+@pytest.mark.django_db
+def test_a_page_of_a_queryset_is_found_by_its_ids_then_fetched_in_order(make_user):
+    for i in range(7):
+        make_user(f"person{i}")
+    paginator = CappedPaginator(User.objects.order_by("-username"), 3, cap=100)
+    assert paginator.count == 7
+
+    with CaptureQueriesContext(connection) as queries:
+        middle, last = paginator.page(2), paginator.page(3)
+
+    assert [user.username for user in middle] == ["person3", "person2", "person1"]
+    assert [user.username for user in last] == ["person0"]
+    assert (middle.has_next(), last.has_next(), last.start_index()) == (True, False, 7)
+    # Two queries a page: the ids (LIMIT/OFFSET over the ordering), then those rows by id.
+    assert len(queries.captured_queries) == 4
+    assert "OFFSET 3" in queries.captured_queries[0]["sql"] and "IN (" in queries.captured_queries[1]["sql"]
