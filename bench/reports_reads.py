@@ -516,7 +516,9 @@ class Reads:
         request.user = self.anonymous
         municipality = self.municipality
         form = FilterForm(request.GET or None)
-        reports = selectors.filter_reports(selectors.public_reports(municipality), views._filters(form))
+        reports = selectors.filter_reports(
+            selectors.public_reports(municipality), views._filters(form), municipality=municipality
+        )
         ids = list(reports.order_by("-created_at", "-id").values_list("pk", flat=True))
         page = Paginator(ids, views.PAGE_SIZE).get_page(request.GET.get("page"))
         by_pk = Report.objects.in_bulk(list(page.object_list))
@@ -569,7 +571,9 @@ class Reads:
         request = self.factory.get(f"/m/{SLUG}/reports/map/", params)
         request.user = self.anonymous
         form = FilterForm(request.GET or None)
-        reports = selectors.filter_reports(selectors.public_reports(self.municipality), views._filters(form))
+        reports = selectors.filter_reports(
+            selectors.public_reports(self.municipality), views._filters(form), municipality=self.municipality
+        )
         points = list(reports.order_by().values_list("pk", "latitude", "longitude", "status"))
         context = {
             "municipality": self.municipality,
@@ -620,7 +624,9 @@ class Reads:
         south, west, north, east = selectors.valid_bbox(params["bbox"]) or (0.0, 0.0, 0.0, 0.0)
         zoom = int(params["zoom"])
         reports = selectors.filter_reports(
-            selectors.public_reports(self.municipality), views._filters(FilterForm(params))
+            selectors.public_reports(self.municipality),
+            views._filters(FilterForm(params)),
+            municipality=self.municipality,
         )
         every = list(reports.order_by().values_list("pk", "latitude", "longitude", "status", "created_at"))
         clusters: list[dict[str, Any]]

@@ -29,7 +29,9 @@ class CappedPaginator(Paginator):
         the ordering, which would make the database walk the rows in order instead of by the
         cheapest index for the filters."""
         if isinstance(self.object_list, QuerySet):
-            return self.object_list.order_by()[: self.cap + 1].count()
+            # Ids only: the joins of select_related and the other columns would keep the database
+            # from counting in an index.
+            return self.object_list.order_by().values("pk")[: self.cap + 1].count()
         return len(self.object_list[: self.cap + 1])
 
     @cached_property

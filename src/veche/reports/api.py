@@ -127,6 +127,7 @@ def report_list(request: HttpRequest, slug: str, filters: Query[FiltersIn]) -> A
             status=filters.status,
             overdue=filters.overdue,
         ),
+        municipality=municipality,
     )
     return selectors.with_list_relations(reports).order_by("-created_at", "-id")
 

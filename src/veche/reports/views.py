@@ -77,7 +77,9 @@ def _filter_context(request: HttpRequest, municipality: Any) -> dict[str, Any]:
 def report_list(request: HttpRequest, slug: str) -> HttpResponse:
     municipality = access_municipality(request.user, slug)
     context = _filter_context(request, municipality)
-    reports = selectors.filter_reports(selectors.public_reports(municipality), _filters(context["form"]))
+    reports = selectors.filter_reports(
+        selectors.public_reports(municipality), _filters(context["form"]), municipality=municipality
+    )
     # The count stops at 1,000: counting a million public reports on every page costs more than the page.
     context["page"] = CappedPaginator(
         selectors.with_list_relations(reports).order_by("-created_at", "-id"), PAGE_SIZE
@@ -329,7 +331,7 @@ def workspace(request: HttpRequest, slug: str) -> HttpResponse:
     chosen.pop("page", None)
     form = WorkspaceFilterForm(chosen or {"status": "open"})
     filters = _filters(form)
-    reports = selectors.filter_reports(reports, filters)
+    reports = selectors.filter_reports(reports, filters, municipality=municipality)
     ordered = selectors.with_list_relations(reports).order_by("answer_due", "created_at", "id")
     page = Paginator(ordered, 50).get_page(request.GET.get("page"))
     page_ids = [r.pk for r in page]

@@ -155,7 +155,9 @@ def spread(municipality, resident, moderator, official, submit, routed, photo):
 
 def _live(municipality, filters, bbox, zoom):
     """The same clusters grouped from the reports (what the map did before the cells)."""
-    reports = selectors.filter_reports(selectors.public_reports(municipality), filters)
+    reports = selectors.filter_reports(
+        selectors.public_reports(municipality), filters, municipality=municipality
+    )
     return sorted(tuple(sorted(c.items())) for c in selectors.map_clusters(reports, bbox=bbox, zoom=zoom))
 
 
