@@ -16,7 +16,7 @@ from veche.api.security import AUTH
 from veche.appeals import services
 from veche.appeals.models import TITLE_MAX_LENGTH
 from veche.appeals.models import Status as AppealStatus
-from veche.appeals.selectors import ORDERINGS, QUERY_MAX_LENGTH, appeals_for
+from veche.appeals.selectors import ORDERINGS, QUERY_MAX_LENGTH, appeals_for, local_day
 from veche.core.http import signed_in
 from veche.core.ratelimit import rate_limit_request
 from veche.core.sanitize import render_markdown
@@ -56,6 +56,7 @@ class AppealOut(Schema):
     created_at: datetime
     threshold_reached_at: datetime | None
     answer_due: date | None
+    overdue: bool = Field(description="An answer is owed and its day has passed in the municipality")
     answer: str
     answer_html: str
     answered_at: datetime | None
@@ -81,6 +82,10 @@ class AppealOut(Schema):
     @staticmethod
     def resolve_answer_html(obj: Any) -> str:
         return str(render_markdown(obj.answer)) if obj.answer else ""
+
+    @staticmethod
+    def resolve_overdue(obj: Any) -> bool:
+        return bool(obj.is_overdue(local_day(obj.municipality)))
 
     @staticmethod
     def resolve_hidden(obj: Any) -> bool:

@@ -1,4 +1,5 @@
-"""Demo appeals in every municipality: one answered, one awaiting its answer, one collecting signatures.
+"""Demo appeals in every municipality: one answered, one awaiting its answer, one whose answer is overdue
+(and escalated), one collecting signatures.
 
 The demo lowers each city's threshold to a handful of signatures, so that the whole path shows.
 Cities other than Moscow get a few verified residents of their own to sign.
@@ -13,7 +14,13 @@ from django.utils import timezone
 from veche.accounts.models import User, Verification
 from veche.accounts.services import verification_in_person
 from veche.appeals.models import Appeal
-from veche.appeals.services import appeal_answer, appeal_create, appeal_policy_save, appeal_sign
+from veche.appeals.services import (
+    appeal_answer,
+    appeal_create,
+    appeal_policy_save,
+    appeal_sign,
+    appeals_escalate_overdue,
+)
 from veche.comments.services import comment_create
 from veche.municipalities.demo import PASSWORD
 from veche.municipalities.models import Municipality
@@ -35,6 +42,12 @@ AWAITING = (
     "С начала месяца маршрут № 12 отменён, и жители северных кварталов остались без прямого "
     "сообщения с центром: дорога до работы и поликлиники занимает на час больше.\n\n"
     "Просим восстановить маршрут хотя бы в часы пик.",
+)
+OVERDUE = (
+    "Отремонтировать тротуар на Школьной улице",
+    "Тротуар от школы до автобусной остановки разбит: весной и осенью дети идут по проезжей части, "
+    "потому что на тротуаре стоят лужи по щиколотку.\n\n"
+    "Просим включить ремонт тротуара в план работ этого года.",
 )
 COLLECTING = (
     "Пересмотреть платную парковку во дворах",
@@ -97,13 +110,16 @@ def load(stdout: TextIO) -> None:
             actor=admin, municipality=municipality, signature_threshold=THRESHOLD, answer_days=30
         )
         signers = _signers(municipality, password_hash)
-        first, second, third = signers[0], signers[1], signers[2]
+        first, second, third, fourth = signers[0], signers[1], signers[2], signers[3]
         answered = _publish(
             municipality, first, ANSWERED, [s for s in signers if s != first], now - timedelta(days=80)
         )
         appeal_answer(official=admin, appeal=answered, answer=ANSWERED[2], now=now - timedelta(days=50))
         awaiting = [s for s in signers if s != second][:THRESHOLD]
         _publish(municipality, second, AWAITING, awaiting, now - timedelta(days=12))
+        # Signed long enough ago that its answer, never given, is past due: the tick below escalates it.
+        late = [s for s in signers if s != fourth][:THRESHOLD]
+        _publish(municipality, fourth, OVERDUE, late, now - timedelta(days=90))
         collecting = _publish(municipality, third, COLLECTING, [first, second], now - timedelta(days=3))
         if municipality.slug == "moscow":
             comment_create(
@@ -113,7 +129,8 @@ def load(stdout: TextIO) -> None:
                 body="Поддерживаю. В нашем дворе после введения платы машины встали на газоны.",
             )
         cities += 1
+    escalated = appeals_escalate_overdue(now=now)
     stdout.write(
-        f"  3 appeals in each of {cities} municipalities (threshold lowered to {THRESHOLD}); "
-        f"<city>-resident1…{RESIDENTS} are verified residents who sign"
+        f"  4 appeals in each of {cities} municipalities (threshold lowered to {THRESHOLD}), "
+        f"{escalated} overdue and escalated; <city>-resident1…{RESIDENTS} are verified residents who sign"
     )

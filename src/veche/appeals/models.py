@@ -67,6 +67,8 @@ class Appeal(Moderated):
     created_at = models.DateTimeField()
     threshold_reached_at = models.DateTimeField(null=True, blank=True)
     answer_due = models.DateField(null=True, blank=True)
+    # When the tick told those who answer that the deadline had passed; set once, never cleared.
+    escalated_at = models.DateTimeField(null=True, blank=True)
     answer = models.TextField(_("official answer"), max_length=settings.TEXT_MAX_LENGTH, blank=True)
     answered_at = models.DateTimeField(null=True, blank=True)
     answered_by = models.ForeignKey(
@@ -104,12 +106,17 @@ class Appeal(Moderated):
         return self.status in OPEN
 
     def is_overdue(self, today: date) -> bool:
-        """An answer is owed and its day has passed."""
+        """An answer is owed and its day has passed (`overdue_on` is the same rule as a query)."""
         return (
             self.status == Status.THRESHOLD_REACHED
             and self.answer_due is not None
             and self.answer_due < today
         )
+
+
+def overdue_on(today: date) -> models.Q:
+    """Appeals that owe an answer whose day has passed by `today`: `Appeal.is_overdue` as a query."""
+    return models.Q(status=Status.THRESHOLD_REACHED, answer_due__lt=today)
 
 
 class AppealSignature(models.Model):

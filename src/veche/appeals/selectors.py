@@ -1,11 +1,15 @@
 """Reads of appeals shared by pages and the API."""
 
+from datetime import date, datetime
 from typing import Any
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from django.db.models import F, OrderBy, Q, QuerySet
+from django.conf import settings
+from django.db.models import BooleanField, Case, F, OrderBy, Q, QuerySet, Value, When
+from django.utils import timezone
 
 from veche.access.roles import has_permission
-from veche.appeals.models import Appeal, AppealPolicy, AppealSignature, Status
+from veche.appeals.models import Appeal, AppealPolicy, AppealSignature, Status, overdue_on
 from veche.municipalities.models import Municipality
 
 ORDERINGS: dict[str, tuple[str | OrderBy, ...]] = {
@@ -17,6 +21,15 @@ ORDERINGS: dict[str, tuple[str | OrderBy, ...]] = {
 QUERY_MAX_LENGTH = 100
 
 
+def local_day(municipality: Municipality, moment: datetime | None = None) -> date:
+    """The date in the municipality's time zone at `moment` (now): the day deadlines are counted in."""
+    try:
+        zone = ZoneInfo(municipality.timezone)
+    except (ZoneInfoNotFoundError, ValueError):
+        zone = ZoneInfo(settings.TIME_ZONE)
+    return timezone.localdate(moment or timezone.now(), zone)
+
+
 def appeals_for(
     *,
     municipality: Municipality,
@@ -25,8 +38,21 @@ def appeals_for(
     query: str = "",
     order: str = "new",
 ) -> QuerySet[Appeal]:
-    """Appeals of `municipality` that `viewer` may see: hidden ones only to their authors and moderators."""
-    appeals = Appeal.objects.filter(municipality=municipality).select_related("author", "municipality")
+    """Appeals of `municipality` that `viewer` may see: hidden ones only to their authors and moderators.
+
+    Each carries `overdue`: it owes an answer whose day has passed in the municipality.
+    """
+    appeals = (
+        Appeal.objects.filter(municipality=municipality)
+        .select_related("author", "municipality")
+        .annotate(
+            overdue=Case(
+                When(overdue_on(local_day(municipality)), then=Value(True)),
+                default=Value(False),
+                output_field=BooleanField(),
+            )
+        )
+    )
     signed_in = getattr(viewer, "is_authenticated", False)
     if not (signed_in and has_permission(viewer, municipality, "moderate")):
         visible = Q(hidden_at__isnull=True)
@@ -39,6 +65,12 @@ def appeals_for(
     if query:
         appeals = appeals.filter(Q(title__icontains=query) | Q(body__icontains=query))
     return appeals.order_by(*ORDERINGS.get(order, ORDERINGS["new"]))
+
+
+def appeals_overdue_count(*, municipality: Municipality) -> int:
+    """How many of the municipality's appeals owe an answer past its day (hidden ones cannot be answered)."""
+    overdue = Appeal.objects.filter(overdue_on(local_day(municipality)), municipality=municipality)
+    return overdue.filter(hidden_at__isnull=True).count()
 
 
 def appeal_signature_of(*, appeal: Appeal, user: Any) -> AppealSignature | None:

@@ -1,7 +1,6 @@
 """Every write to appeals: publish, sign, answer, close, and the municipality's appeal policy."""
 
-from datetime import date, datetime
-from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+from datetime import datetime
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -18,8 +17,16 @@ from veche.access.appeals import ANSWERING_ROLES, can_answer_appeals, is_appeal_
 from veche.access.predicates import Feature, allows
 from veche.access.roles import has_permission, tier_of
 from veche.accounts.models import User
-from veche.appeals.models import TITLE_MAX_LENGTH, Appeal, AppealPolicy, AppealSignature, Status
+from veche.appeals.models import (
+    TITLE_MAX_LENGTH,
+    Appeal,
+    AppealPolicy,
+    AppealSignature,
+    Status,
+    overdue_on,
+)
 from veche.appeals.phases import PUBLISHING, phase_of
+from veche.appeals.selectors import local_day
 from veche.core.audit import audit_record
 from veche.core.errors import Conflict, DomainError, Forbidden, NotFound
 from veche.municipalities.models import Municipality
@@ -51,14 +58,6 @@ _lazy_date = lazy(lambda day: formats.date_format(day, "DATE_FORMAT"), str)
 
 def appeal_url(appeal: Appeal) -> str:
     return reverse("appeals:detail", args=[appeal.municipality.slug, appeal.pk])
-
-
-def _local_day(municipality: Municipality, moment: datetime) -> date:
-    try:
-        zone = ZoneInfo(municipality.timezone)
-    except (ZoneInfoNotFoundError, ValueError):
-        zone = ZoneInfo(settings.TIME_ZONE)
-    return timezone.localdate(moment, zone)
 
 
 def _check_text(value: str, field: str, *, limit: int, one_line: bool = False) -> str:
@@ -180,7 +179,7 @@ def _threshold_reached(appeal: Appeal, now: datetime) -> None:
     """Make the answer due and tell the author and those who answer; a second call changes nothing."""
     policy = appeal_policy_ensure(municipality=appeal.municipality)
     due = municipality_add_working_days(
-        municipality=appeal.municipality, start=_local_day(appeal.municipality, now), days=policy.answer_days
+        municipality=appeal.municipality, start=local_day(appeal.municipality, now), days=policy.answer_days
     )
     # The row is locked, and this update claims the step too: only a published appeal moves on.
     claimed = Appeal.objects.filter(pk=appeal.pk, status=Status.PUBLISHED).update(
@@ -230,7 +229,7 @@ def appeal_answer(*, official: User, appeal: Appeal, answer: str, now: datetime 
             target=appeal,
             details={
                 "signatures": appeal.signatures_count,
-                "on_time": due is not None and _local_day(appeal.municipality, now) <= due,
+                "on_time": due is not None and local_day(appeal.municipality, now) <= due,
             },
         )
         signers = User.objects.filter(appeal_signatures__appeal=appeal)
@@ -266,3 +265,35 @@ def appeal_close(*, author: User, appeal: Appeal, now: datetime | None = None) -
             url=appeal_url(appeal),
         )
     return appeal
+
+
+def appeals_escalate_overdue(*, now: datetime | None = None) -> int:
+    """Flag appeals whose answer is past its day, once each, and tell those who answer; returns how many.
+
+    The day is the municipality's own. Hidden appeals wait: nobody can answer them until a moderator
+    restores them, and the next run escalates them then if the answer is still owed.
+    """
+    now = now or timezone.now()
+    escalated = 0
+    waiting = Appeal.objects.filter(
+        status=Status.THRESHOLD_REACHED, escalated_at__isnull=True, hidden_at__isnull=True
+    )
+    for municipality in Municipality.objects.filter(pk__in=waiting.values("municipality")).order_by("pk"):
+        overdue = waiting.filter(overdue_on(local_day(municipality, now)), municipality=municipality)
+        for pk in list(overdue.order_by("pk").values_list("pk", flat=True)):
+            with transaction.atomic():
+                # Claim the row: of two runs at once only one escalates it, and none once it is answered.
+                if not overdue.filter(pk=pk).update(escalated_at=now):
+                    continue
+                appeal = Appeal.objects.select_related("municipality").get(pk=pk)
+                notify(
+                    recipients=_answerers(municipality),
+                    kind="appeal.overdue",
+                    title=format_lazy(gettext_lazy("The appeal “{}” is overdue"), appeal.title),
+                    body=format_lazy(
+                        gettext_lazy("The official answer was due on {}."), _lazy_date(appeal.answer_due)
+                    ),
+                    url=appeal_url(appeal),
+                )
+                escalated += 1
+    return escalated

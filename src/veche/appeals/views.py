@@ -7,7 +7,6 @@ from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
-from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
@@ -19,7 +18,13 @@ from veche.appeals import services
 from veche.appeals.forms import AnswerForm, AppealFilterForm, AppealForm, AppealPolicyForm
 from veche.appeals.models import Appeal, Status
 from veche.appeals.phases import PUBLISHING, phase_of
-from veche.appeals.selectors import appeal_policy_of, appeal_signature_of, appeals_for
+from veche.appeals.selectors import (
+    appeal_policy_of,
+    appeal_signature_of,
+    appeals_for,
+    appeals_overdue_count,
+    local_day,
+)
 from veche.comments.forms import CommentForm
 from veche.comments.selectors import comments_for
 from veche.comments.views import post_comment
@@ -36,6 +41,7 @@ def appeal_list(request: HttpRequest, slug: str) -> HttpResponse:
     municipality = access_municipality(request.user, slug)
     filters = AppealFilterForm(request.GET)
     appeals = appeals_for(municipality=municipality, viewer=request.user, **filters.filters())
+    can_answer = can_answer_appeals(request.user, municipality)
     context = {
         "municipality": municipality,
         "page": Paginator(appeals, PAGE_SIZE).get_page(request.GET.get("page")),
@@ -43,6 +49,8 @@ def appeal_list(request: HttpRequest, slug: str) -> HttpResponse:
         "policy": appeal_policy_of(municipality=municipality),
         "can_publish": allows(request.user, municipality, Feature.SUBMIT, PUBLISHING),
         "can_manage": has_permission(request.user, municipality, "manage_municipality"),
+        # Those who owe the answers see how many are late.
+        "overdue_count": appeals_overdue_count(municipality=municipality) if can_answer else None,
         "Status": Status,
     }
     return render(request, "appeals/list.html", context)
@@ -211,5 +219,5 @@ def _detail_context(request: HttpRequest, appeal: Appeal, *, sign_error: str = "
         "can_comment": allows(user, municipality, Feature.COMMENT, phase_of(appeal)),
         "can_answer": can_answer_appeals(user, municipality),
         "is_author": is_appeal_author(user, appeal),
-        "overdue": appeal.is_overdue(timezone.localdate()),
+        "overdue": appeal.is_overdue(local_day(municipality)),
     }

@@ -168,6 +168,7 @@ CELERY_BEAT_SCHEDULE = {
         ("close-unconfirmed-reports", "veche.reports.tasks.close_unconfirmed_reports"),
         ("advance-map-overdue-day", "veche.reports.tasks.advance_map_overdue_day"),
         ("initiatives-tick", "veche.initiatives.tasks.initiatives_tick"),
+        ("escalate-overdue-appeals", "veche.appeals.tasks.escalate_overdue_appeals"),
     )
 }
 

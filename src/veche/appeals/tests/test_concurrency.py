@@ -1,12 +1,20 @@
-"""Signatures sent at the same moment, each in its own thread and database connection."""
+"""Signatures and escalations sent at the same moment, each in its own thread and database connection."""
 
+from datetime import UTC, datetime, time, timedelta
 from functools import partial
 
 import pytest
 
 from veche.accounts.models import User, Verification
 from veche.appeals.models import Appeal, AppealSignature, Status
-from veche.appeals.services import AlreadySigned, appeal_create, appeal_policy_save, appeal_sign
+from veche.appeals.services import (
+    AlreadySigned,
+    appeal_answer,
+    appeal_create,
+    appeal_policy_save,
+    appeal_sign,
+    appeals_escalate_overdue,
+)
 from veche.core.testing import race
 from veche.municipalities.models import Membership, Municipality
 from veche.notifications.models import Notification
@@ -58,3 +66,46 @@ def test_one_person_signing_eight_times_at_once_counts_once(open_appeal):
     appeal.refresh_from_db()
     assert appeal.signatures_count == AppealSignature.objects.count() == 1
     assert appeal.status == Status.PUBLISHED
+
+
+@pytest.fixture
+def overdue_appeal(open_appeal) -> tuple[Appeal, datetime]:
+    """The appeal past its threshold, and a moment after its answer day."""
+    appeal, signers = open_appeal
+    for signer in signers[:THRESHOLD]:
+        appeal_sign(user=signer, appeal=appeal, now=datetime(2026, 3, 2, 9, 0, tzinfo=UTC))
+    appeal.refresh_from_db()
+    assert appeal.answer_due is not None
+    return appeal, datetime.combine(appeal.answer_due + timedelta(days=2), time(12), tzinfo=UTC)
+
+
+def test_escalations_at_once_escalate_once_and_notify_once(overdue_appeal):
+    appeal, late = overdue_appeal
+
+    results, errors = race([partial(appeals_escalate_overdue, now=late) for _ in range(4)])
+
+    assert errors == [] and sorted(results) == [0, 0, 0, 1]  # type: ignore[type-var]
+    appeal.refresh_from_db()
+    assert appeal.escalated_at == late
+    assert list(
+        Notification.objects.filter(kind="appeal.overdue").values_list("recipient__username", flat=True)
+    ) == ["cityadmin"]
+
+
+def test_an_answer_racing_the_escalation_leaves_an_answered_appeal(overdue_appeal):
+    appeal, late = overdue_appeal
+    admin = User.objects.get(username="cityadmin")
+
+    _results, errors = race(
+        [
+            partial(appeal_answer, official=admin, appeal=appeal, answer="Revoked.", now=late),
+            partial(appeals_escalate_overdue, now=late),
+        ]
+    )
+
+    assert errors == []
+    appeal.refresh_from_db()
+    assert appeal.status == Status.ANSWERED
+    # Escalated only if the tick came first; then its one notice went out.
+    escalations = Notification.objects.filter(kind="appeal.overdue").count()
+    assert escalations == (1 if appeal.escalated_at is not None else 0)

@@ -5,11 +5,13 @@ from io import StringIO
 import pytest
 from django.apps import apps
 from django.core.management import call_command
+from django.utils import timezone
 
 from veche.appeals import demo
 from veche.appeals.models import Appeal, Status
 from veche.municipalities import demo as municipalities_demo
 from veche.municipalities.models import Municipality
+from veche.notifications.models import Notification
 
 
 def row_counts():
@@ -29,9 +31,14 @@ def test_the_demo_shows_every_state_and_loads_once():
             Status.THRESHOLD_REACHED,
             Status.PUBLISHED,
         }, municipality.slug
+        # One awaits its answer in time, one is past its day and was escalated by the demo's tick.
+        awaiting = appeals.filter(status=Status.THRESHOLD_REACHED)
+        assert [a.escalated_at is not None for a in awaiting.order_by("created_at")] == [True, False]
+        assert [a.is_overdue(timezone.localdate()) for a in awaiting.order_by("created_at")] == [True, False]
         answered = appeals.get(status=Status.ANSWERED)
         assert answered.answer and answered.answered_at > answered.threshold_reached_at > answered.created_at
         assert answered.signatures_count >= answered.signature_threshold
+    assert Notification.objects.filter(kind="appeal.overdue").exists()
     before = row_counts()
     out = StringIO()
     demo.load(out)
