@@ -56,4 +56,4 @@ class CappedPaginator(Paginator):
             top = self.count  # as Paginator.page: the last page ends at the (capped) count
         ids = list(self.object_list.values_list("pk", flat=True)[bottom:top])
         rows = {row.pk: row for row in self.object_list.order_by().filter(pk__in=ids)}
-        return self._get_page([rows[pk] for pk in ids if pk in rows], number, self)
+        return Page([rows[pk] for pk in ids if pk in rows], number, self)
