@@ -32,6 +32,7 @@ from veche.core.errors import DomainError
 from veche.core.forms import apply_domain_error
 from veche.core.http import signed_in
 from veche.core.ratelimit import rate_limit_request
+from veche.core.signing import NameBox, add_name
 
 PAGE_SIZE = 20
 COMMENTS_PAGE_SIZE = 50
@@ -97,24 +98,21 @@ def sign(request: HttpRequest, slug: str, appeal_id: int) -> HttpResponse:
     """Sign without JavaScript (redirect back) or through htmx (the signature box is swapped)."""
     municipality = access_municipality(request.user, slug)
     appeal = access_appeal(request.user, appeal_id, municipality=municipality)
-    try:
-        rate_limit_request("write", request)
-        services.appeal_sign(user=signed_in(request), appeal=appeal)
-    except services.AlreadySigned as repeat:
-        notice = repeat.message
-    except DomainError as error:
-        if request.htmx:  # type: ignore[attr-defined]
-            # htmx swaps only 2xx answers; the refusal is in the box it replaces.
-            return render(request, "appeals/_sign.html", _sign_context(request, appeal, error=error.message))
-        context = _detail_context(request, appeal, sign_error=error.message)
-        return render(request, "appeals/detail.html", context, status=error.status)
-    else:
-        notice = _("Thank you. Your signature is counted.")
-    if request.htmx:  # type: ignore[attr-defined]
-        appeal.refresh_from_db()
-        return render(request, "appeals/_sign.html", _sign_context(request, appeal, notice=notice))
-    messages.success(request, notice)
-    return redirect(services.appeal_url(appeal))
+    return add_name(
+        request,
+        act=lambda: services.appeal_sign(user=signed_in(request), appeal=appeal),
+        repeat=services.AlreadySigned,
+        thanks=_("Thank you. Your signature is counted."),
+        box=NameBox(
+            render=render,
+            box_template="appeals/_sign.html",
+            box_context=lambda **answer: _sign_context(request, appeal, **answer),
+            page_template="appeals/detail.html",
+            page_context=lambda error: _detail_context(request, appeal, sign_error=error),
+        ),
+        refresh=appeal.refresh_from_db,
+        back_to=services.appeal_url(appeal),
+    )
 
 
 @login_required

@@ -30,6 +30,7 @@ from veche.core.errors import DomainError
 from veche.core.forms import apply_domain_error
 from veche.core.http import signed_in
 from veche.core.ratelimit import rate_limit_request
+from veche.core.signing import NameBox, add_name
 from veche.initiatives import services
 from veche.initiatives.forms import (
     AnswerForm,
@@ -179,27 +180,21 @@ def support(request: HttpRequest, slug: str, initiative_id: int) -> HttpResponse
     """Support without JavaScript (redirect back) or through htmx (the support box is swapped)."""
     municipality = access_municipality(request.user, slug)
     initiative = access_initiative(request.user, initiative_id, municipality=municipality)
-    try:
-        rate_limit_request("write", request)
-        services.initiative_support(user=signed_in(request), initiative=initiative)
-    except services.AlreadySupported as repeat:
-        notice = repeat.message
-    except DomainError as error:
-        if request.htmx:  # type: ignore[attr-defined]
-            # htmx swaps only 2xx answers; the refusal is in the box it replaces.
-            context = _support_context(request, initiative, error=error.message)
-            return _render(request, "initiatives/_support.html", context)
-        context = _detail_context(request, initiative, support_error=error.message)
-        return _render(request, "initiatives/detail.html", context, status=error.status)
-    else:
-        notice = _("Thank you. Your support is counted and recorded in the public ledger.")
-    if request.htmx:  # type: ignore[attr-defined]
-        initiative.refresh_from_db()
-        return _render(
-            request, "initiatives/_support.html", _support_context(request, initiative, notice=notice)
-        )
-    messages.success(request, notice)
-    return redirect(services.initiative_url(initiative))
+    return add_name(
+        request,
+        act=lambda: services.initiative_support(user=signed_in(request), initiative=initiative),
+        repeat=services.AlreadySupported,
+        thanks=_("Thank you. Your support is counted and recorded in the public ledger."),
+        box=NameBox(
+            render=_render,
+            box_template="initiatives/_support.html",
+            box_context=lambda **answer: _support_context(request, initiative, **answer),
+            page_template="initiatives/detail.html",
+            page_context=lambda error: _detail_context(request, initiative, support_error=error),
+        ),
+        refresh=initiative.refresh_from_db,
+        back_to=services.initiative_url(initiative),
+    )
 
 
 @login_required
