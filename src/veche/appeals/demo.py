@@ -11,8 +11,7 @@ from typing import TextIO
 from django.contrib.auth.hashers import make_password
 from django.utils import timezone
 
-from veche.accounts.models import User, Verification
-from veche.accounts.services import verification_in_person
+from veche.accounts.models import User
 from veche.appeals.models import Appeal
 from veche.appeals.services import (
     appeal_answer,
@@ -22,7 +21,7 @@ from veche.appeals.services import (
     appeals_escalate_overdue,
 )
 from veche.comments.services import comment_create
-from veche.municipalities.demo import PASSWORD
+from veche.municipalities.demo import PASSWORD, verified_residents
 from veche.municipalities.models import Municipality
 
 THRESHOLD = 5
@@ -57,34 +56,6 @@ COLLECTING = (
 )
 
 
-def _signers(municipality: Municipality, password_hash: str) -> list[User]:
-    """Verified residents who sign: Moscow has its own; elsewhere the city's official verifies a few."""
-    if municipality.slug == "moscow":
-        return list(User.objects.filter(username__in=MOSCOW_SIGNERS).order_by("username"))
-    official = User.objects.get(username=f"{municipality.slug}-official")
-    district = municipality.districts.order_by("pk").first()
-    residents = []
-    for i in range(1, RESIDENTS + 1):
-        resident, _created = User.objects.get_or_create(
-            username=f"{municipality.slug}-resident{i}",
-            defaults={
-                "email": f"{municipality.slug}-resident{i}@demo.veche.local",
-                "password": password_hash,
-                "email_notifications": False,
-                "email_confirmed_at": timezone.now(),
-            },
-        )
-        if (
-            district is not None
-            and not Verification.objects.filter(user=resident, municipality=municipality).exists()
-        ):
-            verification_in_person(
-                official=official, resident=resident, municipality=municipality, district=district
-            )
-        residents.append(resident)
-    return residents
-
-
 def _publish(
     municipality: Municipality, author: User, text: tuple[str, ...], signers: list[User], at: datetime
 ) -> Appeal:
@@ -109,7 +80,7 @@ def load(stdout: TextIO) -> None:
         appeal_policy_save(
             actor=admin, municipality=municipality, signature_threshold=THRESHOLD, answer_days=30
         )
-        signers = _signers(municipality, password_hash)
+        signers = verified_residents(municipality, password_hash, moscow=MOSCOW_SIGNERS, count=RESIDENTS)
         first, second, third, fourth = signers[0], signers[1], signers[2], signers[3]
         answered = _publish(
             municipality, first, ANSWERED, [s for s in signers if s != first], now - timedelta(days=80)

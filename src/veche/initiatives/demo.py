@@ -17,8 +17,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import timezone
 from PIL import Image
 
-from veche.accounts.models import User, Verification
-from veche.accounts.services import verification_in_person
+from veche.accounts.models import User
 from veche.comments.services import comment_create
 from veche.initiatives.models import Initiative, Scope, ThresholdKind
 from veche.initiatives.phases import phase_of
@@ -33,7 +32,7 @@ from veche.initiatives.services import (
     milestone_add,
     milestone_complete,
 )
-from veche.municipalities.demo import PASSWORD
+from veche.municipalities.demo import PASSWORD, verified_residents
 from veche.municipalities.models import Municipality
 from veche.polls.services import poll_vote
 
@@ -85,34 +84,6 @@ def _photo(color: tuple[int, int, int]) -> SimpleUploadedFile:
     out = io.BytesIO()
     Image.new("RGB", (320, 200), color).save(out, format="JPEG")
     return SimpleUploadedFile("work.jpg", out.getvalue(), content_type="image/jpeg")
-
-
-def _residents(municipality: Municipality, password_hash: str) -> list[User]:
-    """Verified residents who support and vote: Moscow has its own; elsewhere the official verifies a few."""
-    if municipality.slug == "moscow":
-        return list(User.objects.filter(username__in=MOSCOW_SUPPORTERS).order_by("username"))
-    official = User.objects.get(username=f"{municipality.slug}-official")
-    district = municipality.districts.order_by("pk").first()
-    residents = []
-    for i in range(1, RESIDENTS + 1):
-        resident, _created = User.objects.get_or_create(
-            username=f"{municipality.slug}-resident{i}",
-            defaults={
-                "email": f"{municipality.slug}-resident{i}@demo.veche.local",
-                "password": password_hash,
-                "email_notifications": False,
-                "email_confirmed_at": timezone.now(),
-            },
-        )
-        if (
-            district is not None
-            and not Verification.objects.filter(user=resident, municipality=municipality).exists()
-        ):
-            verification_in_person(
-                official=official, resident=resident, municipality=municipality, district=district
-            )
-        residents.append(resident)
-    return residents
 
 
 def _published(
@@ -224,7 +195,7 @@ def load(stdout: TextIO) -> None:
             answer_days=20,
             voting_days=14,
         )
-        residents = _residents(municipality, password_hash)
+        residents = verified_residents(municipality, password_hash, moscow=MOSCOW_SUPPORTERS, count=RESIDENTS)
         if len(residents) < THRESHOLD + 1:
             continue
         _city(municipality, admin, residents, now)

@@ -258,6 +258,39 @@ def _user(username: str, password_hash: str, *, email_confirmed: bool = True, **
     return user
 
 
+def verified_residents(
+    municipality: Municipality, password_hash: str, *, moscow: list[str], count: int = 6
+) -> list[User]:
+    """Verified residents who sign, support and vote: Moscow's are the demo's own (`moscow`, by
+    username); elsewhere the city's official verifies `count` residents in person."""
+    from veche.accounts.services import verification_in_person
+
+    if municipality.slug == "moscow":
+        return list(User.objects.filter(username__in=moscow).order_by("username"))
+    official = User.objects.get(username=f"{municipality.slug}-official")
+    district = municipality.districts.order_by("pk").first()
+    residents = []
+    for i in range(1, count + 1):
+        resident, _created = User.objects.get_or_create(
+            username=f"{municipality.slug}-resident{i}",
+            defaults={
+                "email": f"{municipality.slug}-resident{i}@demo.veche.local",
+                "password": password_hash,
+                "email_notifications": False,
+                "email_confirmed_at": timezone.now(),
+            },
+        )
+        if (
+            district is not None
+            and not Verification.objects.filter(user=resident, municipality=municipality).exists()
+        ):
+            verification_in_person(
+                official=official, resident=resident, municipality=municipality, district=district
+            )
+        residents.append(resident)
+    return residents
+
+
 def load(stdout: TextIO) -> None:
     if Municipality.objects.filter(slug="moscow").exists():
         stdout.write("  municipalities already loaded")
