@@ -155,9 +155,11 @@ def add_reports(reports: Iterable[Report]) -> None:
 
 def advance_overdue_day(municipality: Municipality, today: date) -> int:
     """Count as overdue the open reports whose answer fell due since the stored day, up to `today`;
-    returns how many moved. A day in the past of the stored one changes nothing."""
+    returns how many moved. A day in the past of the stored one moves nothing. Rows of deleted
+    districts go too."""
     with transaction.atomic():
         stored = MapOverdueDay.objects.select_for_update().filter(municipality=municipality).first()
+        _orphans(municipality).delete()
         if stored is not None and stored.day >= today:
             return 0
         since = stored.day if stored is not None else None
@@ -230,10 +232,22 @@ def _recount(municipality: Municipality, day: date | None) -> Counter[RowKey]:
     return count_cells(public.order_by().values_list(*KEY_FIELDS).iterator(chunk_size=20_000), day)
 
 
+def _orphans(municipality: Municipality) -> QuerySet[MapCell]:
+    """Rows of deleted districts: their reports now have no district (and count in the other rows),
+    and no map asks for a district that is gone, so they are never read; the tick deletes them."""
+    districts = District.objects.filter(municipality=municipality).values("pk")
+    return MapCell.objects.filter(municipality=municipality, district_key__gt=0).exclude(
+        district_key__in=districts
+    )
+
+
 def _stored(municipality: Municipality) -> Counter[RowKey]:
     fields = ("municipality_id", "level", "category_key", "district_key", "x", "y", "status")
     stored: Counter[RowKey] = Counter()
-    for values in MapCell.objects.filter(municipality=municipality).values_list(*fields, "count"):
+    cells = MapCell.objects.filter(municipality=municipality).exclude(
+        pk__in=_orphans(municipality).values("pk")
+    )
+    for values in cells.values_list(*fields, "count"):
         if values[-1]:
             stored[values[:-1]] = values[-1]
     return stored

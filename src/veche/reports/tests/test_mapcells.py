@@ -254,3 +254,17 @@ def test_seeded_reports_are_counted(municipality):
     assert Report.objects.filter(municipality=municipality).count() == 300
     assert MapCell.objects.filter(municipality=municipality).exists()
     assert mapcells.differences(municipality) == []
+
+
+def test_a_deleted_districts_rows_go_unread_and_the_tick_removes_them(browser, spread):
+    district = spread.districts.order_by("slug").first()
+    before = clusters(browser(), spread, {"bbox": "55.6,37.4,55.9,37.8", "zoom": "12"})
+    assert MapCell.objects.filter(district_key=district.pk).exists()
+
+    district.delete()  # its reports keep their place on the map, without a district
+
+    assert clusters(browser(), spread, {"bbox": "55.6,37.4,55.9,37.8", "zoom": "12"}) == before
+    assert mapcells.differences(spread) == []
+    services.reports_map_advance()  # the same day: nothing to move, but the rows go
+    assert not MapCell.objects.filter(district_key=district.pk).exists()
+    assert mapcells.differences(spread) == []
