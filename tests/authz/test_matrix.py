@@ -392,6 +392,16 @@ ROUTES: dict[str, Case] = {
         "/m/{slug}/reports/{pending_report}/follow/", (LOGIN, 404, 404, 302, 302, 302, 404, 302), "POST",
         state=lambda w: _follows(w, "pending_report"),
     ),
+    # The discussion under a public report: every confirmed account. A submitted report takes no
+    # comments: those who see it are sent back with a message, the others get 404.
+    "reports:comment": Case(
+        "/m/{slug}/reports/{public_report}/comments/", signed_in(302), "POST", data={"body": "Same here"},
+        state=lambda w: _comments(),
+    ),
+    "reports:comment#submitted": Case(
+        "/m/{slug}/reports/{pending_report}/comments/", (LOGIN, 404, 404, 302, 302, 302, 404, 302), "POST",
+        data={"body": "Same here"}, state=lambda w: _comments(), changes=False,
+    ),
     # Starting work: the report's department's officials and admins. The others see the public
     # report, so they are told 403 (the report is no secret), and nothing changes.
     "reports:act": Case(

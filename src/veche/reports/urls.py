@@ -15,5 +15,7 @@ urlpatterns = [
     path("<int:report_id>/", views.report_detail, name="detail"),
     path("<int:report_id>/support/", views.support, name="support"),
     path("<int:report_id>/follow/", views.follow_toggle, name="follow"),
+    # Before the lifecycle's catch-all step below, which would take "comments" for a step's name.
+    path("<int:report_id>/comments/", views.comment, name="comment"),
     path("<int:report_id>/<str:action>/", views.act, name="act"),
 ]

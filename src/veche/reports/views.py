@@ -1,4 +1,5 @@
-"""Pages of reports: the public list, map and report pages, filing a report, the officials' workspace."""
+"""Pages of reports: the public list, map and report pages, filing a report, its discussion, the
+officials' workspace."""
 
 from typing import Any
 
@@ -20,6 +21,9 @@ from veche.access.reports import (
     can_moderate_reports,
     is_author,
 )
+from veche.comments.forms import CommentForm
+from veche.comments.selectors import comments_for
+from veche.comments.views import post_comment
 from veche.core.errors import DomainError, Forbidden, NotFound
 from veche.core.forms import apply_domain_error
 from veche.core.http import signed_in
@@ -39,8 +43,10 @@ from veche.reports.forms import (
 )
 from veche.reports.lifecycle import allowed_actions
 from veche.reports.models import AWAITING_ANSWER, Report, ReportEvent, Status
+from veche.reports.phases import may_comment, phase_of
 
 PAGE_SIZE = 20
+COMMENTS_PAGE_SIZE = 50
 
 
 def _filters(form: FilterForm) -> selectors.ReportFilters:
@@ -201,6 +207,7 @@ def report_detail(request: HttpRequest, slug: str, report_id: int) -> HttpRespon
         if "resolve" in staff_actions
         else {}
     )
+    comments = comments_for(target=report, viewer=user).order_by("created_at", "id")
     context = {
         "municipality": municipality,
         "report": report,
@@ -218,6 +225,9 @@ def report_detail(request: HttpRequest, slug: str, report_id: int) -> HttpRespon
         and not is_author(user, report)
         and bool(allows(user, municipality, Feature.SUPPORT, services.REPORTING)),
         "overdue": report.status in AWAITING_ANSWER and report.answer_due < timezone.localdate(),
+        "comments": Paginator(comments, COMMENTS_PAGE_SIZE).get_page(request.GET.get("page")),
+        "comment_form": CommentForm(),
+        "can_comment": may_comment(user, report),
     }
     return render(request, "reports/detail.html", context)
 
@@ -252,6 +262,20 @@ def follow_toggle(request: HttpRequest, slug: str, report_id: int) -> HttpRespon
         follow(user=signed_in(request), target=report)
         messages.success(request, _("You will be notified of every change."))
     return redirect("reports:detail", slug=slug, report_id=report.pk)
+
+
+@login_required
+@require_POST
+def comment(request: HttpRequest, slug: str, report_id: int) -> HttpResponse:
+    municipality = access_municipality(request.user, slug)
+    report = access_report(request.user, municipality, report_id)
+    url = services.report_url(report)
+    decision = may_comment(request.user, report)
+    if not decision:
+        # Said here because the service's refusal of a closed report would only be "not open at this stage".
+        messages.error(request, decision.reason)
+        return redirect(f"{url}#discussion")
+    return post_comment(request, municipality, report, url, phase_of(report))
 
 
 def _run_action(request: HttpRequest, report: Report, action: str) -> None:
