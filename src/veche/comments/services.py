@@ -1,8 +1,11 @@
 """Every write to comments."""
 
+from datetime import timedelta
+
 from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
 from django.db import models, transaction
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from veche.access.predicates import OPEN_DISCUSSION, Feature, Phase, allows
@@ -12,6 +15,8 @@ from veche.comments.models import Comment
 from veche.core.errors import DomainError, Forbidden
 from veche.municipalities.models import Municipality
 from veche.notifications.services import follow, notify_followers
+
+REPEAT_WINDOW = timedelta(minutes=10)
 
 
 @transaction.atomic
@@ -23,7 +28,11 @@ def comment_create(
     body: str,
     phase: Phase = OPEN_DISCUSSION,
 ) -> Comment:
-    """Add a comment under `target`; the author follows it from then on."""
+    """Add a comment under `target`; the author follows it from then on.
+
+    The same text by the same author under the same target within REPEAT_WINDOW is the comment
+    already there, returned again: a repeated POST stores and notifies nothing.
+    """
     decision = allows(author, municipality, Feature.COMMENT, phase)
     if not decision:
         raise Forbidden(decision.reason)
@@ -34,9 +43,26 @@ def comment_create(
         raise DomainError(fields={"body": [_("At most %(n)d characters.") % {"n": settings.TEXT_MAX_LENGTH}]})
     if "\x00" in body:
         raise DomainError(fields={"body": [_("The text contains characters that are not allowed.")]})
+    target_type = ContentType.objects.get_for_model(target)
+    # A form sent twice (a double click, a reload that posts again, two tabs at once) is one comment.
+    # The author's row is locked so that two copies arriving together are checked one after the other.
+    User.objects.select_for_update().filter(pk=author.pk).first()
+    repeated = (
+        Comment.objects.filter(
+            target_type=target_type,
+            target_id=target.pk,
+            author=author,
+            body=body,
+            created_at__gte=timezone.now() - REPEAT_WINDOW,
+        )
+        .order_by("-created_at", "-id")
+        .first()
+    )
+    if repeated is not None:
+        return repeated
     comment = Comment.objects.create(
         municipality=municipality,
-        target_type=ContentType.objects.get_for_model(target),
+        target_type=target_type,
         target_id=target.pk,
         author=author,
         body=body,

@@ -114,3 +114,34 @@ def test_commenting_twice_keeps_one_follow(resident, municipality):
         comment_create(author=resident, municipality=municipality, target=municipality, body=body)
     assert Follow.objects.filter(user=resident).count() == 1
     assert not Notification.objects.filter(recipient=resident).exists()
+
+
+def test_a_form_sent_twice_is_one_comment_and_one_notice(client_for, resident, make_user, municipality):
+    neighbour = make_user("neighbour")
+    client_for(neighbour).post(URL, {"body": "Первый!"})
+    client = client_for(resident)
+
+    answers = [client.post(URL, {"body": "Второй"}) for _ in range(3)]
+
+    assert [a.status_code for a in answers] == [302, 302, 302]
+    assert Comment.objects.filter(author=resident).count() == 1
+    assert Notification.objects.filter(recipient=neighbour).count() == 1
+
+
+def test_the_same_words_again_later_or_other_words_are_new_comments(resident, municipality, monkeypatch):
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from veche.comments import services
+
+    first = comment_create(author=resident, municipality=municipality, target=municipality, body="Да")
+    other = comment_create(author=resident, municipality=municipality, target=municipality, body="Нет")
+    again = comment_create(author=resident, municipality=municipality, target=municipality, body="Да")
+    later = timezone.now() + services.REPEAT_WINDOW + timedelta(seconds=1)
+    monkeypatch.setattr(services.timezone, "now", lambda: later)
+    much_later = comment_create(author=resident, municipality=municipality, target=municipality, body="Да")
+
+    assert again == first
+    assert len({first.pk, other.pk, much_later.pk}) == 3
+    assert Comment.objects.count() == 3

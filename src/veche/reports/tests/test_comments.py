@@ -257,11 +257,6 @@ def test_comments_under_a_report_that_is_hidden_later_follow_it(browser, report,
 # A repeated form
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="comments.services.comment_create has no guard against a repeated POST (appeals and the "
-    "town square neither); the fix belongs in the comments app, for every target",
-)
 def test_a_replayed_post_stores_one_comment(browser, report, neighbour):
     client = browser(neighbour)
     for _ in range(2):
