@@ -268,3 +268,41 @@ def test_a_deleted_districts_rows_go_unread_and_the_tick_removes_them(browser, s
     services.reports_map_advance()  # the same day: nothing to move, but the rows go
     assert not MapCell.objects.filter(district_key=district.pk).exists()
     assert mapcells.differences(spread) == []
+
+
+@pytest.mark.django_db(transaction=True)
+def test_the_migration_counts_the_reports_already_there(municipality, resident):
+    from django.db.migrations.executor import MigrationExecutor
+
+    before, latest = (
+        [("reports", "0005_report_read_indexes")],
+        MigrationExecutor(connection).loader.graph.leaf_nodes(),
+    )
+    MigrationExecutor(connection).migrate(before)
+    try:
+        category = municipality.categories.get(slug="pothole")
+        now = timezone.now()
+        for i, status in enumerate(["routed", "in_progress", "closed", "submitted", "in_progress"]):
+            Report.objects.create(
+                municipality=municipality,
+                category=category,
+                author=resident,
+                status=status,
+                description="Old report",
+                latitude=55.70 + i * 0.01,
+                longitude=37.60,
+                created_at=now,
+                updated_at=now,
+                moderation_due=now.date(),
+                # The last one's answer was due a month ago: overdue.
+                answer_due=now.date() - timedelta(days=30 if i == 4 else -10),
+            )
+    finally:
+        MigrationExecutor(connection).migrate(latest)
+
+    assert mapcells.differences(municipality) == []
+    totals = MapCell.objects.filter(municipality=municipality, level=16, category_key=0, district_key=0)
+    assert sum(totals.exclude(status__startswith="overdue:").values_list("count", flat=True)) == 4
+    assert list(totals.filter(status__startswith="overdue:").values_list("status", "count")) == [
+        ("overdue:in_progress", 1)
+    ]
