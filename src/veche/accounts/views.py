@@ -26,7 +26,7 @@ from veche.accounts.forms import (
 )
 from veche.accounts.models import User
 from veche.core.errors import DomainError, RateLimited
-from veche.core.forms import apply_domain_error
+from veche.core.forms import apply_domain_error, submit
 from veche.core.http import signed_in
 from veche.core.ratelimit import client_ip, rate_limit, rate_limit_request
 
@@ -45,23 +45,22 @@ def _form_page(
 @require_http_methods(["GET", "POST"])
 def signup(request: HttpRequest) -> HttpResponse:
     form = SignupForm(request.POST or None)
-    refusal: DomainError | None = None
-    if request.method == "POST" and form.is_valid():
-        try:
-            rate_limit_request("signup", request)
-            services.user_signup(
-                username=form.cleaned_data["username"],
-                email=form.cleaned_data["email"],
-                password=form.cleaned_data["password1"],
-                language=get_language() or "",
-            )
-        except DomainError as error:
-            apply_domain_error(form, error)
-            refusal = error
-        else:
-            request.session["signup_email"] = form.cleaned_data["email"]
-            return redirect("accounts:signup_done")
-    return _form_page(request, "accounts/signup.html", {"form": form}, bool(form.errors), refusal)
+    submitted = submit(
+        request,
+        form,
+        lambda data: services.user_signup(
+            username=data["username"],
+            email=data["email"],
+            password=data["password1"],
+            language=get_language() or "",
+        ),
+        scope="signup",
+    )
+    if submitted.ok:
+        request.session["signup_email"] = form.cleaned_data["email"]
+        return redirect("accounts:signup_done")
+    # The status is the form's own (see `_form_page`), not the one `submit` suggests.
+    return _form_page(request, "accounts/signup.html", {"form": form}, bool(form.errors), submitted.refusal)
 
 
 def signup_done(request: HttpRequest) -> HttpResponse:
@@ -235,30 +234,33 @@ def verify(request: HttpRequest, slug: str) -> HttpResponse:
     confirm_form = CodeConfirmForm()
     refusal: DomainError | None = None
     if request.method == "POST" and tier_of(user, municipality) < Tier.VERIFIED:
-        try:
-            if "code" in request.POST:
-                confirm_form = CodeConfirmForm(request.POST)
-                if confirm_form.is_valid():
-                    rate_limit_request("write", request)
-                    services.verification_code_confirm(
-                        user=user, municipality=municipality, code=confirm_form.cleaned_data["code"]
-                    )
-                    messages.success(
-                        request, _("You are now a verified resident of %(m)s.") % {"m": municipality.title}
-                    )
-                    return redirect("municipality", slug=municipality.slug)
-            else:
-                request_form = CodeRequestForm(request.POST, municipality=municipality)
-                if request_form.is_valid():
-                    rate_limit_request("verification_code", request)
-                    services.verification_code_request(
-                        user=user, municipality=municipality, **request_form.cleaned_data
-                    )
-                    messages.success(request, _("We are sending you a code. Enter it below when it arrives."))
-                    return redirect("accounts:verify", slug=municipality.slug)
-        except DomainError as error:
-            apply_domain_error(confirm_form if "code" in request.POST else request_form, error)
-            refusal = error
+        if "code" in request.POST:
+            confirm_form = CodeConfirmForm(request.POST)
+            confirmed = submit(
+                request,
+                confirm_form,
+                lambda data: services.verification_code_confirm(
+                    user=user, municipality=municipality, code=data["code"]
+                ),
+            )
+            if confirmed.ok:
+                messages.success(
+                    request, _("You are now a verified resident of %(m)s.") % {"m": municipality.title}
+                )
+                return redirect("municipality", slug=municipality.slug)
+            refusal = confirmed.refusal
+        else:
+            request_form = CodeRequestForm(request.POST, municipality=municipality)
+            requested = submit(
+                request,
+                request_form,
+                lambda data: services.verification_code_request(user=user, municipality=municipality, **data),
+                scope="verification_code",
+            )
+            if requested.ok:
+                messages.success(request, _("We are sending you a code. Enter it below when it arrives."))
+                return redirect("accounts:verify", slug=municipality.slug)
+            refusal = requested.refusal
     context = {
         "municipality": municipality,
         "verified": tier_of(user, municipality) >= Tier.VERIFIED,

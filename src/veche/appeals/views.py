@@ -28,8 +28,7 @@ from veche.appeals.selectors import (
 from veche.comments.forms import CommentForm
 from veche.comments.selectors import comments_for
 from veche.comments.views import post_comment
-from veche.core.errors import DomainError
-from veche.core.forms import apply_domain_error
+from veche.core.forms import submit
 from veche.core.http import signed_in
 from veche.core.ratelimit import rate_limit_request
 from veche.core.signing import NameBox, add_name
@@ -62,28 +61,21 @@ def appeal_list(request: HttpRequest, slug: str) -> HttpResponse:
 def appeal_create(request: HttpRequest, slug: str) -> HttpResponse:
     municipality = access_municipality(request.user, slug)
     form = AppealForm(request.POST or None)
-    status = 200
-    if request.method == "POST":
-        status = 400
-        if form.is_valid():
-            try:
-                rate_limit_request("write", request)
-                appeal = services.appeal_create(
-                    author=signed_in(request), municipality=municipality, **form.cleaned_data
-                )
-            except DomainError as error:
-                apply_domain_error(form, error)
-                status = error.status
-            else:
-                messages.success(request, _("Your appeal is published. Now ask your neighbours to sign it."))
-                return redirect(services.appeal_url(appeal))
+    submitted = submit(
+        request,
+        form,
+        lambda data: services.appeal_create(author=signed_in(request), municipality=municipality, **data),
+    )
+    if submitted.ok:
+        messages.success(request, _("Your appeal is published. Now ask your neighbours to sign it."))
+        return redirect(services.appeal_url(submitted.result))
     context = {
         "municipality": municipality,
         "form": form,
         "can_publish": allows(request.user, municipality, Feature.SUBMIT, PUBLISHING),
         "policy": appeal_policy_of(municipality=municipality),
     }
-    return render(request, "appeals/create.html", context, status=status)
+    return render(request, "appeals/create.html", context, status=submitted.status)
 
 
 def appeal_detail(request: HttpRequest, slug: str, appeal_id: int) -> HttpResponse:
@@ -140,25 +132,18 @@ def answer(request: HttpRequest, slug: str, appeal_id: int) -> HttpResponse:
     municipality = access_municipality(request.user, slug)
     appeal = access_appeal_to_answer(request.user, appeal_id, municipality=municipality)
     form = AnswerForm(request.POST or None)
-    status = 200
-    if request.method == "POST":
-        status = 400
-        if form.is_valid():
-            try:
-                rate_limit_request("write", request)
-                services.appeal_answer(
-                    official=signed_in(request), appeal=appeal, answer=form.cleaned_data["answer"]
-                )
-            except DomainError as error:
-                apply_domain_error(form, error)
-                status = error.status
-            else:
-                messages.success(
-                    request, _("The answer is published. The author and every signer are notified.")
-                )
-                return redirect(services.appeal_url(appeal))
+    submitted = submit(
+        request,
+        form,
+        lambda data: services.appeal_answer(
+            official=signed_in(request), appeal=appeal, answer=data["answer"]
+        ),
+    )
+    if submitted.ok:
+        messages.success(request, _("The answer is published. The author and every signer are notified."))
+        return redirect(services.appeal_url(appeal))
     context = {"municipality": municipality, "appeal": appeal, "form": form, "Status": Status}
-    return render(request, "appeals/answer.html", context, status=status)
+    return render(request, "appeals/answer.html", context, status=submitted.status)
 
 
 @login_required
@@ -170,22 +155,16 @@ def policy(request: HttpRequest, slug: str) -> HttpResponse:
         request.POST or None,
         initial={"signature_threshold": current.signature_threshold, "answer_days": current.answer_days},
     )
-    status = 200
-    if request.method == "POST":
-        status = 400
-        if form.is_valid():
-            try:
-                rate_limit_request("write", request)
-                services.appeal_policy_save(
-                    actor=signed_in(request), municipality=municipality, **form.cleaned_data
-                )
-            except DomainError as error:
-                apply_domain_error(form, error)
-                status = error.status
-            else:
-                messages.success(request, _("Saved."))
-                return redirect("appeals:policy", slug=slug)
-    return render(request, "appeals/policy.html", {"municipality": municipality, "form": form}, status=status)
+    submitted = submit(
+        request,
+        form,
+        lambda data: services.appeal_policy_save(actor=signed_in(request), municipality=municipality, **data),
+    )
+    if submitted.ok:
+        messages.success(request, _("Saved."))
+        return redirect("appeals:policy", slug=slug)
+    context = {"municipality": municipality, "form": form}
+    return render(request, "appeals/policy.html", context, status=submitted.status)
 
 
 def _sign_context(

@@ -54,7 +54,7 @@ from veche.budgeting.selectors import (
     verified_district,
 )
 from veche.core.errors import DomainError, Forbidden
-from veche.core.forms import apply_domain_error
+from veche.core.forms import apply_domain_error, submit
 from veche.core.http import signed_in
 from veche.core.ratelimit import rate_limit_request
 from veche.ledger.services import Receipt
@@ -173,28 +173,22 @@ def proposal_create(request: HttpRequest, slug: str, process_id: int) -> HttpRes
     process = access_process(request.user, process_id, municipality=municipality)
     decision = allows(request.user, municipality, Feature.SUBMIT, phases.step_of(process))
     form = ProposalForm(request.POST or None, process=process)
-    status = 200
-    if request.method == "POST":
-        status = 400
-        if form.is_valid():
-            try:
-                rate_limit_request("write", request)
-                proposal = services.proposal_submit(
-                    author=signed_in(request),
-                    process=process,
-                    budget=form.cleaned_data["budget"],
-                    title=form.cleaned_data["title"],
-                    description=form.cleaned_data["description"],
-                    estimated_cost=form.cleaned_data["estimated_cost"],
-                )
-            except DomainError as error:
-                apply_domain_error(form, error)
-                status = error.status
-            else:
-                messages.success(request, _("Your proposal is submitted. Officials will review it."))
-                return redirect(
-                    "budgeting:proposal", slug=slug, process_id=process.pk, proposal_id=proposal.pk
-                )
+    submitted = submit(
+        request,
+        form,
+        lambda data: services.proposal_submit(
+            author=signed_in(request),
+            process=process,
+            budget=data["budget"],
+            title=data["title"],
+            description=data["description"],
+            estimated_cost=data["estimated_cost"],
+        ),
+    )
+    if submitted.ok:
+        messages.success(request, _("Your proposal is submitted. Officials will review it."))
+        proposal = submitted.result
+        return redirect("budgeting:proposal", slug=slug, process_id=process.pk, proposal_id=proposal.pk)
     context = {
         "municipality": municipality,
         "process": process,
@@ -202,7 +196,7 @@ def proposal_create(request: HttpRequest, slug: str, process_id: int) -> HttpRes
         "decision": decision,
         "needs_verification": tier_of(request.user, municipality) < Tier(process.tier),
     }
-    return _render(request, "budgeting/propose.html", context, status=status)
+    return _render(request, "budgeting/propose.html", context, status=submitted.status)
 
 
 @login_required
@@ -322,31 +316,23 @@ def staff_list(request: HttpRequest, slug: str) -> HttpResponse:
 def staff_create(request: HttpRequest, slug: str) -> HttpResponse:
     municipality = access_budgets_setup(request.user, slug)
     form = ProcessForm(request.POST or None)
-    status = 200
-    if request.method == "POST":
-        status = 400
-        if form.is_valid():
-            try:
-                rate_limit_request("write", request)
-                process = services.process_create(
-                    actor=signed_in(request),
-                    municipality=municipality,
-                    title=form.cleaned_data["title"],
-                    description=form.cleaned_data["description"],
-                    settings_=form.settings(),
-                    amount=form.cleaned_data["amount"],
-                )
-            except DomainError as error:
-                apply_domain_error(form, error)
-                status = error.status
-            else:
-                messages.success(
-                    request, _("The process is set up. Add district budgets, then open proposals.")
-                )
-                return redirect("budgeting_staff:process", slug=slug, process_id=process.pk)
-    return _render(
-        request, "budgeting/staff_create.html", {"municipality": municipality, "form": form}, status
+    submitted = submit(
+        request,
+        form,
+        lambda data: services.process_create(
+            actor=signed_in(request),
+            municipality=municipality,
+            title=data["title"],
+            description=data["description"],
+            settings_=form.settings(),
+            amount=data["amount"],
+        ),
     )
+    if submitted.ok:
+        messages.success(request, _("The process is set up. Add district budgets, then open proposals."))
+        return redirect("budgeting_staff:process", slug=slug, process_id=submitted.result.pk)
+    context = {"municipality": municipality, "form": form}
+    return _render(request, "budgeting/staff_create.html", context, submitted.status)
 
 
 def _staff_context(request: HttpRequest, process: Process, **forms: Any) -> dict[str, Any]:
@@ -403,26 +389,22 @@ def staff_process(request: HttpRequest, slug: str, process_id: int) -> HttpRespo
         return _render(request, "budgeting/staff_process.html", _staff_context(request, process))
     access_budgets_setup(request.user, slug)
     form = ProcessForm(request.POST, creating=False)
-    status = 400
-    if form.is_valid():
-        try:
-            rate_limit_request("write", request)
-            services.process_update(
-                actor=signed_in(request),
-                process=process,
-                title=form.cleaned_data["title"],
-                description=form.cleaned_data["description"],
-                settings_=form.settings(),
-            )
-        except DomainError as error:
-            apply_domain_error(form, error)
-            status = error.status
-        else:
-            messages.success(request, _("Saved."))
-            return redirect("budgeting_staff:process", slug=slug, process_id=process.pk)
-    return _render(
-        request, "budgeting/staff_process.html", _staff_context(request, process, form=form), status
+    submitted = submit(
+        request,
+        form,
+        lambda data: services.process_update(
+            actor=signed_in(request),
+            process=process,
+            title=data["title"],
+            description=data["description"],
+            settings_=form.settings(),
+        ),
     )
+    if submitted.ok:
+        messages.success(request, _("Saved."))
+        return redirect("budgeting_staff:process", slug=slug, process_id=process.pk)
+    context = _staff_context(request, process, form=form)
+    return _render(request, "budgeting/staff_process.html", context, submitted.status)
 
 
 @login_required
@@ -431,24 +413,18 @@ def staff_budget(request: HttpRequest, slug: str, process_id: int) -> HttpRespon
     municipality = access_budgets_setup(request.user, slug)
     process = access_process(request.user, process_id, municipality=municipality)
     form = BudgetForm(request.POST, municipality=municipality)
-    status = 400
-    if form.is_valid():
-        try:
-            rate_limit_request("write", request)
-            services.budget_save(
-                actor=signed_in(request),
-                process=process,
-                district=form.cleaned_data["district"],
-                amount=form.cleaned_data["amount"],
-            )
-        except DomainError as error:
-            apply_domain_error(form, error)
-            status = error.status
-        else:
-            messages.success(request, _("The budget is saved."))
-            return redirect("budgeting_staff:process", slug=slug, process_id=process.pk)
+    submitted = submit(
+        request,
+        form,
+        lambda data: services.budget_save(
+            actor=signed_in(request), process=process, district=data["district"], amount=data["amount"]
+        ),
+    )
+    if submitted.ok:
+        messages.success(request, _("The budget is saved."))
+        return redirect("budgeting_staff:process", slug=slug, process_id=process.pk)
     context = _staff_context(request, process, budget_form=form)
-    return _render(request, "budgeting/staff_process.html", context, status)
+    return _render(request, "budgeting/staff_process.html", context, submitted.status)
 
 
 @login_required
@@ -603,26 +579,22 @@ def staff_import(request: HttpRequest, slug: str) -> HttpResponse:
     """A pabulib file becomes a process in the counting phase, to count here."""
     municipality = access_budgets_setup(request.user, slug)
     form = PabulibImportForm(request.POST or None, request.FILES or None)
-    status = 200
-    if request.method == "POST":
-        status = 400
-        if form.is_valid():
-            try:
-                rate_limit_request("write", request)
-                content, name = _upload(form.cleaned_data["file"])
-                process = services.process_import_pb(
-                    actor=signed_in(request),
-                    municipality=municipality,
-                    content=content,
-                    filename=name,
-                    rule=form.cleaned_data["rule"] or None,
-                    utilities=form.cleaned_data["utilities"],
-                    tie_breaking=form.cleaned_data["tie_breaking"],
-                )
-            except DomainError as error:
-                apply_domain_error(form, error)
-                status = error.status
-            else:
-                messages.success(request, _("Imported. Count it when you are ready."))
-                return redirect("budgeting_staff:process", slug=slug, process_id=process.pk)
-    return _render(request, "budgeting/import.html", {"municipality": municipality, "form": form}, status)
+
+    def write(data: dict[str, Any]) -> Process:
+        content, name = _upload(data["file"])
+        return services.process_import_pb(
+            actor=signed_in(request),
+            municipality=municipality,
+            content=content,
+            filename=name,
+            rule=data["rule"] or None,
+            utilities=data["utilities"],
+            tie_breaking=data["tie_breaking"],
+        )
+
+    submitted = submit(request, form, write)
+    if submitted.ok:
+        messages.success(request, _("Imported. Count it when you are ready."))
+        return redirect("budgeting_staff:process", slug=slug, process_id=submitted.result.pk)
+    context = {"municipality": municipality, "form": form}
+    return _render(request, "budgeting/import.html", context, submitted.status)

@@ -1,11 +1,17 @@
-"""Form helpers shared by every app: length limits and DomainError shown on the form."""
+"""Form helpers shared by every app: length limits, DomainError shown on the form, and submitting."""
 
-from typing import Any
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any, Generic, Literal, TypeAlias, TypeVar
 
 from django import forms
 from django.conf import settings
+from django.http import HttpRequest
 
 from veche.core.errors import DomainError
+from veche.core.ratelimit import rate_limit_request
+
+T = TypeVar("T")
 
 
 def apply_domain_error(form: forms.Form, error: DomainError) -> None:
@@ -17,6 +23,46 @@ def apply_domain_error(form: forms.Form, error: DomainError) -> None:
             placed = True
     if not placed:
         form.add_error(None, error.message)
+
+
+# `ok` tells the two outcomes apart, so that `if submitted.ok:` narrows the type to `Written`.
+@dataclass(frozen=True)
+class Written(Generic[T]):
+    result: T
+    ok: Literal[True] = True
+
+
+@dataclass(frozen=True)
+class NotWritten:
+    status: int
+    refusal: DomainError | None = None
+    ok: Literal[False] = False
+
+
+Submitted: TypeAlias = Written[T] | NotWritten
+
+
+def submit(
+    request: HttpRequest, form: forms.Form, write: Callable[[dict[str, Any]], T], *, scope: str = "write"
+) -> Submitted[T]:
+    """Carry out a form page's POST: validate, rate-limit `scope`, then `write(form.cleaned_data)`.
+
+    `Written(result)` when the write went through: the view says so and redirects. Otherwise
+    `NotWritten(status, refusal)`, and the view shows the form again with `status`: 200 for a GET,
+    400 for an invalid form, or the refusal's own status (429 for a rate limit) when a DomainError
+    refused it; the refusal's messages are then on the form (see `apply_domain_error`).
+    """
+    if request.method != "POST":
+        return NotWritten(200)
+    if not form.is_valid():
+        return NotWritten(400)
+    try:
+        rate_limit_request(scope, request)
+        result = write(form.cleaned_data)
+    except DomainError as error:
+        apply_domain_error(form, error)
+        return NotWritten(error.status, error)
+    return Written(result)
 
 
 class MarkdownField(forms.CharField):

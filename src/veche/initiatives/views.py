@@ -27,7 +27,7 @@ from veche.comments.forms import CommentForm
 from veche.comments.selectors import comments_for
 from veche.comments.views import post_comment
 from veche.core.errors import DomainError
-from veche.core.forms import apply_domain_error
+from veche.core.forms import submit
 from veche.core.http import signed_in
 from veche.core.ratelimit import rate_limit_request
 from veche.core.signing import NameBox, add_name
@@ -93,21 +93,14 @@ def initiative_list(request: HttpRequest, slug: str) -> HttpResponse:
 def initiative_create(request: HttpRequest, slug: str) -> HttpResponse:
     municipality = access_municipality(request.user, slug)
     form = InitiativeForm(request.POST or None, municipality=municipality)
-    status = 200
-    if request.method == "POST":
-        status = 400
-        if form.is_valid():
-            try:
-                rate_limit_request("write", request)
-                initiative = services.initiative_create(
-                    author=signed_in(request), municipality=municipality, **form.cleaned_data
-                )
-            except DomainError as error:
-                apply_domain_error(form, error)
-                status = error.status
-            else:
-                messages.success(request, _("Your draft is saved. Only you see it until you publish it."))
-                return redirect(services.initiative_url(initiative))
+    submitted = submit(
+        request,
+        form,
+        lambda data: services.initiative_create(author=signed_in(request), municipality=municipality, **data),
+    )
+    if submitted.ok:
+        messages.success(request, _("Your draft is saved. Only you see it until you publish it."))
+        return redirect(services.initiative_url(submitted.result))
     context = {
         "municipality": municipality,
         "form": form,
@@ -115,7 +108,7 @@ def initiative_create(request: HttpRequest, slug: str) -> HttpResponse:
         "can_propose": allows(request.user, municipality, Feature.SUBMIT, DRAFTING),
         "policy": initiative_policy_of(municipality=municipality),
     }
-    return _render(request, "initiatives/edit.html", context, status=status)
+    return _render(request, "initiatives/edit.html", context, status=submitted.status)
 
 
 @login_required
@@ -128,21 +121,14 @@ def initiative_edit(request: HttpRequest, slug: str, initiative_id: int) -> Http
         return redirect(services.initiative_url(initiative))
     initial = {"title": initiative.title, "body": initiative.body, "district": initiative.district}
     form = InitiativeForm(request.POST or None, municipality=municipality, initial=initial)
-    status = 200
-    if request.method == "POST":
-        status = 400
-        if form.is_valid():
-            try:
-                rate_limit_request("write", request)
-                services.initiative_update(
-                    author=signed_in(request), initiative=initiative, **form.cleaned_data
-                )
-            except DomainError as error:
-                apply_domain_error(form, error)
-                status = error.status
-            else:
-                messages.success(request, _("Saved."))
-                return redirect(services.initiative_url(initiative))
+    submitted = submit(
+        request,
+        form,
+        lambda data: services.initiative_update(author=signed_in(request), initiative=initiative, **data),
+    )
+    if submitted.ok:
+        messages.success(request, _("Saved."))
+        return redirect(services.initiative_url(initiative))
     context = {
         "municipality": municipality,
         "form": form,
@@ -150,7 +136,7 @@ def initiative_edit(request: HttpRequest, slug: str, initiative_id: int) -> Http
         "can_propose": allows(request.user, municipality, Feature.SUBMIT, DRAFTING),
         "policy": initiative_policy_of(municipality=municipality),
     }
-    return _render(request, "initiatives/edit.html", context, status=status)
+    return _render(request, "initiatives/edit.html", context, status=submitted.status)
 
 
 @login_required
@@ -213,34 +199,29 @@ def answer(request: HttpRequest, slug: str, initiative_id: int) -> HttpResponse:
     """The official answer: reject with reasons, or accept with the options residents vote on."""
     municipality = access_municipality(request.user, slug)
     initiative = access_initiative_to_answer(request.user, initiative_id, municipality=municipality)
-    status = 200
+
+    def write(data: dict[str, Any]) -> None:
+        if data["decision"] == "reject":
+            services.initiative_reject(
+                official=signed_in(request), initiative=initiative, reasons=data["answer"]
+            )
+        else:
+            services.initiative_accept(
+                official=signed_in(request),
+                initiative=initiative,
+                answer=data["answer"],
+                options=form.option_list(),
+                opens_at=data["opens_at"],
+                voting_days=data["voting_days"],
+            )
+
+    # The times on the form are read in the municipality's own time zone.
     with timezone.override(municipality_zone(municipality)):
         form = AnswerForm(request.POST or None)
-        if request.method == "POST":
-            status = 400
-            if form.is_valid():
-                data = form.cleaned_data
-                try:
-                    rate_limit_request("write", request)
-                    if data["decision"] == "reject":
-                        services.initiative_reject(
-                            official=signed_in(request), initiative=initiative, reasons=data["answer"]
-                        )
-                    else:
-                        services.initiative_accept(
-                            official=signed_in(request),
-                            initiative=initiative,
-                            answer=data["answer"],
-                            options=form.option_list(),
-                            opens_at=data["opens_at"],
-                            voting_days=data["voting_days"],
-                        )
-                except DomainError as error:
-                    apply_domain_error(form, error)
-                    status = error.status
-                else:
-                    messages.success(request, _("The answer is published. Everyone concerned is notified."))
-                    return redirect(services.initiative_url(initiative))
+        submitted = submit(request, form, write)
+    if submitted.ok:
+        messages.success(request, _("The answer is published. Everyone concerned is notified."))
+        return redirect(services.initiative_url(initiative))
     context = {
         "municipality": municipality,
         "initiative": initiative,
@@ -248,7 +229,7 @@ def answer(request: HttpRequest, slug: str, initiative_id: int) -> HttpResponse:
         "policy": initiative_policy_of(municipality=municipality),
         "Status": Status,
     }
-    return _render(request, "initiatives/answer.html", context, status=status)
+    return _render(request, "initiatives/answer.html", context, status=submitted.status)
 
 
 @login_required
@@ -276,21 +257,14 @@ def milestones(request: HttpRequest, slug: str, initiative_id: int) -> HttpRespo
     municipality = access_municipality(request.user, slug)
     initiative = access_initiative_to_answer(request.user, initiative_id, municipality=municipality)
     form = MilestoneForm(request.POST or None, request.FILES or None)
-    status = 200
-    if request.method == "POST":
-        status = 400
-        if form.is_valid():
-            try:
-                rate_limit_request("write", request)
-                services.milestone_add(
-                    official=signed_in(request), initiative=initiative, **form.cleaned_data
-                )
-            except DomainError as error:
-                apply_domain_error(form, error)
-                status = error.status
-            else:
-                messages.success(request, _("The milestone is added."))
-                return redirect("initiatives:milestones", slug=slug, initiative_id=initiative.pk)
+    submitted = submit(
+        request,
+        form,
+        lambda data: services.milestone_add(official=signed_in(request), initiative=initiative, **data),
+    )
+    if submitted.ok:
+        messages.success(request, _("The milestone is added."))
+        return redirect("initiatives:milestones", slug=slug, initiative_id=initiative.pk)
     context = {
         "municipality": municipality,
         "initiative": initiative,
@@ -299,7 +273,7 @@ def milestones(request: HttpRequest, slug: str, initiative_id: int) -> HttpRespo
         "milestones": initiative_milestones(initiative=initiative),
         "Status": Status,
     }
-    return _render(request, "initiatives/milestones.html", context, status=status)
+    return _render(request, "initiatives/milestones.html", context, status=submitted.status)
 
 
 @login_required
@@ -339,26 +313,21 @@ def policy(request: HttpRequest, slug: str) -> HttpResponse:
         residents=district_residents_of(policy=current),
         initial={name: getattr(current, name) for name in [*fields, "answer_days", "voting_days"]},
     )
-    status = 200
-    if request.method == "POST":
-        status = 400
-        if form.is_valid():
-            try:
-                rate_limit_request("write", request)
-                services.initiative_policy_save(
-                    actor=signed_in(request),
-                    municipality=municipality,
-                    district_residents=form.district_residents(),
-                    **form.policy_fields(),
-                )
-            except DomainError as error:
-                apply_domain_error(form, error)
-                status = error.status
-            else:
-                messages.success(request, _("Saved."))
-                return redirect("initiatives:policy", slug=slug)
+    submitted = submit(
+        request,
+        form,
+        lambda _data: services.initiative_policy_save(
+            actor=signed_in(request),
+            municipality=municipality,
+            district_residents=form.district_residents(),
+            **form.policy_fields(),
+        ),
+    )
+    if submitted.ok:
+        messages.success(request, _("Saved."))
+        return redirect("initiatives:policy", slug=slug)
     context = {"municipality": municipality, "form": form, "population": municipality.population}
-    return _render(request, "initiatives/policy.html", context, status=status)
+    return _render(request, "initiatives/policy.html", context, status=submitted.status)
 
 
 # Contexts.

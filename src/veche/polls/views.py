@@ -22,7 +22,7 @@ from veche.access.polls import (
 )
 from veche.access.roles import Tier, tier_of
 from veche.core.errors import DomainError, Forbidden
-from veche.core.forms import apply_domain_error
+from veche.core.forms import apply_domain_error, submit
 from veche.core.http import signed_in
 from veche.core.ratelimit import rate_limit_request
 from veche.ledger.services import Receipt
@@ -163,8 +163,7 @@ def staff_list(request: HttpRequest, slug: str) -> HttpResponse:
     return _render(request, "polls/staff_list.html", context)
 
 
-def _form_fields(form: PollForm) -> dict[str, Any]:
-    data = form.cleaned_data
+def _form_fields(data: dict[str, Any]) -> dict[str, Any]:
     return {**data, "districts": list(data["districts"])}
 
 
@@ -172,25 +171,20 @@ def _form_fields(form: PollForm) -> dict[str, Any]:
 @require_http_methods(["GET", "POST"])
 def staff_create(request: HttpRequest, slug: str) -> HttpResponse:
     municipality = access_polls_staff(request.user, slug)
-    status = 200
     with timezone.override(municipality_zone(municipality)):
         form = PollForm(request.POST or None, municipality=municipality)
-        if request.method == "POST":
-            status = 400
-            if form.is_valid():
-                try:
-                    rate_limit_request("write", request)
-                    poll = services.poll_create(
-                        actor=signed_in(request), municipality=municipality, **_form_fields(form)
-                    )
-                except DomainError as error:
-                    apply_domain_error(form, error)
-                    status = error.status
-                else:
-                    messages.success(request, _("The draft is saved. Publish it when it is ready."))
-                    return redirect("polls_staff:edit", slug=slug, poll_id=poll.pk)
+        submitted = submit(
+            request,
+            form,
+            lambda data: services.poll_create(
+                actor=signed_in(request), municipality=municipality, **_form_fields(data)
+            ),
+        )
+    if submitted.ok:
+        messages.success(request, _("The draft is saved. Publish it when it is ready."))
+        return redirect("polls_staff:edit", slug=slug, poll_id=submitted.result.pk)
     context = {"municipality": municipality, "form": form, "poll": None}
-    return _render(request, "polls/edit.html", context, status=status)
+    return _render(request, "polls/edit.html", context, status=submitted.status)
 
 
 @login_required
@@ -199,21 +193,16 @@ def staff_edit(request: HttpRequest, slug: str, poll_id: int) -> HttpResponse:
     """Edit a draft; a published poll is shown as it stands, since it can no longer change."""
     municipality = access_polls_staff(request.user, slug)
     poll = access_poll_to_manage(request.user, poll_id, municipality=municipality)
-    status = 200
     with timezone.override(municipality_zone(municipality)):
         form = PollForm(request.POST or None, municipality=municipality, initial=PollForm.initial_for(poll))
-        if request.method == "POST":
-            status = 400
-            if form.is_valid():
-                try:
-                    rate_limit_request("write", request)
-                    services.poll_update(actor=signed_in(request), poll=poll, **_form_fields(form))
-                except DomainError as error:
-                    apply_domain_error(form, error)
-                    status = error.status
-                else:
-                    messages.success(request, _("Saved."))
-                    return redirect("polls_staff:edit", slug=slug, poll_id=poll.pk)
+        submitted = submit(
+            request,
+            form,
+            lambda data: services.poll_update(actor=signed_in(request), poll=poll, **_form_fields(data)),
+        )
+    if submitted.ok:
+        messages.success(request, _("Saved."))
+        return redirect("polls_staff:edit", slug=slug, poll_id=poll.pk)
     context = {
         "municipality": municipality,
         "form": form if poll.published_at is None else None,
@@ -221,7 +210,7 @@ def staff_edit(request: HttpRequest, slug: str, poll_id: int) -> HttpResponse:
         "status": poll.status_at(timezone.now()),
         "Status": Status,
     }
-    return _render(request, "polls/edit.html", context, status=status)
+    return _render(request, "polls/edit.html", context, status=submitted.status)
 
 
 @login_required
