@@ -12,7 +12,7 @@ from veche.access.predicates import OPEN_DISCUSSION, Feature, Phase, allows
 from veche.accounts.models import User
 from veche.comments.flaggable import comment_url
 from veche.comments.models import Comment
-from veche.core.errors import DomainError, Forbidden
+from veche.core.errors import Conflict, DomainError, Forbidden
 from veche.municipalities.models import Municipality
 from veche.notifications.services import follow, notify_followers
 
@@ -59,6 +59,8 @@ def comment_create(
         .first()
     )
     if repeated is not None:
+        if repeated.hidden_at is not None:
+            raise Conflict(_("A moderator hid this comment; posting it again does not bring it back."))
         return repeated
     comment = Comment.objects.create(
         municipality=municipality,

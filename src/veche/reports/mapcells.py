@@ -18,6 +18,7 @@ moderation hook in reports/flaggable.py); bulk loads call `add_reports`. `rebuil
 municipality from its reports, `differences` says where the stored counts are wrong.
 """
 
+import itertools
 import math
 from collections import Counter
 from collections.abc import Callable, Iterable
@@ -66,27 +67,50 @@ def cell_of(latitude: float, longitude: float, zoom: int) -> tuple[int, int]:
     return math.floor(longitude / size), math.floor(latitude / size)
 
 
-def overdue_day(municipality_id: int, *, lock: bool = True) -> date | None:
-    """The day the municipality's overdue rows count up to (None: they count nothing yet).
+# The overdue day of a municipality the tick has not seen yet: nothing counts as overdue.
+EPOCH = date(1970, 1, 1)
 
-    Every change that moves a report reads it in its transaction with a share lock on PostgreSQL
-    (SQLite runs one write at a time): a change then waits for a running `advance_overdue_day` to
-    commit, and an advance waits for running changes, so no report is counted against a day that
-    is no longer the stored one.
+
+def overdue_day(municipality_id: int, *, lock: bool = True) -> date:
+    """The day the municipality's overdue rows count up to (EPOCH until the first tick).
+
+    Every change that moves a report reads it in its transaction under a share lock on PostgreSQL
+    (SQLite runs one write at a time), after locking the report: a change waits for a running
+    `advance_overdue_day` (which holds the row FOR UPDATE) to commit and then counts against the
+    new day, and an advance waits for running changes and then reads the reports as they left them.
+    The advance locks no report, so the two never wait for each other in a circle. The row is
+    created on first use, so the lock always has a row to hold.
     """
-    if lock and connection.vendor == "postgresql":
-        table = connection.ops.quote_name(MapOverdueDay._meta.db_table)
-        with connection.cursor() as cursor:
+    table = connection.ops.quote_name(MapOverdueDay._meta.db_table)
+    share = " FOR SHARE" if lock and connection.vendor == "postgresql" else ""
+    select = f"SELECT day FROM {table} WHERE municipality_id = %s{share}"  # noqa: S608 - a name
+    with connection.cursor() as cursor:
+        cursor.execute(select, [municipality_id])
+        row = cursor.fetchone()
+        if row is None:
             cursor.execute(
-                f"SELECT day FROM {table} WHERE municipality_id = %s FOR SHARE",  # noqa: S608 - a name
-                [municipality_id],
+                f"INSERT INTO {table} (municipality_id, day) VALUES (%s, %s) "  # noqa: S608 - a name
+                "ON CONFLICT (municipality_id) DO NOTHING",
+                [municipality_id, EPOCH],
             )
+            cursor.execute(select, [municipality_id])
             row = cursor.fetchone()
-        return row[0] if row else None
-    return MapOverdueDay.objects.filter(municipality_id=municipality_id).values_list("day", flat=True).first()
+    day = row[0]
+    return day if isinstance(day, date) else date.fromisoformat(day)  # SQLite's cursor gives text
 
 
-def key_of(report: Report, day: date | None, *, hidden: bool | None = None) -> MapKey | None:
+def counted_up_to(municipality: Municipality) -> date | None:
+    """The stored overdue day, read without a lock or a write (for maps); None before any change."""
+    return MapOverdueDay.objects.filter(municipality=municipality).values_list("day", flat=True).first()
+
+
+def _lock_day(municipality: Municipality) -> date:
+    """Hold the municipality's overdue-day row FOR UPDATE: no report change counts until commit."""
+    overdue_day(municipality.pk, lock=False)
+    return MapOverdueDay.objects.select_for_update().get(municipality=municipality).day
+
+
+def key_of(report: Report, day: date, *, hidden: bool | None = None) -> MapKey | None:
     """Where `report` counts on the public map, or None if it is not on it; `day` is its
     municipality's overdue day (`overdue_day`).
 
@@ -106,8 +130,8 @@ def key_of(report: Report, day: date | None, *, hidden: bool | None = None) -> M
     )
 
 
-def _is_overdue(status: str, answer_due: date, day: date | None) -> bool:
-    return day is not None and status in OPEN_ON_MAP and answer_due < day
+def _is_overdue(status: str, answer_due: date, day: date) -> bool:
+    return status in OPEN_ON_MAP and answer_due < day
 
 
 def _rows(key: MapKey) -> Iterable[RowKey]:
@@ -142,7 +166,7 @@ def move(before: MapKey | None, after: MapKey | None) -> None:
 
 def add_reports(reports: Iterable[Report]) -> None:
     """Count reports written in bulk (without the services), such as `veche seed-reports` writes."""
-    days: dict[int, date | None] = {}
+    days: dict[int, date] = {}
     deltas: Counter[RowKey] = Counter()
     for report in reports:
         if report.municipality_id not in days:
@@ -158,26 +182,26 @@ def advance_overdue_day(municipality: Municipality, today: date) -> int:
     returns how many moved. A day in the past of the stored one moves nothing. Rows of deleted
     districts go too."""
     with transaction.atomic():
-        stored = MapOverdueDay.objects.select_for_update().filter(municipality=municipality).first()
+        since = _lock_day(municipality)
         _orphans(municipality).delete()
-        if stored is not None and stored.day >= today:
+        if since >= today:
             return 0
-        since = stored.day if stored is not None else None
         due = Report.objects.filter(
-            municipality=municipality, status__in=OPEN_ON_MAP, hidden_at__isnull=True, answer_due__lt=today
+            municipality=municipality,
+            status__in=OPEN_ON_MAP,
+            hidden_at__isnull=True,
+            answer_due__gte=since,
+            answer_due__lt=today,
         )
-        if since is not None:
-            due = due.filter(answer_due__gte=since)
         deltas: Counter[RowKey] = Counter()
         moved = 0
-        # Locked, so that a change to one of them waits; a report that changed meanwhile is read as
-        # it is now, or not at all if it is no longer open.
-        for report in due.select_for_update().only(*_KEY_MODEL_FIELDS).order_by("pk"):
+        # No report is locked: the day row keeps every change out until this commits (overdue_day).
+        for report in due.only(*_KEY_MODEL_FIELDS).order_by("pk").iterator(chunk_size=5000):
             _count([k for k in (key_of(report, since),) if k is not None], -1, deltas)
             _count([k for k in (key_of(report, today),) if k is not None], +1, deltas)
             moved += 1
         _apply(deltas)
-        MapOverdueDay.objects.update_or_create(municipality=municipality, defaults={"day": today})
+        MapOverdueDay.objects.filter(municipality=municipality).update(day=today)
     return moved
 
 
@@ -187,7 +211,9 @@ def _apply(deltas: Counter[RowKey]) -> None:
     INSERT ... ON CONFLICT DO UPDATE is atomic on both databases, so concurrent changes to the same
     cell add up instead of overwriting each other.
     """
-    rows = [(*key, delta) for key, delta in deltas.items() if delta]
+    # In key order: two changes touching the same cells lock their rows in the same order, so that
+    # neither waits for a row the other holds while holding one it wants (a deadlock).
+    rows = sorted((*key, delta) for key, delta in deltas.items() if delta)
     if not rows:
         return
     table = connection.ops.quote_name(MapCell._meta.db_table)
@@ -213,10 +239,19 @@ KEY_FIELDS = (
     "status",
     "answer_due",
 )
-_KEY_MODEL_FIELDS = ("municipality", "latitude", "longitude", "category", "district", "status", "answer_due")
+_KEY_MODEL_FIELDS = (
+    "municipality",
+    "latitude",
+    "longitude",
+    "category",
+    "district",
+    "status",
+    "answer_due",
+    "hidden_at",
+)
 
 
-def count_cells(rows: Iterable[tuple[Any, ...]], day: date | None) -> Counter[RowKey]:
+def count_cells(rows: Iterable[tuple[Any, ...]], day: date) -> Counter[RowKey]:
     """The cell counts of public reports given as KEY_FIELDS tuples, with `day` the overdue day
     (the data migration uses it too)."""
     counts: Counter[RowKey] = Counter()
@@ -227,7 +262,7 @@ def count_cells(rows: Iterable[tuple[Any, ...]], day: date | None) -> Counter[Ro
     return counts
 
 
-def _recount(municipality: Municipality, day: date | None) -> Counter[RowKey]:
+def _recount(municipality: Municipality, day: date) -> Counter[RowKey]:
     public = Report.objects.filter(municipality=municipality, status__in=PUBLIC, hidden_at__isnull=True)
     return count_cells(public.order_by().values_list(*KEY_FIELDS).iterator(chunk_size=20_000), day)
 
@@ -254,9 +289,14 @@ def _stored(municipality: Municipality) -> Counter[RowKey]:
 
 
 def differences(municipality: Municipality) -> list[str]:
-    """Every cell row whose stored count is not the number of public reports in it."""
-    wanted = _recount(municipality, overdue_day(municipality.pk, lock=False))
-    stored = _stored(municipality)
+    """Every cell row whose stored count is not the number of public reports in it.
+
+    It holds the municipality's overdue-day row while it counts, so report changes wait (a
+    million reports take several seconds) and cannot show as differences.
+    """
+    with transaction.atomic():
+        wanted = _recount(municipality, _lock_day(municipality))
+        stored = _stored(municipality)
     return [
         f"level {key[1]} category {key[2]} district {key[3]} cell {key[4]},{key[5]} {key[6]}: "
         f"stored {stored.get(key, 0)}, counted {wanted.get(key, 0)}"
@@ -268,14 +308,14 @@ def differences(municipality: Municipality) -> list[str]:
 def rebuild(municipality: Municipality, today: date, *, progress: Callable[[int], None] | None = None) -> int:
     """Recount `municipality`'s cells from its reports, overdue as of `today`; returns the number of
     cell rows."""
-    batch = 5000
     with transaction.atomic():
-        MapOverdueDay.objects.select_for_update().filter(municipality=municipality).first()
-        MapOverdueDay.objects.update_or_create(municipality=municipality, defaults={"day": today})
+        _lock_day(municipality)
+        MapOverdueDay.objects.filter(municipality=municipality).update(day=today)
         counts = _recount(municipality, today)
         MapCell.objects.filter(municipality=municipality).delete()
-        rows = list(counts.items())
-        for start in range(0, len(rows), batch):
+        rows = iter(counts.items())
+        written = 0
+        while batch := list(itertools.islice(rows, 5000)):
             MapCell.objects.bulk_create(
                 MapCell(
                     municipality_id=m,
@@ -287,10 +327,11 @@ def rebuild(municipality: Municipality, today: date, *, progress: Callable[[int]
                     status=status,
                     count=n,
                 )
-                for (m, level, category, district, x, y, status), n in rows[start : start + batch]
+                for (m, level, category, district, x, y, status), n in batch
             )
+            written += len(batch)
             if progress is not None:
-                progress(min(start + batch, len(rows)))
+                progress(written)
     return len(counts)
 
 

@@ -15,6 +15,9 @@ from veche.reports import mapcells
 from veche.reports.models import AWAITING_ANSWER, PUBLIC, Report, ReportSupport, Status
 
 NEARBY_RADIUS_M = 50
+# A map asks for at most this many grid cells (clusters) or single reports at once.
+MAP_MAX_CELLS = 4096
+MAP_MAX_POINTS = 2000
 
 
 @dataclass(frozen=True)
@@ -126,7 +129,7 @@ def map_clusters(
         in_box = reports.filter(latitude__range=(south, north), longitude__range=(west, east))
         return [
             {"lat": r["latitude"], "lon": r["longitude"], "count": 1, "id": r["id"], "status": r["status"]}
-            for r in in_box.values("id", "latitude", "longitude", "status")[:2000]
+            for r in in_box.values("id", "latitude", "longitude", "status")[:MAP_MAX_POINTS]
         ]
     size = mapcells.cell_size(zoom)
     (x0, y0), (x1, y1) = mapcells.cell_of(south, west, zoom), mapcells.cell_of(north, east, zoom)
@@ -178,7 +181,7 @@ def public_map(
     narrowing = bool(filters.category) + bool(filters.district) + filters.overdue
     stored = zoom < 17 and filters.department is None and narrowing <= 1
     if stored and filters.overdue:
-        stored = mapcells.overdue_day(municipality.pk, lock=False) == timezone.localdate()
+        stored = mapcells.counted_up_to(municipality) == timezone.localdate()
     if not stored:
         reports = filter_reports(public_reports(municipality), filters, municipality=municipality)
         return map_clusters(reports, bbox=bbox, zoom=zoom)
@@ -196,6 +199,16 @@ def public_map(
         statuses=statuses,
         overdue=filters.overdue,
     )
+
+
+def map_box_too_large(bbox: tuple[float, float, float, float], zoom: int) -> bool:
+    """Whether the box holds more grid cells than a map answers at once (a 4K screen holds about
+    2,300 at any zoom; a box of the whole world at zoom 16 would hold billions)."""
+    if zoom >= 17:
+        return False  # single reports, at most MAP_MAX_POINTS of them
+    south, west, north, east = bbox
+    (x0, y0), (x1, y1) = mapcells.cell_of(south, west, zoom), mapcells.cell_of(north, east, zoom)
+    return (x1 - x0 + 1) * (y1 - y0 + 1) > MAP_MAX_CELLS
 
 
 def valid_bbox(raw: str) -> tuple[float, float, float, float] | None:

@@ -113,8 +113,17 @@ def _event(
     )
 
 
-def _apply(report: Report, action: str, *, actor: User | None, note: str = "", now: datetime) -> None:
-    """Move `report` by `action` and record the step; refuse an action its status does not allow."""
+def _apply(
+    report: Report,
+    action: str,
+    *,
+    actor: User | None,
+    note: str = "",
+    now: datetime,
+    also: dict[str, Any] | None = None,
+) -> None:
+    """Move `report` by `action` (setting the fields in `also` with it) and record the step; refuse
+    an action its status does not allow."""
     transition = TRANSITIONS[action]
     if report.status not in transition.sources:
         raise Conflict(
@@ -129,7 +138,9 @@ def _apply(report: Report, action: str, *, actor: User | None, note: str = "", n
     was = mapcells.key_of(report, day)
     report.status = transition.target
     report.updated_at = now
-    # The map's cell counts follow the status in the caller's transaction.
+    for field, value in (also or {}).items():
+        setattr(report, field, value)
+    # The map's cell counts follow the step in the caller's transaction, in one move.
     mapcells.move(was, mapcells.key_of(report, day))
     _event(report, transition.event, actor=actor, from_status=from_status, note=note, now=now)
 
@@ -405,15 +416,12 @@ def report_dispute(*, author: User, report: Report, reason: str, now: datetime |
         report = _locked(report)
         _require(author, report, Actor.AUTHOR)
         _author_window(report, now)
-        _apply(report, "dispute", actor=author, note=reason, now=now)
-        report.confirm_due = None
-        report.escalated_at = None
-        day = mapcells.overdue_day(report.municipality_id)
-        was = mapcells.key_of(report, day)
-        report.answer_due = municipality_add_working_days(
+        # A new deadline, set with the step, so that the map moves the report once.
+        answer_due = municipality_add_working_days(
             municipality=report.municipality, start=_local_date(now), days=report.category.answer_days
         )
-        mapcells.move(was, mapcells.key_of(report, day))  # a new deadline: no longer overdue on the map
+        also = {"confirm_due": None, "escalated_at": None, "answer_due": answer_due}
+        _apply(report, "dispute", actor=author, note=reason, now=now, also=also)
         report.save()
         _notify_change(
             report,

@@ -109,6 +109,17 @@ def map_data(request: HttpRequest, slug: str) -> JsonResponse:
         zoom = int(request.GET.get("zoom", "12"))
     except ValueError:
         zoom = -1
+    if bbox is not None and 0 <= zoom <= 22 and selectors.map_box_too_large(bbox, zoom):
+        return JsonResponse(
+            {
+                "error": {
+                    "code": "too_large",
+                    "message": _("The box is too large for this zoom: zoom in or ask for a smaller box."),
+                    "fields": {"bbox": [_("Too large for this zoom.")]},
+                }
+            },
+            status=400,
+        )
     if bbox is None or not 0 <= zoom <= 22:
         return JsonResponse(
             {

@@ -145,3 +145,19 @@ def test_the_same_words_again_later_or_other_words_are_new_comments(resident, mu
     assert again == first
     assert len({first.pk, other.pk, much_later.pk}) == 3
     assert Comment.objects.count() == 3
+
+
+def test_a_hidden_comment_posted_again_is_refused_not_returned(resident, make_user, municipality):
+    from veche.core.errors import Conflict
+    from veche.moderation.services import content_hide
+
+    moderator = make_user("moderator")
+    from veche.municipalities.models import Membership
+
+    Membership.objects.create(user=moderator, municipality=municipality, role="moderator")
+    first = comment_create(author=resident, municipality=municipality, target=municipality, body="Грубо")
+    content_hide(moderator=moderator, content=first, reason="Insults")
+
+    with pytest.raises(Conflict, match="hid this comment"):
+        comment_create(author=resident, municipality=municipality, target=municipality, body="Грубо")
+    assert Comment.objects.count() == 1

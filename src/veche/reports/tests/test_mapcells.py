@@ -108,9 +108,14 @@ def test_the_map_reads_one_query_whatever_the_zoom(browser, municipality, reside
     client = browser()
     client.get(f"/m/{municipality.slug}/reports/map.json", {"bbox": "55.6,37.4,55.9,37.8", "zoom": "12"})
 
-    for zoom in ("3", "10", "13", "16"):
+    for zoom, bbox in (
+        ("3", "55.6,37.4,55.9,37.8"),
+        ("10", "55.6,37.4,55.9,37.8"),
+        ("13", "55.6,37.4,55.9,37.8"),
+        ("15", "55.69,37.54,55.79,37.68"),
+    ):
         with CaptureQueriesContext(connection) as queries:
-            answer = clusters(client, municipality, {"bbox": "55.6,37.4,55.9,37.8", "zoom": zoom})
+            answer = clusters(client, municipality, {"bbox": bbox, "zoom": zoom})
         report_reads = [q for q in queries.captured_queries if "reports_" in q["sql"]]
         assert len(report_reads) == 1, zoom
         assert "reports_mapcell" in report_reads[0]["sql"]
@@ -306,3 +311,22 @@ def test_the_migration_counts_the_reports_already_there(municipality, resident):
     assert list(totals.filter(status__startswith="overdue:").values_list("status", "count")) == [
         ("overdue:in_progress", 1)
     ]
+
+
+@pytest.mark.parametrize(
+    ("bbox", "zoom", "status"),
+    [
+        ("-90,-180,90,180", "16", 400),  # the world in street-sized cells: billions
+        ("55.0,37.0,56.5,38.5", "14", 400),  # a region at zoom 14: 55 x 35 tiles
+        ("-90,-180,90,180", "3", 200),
+        ("55.6,37.4,55.9,37.8", "13", 200),
+        ("-90,-180,90,180", "18", 200),  # single reports, at most 2,000
+    ],
+)
+def test_a_box_too_large_for_its_zoom_is_refused(browser, municipality, bbox, zoom, status):
+    response = browser().get(f"/m/{municipality.slug}/reports/map.json", {"bbox": bbox, "zoom": zoom})
+
+    assert response.status_code == status
+    if status == 400:
+        assert response.json()["error"]["code"] == "too_large"
+        assert response.json()["error"]["fields"] == {"bbox": ["Too large for this zoom."]}

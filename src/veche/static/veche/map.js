@@ -13,7 +13,7 @@
 
     function load() {
       var b = map.getBounds();
-      var bbox = [b.getSouth(), Math.max(-180, b.getWest()), b.getNorth(), Math.min(180, b.getEast())]
+      var bbox = [Math.max(-90, b.getSouth()), Math.max(-180, b.getWest()), Math.min(90, b.getNorth()), Math.min(180, b.getEast())]
         .map(function (v) { return v.toFixed(6); }).join(",");
       var url = source + (source.indexOf("?") < 0 ? "?" : "&") + "bbox=" + bbox + "&zoom=" + map.getZoom();
       if (pending) { pending.abort(); }
