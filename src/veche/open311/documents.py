@@ -14,7 +14,7 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
 from veche.municipalities.models import Category, Municipality
-from veche.open311.formats import Many, w3c
+from veche.open311.formats import Many, Ready, text, w3c
 from veche.open311.models import ServiceAttribute
 from veche.open311.selectors import RequestRow
 from veche.reports.models import AWAITING_ANSWER, EventKind, Report, ReportEvent, Status
@@ -122,13 +122,22 @@ class Locale:
     english: bool
     event_labels: dict[str, str]
     notices: tuple[str, str] = field(default_factory=_notice_texts)
-    # expected_datetime by answer date: the documents of a page share a few dozen dates.
+    # What the documents of a page share, computed once: they hold a few dozen answer dates and a
+    # dozen departments between them.
     expected: dict[date, str | None] = field(default_factory=dict, compare=False)
+    notice_texts: dict[tuple[str, str, date], str | None] = field(default_factory=dict, compare=False)
 
     def expected_datetime(self, answer_due: date) -> str | None:
         if answer_due not in self.expected:
             self.expected[answer_due] = w3c(datetime.combine(answer_due, time(23, 59, 59), tzinfo=self.tz))
         return self.expected[answer_due]
+
+    def service_notice(self, status: str, department: str, answer_due: date) -> str | None:
+        """`service_notice()` as a document shows it (`text()`), once per status, department and date."""
+        key = (status, department, answer_due)
+        if key not in self.notice_texts:
+            self.notice_texts[key] = text(service_notice(status, department, answer_due, self.notices))
+        return self.notice_texts[key]
 
 
 def locale_for(municipality: Municipality) -> Locale:
@@ -167,44 +176,54 @@ def _media_url(row: RequestRow) -> str:
     return f"{settings.SITE_URL.rstrip('/')}{url}" if url.startswith("/") else url
 
 
-def request(row: RequestRow, locale: Locale, events: list[ReportEvent] | None = None) -> dict[str, Any]:
-    """One service request; `events` (the history) adds the extensions."""
+def request(row: RequestRow, locale: Locale, events: list[ReportEvent] | None = None) -> Ready:
+    """One service request; `events` (the history) adds the extensions.
+
+    Built `Ready` (every text through `text()`): a page has a thousand of them.
+    """
     tz, in_english = locale.tz, locale.english
     department = _title(row.department_name, row.department_name_en, in_english)
-    document: dict[str, Any] = {
-        "service_request_id": str(row.id),
-        "status": open_or_closed(row.status),
-        "status_notes": row.answer if row.status in _ANSWERED else "",
-        "service_name": _title(row.category_name, row.category_name_en, in_english),
-        "service_code": row.category_slug,
-        "description": row.description,
-        "agency_responsible": department,
-        "service_notice": service_notice(row.status, department, row.answer_due, locale.notices),
-        "requested_datetime": w3c(row.created_at, tz),
-        "updated_datetime": w3c(row.updated_at, tz),
-        "expected_datetime": locale.expected_datetime(row.answer_due),
-        "address": row.address,
-        "address_id": row.address_id or "",
-        "zipcode": "",
-        "lat": None if row.approximate_location else row.latitude,
-        "long": None if row.approximate_location else row.longitude,
-        "media_url": _media_url(row),
-    }
-    if events is not None:
-        document["extended_attributes"] = {
-            "channel": row.source,
-            "district": _title(row.district_name, row.district_name_en, in_english),
+    located = not row.approximate_location
+    document = Ready(
+        {
+            "service_request_id": str(row.id),
+            "status": open_or_closed(row.status),
+            "status_notes": text(row.answer) if row.status in _ANSWERED else None,
+            "service_name": text(_title(row.category_name, row.category_name_en, in_english)),
+            "service_code": text(row.category_slug),
+            "description": text(row.description),
+            "agency_responsible": text(department),
+            "service_notice": locale.service_notice(row.status, department, row.answer_due),
+            "requested_datetime": w3c(row.created_at, tz),
+            "updated_datetime": w3c(row.updated_at, tz),
+            "expected_datetime": locale.expected_datetime(row.answer_due),
+            "address": text(row.address),
+            "address_id": text(row.address_id),
+            "zipcode": None,
+            "lat": row.latitude if located else None,
+            "long": row.longitude if located else None,
+            "media_url": text(_media_url(row)),
         }
+    )
+    if events is not None:
+        document["extended_attributes"] = Ready(
+            {
+                "channel": text(row.source),
+                "district": text(_title(row.district_name, row.district_name_en, in_english)),
+            }
+        )
         document["notes"] = Many("note", [note(event, locale) for event in events])
     return document
 
 
-def note(event: ReportEvent, locale: Locale) -> dict[str, Any]:
-    return {
-        "datetime": w3c(event.created_at, locale.tz),
-        "description": _note_text(event, locale),
-        "type": event.kind,
-    }
+def note(event: ReportEvent, locale: Locale) -> Ready:
+    return Ready(
+        {
+            "datetime": w3c(event.created_at, locale.tz),
+            "description": text(_note_text(event, locale)),
+            "type": text(event.kind),
+        }
+    )
 
 
 def _note_text(event: ReportEvent, locale: Locale) -> str:
@@ -224,19 +243,21 @@ def created(report: Report, account_id: str) -> dict[str, Any]:
     }
 
 
-def token(row: RequestRow) -> dict[str, Any]:
-    return {"service_request_id": str(row.id), "token": str(row.id)}
+def token(row: RequestRow) -> Ready:
+    return Ready({"service_request_id": str(row.id), "token": str(row.id)})
 
 
-def update(event: ReportEvent, locale: Locale) -> dict[str, Any]:
+def update(event: ReportEvent, locale: Locale) -> Ready:
     state = (
         "internal_referral" if event.kind == EventKind.REASSIGNED else UPDATE_STATES[Status(event.to_status)]
     )
-    return {
-        "update_id": str(event.pk),
-        "service_request_id": str(event.report_id),
-        "status": state,
-        "updated_datetime": w3c(event.created_at, locale.tz),
-        "description": _note_text(event, locale),
-        "media_url": "",
-    }
+    return Ready(
+        {
+            "update_id": str(event.pk),
+            "service_request_id": str(event.report_id),
+            "status": state,
+            "updated_datetime": w3c(event.created_at, locale.tz),
+            "description": text(_note_text(event, locale)),
+            "media_url": None,
+        }
+    )

@@ -10,6 +10,7 @@ from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from veche.moderation.services import content_hide
+from veche.municipalities.models import Category
 from veche.open311.tests.conftest import BASE, as_json, errors, parse
 from veche.reports import services as report_services
 from veche.reports.models import Report
@@ -109,6 +110,26 @@ def test_service_code_filter_takes_a_list(client, make, municipality, photo):
     assert ids(client.get(f"{BASE}/requests.xml?service_code=pothole")) == [pothole.pk]
     assert set(ids(client.get(f"{BASE}/requests.xml?service_code=light,pothole"))) == {light.pk, pothole.pk}
     assert ids(client.get(f"{BASE}/requests.xml?service_code=unicorns")) == []
+
+
+@pytest.fixture
+def foreign_light(other_municipality):
+    """A service with the same code in another jurisdiction, made before ours (a lower id)."""
+    return Category.objects.create(
+        municipality=other_municipality,
+        department=other_municipality.departments.first(),
+        slug="light",
+        name="Свет",
+        answer_days=5,
+        photo_required=False,
+    )
+
+
+def test_a_service_code_names_a_service_of_the_jurisdiction(client, foreign_light, make, municipality):
+    report = make()
+    assert foreign_light.pk < report.category_id
+    query = f"jurisdiction_id={municipality.slug}&service_code=light"
+    assert ids(client.get(f"{BASE}/requests.xml?{query}")) == [report.pk]
 
 
 def test_service_request_id_overrides_every_other_filter(client, make, submit, resident):
