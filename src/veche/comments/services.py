@@ -60,7 +60,10 @@ def comment_create(
     )
     if repeated is not None:
         if repeated.hidden_at is not None:
-            raise Conflict(_("A moderator hid this comment; posting it again does not bring it back."))
+            raise Conflict(
+                _("A moderator hid this comment; posting it again does not bring it back."),
+                code="comment_hidden",
+            )
         return repeated
     comment = Comment.objects.create(
         municipality=municipality,

@@ -258,7 +258,7 @@ def request_page(municipality: Municipality, query: RequestQuery) -> list[Reques
         return _rows(reports.filter(pk__in=query.ids).order_by("-created_at", "pk")[: query.limit])
     if len(query.service_codes) == 1:
         # The category found first, once, so that its reports are read newest first through
-        # `report_category_recent` rather than every report of the window by `report_recent`.
+        # `report_category_list` rather than every report of the window by `report_recent`.
         category = Category.objects.filter(municipality=municipality, slug=query.service_codes[0])
         reports = reports.filter(category=Subquery(category.order_by().values("pk")[:1]))
     elif query.service_codes:

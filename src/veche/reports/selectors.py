@@ -12,9 +12,18 @@ from django.utils import timezone
 from veche.core.geo import bounding_box, haversine_m
 from veche.municipalities.models import Category, District, Municipality
 from veche.reports import mapcells
-from veche.reports.models import AWAITING_ANSWER, PUBLIC, Report, ReportSupport, Status
+from veche.reports.models import (
+    AWAITING_ANSWER,
+    BANDS_PER_DEGREE,
+    LATITUDE_BAND,
+    PUBLIC,
+    Report,
+    ReportSupport,
+    Status,
+)
 
 NEARBY_RADIUS_M = 50
+MAX_BANDS = 64  # a wider circle (over 35 km) reads the latitude range as one
 # A map asks for at most this many grid cells (clusters) or single reports at once.
 MAP_MAX_CELLS = 4096
 MAP_MAX_POINTS = 2000
@@ -105,8 +114,16 @@ def nearby_open_reports(
 def reports_within(
     reports: QuerySet[Report], *, latitude: float, longitude: float, radius_m: float
 ) -> QuerySet[Report]:
-    """The index-friendly box around the circle; callers that need the exact circle filter after."""
+    """The index-friendly box around the circle; callers that need the exact circle filter after.
+
+    The box names its latitude bands too, so the database looks each band up in report_geo_band
+    and reads only the box's stretch of longitude in it.
+    """
     min_lat, max_lat, min_lon, max_lon = bounding_box(latitude, longitude, radius_m)
+    # int() truncates as the database's CAST does, and never decreases, so these are all the bands.
+    bands = range(int(min_lat * BANDS_PER_DEGREE), int(max_lat * BANDS_PER_DEGREE) + 1)
+    if len(bands) <= MAX_BANDS:
+        reports = reports.alias(latitude_band=LATITUDE_BAND).filter(latitude_band__in=list(bands))
     return reports.filter(latitude__range=(min_lat, max_lat), longitude__range=(min_lon, max_lon))
 
 

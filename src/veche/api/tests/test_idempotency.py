@@ -40,8 +40,9 @@ def test_a_repeat_with_the_same_key_replays_the_first_answer(api: Client) -> Non
 def test_without_the_same_key_a_repeat_is_a_second_write(
     api: Client, first_key: str | None, second_key: str | None
 ) -> None:
+    # Other words: the comment service itself takes the same words twice as one comment.
     first = send(api, "Fix the road", first_key)
-    second = send(api, "Fix the road", second_key)
+    second = send(api, "Fix the road, please", second_key)
 
     assert first.status_code == second.status_code == 201
     assert first.json()["id"] != second.json()["id"]

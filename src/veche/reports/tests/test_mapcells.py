@@ -11,6 +11,7 @@ from django.utils import timezone
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from veche.core.geo import bounding_box
 from veche.moderation.services import content_hide, content_restore
 from veche.reports import mapcells, selectors, services
 from veche.reports.models import MapCell, Report
@@ -330,3 +331,20 @@ def test_a_box_too_large_for_its_zoom_is_refused(browser, municipality, bbox, zo
     if status == 400:
         assert response.json()["error"]["code"] == "too_large"
         assert response.json()["error"]["fields"] == {"bbox": ["Too large for this zoom."]}
+
+
+@pytest.mark.parametrize("centre", [(55.755, 37.61), (-33.8650, 151.2094), (-0.001, -78.5)])
+def test_a_circle_finds_by_latitude_bands_what_a_plain_box_finds(municipality, resident, routed, centre):
+    """Band edges (every 1/200 degree), the southern hemisphere and the equator: the circle's box
+    with its bands holds exactly the reports the box alone holds."""
+    lat, lon = centre
+    for i in range(-6, 7):
+        routed(resident, latitude=lat + i * 0.0011, longitude=lon + (i % 3) * 0.002)
+    public = selectors.public_reports(municipality)
+    min_lat, max_lat, min_lon, max_lon = bounding_box(lat, lon, 600)
+
+    banded = selectors.reports_within(public, latitude=lat, longitude=lon, radius_m=600)
+    plain = public.filter(latitude__range=(min_lat, max_lat), longitude__range=(min_lon, max_lon))
+
+    assert sorted(banded.values_list("pk", flat=True)) == sorted(plain.values_list("pk", flat=True))
+    assert banded.count() >= 9
