@@ -23,7 +23,7 @@ from veche.reports.models import (
 )
 
 NEARBY_RADIUS_M = 50
-MAX_BANDS = 64  # a wider circle (over 35 km) reads the latitude range as one
+MAX_BANDS = 64  # a box of more (over 35 km) reads the latitude range as one
 # A map asks for at most this many grid cells (clusters) or single reports at once.
 MAP_MAX_CELLS = 4096
 MAP_MAX_POINTS = 2000
@@ -111,20 +111,25 @@ def nearby_open_reports(
     return sorted([(r, d) for r, d in found if d <= radius_m], key=lambda pair: pair[1])[:limit]
 
 
+def in_box(
+    reports: QuerySet[Report], *, south: float, west: float, north: float, east: float
+) -> QuerySet[Report]:
+    """The reports in the box. A box of a few latitude bands names them too, so the database looks
+    each band up in report_geo_band and reads only the box's stretch of longitude in it, instead of
+    a latitude range across the whole city."""
+    # int() truncates as LatitudeBand does, and never decreases, so these are all the bands.
+    bands = range(int(south * BANDS_PER_DEGREE), int(north * BANDS_PER_DEGREE) + 1)
+    if len(bands) <= MAX_BANDS:
+        reports = reports.alias(latitude_band=LATITUDE_BAND).filter(latitude_band__in=list(bands))
+    return reports.filter(latitude__range=(south, north), longitude__range=(west, east))
+
+
 def reports_within(
     reports: QuerySet[Report], *, latitude: float, longitude: float, radius_m: float
 ) -> QuerySet[Report]:
-    """The index-friendly box around the circle; callers that need the exact circle filter after.
-
-    The box names its latitude bands too, so the database looks each band up in report_geo_band
-    and reads only the box's stretch of longitude in it.
-    """
+    """The index-friendly box around the circle; callers that need the exact circle filter after."""
     min_lat, max_lat, min_lon, max_lon = bounding_box(latitude, longitude, radius_m)
-    # int() truncates as the database's CAST does, and never decreases, so these are all the bands.
-    bands = range(int(min_lat * BANDS_PER_DEGREE), int(max_lat * BANDS_PER_DEGREE) + 1)
-    if len(bands) <= MAX_BANDS:
-        reports = reports.alias(latitude_band=LATITUDE_BAND).filter(latitude_band__in=list(bands))
-    return reports.filter(latitude__range=(min_lat, max_lat), longitude__range=(min_lon, max_lon))
+    return in_box(reports, south=min_lat, west=min_lon, north=max_lat, east=max_lon)
 
 
 def supported_by(reports: QuerySet[Report], user: Any) -> QuerySet[Report]:
@@ -143,10 +148,10 @@ def map_clusters(
     """
     south, west, north, east = bbox
     if zoom >= 17:
-        in_box = reports.filter(latitude__range=(south, north), longitude__range=(west, east))
+        points = in_box(reports, south=south, west=west, north=north, east=east)
         return [
             {"lat": r["latitude"], "lon": r["longitude"], "count": 1, "id": r["id"], "status": r["status"]}
-            for r in in_box.values("id", "latitude", "longitude", "status")[:MAP_MAX_POINTS]
+            for r in points.values("id", "latitude", "longitude", "status")[:MAP_MAX_POINTS]
         ]
     size = mapcells.cell_size(zoom)
     (x0, y0), (x1, y1) = mapcells.cell_of(south, west, zoom), mapcells.cell_of(north, east, zoom)
