@@ -31,6 +31,8 @@ class Phase:
     features: frozenset[Feature]
     tier: Tier = Tier.REGISTERED
     tiers: tuple[tuple[Feature, Tier], ...] = ()
+    # Why what is not open here is closed, when "not open at this stage" says too little.
+    closed_reason: Any = None
 
     def tier_for(self, feature: Feature) -> Tier:
         return dict(self.tiers).get(feature, self.tier)
@@ -63,7 +65,7 @@ def allows(
 ) -> Decision:
     """Whether `user` may use `feature` in `phase` of a process in `municipality`."""
     if feature not in phase.features:
-        return Decision(False, str(_("This is not open at this stage.")))
+        return Decision(False, str(phase.closed_reason or _("This is not open at this stage.")))
     needed = phase.tier_for(feature)
     if tier_of(user, municipality) < needed:
         return Decision(False, str(TIER_REASONS[needed]))

@@ -6,22 +6,32 @@ discussion stays to be read but takes no new comments. The city's answer is not 
 the lifecycle's resolve or reject.
 """
 
-from typing import Any
-
 from django.utils.translation import gettext_lazy as _
 
-from veche.access.predicates import Decision, Feature, Phase, allows
+from veche.access.predicates import Feature, Phase
 from veche.access.roles import Tier
 from veche.reports.models import Report, Status
 
 DISCUSSING = Phase(
     name="discussing", features=frozenset({Feature.COMMENT, Feature.FLAG}), tier=Tier.REGISTERED
 )
-CLOSED = Phase(name="closed", features=frozenset({Feature.FLAG}))
+CLOSED = Phase(
+    name="closed",
+    features=frozenset({Feature.FLAG}),
+    closed_reason=_("This report is closed. Its discussion can still be read, but it takes no new comments."),
+)
 # Before a moderator passes it, or once declined, a report is not public: the few who see it
 # (its author and the staff) do not discuss it in public.
-NOT_PUBLIC = Phase(name="not_public", features=frozenset())
-HIDDEN = Phase(name="hidden", features=frozenset())
+NOT_PUBLIC = Phase(
+    name="not_public",
+    features=frozenset(),
+    closed_reason=_("The discussion opens once a moderator has published the report."),
+)
+HIDDEN = Phase(
+    name="hidden",
+    features=frozenset(),
+    closed_reason=_("A moderator has hidden this report, so its discussion takes no new comments."),
+)
 
 # The statuses that open the discussion are the public ones (models.PUBLIC) but the last.
 PHASES: dict[str, Phase] = {
@@ -35,22 +45,7 @@ PHASES: dict[str, Phase] = {
     Status.CLOSED: CLOSED,
 }
 
-# Why a step takes no comments: the predicate's "not open at this stage" says too little here.
-NO_COMMENTS = {
-    CLOSED.name: _("This report is closed. Its discussion can still be read, but it takes no new comments."),
-    NOT_PUBLIC.name: _("The discussion opens once a moderator has published the report."),
-    HIDDEN.name: _("A moderator has hidden this report, so its discussion takes no new comments."),
-}
-
 
 def phase_of(report: Report) -> Phase:
     """The step `report` is in; a hidden report opens nothing until a moderator restores it."""
     return HIDDEN if report.is_hidden else PHASES[report.status]
-
-
-def may_comment(user: Any, report: Report) -> Decision:
-    """Whether `user` may comment on `report` now, and if not, why."""
-    phase = phase_of(report)
-    if Feature.COMMENT not in phase.features:
-        return Decision(False, str(NO_COMMENTS[phase.name]))
-    return allows(user, report.municipality, Feature.COMMENT, phase)

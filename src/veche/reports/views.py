@@ -43,7 +43,7 @@ from veche.reports.forms import (
 )
 from veche.reports.lifecycle import allowed_actions
 from veche.reports.models import AWAITING_ANSWER, Report, ReportEvent, Status
-from veche.reports.phases import may_comment, phase_of
+from veche.reports.phases import phase_of
 
 PAGE_SIZE = 20
 COMMENTS_PAGE_SIZE = 50
@@ -238,7 +238,7 @@ def report_detail(request: HttpRequest, slug: str, report_id: int) -> HttpRespon
         "overdue": report.status in AWAITING_ANSWER and report.answer_due < timezone.localdate(),
         "comments": Paginator(comments, COMMENTS_PAGE_SIZE).get_page(request.GET.get("page")),
         "comment_form": CommentForm(),
-        "can_comment": may_comment(user, report),
+        "can_comment": allows(user, municipality, Feature.COMMENT, phase_of(report)),
     }
     return render(request, "reports/detail.html", context)
 
@@ -280,13 +280,7 @@ def follow_toggle(request: HttpRequest, slug: str, report_id: int) -> HttpRespon
 def comment(request: HttpRequest, slug: str, report_id: int) -> HttpResponse:
     municipality = access_municipality(request.user, slug)
     report = access_report(request.user, municipality, report_id)
-    url = services.report_url(report)
-    decision = may_comment(request.user, report)
-    if not decision:
-        # Said here because the service's refusal of a closed report would only be "not open at this stage".
-        messages.error(request, decision.reason)
-        return redirect(f"{url}#discussion")
-    return post_comment(request, municipality, report, url, phase_of(report))
+    return post_comment(request, municipality, report, services.report_url(report), phase_of(report))
 
 
 def _run_action(request: HttpRequest, report: Report, action: str) -> None:
