@@ -31,14 +31,15 @@ ANSWERED = (Status.RESOLVED, Status.REJECTED)
 PUBLIC = (Status.ROUTED, Status.IN_PROGRESS, Status.RESOLVED, Status.REJECTED, Status.CLOSED)
 
 
-# Latitude bands of 1/200 degree (about 550 m). CAST truncates the same way in both databases.
+# Bands of 1/200 degree of latitude (about 550 m) and of longitude (about 310 m in Moscow); a
+# latitude band and a longitude band make a cell. CAST truncates the same way in both databases.
 BANDS_PER_DEGREE = 200
 
 
-class LatitudeBand(models.Func):
-    """latitude * 200, truncated to an integer, with the number written into the SQL: SQLite uses an
-    index on an expression only for the very same expression, and a query parameter is not the
-    same. SQLite's CAST truncates; PostgreSQL's rounds, so there it truncates first."""
+class Band(models.Func):
+    """A coordinate * 200, truncated to an integer, with the number written into the SQL: SQLite
+    uses an index on an expression only for the very same expression, and a query parameter is not
+    the same. SQLite's CAST truncates; PostgreSQL's rounds, so there it truncates first."""
 
     template = f"CAST((%(expressions)s * {BANDS_PER_DEGREE}) AS integer)"
     output_field = models.IntegerField()
@@ -48,7 +49,13 @@ class LatitudeBand(models.Func):
         return self.as_sql(compiler, connection, template=template, **extra)
 
 
-LATITUDE_BAND = LatitudeBand(F("latitude"))
+def band_of(coordinate: float) -> int:
+    """The band of a coordinate, as `Band` computes it in the database."""
+    return int(coordinate * BANDS_PER_DEGREE)
+
+
+LATITUDE_BAND = Band(F("latitude"))
+LONGITUDE_BAND = Band(F("longitude"))
 
 
 class Source(models.TextChoices):
@@ -114,19 +121,21 @@ class Report(Moderated):
                 fields=["category", "status", "hidden_at", "latitude", "longitude"],
                 name="report_category_geo",
             ),
-            # Circles (Open311's lat/long/radius): latitude in bands of about 550 m, so that a circle
-            # is a few band lookups, each a short range of longitude, instead of one range of
-            # latitude that crosses the whole city. Holds what the search checks and returns.
+            # Boxes (map points, Open311's lat/long/radius): a box is the few cells it touches, each
+            # looked up on its own instead of one range of latitude that crosses the whole city, and
+            # within a cell the reports are in time order, so a search of the last 90 days (Open311's
+            # default) reads only those. Holds what the searches check and return.
             models.Index(
                 F("municipality"),
                 LATITUDE_BAND,
-                F("longitude"),
+                LONGITUDE_BAND,
+                F("created_at"),
                 F("latitude"),
+                F("longitude"),
                 F("status"),
                 F("hidden_at"),
-                F("created_at"),
                 F("id"),
-                name="report_geo_band",
+                name="report_geo_cell",
             ),
             # The public list filtered by category or district, newest first, read in index order:
             # with the columns every public filter checks, its count and the ids of a page come from

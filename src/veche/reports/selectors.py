@@ -14,15 +14,17 @@ from veche.municipalities.models import Category, District, Municipality
 from veche.reports import mapcells
 from veche.reports.models import (
     AWAITING_ANSWER,
-    BANDS_PER_DEGREE,
     LATITUDE_BAND,
+    LONGITUDE_BAND,
     PUBLIC,
     Report,
     ReportSupport,
     Status,
+    band_of,
 )
 
 NEARBY_RADIUS_M = 50
+MAX_CELLS = 256  # a box of more cells (over some 6 km across) names its latitude bands only
 MAX_BANDS = 64  # a box of more (over 35 km) reads the latitude range as one
 # A map asks for at most this many grid cells (clusters) or single reports at once.
 MAP_MAX_CELLS = 4096
@@ -114,13 +116,18 @@ def nearby_open_reports(
 def in_box(
     reports: QuerySet[Report], *, south: float, west: float, north: float, east: float
 ) -> QuerySet[Report]:
-    """The reports in the box. A box of a few latitude bands names them too, so the database looks
-    each band up in report_geo_band and reads only the box's stretch of longitude in it, instead of
-    a latitude range across the whole city."""
-    # int() truncates as LatitudeBand does, and never decreases, so these are all the bands.
-    bands = range(int(south * BANDS_PER_DEGREE), int(north * BANDS_PER_DEGREE) + 1)
-    if len(bands) <= MAX_BANDS:
-        reports = reports.alias(latitude_band=LATITUDE_BAND).filter(latitude_band__in=list(bands))
+    """The reports in the box. A box of a few cells names them too, so the database looks each cell
+    up in report_geo_cell (and only its stretch of time, when the query has one); a box of more
+    cells names its latitude bands, and each band is read for the box's stretch of longitude."""
+    # band_of() truncates as Band does, and never decreases, so these are all the bands.
+    latitudes = range(band_of(south), band_of(north) + 1)
+    longitudes = range(band_of(west), band_of(east) + 1)
+    if len(latitudes) * len(longitudes) <= MAX_CELLS:
+        reports = reports.alias(latitude_band=LATITUDE_BAND, longitude_band=LONGITUDE_BAND).filter(
+            latitude_band__in=list(latitudes), longitude_band__in=list(longitudes)
+        )
+    elif len(latitudes) <= MAX_BANDS:
+        reports = reports.alias(latitude_band=LATITUDE_BAND).filter(latitude_band__in=list(latitudes))
     return reports.filter(latitude__range=(south, north), longitude__range=(west, east))
 
 

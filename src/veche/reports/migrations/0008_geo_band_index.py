@@ -16,6 +16,6 @@ class Migration(migrations.Migration):
     operations = [
         migrations.AddIndex(
             model_name='report',
-            index=models.Index(models.F('municipality'), veche.reports.models.LatitudeBand(models.F('latitude')), models.F('longitude'), models.F('latitude'), models.F('status'), models.F('hidden_at'), models.F('created_at'), models.F('id'), name='report_geo_band'),
+            index=models.Index(models.F('municipality'), veche.reports.models.Band(models.F('latitude')), models.F('longitude'), models.F('latitude'), models.F('status'), models.F('hidden_at'), models.F('created_at'), models.F('id'), name='report_geo_band'),
         ),
     ]

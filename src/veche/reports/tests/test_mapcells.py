@@ -333,18 +333,32 @@ def test_a_box_too_large_for_its_zoom_is_refused(browser, municipality, bbox, zo
         assert response.json()["error"]["fields"] == {"bbox": ["Too large for this zoom."]}
 
 
-@pytest.mark.parametrize("centre", [(55.755, 37.61), (-33.8650, 151.2094), (-0.001, -78.5)])
-def test_a_circle_finds_by_latitude_bands_what_a_plain_box_finds(municipality, resident, routed, centre):
-    """Band edges (every 1/200 degree), the southern hemisphere and the equator: the circle's box
-    with its bands holds exactly the reports the box alone holds."""
+@pytest.mark.parametrize(
+    ("centre", "radius_m"),
+    [
+        ((55.755, 37.61), 600),
+        ((-33.8650, 151.2094), 600),
+        ((-0.001, -78.5), 600),
+        ((51.4779, -0.0003), 600),  # the prime meridian
+        ((55.755, 37.61), 9000),  # more cells than MAX_CELLS: latitude bands only
+    ],
+)
+def test_a_circle_finds_by_cells_what_a_plain_box_finds(municipality, resident, routed, centre, radius_m):
+    """Cell edges (every 1/200 degree of latitude and of longitude), the southern hemisphere, the
+    equator and the prime meridian: the circle's box with its cells holds exactly the reports the
+    box alone holds."""
     lat, lon = centre
+    step = radius_m / 600
     for i in range(-6, 7):
-        routed(resident, latitude=lat + i * 0.0011, longitude=lon + (i % 3) * 0.002)
+        routed(resident, latitude=lat + i * 0.0011 * step, longitude=lon + i * 0.0013 * step)
     public = selectors.public_reports(municipality)
-    min_lat, max_lat, min_lon, max_lon = bounding_box(lat, lon, 600)
+    min_lat, max_lat, min_lon, max_lon = bounding_box(lat, lon, radius_m)
 
-    banded = selectors.reports_within(public, latitude=lat, longitude=lon, radius_m=600)
+    banded = selectors.reports_within(public, latitude=lat, longitude=lon, radius_m=radius_m)
     plain = public.filter(latitude__range=(min_lat, max_lat), longitude__range=(min_lon, max_lon))
 
     assert sorted(banded.values_list("pk", flat=True)) == sorted(plain.values_list("pk", flat=True))
     assert banded.count() >= 9
+    sql = str(banded.query)
+    assert '"longitude" * 200' in sql if radius_m < 1000 else '"longitude" * 200' not in sql
+    assert '"latitude" * 200' in sql
