@@ -14,7 +14,7 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
 from veche.municipalities.models import Category, Municipality
-from veche.open311.formats import Many, Ready, text, w3c
+from veche.open311.formats import LocalTimes, Many, Ready, text, w3c
 from veche.open311.models import ServiceAttribute
 from veche.open311.selectors import RequestRow
 from veche.reports.models import AWAITING_ANSWER, EventKind, Report, ReportEvent, Status
@@ -121,28 +121,55 @@ class Locale:
     tz: ZoneInfo
     english: bool
     event_labels: dict[str, str]
+    # The documents' times, written in `tz`.
+    w3c: LocalTimes
     notices: tuple[str, str] = field(default_factory=_notice_texts)
-    # What the documents of a page share, computed once: they hold a few dozen answer dates and a
-    # dozen departments between them.
-    expected: dict[date, str | None] = field(default_factory=dict, compare=False)
-    notice_texts: dict[tuple[str, str, date], str | None] = field(default_factory=dict, compare=False)
+    # What the documents of a page share, worked out once: a page of 1,000 holds a dozen categories
+    # and departments, and a few dozen answer dates, between them.
+    services: dict[tuple[str | None, ...], tuple[str | None, str | None, str | None, str]] = field(
+        default_factory=dict, compare=False
+    )
+    deadlines: dict[tuple[str, str, date], tuple[str | None, str | None]] = field(
+        default_factory=dict, compare=False
+    )
+
+    def service(self, row: RequestRow) -> tuple[str | None, str | None, str | None, str]:
+        """service_name, service_code and agency_responsible as documents show them (`text()`),
+        and the department's name."""
+        key = (
+            row.category_slug,
+            row.category_name,
+            row.category_name_en,
+            row.department_name,
+            row.department_name_en,
+        )
+        found = self.services.get(key)
+        if found is None:
+            department = _title(row.department_name, row.department_name_en, self.english)
+            service_name = _title(row.category_name, row.category_name_en, self.english)
+            found = (text(service_name), text(row.category_slug), text(department), department)
+            self.services[key] = found
+        return found
+
+    def deadline(self, status: str, department: str, answer_due: date) -> tuple[str | None, str | None]:
+        """service_notice (`service_notice()` through `text()`) and expected_datetime."""
+        key = (status, department, answer_due)
+        found = self.deadlines.get(key)
+        if found is None:
+            notice = text(service_notice(status, department, answer_due, self.notices))
+            found = (notice, self.expected_datetime(answer_due))
+            self.deadlines[key] = found
+        return found
 
     def expected_datetime(self, answer_due: date) -> str | None:
-        if answer_due not in self.expected:
-            self.expected[answer_due] = w3c(datetime.combine(answer_due, time(23, 59, 59), tzinfo=self.tz))
-        return self.expected[answer_due]
-
-    def service_notice(self, status: str, department: str, answer_due: date) -> str | None:
-        """`service_notice()` as a document shows it (`text()`), once per status, department and date."""
-        key = (status, department, answer_due)
-        if key not in self.notice_texts:
-            self.notice_texts[key] = text(service_notice(status, department, answer_due, self.notices))
-        return self.notice_texts[key]
+        return w3c(datetime.combine(answer_due, time(23, 59, 59), tzinfo=self.tz))
 
 
 def locale_for(municipality: Municipality) -> Locale:
+    tz = ZoneInfo(municipality.timezone)
     return Locale(
-        tz=ZoneInfo(municipality.timezone),
+        tz=tz,
+        w3c=LocalTimes(tz),
         english=(get_language() or "").startswith("en"),
         event_labels={kind: str(label) for kind, label in EventKind.choices},
     )
@@ -151,10 +178,6 @@ def locale_for(municipality: Municipality) -> Locale:
 def _title(name: str | None, name_en: str | None, in_english: bool) -> str:
     """Bilingual.title for names read as plain values."""
     return (name_en if in_english and name_en else name) or ""
-
-
-def open_or_closed(status: str) -> str:
-    return "open" if status in _AWAITING else "closed"
 
 
 def service_notice(
@@ -181,22 +204,22 @@ def request(row: RequestRow, locale: Locale, events: list[ReportEvent] | None = 
 
     Built `Ready` (every text through `text()`): a page has a thousand of them.
     """
-    tz, in_english = locale.tz, locale.english
-    department = _title(row.department_name, row.department_name_en, in_english)
+    service_name, service_code, agency, department = locale.service(row)
+    notice, expected = locale.deadline(row.status, department, row.answer_due)
     located = not row.approximate_location
     document = Ready(
         {
             "service_request_id": str(row.id),
-            "status": open_or_closed(row.status),
+            "status": "open" if row.status in _AWAITING else "closed",
             "status_notes": text(row.answer) if row.status in _ANSWERED else None,
-            "service_name": text(_title(row.category_name, row.category_name_en, in_english)),
-            "service_code": text(row.category_slug),
+            "service_name": service_name,
+            "service_code": service_code,
             "description": text(row.description),
-            "agency_responsible": text(department),
-            "service_notice": locale.service_notice(row.status, department, row.answer_due),
-            "requested_datetime": w3c(row.created_at, tz),
-            "updated_datetime": w3c(row.updated_at, tz),
-            "expected_datetime": locale.expected_datetime(row.answer_due),
+            "agency_responsible": agency,
+            "service_notice": notice,
+            "requested_datetime": locale.w3c(row.created_at),
+            "updated_datetime": locale.w3c(row.updated_at),
+            "expected_datetime": expected,
             "address": text(row.address),
             "address_id": text(row.address_id),
             "zipcode": None,
@@ -209,7 +232,7 @@ def request(row: RequestRow, locale: Locale, events: list[ReportEvent] | None = 
         document["extended_attributes"] = Ready(
             {
                 "channel": text(row.source),
-                "district": text(_title(row.district_name, row.district_name_en, in_english)),
+                "district": text(_title(row.district_name, row.district_name_en, locale.english)),
             }
         )
         document["notes"] = Many("note", [note(event, locale) for event in events])
@@ -219,7 +242,7 @@ def request(row: RequestRow, locale: Locale, events: list[ReportEvent] | None = 
 def note(event: ReportEvent, locale: Locale) -> Ready:
     return Ready(
         {
-            "datetime": w3c(event.created_at, locale.tz),
+            "datetime": locale.w3c(event.created_at),
             "description": text(_note_text(event, locale)),
             "type": text(event.kind),
         }
@@ -256,7 +279,7 @@ def update(event: ReportEvent, locale: Locale) -> Ready:
             "update_id": str(event.pk),
             "service_request_id": str(event.report_id),
             "status": state,
-            "updated_datetime": w3c(event.created_at, locale.tz),
+            "updated_datetime": locale.w3c(event.created_at),
             "description": text(_note_text(event, locale)),
             "media_url": None,
         }

@@ -1,16 +1,16 @@
 """Reads of the Open311 server: jurisdictions, keys, services, and pages of public requests and updates.
 
-Every list is one query (plus one for the notes of a page when asked for), whatever its length,
-and walks an index of `reports.Report`: `report_recent` for the newest-first pages,
-`report_category_list` for one service, `report_geo` for the radius filter, `report_updated` for
-the updates feed.
+A page of requests is one query for its rows, one for the names of the categories, departments and
+districts they refer to, and one for the notes when asked for, whatever its length. The rows walk
+an index of `reports.Report`: `report_recent` for the newest-first pages, `report_category_list`
+for one service, `report_geo_cell` for the radius filter, `report_updated` for the updates feed.
 """
 
 from collections import defaultdict
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
-from typing import NamedTuple
+from typing import Any, NamedTuple
 
 from django.db import connections
 from django.db.backends.base.base import BaseDatabaseWrapper
@@ -35,7 +35,7 @@ from veche.accounts.tokens import hash_token
 from veche.core.errors import DomainError, NotFound
 from veche.core.geo import EARTH_RADIUS_M
 from veche.core.models import AuditEntry
-from veche.municipalities.models import Category, Municipality
+from veche.municipalities.models import Category, Department, District, Municipality
 from veche.open311.models import ApiKey, ServiceAttribute
 from veche.reports.lifecycle import TRANSITIONS
 from veche.reports.models import AWAITING_ANSWER, PUBLIC, EventKind, Report, ReportEvent, ReportPhoto
@@ -167,10 +167,12 @@ class RequestRow(NamedTuple):
     first_photo: str | None
 
 
-# The columns of RequestRow, in its order; never a reporter's name, e-mail, phone or device. Times,
+# The columns read for each RequestRow; never a reporter's name, e-mail, phone or device. Times,
 # dates and the approximate-location flag are read as text (the annotations of `_rows`), which both
 # drivers load in C and `_rows` parses: Django's converters (SQLite) and its time zone loader
-# (PostgreSQL) run in Python for every value, and cost as much as the SQL of the page.
+# (PostgreSQL) run in Python for every value, and cost as much as the SQL of the page. The names of
+# the category, department and district come from `_names`: a dozen of them repeat down a page, and
+# joining them to every row costs PostgreSQL more to plan and send than the page's own columns.
 _ROW_COLUMNS = (
     "pk",
     "status",
@@ -183,18 +185,15 @@ _ROW_COLUMNS = (
     "created_text",
     "updated_text",
     "answer_due_text",
-    "category__slug",
-    "category__name",
-    "category__name_en",
-    "department__name",
-    "department__name_en",
-    "district__name",
-    "district__name_en",
+    "category_id",
+    "department_id",
+    "district_id",
     "open311_submission__address_id",
     "open311_submission__media_url",
     "approximate",
     "first_photo",
 )
+_NO_NAMES = (None, None)
 
 
 def _rows(reports: QuerySet[Report]) -> list[RequestRow]:
@@ -204,13 +203,18 @@ def _rows(reports: QuerySet[Report]) -> list[RequestRow]:
         .values("image")[:1]
     )
     approximate = When(open311_submission__approximate_location=True, then=Value("yes"))
-    values = reports.annotate(
-        created_text=Cast("created_at", TextField()),
-        updated_text=Cast("updated_at", TextField()),
-        answer_due_text=Cast("answer_due", TextField()),
-        approximate=Case(approximate, default=Value(""), output_field=TextField()),
-        first_photo=Subquery(first_photo),
-    ).values_list(*_ROW_COLUMNS)
+    values = list(
+        reports.annotate(
+            created_text=Cast("created_at", TextField()),
+            updated_text=Cast("updated_at", TextField()),
+            answer_due_text=Cast("answer_due", TextField()),
+            approximate=Case(approximate, default=Value(""), output_field=TextField()),
+            first_photo=Subquery(first_photo),
+        ).values_list(*_ROW_COLUMNS)
+    )
+    if not values:
+        return []
+    categories, departments, districts = _names(values)
     moment = _moment_reader(connections[reports.db])
     return [
         RequestRow._make(
@@ -219,13 +223,45 @@ def _rows(reports: QuerySet[Report]) -> list[RequestRow]:
                 moment(row[8]),
                 moment(row[9]),
                 date.fromisoformat(row[10]),
-                *row[11:20],
-                bool(row[20]),
-                row[21],
+                *categories[row[11]],
+                *departments.get(row[12], _NO_NAMES),
+                *districts.get(row[13], _NO_NAMES),
+                row[14],
+                row[15],
+                bool(row[16]),
+                row[17],
             )
         )
         for row in values
     ]
+
+
+def _names(
+    rows: list[tuple[Any, ...]],
+) -> tuple[dict[int, tuple[str, str, str]], dict[int, tuple[str, str]], dict[int, tuple[str, str]]]:
+    """The code and names of the categories, and the names of the departments and districts, that
+    `rows` (of `_ROW_COLUMNS`) refer to: one query for the three."""
+    wanted = (
+        (Category, "slug", {row[11] for row in rows}),
+        (Department, None, {row[12] for row in rows} - {None}),
+        (District, None, {row[13] for row in rows} - {None}),
+    )
+    parts = [
+        model._default_manager.filter(pk__in=ids)
+        .order_by()
+        .annotate(kind=Value(kind), code=F(code) if code else Value(""))
+        .values_list("kind", "pk", "code", "name", "name_en")
+        for kind, (model, code, ids) in enumerate(wanted)
+        if ids
+    ]
+    found: tuple[dict[int, tuple[str, str, str]], dict[int, tuple[str, str]], dict[int, tuple[str, str]]] = (
+        {},
+        {},
+        {},
+    )
+    for kind, pk, code, name, name_en in parts[0].union(*parts[1:], all=True):
+        found[kind][pk] = (code, name, name_en) if kind == 0 else (name, name_en)  # type: ignore[assignment]
+    return found
 
 
 def _moment_reader(connection: BaseDatabaseWrapper) -> Callable[[str], datetime]:
