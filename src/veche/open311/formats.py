@@ -11,6 +11,7 @@ writes a page of 1,000 in about 1 ms, the standard library's json in 5). XML is 
 directly, exactly as ElementTree would write the same elements.
 """
 
+import math
 import re
 from collections.abc import Iterable
 from datetime import date, datetime
@@ -95,7 +96,8 @@ class LocalTimes:
     def __call__(self, moment: datetime | None) -> str | None:
         if moment is None:
             return None
-        second = int(moment.timestamp())  # whole seconds, as isoformat(timespec="seconds") writes
+        # Whole seconds, as isoformat(timespec="seconds") writes them: rounded down, also before 1970.
+        second = math.floor(moment.timestamp())
         day = second // _DAY
         if day not in self.days:
             self.days[day] = self._offset(day) if second >= 0 else None

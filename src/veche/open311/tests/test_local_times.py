@@ -29,6 +29,7 @@ moments = st.datetimes(
         datetime(2025, 3, 30, 0, 59, 59, tzinfo=UTC),
         datetime(2025, 3, 30, 1, 0, tzinfo=UTC),
         datetime(1971, 6, 1, 12, 0, 7, tzinfo=UTC),
+        datetime(1969, 12, 31, 23, 59, 59, 1, tzinfo=UTC),  # a second before the epoch, nearly
     ]
 )
 
