@@ -53,9 +53,7 @@ def clean_text(value: str) -> str:
 
 def text(value: str | None) -> str | None:
     """Text as both formats show it: None when empty, without the characters XML cannot carry."""
-    if not value:
-        return None
-    return value if value.isprintable() else _NOT_XML.sub("", value)
+    return clean_text(value) if value else None
 
 
 def w3c(moment: datetime | None, tz: Any = None) -> str | None:

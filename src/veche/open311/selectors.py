@@ -10,7 +10,7 @@ from collections import defaultdict
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
-from typing import Any, NamedTuple
+from typing import NamedTuple
 
 from django.db import connections
 from django.db.backends.base.base import BaseDatabaseWrapper
@@ -214,7 +214,11 @@ def _rows(reports: QuerySet[Report]) -> list[RequestRow]:
     )
     if not values:
         return []
-    categories, departments, districts = _names(values)
+    categories, departments, districts = _names(
+        categories={row[11] for row in values},
+        departments={row[12] for row in values} - {None},
+        districts={row[13] for row in values} - {None},
+    )
     moment = _moment_reader(connections[reports.db])
     return [
         RequestRow._make(
@@ -236,32 +240,32 @@ def _rows(reports: QuerySet[Report]) -> list[RequestRow]:
     ]
 
 
+Names = dict[int, tuple[str, str]]
+
+
 def _names(
-    rows: list[tuple[Any, ...]],
-) -> tuple[dict[int, tuple[str, str, str]], dict[int, tuple[str, str]], dict[int, tuple[str, str]]]:
-    """The code and names of the categories, and the names of the departments and districts, that
-    `rows` (of `_ROW_COLUMNS`) refer to: one query for the three."""
-    wanted = (
-        (Category, "slug", {row[11] for row in rows}),
-        (Department, None, {row[12] for row in rows} - {None}),
-        (District, None, {row[13] for row in rows} - {None}),
-    )
+    *, categories: set[int], departments: set[int], districts: set[int]
+) -> tuple[dict[int, tuple[str, str, str]], Names, Names]:
+    """The code and names of these categories, and the names of these departments and districts,
+    in one query."""
     parts = [
         model._default_manager.filter(pk__in=ids)
         .order_by()
-        .annotate(kind=Value(kind), code=F(code) if code else Value(""))
+        .annotate(kind=Value(kind), code=F("slug") if model is Category else Value(""))
         .values_list("kind", "pk", "code", "name", "name_en")
-        for kind, (model, code, ids) in enumerate(wanted)
+        for kind, (model, ids) in enumerate(
+            ((Category, categories), (Department, departments), (District, districts))
+        )
         if ids
     ]
-    found: tuple[dict[int, tuple[str, str, str]], dict[int, tuple[str, str]], dict[int, tuple[str, str]]] = (
-        {},
-        {},
-        {},
-    )
+    coded: dict[int, tuple[str, str, str]] = {}
+    named: tuple[Names, Names] = ({}, {})
     for kind, pk, code, name, name_en in parts[0].union(*parts[1:], all=True):
-        found[kind][pk] = (code, name, name_en) if kind == 0 else (name, name_en)  # type: ignore[assignment]
-    return found
+        if kind == 0:
+            coded[pk] = (code, name, name_en)
+        else:
+            named[kind - 1][pk] = (name, name_en)
+    return coded, *named
 
 
 def _moment_reader(connection: BaseDatabaseWrapper) -> Callable[[str], datetime]:
@@ -317,8 +321,8 @@ def request_page(municipality: Municipality, query: RequestQuery) -> list[Reques
         )
     page = reports.order_by("-created_at", "pk")[query.offset : query.offset + query.limit]
     if query.offset or (query.near is not None and not query.service_codes and query.statuses != {OPEN}):
-        # The page is chosen by id first, and only its rows are then read whole (with their joins
-        # and photo): the rows a later page skips were read whole, and so were all the rows of a
+        # The page is chosen by id first, and only its rows are then read whole (with their
+        # submission and photo): the rows a later page skips were read whole, and so were all the rows of a
         # circle, to be sorted by time; in the city centre that is thousands. (A circle of open
         # reports, or of some services, holds few, and `report_category_geo` finds them directly.)
         page = Report.objects.filter(pk__in=page.values("pk")).order_by("-created_at", "pk")

@@ -10,7 +10,7 @@ from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from veche.moderation.services import content_hide
-from veche.municipalities.models import Category
+from veche.municipalities.models import Category, Department
 from veche.open311.tests.conftest import BASE, as_json, errors, parse
 from veche.reports import services as report_services
 from veche.reports.models import Report
@@ -89,6 +89,22 @@ def test_the_fields_of_a_request(client, make, official, photo):
     assert document[0]["status_notes"] == "Fixed the lamp"
     assert document[0]["service_notice"] is None and document[0]["zipcode"] is None
     assert isinstance(document[0]["lat"], float)
+
+
+def test_a_page_names_each_request_s_own_department_and_district(client, make, official, municipality):
+    """The names come from their own query: a reassigned report names the department it is with
+    now (not its category's), and a report with no district has none."""
+    parks = Department.objects.create(municipality=municipality, name="Парки", name_en="Parks")
+    district = municipality.districts.order_by("slug").first()
+    kept, moved = make(district=district), make()
+    report_services.report_reassign(official=official, report=moved, department=parks, reason="Their lamp")
+    page = as_json(client.get(f"{BASE}/requests.json?extensions=true", HTTP_ACCEPT_LANGUAGE="en"))
+    by_id = {int(document["service_request_id"]): document for document in page}
+    assert by_id[moved.pk]["agency_responsible"] == "Parks"
+    assert by_id[kept.pk]["agency_responsible"] != "Parks"
+    assert by_id[kept.pk]["extended_attributes"]["district"] == (district.name_en or district.name)
+    assert by_id[moved.pk]["extended_attributes"]["district"] is None
+    assert by_id[moved.pk]["service_code"] == by_id[kept.pk]["service_code"] == "light"
 
 
 def test_status_filter(client, make, official, photo):
