@@ -358,9 +358,11 @@ def clusters(
     overdue ones (of all categories and districts, counted as of the stored overdue day)."""
     if category and district or overdue and (category or district):
         raise ValueError("the cells count by category, by district or overdue, one at a time")
+    if zoom > LEVELS[-1]:
+        raise ValueError(f"the cells count up to zoom {LEVELS[-1]}; from there the map shows single reports")
     south, west, north, east = bbox
-    level = min(max(zoom, LEVELS[0]), LEVELS[-1])
-    shift = level - zoom if zoom < level else 0
+    level = max(zoom, LEVELS[0])
+    shift = level - zoom
     (x0, y0), (x1, y1) = cell_of(south, west, zoom), cell_of(north, east, zoom)
     cells: QuerySet[MapCell] = MapCell.objects.filter(
         municipality=municipality,

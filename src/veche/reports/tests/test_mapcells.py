@@ -1,6 +1,8 @@
 """The map's stored cell counts: kept by every write, equal to grouping the reports themselves."""
 
+import io
 from datetime import timedelta
+from unittest import mock
 
 import pytest
 from django.core.management import call_command
@@ -167,6 +169,16 @@ def _live(municipality, filters, bbox, zoom):
     return sorted(tuple(sorted(c.items())) for c in selectors.map_clusters(reports, bbox=bbox, zoom=zoom))
 
 
+# The stored cells count by one of category, district and overdue at a time (more at once are
+# grouped from the reports, which would compare the grouping with itself).
+narrowed = st.one_of(
+    st.just({}),
+    st.sampled_from(["light", "pothole", "nothing"]).map(lambda code: {"category": code}),
+    st.sampled_from(["first", "second", "atlantis"]).map(lambda code: {"district": code}),
+    st.just({"overdue": True}),
+)
+
+
 @settings(max_examples=80, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(
     south=st.floats(55.60, 55.85),
@@ -174,21 +186,22 @@ def _live(municipality, filters, bbox, zoom):
     height=st.floats(0.0005, 0.4),
     width=st.floats(0.0005, 0.5),
     zoom=st.integers(0, 16),
-    category=st.sampled_from(["", "light", "pothole", "nothing"]),
-    district=st.sampled_from(["", "first", "second", "atlantis"]),
+    narrowing=narrowed,
     status=st.sampled_from(["", "open", "routed", "in_progress", "resolved", "rejected", "submitted"]),
-    overdue=st.booleans(),
 )
 def test_the_stored_cells_answer_as_grouping_the_reports_does(
-    spread, south, west, height, width, zoom, category, district, status, overdue
+    spread, south, west, height, width, zoom, narrowing, status
 ):
     municipality = spread
     first, second = municipality.districts.order_by("slug").values_list("slug", flat=True)
-    code = {"first": first, "second": second}.get(district, district)
-    filters = ReportFilters(category=category, district=code, status=status, overdue=overdue)
+    if "district" in narrowing:
+        narrowing = {"district": {"first": first, "second": second}.get(narrowing["district"], "atlantis")}
+    filters = ReportFilters(status=status, **narrowing)
     bbox = (south, west, min(south + height, 90.0), min(west + width, 180.0))
 
-    stored = selectors.public_map(municipality, filters, bbox=bbox, zoom=zoom)
+    # Read from the stored cells only: grouping the reports here would fail the test.
+    with mock.patch.object(selectors, "map_clusters", side_effect=AssertionError("grouped the reports")):
+        stored = selectors.public_map(municipality, filters, bbox=bbox, zoom=zoom)
 
     assert sorted(tuple(sorted(c.items())) for c in stored) == _live(municipality, filters, bbox, zoom)
 
@@ -221,6 +234,39 @@ def test_the_overdue_filter_reads_the_cells_once_the_day_has_moved(
     assert services.reports_map_advance() == 0  # the same day again changes nothing
     assert answered == []
     assert mapcells.differences(municipality) == []
+
+
+def test_the_tick_command_escalates_and_moves_the_map_s_overdue_day(municipality, resident, routed):
+    """`veche reports tick`, for installations without Celery beat, does what the hourly task does."""
+    late = routed(resident, **POINT, now=timezone.now() - timedelta(days=40))
+    out = io.StringIO()
+
+    call_command("reports", "tick", stdout=out)
+
+    assert "escalated 1 overdue reports" in out.getvalue()
+    assert "1 newly overdue on the map" in out.getvalue()
+    assert Report.objects.get(pk=late.pk).escalated_at is not None
+    assert mapcells.counted_up_to(municipality) == timezone.localdate()
+    assert mapcells.differences(municipality) == []
+    again = io.StringIO()
+    call_command("reports", "tick", stdout=again)
+    assert "escalated 0 overdue reports" in again.getvalue()
+    assert "0 newly overdue on the map" in again.getvalue()
+
+
+def test_clusters_refuse_two_narrowing_filters_at_once_and_zooms_past_the_cells(municipality):
+    with pytest.raises(ValueError, match="up to zoom 16"):
+        mapcells.clusters(municipality, bbox=(55.75, 37.6, 55.76, 37.61), zoom=17)
+    with pytest.raises(ValueError, match="one at a time"):
+        mapcells.clusters(
+            municipality,
+            bbox=(55.6, 37.4, 55.9, 37.8),
+            zoom=12,
+            category="light",
+            district="first",
+            statuses=mapcells.ON_MAP,
+            overdue=False,
+        )
 
 
 def test_a_dispute_gives_a_new_deadline_and_leaves_the_overdue_rows(
