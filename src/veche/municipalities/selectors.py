@@ -3,10 +3,10 @@
 from datetime import date
 from functools import partial
 
-from django.db.models import QuerySet
+from django.db.models import QuerySet, Subquery
 
 from veche.core.calendar import add_working_days, is_working_day
-from veche.municipalities.models import CalendarDay, Municipality
+from veche.municipalities.models import CalendarDay, Category, District, Municipality
 
 
 def municipalities_active() -> QuerySet[Municipality]:
@@ -21,3 +21,10 @@ def municipality_add_working_days(*, municipality: Municipality, start: date, da
     holidays = {d for d, working in rows if not working}
     extra = {d for d, working in rows if working}
     return add_working_days(start, days, partial(is_working_day, holidays=holidays, extra_working=extra))
+
+
+def id_by_code(model: type[Category | District], municipality: Municipality, code: str) -> Subquery:
+    """The id of the municipality's category or district with this code, as a subquery the database
+    runs once (no such code: NULL, which equals no row). Filtering by it rather than joining the
+    code's row lets the database read the reports of that one id in index order."""
+    return Subquery(model.objects.filter(municipality=municipality, slug=code).values("pk")[:1])

@@ -36,6 +36,7 @@ from veche.core.errors import DomainError, NotFound
 from veche.core.geo import EARTH_RADIUS_M
 from veche.core.models import AuditEntry
 from veche.municipalities.models import Category, Department, District, Municipality
+from veche.municipalities.selectors import id_by_code
 from veche.open311.models import ApiKey, ServiceAttribute
 from veche.reports.lifecycle import TRANSITIONS
 from veche.reports.models import AWAITING_ANSWER, PUBLIC, EventKind, Report, ReportEvent, ReportPhoto
@@ -299,8 +300,7 @@ def request_page(municipality: Municipality, query: RequestQuery) -> list[Reques
     if len(query.service_codes) == 1:
         # The category found first, once, so that its reports are read newest first through
         # `report_category_list` rather than every report of the window by `report_recent`.
-        category = Category.objects.filter(municipality=municipality, slug=query.service_codes[0])
-        reports = reports.filter(category=Subquery(category.order_by().values("pk")[:1]))
+        reports = reports.filter(category_id=id_by_code(Category, municipality, query.service_codes[0]))
     elif query.service_codes:
         reports = reports.filter(category__slug__in=query.service_codes)
     if query.start is not None:

@@ -26,9 +26,10 @@ from datetime import date
 from typing import Any, NamedTuple
 
 from django.db import connection, transaction
-from django.db.models import QuerySet, Subquery
+from django.db.models import QuerySet
 
 from veche.municipalities.models import Category, District, Municipality
+from veche.municipalities.selectors import id_by_code
 from veche.reports.models import AWAITING_ANSWER, PUBLIC, MapCell, MapOverdueDay, Report
 
 # Zoom levels with stored cells. Below the first, the first level's cells are summed; from the
@@ -338,9 +339,7 @@ def rebuild(municipality: Municipality, today: date, *, progress: Callable[[int]
 def _key_of(model: type[Category | District], municipality: Municipality, code: str) -> Any:
     """The id of the municipality's category or district of that code, as a subquery (no match: NULL,
     which equals no row); ALL without a code."""
-    if not code:
-        return ALL
-    return Subquery(model.objects.filter(municipality=municipality, slug=code).values("pk")[:1])
+    return id_by_code(model, municipality, code) if code else ALL
 
 
 def clusters(

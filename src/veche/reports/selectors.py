@@ -5,12 +5,13 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
-from django.db.models import Count, Exists, F, FloatField, OuterRef, Q, QuerySet, Subquery
+from django.db.models import Count, Exists, F, FloatField, OuterRef, Q, QuerySet
 from django.db.models.functions import Cast, Floor
 from django.utils import timezone
 
 from veche.core.geo import bounding_box, haversine_m
 from veche.municipalities.models import Category, District, Municipality
+from veche.municipalities.selectors import id_by_code
 from veche.reports import mapcells
 from veche.reports.models import (
     AWAITING_ANSWER,
@@ -53,22 +54,14 @@ def filter_reports(
 ) -> QuerySet[Report]:
     """`reports` (all of `municipality`) narrowed by the filters.
 
-    The category and district are looked up by code in a subquery the database runs once, so it
-    reads the reports by index for that one id, newest first in index order, rather than join the
-    code's row to every report.
+    The category and district are looked up by code with `id_by_code`, so the database reads the
+    reports of that one id newest first in index order, rather than join the code's row to every
+    report.
     """
     if filters.category:
-        reports = reports.filter(
-            category_id=Subquery(
-                Category.objects.filter(municipality=municipality, slug=filters.category).values("pk")[:1]
-            )
-        )
+        reports = reports.filter(category_id=id_by_code(Category, municipality, filters.category))
     if filters.district:
-        reports = reports.filter(
-            district_id=Subquery(
-                District.objects.filter(municipality=municipality, slug=filters.district).values("pk")[:1]
-            )
-        )
+        reports = reports.filter(district_id=id_by_code(District, municipality, filters.district))
     if filters.status == "open":
         reports = reports.filter(status__in=AWAITING_ANSWER)
     elif filters.status in Status.values:
