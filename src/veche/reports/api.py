@@ -18,6 +18,7 @@ from veche.core.errors import DomainError
 from veche.core.http import signed_in
 from veche.core.ratelimit import rate_limit_request
 from veche.municipalities.models import Department
+from veche.municipalities.zones import local_day
 from veche.reports import selectors, services
 from veche.reports.models import Report, ReportEvent
 
@@ -56,9 +57,7 @@ class ReportOut(Schema):
 
     @staticmethod
     def resolve_overdue(obj: Report) -> bool:
-        from django.utils import timezone
-
-        return obj.is_open and obj.answer_due < timezone.localdate()
+        return obj.is_open and obj.answer_due < local_day(obj.municipality)
 
     @staticmethod
     def resolve_url(obj: Report) -> str:

@@ -12,6 +12,7 @@ from django.utils import timezone
 from veche.core.geo import bounding_box, haversine_m
 from veche.municipalities.models import Category, District, Municipality
 from veche.municipalities.selectors import id_by_code
+from veche.municipalities.zones import local_day
 from veche.reports import mapcells
 from veche.reports.models import (
     AWAITING_ANSWER,
@@ -69,12 +70,13 @@ def filter_reports(
     if filters.department is not None:
         reports = reports.filter(department_id=filters.department)
     if filters.overdue:
-        reports = overdue(reports, today=today)
+        reports = overdue(reports, today=today or local_day(municipality))
     return reports
 
 
-def overdue(reports: QuerySet[Report], *, today: date | None = None) -> QuerySet[Report]:
-    return reports.filter(status__in=AWAITING_ANSWER, answer_due__lt=today or timezone.localdate())
+def overdue(reports: QuerySet[Report], *, today: date) -> QuerySet[Report]:
+    """The reports still owed an answer whose deadline day is before `today` (the municipality's day)."""
+    return reports.filter(status__in=AWAITING_ANSWER, answer_due__lt=today)
 
 
 def with_list_relations(reports: QuerySet[Report]) -> QuerySet[Report]:
@@ -203,7 +205,7 @@ def public_map(
     narrowing = bool(filters.category) + bool(filters.district) + filters.overdue
     stored = zoom < 17 and filters.department is None and narrowing <= 1
     if stored and filters.overdue:
-        stored = mapcells.counted_up_to(municipality) == timezone.localdate()
+        stored = mapcells.counted_up_to(municipality) == local_day(municipality)
     if not stored:
         reports = filter_reports(public_reports(municipality), filters, municipality=municipality)
         return map_clusters(reports, bbox=bbox, zoom=zoom)

@@ -1,7 +1,7 @@
 """Every write to problem reports: submit, moderate, route, answer, confirm or dispute, support."""
 
 from collections.abc import Sequence
-from datetime import date, datetime, timedelta
+from datetime import datetime, timedelta
 from typing import Any
 
 from django.core.files.uploadedfile import UploadedFile
@@ -22,6 +22,7 @@ from veche.core.images import reencode_image
 from veche.core.sanitize import plain_text
 from veche.municipalities.models import Category, Department, District, Membership, Municipality
 from veche.municipalities.selectors import municipality_add_working_days
+from veche.municipalities.zones import local_day
 from veche.notifications.services import follow, notify, notify_followers
 from veche.reports import mapcells
 from veche.reports.lifecycle import CONFIRM_DAYS, TRANSITIONS, Actor
@@ -47,10 +48,6 @@ REPORTING = Phase(
 
 def report_url(report: Report) -> str:
     return f"/m/{report.municipality.slug}/reports/{report.pk}/"
-
-
-def _local_date(moment: datetime) -> date:
-    return timezone.localdate(moment)
 
 
 def _check_text(value: str, field: str, *, required: bool, limit: int = NOTE_MAX) -> str:
@@ -208,7 +205,7 @@ def report_submit(
         raise Forbidden(_("Log in to report a problem."))
     if category.municipality_id != municipality.pk or not category.is_active:
         raise DomainError(fields={"category": [_("Choose a category from the list.")]})
-    if not category.in_season(_local_date(now).month):
+    if not category.in_season(local_day(municipality, now).month):
         raise DomainError(fields={"category": [_("Reports of this kind are taken only in season.")]})
     lat, lon = _check_point(latitude, longitude)
     description = _check_text(description, "description", required=True)
@@ -221,7 +218,7 @@ def report_submit(
         raise DomainError(fields={"district": [_("Choose a district of this municipality.")]})
     # Re-encode every photo before writing anything, so a broken file leaves no report behind.
     encoded = [reencode_image(upload) for upload in photos]
-    day = _local_date(now)
+    day = local_day(municipality, now)
     with transaction.atomic():
         report = Report.objects.create(
             municipality=municipality,
@@ -347,7 +344,7 @@ def _answer(
         _apply(report, action, actor=official, note=answer, now=now)
         report.answer = answer
         report.answered_at = now
-        report.confirm_due = _local_date(now) + timedelta(days=CONFIRM_DAYS)
+        report.confirm_due = local_day(report.municipality, now) + timedelta(days=CONFIRM_DAYS)
         report.save()
         for content in encoded:
             ReportPhoto.objects.create(report=report, kind=ReportPhoto.Kind.ANSWER, image=content)
@@ -389,7 +386,7 @@ def report_reject(
 
 
 def _author_window(report: Report, now: datetime) -> None:
-    if report.confirm_due is not None and _local_date(now) > report.confirm_due:
+    if report.confirm_due is not None and local_day(report.municipality, now) > report.confirm_due:
         raise Conflict(
             _("The %(n)d days to confirm or dispute the answer have passed.") % {"n": CONFIRM_DAYS}
         )
@@ -418,7 +415,9 @@ def report_dispute(*, author: User, report: Report, reason: str, now: datetime |
         _author_window(report, now)
         # A new deadline, set with the step, so that the map moves the report once.
         answer_due = municipality_add_working_days(
-            municipality=report.municipality, start=_local_date(now), days=report.category.answer_days
+            municipality=report.municipality,
+            start=local_day(report.municipality, now),
+            days=report.category.answer_days,
         )
         also = {"confirm_due": None, "escalated_at": None, "answer_due": answer_due}
         _apply(report, "dispute", actor=author, note=reason, now=now, also=also)
@@ -437,10 +436,15 @@ def reports_close_unconfirmed(*, now: datetime | None = None) -> int:
     """Close answered reports whose author neither confirmed nor disputed in time."""
     now = now or timezone.now()
     closed = 0
-    due = Report.objects.filter(status__in=ANSWERED, confirm_due__lt=_local_date(now)).values_list(
-        "pk", flat=True
-    )
-    for pk in list(due):
+    # Each municipality's own day: a confirmation window ends at its midnight.
+    due = [
+        pk
+        for municipality in Municipality.objects.order_by("pk")
+        for pk in Report.objects.filter(
+            municipality=municipality, status__in=ANSWERED, confirm_due__lt=local_day(municipality, now)
+        ).values_list("pk", flat=True)
+    ]
+    for pk in due:
         with transaction.atomic():
             report = Report.objects.select_for_update().get(pk=pk)
             if report.status not in ANSWERED:
@@ -456,7 +460,7 @@ def reports_map_advance(*, now: datetime | None = None) -> int:
     """Move every municipality's map overdue day to today; returns how many reports became overdue."""
     now = now or timezone.now()
     return sum(
-        mapcells.advance_overdue_day(municipality, _local_date(now))
+        mapcells.advance_overdue_day(municipality, local_day(municipality, now))
         for municipality in Municipality.objects.order_by("pk")
     )
 
@@ -465,10 +469,18 @@ def reports_escalate_overdue(*, now: datetime | None = None) -> int:
     """Flag reports past their answer deadline, once each, and tell the municipal admins."""
     now = now or timezone.now()
     escalated = 0
-    overdue = Report.objects.filter(
-        status__in=AWAITING_ANSWER, answer_due__lt=_local_date(now), escalated_at__isnull=True
-    ).values_list("pk", flat=True)
-    for pk in list(overdue):
+    # Each municipality's own day: a deadline passes at its midnight.
+    overdue = [
+        pk
+        for municipality in Municipality.objects.order_by("pk")
+        for pk in Report.objects.filter(
+            municipality=municipality,
+            status__in=AWAITING_ANSWER,
+            answer_due__lt=local_day(municipality, now),
+            escalated_at__isnull=True,
+        ).values_list("pk", flat=True)
+    ]
+    for pk in overdue:
         with transaction.atomic():
             # Claim the row: of two workers running this at once, only one escalates it.
             if not Report.objects.filter(pk=pk, escalated_at__isnull=True).update(escalated_at=now):

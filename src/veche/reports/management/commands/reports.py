@@ -9,9 +9,9 @@ import time
 from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
-from django.utils import timezone
 
 from veche.municipalities.models import Municipality
+from veche.municipalities.zones import local_day
 from veche.reports import mapcells, services
 
 
@@ -56,7 +56,7 @@ class Command(BaseCommand):
                     sys.stderr.write(f"\r{name}: {done:,} cell rows written")
                     sys.stderr.flush()
 
-                rows = mapcells.rebuild(municipality, timezone.localdate(), progress=progress)
+                rows = mapcells.rebuild(municipality, local_day(municipality), progress=progress)
                 sys.stderr.write("\n")
                 self.stdout.write(
                     f"{municipality.slug}: {rows:,} cell rows in {time.monotonic() - started:.1f} s"

@@ -18,6 +18,7 @@ from django.utils import timezone
 
 from veche.core.calendar import add_working_days
 from veche.municipalities.models import Municipality
+from veche.municipalities.zones import local_day
 from veche.reports import mapcells
 from veche.reports.models import Report, ReportEvent, Source, Status
 
@@ -63,7 +64,7 @@ class Command(BaseCommand):
             raise CommandError("the municipality has no categories")
         rng = random.Random(options["seed"])  # noqa: S311 - synthetic data, not secrets
         now = timezone.now()
-        today = timezone.localdate()
+        today = local_day(municipality, now)
         hotspots = [
             (municipality.latitude + rng.gauss(0, 0.05), municipality.longitude + rng.gauss(0, 0.08))
             for _ in range(HOTSPOTS)
