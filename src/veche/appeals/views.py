@@ -26,7 +26,7 @@ from veche.appeals.selectors import (
     local_day,
 )
 from veche.comments.forms import CommentForm
-from veche.comments.selectors import comments_for
+from veche.comments.selectors import THREAD_PAGE_SIZE, comments_for
 from veche.comments.views import post_comment
 from veche.core.forms import submit
 from veche.core.http import signed_in
@@ -34,7 +34,6 @@ from veche.core.ratelimit import rate_limit_request
 from veche.core.signing import NameBox, add_name
 
 PAGE_SIZE = 20
-COMMENTS_PAGE_SIZE = 50
 
 
 def appeal_list(request: HttpRequest, slug: str) -> HttpResponse:
@@ -123,7 +122,14 @@ def close(request: HttpRequest, slug: str, appeal_id: int) -> HttpResponse:
 def comment(request: HttpRequest, slug: str, appeal_id: int) -> HttpResponse:
     municipality = access_municipality(request.user, slug)
     appeal = access_appeal(request.user, appeal_id, municipality=municipality)
-    return post_comment(request, municipality, appeal, services.appeal_url(appeal), phase_of(appeal))
+    return post_comment(
+        request,
+        municipality,
+        appeal,
+        services.appeal_url(appeal),
+        phase_of(appeal),
+        page_size=THREAD_PAGE_SIZE,
+    )
 
 
 @login_required
@@ -191,7 +197,7 @@ def _detail_context(request: HttpRequest, appeal: Appeal, *, sign_error: str = "
     comments = comments_for(target=appeal, viewer=user).order_by("created_at", "id")
     return {
         **_sign_context(request, appeal, error=sign_error),
-        "comments": Paginator(comments, COMMENTS_PAGE_SIZE).get_page(request.GET.get("page")),
+        "comments": Paginator(comments, THREAD_PAGE_SIZE).get_page(request.GET.get("page")),
         "comment_form": CommentForm(),
         "can_comment": allows(user, municipality, Feature.COMMENT, phase_of(appeal)),
         "can_answer": can_answer_appeals(user, municipality),

@@ -46,7 +46,10 @@ def comment_create(
     target_type = ContentType.objects.get_for_model(target)
     # A form sent twice (a double click, a reload that posts again, two tabs at once) is one comment.
     # The author's row is locked so that two copies arriving together are checked one after the other.
-    User.objects.select_for_update().filter(pk=author.pk).first()
+    # FOR NO KEY UPDATE (PostgreSQL; SQLite writes one transaction at a time): two of them still
+    # exclude each other, but the notices that other followers' comments leave for this author take
+    # KEY SHARE on this row, which FOR UPDATE would block; two followers commenting at once deadlocked.
+    User.objects.select_for_update(no_key=True).filter(pk=author.pk).first()
     repeated = (
         Comment.objects.filter(
             target_type=target_type,

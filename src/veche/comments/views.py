@@ -11,6 +11,7 @@ from django.views.decorators.http import require_POST
 from veche.access.functions import access_comment, access_municipality
 from veche.access.predicates import OPEN_DISCUSSION, Phase
 from veche.comments.forms import CommentForm
+from veche.comments.selectors import comment_page
 from veche.comments.services import comment_create
 from veche.core.errors import DomainError
 from veche.core.http import signed_in
@@ -31,8 +32,15 @@ def post_comment(
     target: models.Model,
     url: str,
     phase: Phase = OPEN_DISCUSSION,
+    *,
+    page_size: int | None = None,
 ) -> HttpResponse:
-    """Post the form's comment under `target`, then go back to `url` (at the comment, or the form)."""
+    """Post the form's comment under `target`, then go back to `url` (at the comment, or the form).
+
+    `page_size` is for a page that shows the thread oldest first, `page_size` comments a page: a new
+    comment is then on the last page, not the first, and the redirect names the page that holds it.
+    Without it the comment is taken to be on the first page (a thread shown newest first).
+    """
     form = CommentForm(request.POST)
     if form.is_valid():
         try:
@@ -47,7 +55,11 @@ def post_comment(
         except DomainError as error:
             messages.error(request, error.summary)
         else:
-            return redirect(f"{url}#comment-{comment.pk}")
+            query = ""
+            if page_size is not None:
+                page = comment_page(comment, target=target, viewer=request.user, page_size=page_size)
+                query = f"?page={page}" if page > 1 else ""
+            return redirect(f"{url}{query}#comment-{comment.pk}")
     else:
         messages.error(request, " ".join(str(e) for errors in form.errors.values() for e in errors))
     return redirect(f"{url}#discussion")

@@ -24,7 +24,7 @@ from veche.access.polls import results_public
 from veche.access.predicates import Decision, Feature, allows
 from veche.access.roles import Tier, has_permission, tier_of
 from veche.comments.forms import CommentForm
-from veche.comments.selectors import comments_for
+from veche.comments.selectors import THREAD_PAGE_SIZE, comments_for
 from veche.comments.views import post_comment
 from veche.core.errors import DomainError
 from veche.core.forms import submit
@@ -58,7 +58,6 @@ from veche.polls.models import Status as PollStatus
 from veche.polls.selectors import municipality_zone, verified_district
 
 PAGE_SIZE = 20
-COMMENTS_PAGE_SIZE = 50
 
 
 def _render(request: HttpRequest, template: str, context: dict[str, Any], status: int = 200) -> HttpResponse:
@@ -189,7 +188,12 @@ def comment(request: HttpRequest, slug: str, initiative_id: int) -> HttpResponse
     municipality = access_municipality(request.user, slug)
     initiative = access_initiative(request.user, initiative_id, municipality=municipality)
     return post_comment(
-        request, municipality, initiative, services.initiative_url(initiative), phase_of(initiative)
+        request,
+        municipality,
+        initiative,
+        services.initiative_url(initiative),
+        phase_of(initiative),
+        page_size=THREAD_PAGE_SIZE,
     )
 
 
@@ -385,7 +389,7 @@ def _detail_context(
     comments = comments_for(target=initiative, viewer=user).order_by("created_at", "id")
     return {
         **_support_context(request, initiative, error=support_error),
-        "comments": Paginator(comments, COMMENTS_PAGE_SIZE).get_page(request.GET.get("page")),
+        "comments": Paginator(comments, THREAD_PAGE_SIZE).get_page(request.GET.get("page")),
         "comment_form": CommentForm(),
         "can_comment": allows(user, municipality, Feature.COMMENT, phase_of(initiative)),
         "can_answer": can_answer,

@@ -8,7 +8,6 @@ from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
-from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
@@ -22,13 +21,14 @@ from veche.access.reports import (
     is_author,
 )
 from veche.comments.forms import CommentForm
-from veche.comments.selectors import comments_for
+from veche.comments.selectors import THREAD_PAGE_SIZE, comments_for
 from veche.comments.views import post_comment
 from veche.core.errors import DomainError, Forbidden, NotFound
 from veche.core.forms import apply_domain_error
 from veche.core.http import signed_in
 from veche.core.pagination import CappedPaginator
 from veche.core.ratelimit import rate_limit_request
+from veche.municipalities.zones import local_day
 from veche.notifications.models import Follow
 from veche.notifications.services import follow, unfollow
 from veche.reports import selectors, services
@@ -46,7 +46,6 @@ from veche.reports.models import AWAITING_ANSWER, Report, ReportEvent, Status
 from veche.reports.phases import phase_of
 
 PAGE_SIZE = 20
-COMMENTS_PAGE_SIZE = 50
 
 
 def _filters(form: FilterForm) -> selectors.ReportFilters:
@@ -90,7 +89,7 @@ def report_list(request: HttpRequest, slug: str) -> HttpResponse:
     context["page"] = CappedPaginator(
         selectors.with_list_relations(reports).order_by("-created_at", "-id"), PAGE_SIZE
     ).get_page(request.GET.get("page"))
-    context["today"] = timezone.localdate()
+    context["today"] = local_day(municipality)
     context["can_report"] = allows(request.user, municipality, Feature.SUBMIT, services.REPORTING)
     return render(request, "reports/list.html", context)
 
@@ -109,17 +108,6 @@ def map_data(request: HttpRequest, slug: str) -> JsonResponse:
         zoom = int(request.GET.get("zoom", "12"))
     except ValueError:
         zoom = -1
-    if bbox is not None and 0 <= zoom <= 22 and selectors.map_box_too_large(bbox, zoom):
-        return JsonResponse(
-            {
-                "error": {
-                    "code": "too_large",
-                    "message": _("The box is too large for this zoom: zoom in or ask for a smaller box."),
-                    "fields": {"bbox": [_("Too large for this zoom.")]},
-                }
-            },
-            status=400,
-        )
     if bbox is None or not 0 <= zoom <= 22:
         return JsonResponse(
             {
@@ -127,6 +115,17 @@ def map_data(request: HttpRequest, slug: str) -> JsonResponse:
                     "code": "invalid",
                     "message": _("Give bbox=south,west,north,east and zoom 0-22."),
                     "fields": {},
+                }
+            },
+            status=400,
+        )
+    if selectors.map_box_too_large(bbox, zoom):
+        return JsonResponse(
+            {
+                "error": {
+                    "code": "too_large",
+                    "message": _("The box is too large for this zoom: zoom in or ask for a smaller box."),
+                    "fields": {"bbox": [_("Too large for this zoom.")]},
                 }
             },
             status=400,
@@ -235,8 +234,8 @@ def report_detail(request: HttpRequest, slug: str, report_id: int) -> HttpRespon
         and report.status != Status.SUBMITTED
         and not is_author(user, report)
         and bool(allows(user, municipality, Feature.SUPPORT, services.REPORTING)),
-        "overdue": report.status in AWAITING_ANSWER and report.answer_due < timezone.localdate(),
-        "comments": Paginator(comments, COMMENTS_PAGE_SIZE).get_page(request.GET.get("page")),
+        "overdue": report.status in AWAITING_ANSWER and report.answer_due < local_day(municipality),
+        "comments": Paginator(comments, THREAD_PAGE_SIZE).get_page(request.GET.get("page")),
         "comment_form": CommentForm(),
         "can_comment": allows(user, municipality, Feature.COMMENT, phase_of(report)),
     }
@@ -280,7 +279,14 @@ def follow_toggle(request: HttpRequest, slug: str, report_id: int) -> HttpRespon
 def comment(request: HttpRequest, slug: str, report_id: int) -> HttpResponse:
     municipality = access_municipality(request.user, slug)
     report = access_report(request.user, municipality, report_id)
-    return post_comment(request, municipality, report, services.report_url(report), phase_of(report))
+    return post_comment(
+        request,
+        municipality,
+        report,
+        services.report_url(report),
+        phase_of(report),
+        page_size=THREAD_PAGE_SIZE,
+    )
 
 
 def _run_action(request: HttpRequest, report: Report, action: str) -> None:
@@ -360,7 +366,8 @@ def workspace(request: HttpRequest, slug: str) -> HttpResponse:
     chosen.pop("page", None)
     form = WorkspaceFilterForm(chosen or {"status": "open"})
     filters = _filters(form)
-    reports = selectors.filter_reports(reports, filters, municipality=municipality)
+    today = local_day(municipality)
+    reports = selectors.filter_reports(reports, filters, municipality=municipality, today=today)
     ordered = selectors.with_list_relations(reports).order_by("answer_due", "created_at", "id")
     page = Paginator(ordered, 50).get_page(request.GET.get("page"))
     page_ids = [r.pk for r in page]
@@ -385,12 +392,13 @@ def workspace(request: HttpRequest, slug: str) -> HttpResponse:
         "form": form,
         "categories": municipality.categories.all(),
         "districts": municipality.districts.all(),
-        "today": timezone.localdate(),
+        "today": today,
         "bulk_form": BulkForm(municipality=municipality, report_ids=page_ids),
         "counts": selectors.workspace_counts(
             reports=Report.objects.filter(municipality=municipality)
             if departments is None
-            else Report.objects.filter(municipality=municipality, department_id__in=departments)
+            else Report.objects.filter(municipality=municipality, department_id__in=departments),
+            today=today,
         ),
         "query": _query_without_page(request),
     }

@@ -6,8 +6,10 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from veche.appeals.models import Appeal, AppealPolicy, AppealSignature, Status
+from veche.appeals.phases import phase_of
 from veche.appeals.services import appeal_close, appeal_sign
 from veche.comments.models import Comment
+from veche.comments.services import comment_create
 from veche.core.models import AuditEntry
 from veche.moderation.services import content_hide
 from veche.notifications.models import Follow, Notification
@@ -247,6 +249,26 @@ def test_comments_under_an_appeal_notify_its_author(client_for, appeal, verified
     assert comment.target == appeal
     assert "<em>agree</em>" in client_for(None).get(url(appeal)).content.decode()
     assert Notification.objects.get(kind="comment.created").recipient == author
+
+
+def test_a_comment_that_starts_a_second_page_is_shown_on_it_after_posting(
+    client_for, appeal, verified_resident, author
+):
+    for i in range(50):
+        comment_create(
+            author=author,
+            municipality=appeal.municipality,
+            target=appeal,
+            body=f"News {i}",
+            phase=phase_of(appeal),
+        )
+
+    response = client_for(verified_resident).post(url(appeal, "comments"), {"body": "The 51st"}, follow=True)
+
+    comment = Comment.objects.get(body="The 51st")
+    assert response.redirect_chain == [(f"{url(appeal)}?page=2#comment-{comment.pk}", 302)]
+    assert [c.body for c in response.context["comments"]] == ["The 51st"]
+    assert f'id="comment-{comment.pk}"' in response.content.decode()
 
 
 def test_the_municipal_admin_sets_the_policy(client_for, municipality, municipal_admin, official):

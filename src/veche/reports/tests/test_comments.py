@@ -243,6 +243,38 @@ def test_the_thread_is_oldest_first_fifty_a_page(browser, report, neighbour):
     assert 'href="?page=2#discussion"' in first.content.decode()
 
 
+@pytest.mark.parametrize(("earlier", "query"), [(49, ""), (50, "?page=2")])
+def test_after_posting_the_page_shown_is_the_one_that_holds_the_new_comment(
+    browser, report, neighbour, resident, earlier, query
+):
+    for i in range(earlier):
+        comment_create(author=resident, municipality=report.municipality, target=report, body=f"Update {i}")
+
+    response = browser(neighbour).post(post_url(report), {"body": "The newest word"}, follow=True)
+
+    comment = Comment.objects.get(body="The newest word")
+    assert response.redirect_chain == [(f"{page_url(report)}{query}#comment-{comment.pk}", 302)]
+    assert thread_of(response)[-1] == "The newest word"
+    assert f'id="comment-{comment.pk}"' in response.content.decode()
+
+
+def test_the_page_of_a_new_comment_is_counted_in_the_thread_its_author_sees(
+    browser, report, neighbour, resident, moderator
+):
+    """A hidden comment is on the moderators' pages but not on the commenter's: it does not push
+    the new comment onto a second page that, for the commenter, does not exist."""
+    for i in range(50):
+        comment_create(author=resident, municipality=report.municipality, target=report, body=f"Update {i}")
+    content_hide(moderator=moderator, content=Comment.objects.get(body="Update 7"), reason="Spam")
+
+    response = browser(neighbour).post(post_url(report), {"body": "The newest word"}, follow=True)
+
+    comment = Comment.objects.get(body="The newest word")
+    assert response.redirect_chain == [(f"{page_url(report)}#comment-{comment.pk}", 302)]
+    assert len(thread_of(response)) == 50 and thread_of(response)[-1] == "The newest word"
+    assert thread_of(browser(moderator).get(f"{page_url(report)}?page=2")) == ["The newest word"]
+
+
 def test_comments_under_a_report_that_is_hidden_later_follow_it(browser, report, neighbour, moderator):
     browser(neighbour).post(post_url(report), {"body": "Same here"})
     comment = Comment.objects.get()

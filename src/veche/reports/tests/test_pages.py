@@ -372,6 +372,9 @@ def test_the_map_page_loads_the_clusters_with_its_filters(browser, municipality)
         {"bbox": "55.7,37.5,55.8,37.7", "zoom": "abc"},
         {"bbox": "55.7,37.5,55.8,37.7", "zoom": "12.5"},
         {"bbox": "55.7,37.5,55.8,37.7", "zoom": "9" * 400},
+        # A box too large for any cell zoom, with a zoom that is none: the zoom is what is wrong.
+        {"bbox": "-90,-180,90,180", "zoom": "-1"},
+        {"bbox": "-90,-180,90,180", "zoom": "abc"},
     ],
 )
 def test_map_data_checks_the_box_and_the_zoom(browser, municipality, query):
