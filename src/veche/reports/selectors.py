@@ -7,7 +7,6 @@ from typing import Any
 
 from django.db.models import Count, Exists, F, FloatField, OuterRef, Q, QuerySet
 from django.db.models.functions import Cast, Floor
-from django.utils import timezone
 
 from veche.core.geo import bounding_box, haversine_m
 from veche.municipalities.models import Category, District, Municipality
@@ -248,9 +247,9 @@ def valid_bbox(raw: str) -> tuple[float, float, float, float] | None:
     return south, west, north, east
 
 
-def workspace_counts(*, reports: QuerySet[Report], today: date | None = None) -> dict[str, int]:
-    """How many reports wait in each step, and how many are overdue, in one query."""
-    today = today or timezone.localdate()
+def workspace_counts(*, reports: QuerySet[Report], today: date) -> dict[str, int]:
+    """How many reports wait in each step, and how many are overdue (before `today`, the
+    municipality's day), in one query."""
     return reports.aggregate(
         submitted=Count("id", filter=Q(status=Status.SUBMITTED)),
         routed=Count("id", filter=Q(status=Status.ROUTED)),
