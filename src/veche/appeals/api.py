@@ -16,10 +16,11 @@ from veche.api.security import AUTH
 from veche.appeals import services
 from veche.appeals.models import TITLE_MAX_LENGTH
 from veche.appeals.models import Status as AppealStatus
-from veche.appeals.selectors import ORDERINGS, QUERY_MAX_LENGTH, appeals_for, local_day
+from veche.appeals.selectors import ORDERINGS, QUERY_MAX_LENGTH, appeals_for
 from veche.core.http import signed_in
 from veche.core.ratelimit import rate_limit_request
 from veche.core.sanitize import render_markdown
+from veche.municipalities.zones import local_day
 
 router = Router(tags=["appeals"])
 

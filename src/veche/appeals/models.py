@@ -106,17 +106,22 @@ class Appeal(Moderated):
         return self.status in OPEN
 
     def is_overdue(self, today: date) -> bool:
-        """An answer is owed and its day has passed (`overdue_on` is the same rule as a query)."""
+        """An answer is owed, its day has passed, and nothing stops it being given: `overdue_on` as a test."""
         return (
             self.status == Status.THRESHOLD_REACHED
             and self.answer_due is not None
             and self.answer_due < today
+            and not self.is_hidden
         )
 
 
 def overdue_on(today: date) -> models.Q:
-    """Appeals that owe an answer whose day has passed by `today`: `Appeal.is_overdue` as a query."""
-    return models.Q(status=Status.THRESHOLD_REACHED, answer_due__lt=today)
+    """Appeals that owe an answer whose day has passed by `today`: `Appeal.is_overdue` as a query.
+
+    A hidden appeal is not overdue: nobody can answer it until a moderator restores it. So the
+    count for answerers, the badge in the list and on the page, and the escalation agree on it.
+    """
+    return models.Q(status=Status.THRESHOLD_REACHED, answer_due__lt=today, hidden_at__isnull=True)
 
 
 class AppealSignature(models.Model):

@@ -1,16 +1,13 @@
 """Reads of appeals shared by pages and the API."""
 
-from datetime import date, datetime
 from typing import Any
-from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from django.conf import settings
 from django.db.models import BooleanField, Case, F, OrderBy, Q, QuerySet, Value, When
-from django.utils import timezone
 
 from veche.access.roles import has_permission
 from veche.appeals.models import Appeal, AppealPolicy, AppealSignature, Status, overdue_on
 from veche.municipalities.models import Municipality
+from veche.municipalities.zones import local_day as local_day  # re-exported: the pages import it from here
 
 ORDERINGS: dict[str, tuple[str | OrderBy, ...]] = {
     "new": ("-created_at", "-id"),
@@ -19,15 +16,6 @@ ORDERINGS: dict[str, tuple[str | OrderBy, ...]] = {
     "due": (F("answer_due").asc(nulls_last=True), "-created_at", "-id"),
 }
 QUERY_MAX_LENGTH = 100
-
-
-def local_day(municipality: Municipality, moment: datetime | None = None) -> date:
-    """The date in the municipality's time zone at `moment` (now): the day deadlines are counted in."""
-    try:
-        zone = ZoneInfo(municipality.timezone)
-    except (ZoneInfoNotFoundError, ValueError):
-        zone = ZoneInfo(settings.TIME_ZONE)
-    return timezone.localdate(moment or timezone.now(), zone)
 
 
 def appeals_for(
@@ -40,7 +28,8 @@ def appeals_for(
 ) -> QuerySet[Appeal]:
     """Appeals of `municipality` that `viewer` may see: hidden ones only to their authors and moderators.
 
-    Each carries `overdue`: it owes an answer whose day has passed in the municipality.
+    Each carries `overdue` by `overdue_on`: it owes an answer whose day has passed in the
+    municipality, and it is not hidden (so the moderators who see hidden ones see no badge on them).
     """
     appeals = (
         Appeal.objects.filter(municipality=municipality)
@@ -68,9 +57,8 @@ def appeals_for(
 
 
 def appeals_overdue_count(*, municipality: Municipality) -> int:
-    """How many of the municipality's appeals owe an answer past its day (hidden ones cannot be answered)."""
-    overdue = Appeal.objects.filter(overdue_on(local_day(municipality)), municipality=municipality)
-    return overdue.filter(hidden_at__isnull=True).count()
+    """How many of the municipality's appeals owe an answer past its day (hidden ones are not overdue)."""
+    return Appeal.objects.filter(overdue_on(local_day(municipality)), municipality=municipality).count()
 
 
 def appeal_signature_of(*, appeal: Appeal, user: Any) -> AppealSignature | None:

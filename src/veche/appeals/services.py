@@ -26,11 +26,11 @@ from veche.appeals.models import (
     overdue_on,
 )
 from veche.appeals.phases import PUBLISHING, phase_of
-from veche.appeals.selectors import local_day
 from veche.core.audit import audit_record
 from veche.core.errors import Conflict, DomainError, Forbidden, NotFound
 from veche.municipalities.models import Municipality
 from veche.municipalities.selectors import municipality_add_working_days
+from veche.municipalities.zones import local_day
 from veche.notifications.services import follow, notify
 
 # Why an appeal in this state takes no signatures.
@@ -270,24 +270,29 @@ def appeal_close(*, author: User, appeal: Appeal, now: datetime | None = None) -
 def appeals_escalate_overdue(*, now: datetime | None = None) -> int:
     """Flag appeals whose answer is past its day, once each, and tell those who answer; returns how many.
 
-    The day is the municipality's own. Hidden appeals wait: nobody can answer them until a moderator
-    restores them, and the next run escalates them then if the answer is still owed.
+    The day is the municipality's own. Hidden appeals wait (`overdue_on` leaves them out): nobody can
+    answer them until a moderator restores them, and the next run escalates them then if the answer
+    is still owed.
     """
     now = now or timezone.now()
     escalated = 0
-    waiting = Appeal.objects.filter(
-        status=Status.THRESHOLD_REACHED, escalated_at__isnull=True, hidden_at__isnull=True
-    )
+    waiting = Appeal.objects.filter(status=Status.THRESHOLD_REACHED, escalated_at__isnull=True)
     for municipality in Municipality.objects.filter(pk__in=waiting.values("municipality")).order_by("pk"):
         overdue = waiting.filter(overdue_on(local_day(municipality, now)), municipality=municipality)
-        for pk in list(overdue.order_by("pk").values_list("pk", flat=True)):
+        pks = list(overdue.order_by("pk").values_list("pk", flat=True))
+        if not pks:
+            continue
+        # The same people answer every appeal of the municipality: read them once, not per appeal.
+        answerers = _answerers(municipality)
+        for pk in pks:
             with transaction.atomic():
-                # Claim the row: of two runs at once only one escalates it, and none once it is answered.
+                # Claim the row: of two runs at once only one escalates it, and none once it is answered
+                # or hidden since `pks` was read (the claim repeats every condition of `overdue`).
                 if not overdue.filter(pk=pk).update(escalated_at=now):
                     continue
                 appeal = Appeal.objects.select_related("municipality").get(pk=pk)
                 notify(
-                    recipients=_answerers(municipality),
+                    recipients=answerers,
                     kind="appeal.overdue",
                     title=format_lazy(gettext_lazy("The appeal “{}” is overdue"), appeal.title),
                     body=format_lazy(

@@ -1,7 +1,6 @@
 """Pages of participatory budgeting: processes, proposals, the ballot, results, and the staff pages."""
 
 from typing import Any
-from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from django.conf import settings
 from django.contrib import messages
@@ -58,25 +57,18 @@ from veche.core.forms import apply_domain_error, submit
 from veche.core.http import signed_in
 from veche.core.ratelimit import rate_limit_request
 from veche.ledger.services import Receipt
-from veche.municipalities.models import Municipality
+from veche.municipalities.zones import zone_of
 
 PAGE_SIZE = 20
 # A count asked for from a page stops after this long (see `services.budget_count`).
 COUNT_SECONDS = float(getattr(settings, "BUDGET_COUNT_SECONDS", 30))
 
 
-def _zone(municipality: Municipality) -> ZoneInfo:
-    try:
-        return ZoneInfo(municipality.timezone)
-    except (ZoneInfoNotFoundError, ValueError):
-        return ZoneInfo(settings.TIME_ZONE)
-
-
 def _render(request: HttpRequest, template: str, context: dict[str, Any], status: int = 200) -> HttpResponse:
     """Render with times shown in the municipality's own time zone, and the phase names at hand."""
     context.setdefault("Phase", Phase)
     context.setdefault("BallotKind", BallotKind)
-    with timezone.override(_zone(context["municipality"])):
+    with timezone.override(zone_of(context["municipality"])):
         return render(request, template, context, status=status)
 
 

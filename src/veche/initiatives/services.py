@@ -50,10 +50,11 @@ from veche.initiatives.selectors import threshold_for, vote_leaders
 from veche.ledger.services import chain_name, ledger_append
 from veche.municipalities.models import District, Municipality
 from veche.municipalities.selectors import municipality_add_working_days
+from veche.municipalities.zones import local_day, zone_of
 from veche.notifications.services import follow, notify
 from veche.polls.models import Kind, PollTier
 from veche.polls.models import Status as PollStatus
-from veche.polls.selectors import municipality_zone, verified_district
+from veche.polls.selectors import verified_district
 from veche.polls.services import poll_create, poll_publish
 
 TEXT_MAX_LENGTH: int = settings.TEXT_MAX_LENGTH
@@ -98,12 +99,8 @@ def initiative_url(initiative: Initiative) -> str:
     return reverse("initiatives:detail", args=[initiative.municipality.slug, initiative.pk])
 
 
-def _local_day(municipality: Municipality, moment: datetime) -> date:
-    return timezone.localdate(moment, municipality_zone(municipality))
-
-
 def _local_time(municipality: Municipality, moment: datetime) -> datetime:
-    return timezone.localtime(moment, municipality_zone(municipality))
+    return timezone.localtime(moment, zone_of(municipality))
 
 
 def _check_text(value: str, field: str, *, limit: int, one_line: bool = False) -> str:
@@ -455,7 +452,7 @@ def _threshold_reached(initiative: Initiative, now: datetime) -> None:
     policy = initiative_policy_ensure(municipality=initiative.municipality)
     due = municipality_add_working_days(
         municipality=initiative.municipality,
-        start=_local_day(initiative.municipality, now),
+        start=local_day(initiative.municipality, now),
         days=policy.answer_days,
     )
     # The row is locked, and this update claims the step too: only a collecting initiative moves on.
@@ -506,7 +503,7 @@ def _answered_details(initiative: Initiative, now: datetime) -> dict[str, object
     due = initiative.answer_due
     return {
         "supporters": initiative.supporters_count,
-        "on_time": due is not None and _local_day(initiative.municipality, now) <= due,
+        "on_time": due is not None and local_day(initiative.municipality, now) <= due,
     }
 
 

@@ -3,15 +3,14 @@
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
-from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from django.conf import settings
 from django.db.models import Count, Exists, F, IntegerField, OuterRef, Prefetch, Q, QuerySet, Sum, Value
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from veche.accounts.models import Verification
 from veche.municipalities.models import District, Municipality
+from veche.municipalities.zones import zone_of
 from veche.polls.models import Kind, Poll, PollChoice, PollOption, PollVote, Status, status_q
 
 # The order of each tab: what closes soonest, what opens soonest, what closed last.
@@ -24,13 +23,9 @@ ORDERINGS: dict[str, tuple[str, ...]] = {
 LISTED = (Status.OPEN, Status.SCHEDULED, Status.CLOSED)
 NO_DISTRICT = gettext_lazy("Registered voters and residents with no district")
 
-
-def municipality_zone(municipality: Municipality) -> ZoneInfo:
-    """The municipality's time zone: poll times are set and shown in it."""
-    try:
-        return ZoneInfo(municipality.timezone)
-    except (ZoneInfoNotFoundError, ValueError):
-        return ZoneInfo(settings.TIME_ZONE)
+# The municipality's time zone: poll times are set and shown in it. The old name stays for the
+# pages and services of polls and initiatives that import it from here.
+municipality_zone = zone_of
 
 
 def _signed_in(viewer: Any) -> bool:

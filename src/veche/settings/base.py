@@ -159,8 +159,8 @@ CELERY_TASK_ALWAYS_EAGER = not CELERY_BROKER_URL
 CELERY_TASK_EAGER_PROPAGATES = True
 CELERY_TASK_ACKS_LATE = True
 CELERY_TASK_SERIALIZER = "json"
-# With a broker, `celery -A veche beat` runs these; without one, run `veche reports tick` and
-# `veche initiatives tick` from cron.
+# With a broker, `celery -A veche beat` runs these; without one, run `veche reports tick`,
+# `veche initiatives tick` and `veche appeals tick` from cron.
 CELERY_BEAT_SCHEDULE = {
     name: {"task": task, "schedule": 3600.0}
     for name, task in (

@@ -6,6 +6,7 @@ from functools import partial
 import pytest
 
 from veche.accounts.models import User, Verification
+from veche.appeals import services
 from veche.appeals.models import Appeal, AppealSignature, Status
 from veche.appeals.services import (
     AlreadySigned,
@@ -109,3 +110,31 @@ def test_an_answer_racing_the_escalation_leaves_an_answered_appeal(overdue_appea
     # Escalated only if the tick came first; then its one notice went out.
     escalations = Notification.objects.filter(kind="appeal.overdue").count()
     assert escalations == (1 if appeal.escalated_at is not None else 0)
+
+
+def test_an_answer_given_after_the_overdue_are_read_but_before_the_claim_stops_the_escalation(
+    overdue_appeal, monkeypatch
+):
+    """The race above, made to go the way its claim exists for, every time, in one thread.
+
+    The escalation reads the overdue appeals' pks, then those who answer (once per municipality),
+    then claims each pk. The official answers in between: the claim must see the answered status.
+    """
+    appeal, late = overdue_appeal
+    admin = User.objects.get(username="cityadmin")
+    read_answerers = services._answerers
+    answered = []
+
+    def answer_then_read_answerers(municipality: Municipality) -> list[User]:
+        answered.append(appeal_answer(official=admin, appeal=appeal, answer="Revoked.", now=late))
+        return read_answerers(municipality)
+
+    monkeypatch.setattr(services, "_answerers", answer_then_read_answerers)
+
+    assert appeals_escalate_overdue(now=late) == 0
+
+    # The answer did come between the two: the appeal was among the overdue pks that were read.
+    assert [a.status for a in answered] == [Status.ANSWERED]
+    appeal.refresh_from_db()
+    assert appeal.status == Status.ANSWERED and appeal.escalated_at is None
+    assert not Notification.objects.filter(kind="appeal.overdue").exists()

@@ -10,9 +10,11 @@ from django.utils.dateformat import format as date_format
 from django.utils.translation import gettext
 
 from veche.appeals.models import Appeal, Status
+from veche.appeals.selectors import appeals_overdue_count
 from veche.appeals.services import appeal_answer, appeal_close, appeal_sign, appeals_escalate_overdue
 from veche.core.models import AuditEntry
 from veche.moderation.services import content_hide, content_restore
+from veche.municipalities.zones import local_day
 from veche.notifications.models import Notification
 
 from .conftest import THRESHOLD
@@ -204,3 +206,31 @@ def test_the_api_says_whether_the_answer_is_overdue(days_ago, client):
 
     assert one["overdue"] is overdue and [a["overdue"] for a in listed] == [overdue]
     assert one["answer_due"] == appeal.answer_due.isoformat() and one["status"] == "threshold_reached"
+
+
+@pytest.mark.parametrize("hidden", [False, True], ids=["shown", "hidden"])
+def test_a_hidden_appeal_past_its_day_is_not_overdue_anywhere(
+    hidden, appeal, signers, official, municipal_admin, moderator, client_for
+):
+    """Nobody can answer a hidden appeal, so the count, the badges and the tick all pass it over.
+
+    Its twin, the same appeal left shown, is overdue in each of them, so no check passes for nothing.
+    """
+    reach_threshold(appeal, signers, timezone.now() - timedelta(days=60))
+    if hidden:
+        content_hide(moderator=moderator, content=appeal, reason="Personal data")
+
+    # Moderators see hidden appeals in the list and on their pages; the official sees the count.
+    listed = client_for(moderator).get("/m/testgrad/appeals/").content.decode()
+    page = client_for(moderator).get(f"/m/testgrad/appeals/{appeal.pk}/").content.decode()
+    counted = client_for(official).get("/m/testgrad/appeals/").content.decode()
+
+    assert appeal.title in listed
+    assert ('<span class="overdue">overdue</span>' in listed) is not hidden
+    assert ('id="overdue"' in page) is not hidden
+    assert ("1 appeal is past its answer deadline." in counted) is not hidden
+    assert appeals_overdue_count(municipality=appeal.municipality) == (0 if hidden else 1)
+    appeal.refresh_from_db()
+    assert appeal.is_overdue(local_day(appeal.municipality)) is not hidden
+    assert appeals_escalate_overdue() == (0 if hidden else 1)
+    assert notices() == ([] if hidden else ["cityadmin", "official"])
