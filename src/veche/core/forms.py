@@ -8,10 +8,13 @@ from django import forms
 from django.conf import settings
 from django.http import HttpRequest
 
-from veche.core.errors import DomainError
+from veche.core.errors import DomainError, RateLimited
 from veche.core.ratelimit import rate_limit_request
 
 T = TypeVar("T")
+
+# Where a form page's request keeps the wait of the rate limit that refused it (see `note_refusal`).
+RETRY_AFTER = "veche_retry_after"
 
 
 def apply_domain_error(form: forms.Form, error: DomainError) -> None:
@@ -23,6 +26,17 @@ def apply_domain_error(form: forms.Form, error: DomainError) -> None:
             placed = True
     if not placed:
         form.add_error(None, error.message)
+
+
+def note_refusal(request: HttpRequest, error: DomainError) -> None:
+    """A view is showing `error` on its own form page instead of raising it: keep what the client
+    must still be told in headers.
+
+    A rate limit's page answers 429 with Retry-After. Each app renders its form pages itself, so
+    `DomainErrorMiddleware` adds the header to their 429 from what is noted here, whichever app it is.
+    """
+    if isinstance(error, RateLimited):
+        setattr(request, RETRY_AFTER, error.retry_after)
 
 
 # `ok` tells the two outcomes apart, so that `if submitted.ok:` narrows the type to `Written`.
@@ -50,7 +64,8 @@ def submit(
     `Written(result)` when the write went through: the view says so and redirects. Otherwise
     `NotWritten(status, refusal)`, and the view shows the form again with `status`: 200 for a GET,
     400 for an invalid form, or the refusal's own status (429 for a rate limit) when a DomainError
-    refused it; the refusal's messages are then on the form (see `apply_domain_error`).
+    refused it; the refusal's messages are then on the form (see `apply_domain_error`), and a rate
+    limit's page gets its Retry-After header (see `note_refusal`).
     """
     if request.method != "POST":
         return NotWritten(200)
@@ -61,6 +76,7 @@ def submit(
         result = write(form.cleaned_data)
     except DomainError as error:
         apply_domain_error(form, error)
+        note_refusal(request, error)
         return NotWritten(error.status, error)
     return Written(result)
 

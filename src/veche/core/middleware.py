@@ -8,6 +8,7 @@ from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import render
 
 from veche.core.errors import DomainError, RateLimited
+from veche.core.forms import RETRY_AFTER
 
 
 def _tile_origin() -> str:
@@ -44,13 +45,18 @@ def error_response(request: HttpRequest, error: DomainError) -> HttpResponse:
 
 
 class DomainErrorMiddleware:
-    """A DomainError that a view did not handle becomes a page (or JSON) with its status."""
+    """A DomainError that a view did not handle becomes a page (or JSON) with its status; one that
+    it showed on its own form page (see `veche.core.forms.note_refusal`) gets its headers here."""
 
     def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
         self.get_response = get_response
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
-        return self.get_response(request)
+        response = self.get_response(request)
+        retry_after = getattr(request, RETRY_AFTER, None)
+        if response.status_code == 429 and retry_after is not None:
+            response.setdefault("Retry-After", str(retry_after))
+        return response
 
     def process_exception(self, request: HttpRequest, exception: Exception) -> HttpResponse | None:
         if isinstance(exception, DomainError):

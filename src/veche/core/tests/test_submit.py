@@ -93,3 +93,33 @@ def test_a_get_shows_the_form_and_calls_nothing():
     assert submitted == NotWritten(200)
     assert write.calls == []
     assert not form.is_bound
+
+
+# Every app renders its own form pages after `submit`; a rate limit's page tells when to retry in all.
+FORM_PAGES = {
+    "appeals": ("/m/testgrad/appeals/new/", {"title": "Keep the square", "body": "Please revoke it."}),
+    "initiatives": ("/m/testgrad/initiatives/new/", {"title": "Lamps on Lenin Street", "body": "Light it."}),
+}
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("app", FORM_PAGES)
+@pytest.mark.parametrize("limited", [True, False], ids=["limited", "free"])
+def test_a_form_page_refused_by_a_rate_limit_answers_429_with_retry_after(
+    app, limited, client_for, verified_resident
+):
+    path, data = FORM_PAGES[app]
+    client = client_for(verified_resident)
+    limits = {**settings.RATE_LIMITS, "write": f"0/{YEAR}"} if limited else settings.RATE_LIMITS
+
+    with override_settings(RATE_LIMITS=limits):
+        response = client.post(path, data)
+
+    if limited:
+        assert response.status_code == 429
+        assert 0 < int(response["Retry-After"]) <= YEAR
+        # The form page again, with what was written and the refusal on it; not the error page.
+        assert response.context["form"].non_field_errors() and data["title"] in response.content.decode()
+    else:
+        # The same post goes through without the limit: the 429 above is the limit's, not the form's.
+        assert response.status_code == 302 and "Retry-After" not in response
