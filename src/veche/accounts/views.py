@@ -26,7 +26,7 @@ from veche.accounts.forms import (
 )
 from veche.accounts.models import User
 from veche.core.errors import DomainError, RateLimited
-from veche.core.forms import apply_domain_error, note_refusal, submit
+from veche.core.forms import apply_domain_error, submit
 from veche.core.http import signed_in
 from veche.core.ratelimit import client_ip, rate_limit, rate_limit_request
 
@@ -35,7 +35,7 @@ def _form_page(
     request: HttpRequest, template: str, context: dict[str, object], failed: bool, error: DomainError | None
 ) -> HttpResponse:
     """A form page: 400 when it has errors, 429 when a rate limit refused it (its Retry-After is
-    added for every app's form pages alike: see `note_refusal`)."""
+    added for every app's form pages alike: see `apply_domain_error`)."""
     status = 429 if isinstance(error, RateLimited) else 400 if failed else 200
     return render(request, template, context, status=status)
 
@@ -98,8 +98,7 @@ def login_view(request: HttpRequest) -> HttpResponse:
             rate_limit("login", f"ip:{client_ip(request)}")
             rate_limit("login", f"name:{username.lower()}")
         except RateLimited as error:
-            apply_domain_error(form, error)
-            note_refusal(request, error)
+            apply_domain_error(form, error, request=request)
             return _form_page(request, "accounts/login.html", {"form": form, "next": next_url}, True, error)
         user = authenticate(request, username=username, password=form.cleaned_data["password"])
         if user is None:
@@ -154,7 +153,7 @@ def profile(request: HttpRequest) -> HttpResponse:
         try:
             services.profile_update(user=user, **form.cleaned_data)
         except DomainError as error:
-            apply_domain_error(form, error)
+            apply_domain_error(form, error, request=request)
         else:
             messages.success(request, _("Your profile is saved."))
             response = redirect("accounts:profile")
@@ -210,8 +209,7 @@ def delete_account(request: HttpRequest) -> HttpResponse:
             rate_limit("login", f"name:{user.username.lower()}")
         except DomainError as error:
             refusal = error
-            apply_domain_error(form, error)
-            note_refusal(request, error)
+            apply_domain_error(form, error, request=request)
         else:
             if not user.check_password(form.cleaned_data["password"]):
                 form.add_error("password", _("The password is not right."))

@@ -256,7 +256,7 @@ def vote(request: HttpRequest, slug: str, process_id: int, budget_id: int) -> Ht
         return redirect("budgeting:ballot", slug=slug, process_id=process.pk, budget_id=budget.pk)
     except DomainError as error:
         if error.fields:
-            apply_domain_error(form, error)
+            apply_domain_error(form, error, request=request)
         context = _ballot_context(request, budget, form=form, error="" if error.fields else error.message)
         return _render(request, "budgeting/ballot.html", context, status=error.status)
     return _render(request, "budgeting/receipt.html", _receipt_context(request, budget, receipt))
@@ -536,7 +536,7 @@ def staff_paper(request: HttpRequest, slug: str, process_id: int, budget_id: int
             except DomainError as error:
                 if error.status == 404:
                     raise
-                apply_domain_error(form, error)
+                apply_domain_error(form, error, request=request)
                 status = error.status
             else:
                 messages.success(request, _("%(n)d paper ballots imported.") % {"n": batch.ballots})

@@ -13,12 +13,17 @@ from veche.core.ratelimit import rate_limit_request
 
 T = TypeVar("T")
 
-# Where a form page's request keeps the wait of the rate limit that refused it (see `note_refusal`).
+# Where a form page's request keeps the wait of the rate limit that refused it (see `apply_domain_error`).
 RETRY_AFTER = "veche_retry_after"
 
 
-def apply_domain_error(form: forms.Form, error: DomainError) -> None:
-    """Show a service's refusal on the form: field messages on their fields, the rest on top."""
+def apply_domain_error(form: forms.Form, error: DomainError, *, request: HttpRequest) -> None:
+    """Show a service's refusal on the form: field messages on their fields, the rest on top.
+
+    What the client must still be told in headers is kept on `request`: a rate limit's page answers
+    429 with Retry-After, and as each app renders its form pages itself, `DomainErrorMiddleware`
+    adds the header to their 429 from what is noted here, whichever app it is.
+    """
     placed = False
     for name, messages in error.fields.items():
         for message in messages:
@@ -26,15 +31,6 @@ def apply_domain_error(form: forms.Form, error: DomainError) -> None:
             placed = True
     if not placed:
         form.add_error(None, error.message)
-
-
-def note_refusal(request: HttpRequest, error: DomainError) -> None:
-    """A view is showing `error` on its own form page instead of raising it: keep what the client
-    must still be told in headers.
-
-    A rate limit's page answers 429 with Retry-After. Each app renders its form pages itself, so
-    `DomainErrorMiddleware` adds the header to their 429 from what is noted here, whichever app it is.
-    """
     if isinstance(error, RateLimited):
         setattr(request, RETRY_AFTER, error.retry_after)
 
@@ -65,7 +61,7 @@ def submit(
     `NotWritten(status, refusal)`, and the view shows the form again with `status`: 200 for a GET,
     400 for an invalid form, or the refusal's own status (429 for a rate limit) when a DomainError
     refused it; the refusal's messages are then on the form (see `apply_domain_error`), and a rate
-    limit's page gets its Retry-After header (see `note_refusal`).
+    limit's page gets its Retry-After header.
     """
     if request.method != "POST":
         return NotWritten(200)
@@ -75,8 +71,7 @@ def submit(
         rate_limit_request(scope, request)
         result = write(form.cleaned_data)
     except DomainError as error:
-        apply_domain_error(form, error)
-        note_refusal(request, error)
+        apply_domain_error(form, error, request=request)
         return NotWritten(error.status, error)
     return Written(result)
 

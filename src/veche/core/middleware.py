@@ -46,7 +46,7 @@ def error_response(request: HttpRequest, error: DomainError) -> HttpResponse:
 
 class DomainErrorMiddleware:
     """A DomainError that a view did not handle becomes a page (or JSON) with its status; one that
-    it showed on its own form page (see `veche.core.forms.note_refusal`) gets its headers here."""
+    it showed on its own form page (see `veche.core.forms.apply_domain_error`) gets its headers here."""
 
     def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
         self.get_response = get_response

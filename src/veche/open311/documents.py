@@ -14,6 +14,7 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
 from veche.municipalities.models import Category, Municipality
+from veche.municipalities.zones import zone_of
 from veche.open311.formats import LocalTimes, Many, Ready, text, w3c
 from veche.open311.models import ServiceAttribute
 from veche.open311.selectors import RequestRow
@@ -166,7 +167,7 @@ class Locale:
 
 
 def locale_for(municipality: Municipality) -> Locale:
-    tz = ZoneInfo(municipality.timezone)
+    tz = zone_of(municipality)
     return Locale(
         tz=tz,
         w3c=LocalTimes(tz),

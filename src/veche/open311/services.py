@@ -24,6 +24,7 @@ from veche.core.audit import audit_record
 from veche.core.errors import Conflict, DomainError, NotFound
 from veche.core.sanitize import plain_text
 from veche.municipalities.models import Category, Municipality
+from veche.municipalities.zones import zone_of
 from veche.open311.formats import parse_w3c
 from veche.open311.models import LIST_DATATYPES, ApiKey, Datatype, ServiceAttribute, Submission
 from veche.reports.models import Report, Source
@@ -368,7 +369,7 @@ def service_request_create(
     municipality = api_key.municipality
     if not api_key.is_active or category.municipality_id != municipality.pk:
         raise NotFound()
-    tz = ZoneInfo(municipality.timezone)
+    tz = zone_of(municipality)
     errors: dict[str, list[str]] = {}
     point = _point(latitude.strip(), longitude.strip(), errors)
     address_string = _short(address_string, "address_string", 300, errors)

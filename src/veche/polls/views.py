@@ -116,7 +116,7 @@ def vote(request: HttpRequest, slug: str, poll_id: int) -> HttpResponse:
         return redirect(services.poll_url(poll))
     except DomainError as error:
         if error.fields:
-            apply_domain_error(form, error)
+            apply_domain_error(form, error, request=request)
         context = _detail_context(request, poll, form=form, error="" if error.fields else error.message)
         return _render(request, "polls/detail.html", context, status=error.status)
     return _render(request, "polls/receipt.html", _receipt_context(request, poll, receipt))

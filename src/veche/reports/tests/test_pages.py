@@ -6,9 +6,11 @@ from collections.abc import Callable
 from typing import Any
 
 import pytest
+from django.conf import settings
 from django.contrib.messages import get_messages
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.http import HttpResponse
+from django.test import override_settings
 from django.utils import timezone
 
 from veche.accounts.models import User
@@ -55,6 +57,19 @@ def north(metres: float, of: float = 55.75) -> float:
 
 
 # Filing a report
+
+
+def test_a_rate_limited_filing_answers_429_with_retry_after_and_files_nothing(
+    browser, municipality, lights, resident
+):
+    year = 365 * 24 * 3600
+    with override_settings(RATE_LIMITS={**settings.RATE_LIMITS, "write": f"0/{year}"}):
+        response = browser(resident).post(new_url(municipality), filing(lights))
+
+    assert response.status_code == 429
+    assert 0 < int(response["Retry-After"]) <= year
+    assert "The street light is out" in response.content.decode()  # the form again, as written
+    assert not Report.objects.exists()
 
 
 def test_a_new_report_is_seen_by_its_author_alone_until_a_moderator_passes_it(
