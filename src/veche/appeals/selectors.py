@@ -7,7 +7,7 @@ from django.db.models import BooleanField, Case, F, OrderBy, Q, QuerySet, Value,
 from veche.access.roles import has_permission
 from veche.appeals.models import Appeal, AppealPolicy, AppealSignature, Status, overdue_on
 from veche.municipalities.models import Municipality
-from veche.municipalities.zones import local_day as local_day  # re-exported: the pages import it from here
+from veche.municipalities.zones import local_day
 
 ORDERINGS: dict[str, tuple[str | OrderBy, ...]] = {
     "new": ("-created_at", "-id"),

@@ -23,15 +23,15 @@ from veche.appeals.selectors import (
     appeal_signature_of,
     appeals_for,
     appeals_overdue_count,
-    local_day,
 )
 from veche.comments.forms import CommentForm
 from veche.comments.selectors import THREAD_PAGE_SIZE, comments_for
 from veche.comments.views import post_comment
+from veche.core.add_name import NameBox, add_name
 from veche.core.forms import submit
 from veche.core.http import signed_in
 from veche.core.ratelimit import rate_limit_request
-from veche.core.signing import NameBox, add_name
+from veche.municipalities.zones import local_day
 
 PAGE_SIZE = 20
 

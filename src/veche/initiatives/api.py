@@ -30,8 +30,8 @@ from veche.initiatives.selectors import (
     initiatives_for,
 )
 from veche.municipalities.models import District, Municipality
+from veche.municipalities.zones import zone_of
 from veche.polls.models import OPTIONS_MAX
-from veche.polls.selectors import municipality_zone
 
 router = Router(tags=["initiatives"])
 
@@ -299,7 +299,7 @@ def initiative_answer(request: HttpRequest, initiative_id: str, payload: AnswerI
         opens_at = payload.opens_at
         if opens_at is not None and timezone.is_naive(opens_at):
             # A time without an offset is the municipality's local time, as on the page.
-            opens_at = timezone.make_aware(opens_at, municipality_zone(initiative.municipality))
+            opens_at = timezone.make_aware(opens_at, zone_of(initiative.municipality))
         initiative = services.initiative_accept(
             official=official,
             initiative=initiative,

@@ -26,11 +26,11 @@ from veche.access.roles import Tier, has_permission, tier_of
 from veche.comments.forms import CommentForm
 from veche.comments.selectors import THREAD_PAGE_SIZE, comments_for
 from veche.comments.views import post_comment
+from veche.core.add_name import NameBox, add_name
 from veche.core.errors import DomainError
 from veche.core.forms import submit
 from veche.core.http import signed_in
 from veche.core.ratelimit import rate_limit_request
-from veche.core.signing import NameBox, add_name
 from veche.initiatives import services
 from veche.initiatives.forms import (
     AnswerForm,
@@ -54,15 +54,16 @@ from veche.initiatives.selectors import (
     vote_leaders,
 )
 from veche.municipalities.models import District
+from veche.municipalities.zones import local_day, zone_of
 from veche.polls.models import Status as PollStatus
-from veche.polls.selectors import municipality_zone, verified_district
+from veche.polls.selectors import verified_district
 
 PAGE_SIZE = 20
 
 
 def _render(request: HttpRequest, template: str, context: dict[str, Any], status: int = 200) -> HttpResponse:
     """Render with times shown in the municipality's own time zone."""
-    with timezone.override(municipality_zone(context["municipality"])):
+    with timezone.override(zone_of(context["municipality"])):
         return render(request, template, context, status=status)
 
 
@@ -220,7 +221,7 @@ def answer(request: HttpRequest, slug: str, initiative_id: int) -> HttpResponse:
             )
 
     # The times on the form are read in the municipality's own time zone.
-    with timezone.override(municipality_zone(municipality)):
+    with timezone.override(zone_of(municipality)):
         form = AnswerForm(request.POST or None)
         submitted = submit(request, form, write)
     if submitted.ok:
@@ -395,7 +396,7 @@ def _detail_context(
         "can_answer": can_answer,
         "can_publish": allows(user, municipality, Feature.SUBMIT, PUBLISHING),
         "is_author": is_initiative_author(user, initiative),
-        "overdue": initiative.is_overdue(timezone.localdate(now, municipality_zone(municipality))),
+        "overdue": initiative.is_overdue(local_day(municipality, now)),
         "poll": poll,
         "poll_status": poll_status,
         "options": list(poll.options.all()) if poll is not None else [],

@@ -10,7 +10,6 @@ from django.utils.translation import gettext_lazy
 
 from veche.accounts.models import Verification
 from veche.municipalities.models import District, Municipality
-from veche.municipalities.zones import zone_of
 from veche.polls.models import Kind, Poll, PollChoice, PollOption, PollVote, Status, status_q
 
 # The order of each tab: what closes soonest, what opens soonest, what closed last.
@@ -25,7 +24,6 @@ NO_DISTRICT = gettext_lazy("Registered voters and residents with no district")
 
 # The municipality's time zone: poll times are set and shown in it. The old name stays for the
 # pages and services of polls and initiatives that import it from here.
-municipality_zone = zone_of
 
 
 def _signed_in(viewer: Any) -> bool:

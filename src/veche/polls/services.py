@@ -21,6 +21,7 @@ from veche.core.audit import audit_record
 from veche.core.errors import Conflict, DomainError, Forbidden, NotFound
 from veche.ledger.services import Receipt, chain_name, ledger_append
 from veche.municipalities.models import District, Municipality
+from veche.municipalities.zones import zone_of
 from veche.polls.models import (
     OPTION_MAX_LENGTH,
     OPTIONS_MAX,
@@ -35,7 +36,7 @@ from veche.polls.models import (
     PollVote,
     Status,
 )
-from veche.polls.selectors import municipality_zone, verified_district
+from veche.polls.selectors import verified_district
 
 
 class AlreadyVoted(Conflict):
@@ -71,7 +72,7 @@ def voting_phase(poll: Poll) -> Phase:
 
 
 def _when(poll: Poll, moment: datetime) -> str:
-    local = timezone.localtime(moment, municipality_zone(poll.municipality))
+    local = timezone.localtime(moment, zone_of(poll.municipality))
     return formats.date_format(local, "DATETIME_FORMAT")
 
 

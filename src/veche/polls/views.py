@@ -26,12 +26,12 @@ from veche.core.forms import apply_domain_error, submit
 from veche.core.http import signed_in
 from veche.core.ratelimit import rate_limit_request
 from veche.ledger.services import Receipt
+from veche.municipalities.zones import zone_of
 from veche.polls import services
 from veche.polls.forms import BallotForm, PollForm
 from veche.polls.models import Kind, Poll, Status, status_q
 from veche.polls.selectors import (
     LISTED,
-    municipality_zone,
     poll_results,
     poll_vote_of,
     polls_for,
@@ -43,7 +43,7 @@ PAGE_SIZE = 20
 
 def _render(request: HttpRequest, template: str, context: dict[str, Any], status: int = 200) -> HttpResponse:
     """Render with times shown in the municipality's own time zone."""
-    with timezone.override(municipality_zone(context["municipality"])):
+    with timezone.override(zone_of(context["municipality"])):
         return render(request, template, context, status=status)
 
 
@@ -171,7 +171,7 @@ def _form_fields(data: dict[str, Any]) -> dict[str, Any]:
 @require_http_methods(["GET", "POST"])
 def staff_create(request: HttpRequest, slug: str) -> HttpResponse:
     municipality = access_polls_staff(request.user, slug)
-    with timezone.override(municipality_zone(municipality)):
+    with timezone.override(zone_of(municipality)):
         form = PollForm(request.POST or None, municipality=municipality)
         submitted = submit(
             request,
@@ -193,7 +193,7 @@ def staff_edit(request: HttpRequest, slug: str, poll_id: int) -> HttpResponse:
     """Edit a draft; a published poll is shown as it stands, since it can no longer change."""
     municipality = access_polls_staff(request.user, slug)
     poll = access_poll_to_manage(request.user, poll_id, municipality=municipality)
-    with timezone.override(municipality_zone(municipality)):
+    with timezone.override(zone_of(municipality)):
         form = PollForm(request.POST or None, municipality=municipality, initial=PollForm.initial_for(poll))
         submitted = submit(
             request,
