@@ -9,6 +9,7 @@ from dataclasses import dataclass
 from enum import StrEnum
 from typing import Any
 
+from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
 from veche.access.roles import Tier, tier_of
@@ -32,7 +33,7 @@ class Phase:
     tier: Tier = Tier.REGISTERED
     tiers: tuple[tuple[Feature, Tier], ...] = ()
     # Why what is not open here is closed, when "not open at this stage" says too little.
-    closed_reason: Any = None
+    closed_reason: str | Promise | None = None
 
     def tier_for(self, feature: Feature) -> Tier:
         return dict(self.tiers).get(feature, self.tier)
