@@ -27,4 +27,4 @@ def id_by_code(model: type[Category | District], municipality: Municipality, cod
     """The id of the municipality's category or district with this code, as a subquery the database
     runs once (no such code: NULL, which equals no row). Filtering by it rather than joining the
     code's row lets the database read the reports of that one id in index order."""
-    return Subquery(model.objects.filter(municipality=municipality, slug=code).values("pk")[:1])
+    return Subquery(model.objects.filter(municipality=municipality, slug=code).order_by().values("pk")[:1])
