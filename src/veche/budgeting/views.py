@@ -53,7 +53,7 @@ from veche.budgeting.selectors import (
     verified_district,
 )
 from veche.core.errors import DomainError, Forbidden
-from veche.core.forms import apply_domain_error, submit
+from veche.core.forms import apply_domain_error, note_wait, submit
 from veche.core.http import signed_in
 from veche.core.ratelimit import rate_limit_request
 from veche.ledger.services import Receipt
@@ -257,6 +257,8 @@ def vote(request: HttpRequest, slug: str, process_id: int, budget_id: int) -> Ht
     except DomainError as error:
         if error.fields:
             apply_domain_error(form, error, request=request)
+        else:
+            note_wait(error, request=request)
         context = _ballot_context(request, budget, form=form, error="" if error.fields else error.message)
         return _render(request, "budgeting/ballot.html", context, status=error.status)
     return _render(request, "budgeting/receipt.html", _receipt_context(request, budget, receipt))

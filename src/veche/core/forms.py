@@ -31,6 +31,12 @@ def apply_domain_error(form: forms.Form, error: DomainError, *, request: HttpReq
             placed = True
     if not placed:
         form.add_error(None, error.message)
+    note_wait(error, request=request)
+
+
+def note_wait(error: DomainError, *, request: HttpRequest) -> None:
+    """Keep a rate limit's wait on `request`, for `DomainErrorMiddleware` to send as Retry-After;
+    for pages that show a refusal their own way rather than through `apply_domain_error`."""
     if isinstance(error, RateLimited):
         setattr(request, RETRY_AFTER, error.retry_after)
 

@@ -2,8 +2,10 @@
 
 import re
 
+from django.conf import settings
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import connection
+from django.test import override_settings
 from django.test.utils import CaptureQueriesContext
 
 from veche.budgeting.models import Ballot, BallotKind, Count, Phase, Process, Proposal, ProposalStatus
@@ -58,6 +60,21 @@ def test_the_ballot_works_without_javascript_and_shows_the_receipt_once(client_f
     assert ballot.receipt in answer.content.decode() and "Secret code" in answer.content.decode()
     repeat = client.post(url(process, budget.pk, "vote"), {"projects": [bike.pk]}, follow=True)
     assert "You have already voted" in repeat.content.decode() and Ballot.objects.count() == 1
+
+
+def test_a_ballot_refused_by_the_rate_limit_answers_429_with_retry_after(client_for, make_process, voter):
+    process = make_process(kind=BallotKind.KNAPSACK)
+    budget = city_budget(process)
+    bike, *_ = options(budget)
+
+    with override_settings(RATE_LIMITS={**settings.RATE_LIMITS, "write": "0/3600"}):
+        answer = client_for(voter).post(url(process, budget.pk, "vote"), {"projects": [bike.pk]})
+
+    assert answer.status_code == 429
+    assert 0 < int(answer["Retry-After"]) <= 3600
+    # The ballot again, with the refusal; nothing written.
+    assert 'name="projects"' in answer.content.decode() and answer.context["vote_error"]
+    assert not Ballot.objects.exists()
 
 
 def test_a_ballot_over_the_budget_is_sent_back_with_the_message(client_for, make_process, voter):

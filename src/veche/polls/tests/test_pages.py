@@ -3,7 +3,9 @@
 from datetime import timedelta
 
 import pytest
+from django.conf import settings
 from django.db import connection
+from django.test import override_settings
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
@@ -94,6 +96,17 @@ def test_a_single_choice_vote_shows_the_receipt(client_for, voter, single):
     assert "You voted on" in again and "A vote cannot be changed." in again and entry.entry_hash in again
     assert 'type="radio"' not in again
     assert client.get(f"/ledger/?receipt={entry.entry_hash}").status_code == 200
+
+
+def test_a_vote_refused_by_the_rate_limit_answers_429_with_retry_after(client_for, voter, single):
+    with override_settings(RATE_LIMITS={**settings.RATE_LIMITS, "write": "0/3600"}):
+        response = client_for(voter).post(url(single, "vote"), {"options": str(option_ids(single)[1])})
+
+    assert response.status_code == 429
+    assert 0 < int(response["Retry-After"]) <= 3600
+    # The ballot again, with the refusal; nothing written.
+    assert 'type="radio"' in response.content.decode() and response.context["vote_error"]
+    assert not PollVote.objects.exists() and not LedgerEntry.objects.exists()
 
 
 def test_a_multiple_choice_vote_through_checkboxes(client_for, resident, multiple):
