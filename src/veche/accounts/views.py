@@ -35,7 +35,7 @@ def _form_page(
     request: HttpRequest, template: str, context: dict[str, object], failed: bool, error: DomainError | None
 ) -> HttpResponse:
     """A form page: 400 when it has errors, 429 when a rate limit refused it (its Retry-After is
-    added for every app's form pages alike: see `apply_domain_error`)."""
+    added for every app's pages alike: see `core.ratelimit.rate_limit`)."""
     status = 429 if isinstance(error, RateLimited) else 400 if failed else 200
     return render(request, template, context, status=status)
 
@@ -95,10 +95,10 @@ def login_view(request: HttpRequest) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         username = form.cleaned_data["username"]
         try:
-            rate_limit("login", f"ip:{client_ip(request)}")
-            rate_limit("login", f"name:{username.lower()}")
+            rate_limit("login", f"ip:{client_ip(request)}", request=request)
+            rate_limit("login", f"name:{username.lower()}", request=request)
         except RateLimited as error:
-            apply_domain_error(form, error, request=request)
+            apply_domain_error(form, error)
             return _form_page(request, "accounts/login.html", {"form": form, "next": next_url}, True, error)
         user = authenticate(request, username=username, password=form.cleaned_data["password"])
         if user is None:
@@ -153,7 +153,7 @@ def profile(request: HttpRequest) -> HttpResponse:
         try:
             services.profile_update(user=user, **form.cleaned_data)
         except DomainError as error:
-            apply_domain_error(form, error, request=request)
+            apply_domain_error(form, error)
         else:
             messages.success(request, _("Your profile is saved."))
             response = redirect("accounts:profile")
@@ -206,10 +206,10 @@ def delete_account(request: HttpRequest) -> HttpResponse:
         user = signed_in(request)
         try:
             # Guessing the password here is as limited as at the login form.
-            rate_limit("login", f"name:{user.username.lower()}")
+            rate_limit("login", f"name:{user.username.lower()}", request=request)
         except DomainError as error:
             refusal = error
-            apply_domain_error(form, error, request=request)
+            apply_domain_error(form, error)
         else:
             if not user.check_password(form.cleaned_data["password"]):
                 form.add_error("password", _("The password is not right."))

@@ -53,7 +53,7 @@ from veche.budgeting.selectors import (
     verified_district,
 )
 from veche.core.errors import DomainError, Forbidden
-from veche.core.forms import apply_domain_error, note_wait, submit
+from veche.core.forms import apply_domain_error, submit
 from veche.core.http import signed_in
 from veche.core.ratelimit import rate_limit_request
 from veche.ledger.services import Receipt
@@ -256,9 +256,7 @@ def vote(request: HttpRequest, slug: str, process_id: int, budget_id: int) -> Ht
         return redirect("budgeting:ballot", slug=slug, process_id=process.pk, budget_id=budget.pk)
     except DomainError as error:
         if error.fields:
-            apply_domain_error(form, error, request=request)
-        else:
-            note_wait(error, request=request)
+            apply_domain_error(form, error)
         context = _ballot_context(request, budget, form=form, error="" if error.fields else error.message)
         return _render(request, "budgeting/ballot.html", context, status=error.status)
     return _render(request, "budgeting/receipt.html", _receipt_context(request, budget, receipt))
@@ -538,7 +536,7 @@ def staff_paper(request: HttpRequest, slug: str, process_id: int, budget_id: int
             except DomainError as error:
                 if error.status == 404:
                     raise
-                apply_domain_error(form, error, request=request)
+                apply_domain_error(form, error)
                 status = error.status
             else:
                 messages.success(request, _("%(n)d paper ballots imported.") % {"n": batch.ballots})

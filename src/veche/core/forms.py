@@ -8,21 +8,17 @@ from django import forms
 from django.conf import settings
 from django.http import HttpRequest
 
-from veche.core.errors import DomainError, RateLimited
+from veche.core.errors import DomainError
 from veche.core.ratelimit import rate_limit_request
 
 T = TypeVar("T")
 
-# Where a form page's request keeps the wait of the rate limit that refused it (see `apply_domain_error`).
-RETRY_AFTER = "veche_retry_after"
 
-
-def apply_domain_error(form: forms.Form, error: DomainError, *, request: HttpRequest) -> None:
+def apply_domain_error(form: forms.Form, error: DomainError) -> None:
     """Show a service's refusal on the form: field messages on their fields, the rest on top.
 
-    What the client must still be told in headers is kept on `request`: a rate limit's page answers
-    429 with Retry-After, and as each app renders its form pages itself, `DomainErrorMiddleware`
-    adds the header to their 429 from what is noted here, whichever app it is.
+    (A rate limit's page also needs Retry-After: `rate_limit` keeps the wait on the request, and
+    `DomainErrorMiddleware` adds the header to the 429, whichever app rendered it.)
     """
     placed = False
     for name, messages in error.fields.items():
@@ -31,14 +27,6 @@ def apply_domain_error(form: forms.Form, error: DomainError, *, request: HttpReq
             placed = True
     if not placed:
         form.add_error(None, error.message)
-    note_wait(error, request=request)
-
-
-def note_wait(error: DomainError, *, request: HttpRequest) -> None:
-    """Keep a rate limit's wait on `request`, for `DomainErrorMiddleware` to send as Retry-After;
-    for pages that show a refusal their own way rather than through `apply_domain_error`."""
-    if isinstance(error, RateLimited):
-        setattr(request, RETRY_AFTER, error.retry_after)
 
 
 # `ok` tells the two outcomes apart, so that `if submitted.ok:` narrows the type to `Written`.
@@ -77,7 +65,7 @@ def submit(
         rate_limit_request(scope, request)
         result = write(form.cleaned_data)
     except DomainError as error:
-        apply_domain_error(form, error, request=request)
+        apply_domain_error(form, error)
         return NotWritten(error.status, error)
     return Written(result)
 

@@ -8,7 +8,7 @@ from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import render
 
 from veche.core.errors import DomainError, RateLimited
-from veche.core.forms import RETRY_AFTER
+from veche.core.ratelimit import RETRY_AFTER
 
 
 def _tile_origin() -> str:
@@ -45,8 +45,8 @@ def error_response(request: HttpRequest, error: DomainError) -> HttpResponse:
 
 
 class DomainErrorMiddleware:
-    """A DomainError that a view did not handle becomes a page (or JSON) with its status; one that
-    it showed on its own form page (see `veche.core.forms.apply_domain_error`) gets its headers here."""
+    """A DomainError that a view did not handle becomes a page (or JSON) with its status; a rate
+    limit that a view showed on its own page gets its Retry-After here (see `core.ratelimit.rate_limit`)."""
 
     def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
         self.get_response = get_response

@@ -20,6 +20,10 @@ class Limit:
     seconds: int
 
 
+# Where a request refused by a rate limit keeps its wait in seconds (see `rate_limit`).
+RETRY_AFTER = "veche_retry_after"
+
+
 def limit_for(scope: str) -> Limit:
     count, seconds = settings.RATE_LIMITS[scope].split("/")
     return Limit(int(count), int(seconds))
@@ -69,8 +73,11 @@ def _hit_database(key: str, window_start: int) -> int:
     return counter.count
 
 
-def rate_limit(scope: str, identity: str) -> None:
-    """Count one attempt of `identity` in `scope`; raise RateLimited past the scope's limit."""
+def rate_limit(scope: str, identity: str, *, request: HttpRequest | None = None) -> None:
+    """Count one attempt of `identity` in `scope`; raise RateLimited past the scope's limit.
+
+    With `request`, the wait is also kept on it: pages render a refusal themselves (the form again,
+    with the message), and `DomainErrorMiddleware` adds Retry-After to their 429 from it."""
     if not settings.RATE_LIMITS_ENABLED:
         return
     limit = limit_for(scope)
@@ -82,14 +89,17 @@ def rate_limit(scope: str, identity: str) -> None:
     else:
         count = _hit_database(key, window_start)
     if count > limit.count:
-        raise RateLimited(retry_after=window_start + limit.seconds - now)
+        retry_after = window_start + limit.seconds - now
+        if request is not None:
+            setattr(request, RETRY_AFTER, retry_after)
+        raise RateLimited(retry_after=retry_after)
 
 
 def rate_limit_request(scope: str, request: HttpRequest, *extra: str) -> None:
     """Limit by client address, and by the signed-in person when there is one."""
     user = getattr(request, "user", None)
     who = f"user:{user.pk}" if user is not None and user.is_authenticated else f"ip:{client_ip(request)}"
-    rate_limit(scope, ":".join([who, *extra]))
+    rate_limit(scope, ":".join([who, *extra]), request=request)
 
 
 def prune_counters(older_than_seconds: int = 86400) -> int:

@@ -29,7 +29,7 @@ def flag(request: HttpRequest, label: str, object_id: int) -> HttpResponse:
             rate_limit_request("flag", request)
             services.flag_create(reporter=signed_in(request), content=content, **form.cleaned_data)
         except DomainError as error:
-            apply_domain_error(form, error, request=request)
+            apply_domain_error(form, error)
         else:
             if request.htmx:  # type: ignore[attr-defined]
                 return render(request, "moderation/_flagged.html")

@@ -90,7 +90,7 @@ def staff_edit(request: HttpRequest, slug: str, kind: str, pk: int | None = None
             rate_limit_request("write", request)
             spec.save(signed_in(request), municipality, stored, form.cleaned_data)
         except DomainError as error:
-            apply_domain_error(form, error, request=request)
+            apply_domain_error(form, error)
         else:
             messages.success(request, _("Saved."))
             return redirect("staff_list", slug=slug, kind=kind)
@@ -133,7 +133,7 @@ def staff_verify(request: HttpRequest, slug: str) -> HttpResponse:
                     district=form.cleaned_data["district"],
                 )
             except DomainError as error:
-                apply_domain_error(form, error, request=request)
+                apply_domain_error(form, error)
             else:
                 messages.success(
                     request, _("%(name)s is now a verified resident.") % {"name": resident.username}

@@ -50,7 +50,7 @@ def open311_home(request: HttpRequest, slug: str) -> HttpResponse:
                 actor=signed_in(request), municipality=municipality, name=form.cleaned_data["name"]
             )
         except DomainError as error:
-            apply_domain_error(form, error, request=request)
+            apply_domain_error(form, error)
         else:
             form = ApiKeyForm()
     context = {
@@ -96,7 +96,7 @@ def _save(
             actor=signed_in(request), category=category, attribute=attribute, **form.cleaned_data
         )
     except DomainError as error:
-        apply_domain_error(form, error, request=request)
+        apply_domain_error(form, error)
         return False
     messages.success(request, _("Saved."))
     return True

@@ -22,7 +22,7 @@ from veche.access.polls import (
 )
 from veche.access.roles import Tier, tier_of
 from veche.core.errors import DomainError, Forbidden
-from veche.core.forms import apply_domain_error, note_wait, submit
+from veche.core.forms import apply_domain_error, submit
 from veche.core.http import signed_in
 from veche.core.ratelimit import rate_limit_request
 from veche.ledger.services import Receipt
@@ -116,9 +116,7 @@ def vote(request: HttpRequest, slug: str, poll_id: int) -> HttpResponse:
         return redirect(services.poll_url(poll))
     except DomainError as error:
         if error.fields:
-            apply_domain_error(form, error, request=request)
-        else:
-            note_wait(error, request=request)
+            apply_domain_error(form, error)
         context = _detail_context(request, poll, form=form, error="" if error.fields else error.message)
         return _render(request, "polls/detail.html", context, status=error.status)
     return _render(request, "polls/receipt.html", _receipt_context(request, poll, receipt))

@@ -164,7 +164,7 @@ def report_new(request: HttpRequest, slug: str) -> HttpResponse:
                     photos=data["photos"],
                 )
             except DomainError as error:
-                apply_domain_error(form, error, request=request)
+                apply_domain_error(form, error)
                 status = error.status
             else:
                 messages.success(

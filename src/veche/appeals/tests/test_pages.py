@@ -1,8 +1,10 @@
 """The appeal pages: list, publish, sign (with and without htmx), answer, close, comment, settings."""
 
 import pytest
+from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
 from django.db import connection
+from django.test import override_settings
 from django.test.utils import CaptureQueriesContext
 
 from veche.appeals.models import Appeal, AppealPolicy, AppealSignature, Status
@@ -131,6 +133,17 @@ def test_signing_with_htmx_swaps_the_signature_box(client_for, appeal, verified_
     assert response.status_code == 200
     assert html.startswith('<div id="appeal-sign"') and "<html" not in html
     assert "1 signature" in html and "Your signature is counted" in html
+
+
+def test_signing_refused_by_the_rate_limit_answers_429_with_retry_after(
+    client_for, appeal, verified_resident
+):
+    with override_settings(RATE_LIMITS={**settings.RATE_LIMITS, "write": "0/3600"}):
+        response = client_for(verified_resident).post(url(appeal, "sign"))
+
+    assert response.status_code == 429
+    assert 0 < int(response["Retry-After"]) <= 3600
+    assert not AppealSignature.objects.exists()
 
 
 def test_signing_twice_counts_once(client_for, appeal, verified_resident):

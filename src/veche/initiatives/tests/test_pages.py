@@ -5,8 +5,10 @@ import io
 from datetime import timedelta
 
 import pytest
+from django.conf import settings
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import connection
+from django.test import override_settings
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 from PIL import Image
@@ -183,6 +185,15 @@ def test_a_verified_resident_supports_without_javascript_and_sees_the_receipt(
     assert "1 supporter" in html and "You supported this initiative on" in html
     assert f'href="/ledger/?receipt={support.receipt}"' in html
     assert client_for(None).get(f"/ledger/?receipt={support.receipt}").status_code == 200
+
+
+def test_support_refused_by_the_rate_limit_answers_429_with_retry_after(client_for, initiative, supporters):
+    with override_settings(RATE_LIMITS={**settings.RATE_LIMITS, "write": "0/3600"}):
+        response = client_for(supporters[0]).post(url(initiative, "support"))
+
+    assert response.status_code == 429
+    assert 0 < int(response["Retry-After"]) <= 3600
+    assert not InitiativeSupport.objects.exists()
 
 
 def test_supporting_through_htmx_swaps_the_box(client_for, initiative, supporters):
