@@ -26,7 +26,7 @@ from veche.accounts.forms import (
 )
 from veche.accounts.models import User
 from veche.core.errors import DomainError, RateLimited
-from veche.core.forms import apply_domain_error, submit
+from veche.core.forms import apply_domain_error, page_status, submit
 from veche.core.http import signed_in
 from veche.core.ratelimit import client_ip, rate_limit, rate_limit_request
 
@@ -34,10 +34,8 @@ from veche.core.ratelimit import client_ip, rate_limit, rate_limit_request
 def _form_page(
     request: HttpRequest, template: str, context: dict[str, object], failed: bool, error: DomainError | None
 ) -> HttpResponse:
-    """A form page: 400 when it has errors, 429 when a rate limit refused it (its Retry-After is
-    added for every app's pages alike: see `core.ratelimit.rate_limit`)."""
-    status = 429 if isinstance(error, RateLimited) else 400 if failed else 200
-    return render(request, template, context, status=status)
+    """A form page: 400 when it has errors, 429 when a rate limit refused it."""
+    return render(request, template, context, status=page_status(failed, error))
 
 
 @require_http_methods(["GET", "POST"])

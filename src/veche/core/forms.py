@@ -8,7 +8,7 @@ from django import forms
 from django.conf import settings
 from django.http import HttpRequest
 
-from veche.core.errors import DomainError
+from veche.core.errors import DomainError, RateLimited
 from veche.core.ratelimit import rate_limit_request
 
 T = TypeVar("T")
@@ -27,6 +27,12 @@ def apply_domain_error(form: forms.Form, error: DomainError) -> None:
             placed = True
     if not placed:
         form.add_error(None, error.message)
+
+
+def page_status(failed: bool, refusal: DomainError | None) -> int:
+    """The status of a form page that keeps its refusals at 400: 429 when a rate limit refused it
+    (its Retry-After comes from `DomainErrorMiddleware`), 400 when the form failed, else 200."""
+    return 429 if isinstance(refusal, RateLimited) else 400 if failed else 200
 
 
 # `ok` tells the two outcomes apart, so that `if submitted.ok:` narrows the type to `Written`.

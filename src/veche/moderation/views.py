@@ -9,7 +9,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from veche.access.functions import access_flaggable, access_moderated_content, access_municipality_staff
 from veche.core.errors import DomainError, NotFound
-from veche.core.forms import apply_domain_error
+from veche.core.forms import apply_domain_error, page_status
 from veche.core.http import signed_in
 from veche.core.ratelimit import rate_limit_request
 from veche.moderation import services
@@ -24,12 +24,14 @@ def flag(request: HttpRequest, label: str, object_id: int) -> HttpResponse:
     content = access_flaggable(request.user, label, object_id)
     flaggable = for_instance(content)
     form = FlagForm(request.POST or None)
+    refusal: DomainError | None = None
     if request.method == "POST" and form.is_valid():
         try:
             rate_limit_request("flag", request)
             services.flag_create(reporter=signed_in(request), content=content, **form.cleaned_data)
         except DomainError as error:
             apply_domain_error(form, error)
+            refusal = error
         else:
             if request.htmx:  # type: ignore[attr-defined]
                 return render(request, "moderation/_flagged.html")
@@ -42,7 +44,7 @@ def flag(request: HttpRequest, label: str, object_id: int) -> HttpResponse:
         "back": flaggable.url(content),
         "label": label,
     }
-    return render(request, "moderation/flag.html", context, status=400 if form.errors else 200)
+    return render(request, "moderation/flag.html", context, status=page_status(bool(form.errors), refusal))
 
 
 @login_required

@@ -1,5 +1,7 @@
 """Pages of municipalities: the platform home, a municipality's home and the staff area."""
 
+from typing import Any
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
@@ -17,10 +19,9 @@ from veche.accounts.models import User
 from veche.comments.forms import CommentForm
 from veche.comments.selectors import comments_for
 from veche.core.errors import DomainError
-from veche.core.forms import apply_domain_error
+from veche.core.forms import apply_domain_error, page_status, submit
 from veche.core.http import signed_in
 from veche.core.models import AuditEntry
-from veche.core.ratelimit import rate_limit_request
 from veche.municipalities.forms import VerifyResidentForm
 from veche.municipalities.selectors import municipalities_active
 from veche.municipalities.staff import KINDS
@@ -83,19 +84,18 @@ def staff_edit(request: HttpRequest, slug: str, kind: str, pk: int | None = None
         return redirect("staff_list", slug=slug, kind=kind)
     instance = access_municipality_object(request.user, municipality, spec.model, pk) if pk else None
     form = spec.form(request.POST or None, instance, municipality)
-    if request.method == "POST" and form.is_valid():
+
+    def save(data: dict[str, Any]) -> None:
         # The form has changed `instance` in memory; the service gets the stored row to compare.
         stored = access_municipality_object(request.user, municipality, spec.model, pk) if pk else None
-        try:
-            rate_limit_request("write", request)
-            spec.save(signed_in(request), municipality, stored, form.cleaned_data)
-        except DomainError as error:
-            apply_domain_error(form, error)
-        else:
-            messages.success(request, _("Saved."))
-            return redirect("staff_list", slug=slug, kind=kind)
+        spec.save(signed_in(request), municipality, stored, data)
+
+    submitted = submit(request, form, save)
+    if submitted.ok:
+        messages.success(request, _("Saved."))
+        return redirect("staff_list", slug=slug, kind=kind)
     context = {"municipality": municipality, "kind": spec, "form": form, "object": instance}
-    return render(request, "staff/edit.html", context, status=400 if form.errors else 200)
+    return render(request, "staff/edit.html", context, status=submitted.status)
 
 
 @login_required
@@ -118,6 +118,7 @@ def staff_delete(request: HttpRequest, slug: str, kind: str, pk: int) -> HttpRes
 def staff_verify(request: HttpRequest, slug: str) -> HttpResponse:
     municipality = access_municipality_staff(request.user, slug, "verify_residents")
     form = VerifyResidentForm(request.POST or None, municipality=municipality)
+    refusal: DomainError | None = None
     if request.method == "POST" and form.is_valid():
         resident = User.objects.filter(
             username=form.cleaned_data["username"], deleted_at__isnull=True
@@ -134,6 +135,7 @@ def staff_verify(request: HttpRequest, slug: str) -> HttpResponse:
                 )
             except DomainError as error:
                 apply_domain_error(form, error)
+                refusal = error
             else:
                 messages.success(
                     request, _("%(name)s is now a verified resident.") % {"name": resident.username}
@@ -143,7 +145,7 @@ def staff_verify(request: HttpRequest, slug: str) -> HttpResponse:
         request,
         "staff/verify.html",
         {"municipality": municipality, "form": form},
-        status=400 if form.errors else 200,
+        status=page_status(bool(form.errors), refusal),
     )
 
 

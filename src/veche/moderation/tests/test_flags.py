@@ -1,6 +1,8 @@
 """Flagging content: on the page and through the API, once per person per item."""
 
 import pytest
+from django.conf import settings
+from django.test import override_settings
 
 from veche.moderation.models import Flag
 from veche.moderation.services import content_hide
@@ -42,6 +44,15 @@ def test_a_second_flag_on_the_page_gets_a_clear_message(client_for, reporter, co
     assert response.status_code == 400
     assert "already flagged" in response.content.decode()
     assert Flag.objects.count() == 1
+
+
+def test_a_flag_refused_by_the_rate_limit_answers_429_with_retry_after(client_for, reporter, comment):
+    with override_settings(RATE_LIMITS={**settings.RATE_LIMITS, "flag": "0/3600"}):
+        response = client_for(reporter).post(flag_url(comment), {"reason": "spam"})
+
+    assert response.status_code == 429
+    assert 0 < int(response["Retry-After"]) <= 3600
+    assert response.context["form"].non_field_errors() and not Flag.objects.exists()
 
 
 def test_flag_through_the_api(api_for, reporter, comment):

@@ -1,6 +1,8 @@
 """Only the municipality's admins (and platform admins) reach its set-up pages; others get 404."""
 
 import pytest
+from django.conf import settings
+from django.test import override_settings
 
 from veche.core.models import AuditEntry
 from veche.municipalities.models import District, Membership
@@ -77,3 +79,16 @@ def test_a_platform_admin_can_use_them(client_for, platform_admin, municipality)
     assert AuditEntry.objects.get(action="district.create").actor == platform_admin
     assert client.post(f"/m/testgrad/staff/districts/{district.pk}/delete/").status_code == 302
     assert not District.objects.filter(pk=district.pk).exists()
+
+
+def test_a_save_refused_by_the_rate_limit_answers_429_with_retry_after(
+    client_for, municipal_admin, municipality
+):
+    with override_settings(RATE_LIMITS={**settings.RATE_LIMITS, "write": "0/3600"}):
+        response = client_for(municipal_admin).post(
+            "/m/testgrad/staff/districts/new/", {"name": "Южный", "slug": "d3"}
+        )
+
+    assert response.status_code == 429
+    assert 0 < int(response["Retry-After"]) <= 3600
+    assert not District.objects.filter(municipality=municipality, slug="d3").exists()
