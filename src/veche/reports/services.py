@@ -38,6 +38,7 @@ from veche.reports.models import (
     Source,
     Status,
 )
+from veche.reports.selectors import overdue
 
 MAX_PHOTOS = 5
 NOTE_MAX = 4000
@@ -437,17 +438,19 @@ def reports_close_unconfirmed(*, now: datetime | None = None) -> int:
     now = now or timezone.now()
     closed = 0
     # Each municipality's own day: a confirmation window ends at its midnight.
+    days = {m.pk: local_day(m, now) for m in Municipality.objects.order_by("pk")}
     due = [
-        pk
-        for municipality in Municipality.objects.order_by("pk")
+        (pk, today)
+        for municipality_id, today in days.items()
         for pk in Report.objects.filter(
-            municipality=municipality, status__in=ANSWERED, confirm_due__lt=local_day(municipality, now)
+            municipality_id=municipality_id, status__in=ANSWERED, confirm_due__lt=today
         ).values_list("pk", flat=True)
     ]
-    for pk in due:
+    for pk, today in due:
         with transaction.atomic():
             report = Report.objects.select_for_update().get(pk=pk)
-            if report.status not in ANSWERED:
+            # Disputed and answered again since the list was read: a new window runs.
+            if report.status not in ANSWERED or report.confirm_due is None or report.confirm_due >= today:
                 continue
             _apply(report, "close", actor=None, now=now)
             report.closed_at = now
@@ -470,20 +473,20 @@ def reports_escalate_overdue(*, now: datetime | None = None) -> int:
     now = now or timezone.now()
     escalated = 0
     # Each municipality's own day: a deadline passes at its midnight.
-    overdue = [
-        pk
-        for municipality in Municipality.objects.order_by("pk")
-        for pk in Report.objects.filter(
-            municipality=municipality,
-            status__in=AWAITING_ANSWER,
-            answer_due__lt=local_day(municipality, now),
-            escalated_at__isnull=True,
+    days = {m.pk: local_day(m, now) for m in Municipality.objects.order_by("pk")}
+    due = [
+        (pk, today)
+        for municipality_id, today in days.items()
+        for pk in overdue(
+            Report.objects.filter(municipality_id=municipality_id, escalated_at__isnull=True), today=today
         ).values_list("pk", flat=True)
     ]
-    for pk in overdue:
+    for pk, today in due:
         with transaction.atomic():
-            # Claim the row: of two workers running this at once, only one escalates it.
-            if not Report.objects.filter(pk=pk, escalated_at__isnull=True).update(escalated_at=now):
+            # Claim the row, still overdue: of two workers running this at once only one escalates
+            # it, and a report answered since the list was read is not escalated.
+            claim = overdue(Report.objects.filter(pk=pk, escalated_at__isnull=True), today=today)
+            if not claim.update(escalated_at=now):
                 continue
             report = Report.objects.select_related("municipality").get(pk=pk)
             _event(report, "escalated", actor=None, from_status=report.status, note="", now=now)

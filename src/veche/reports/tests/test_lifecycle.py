@@ -136,6 +136,68 @@ def test_overdue_reports_escalate_once(submit, resident, moderator, municipal_ad
 
 
 @pytest.mark.django_db
+def test_a_report_answered_while_the_tick_runs_is_not_escalated(
+    submit, resident, moderator, official, municipal_admin, monkeypatch
+):
+    """The tick reads the overdue pks, then claims each; the official answers in between."""
+    report = submit(resident)
+    services.report_moderate(moderator=moderator, report=report)
+    late = timezone.now() + timedelta(days=30)
+    read_overdue = services.overdue
+    calls = []
+
+    def answer_before_the_claim(reports, *, today):
+        calls.append(today)
+        if len(calls) == 2:  # the first read the list; this one builds the claim
+            services.report_reject(official=official, report=report, reason="Not ours", now=late)
+        return read_overdue(reports, today=today)
+
+    monkeypatch.setattr(services, "overdue", answer_before_the_claim)
+
+    assert services.reports_escalate_overdue(now=late) == 0
+
+    assert len(calls) == 2  # the report was on the list the tick read
+    report.refresh_from_db()
+    assert report.status == Status.REJECTED and report.escalated_at is None
+    assert not municipal_admin.notifications.filter(kind="report.overdue").exists()
+    assert not ReportEvent.objects.filter(report=report, kind="escalated").exists()
+
+
+@pytest.mark.django_db
+def test_a_report_answered_again_while_closing_runs_keeps_its_new_window(
+    submit, resident, moderator, official, photo, monkeypatch
+):
+    """The closing tick reads the expired windows, then locks each report; in between the author
+    disputes and the official answers again, which opens a new window of 15 days."""
+    report = submit(resident)
+    services.report_moderate(moderator=moderator, report=report)
+    services.report_resolve(official=official, report=report, answer="Done", photos=[photo()])
+    tick = timezone.now() + timedelta(days=16)
+    meanwhile = timezone.now() + timedelta(days=10)
+    atomic = services.transaction.atomic
+    interleaved = []
+
+    class Transaction:
+        @staticmethod
+        def atomic(*args, **kwargs):
+            if not interleaved:
+                interleaved.append(True)
+                services.report_dispute(author=resident, report=report, reason="Still dark", now=meanwhile)
+                services.report_resolve(
+                    official=official, report=report, answer="Fixed now", photos=[photo()], now=meanwhile
+                )
+            return atomic(*args, **kwargs)
+
+    monkeypatch.setattr(services, "transaction", Transaction)
+
+    assert services.reports_close_unconfirmed(now=tick) == 0
+
+    assert interleaved  # the report was on the list the tick read
+    report.refresh_from_db()
+    assert report.status == Status.RESOLVED and report.confirm_due > timezone.localdate(tick)
+
+
+@pytest.mark.django_db
 def test_support_counts_once_and_not_for_the_author(submit, resident, verified_resident, moderator):
     report = submit(resident)
     with pytest.raises(Conflict):  # not public yet

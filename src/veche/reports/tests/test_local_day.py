@@ -5,7 +5,7 @@ from datetime import UTC, date, datetime
 import pytest
 
 from veche.reports import services
-from veche.reports.models import Report
+from veche.reports.models import Report, Status
 
 pytestmark = pytest.mark.django_db
 
@@ -36,3 +36,4 @@ def test_an_unconfirmed_answer_closes_after_the_last_day_there(
     Report.objects.filter(pk=report.pk).update(confirm_due=date(2026, 3, 10))
 
     assert services.reports_close_unconfirmed(now=EVENING_IN_MOSCOW) == closed
+    assert (Report.objects.get(pk=report.pk).status == Status.CLOSED) == bool(closed)

@@ -15,6 +15,7 @@ from hypothesis import strategies as st
 
 from veche.core.geo import bounding_box
 from veche.moderation.services import content_hide, content_restore
+from veche.municipalities.zones import local_day
 from veche.reports import mapcells, selectors, services
 from veche.reports.models import MapCell, Report
 from veche.reports.selectors import ReportFilters
@@ -246,7 +247,7 @@ def test_the_tick_command_escalates_and_moves_the_map_s_overdue_day(municipality
     assert "escalated 1 overdue reports" in out.getvalue()
     assert "1 newly overdue on the map" in out.getvalue()
     assert Report.objects.get(pk=late.pk).escalated_at is not None
-    assert mapcells.counted_up_to(municipality) == timezone.localdate()
+    assert mapcells.counted_up_to(municipality) == local_day(municipality)
     assert mapcells.differences(municipality) == []
     again = io.StringIO()
     call_command("reports", "tick", stdout=again)
