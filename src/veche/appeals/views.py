@@ -128,7 +128,7 @@ def comment(request: HttpRequest, slug: str, appeal_id: int) -> HttpResponse:
         appeal,
         services.appeal_url(appeal),
         phase_of(appeal),
-        page_size=THREAD_PAGE_SIZE,
+        paged=True,
     )
 
 

@@ -33,13 +33,13 @@ def post_comment(
     url: str,
     phase: Phase = OPEN_DISCUSSION,
     *,
-    page_size: int | None = None,
+    paged: bool = False,
 ) -> HttpResponse:
     """Post the form's comment under `target`, then go back to `url` (at the comment, or the form).
 
-    `page_size` is for a page that shows the thread oldest first, `page_size` comments a page: a new
+    `paged` is for a page that shows the thread oldest first, THREAD_PAGE_SIZE comments a page: a new
     comment is then on the last page, not the first, and the redirect names the page that holds it.
-    Without it the comment is taken to be on the first page (a thread shown newest first).
+    Otherwise the comment is taken to be on the first page (a thread shown newest first).
     """
     form = CommentForm(request.POST)
     if form.is_valid():
@@ -56,8 +56,8 @@ def post_comment(
             messages.error(request, error.summary)
         else:
             query = ""
-            if page_size is not None:
-                page = comment_page(comment, target=target, viewer=request.user, page_size=page_size)
+            if paged:
+                page = comment_page(comment, target=target, viewer=request.user)
                 query = f"?page={page}" if page > 1 else ""
             return redirect(f"{url}{query}#comment-{comment.pk}")
     else:

@@ -194,7 +194,7 @@ def comment(request: HttpRequest, slug: str, initiative_id: int) -> HttpResponse
         initiative,
         services.initiative_url(initiative),
         phase_of(initiative),
-        page_size=THREAD_PAGE_SIZE,
+        paged=True,
     )
 
 

@@ -22,9 +22,6 @@ ORDERINGS: dict[str, tuple[str, ...]] = {
 LISTED = (Status.OPEN, Status.SCHEDULED, Status.CLOSED)
 NO_DISTRICT = gettext_lazy("Registered voters and residents with no district")
 
-# The municipality's time zone: poll times are set and shown in it. The old name stays for the
-# pages and services of polls and initiatives that import it from here.
-
 
 def _signed_in(viewer: Any) -> bool:
     return bool(getattr(viewer, "is_authenticated", False))

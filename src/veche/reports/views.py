@@ -285,7 +285,7 @@ def comment(request: HttpRequest, slug: str, report_id: int) -> HttpResponse:
         report,
         services.report_url(report),
         phase_of(report),
-        page_size=THREAD_PAGE_SIZE,
+        paged=True,
     )
 
 
