@@ -57,7 +57,7 @@ class ReportOut(Schema):
 
     @staticmethod
     def resolve_overdue(obj: Report) -> bool:
-        return obj.is_open and obj.answer_due < local_day(obj.municipality)
+        return obj.is_overdue(local_day(obj.municipality))
 
     @staticmethod
     def resolve_url(obj: Report) -> str:

@@ -1,6 +1,7 @@
 """Problem reports: what a resident tells the city, its photos, supporters and full history."""
 
 import uuid
+from datetime import date
 from typing import Any
 
 from django.conf import settings
@@ -158,6 +159,15 @@ class Report(Moderated):
     @property
     def is_open(self) -> bool:
         return self.status in AWAITING_ANSWER
+
+    def is_overdue(self, today: date) -> bool:
+        """Still owed an answer whose day is before `today` (the municipality's): `overdue_on` as a test."""
+        return self.status in AWAITING_ANSWER and self.answer_due < today
+
+
+def overdue_on(today: date) -> models.Q:
+    """Reports still owed an answer whose day is before `today`: `Report.is_overdue` as a query."""
+    return models.Q(status__in=AWAITING_ANSWER, answer_due__lt=today)
 
 
 class EventKind(models.TextChoices):

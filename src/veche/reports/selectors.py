@@ -22,6 +22,7 @@ from veche.reports.models import (
     ReportSupport,
     Status,
     band_of,
+    overdue_on,
 )
 
 NEARBY_RADIUS_M = 50
@@ -75,7 +76,7 @@ def filter_reports(
 
 def overdue(reports: QuerySet[Report], *, today: date) -> QuerySet[Report]:
     """The reports still owed an answer whose deadline day is before `today` (the municipality's day)."""
-    return reports.filter(status__in=AWAITING_ANSWER, answer_due__lt=today)
+    return reports.filter(overdue_on(today))
 
 
 def with_list_relations(reports: QuerySet[Report]) -> QuerySet[Report]:
@@ -255,5 +256,5 @@ def workspace_counts(*, reports: QuerySet[Report], today: date) -> dict[str, int
         routed=Count("id", filter=Q(status=Status.ROUTED)),
         in_progress=Count("id", filter=Q(status=Status.IN_PROGRESS)),
         answered=Count("id", filter=Q(status__in=[Status.RESOLVED, Status.REJECTED])),
-        overdue=Count("id", filter=Q(status__in=AWAITING_ANSWER, answer_due__lt=today)),
+        overdue=Count("id", filter=overdue_on(today)),
     )

@@ -234,7 +234,7 @@ def report_detail(request: HttpRequest, slug: str, report_id: int) -> HttpRespon
         and report.status != Status.SUBMITTED
         and not is_author(user, report)
         and bool(allows(user, municipality, Feature.SUPPORT, services.REPORTING)),
-        "overdue": report.status in AWAITING_ANSWER and report.answer_due < local_day(municipality),
+        "overdue": report.is_overdue(local_day(municipality)),
         "comments": Paginator(comments, THREAD_PAGE_SIZE).get_page(request.GET.get("page")),
         "comment_form": CommentForm(),
         "can_comment": allows(user, municipality, Feature.COMMENT, phase_of(report)),
