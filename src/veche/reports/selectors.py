@@ -122,9 +122,7 @@ def in_box(
             latitude_band__in=list(latitudes), longitude_band__in=list(longitudes)
         )
     elif len(latitudes) <= MAX_BANDS:
-        reports = reports.alias(latitude_band=LATITUDE_BAND, longitude_band=LONGITUDE_BAND).filter(
-            latitude_band__in=list(latitudes), longitude_band__range=(longitudes[0], longitudes[-1])
-        )
+        reports = reports.alias(latitude_band=LATITUDE_BAND).filter(latitude_band__in=list(latitudes))
     return reports.filter(latitude__range=(south, north), longitude__range=(west, east))
 
 
