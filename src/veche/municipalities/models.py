@@ -1,6 +1,9 @@
 """Municipalities, their districts, departments, report categories, calendars and staff."""
 
+from zoneinfo import available_timezones
+
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.utils.translation import get_language
@@ -26,10 +29,22 @@ class Bilingual(models.Model):
         return self.name
 
 
+def validate_time_zone(name: str) -> None:
+    """A name of the IANA time zone database, such as Europe/Moscow or Asia/Vladivostok."""
+    if name not in available_timezones():
+        raise ValidationError(
+            _("%(name)s is not a time zone name; write one such as Europe/Moscow."),
+            code="time_zone",
+            params={"name": name},
+        )
+
+
 class Municipality(Bilingual):
     slug = models.SlugField(_("slug"), max_length=60, unique=True)
     region = models.CharField(_("region"), max_length=200, blank=True)
-    timezone = models.CharField(_("time zone"), max_length=50, default="Europe/Moscow")
+    timezone = models.CharField(
+        _("time zone"), max_length=50, default="Europe/Moscow", validators=[validate_time_zone]
+    )
     population = models.PositiveIntegerField(_("population"), null=True, blank=True)
     latitude = models.FloatField(
         _("latitude"), validators=[MinValueValidator(-90), MaxValueValidator(90)], default=55.7558
