@@ -82,7 +82,10 @@ DRAFT_INITIATIVE = "A draft initiative 5b2d"
 MODERATORS_SEE = (False, False, False, True, False, True, False, True)  # the hidden comment, in ROLES order
 
 OPEN311_REQUEST = {
-    "jurisdiction_id": "{slug}", "service_code": "light", "lat": "55.75", "long": "37.61",
+    "jurisdiction_id": "{slug}",
+    "service_code": "light",
+    "lat": "55.75",
+    "long": "37.61",
     "description": "A light is out",
 }
 
@@ -205,16 +208,44 @@ BUDGET_SETUP_POST = (LOGIN, 404, 404, 404, 404, 302, 404, 302)
 BUDGET_RUN_POST = (LOGIN, 404, 404, 404, 302, 302, 404, 302)  # officials too
 BUDGET_STAFF_SEES = (404, 404, 404, 404, 200, 200, 404, 200)
 BUDGET_FORM = {
-    "title": "Matrix budget", "description": "", "amount": "5000", "ballot_kind": "approval",
-    "min_projects": "1", "max_projects": "2", "points_total": "", "rule": "greedy", "utilities": "cost",
-    "tie_breaking": "lexicographic", "tier": "2",
+    "title": "Matrix budget",
+    "description": "",
+    "amount": "5000",
+    "ballot_kind": "approval",
+    "min_projects": "1",
+    "max_projects": "2",
+    "points_total": "",
+    "rule": "greedy",
+    "utilities": "cost",
+    "tie_breaking": "lexicographic",
+    "tier": "2",
 }
-MATRIX_PB = "\n".join([
-    "META", "key;value", "description;Matrix", "country;Russia", "unit;Testgrad", "instance;2025",
-    "num_projects;1", "num_votes;1", "budget;1000", "vote_type;approval", "rule;greedy",
-    "date_begin;01.01.2025", "date_end;02.01.2025", "PROJECTS", "project_id;cost", "a;600",
-    "VOTES", "voter_id;vote", "1;a",
-]) + "\n"
+MATRIX_PB = (
+    "\n".join(
+        [
+            "META",
+            "key;value",
+            "description;Matrix",
+            "country;Russia",
+            "unit;Testgrad",
+            "instance;2025",
+            "num_projects;1",
+            "num_votes;1",
+            "budget;1000",
+            "vote_type;approval",
+            "rule;greedy",
+            "date_begin;01.01.2025",
+            "date_end;02.01.2025",
+            "PROJECTS",
+            "project_id;cost",
+            "a;600",
+            "VOTES",
+            "voter_id;vote",
+            "1;a",
+        ]
+    )
+    + "\n"
+)
 
 
 def _budget_process(w: World, name: str) -> BudgetProcess:
@@ -235,18 +266,34 @@ def _budgeting_world(
 
     def make(where: Municipality, actor: User, title: str, phase: str, status: str = "") -> tuple[Any, ...]:
         process = BudgetProcess.objects.create(
-            municipality=where, title=title, phase=phase, ballot_kind="approval", min_projects=1,
-            max_projects=2, rule="greedy", utilities="cost", tie_breaking="lexicographic", tier=2,
-            created_by=actor, created_at=now, phase_changed_at=now,
+            municipality=where,
+            title=title,
+            phase=phase,
+            ballot_kind="approval",
+            min_projects=1,
+            max_projects=2,
+            rule="greedy",
+            utilities="cost",
+            tie_breaking="lexicographic",
+            tier=2,
+            created_by=actor,
+            created_at=now,
+            phase_changed_at=now,
         )
         budget = Budget.objects.create(process=process, amount=1000)
         proposal = None
         if status:
             feasible = status == "feasible"
             proposal = BudgetProposal.objects.create(
-                process=process, budget=budget, author=author, title=f"{title}: benches",
-                description="Benches.", estimated_cost=100, status=status,
-                reviewed_cost=100 if feasible else None, reviewed_by=official if feasible else None,
+                process=process,
+                budget=budget,
+                author=author,
+                title=f"{title}: benches",
+                description="Benches.",
+                estimated_cost=100,
+                status=status,
+                reviewed_cost=100 if feasible else None,
+                reviewed_by=official if feasible else None,
                 created_at=now,
             )
         return process, budget, proposal
@@ -286,19 +333,19 @@ ROUTES: dict[str, Case] = {
     "healthz": Case("/healthz", every(200)),
     # Allowed to everyone and changing nothing stored: the state is the language cookie's absence.
     "set_language": Case(
-        "/i18n/setlang/", every(302), "POST", data={"language": "en", "next": "/"},
-        state=lambda w: None, changes=False,
+        "/i18n/setlang/",
+        every(302),
+        "POST",
+        data={"language": "en", "next": "/"},
+        state=lambda w: None,
+        changes=False,
     ),
     "municipality": Case("/m/{slug}/", every(200)),
-    "municipality#hidden-comment": Case(
-        "/m/{slug}/", every(200), needle=HIDDEN_TEXT, sees=MODERATORS_SEE
-    ),
+    "municipality#hidden-comment": Case("/m/{slug}/", every(200), needle=HIDDEN_TEXT, sees=MODERATORS_SEE),
     "municipality#inactive": Case("/m/{inactive}/", every(404)[:-1] + (200,)),
     "comments:detail": Case("/m/{slug}/comments/{comment}/", every(200)),
     # A hidden comment: its author and the municipality's moderators only.
-    "comments:detail#hidden": Case(
-        "/m/{slug}/comments/{hidden}/", (404, 404, 404, 200, 404, 200, 404, 200)
-    ),
+    "comments:detail#hidden": Case("/m/{slug}/comments/{hidden}/", (404, 404, 404, 200, 404, 200, 404, 200)),
     "comments:detail#other-municipality": Case("/m/{slug}/comments/{foreign_comment}/", every(404)),
     # Accounts.
     "accounts:signup": Case("/accounts/signup/", every(200)),
@@ -308,7 +355,10 @@ ROUTES: dict[str, Case] = {
     "accounts:login": Case("/accounts/login/", every(200)),
     # Logging out ends the stored session of whoever had one.
     "accounts:logout": Case(
-        "/accounts/logout/", every(302), "POST", state=lambda w: Session.objects.count(),
+        "/accounts/logout/",
+        every(302),
+        "POST",
+        state=lambda w: Session.objects.count(),
         changes=(False,) + (True,) * (len(ROLES) - 1),
     ),
     "accounts:profile": Case("/accounts/profile/", signed_in(200)),
@@ -331,28 +381,34 @@ ROUTES: dict[str, Case] = {
     "accounts:password_reset_complete": Case("/accounts/password-reset/complete/", every(200)),
     # Notifications.
     "notifications": Case("/notifications/", signed_in(200)),
-    "notifications_read": Case(
-        "/notifications/read/", signed_in(302), "POST", state=lambda w: _unread()
-    ),
+    "notifications_read": Case("/notifications/read/", signed_in(302), "POST", state=lambda w: _unread()),
     # Someone else's notice, by id: nobody but its recipient marks it read.
     "notifications_read#someone-elses": Case(
-        "/notifications/read/", signed_in(302), "POST", data={"id": "{author_notice}"},
-        state=_read_at, changes=False,
+        "/notifications/read/",
+        signed_in(302),
+        "POST",
+        data={"id": "{author_notice}"},
+        state=_read_at,
+        changes=False,
     ),
     # Flagging.
     "flag": Case("/flag/comments.comment/{comment}/", signed_in(200)),
     "flag#post": Case(
-        "/flag/comments.comment/{comment}/", signed_in(302), "POST", data={"reason": "spam"},
+        "/flag/comments.comment/{comment}/",
+        signed_in(302),
+        "POST",
+        data={"reason": "spam"},
         state=lambda w: _flags(),
     ),
-    "flag#hidden": Case(
-        "/flag/comments.comment/{hidden}/", (LOGIN, 404, 404, 200, 404, 200, 404, 200)
-    ),
+    "flag#hidden": Case("/flag/comments.comment/{hidden}/", (LOGIN, 404, 404, 200, 404, 200, 404, 200)),
     "flag#not-flaggable": Case("/flag/accounts.user/{resident_id}/", signed_in(404)),
     "flag#inactive-municipality": Case("/flag/comments.comment/{inactive_comment}/", signed_in(404)),
     # Comments.
     "comments:create": Case(
-        "/m/{slug}/comments/", signed_in(302), "POST", data={"body": "From the matrix"},
+        "/m/{slug}/comments/",
+        signed_in(302),
+        "POST",
+        data={"body": "From the matrix"},
         state=lambda w: _comments(),
     ),
     # Problem reports. A routed report is public; a submitted one is seen only by its author, the
@@ -366,7 +422,9 @@ ROUTES: dict[str, Case] = {
     ),
     "reports:new": Case("/m/{slug}/reports/new/", signed_in(200)),
     "reports:new#post": Case(
-        "/m/{slug}/reports/new/", signed_in(302), "POST",
+        "/m/{slug}/reports/new/",
+        signed_in(302),
+        "POST",
         data={"category": "{light}", "latitude": "55.75", "longitude": "37.61", "description": "Dark street"},
         state=lambda w: Report.objects.count(),
     ),
@@ -376,44 +434,66 @@ ROUTES: dict[str, Case] = {
     ),
     "reports:detail#other-municipality": Case("/m/{other_slug}/reports/{public_report}/", every(404)),
     "reports:support": Case(
-        "/m/{slug}/reports/{public_report}/support/", signed_in(302), "POST",
+        "/m/{slug}/reports/{public_report}/support/",
+        signed_in(302),
+        "POST",
         state=lambda w: _report(w, "public_report").supporters_count,
     ),
     # Only open public reports can be supported: the staff who see a submitted one get a message.
     "reports:support#submitted": Case(
-        "/m/{slug}/reports/{pending_report}/support/", (LOGIN, 404, 404, 302, 302, 302, 404, 302), "POST",
-        state=lambda w: _report(w, "pending_report").supporters_count, changes=False,
+        "/m/{slug}/reports/{pending_report}/support/",
+        (LOGIN, 404, 404, 302, 302, 302, 404, 302),
+        "POST",
+        state=lambda w: _report(w, "pending_report").supporters_count,
+        changes=False,
     ),
     "reports:follow": Case(
-        "/m/{slug}/reports/{public_report}/follow/", signed_in(302), "POST",
+        "/m/{slug}/reports/{public_report}/follow/",
+        signed_in(302),
+        "POST",
         state=lambda w: _follows(w, "public_report"),
     ),
     "reports:follow#submitted": Case(
-        "/m/{slug}/reports/{pending_report}/follow/", (LOGIN, 404, 404, 302, 302, 302, 404, 302), "POST",
+        "/m/{slug}/reports/{pending_report}/follow/",
+        (LOGIN, 404, 404, 302, 302, 302, 404, 302),
+        "POST",
         state=lambda w: _follows(w, "pending_report"),
     ),
     # The discussion under a public report: every confirmed account. A submitted report takes no
     # comments: those who see it are sent back with a message, the others get 404.
     "reports:comment": Case(
-        "/m/{slug}/reports/{public_report}/comments/", signed_in(302), "POST", data={"body": "Same here"},
+        "/m/{slug}/reports/{public_report}/comments/",
+        signed_in(302),
+        "POST",
+        data={"body": "Same here"},
         state=lambda w: _comments(),
     ),
     "reports:comment#submitted": Case(
-        "/m/{slug}/reports/{pending_report}/comments/", (LOGIN, 404, 404, 302, 302, 302, 404, 302), "POST",
-        data={"body": "Same here"}, state=lambda w: _comments(), changes=False,
+        "/m/{slug}/reports/{pending_report}/comments/",
+        (LOGIN, 404, 404, 302, 302, 302, 404, 302),
+        "POST",
+        data={"body": "Same here"},
+        state=lambda w: _comments(),
+        changes=False,
     ),
     # Starting work: the report's department's officials and admins. The others see the public
     # report, so they are told 403 (the report is no secret), and nothing changes.
     "reports:act": Case(
-        "/m/{slug}/reports/{public_report}/start/", (LOGIN, 403, 403, 403, 302, 302, 403, 302), "POST",
+        "/m/{slug}/reports/{public_report}/start/",
+        (LOGIN, 403, 403, 403, 302, 302, 403, 302),
+        "POST",
         state=lambda w: _report(w, "public_report").status,
     ),
     "reports:act#moderate-submitted": Case(
-        "/m/{slug}/reports/{pending_report}/moderate/", (LOGIN, 404, 404, 302, 403, 302, 404, 302), "POST",
+        "/m/{slug}/reports/{pending_report}/moderate/",
+        (LOGIN, 404, 404, 302, 403, 302, 404, 302),
+        "POST",
         state=lambda w: _report(w, "pending_report").status,
     ),
     "reports:act#unknown-action": Case(
-        "/m/{slug}/reports/{public_report}/explode/", signed_in(404), "POST",
+        "/m/{slug}/reports/{public_report}/explode/",
+        signed_in(404),
+        "POST",
         state=lambda w: _report(w, "public_report").status,
     ),
     "reports_workspace": Case("/m/{slug}/staff/reports/", (LOGIN, 404, 404, 200, 200, 200, 404, 200)),
@@ -430,12 +510,17 @@ ROUTES: dict[str, Case] = {
     ),
     "appeals:create": Case("/m/{slug}/appeals/new/", signed_in(200)),
     "appeals:create#post": Case(
-        "/m/{slug}/appeals/new/", signed_in(302), "POST", data={"title": "Matrix appeal", "body": "Please."},
+        "/m/{slug}/appeals/new/",
+        signed_in(302),
+        "POST",
+        data={"title": "Matrix appeal", "body": "Please."},
         state=lambda w: Appeal.objects.count(),
     ),
     "appeals:policy": Case("/m/{slug}/appeals/policy/", (LOGIN, 404, 404, 404, 404, 200, 404, 200)),
     "appeals:policy#post": Case(
-        "/m/{slug}/appeals/policy/", (LOGIN, 404, 404, 404, 404, 302, 404, 302), "POST",
+        "/m/{slug}/appeals/policy/",
+        (LOGIN, 404, 404, 404, 404, 302, 404, 302),
+        "POST",
         data={"signature_threshold": "7", "answer_days": "9"},
         state=lambda w: AppealPolicy.objects.filter(signature_threshold=7).count(),
     ),
@@ -445,32 +530,48 @@ ROUTES: dict[str, Case] = {
     ),
     "appeals:detail#other-municipality": Case("/m/{other_slug}/appeals/{appeal}/", every(404)),
     "appeals:sign": Case(
-        "/m/{slug}/appeals/{appeal}/sign/", (LOGIN, 403, 302, 403, 403, 403, 403, 403), "POST",
+        "/m/{slug}/appeals/{appeal}/sign/",
+        (LOGIN, 403, 302, 403, 403, 403, 403, 403),
+        "POST",
         state=lambda w: _appeal(w, "appeal").signatures_count,
     ),
     "appeals:sign#hidden": Case(
-        "/m/{slug}/appeals/{hidden_appeal}/sign/", (LOGIN, 404, 404, 409, 404, 409, 404, 409), "POST",
+        "/m/{slug}/appeals/{hidden_appeal}/sign/",
+        (LOGIN, 404, 404, 409, 404, 409, 404, 409),
+        "POST",
         state=lambda w: _appeal(w, "hidden_appeal").signatures_count,
     ),
     "appeals:answer": Case(
         "/m/{slug}/appeals/{answerable_appeal}/answer/", (LOGIN, 404, 404, 404, 200, 200, 404, 200)
     ),
     "appeals:answer#post": Case(
-        "/m/{slug}/appeals/{answerable_appeal}/answer/", (LOGIN, 404, 404, 404, 302, 302, 404, 302), "POST",
-        data={"answer": "We will keep the square."}, state=lambda w: _appeal(w, "answerable_appeal").status,
+        "/m/{slug}/appeals/{answerable_appeal}/answer/",
+        (LOGIN, 404, 404, 404, 302, 302, 404, 302),
+        "POST",
+        data={"answer": "We will keep the square."},
+        state=lambda w: _appeal(w, "answerable_appeal").status,
     ),
     "appeals:close": Case(
-        "/m/{slug}/appeals/{appeal}/close/", (LOGIN,) + every(403)[1:], "POST",
+        "/m/{slug}/appeals/{appeal}/close/",
+        (LOGIN,) + every(403)[1:],
+        "POST",
         state=lambda w: _appeal(w, "appeal").status,
     ),
     "appeals:comment": Case(
-        "/m/{slug}/appeals/{appeal}/comments/", signed_in(302), "POST", data={"body": "Agreed"},
+        "/m/{slug}/appeals/{appeal}/comments/",
+        signed_in(302),
+        "POST",
+        data={"body": "Agreed"},
         state=lambda w: _comments(),
     ),
     # A hidden appeal takes no comments: its moderators see it but are sent back with a message.
     "appeals:comment#hidden": Case(
-        "/m/{slug}/appeals/{hidden_appeal}/comments/", (LOGIN, 404, 404, 302, 404, 302, 404, 302), "POST",
-        data={"body": "Agreed"}, state=lambda w: _comments(), changes=False,
+        "/m/{slug}/appeals/{hidden_appeal}/comments/",
+        (LOGIN, 404, 404, 302, 404, 302, 404, 302),
+        "POST",
+        data={"body": "Agreed"},
+        state=lambda w: _comments(),
+        changes=False,
     ),
     # A comment is no more visible than what it is under.
     "comments:detail#under-hidden-appeal": Case(
@@ -487,16 +588,25 @@ ROUTES: dict[str, Case] = {
     "open311:service": Case("/open311/v2/services/light.json?jurisdiction_id={slug}", every(200)),
     "open311:requests": Case("/open311/v2/requests.json?jurisdiction_id={slug}", every(200)),
     "open311:requests#post-with-key": Case(
-        "/open311/v2/requests.json", every(200), "POST", data={**OPEN311_REQUEST, "api_key": "{open311_key}"},
+        "/open311/v2/requests.json",
+        every(200),
+        "POST",
+        data={**OPEN311_REQUEST, "api_key": "{open311_key}"},
         state=lambda w: Report.objects.count(),
     ),
     "open311:requests#post-without-key": Case(
-        "/open311/v2/requests.json", every(403), "POST", data=OPEN311_REQUEST,
+        "/open311/v2/requests.json",
+        every(403),
+        "POST",
+        data=OPEN311_REQUEST,
         state=lambda w: Report.objects.count(),
     ),
     "open311:requests#post-other-municipality-key": Case(
-        "/open311/v2/requests.json", every(403), "POST",
-        data={**OPEN311_REQUEST, "api_key": "{other_open311_key}"}, state=lambda w: Report.objects.count(),
+        "/open311/v2/requests.json",
+        every(403),
+        "POST",
+        data={**OPEN311_REQUEST, "api_key": "{other_open311_key}"},
+        state=lambda w: Report.objects.count(),
     ),
     "open311:request": Case("/open311/v2/requests/{public_report}.json?jurisdiction_id={slug}", every(200)),
     # Open311 shows public reports only, to staff as to everyone.
@@ -512,15 +622,22 @@ ROUTES: dict[str, Case] = {
     # The municipal admin's Open311 pages.
     "open311_staff": Case("/m/{slug}/staff/open311/", (LOGIN, 404, 404, 404, 404, 200, 404, 200)),
     "open311_staff#create-key": Case(
-        "/m/{slug}/staff/open311/", (LOGIN, 404, 404, 404, 404, 200, 404, 200), "POST",
-        data={"name": "New CRM"}, state=lambda w: ApiKey.objects.count(),
+        "/m/{slug}/staff/open311/",
+        (LOGIN, 404, 404, 404, 404, 200, 404, 200),
+        "POST",
+        data={"name": "New CRM"},
+        state=lambda w: ApiKey.objects.count(),
     ),
     "open311_key_revoke": Case(
-        "/m/{slug}/staff/open311/keys/{open311_key_id}/revoke/", (LOGIN, 404, 404, 404, 404, 302, 404, 302),
-        "POST", state=lambda w: ApiKey.objects.get(pk=w.values["open311_key_id"]).revoked_at,
+        "/m/{slug}/staff/open311/keys/{open311_key_id}/revoke/",
+        (LOGIN, 404, 404, 404, 404, 302, 404, 302),
+        "POST",
+        state=lambda w: ApiKey.objects.get(pk=w.values["open311_key_id"]).revoked_at,
     ),
     "open311_key_revoke#other-municipality": Case(
-        "/m/{slug}/staff/open311/keys/{other_open311_key_id}/revoke/", signed_in(404), "POST",
+        "/m/{slug}/staff/open311/keys/{other_open311_key_id}/revoke/",
+        signed_in(404),
+        "POST",
         state=lambda w: ApiKey.objects.get(pk=w.values["other_open311_key_id"]).revoked_at,
     ),
     "open311_service": Case(
@@ -535,7 +652,8 @@ ROUTES: dict[str, Case] = {
     ),
     "open311_attribute_delete": Case(
         "/m/{slug}/staff/open311/services/light/{open311_attribute}/delete/",
-        (LOGIN, 404, 404, 404, 404, 302, 404, 302), "POST",
+        (LOGIN, 404, 404, 404, 404, 302, 404, 302),
+        "POST",
         state=lambda w: ServiceAttribute.objects.filter(pk=w.values["open311_attribute"]).exists(),
     ),
     # Initiatives: public once published; a draft is its author's alone (the author has no column
@@ -547,15 +665,25 @@ ROUTES: dict[str, Case] = {
     ),
     "initiatives:create": Case("/m/{slug}/initiatives/new/", signed_in(200)),
     "initiatives:create#post": Case(
-        "/m/{slug}/initiatives/new/", signed_in(302), "POST",
-        data={"title": "Matrix initiative", "body": "Do."}, state=lambda w: Initiative.objects.count(),
+        "/m/{slug}/initiatives/new/",
+        signed_in(302),
+        "POST",
+        data={"title": "Matrix initiative", "body": "Do."},
+        state=lambda w: Initiative.objects.count(),
     ),
     "initiatives:policy": Case("/m/{slug}/initiatives/policy/", (LOGIN, 404, 404, 404, 404, 200, 404, 200)),
     "initiatives:policy#post": Case(
-        "/m/{slug}/initiatives/policy/", (LOGIN, 404, 404, 404, 404, 302, 404, 302), "POST",
+        "/m/{slug}/initiatives/policy/",
+        (LOGIN, 404, 404, 404, 404, 302, 404, 302),
+        "POST",
         data={
-            "support_days": "45", "threshold_kind": "count", "support_threshold": "7", "support_percent": "1",
-            "scope": "municipality", "answer_days": "9", "voting_days": "5",
+            "support_days": "45",
+            "threshold_kind": "count",
+            "support_threshold": "7",
+            "support_percent": "1",
+            "scope": "municipality",
+            "answer_days": "9",
+            "voting_days": "5",
         },
         state=lambda w: InitiativePolicy.objects.filter(support_threshold=7).count(),
     ),
@@ -564,46 +692,62 @@ ROUTES: dict[str, Case] = {
     "initiatives:detail#other-municipality": Case("/m/{other_slug}/initiatives/{initiative}/", every(404)),
     "initiatives:edit": Case("/m/{slug}/initiatives/{draft_initiative}/edit/", (LOGIN,) + every(404)[1:]),
     "initiatives:publish": Case(
-        "/m/{slug}/initiatives/{draft_initiative}/publish/", (LOGIN,) + every(404)[1:], "POST",
+        "/m/{slug}/initiatives/{draft_initiative}/publish/",
+        (LOGIN,) + every(404)[1:],
+        "POST",
         state=lambda w: _initiative(w, "draft_initiative").status,
     ),
     "initiatives:support": Case(
-        "/m/{slug}/initiatives/{initiative}/support/", (LOGIN, 403, 302, 403, 403, 403, 403, 403), "POST",
+        "/m/{slug}/initiatives/{initiative}/support/",
+        (LOGIN, 403, 302, 403, 403, 403, 403, 403),
+        "POST",
         state=lambda w: _initiative(w, "initiative").supporters_count,
     ),
     "initiatives:comment": Case(
-        "/m/{slug}/initiatives/{initiative}/comments/", signed_in(302), "POST", data={"body": "Agreed"},
+        "/m/{slug}/initiatives/{initiative}/comments/",
+        signed_in(302),
+        "POST",
+        data={"body": "Agreed"},
         state=lambda w: _comments(),
     ),
     "initiatives:answer": Case(
         "/m/{slug}/initiatives/{awaiting_initiative}/answer/", (LOGIN, 404, 404, 404, 200, 200, 404, 200)
     ),
     "initiatives:answer#post": Case(
-        "/m/{slug}/initiatives/{awaiting_initiative}/answer/", (LOGIN, 404, 404, 404, 302, 302, 404, 302),
-        "POST", data={"decision": "reject", "answer": "No money this year."},
+        "/m/{slug}/initiatives/{awaiting_initiative}/answer/",
+        (LOGIN, 404, 404, 404, 302, 302, 404, 302),
+        "POST",
+        data={"decision": "reject", "answer": "No money this year."},
         state=lambda w: _initiative(w, "awaiting_initiative").status,
     ),
     "initiatives:decide": Case(
-        "/m/{slug}/initiatives/{closed_initiative}/decide/", (LOGIN, 404, 404, 404, 302, 302, 404, 302),
-        "POST", data={"option": "{closed_option}"},
+        "/m/{slug}/initiatives/{closed_initiative}/decide/",
+        (LOGIN, 404, 404, 404, 302, 302, 404, 302),
+        "POST",
+        data={"option": "{closed_option}"},
         state=lambda w: _initiative(w, "closed_initiative").status,
     ),
     "initiatives:milestones": Case(
         "/m/{slug}/initiatives/{decided_initiative}/milestones/", (LOGIN, 404, 404, 404, 200, 200, 404, 200)
     ),
     "initiatives:milestones#post": Case(
-        "/m/{slug}/initiatives/{decided_initiative}/milestones/", (LOGIN, 404, 404, 404, 302, 302, 404, 302),
-        "POST", data={"title": "Paint the lines"},
+        "/m/{slug}/initiatives/{decided_initiative}/milestones/",
+        (LOGIN, 404, 404, 404, 302, 302, 404, 302),
+        "POST",
+        data={"title": "Paint the lines"},
         state=lambda w: ImplementationMilestone.objects.count(),
     ),
     "initiatives:milestone_complete": Case(
         "/m/{slug}/initiatives/{decided_initiative}/milestones/{milestone}/complete/",
-        (LOGIN, 404, 404, 404, 302, 302, 404, 302), "POST",
+        (LOGIN, 404, 404, 404, 302, 302, 404, 302),
+        "POST",
         state=lambda w: ImplementationMilestone.objects.get(pk=w.values["milestone"]).done_at,
     ),
     # A milestone named under another initiative than its own.
     "initiatives:milestone_complete#other-initiative": Case(
-        "/m/{slug}/initiatives/{closed_initiative}/milestones/{milestone}/complete/", signed_in(404), "POST",
+        "/m/{slug}/initiatives/{closed_initiative}/milestones/{milestone}/complete/",
+        signed_in(404),
+        "POST",
         state=lambda w: ImplementationMilestone.objects.get(pk=w.values["milestone"]).done_at,
     ),
     # The public ledger: anyone checks a receipt and reads the chains' heads.
@@ -616,12 +760,18 @@ ROUTES: dict[str, Case] = {
     "polls:detail": Case("/m/{slug}/polls/{open_poll}/", every(200)),
     "polls:detail#draft": Case("/m/{slug}/polls/{draft_poll}/", (404, 404, 404, 404, 200, 200, 404, 200)),
     "polls:vote": Case(
-        "/m/{slug}/polls/{open_poll}/vote/", (LOGIN, 403, 200, 403, 403, 403, 403, 403), "POST",
-        data={"options": "{open_poll_option}"}, state=lambda w: PollVote.objects.count(),
+        "/m/{slug}/polls/{open_poll}/vote/",
+        (LOGIN, 403, 200, 403, 403, 403, 403, 403),
+        "POST",
+        data={"options": "{open_poll_option}"},
+        state=lambda w: PollVote.objects.count(),
     ),
     "polls:vote#draft": Case(
-        "/m/{slug}/polls/{draft_poll}/vote/", (LOGIN, 404, 404, 404, 409, 409, 404, 409), "POST",
-        data={"options": "{draft_poll_option}"}, state=lambda w: PollVote.objects.count(),
+        "/m/{slug}/polls/{draft_poll}/vote/",
+        (LOGIN, 404, 404, 404, 409, 409, 404, 409),
+        "POST",
+        data={"options": "{draft_poll_option}"},
+        state=lambda w: PollVote.objects.count(),
     ),
     "polls:results": Case("/m/{slug}/polls/{open_poll}/results/", (403, 403, 403, 403, 200, 200, 403, 200)),
     "polls:results#draft": Case(
@@ -632,15 +782,21 @@ ROUTES: dict[str, Case] = {
     "polls_staff:edit": Case("/m/{slug}/staff/polls/{draft_poll}/", POLL_STAFF),
     "polls_staff:edit#other-municipality": Case("/m/{slug}/staff/polls/{other_poll}/", signed_in(404)),
     "polls_staff:publish": Case(
-        "/m/{slug}/staff/polls/{draft_poll}/publish/", (LOGIN, 404, 404, 404, 302, 302, 404, 302), "POST",
+        "/m/{slug}/staff/polls/{draft_poll}/publish/",
+        (LOGIN, 404, 404, 404, 302, 302, 404, 302),
+        "POST",
         state=lambda w: Poll.objects.get(pk=w.values["draft_poll"]).published_at,
     ),
     "polls_staff:publish#other-municipality": Case(
-        "/m/{slug}/staff/polls/{other_poll}/publish/", signed_in(404), "POST",
+        "/m/{slug}/staff/polls/{other_poll}/publish/",
+        signed_in(404),
+        "POST",
         state=lambda w: Poll.objects.get(pk=w.values["other_poll"]).published_at,
     ),
     "polls_staff:close": Case(
-        "/m/{slug}/staff/polls/{open_poll}/close/", (LOGIN, 404, 404, 404, 302, 302, 404, 302), "POST",
+        "/m/{slug}/staff/polls/{open_poll}/close/",
+        (LOGIN, 404, 404, 404, 302, 302, 404, 302),
+        "POST",
         state=lambda w: Poll.objects.get(pk=w.values["open_poll"]).closed_at,
     ),
     # Participatory budgeting: admins set processes up and move their phases; officials and admins
@@ -654,25 +810,38 @@ ROUTES: dict[str, Case] = {
     "budgeting:proposal": Case("/m/{slug}/budgets/{bp_proposals}/proposals/{bp_proposal}/", every(200)),
     "budgeting:propose": Case("/m/{slug}/budgets/{bp_proposals}/proposals/new/", signed_in(200)),
     "budgeting:propose#post": Case(
-        "/m/{slug}/budgets/{bp_proposals}/proposals/new/", (LOGIN, 403, 302, 403, 403, 403, 403, 403), "POST",
-        data={"budget": "{bp_proposals_budget}", "title": "Matrix rink", "description": "Ice.",
-              "estimated_cost": "100"},
+        "/m/{slug}/budgets/{bp_proposals}/proposals/new/",
+        (LOGIN, 403, 302, 403, 403, 403, 403, 403),
+        "POST",
+        data={
+            "budget": "{bp_proposals_budget}",
+            "title": "Matrix rink",
+            "description": "Ice.",
+            "estimated_cost": "100",
+        },
         state=lambda w: BudgetProposal.objects.count(),
     ),
     # Only its author (nobody of the roles) withdraws a proposal.
     "budgeting:withdraw": Case(
-        "/m/{slug}/budgets/{bp_proposals}/proposals/{bp_proposal}/withdraw/", (LOGIN,) + every(403)[1:],
+        "/m/{slug}/budgets/{bp_proposals}/proposals/{bp_proposal}/withdraw/",
+        (LOGIN,) + every(403)[1:],
         "POST",
         state=lambda w: BudgetProposal.objects.get(pk=w.values["bp_proposal"]).status,
     ),
     "budgeting:ballot": Case("/m/{slug}/budgets/{bp_voting}/{bp_voting_budget}/ballot/", every(200)),
     "budgeting:vote": Case(
-        "/m/{slug}/budgets/{bp_voting}/{bp_voting_budget}/vote/", (LOGIN, 403, 200, 403, 403, 403, 403, 403),
-        "POST", data={"projects": "{bp_option}"}, state=lambda w: BudgetBallot.objects.count(),
+        "/m/{slug}/budgets/{bp_voting}/{bp_voting_budget}/vote/",
+        (LOGIN, 403, 200, 403, 403, 403, 403, 403),
+        "POST",
+        data={"projects": "{bp_option}"},
+        state=lambda w: BudgetBallot.objects.count(),
     ),
     "budgeting:vote#counting": Case(
-        "/m/{slug}/budgets/{bp_counting}/{bp_counting_budget}/vote/", (LOGIN,) + every(409)[1:], "POST",
-        data={"projects": "{bp_counting_option}"}, state=lambda w: BudgetBallot.objects.count(),
+        "/m/{slug}/budgets/{bp_counting}/{bp_counting_budget}/vote/",
+        (LOGIN,) + every(409)[1:],
+        "POST",
+        data={"projects": "{bp_counting_option}"},
+        state=lambda w: BudgetBallot.objects.count(),
     ),
     "budgeting:results": Case(
         "/m/{slug}/budgets/{bp_voting}/{bp_voting_budget}/results/", (403, 403, 403, 403, 200, 200, 403, 200)
@@ -680,39 +849,55 @@ ROUTES: dict[str, Case] = {
     "budgeting_staff:list": Case("/m/{slug}/staff/budgets/", POLL_STAFF),
     "budgeting_staff:create": Case("/m/{slug}/staff/budgets/new/", BUDGET_SETUP),
     "budgeting_staff:create#post": Case(
-        "/m/{slug}/staff/budgets/new/", BUDGET_SETUP_POST, "POST", data=BUDGET_FORM,
+        "/m/{slug}/staff/budgets/new/",
+        BUDGET_SETUP_POST,
+        "POST",
+        data=BUDGET_FORM,
         state=lambda w: BudgetProcess.objects.count(),
     ),
     "budgeting_staff:import": Case("/m/{slug}/staff/budgets/import/", BUDGET_SETUP),
     "budgeting_staff:import#post": Case(
-        "/m/{slug}/staff/budgets/import/", BUDGET_SETUP_POST, "POST",
+        "/m/{slug}/staff/budgets/import/",
+        BUDGET_SETUP_POST,
+        "POST",
         data={"file": "{pb_file}", "rule": "", "utilities": "cost", "tie_breaking": "lexicographic"},
         state=lambda w: BudgetProcess.objects.count(),
     ),
     "budgeting_staff:process": Case("/m/{slug}/staff/budgets/{bp_draft}/", POLL_STAFF),
     "budgeting_staff:process#post": Case(
-        "/m/{slug}/staff/budgets/{bp_draft}/", BUDGET_SETUP_POST, "POST",
+        "/m/{slug}/staff/budgets/{bp_draft}/",
+        BUDGET_SETUP_POST,
+        "POST",
         data={**BUDGET_FORM, "title": "Renamed"},
         state=lambda w: _budget_process(w, "bp_draft").title,
     ),
     "budgeting_staff:process#other-municipality": Case("/m/{slug}/staff/budgets/{bp_other}/", signed_in(404)),
     "budgeting_staff:budget": Case(
-        "/m/{slug}/staff/budgets/{bp_draft}/budgets/", BUDGET_SETUP_POST, "POST",
+        "/m/{slug}/staff/budgets/{bp_draft}/budgets/",
+        BUDGET_SETUP_POST,
+        "POST",
         data={"district": "{district}", "amount": "500"},
         state=lambda w: _budget_process(w, "bp_draft").budgets.count(),
     ),
     "budgeting_staff:phase": Case(
-        "/m/{slug}/staff/budgets/{bp_draft}/phase/", BUDGET_SETUP_POST, "POST", data={"to": "proposals"},
+        "/m/{slug}/staff/budgets/{bp_draft}/phase/",
+        BUDGET_SETUP_POST,
+        "POST",
+        data={"to": "proposals"},
         state=lambda w: _budget_process(w, "bp_draft").phase,
     ),
     "budgeting_staff:review": Case("/m/{slug}/staff/budgets/{bp_review}/review/", POLL_STAFF),
     "budgeting_staff:decide": Case(
-        "/m/{slug}/staff/budgets/{bp_review}/review/{bp_review_proposal}/", BUDGET_RUN_POST, "POST",
+        "/m/{slug}/staff/budgets/{bp_review}/review/{bp_review_proposal}/",
+        BUDGET_RUN_POST,
+        "POST",
         data={"decision": "feasible", "cost": "100"},
         state=lambda w: BudgetProposal.objects.get(pk=w.values["bp_review_proposal"]).status,
     ),
     "budgeting_staff:count": Case(
-        "/m/{slug}/staff/budgets/{bp_counting}/{bp_counting_budget}/count/", BUDGET_RUN_POST, "POST",
+        "/m/{slug}/staff/budgets/{bp_counting}/{bp_counting_budget}/count/",
+        BUDGET_RUN_POST,
+        "POST",
         data={"rule": "greedy", "utilities": "cost", "tie_breaking": "lexicographic"},
         state=lambda w: BudgetCount.objects.count(),
     ),
@@ -720,8 +905,11 @@ ROUTES: dict[str, Case] = {
         "/m/{slug}/staff/budgets/{bp_counting}/{bp_counting_budget}/paper/", POLL_STAFF
     ),
     "budgeting_staff:paper#post": Case(
-        "/m/{slug}/staff/budgets/{bp_counting}/{bp_counting_budget}/paper/", BUDGET_RUN_POST, "POST",
-        data={"file": "{paper_file}"}, state=lambda w: BudgetBallot.objects.count(),
+        "/m/{slug}/staff/budgets/{bp_counting}/{bp_counting_budget}/paper/",
+        BUDGET_RUN_POST,
+        "POST",
+        data={"file": "{paper_file}"},
+        state=lambda w: BudgetBallot.objects.count(),
     ),
     "budgeting_staff:export": Case(
         "/m/{slug}/staff/budgets/{bp_counting}/{bp_counting_budget}/export.pb", POLL_STAFF
@@ -765,9 +953,7 @@ ROUTES: dict[str, Case] = {
         data={"username": "resident", "role": "moderator"},
         state=lambda w: Membership.objects.filter(user__username="resident").count(),
     ),
-    "staff_edit": Case(
-        "/m/{slug}/staff/districts/{district}/", (LOGIN, 404, 404, 404, 404, 200, 404, 200)
-    ),
+    "staff_edit": Case("/m/{slug}/staff/districts/{district}/", (LOGIN, 404, 404, 404, 404, 200, 404, 200)),
     "staff_edit#post": Case(
         "/m/{slug}/staff/districts/{district}/",
         (LOGIN, 404, 404, 404, 404, 302, 404, 302),
@@ -801,8 +987,12 @@ ROUTES: dict[str, Case] = {
     "api:openapi-json": Case("/api/v1/openapi.json", every(200), api=True),
     "api:openapi-view": Case("/api/v1/docs", every(200), api=True),
     "api:token_create": Case(
-        "/api/v1/auth/token", every(200), "POST", api=True,
-        data={"username": "resident", "password": PASSWORD}, state=lambda w: _tokens(),
+        "/api/v1/auth/token",
+        every(200),
+        "POST",
+        api=True,
+        data={"username": "resident", "password": PASSWORD},
+        state=lambda w: _tokens(),
     ),
     "api:me": Case("/api/v1/me", api_signed_in(200), api=True),
     "api:municipality_list": Case("/api/v1/municipalities", every(200), api=True),
@@ -812,33 +1002,56 @@ ROUTES: dict[str, Case] = {
     ),
     "api:comment_list": Case("/api/v1/municipalities/{slug}/comments", every(200), api=True),
     "api:comment_list#hidden-comment": Case(
-        "/api/v1/municipalities/{slug}/comments", every(200), api=True,
-        needle=HIDDEN_TEXT, sees=MODERATORS_SEE,
+        "/api/v1/municipalities/{slug}/comments",
+        every(200),
+        api=True,
+        needle=HIDDEN_TEXT,
+        sees=MODERATORS_SEE,
     ),
     "api:comment_list#inactive": Case(
         "/api/v1/municipalities/{inactive}/comments", every(404)[:-1] + (200,), api=True
     ),
     "api:comment_post": Case(
-        "/api/v1/municipalities/{slug}/comments", api_signed_in(201), "POST", api=True,
-        data={"body": "From the API"}, state=lambda w: _comments(),
+        "/api/v1/municipalities/{slug}/comments",
+        api_signed_in(201),
+        "POST",
+        api=True,
+        data={"body": "From the API"},
+        state=lambda w: _comments(),
     ),
     "api:comment_post#inactive": Case(
-        "/api/v1/municipalities/{inactive}/comments", (401,) + every(404)[2:] + (201,), "POST", api=True,
-        data={"body": "Into a closed municipality"}, state=lambda w: _comments(),
+        "/api/v1/municipalities/{inactive}/comments",
+        (401,) + every(404)[2:] + (201,),
+        "POST",
+        api=True,
+        data={"body": "Into a closed municipality"},
+        state=lambda w: _comments(),
     ),
     # The session cookie alone, without the CSRF token, must not write through the API.
     "api:comment_post#session-without-csrf": Case(
-        "/api/v1/municipalities/{slug}/comments", api_signed_in(403), "POST", api=True,
-        auth="session-no-csrf", data={"body": "Cross-site"}, state=lambda w: _comments(),
+        "/api/v1/municipalities/{slug}/comments",
+        api_signed_in(403),
+        "POST",
+        api=True,
+        auth="session-no-csrf",
+        data={"body": "Cross-site"},
+        state=lambda w: _comments(),
     ),
     "api:appeal_list": Case("/api/v1/municipalities/{slug}/appeals", every(200), api=True),
     "api:appeal_list#hidden-appeal": Case(
-        "/api/v1/municipalities/{slug}/appeals", every(200), api=True,
-        needle=HIDDEN_APPEAL, sees=MODERATORS_SEE,
+        "/api/v1/municipalities/{slug}/appeals",
+        every(200),
+        api=True,
+        needle=HIDDEN_APPEAL,
+        sees=MODERATORS_SEE,
     ),
     "api:appeal_post": Case(
-        "/api/v1/municipalities/{slug}/appeals", api_signed_in(201), "POST", api=True,
-        data={"title": "Matrix appeal", "body": "Please."}, state=lambda w: Appeal.objects.count(),
+        "/api/v1/municipalities/{slug}/appeals",
+        api_signed_in(201),
+        "POST",
+        api=True,
+        data={"title": "Matrix appeal", "body": "Please."},
+        state=lambda w: Appeal.objects.count(),
     ),
     "api:appeal_detail": Case("/api/v1/appeals/{appeal}", every(200), api=True),
     "api:appeal_detail#hidden": Case(
@@ -848,40 +1061,65 @@ ROUTES: dict[str, Case] = {
         "/api/v1/appeals/{inactive_appeal}", every(404)[:-1] + (200,), api=True
     ),
     "api:appeal_sign": Case(
-        "/api/v1/appeals/{appeal}/signatures", (401, 403, 201, 403, 403, 403, 403, 403), "POST", api=True,
+        "/api/v1/appeals/{appeal}/signatures",
+        (401, 403, 201, 403, 403, 403, 403, 403),
+        "POST",
+        api=True,
         state=lambda w: _appeal(w, "appeal").signatures_count,
     ),
     "api:appeal_answer": Case(
-        "/api/v1/appeals/{answerable_appeal}/answer", (401, 404, 404, 404, 200, 200, 404, 200), "POST",
-        api=True, data={"answer": "We will keep the square."},
+        "/api/v1/appeals/{answerable_appeal}/answer",
+        (401, 404, 404, 404, 200, 200, 404, 200),
+        "POST",
+        api=True,
+        data={"answer": "We will keep the square."},
         state=lambda w: _appeal(w, "answerable_appeal").status,
     ),
     "api:appeal_close": Case(
-        "/api/v1/appeals/{appeal}/close", (401,) + every(403)[1:], "POST", api=True,
+        "/api/v1/appeals/{appeal}/close",
+        (401,) + every(403)[1:],
+        "POST",
+        api=True,
         state=lambda w: _appeal(w, "appeal").status,
     ),
     "api:initiative_list": Case("/api/v1/municipalities/{slug}/initiatives", every(200), api=True),
     "api:initiative_list#draft": Case(
-        "/api/v1/municipalities/{slug}/initiatives", every(200), api=True,
-        needle=DRAFT_INITIATIVE, sees=(False,) * len(ROLES),
+        "/api/v1/municipalities/{slug}/initiatives",
+        every(200),
+        api=True,
+        needle=DRAFT_INITIATIVE,
+        sees=(False,) * len(ROLES),
     ),
     "api:initiative_post": Case(
-        "/api/v1/municipalities/{slug}/initiatives", api_signed_in(201), "POST", api=True,
-        data={"title": "Matrix initiative", "body": "Do."}, state=lambda w: Initiative.objects.count(),
+        "/api/v1/municipalities/{slug}/initiatives",
+        api_signed_in(201),
+        "POST",
+        api=True,
+        data={"title": "Matrix initiative", "body": "Do."},
+        state=lambda w: Initiative.objects.count(),
     ),
     "api:initiative_detail": Case("/api/v1/initiatives/{initiative}", every(200), api=True),
     "api:initiative_detail#draft": Case("/api/v1/initiatives/{draft_initiative}", every(404), api=True),
     "api:initiative_publish": Case(
-        "/api/v1/initiatives/{draft_initiative}/publish", (401,) + every(404)[1:], "POST", api=True,
+        "/api/v1/initiatives/{draft_initiative}/publish",
+        (401,) + every(404)[1:],
+        "POST",
+        api=True,
         state=lambda w: _initiative(w, "draft_initiative").status,
     ),
     "api:initiative_support": Case(
-        "/api/v1/initiatives/{initiative}/supports", (401, 403, 201, 403, 403, 403, 403, 403), "POST",
-        api=True, state=lambda w: _initiative(w, "initiative").supporters_count,
+        "/api/v1/initiatives/{initiative}/supports",
+        (401, 403, 201, 403, 403, 403, 403, 403),
+        "POST",
+        api=True,
+        state=lambda w: _initiative(w, "initiative").supporters_count,
     ),
     "api:initiative_answer": Case(
-        "/api/v1/initiatives/{awaiting_initiative}/answer", (401, 404, 404, 404, 200, 200, 404, 200),
-        "POST", api=True, data={"decision": "reject", "answer": "No money this year."},
+        "/api/v1/initiatives/{awaiting_initiative}/answer",
+        (401, 404, 404, 404, 200, 200, 404, 200),
+        "POST",
+        api=True,
+        data={"decision": "reject", "answer": "No money this year."},
         state=lambda w: _initiative(w, "awaiting_initiative").status,
     ),
     "api:poll_list": Case("/api/v1/municipalities/{slug}/polls", every(200), api=True),
@@ -890,8 +1128,12 @@ ROUTES: dict[str, Case] = {
         "/api/v1/polls/{draft_poll}", (404, 404, 404, 404, 200, 200, 404, 200), api=True
     ),
     "api:poll_vote": Case(
-        "/api/v1/polls/{open_poll}/votes", (401, 403, 201, 403, 403, 403, 403, 403), "POST", api=True,
-        data={"options": ["{open_poll_option}"]}, state=lambda w: PollVote.objects.count(),
+        "/api/v1/polls/{open_poll}/votes",
+        (401, 403, 201, 403, 403, 403, 403, 403),
+        "POST",
+        api=True,
+        data={"options": ["{open_poll_option}"]},
+        state=lambda w: PollVote.objects.count(),
     ),
     "api:poll_results_read": Case(
         "/api/v1/polls/{open_poll}/results", (403, 403, 403, 403, 200, 200, 403, 200), api=True
@@ -900,59 +1142,91 @@ ROUTES: dict[str, Case] = {
     "api:budget_detail": Case("/api/v1/budgets/{bp_voting_budget}", every(200), api=True),
     "api:budget_detail#draft": Case("/api/v1/budgets/{bp_draft_budget}", BUDGET_STAFF_SEES, api=True),
     "api:ballot_cast": Case(
-        "/api/v1/budgets/{bp_voting_budget}/ballots", (401, 403, 201, 403, 403, 403, 403, 403), "POST",
+        "/api/v1/budgets/{bp_voting_budget}/ballots",
+        (401, 403, 201, 403, 403, 403, 403, 403),
+        "POST",
         api=True,
-        data={"choices": ["{bp_choice}"]}, state=lambda w: BudgetBallot.objects.count(),
+        data={"choices": ["{bp_choice}"]},
+        state=lambda w: BudgetBallot.objects.count(),
     ),
     "api:budget_results_read": Case(
         "/api/v1/budgets/{bp_voting_budget}/results", (403, 403, 403, 403, 200, 200, 403, 200), api=True
     ),
     "api:flag_post": Case(
-        "/api/v1/flags", api_signed_in(201), "POST", api=True,
-        data={"content": "comments.comment", "id": "{comment}", "reason": "spam"}, state=lambda w: _flags(),
+        "/api/v1/flags",
+        api_signed_in(201),
+        "POST",
+        api=True,
+        data={"content": "comments.comment", "id": "{comment}", "reason": "spam"},
+        state=lambda w: _flags(),
     ),
     # A hidden comment: invisible (404) to all but moderators, who cannot flag it (409).
     "api:flag_post#hidden": Case(
-        "/api/v1/flags", (401, 404, 404, 409, 404, 409, 404, 409), "POST", api=True,
-        data={"content": "comments.comment", "id": "{hidden}", "reason": "spam"}, state=lambda w: _flags(),
+        "/api/v1/flags",
+        (401, 404, 404, 409, 404, 409, 404, 409),
+        "POST",
+        api=True,
+        data={"content": "comments.comment", "id": "{hidden}", "reason": "spam"},
+        state=lambda w: _flags(),
     ),
     "api:flag_post#not-flaggable": Case(
-        "/api/v1/flags", api_signed_in(404), "POST", api=True,
-        data={"content": "accounts.user", "id": "{resident_id}", "reason": "spam"}, state=lambda w: _flags(),
+        "/api/v1/flags",
+        api_signed_in(404),
+        "POST",
+        api=True,
+        data={"content": "accounts.user", "id": "{resident_id}", "reason": "spam"},
+        state=lambda w: _flags(),
     ),
     "api:report_list": Case("/api/v1/municipalities/{slug}/reports", every(200), api=True),
     "api:report_detail": Case("/api/v1/municipalities/{slug}/reports/{public_report}", every(200), api=True),
     "api:report_detail#submitted": Case(
-        "/api/v1/municipalities/{slug}/reports/{pending_report}", (404, 404, 404, 200, 200, 200, 404, 200),
+        "/api/v1/municipalities/{slug}/reports/{pending_report}",
+        (404, 404, 404, 200, 200, 200, 404, 200),
         api=True,
     ),
     "api:report_create": Case(
-        "/api/v1/municipalities/{slug}/reports", api_signed_in(201), "POST", api=True, multipart=True,
+        "/api/v1/municipalities/{slug}/reports",
+        api_signed_in(201),
+        "POST",
+        api=True,
+        multipart=True,
         data={"category": "light", "latitude": "55.75", "longitude": "37.61", "description": "Dark street"},
         state=lambda w: Report.objects.count(),
     ),
     "api:report_support": Case(
-        "/api/v1/municipalities/{slug}/reports/{public_report}/support", api_signed_in(200), "POST", api=True,
+        "/api/v1/municipalities/{slug}/reports/{public_report}/support",
+        api_signed_in(200),
+        "POST",
+        api=True,
         state=lambda w: _report(w, "public_report").supporters_count,
     ),
     "api:report_support#submitted": Case(
         "/api/v1/municipalities/{slug}/reports/{pending_report}/support",
-        (401, 404, 404, 409, 409, 409, 404, 409), "POST", api=True,
+        (401, 404, 404, 409, 409, 409, 404, 409),
+        "POST",
+        api=True,
         state=lambda w: _report(w, "pending_report").supporters_count,
     ),
     # A visible report, an action the role may not take: 403 (the report itself is no secret).
     "api:report_act": Case(
         "/api/v1/municipalities/{slug}/reports/{public_report}/start",
-        (401, 403, 403, 403, 200, 200, 403, 200), "POST", api=True,
+        (401, 403, 403, 403, 200, 200, 403, 200),
+        "POST",
+        api=True,
         state=lambda w: _report(w, "public_report").status,
     ),
     "api:report_act#moderate-submitted": Case(
         "/api/v1/municipalities/{slug}/reports/{pending_report}/moderate",
-        (401, 404, 404, 200, 403, 200, 404, 200), "POST", api=True,
+        (401, 404, 404, 200, 403, 200, 404, 200),
+        "POST",
+        api=True,
         state=lambda w: _report(w, "pending_report").status,
     ),
     "api:flag_post#report-submitted": Case(
-        "/api/v1/flags", (401, 404, 404, 201, 201, 201, 404, 201), "POST", api=True,
+        "/api/v1/flags",
+        (401, 404, 404, 201, 201, 201, 404, 201),
+        "POST",
+        api=True,
         data={"content": "reports.report", "id": "{pending_report}", "reason": "spam"},
         state=lambda w: _flags(),
     ),
@@ -960,13 +1234,19 @@ ROUTES: dict[str, Case] = {
         "/api/v1/municipalities/{slug}/moderation/queue", (401, 404, 404, 200, 404, 200, 404, 200), api=True
     ),
     "api:decide": Case(
-        "/api/v1/moderation/comments.comment/{comment}/hide", (401, 404, 404, 200, 404, 200, 404, 200),
-        "POST", api=True, data={"reason": "spam"}, state=_hidden,
+        "/api/v1/moderation/comments.comment/{comment}/hide",
+        (401, 404, 404, 200, 404, 200, 404, 200),
+        "POST",
+        api=True,
+        data={"reason": "spam"},
+        state=_hidden,
     ),
     "api:decide#other-municipality": Case(
         "/api/v1/moderation/comments.comment/{foreign_comment}/hide",
         (401, 404, 404, 404, 404, 404, 200, 200),
-        "POST", api=True, data={"reason": "spam"},
+        "POST",
+        api=True,
+        data={"reason": "spam"},
         state=lambda w: Comment.objects.get(pk=w.foreign_comment.pk).hidden_at is not None,
     ),
     "api:notification_list": Case("/api/v1/notifications", api_signed_in(200), api=True),
@@ -974,8 +1254,13 @@ ROUTES: dict[str, Case] = {
         "/api/v1/notifications/read", api_signed_in(200), "POST", api=True, state=lambda w: _unread()
     ),
     "api:mark_read#someone-elses": Case(
-        "/api/v1/notifications/read", api_signed_in(200), "POST", api=True,
-        data={"ids": ["{author_notice}"]}, state=_read_at, changes=False,
+        "/api/v1/notifications/read",
+        api_signed_in(200),
+        "POST",
+        api=True,
+        data={"ids": ["{author_notice}"]},
+        state=_read_at,
+        changes=False,
     ),
     # Django admin: platform admins only; one entry for the whole namespace.
     "admin": Case("/admin/", every(ADMIN_LOGIN)[:-1] + (200,)),
@@ -1070,12 +1355,16 @@ def world(
     appeal = appeal_create(author=author, municipality=municipality, title="Keep the square", body="Please.")
     answerable = appeal_create(author=author, municipality=municipality, title="Answer me", body="Please.")
     Appeal.objects.filter(pk=answerable.pk).update(
-        status=AppealStatus.THRESHOLD_REACHED, threshold_reached_at=timezone.now(),
+        status=AppealStatus.THRESHOLD_REACHED,
+        threshold_reached_at=timezone.now(),
         answer_due=timezone.localdate() + timedelta(days=30),
     )
     hidden_appeal = appeal_create(author=author, municipality=municipality, title=HIDDEN_APPEAL, body="Hide.")
     under_hidden_appeal = comment_create(
-        author=author, municipality=municipality, target=hidden_appeal, body="Under it",
+        author=author,
+        municipality=municipality,
+        target=hidden_appeal,
+        body="Under it",
         phase=phase_of(hidden_appeal),
     )
     Appeal.objects.filter(pk=hidden_appeal.pk).update(
@@ -1087,16 +1376,28 @@ def world(
     token, _secret = api_token_create(user=resident, name="private")
     newcomer = make_user("newcomer", confirmed=False)
     light = Category.objects.create(
-        municipality=municipality, department=municipality.departments.get(), slug="light",
-        name="Фонарь", name_en="Street light", photo_required=False,
+        municipality=municipality,
+        department=municipality.departments.get(),
+        slug="light",
+        name="Фонарь",
+        name_en="Street light",
+        photo_required=False,
     )
     public_report = report_submit(
-        author=author, municipality=municipality, category=light, latitude=55.75, longitude=37.61,
+        author=author,
+        municipality=municipality,
+        category=light,
+        latitude=55.75,
+        longitude=37.61,
         description="A broken street light",
     )
     report_moderate(moderator=municipal_admin, report=public_report)
     pending_report = report_submit(
-        author=author, municipality=municipality, category=light, latitude=55.76, longitude=37.62,
+        author=author,
+        municipality=municipality,
+        category=light,
+        latitude=55.76,
+        longitude=37.62,
         description="Not yet moderated",
     )
     open311_key, open311_secret = api_key_create(actor=municipal_admin, municipality=municipality, name="CRM")
@@ -1105,18 +1406,31 @@ def world(
         actor=municipal_admin, category=light, code="pole", datatype="string", order=1, description="Pole?"
     )
     other_light = Category.objects.create(
-        municipality=other_municipality, department=other_municipality.departments.get(), slug="light",
-        name="Фонарь", name_en="Street light",
+        municipality=other_municipality,
+        department=other_municipality.departments.get(),
+        slug="light",
+        name="Фонарь",
+        name_en="Street light",
     )
     other_attribute = service_attribute_save(
         actor=other_admin, category=other_light, code="pole", datatype="string", order=1, description="Pole?"
     )
+
     def poll(municipality: Municipality, actor: User, title: str, publish: bool) -> Poll:
         now = timezone.now()
         made = poll_create(
-            actor=actor, municipality=municipality, title=title, description="", kind="single",
-            options=["A park", "A car park"], min_choices=1, max_choices=1, districts=[],
-            tier=PollTier.VERIFIED, opens_at=now - timedelta(hours=1), closes_at=now + timedelta(days=7),
+            actor=actor,
+            municipality=municipality,
+            title=title,
+            description="",
+            kind="single",
+            options=["A park", "A car park"],
+            min_choices=1,
+            max_choices=1,
+            districts=[],
+            tier=PollTier.VERIFIED,
+            opens_at=now - timedelta(hours=1),
+            closes_at=now + timedelta(days=7),
             live_results=False,
         )
         return poll_publish(actor=actor, poll=made) if publish else made
@@ -1129,12 +1443,19 @@ def world(
         now = timezone.now()
         if status != InitiativeStatus.DRAFT:
             fields = {
-                "published_at": now, "support_ends_at": now + timedelta(days=30), "support_threshold": 100,
+                "published_at": now,
+                "support_ends_at": now + timedelta(days=30),
+                "support_threshold": 100,
                 **fields,
             }
         return Initiative.objects.create(
-            municipality=municipality, author=author, title=title, body="Please.", status=status,
-            created_at=now, **fields,
+            municipality=municipality,
+            author=author,
+            title=title,
+            body="Please.",
+            status=status,
+            created_at=now,
+            **fields,
         )
 
     def answered(title: str, status: str, **fields: Any) -> Initiative:
@@ -1145,9 +1466,15 @@ def world(
         """A vote on two options that ended yesterday, without votes: both lead, staff choose."""
         now = timezone.now()
         made = Poll.objects.create(
-            municipality=municipality, title=title, kind="single", tier=PollTier.VERIFIED,
-            opens_at=now - timedelta(days=4), closes_at=now - timedelta(days=1), created_by=municipal_admin,
-            created_at=now - timedelta(days=4), published_at=now - timedelta(days=4),
+            municipality=municipality,
+            title=title,
+            kind="single",
+            tier=PollTier.VERIFIED,
+            opens_at=now - timedelta(days=4),
+            closes_at=now - timedelta(days=1),
+            created_by=municipal_admin,
+            created_at=now - timedelta(days=4),
+            published_at=now - timedelta(days=4),
         )
         PollOption.objects.bulk_create(
             [PollOption(poll=made, position=i, text=text) for i, text in enumerate(["Trees", "Benches"], 1)]
@@ -1163,8 +1490,12 @@ def world(
     )
     decided_poll = closed_vote("Decided")
     decided_initiative = answered(
-        "Decided", InitiativeStatus.DECIDED, poll=decided_poll, chosen_option=decided_poll.options.first(),
-        decided_at=timezone.now(), **answered_at,
+        "Decided",
+        InitiativeStatus.DECIDED,
+        poll=decided_poll,
+        chosen_option=decided_poll.options.first(),
+        decided_at=timezone.now(),
+        **answered_at,
     )
     milestone = ImplementationMilestone.objects.create(
         initiative=decided_initiative, title="Plant", created_at=timezone.now(), created_by=municipal_admin

@@ -18,7 +18,8 @@ from veche.municipalities.models import Membership, Municipality
 M = TypeVar("M", bound=models.Model)
 
 
-def _pk(value: Any) -> int:
+def parse_pk(value: Any) -> int:
+    """A primary key from a URL or a payload; anything that is not one is simply not found."""
     try:
         pk = int(value)
     except (TypeError, ValueError):
@@ -28,9 +29,19 @@ def _pk(value: Any) -> int:
     return pk
 
 
+def is_author(user: Any, content: Any) -> bool:
+    """Whether `user` wrote `content` (anything with an `author_id`)."""
+    return bool(getattr(user, "is_authenticated", False) and content.author_id == user.pk)
+
+
+def is_live(user: Any, municipality: Municipality) -> bool:
+    """A deactivated municipality is seen only by platform admins."""
+    return municipality.is_active or is_platform_admin(user)
+
+
 def access_municipality(user: Any, slug: str) -> Municipality:
     municipality = Municipality.objects.filter(slug=slug).first()
-    if municipality is None or not (municipality.is_active or is_platform_admin(user)):
+    if municipality is None or not is_live(user, municipality):
         raise NotFound()
     return municipality
 
@@ -48,13 +59,14 @@ def access_municipality_object(user: Any, municipality: Municipality, model: typ
     permission = "manage_staff" if model is Membership else "manage_municipality"
     if not has_permission(user, municipality, permission):
         raise NotFound()
-    obj = model._default_manager.filter(pk=_pk(pk), municipality=municipality).first()
+    obj = model._default_manager.filter(pk=parse_pk(pk), municipality=municipality).first()
     if obj is None:
         raise NotFound()
     return obj
 
 
-def _visible(user: Any, content: Moderated, author: Any) -> bool:
+def is_visible(user: Any, content: Moderated, author: Any) -> bool:
+    """Content is public unless a moderator hid it: then its author and moderators see it."""
     if not content.is_hidden:
         return True
     if getattr(user, "is_authenticated", False) and author is not None and author.pk == user.pk:
@@ -67,7 +79,7 @@ def can_see(user: Any, content: Any) -> bool:
     flaggable = lookup(content._meta.label_lower)
     if flaggable is None:
         return True  # not moderated content, e.g. a municipality's town square
-    if not _visible(user, content, flaggable.author(content)):
+    if not is_visible(user, content, flaggable.author(content)):
         return False
     return flaggable.visible is None or flaggable.visible(user, content)
 
@@ -75,7 +87,7 @@ def can_see(user: Any, content: Any) -> bool:
 def access_comment(user: Any, municipality: Municipality, comment_id: Any) -> Comment:
     comment = (
         Comment.objects.select_related("author", "municipality")
-        .filter(pk=_pk(comment_id), municipality=municipality)
+        .filter(pk=parse_pk(comment_id), municipality=municipality)
         .first()
     )
     if comment is None or not can_see(user, comment):
@@ -88,7 +100,7 @@ def access_flaggable(user: Any, label: str, object_id: Any) -> Moderated:
     flaggable = lookup(label)
     if flaggable is None:
         raise NotFound()
-    content: Any = flaggable.model._default_manager.filter(pk=_pk(object_id)).first()
+    content: Any = flaggable.model._default_manager.filter(pk=parse_pk(object_id)).first()
     if content is None or not content.municipality.is_active:
         raise NotFound()
     if not can_see(user, content):

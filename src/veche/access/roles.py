@@ -28,6 +28,13 @@ PERMISSIONS: dict[str, frozenset[str]] = {
     "moderate": frozenset({MODERATOR, ADMIN}),
     "verify_residents": frozenset({OFFICIAL, ADMIN}),
     "answer_appeals": frozenset({OFFICIAL, ADMIN}),
+    # Answer initiatives, track their implementation and run the vote on their options.
+    "answer_initiatives": frozenset({OFFICIAL, ADMIN}),
+    "manage_polls": frozenset({OFFICIAL, ADMIN}),
+    # Set participatory budgeting processes up and move them between phases.
+    "set_up_budgets": frozenset({ADMIN}),
+    # Review proposals, count, import paper ballots, export pabulib files.
+    "run_budgets": frozenset({OFFICIAL, ADMIN}),
     "view_audit": frozenset({ADMIN}),
     "staff_area": frozenset({MODERATOR, OFFICIAL, ADMIN}),
 }
@@ -53,6 +60,11 @@ def has_permission(user: Any, municipality: Municipality, permission: str) -> bo
     if is_platform_admin(user):
         return True
     return bool(roles_in(user, municipality) & PERMISSIONS[permission])
+
+
+def holders_of(permission: str) -> frozenset[str]:
+    """The roles that hold `permission`: for finding the people to tell (those who answer, say)."""
+    return PERMISSIONS[permission]
 
 
 def tier_of(user: Any, municipality: Municipality | None) -> Tier:

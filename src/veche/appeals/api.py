@@ -8,12 +8,12 @@ from ninja import Query, Router, Schema, Status
 from ninja.pagination import LimitOffsetPagination, paginate
 from pydantic import Field
 
-from veche.access.appeals import access_appeal, access_appeal_to_answer
 from veche.access.functions import access_municipality
 from veche.access.roles import Tier
 from veche.api.schemas import ERRORS
 from veche.api.security import AUTH
 from veche.appeals import services
+from veche.appeals.access import access_appeal, access_appeal_to_answer
 from veche.appeals.models import TITLE_MAX_LENGTH
 from veche.appeals.models import Status as AppealStatus
 from veche.appeals.selectors import ORDERINGS, QUERY_MAX_LENGTH, appeals_for

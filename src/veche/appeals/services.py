@@ -13,10 +13,10 @@ from django.utils.text import format_lazy
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from veche.access.appeals import ANSWERING_ROLES, can_answer_appeals, is_appeal_author
 from veche.access.predicates import Feature, allows
-from veche.access.roles import has_permission, tier_of
+from veche.access.roles import has_permission, holders_of, tier_of
 from veche.accounts.models import User
+from veche.appeals.access import can_answer_appeals, is_appeal_author
 from veche.appeals.models import (
     TITLE_MAX_LENGTH,
     Appeal,
@@ -171,7 +171,9 @@ def appeal_sign(*, user: User, appeal: Appeal, now: datetime | None = None) -> A
 
 def _answerers(municipality: Municipality) -> list[User]:
     return list(
-        User.objects.filter(memberships__municipality=municipality, memberships__role__in=ANSWERING_ROLES)
+        User.objects.filter(
+            memberships__municipality=municipality, memberships__role__in=holders_of("answer_appeals")
+        )
     )
 
 

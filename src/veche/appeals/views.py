@@ -10,11 +10,11 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
-from veche.access.appeals import access_appeal, access_appeal_to_answer, can_answer_appeals, is_appeal_author
 from veche.access.functions import access_municipality, access_municipality_staff
 from veche.access.predicates import Feature, allows
 from veche.access.roles import Tier, has_permission, tier_of
 from veche.appeals import services
+from veche.appeals.access import access_appeal, access_appeal_to_answer, can_answer_appeals, is_appeal_author
 from veche.appeals.forms import AnswerForm, AppealFilterForm, AppealForm, AppealPolicyForm
 from veche.appeals.models import Appeal, Status
 from veche.appeals.phases import PUBLISHING, phase_of

@@ -11,12 +11,12 @@ from ninja import Router, Schema, Status
 from ninja.pagination import LimitOffsetPagination, paginate
 from pydantic import Field, StrictInt
 
-from veche.access.budgeting import access_budget, can_run_budgets, can_see_results, results_public
 from veche.access.functions import access_municipality
 from veche.access.roles import Tier
 from veche.api.schemas import ERRORS, ErrorDetail
 from veche.api.security import AUTH
 from veche.budgeting import services
+from veche.budgeting.access import access_budget, can_run_budgets, can_see_results, results_public
 from veche.budgeting.models import Budget, ProposalStatus
 from veche.budgeting.selectors import ballot_of, budget_results, budgets_for, proposals_of
 from veche.core.errors import Forbidden

@@ -24,11 +24,11 @@ from django.utils import formats, timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
 
-from veche.access.budgeting import can_run_budgets, can_set_up_budgets
 from veche.access.predicates import Feature, allows
 from veche.access.roles import Tier, tier_of
 from veche.accounts.models import User
 from veche.budgeting import phases
+from veche.budgeting.access import can_run_budgets, can_set_up_budgets
 from veche.budgeting.engine import (
     RULES,
     TIE_BREAKINGS,

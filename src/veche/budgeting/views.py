@@ -13,7 +13,11 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from veche.access.budgeting import (
+from veche.access.functions import access_municipality
+from veche.access.predicates import Decision, Feature, allows
+from veche.access.roles import Tier, tier_of
+from veche.budgeting import phases, services
+from veche.budgeting.access import (
     access_budget,
     access_budgets_setup,
     access_budgets_staff,
@@ -24,10 +28,6 @@ from veche.access.budgeting import (
     can_set_up_budgets,
     results_public,
 )
-from veche.access.functions import access_municipality
-from veche.access.predicates import Decision, Feature, allows
-from veche.access.roles import Tier, tier_of
-from veche.budgeting import phases, services
 from veche.budgeting.forms import (
     BallotForm,
     BudgetForm,

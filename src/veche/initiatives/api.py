@@ -12,7 +12,6 @@ from ninja.pagination import LimitOffsetPagination, paginate
 from pydantic import Field
 
 from veche.access.functions import access_municipality
-from veche.access.initiatives import access_initiative, access_initiative_draft, access_initiative_to_answer
 from veche.access.roles import Tier
 from veche.api.schemas import ERRORS
 from veche.api.security import AUTH
@@ -21,6 +20,7 @@ from veche.core.http import signed_in
 from veche.core.ratelimit import rate_limit_request
 from veche.core.sanitize import render_markdown
 from veche.initiatives import services
+from veche.initiatives.access import access_initiative, access_initiative_draft, access_initiative_to_answer
 from veche.initiatives.models import TITLE_MAX_LENGTH, VOTING_DAYS_MAX, Initiative
 from veche.initiatives.selectors import (
     LISTED,

@@ -1,6 +1,6 @@
 """Initiatives can be flagged and hidden like any other content; drafts stay their author's alone."""
 
-from veche.access.initiatives import can_see_initiative
+from veche.initiatives.access import can_see_initiative
 from veche.initiatives.models import Initiative
 from veche.moderation.registry import register
 

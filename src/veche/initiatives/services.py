@@ -23,13 +23,13 @@ from django.utils.text import format_lazy
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from veche.access.initiatives import ANSWERING_ROLES, can_answer_initiatives, is_initiative_author
 from veche.access.predicates import Feature, allows
-from veche.access.roles import has_permission, tier_of
+from veche.access.roles import has_permission, holders_of, tier_of
 from veche.accounts.models import User
 from veche.core.audit import audit_record
 from veche.core.errors import Conflict, DomainError, Forbidden, NotFound
 from veche.core.images import reencode_image
+from veche.initiatives.access import can_answer_initiatives, is_initiative_author
 from veche.initiatives.models import (
     PHOTOS_MAX,
     RESIDENTS_MAX,
@@ -162,7 +162,7 @@ def _audience(initiative: Initiative) -> list[User]:
 def _answerers(municipality: Municipality) -> list[User]:
     return list(
         User.objects.filter(
-            memberships__municipality=municipality, memberships__role__in=ANSWERING_ROLES
+            memberships__municipality=municipality, memberships__role__in=holders_of("answer_initiatives")
         ).distinct()
     )
 

@@ -12,15 +12,6 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
 from veche.access.functions import access_municipality, access_municipality_staff
-from veche.access.initiatives import (
-    access_initiative,
-    access_initiative_draft,
-    access_initiative_to_answer,
-    access_milestone,
-    can_answer_initiatives,
-    is_initiative_author,
-)
-from veche.access.polls import results_public
 from veche.access.predicates import Decision, Feature, allows
 from veche.access.roles import Tier, has_permission, tier_of
 from veche.comments.forms import CommentForm
@@ -32,6 +23,14 @@ from veche.core.forms import submit
 from veche.core.http import signed_in
 from veche.core.ratelimit import rate_limit_request
 from veche.initiatives import services
+from veche.initiatives.access import (
+    access_initiative,
+    access_initiative_draft,
+    access_initiative_to_answer,
+    access_milestone,
+    can_answer_initiatives,
+    is_initiative_author,
+)
 from veche.initiatives.forms import (
     AnswerForm,
     CompleteForm,
@@ -55,6 +54,7 @@ from veche.initiatives.selectors import (
 )
 from veche.municipalities.models import District
 from veche.municipalities.zones import local_day, zone_of
+from veche.polls.access import results_public
 from veche.polls.models import Status as PollStatus
 from veche.polls.selectors import verified_district
 

@@ -11,7 +11,6 @@ from ninja.pagination import LimitOffsetPagination, paginate
 from pydantic import Field, StrictInt
 
 from veche.access.functions import access_municipality
-from veche.access.polls import access_poll, can_see_results, results_public
 from veche.access.roles import Tier
 from veche.api.schemas import ERRORS, ErrorDetail
 from veche.api.security import AUTH
@@ -21,6 +20,7 @@ from veche.core.ratelimit import rate_limit_request
 from veche.core.sanitize import render_markdown
 from veche.ledger.services import Receipt
 from veche.polls import services
+from veche.polls.access import access_poll, can_see_results, results_public
 from veche.polls.models import OPTIONS_MAX, Kind, Poll
 from veche.polls.selectors import LISTED, my_votes, poll_results, polls_for
 

@@ -13,7 +13,6 @@ from django.utils import formats, timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
 
-from veche.access.polls import can_manage_polls
 from veche.access.predicates import Decision, Feature, Phase, allows
 from veche.access.roles import Tier, tier_of
 from veche.accounts.models import User
@@ -22,6 +21,7 @@ from veche.core.errors import Conflict, DomainError, Forbidden, NotFound
 from veche.ledger.services import Receipt, chain_name, ledger_append
 from veche.municipalities.models import District, Municipality
 from veche.municipalities.zones import zone_of
+from veche.polls.access import can_manage_polls
 from veche.polls.models import (
     OPTION_MAX_LENGTH,
     OPTIONS_MAX,

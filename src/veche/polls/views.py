@@ -12,14 +12,6 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
 from veche.access.functions import access_municipality
-from veche.access.polls import (
-    access_poll,
-    access_poll_to_manage,
-    access_polls_staff,
-    can_manage_polls,
-    can_see_results,
-    results_public,
-)
 from veche.access.roles import Tier, tier_of
 from veche.core.errors import DomainError, Forbidden
 from veche.core.forms import apply_domain_error, submit
@@ -28,6 +20,14 @@ from veche.core.ratelimit import rate_limit_request
 from veche.ledger.services import Receipt
 from veche.municipalities.zones import zone_of
 from veche.polls import services
+from veche.polls.access import (
+    access_poll,
+    access_poll_to_manage,
+    access_polls_staff,
+    can_manage_polls,
+    can_see_results,
+    results_public,
+)
 from veche.polls.forms import BallotForm, PollForm
 from veche.polls.models import Kind, Poll, Status, status_q
 from veche.polls.selectors import (

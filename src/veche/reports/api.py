@@ -11,7 +11,6 @@ from ninja.pagination import LimitOffsetPagination, paginate
 from pydantic import Field
 
 from veche.access.functions import access_municipality
-from veche.access.reports import access_report
 from veche.api.schemas import ERRORS
 from veche.api.security import AUTH
 from veche.core.errors import DomainError
@@ -20,6 +19,7 @@ from veche.core.ratelimit import rate_limit_request
 from veche.municipalities.models import Department
 from veche.municipalities.zones import local_day
 from veche.reports import selectors, services
+from veche.reports.access import access_report
 from veche.reports.models import Report, ReportEvent
 
 router = Router(tags=["reports"])

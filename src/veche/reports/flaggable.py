@@ -1,8 +1,8 @@
 """Reports can be flagged and hidden like any other content."""
 
-from veche.access.reports import can_see_report
 from veche.moderation.registry import register
 from veche.reports import mapcells
+from veche.reports.access import can_see_report
 from veche.reports.models import Report
 
 

@@ -13,13 +13,6 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from veche.access.functions import access_municipality
 from veche.access.predicates import Feature, allows
-from veche.access.reports import (
-    access_report,
-    access_report_workspace,
-    can_handle_report,
-    can_moderate_reports,
-    is_author,
-)
 from veche.comments.forms import CommentForm
 from veche.comments.selectors import THREAD_PAGE_SIZE, comments_for
 from veche.comments.views import post_comment
@@ -32,6 +25,13 @@ from veche.municipalities.zones import local_day
 from veche.notifications.models import Follow
 from veche.notifications.services import follow, unfollow
 from veche.reports import selectors, services
+from veche.reports.access import (
+    access_report,
+    access_report_workspace,
+    can_handle_report,
+    can_moderate_reports,
+    is_author,
+)
 from veche.reports.forms import (
     AnswerForm,
     BulkForm,

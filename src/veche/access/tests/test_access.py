@@ -45,7 +45,16 @@ def test_the_table_as_written():
     assert {p for p, roles in PERMISSIONS.items() if "official" in roles} == {
         "verify_residents",
         "answer_appeals",
+        "answer_initiatives",
+        "manage_polls",
+        "run_budgets",
         "staff_area",
+    }
+    assert {p for p, roles in PERMISSIONS.items() if roles == {"admin"}} == {
+        "manage_municipality",
+        "manage_staff",
+        "view_audit",
+        "set_up_budgets",
     }
     assert all("admin" in roles for roles in PERMISSIONS.values())
 

@@ -4,7 +4,7 @@ from typing import Any
 
 from django import template
 
-from veche.access.budgeting import can_run_budgets as _can_run_budgets
+from veche.budgeting.access import can_run_budgets as _can_run_budgets
 from veche.budgeting.selectors import money
 from veche.municipalities.models import Municipality
 

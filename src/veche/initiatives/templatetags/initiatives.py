@@ -4,7 +4,7 @@ from typing import Any
 
 from django import template
 
-from veche.access.initiatives import can_answer_initiatives as _can_answer_initiatives
+from veche.initiatives.access import can_answer_initiatives as _can_answer_initiatives
 from veche.municipalities.models import Municipality
 
 register = template.Library()

@@ -4,8 +4,8 @@ from typing import Any
 
 from django import template
 
-from veche.access.polls import can_manage_polls as _can_manage_polls
 from veche.municipalities.models import Municipality
+from veche.polls.access import can_manage_polls as _can_manage_polls
 
 register = template.Library()
 

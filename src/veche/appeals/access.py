@@ -2,17 +2,15 @@
 
 from typing import Any
 
-from veche.access.functions import _pk, _visible
-from veche.access.roles import PERMISSIONS, has_permission, is_platform_admin
+from veche.access.functions import is_author, is_live, is_visible, parse_pk
+from veche.access.roles import has_permission
 from veche.appeals.models import Appeal
 from veche.core.errors import NotFound
 from veche.municipalities.models import Municipality
 
-ANSWERING_ROLES = PERMISSIONS["answer_appeals"]
-
 
 def is_appeal_author(user: Any, appeal: Appeal) -> bool:
-    return bool(getattr(user, "is_authenticated", False) and appeal.author_id == user.pk)
+    return is_author(user, appeal)
 
 
 def can_answer_appeals(user: Any, municipality: Municipality) -> bool:
@@ -21,7 +19,7 @@ def can_answer_appeals(user: Any, municipality: Municipality) -> bool:
 
 def can_see_appeal(user: Any, appeal: Appeal) -> bool:
     """Every appeal is public unless a moderator hid it: then its author and moderators see it."""
-    return _visible(user, appeal, appeal.author)
+    return is_visible(user, appeal, appeal.author)
 
 
 def access_appeal(user: Any, appeal_id: Any, *, municipality: Municipality | None = None) -> Appeal:
@@ -29,10 +27,10 @@ def access_appeal(user: Any, appeal_id: Any, *, municipality: Municipality | Non
     appeals = Appeal.objects.select_related("municipality", "author", "answered_by")
     if municipality is not None:
         appeals = appeals.filter(municipality=municipality)
-    appeal = appeals.filter(pk=_pk(appeal_id)).first()
+    appeal = appeals.filter(pk=parse_pk(appeal_id)).first()
     if appeal is None or not can_see_appeal(user, appeal):
         raise NotFound()
-    if not (appeal.municipality.is_active or is_platform_admin(user)):
+    if not is_live(user, appeal.municipality):
         raise NotFound()
     return appeal
 

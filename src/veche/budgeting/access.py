@@ -7,23 +7,20 @@ only by them; results are public once the process publishes them.
 
 from typing import Any
 
-from veche.access.functions import _pk, access_municipality
-from veche.access.roles import ADMIN, OFFICIAL, is_platform_admin, roles_in
+from veche.access.functions import access_municipality, is_live, parse_pk
+from veche.access.roles import has_permission
 from veche.budgeting.models import Budget, Phase, Process, Proposal
 from veche.budgeting.phases import PUBLISHED
 from veche.core.errors import NotFound
 from veche.municipalities.models import Municipality
 
-SETUP_ROLES = frozenset({ADMIN})
-RUNNING_ROLES = frozenset({OFFICIAL, ADMIN})
-
 
 def can_set_up_budgets(user: Any, municipality: Municipality) -> bool:
-    return is_platform_admin(user) or bool(roles_in(user, municipality) & SETUP_ROLES)
+    return has_permission(user, municipality, "set_up_budgets")
 
 
 def can_run_budgets(user: Any, municipality: Municipality) -> bool:
-    return is_platform_admin(user) or bool(roles_in(user, municipality) & RUNNING_ROLES)
+    return has_permission(user, municipality, "run_budgets")
 
 
 def can_see_process(user: Any, process: Process) -> bool:
@@ -39,17 +36,13 @@ def can_see_results(user: Any, process: Process) -> bool:
     return results_public(process) or can_run_budgets(user, process.municipality)
 
 
-def _live(user: Any, municipality: Municipality) -> bool:
-    return municipality.is_active or is_platform_admin(user)
-
-
 def access_process(user: Any, process_id: Any, *, municipality: Municipality | None = None) -> Process:
     """The process if this person may see it, in `municipality` when one is named; else NotFound."""
     processes = Process.objects.select_related("municipality")
     if municipality is not None:
         processes = processes.filter(municipality=municipality)
-    process = processes.filter(pk=_pk(process_id)).first()
-    if process is None or not _live(user, process.municipality) or not can_see_process(user, process):
+    process = processes.filter(pk=parse_pk(process_id)).first()
+    if process is None or not is_live(user, process.municipality) or not can_see_process(user, process):
         raise NotFound()
     return process
 
@@ -63,11 +56,11 @@ def access_budget(
         budgets = budgets.filter(process=process)
     if municipality is not None:
         budgets = budgets.filter(process__municipality=municipality)
-    budget = budgets.filter(pk=_pk(budget_id)).first()
+    budget = budgets.filter(pk=parse_pk(budget_id)).first()
     if budget is None:
         raise NotFound()
     owner = budget.process
-    if not _live(user, owner.municipality) or not can_see_process(user, owner):
+    if not is_live(user, owner.municipality) or not can_see_process(user, owner):
         raise NotFound()
     return budget
 
@@ -75,7 +68,7 @@ def access_budget(
 def access_proposal(user: Any, proposal_id: Any, *, process: Process) -> Proposal:
     proposal = (
         Proposal.objects.select_related("budget__district", "author", "reviewed_by")
-        .filter(process=process, pk=_pk(proposal_id))
+        .filter(process=process, pk=parse_pk(proposal_id))
         .first()
     )
     if proposal is None:

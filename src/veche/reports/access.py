@@ -2,14 +2,11 @@
 
 from typing import Any
 
+from veche.access.functions import is_author, parse_pk
 from veche.access.roles import OFFICIAL, has_permission, is_platform_admin, roles_in
 from veche.core.errors import NotFound
 from veche.municipalities.models import Membership, Municipality
 from veche.reports.models import PUBLIC, Report
-
-
-def is_author(user: Any, report: Report) -> bool:
-    return bool(getattr(user, "is_authenticated", False) and report.author_id == user.pk)
 
 
 def can_moderate_reports(user: Any, municipality: Municipality) -> bool:
@@ -49,12 +46,7 @@ def can_see_report(user: Any, report: Report) -> bool:
 
 def access_report(user: Any, municipality: Municipality, report_id: Any) -> Report:
     """The report if this person may see it; else NotFound."""
-    try:
-        pk = int(report_id)
-    except (TypeError, ValueError):
-        raise NotFound() from None
-    if not 0 < pk < 2**63:
-        raise NotFound()
+    pk = parse_pk(report_id)
     report = (
         Report.objects.select_related("municipality", "category", "district", "department", "author")
         .filter(pk=pk, municipality=municipality)

@@ -1,34 +1,31 @@
 """Access to initiatives: who sees one, who edits a draft, who answers and tracks the implementation.
 
-Officials and municipal admins answer initiatives (and run the vote on their options, which needs
-the same roles in polls). The roles table has no permission of its own for it, so the roles are
-named here, next to the one function that checks them.
+Officials and municipal admins answer initiatives (the roles table's "answer_initiatives"), and run
+the vote on their options, which needs "manage_polls" too.
 """
 
 from typing import Any
 
-from veche.access.functions import _pk, _visible
-from veche.access.roles import ADMIN, OFFICIAL, is_platform_admin, roles_in
+from veche.access.functions import is_author, is_live, is_visible, parse_pk
+from veche.access.roles import has_permission
 from veche.core.errors import NotFound
 from veche.initiatives.models import ImplementationMilestone, Initiative
 from veche.municipalities.models import Municipality
 
-ANSWERING_ROLES = frozenset({OFFICIAL, ADMIN})
-
 
 def is_initiative_author(user: Any, initiative: Initiative) -> bool:
-    return bool(getattr(user, "is_authenticated", False) and initiative.author_id == user.pk)
+    return is_author(user, initiative)
 
 
 def can_answer_initiatives(user: Any, municipality: Municipality) -> bool:
-    return is_platform_admin(user) or bool(roles_in(user, municipality) & ANSWERING_ROLES)
+    return has_permission(user, municipality, "answer_initiatives")
 
 
 def can_see_initiative(user: Any, initiative: Initiative) -> bool:
     """A draft is its author's alone; a published initiative is public unless a moderator hid it."""
     if initiative.is_draft:
         return is_initiative_author(user, initiative)
-    return _visible(user, initiative, initiative.author)
+    return is_visible(user, initiative, initiative.author)
 
 
 def access_initiative(
@@ -40,10 +37,10 @@ def access_initiative(
     )
     if municipality is not None:
         initiatives = initiatives.filter(municipality=municipality)
-    initiative = initiatives.filter(pk=_pk(initiative_id)).first()
+    initiative = initiatives.filter(pk=parse_pk(initiative_id)).first()
     if initiative is None or not can_see_initiative(user, initiative):
         raise NotFound()
-    if not (initiative.municipality.is_active or is_platform_admin(user)):
+    if not is_live(user, initiative.municipality):
         raise NotFound()
     return initiative
 
@@ -72,7 +69,9 @@ def access_milestone(user: Any, initiative: Initiative, milestone_id: Any) -> Im
     """A milestone of `initiative` for one who answers for its municipality; else NotFound."""
     if not can_answer_initiatives(user, initiative.municipality):
         raise NotFound()
-    milestone = ImplementationMilestone.objects.filter(pk=_pk(milestone_id), initiative=initiative).first()
+    milestone = ImplementationMilestone.objects.filter(
+        pk=parse_pk(milestone_id), initiative=initiative
+    ).first()
     if milestone is None:
         raise NotFound()
     milestone.initiative = initiative

@@ -1,23 +1,20 @@
 """Access to official polls: who manages them, who sees a poll, and who sees its results early.
 
-Officials and municipal admins run polls. The roles table has no permission of its own for it,
-so the roles are named here, next to the one function that checks them.
+Officials and municipal admins run polls (the roles table's "manage_polls").
 """
 
 from datetime import datetime
 from typing import Any
 
-from veche.access.functions import _pk, access_municipality
-from veche.access.roles import ADMIN, OFFICIAL, is_platform_admin, roles_in
+from veche.access.functions import access_municipality, is_live, parse_pk
+from veche.access.roles import has_permission
 from veche.core.errors import NotFound
 from veche.municipalities.models import Municipality
 from veche.polls.models import Poll, Status
 
-MANAGING_ROLES = frozenset({OFFICIAL, ADMIN})
-
 
 def can_manage_polls(user: Any, municipality: Municipality) -> bool:
-    return is_platform_admin(user) or bool(roles_in(user, municipality) & MANAGING_ROLES)
+    return has_permission(user, municipality, "manage_polls")
 
 
 def can_see_poll(user: Any, poll: Poll) -> bool:
@@ -41,8 +38,8 @@ def access_poll(user: Any, poll_id: Any, *, municipality: Municipality | None = 
     polls = Poll.objects.select_related("municipality")
     if municipality is not None:
         polls = polls.filter(municipality=municipality)
-    poll = polls.filter(pk=_pk(poll_id)).first()
-    if poll is None or not (poll.municipality.is_active or is_platform_admin(user)):
+    poll = polls.filter(pk=parse_pk(poll_id)).first()
+    if poll is None or not is_live(user, poll.municipality):
         raise NotFound()
     if not can_see_poll(user, poll):
         raise NotFound()
