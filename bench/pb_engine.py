@@ -64,19 +64,31 @@ def main() -> int:
     print("pabutools: parse + MES ...", file=sys.stderr)
     peer_parse, (instance, profile) = timed(lambda: peer.parse(text))
     peer_mes, peer_mes_winners = timed(lambda: peer.winners(instance, profile, "mes", "cost"))
-    rows.append((
-        "parse + MES, Warsaw size", ours_parse + ours_mes, peer_parse + peer_mes, ">= 50x", "",
-        sorted(mes.winners) == sorted(peer_mes_winners),
-    ))
+    rows.append(
+        (
+            "parse + MES, Warsaw size",
+            ours_parse + ours_mes,
+            peer_parse + peer_mes,
+            ">= 50x",
+            "",
+            sorted(mes.winners) == sorted(peer_mes_winners),
+        )
+    )
 
     # greedy
     ours_greedy, greedy = timed(lambda: compute(election, "greedy"))
     print("pabutools: greedy ...", file=sys.stderr)
     peer_greedy, peer_greedy_winners = timed(lambda: peer.winners(instance, profile, "greedy"))
-    rows.append((
-        "greedy, Warsaw size", ours_greedy, peer_greedy, ">= 100x", "",
-        sorted(greedy.winners) == sorted(peer_greedy_winners),
-    ))
+    rows.append(
+        (
+            "greedy, Warsaw size",
+            ours_greedy,
+            peer_greedy,
+            ">= 100x",
+            "",
+            sorted(greedy.winners) == sorted(peer_greedy_winners),
+        )
+    )
 
     # MES + Add1 on Wieliczka
     wieliczka = read_pb(WIELICZKA)
@@ -88,17 +100,41 @@ def main() -> int:
         print("pabutools: MES + Add1 on Wieliczka (minutes) ...", file=sys.stderr)
         w_instance, w_profile = peer.parse(WIELICZKA.read_text(encoding="utf-8"))
         peer_add1, peer_add1_winners = timed(lambda: peer.winners(w_instance, w_profile, "mes-add1", "cost"))
-        rows.append(("MES + Add1, Wieliczka", ours_add1, peer_add1, "< 1 s", note,
-                     sorted(add1.winners) == sorted(peer_add1_winners)))
+        rows.append(
+            (
+                "MES + Add1, Wieliczka",
+                ours_add1,
+                peer_add1,
+                "< 1 s",
+                note,
+                sorted(add1.winners) == sorted(peer_add1_winners),
+            )
+        )
     else:
-        rows.append(("MES + Add1, Wieliczka", ours_add1, None, "< 1 s",
-                     note + f"; peer not run (~{WIELICZKA_PEER_SECONDS:.0f} s, --with-slow-peer)", None))
+        rows.append(
+            (
+                "MES + Add1, Wieliczka",
+                ours_add1,
+                None,
+                "< 1 s",
+                note + f"; peer not run (~{WIELICZKA_PEER_SECONDS:.0f} s, --with-slow-peer)",
+                None,
+            )
+        )
 
     # MES + Add1 on the Warsaw-size election
     for utilities in ("cost", "cardinal"):
         seconds, result = timed(lambda u=utilities: compute(election, "mes-add1", utilities=u))
-        rows.append((f"MES + Add1 ({utilities}), Warsaw size", seconds, None, "< 5 s",
-                     f"{len(result.winners)} winners after {result.add1_steps} raises", None))
+        rows.append(
+            (
+                f"MES + Add1 ({utilities}), Warsaw size",
+                seconds,
+                None,
+                "< 5 s",
+                f"{len(result.winners)} winners after {result.add1_steps} raises",
+                None,
+            )
+        )
 
     print()
     print(f"{'line':<36} {'ours s':>8} {'peer s':>9} {'ratio':>8}  {'target':<8} {'same':<5} note")
@@ -110,8 +146,10 @@ def main() -> int:
         failures += same is False
         print(f"{name:<36} {ours:>8.3f} {peer_text:>9} {ratio:>8}  {target:<8} {same_text:<5} {note}")
     if not args.with_slow_peer:
-        print(f"{'':<36} {'':>8} {WIELICZKA_PEER_SECONDS:>9.0f} "
-              f"{WIELICZKA_PEER_SECONDS / ours_add1:>7.0f}x  (Add1 Wieliczka against the quoted figure)")
+        print(
+            f"{'':<36} {'':>8} {WIELICZKA_PEER_SECONDS:>9.0f} "
+            f"{WIELICZKA_PEER_SECONDS / ours_add1:>7.0f}x  (Add1 Wieliczka against the quoted figure)"
+        )
     return 1 if failures else 0
 
 

@@ -5,6 +5,7 @@ Later apps (initiatives, polls, budgeting, crowd projects) declare their phases 
 and call `allows`.
 """
 
+from collections.abc import Collection
 from dataclasses import dataclass
 from enum import StrEnum
 from typing import Any
@@ -13,7 +14,7 @@ from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
 from veche.access.roles import Tier, tier_of
-from veche.municipalities.models import Municipality
+from veche.municipalities.models import District, Municipality
 
 
 class Feature(StrEnum):
@@ -71,3 +72,9 @@ def allows(
     if tier_of(user, municipality) < needed:
         return Decision(False, str(TIER_REASONS[needed]))
     return Decision(True)
+
+
+def admits_district(scope: Collection[int], district: District | None) -> bool:
+    """Whether something open to the districts `scope` (ids; none means the whole municipality)
+    admits a resident verified in `district`."""
+    return not scope or (district is not None and district.pk in scope)

@@ -3,7 +3,7 @@
 from enum import IntEnum, nonmember
 from typing import Any
 
-from veche.municipalities.models import Membership, Municipality
+from veche.municipalities.models import District, Membership, Municipality
 
 MODERATOR = Membership.Role.MODERATOR.value
 OFFICIAL = Membership.Role.OFFICIAL.value
@@ -40,13 +40,18 @@ PERMISSIONS: dict[str, frozenset[str]] = {
 }
 
 
+def is_signed_in(user: Any) -> bool:
+    """Whether `user` is a person who signed in (not anonymous, not missing)."""
+    return bool(getattr(user, "is_authenticated", False))
+
+
 def is_platform_admin(user: Any) -> bool:
-    return bool(getattr(user, "is_authenticated", False) and user.is_superuser and user.is_active)
+    return is_signed_in(user) and bool(user.is_superuser and user.is_active)
 
 
 def roles_in(user: Any, municipality: Municipality) -> frozenset[str]:
     """The roles `user` holds in `municipality`, looked up once per user object."""
-    if not getattr(user, "is_authenticated", False):
+    if not is_signed_in(user):
         return frozenset()
     cache: dict[int, frozenset[str]] = user.__dict__.setdefault("_veche_roles", {})
     if municipality.pk not in cache:
@@ -68,7 +73,7 @@ def holders_of(permission: str) -> frozenset[str]:
 
 
 def tier_of(user: Any, municipality: Municipality | None) -> Tier:
-    if not getattr(user, "is_authenticated", False) or user.deleted_at or not user.email_confirmed_at:
+    if not is_signed_in(user) or user.deleted_at or not user.email_confirmed_at:
         return Tier.ANONYMOUS
     if municipality is None:
         return Tier.REGISTERED
@@ -77,6 +82,14 @@ def tier_of(user: Any, municipality: Municipality | None) -> Tier:
         verified = user.verifications.filter(municipality=municipality).exists()
         cache[municipality.pk] = Tier.VERIFIED if verified else Tier.REGISTERED
     return cache[municipality.pk]
+
+
+def verified_district(*, user: Any, municipality: Municipality) -> District | None:
+    """The district `user`'s residence is verified in, in `municipality`; None if none is known."""
+    if not is_signed_in(user):
+        return None
+    verification = user.verifications.filter(municipality=municipality).select_related("district").first()
+    return verification.district if verification is not None else None
 
 
 def forget_cached_access(user: Any) -> None:

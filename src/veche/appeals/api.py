@@ -3,6 +3,7 @@
 from datetime import date, datetime
 from typing import Any, Literal
 
+from django.conf import settings
 from django.http import HttpRequest
 from ninja import Query, Router, Schema, Status
 from ninja.pagination import LimitOffsetPagination, paginate
@@ -30,11 +31,11 @@ OrderName = Literal[tuple(ORDERINGS)]  # type: ignore[valid-type]
 
 class AppealIn(Schema):
     title: str = Field(min_length=1, max_length=TITLE_MAX_LENGTH)
-    body: str = Field(min_length=1, max_length=4000, description="Markdown")
+    body: str = Field(min_length=1, max_length=settings.TEXT_MAX_LENGTH, description="Markdown")
 
 
 class AnswerIn(Schema):
-    answer: str = Field(min_length=1, max_length=4000, description="Markdown")
+    answer: str = Field(min_length=1, max_length=settings.TEXT_MAX_LENGTH, description="Markdown")
 
 
 class AppealFilters(Schema):

@@ -2,7 +2,6 @@
 
 from datetime import datetime
 
-from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.db.models import F
@@ -28,6 +27,7 @@ from veche.appeals.models import (
 from veche.appeals.phases import PUBLISHING, phase_of
 from veche.core.audit import audit_record
 from veche.core.errors import Conflict, DomainError, Forbidden, NotFound
+from veche.core.text import check_text
 from veche.municipalities.models import Municipality
 from veche.municipalities.selectors import municipality_add_working_days
 from veche.municipalities.zones import local_day
@@ -58,18 +58,6 @@ _lazy_date = lazy(lambda day: formats.date_format(day, "DATE_FORMAT"), str)
 
 def appeal_url(appeal: Appeal) -> str:
     return reverse("appeals:detail", args=[appeal.municipality.slug, appeal.pk])
-
-
-def _check_text(value: str, field: str, *, limit: int, one_line: bool = False) -> str:
-    value = (value or "").strip()
-    if not value:
-        raise DomainError(_("Fill in the required fields."), fields={field: [_("This field is required.")]})
-    if len(value) > limit:
-        raise DomainError(fields={field: [_("At most %(n)d characters.") % {"n": limit}]})
-    forbidden = (lambda c: ord(c) < 32) if one_line else (lambda c: c == "\x00")
-    if any(forbidden(c) for c in value):
-        raise DomainError(fields={field: [_("The text contains characters that are not allowed.")]})
-    return value
 
 
 def _locked(appeal: Appeal) -> Appeal:
@@ -123,8 +111,8 @@ def appeal_create(
     decision = allows(author, municipality, Feature.SUBMIT, PUBLISHING)
     if not decision:
         raise Forbidden(decision.reason)
-    title = _check_text(title, "title", limit=TITLE_MAX_LENGTH, one_line=True)
-    body = _check_text(body, "body", limit=settings.TEXT_MAX_LENGTH)
+    title = check_text(title, "title", limit=TITLE_MAX_LENGTH, one_line=True)
+    body = check_text(body, "body")
     with transaction.atomic():
         policy = appeal_policy_ensure(municipality=municipality)
         appeal = Appeal.objects.create(
@@ -203,7 +191,7 @@ def appeal_answer(*, official: User, appeal: Appeal, answer: str, now: datetime 
     """Publish the municipality's answer on the appeal's page; the author and every signer are told."""
     if not can_answer_appeals(official, appeal.municipality):
         raise NotFound()
-    answer = _check_text(answer, "answer", limit=settings.TEXT_MAX_LENGTH)
+    answer = check_text(answer, "answer")
     now = now or timezone.now()
     with transaction.atomic():
         appeal = _locked(appeal)

@@ -15,7 +15,8 @@ from django.utils import formats
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from veche.accounts.models import Verification
+from veche.access.predicates import admits_district
+from veche.access.roles import is_signed_in
 from veche.budgeting.engine import Election, Project, Voter
 from veche.budgeting.models import (
     Ballot,
@@ -47,10 +48,6 @@ RULES_OF_PABULIB: dict[str, str] = {name: rule for rule, name in PABULIB_RULES.i
 NOBODY = gettext_lazy("nobody")
 
 
-def _signed_in(viewer: Any) -> bool:
-    return bool(getattr(viewer, "is_authenticated", False))
-
-
 def money(amount: int | float | Decimal) -> str:
     """An amount of roubles for people, in the active language's digit grouping; kopecks if any."""
     value = Decimal(str(amount)) if isinstance(amount, float) else Decimal(amount)
@@ -59,19 +56,9 @@ def money(amount: int | float | Decimal) -> str:
     return formats.number_format(value, places, use_l10n=True, force_grouping=True) + "\u00a0₽"
 
 
-def verified_district(*, user: Any, municipality: Municipality) -> District | None:
-    """The district `user`'s residence is verified in, in `municipality`; None if none is known."""
-    if not _signed_in(user):
-        return None
-    verification = (
-        Verification.objects.filter(user=user, municipality=municipality).select_related("district").first()
-    )
-    return verification.district if verification is not None else None
-
-
 def district_refusal(budget: Budget, district: District | None) -> str:
     """Why a person verified in `district` may not take part in `budget` ("" if they may)."""
-    if budget.district is None or (district is not None and district.pk == budget.district_id):
+    if budget.district is None or admits_district((budget.district.pk,), district):
         return ""
     return _("Only residents verified in the district %(name)s can take part in its budget.") % {
         "name": budget.district.title
@@ -99,7 +86,7 @@ def budgets_for(*, municipality: Municipality, viewer: Any, staff: bool) -> Quer
         budgets = budgets.exclude(process__phase=Phase.DRAFT)
     voted = (
         Exists(Ballot.objects.filter(budget=OuterRef("pk"), user=viewer))
-        if _signed_in(viewer)
+        if is_signed_in(viewer)
         else Value(False)
     )
     return (
@@ -139,7 +126,7 @@ def ballot_options(*, budget: Budget) -> list[Proposal]:
 
 def ballot_of(*, budget: Budget, user: Any) -> Ballot | None:
     """`user`'s ballot on `budget`, with its choices, if they cast one here."""
-    if not _signed_in(user):
+    if not is_signed_in(user):
         return None
     return (
         Ballot.objects.filter(budget=budget, user=user)
@@ -149,7 +136,7 @@ def ballot_of(*, budget: Budget, user: Any) -> Ballot | None:
 
 
 def ballots_by_budget(*, process: Process, user: Any) -> dict[int, Ballot]:
-    if not _signed_in(user):
+    if not is_signed_in(user):
         return {}
     return {b.budget_id: b for b in Ballot.objects.filter(process=process, user=user)}
 

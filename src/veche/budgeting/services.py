@@ -25,7 +25,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
 
 from veche.access.predicates import Feature, allows
-from veche.access.roles import Tier, tier_of
+from veche.access.roles import Tier, tier_of, verified_district
 from veche.accounts.models import User
 from veche.budgeting import phases
 from veche.budgeting.access import can_run_budgets, can_set_up_budgets
@@ -66,10 +66,10 @@ from veche.budgeting.selectors import (
     budget_election,
     district_refusal,
     money,
-    verified_district,
 )
 from veche.core.audit import audit_record
 from veche.core.errors import Conflict, DomainError, Forbidden, NotFound
+from veche.core.text import check_text
 from veche.ledger.services import Receipt, chain_name, ledger_append
 from veche.municipalities.models import District, Municipality
 from veche.notifications.services import notify
@@ -118,18 +118,6 @@ def proposal_url(proposal: Proposal) -> str:
 
 
 # Checking what people type.
-
-
-def _check_text(value: str, field: str, *, limit: int, one_line: bool, required: bool = True) -> str:
-    value = (value or "").strip()
-    if not value and required:
-        raise DomainError(_("Fill in the required fields."), fields={field: [_("This field is required.")]})
-    if len(value) > limit:
-        raise DomainError(fields={field: [_("At most %(n)d characters.") % {"n": limit}]})
-    forbidden = (lambda c: ord(c) < 32) if one_line else (lambda c: c == "\x00")
-    if any(forbidden(c) for c in value):
-        raise DomainError(fields={field: [_("The text contains characters that are not allowed.")]})
-    return value
 
 
 def _is_int(value: object) -> bool:
@@ -272,10 +260,8 @@ def process_create(
         raise NotFound()
     now = now or timezone.now()
     process = Process(municipality=municipality, created_by=actor, created_at=now, phase_changed_at=now)
-    process.title = _check_text(title, "title", limit=TITLE_MAX_LENGTH, one_line=True)
-    process.description = _check_text(
-        description, "description", limit=settings.TEXT_MAX_LENGTH, one_line=False, required=False
-    )
+    process.title = check_text(title, "title", limit=TITLE_MAX_LENGTH, one_line=True)
+    process.description = check_text(description, "description", required=False)
     _apply(process, _check_settings(settings_))
     amount = _check_amount(amount, "amount")
     with transaction.atomic():
@@ -302,10 +288,8 @@ def process_update(
         if process.phase not in phases.SETTING_UP:
             raise _not_in(process, _("The settings can no longer change."))
         before = _details(process)
-        process.title = _check_text(title, "title", limit=TITLE_MAX_LENGTH, one_line=True)
-        process.description = _check_text(
-            description, "description", limit=settings.TEXT_MAX_LENGTH, one_line=False, required=False
-        )
+        process.title = check_text(title, "title", limit=TITLE_MAX_LENGTH, one_line=True)
+        process.description = check_text(description, "description", required=False)
         _apply(process, _check_settings(settings_))
         process.save()
         audit_record(
@@ -483,8 +467,8 @@ def proposal_submit(
     if budget.process_id != process.pk:
         raise DomainError(fields={"budget": [_("Choose one of this process's budgets.")]})
     now = now or timezone.now()
-    title = _check_text(title, "title", limit=TITLE_MAX_LENGTH, one_line=True)
-    description = _check_text(description, "description", limit=settings.TEXT_MAX_LENGTH, one_line=False)
+    title = check_text(title, "title", limit=TITLE_MAX_LENGTH, one_line=True)
+    description = check_text(description, "description")
     with transaction.atomic():
         process = _locked_process(process)
         if process.phase != Phase.PROPOSALS:
@@ -537,9 +521,7 @@ def proposal_review(
     if not can_run_budgets(reviewer, process.municipality):
         raise NotFound()
     now = now or timezone.now()
-    reasons = _check_text(
-        reasons, "reasons", limit=settings.TEXT_MAX_LENGTH, one_line=False, required=not feasible
-    )
+    reasons = check_text(reasons, "reasons", required=not feasible)
     with transaction.atomic():
         process = _locked_process(process)
         proposal = (

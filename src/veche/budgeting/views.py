@@ -15,7 +15,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from veche.access.functions import access_municipality
 from veche.access.predicates import Decision, Feature, allows
-from veche.access.roles import Tier, tier_of
+from veche.access.roles import Tier, tier_of, verified_district
 from veche.budgeting import phases, services
 from veche.budgeting.access import (
     access_budget,
@@ -50,7 +50,6 @@ from veche.budgeting.selectors import (
     processes_for,
     proposals_of,
     review_queue,
-    verified_district,
 )
 from veche.core.errors import DomainError, Forbidden
 from veche.core.forms import apply_domain_error, submit

@@ -3,6 +3,7 @@
 from datetime import datetime
 from typing import Any
 
+from django.conf import settings
 from django.http import HttpRequest
 from ninja import Router, Schema, Status
 from ninja.pagination import LimitOffsetPagination, paginate
@@ -21,7 +22,7 @@ router = Router(tags=["comments"])
 
 
 class CommentIn(Schema):
-    body: str = Field(min_length=1, max_length=4000)
+    body: str = Field(min_length=1, max_length=settings.TEXT_MAX_LENGTH)
 
 
 class CommentOut(Schema):

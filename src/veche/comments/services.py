@@ -2,7 +2,6 @@
 
 from datetime import timedelta
 
-from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
 from django.db import models, transaction
 from django.utils import timezone
@@ -12,7 +11,8 @@ from veche.access.predicates import OPEN_DISCUSSION, Feature, Phase, allows
 from veche.accounts.models import User
 from veche.comments.flaggable import comment_url
 from veche.comments.models import Comment
-from veche.core.errors import Conflict, DomainError, Forbidden
+from veche.core.errors import Conflict, Forbidden
+from veche.core.text import check_text
 from veche.municipalities.models import Municipality
 from veche.notifications.services import follow, notify_followers
 
@@ -36,13 +36,7 @@ def comment_create(
     decision = allows(author, municipality, Feature.COMMENT, phase)
     if not decision:
         raise Forbidden(decision.reason)
-    body = body.strip()
-    if not body:
-        raise DomainError(_("Write something first."), fields={"body": [_("This field is required.")]})
-    if len(body) > settings.TEXT_MAX_LENGTH:
-        raise DomainError(fields={"body": [_("At most %(n)d characters.") % {"n": settings.TEXT_MAX_LENGTH}]})
-    if "\x00" in body:
-        raise DomainError(fields={"body": [_("The text contains characters that are not allowed.")]})
+    body = check_text(body, "body")
     target_type = ContentType.objects.get_for_model(target)
     # A form sent twice (a double click, a reload that posts again, two tabs at once) is one comment.
     # The author's row is locked so that two copies arriving together are checked one after the other.

@@ -17,4 +17,6 @@ def site(request: HttpRequest) -> dict[str, Any]:
         "unread_notifications": unread,
         "map_tile_url": settings.MAP_TILE_URL,
         "map_tile_attribution": settings.MAP_TILE_ATTRIBUTION,
+        # The longest text a person may write; a form's maxlength without a form field says it.
+        "text_max_length": settings.TEXT_MAX_LENGTH,
     }

@@ -3,6 +3,7 @@
 from datetime import date, datetime
 from typing import Any, Literal
 
+from django.conf import settings
 from django.http import HttpRequest
 from django.urls import reverse
 from django.utils import timezone
@@ -41,7 +42,7 @@ OrderName = Literal[tuple(ORDERINGS)]  # type: ignore[valid-type]
 
 class InitiativeIn(Schema):
     title: str = Field(min_length=1, max_length=TITLE_MAX_LENGTH)
-    body: str = Field(min_length=1, max_length=4000, description="Markdown")
+    body: str = Field(min_length=1, max_length=settings.TEXT_MAX_LENGTH, description="Markdown")
     district: str | None = Field(
         default=None, description="A district's slug: an initiative for that district"
     )
@@ -50,7 +51,9 @@ class InitiativeIn(Schema):
 
 class AnswerIn(Schema):
     decision: Literal["reject", "accept"]
-    answer: str = Field(min_length=1, max_length=4000, description="Markdown: the reasons, when rejecting")
+    answer: str = Field(
+        min_length=1, max_length=settings.TEXT_MAX_LENGTH, description="Markdown: the reasons, when rejecting"
+    )
     options: list[str] = Field(
         default=[],
         max_length=OPTIONS_MAX,

@@ -6,7 +6,7 @@ from typing import Any
 
 from django.db.models import Exists, F, OrderBy, OuterRef, Prefetch, Q, QuerySet, Value
 
-from veche.access.roles import has_permission
+from veche.access.roles import has_permission, is_signed_in
 from veche.initiatives.models import (
     DistrictResidents,
     ImplementationMilestone,
@@ -33,10 +33,6 @@ QUERY_MAX_LENGTH = 100
 LISTED = [s for s in Status.values if s != Status.DRAFT]
 
 
-def _signed_in(viewer: Any) -> bool:
-    return bool(getattr(viewer, "is_authenticated", False))
-
-
 def initiatives_for(
     *,
     municipality: Municipality,
@@ -55,9 +51,9 @@ def initiatives_for(
         .exclude(status=Status.DRAFT)
         .select_related("author", "municipality", "district")
     )
-    if not (_signed_in(viewer) and has_permission(viewer, municipality, "moderate")):
+    if not (is_signed_in(viewer) and has_permission(viewer, municipality, "moderate")):
         visible = Q(hidden_at__isnull=True)
-        if _signed_in(viewer):
+        if is_signed_in(viewer):
             visible |= Q(author=viewer)
         initiatives = initiatives.filter(visible)
     if status in LISTED:
@@ -69,7 +65,7 @@ def initiatives_for(
         initiatives = initiatives.filter(Q(title__icontains=query) | Q(body__icontains=query))
     supported = (
         Exists(InitiativeSupport.objects.filter(initiative=OuterRef("pk"), user=viewer))
-        if _signed_in(viewer)
+        if is_signed_in(viewer)
         else Value(False)
     )
     return initiatives.annotate(supported=supported).order_by(*ORDERINGS.get(order, ORDERINGS["new"]))
@@ -77,7 +73,7 @@ def initiatives_for(
 
 def initiative_drafts_of(*, municipality: Municipality, author: Any) -> QuerySet[Initiative]:
     """`author`'s drafts in `municipality`, newest first (none for an anonymous visitor)."""
-    if not _signed_in(author):
+    if not is_signed_in(author):
         return Initiative.objects.none()
     return Initiative.objects.filter(municipality=municipality, author=author, status=Status.DRAFT).order_by(
         "-created_at", "-id"
@@ -86,7 +82,7 @@ def initiative_drafts_of(*, municipality: Municipality, author: Any) -> QuerySet
 
 def initiative_support_of(*, initiative: Initiative, user: Any) -> InitiativeSupport | None:
     """`user`'s support of `initiative`, if they gave it."""
-    if not _signed_in(user):
+    if not is_signed_in(user):
         return None
     return InitiativeSupport.objects.filter(initiative=initiative, user=user).first()
 

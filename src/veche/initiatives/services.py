@@ -9,7 +9,6 @@ from collections.abc import Mapping, Sequence
 from datetime import date, datetime, timedelta
 from decimal import Decimal
 
-from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
@@ -23,12 +22,13 @@ from django.utils.text import format_lazy
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from veche.access.predicates import Feature, allows
-from veche.access.roles import has_permission, holders_of, tier_of
+from veche.access.predicates import Feature, admits_district, allows
+from veche.access.roles import has_permission, holders_of, tier_of, verified_district
 from veche.accounts.models import User
 from veche.core.audit import audit_record
 from veche.core.errors import Conflict, DomainError, Forbidden, NotFound
 from veche.core.images import reencode_image
+from veche.core.text import check_text
 from veche.initiatives.access import can_answer_initiatives, is_initiative_author
 from veche.initiatives.models import (
     PHOTOS_MAX,
@@ -54,10 +54,8 @@ from veche.municipalities.zones import local_day, zone_of
 from veche.notifications.services import follow, notify
 from veche.polls.models import Kind, PollTier
 from veche.polls.models import Status as PollStatus
-from veche.polls.selectors import verified_district
 from veche.polls.services import poll_create, poll_publish
 
-TEXT_MAX_LENGTH: int = settings.TEXT_MAX_LENGTH
 OPTIONS_MIN = 2
 
 # Why an initiative in this state takes no support.
@@ -101,18 +99,6 @@ def initiative_url(initiative: Initiative) -> str:
 
 def _local_time(municipality: Municipality, moment: datetime) -> datetime:
     return timezone.localtime(moment, zone_of(municipality))
-
-
-def _check_text(value: str, field: str, *, limit: int, one_line: bool = False) -> str:
-    value = (value or "").strip()
-    if not value:
-        raise DomainError(_("Fill in the required fields."), fields={field: [_("This field is required.")]})
-    if len(value) > limit:
-        raise DomainError(fields={field: [_("At most %(n)d characters.") % {"n": limit}]})
-    forbidden = (lambda c: ord(c) < 32) if one_line else (lambda c: c == "\x00")
-    if any(forbidden(c) for c in value):
-        raise DomainError(fields={field: [_("The text contains characters that are not allowed.")]})
-    return value
 
 
 def _check_district(municipality: Municipality, district: District | None, policy: InitiativePolicy) -> None:
@@ -294,8 +280,8 @@ def initiative_create(
     decision = allows(author, municipality, Feature.SUBMIT, DRAFTING)
     if not decision:
         raise Forbidden(decision.reason)
-    title = _check_text(title, "title", limit=TITLE_MAX_LENGTH, one_line=True)
-    body = _check_text(body, "body", limit=TEXT_MAX_LENGTH)
+    title = check_text(title, "title", limit=TITLE_MAX_LENGTH, one_line=True)
+    body = check_text(body, "body")
     with transaction.atomic():
         policy = initiative_policy_ensure(municipality=municipality)
         _check_district(municipality, district, policy)
@@ -320,8 +306,8 @@ def initiative_update(
     """Change a draft; once published an initiative is what its supporters supported."""
     if not is_initiative_author(author, initiative):
         raise NotFound()
-    title = _check_text(title, "title", limit=TITLE_MAX_LENGTH, one_line=True)
-    body = _check_text(body, "body", limit=TEXT_MAX_LENGTH)
+    title = check_text(title, "title", limit=TITLE_MAX_LENGTH, one_line=True)
+    body = check_text(body, "body")
     with transaction.atomic():
         initiative = _locked(initiative)
         if not is_initiative_author(author, initiative):
@@ -375,7 +361,7 @@ def initiative_publish(*, author: User, initiative: Initiative, now: datetime | 
 
 def district_refusal(initiative: Initiative, district: District | None) -> str:
     """Why a resident verified in `district` may not support `initiative` ("" if they may)."""
-    if initiative.district_id is None or (district is not None and district.pk == initiative.district_id):
+    if initiative.district_id is None or admits_district((initiative.district_id,), district):
         return ""
     return _("Only residents verified in the district %(name)s can support this initiative.") % {
         "name": initiative.district.title if initiative.district else ""
@@ -513,7 +499,7 @@ def initiative_reject(
     """Refuse the initiative, with the reasons published on its page; everyone concerned is told."""
     if not can_answer_initiatives(official, initiative.municipality):
         raise NotFound()
-    reasons = _check_text(reasons, "answer", limit=TEXT_MAX_LENGTH)
+    reasons = check_text(reasons, "answer")
     now = now or timezone.now()
     with transaction.atomic():
         initiative = _answerable(initiative)
@@ -556,7 +542,7 @@ def initiative_accept(
     """
     if not can_answer_initiatives(official, initiative.municipality):
         raise NotFound()
-    answer = _check_text(answer, "answer", limit=TEXT_MAX_LENGTH)
+    answer = check_text(answer, "answer")
     texts = [text.strip() for text in options if text and text.strip()]
     if len(texts) < OPTIONS_MIN:
         raise DomainError(
@@ -711,10 +697,10 @@ def milestone_add(
     """Plan a step of carrying out the chosen option."""
     if not can_answer_initiatives(official, initiative.municipality):
         raise NotFound()
-    title = _check_text(title, "title", limit=TITLE_MAX_LENGTH, one_line=True)
+    title = check_text(title, "title", limit=TITLE_MAX_LENGTH, one_line=True)
     description = (description or "").strip()
     if description:
-        description = _check_text(description, "description", limit=TEXT_MAX_LENGTH)
+        description = check_text(description, "description")
     encoded = _check_photos(photos)
     now = now or timezone.now()
     with transaction.atomic():

@@ -13,7 +13,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from veche.access.functions import access_municipality, access_municipality_staff
 from veche.access.predicates import Decision, Feature, allows
-from veche.access.roles import Tier, has_permission, tier_of
+from veche.access.roles import Tier, has_permission, tier_of, verified_district
 from veche.comments.forms import CommentForm
 from veche.comments.selectors import THREAD_PAGE_SIZE, comments_for
 from veche.comments.views import post_comment
@@ -56,7 +56,6 @@ from veche.municipalities.models import District
 from veche.municipalities.zones import local_day, zone_of
 from veche.polls.access import results_public
 from veche.polls.models import Status as PollStatus
-from veche.polls.selectors import verified_district
 
 PAGE_SIZE = 20
 

@@ -11,6 +11,7 @@ from datetime import datetime
 from typing import Any
 from zoneinfo import ZoneInfo
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import URLValidator, validate_email
 from django.db import IntegrityError, transaction
@@ -33,7 +34,7 @@ from veche.reports.services import report_submit
 CODE_PATTERN = re.compile(r"^[A-Za-z0-9_-]{1,64}$")
 VALUE_KEY_PATTERN = re.compile(r"^[A-Za-z0-9_.-]{1,100}$")
 STRING_MAX = 300
-TEXT_MAX = 4000
+TEXT_MAX: int = settings.TEXT_MAX_LENGTH
 MAX_VALUES = 100
 
 

@@ -8,7 +8,7 @@ from django.db.models import Count, Exists, F, IntegerField, OuterRef, Prefetch,
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from veche.accounts.models import Verification
+from veche.access.roles import is_signed_in
 from veche.municipalities.models import District, Municipality
 from veche.polls.models import Kind, Poll, PollChoice, PollOption, PollVote, Status, status_q
 
@@ -23,13 +23,9 @@ LISTED = (Status.OPEN, Status.SCHEDULED, Status.CLOSED)
 NO_DISTRICT = gettext_lazy("Registered voters and residents with no district")
 
 
-def _signed_in(viewer: Any) -> bool:
-    return bool(getattr(viewer, "is_authenticated", False))
-
-
 def my_votes(viewer: Any) -> Prefetch:
     """Prefetch `viewer`'s vote (as `my_votes`, zero or one) with its choices in ballot order."""
-    votes = PollVote.objects.filter(user=viewer if _signed_in(viewer) else None).prefetch_related(
+    votes = PollVote.objects.filter(user=viewer if is_signed_in(viewer) else None).prefetch_related(
         Prefetch("choices", queryset=PollChoice.objects.order_by("rank"))
     )
     return Prefetch("votes", queryset=votes, to_attr="my_votes")
@@ -43,7 +39,7 @@ def polls_for(*, municipality: Municipality, viewer: Any, status: str = "", now:
         polls = polls.filter(published_at__isnull=False)
     voted = (
         Exists(PollVote.objects.filter(poll=OuterRef("pk"), user=viewer))
-        if _signed_in(viewer)
+        if is_signed_in(viewer)
         else Value(False)
     )
     return (
@@ -61,19 +57,9 @@ def polls_to_manage(*, municipality: Municipality) -> QuerySet[Poll]:
     )
 
 
-def verified_district(*, user: Any, municipality: Municipality) -> District | None:
-    """The district `user`'s residence is verified in, in `municipality`; None if none is known."""
-    if not _signed_in(user):
-        return None
-    verification = (
-        Verification.objects.filter(user=user, municipality=municipality).select_related("district").first()
-    )
-    return verification.district if verification is not None else None
-
-
 def poll_vote_of(*, poll: Poll, user: Any) -> PollVote | None:
     """`user`'s vote in `poll`, with its options in ballot order, if they voted."""
-    if not _signed_in(user):
+    if not is_signed_in(user):
         return None
     return (
         PollVote.objects.filter(poll=poll, user=user)

@@ -4,7 +4,6 @@ from collections.abc import Sequence
 from datetime import datetime
 from typing import Any
 
-from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
 from django.db import IntegrityError, models, transaction
 from django.db.models import F
@@ -13,11 +12,12 @@ from django.utils import formats, timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
 
-from veche.access.predicates import Decision, Feature, Phase, allows
-from veche.access.roles import Tier, tier_of
+from veche.access.predicates import Decision, Feature, Phase, admits_district, allows
+from veche.access.roles import Tier, tier_of, verified_district
 from veche.accounts.models import User
 from veche.core.audit import audit_record
 from veche.core.errors import Conflict, DomainError, Forbidden, NotFound
+from veche.core.text import check_text
 from veche.ledger.services import Receipt, chain_name, ledger_append
 from veche.municipalities.models import District, Municipality
 from veche.municipalities.zones import zone_of
@@ -36,7 +36,6 @@ from veche.polls.models import (
     PollVote,
     Status,
 )
-from veche.polls.selectors import verified_district
 
 
 class AlreadyVoted(Conflict):
@@ -79,7 +78,7 @@ def _when(poll: Poll, moment: datetime) -> str:
 def district_refusal(poll: Poll, district: District | None) -> str:
     """Why a voter verified in `district` may not vote in `poll` ("" if they may)."""
     scope = list(poll.districts.all())
-    if not scope or (district is not None and district.pk in {d.pk for d in scope}):
+    if admits_district({d.pk for d in scope}, district):
         return ""
     names = ", ".join(sorted(d.title for d in scope))
     return _("Only residents verified in these districts can vote: %(names)s.") % {"names": names}
@@ -103,20 +102,8 @@ def results_hidden_reason(poll: Poll) -> str:
 # Checking a draft.
 
 
-def _check_text(value: str, field: str, *, limit: int, one_line: bool, required: bool = True) -> str:
-    value = (value or "").strip()
-    if not value and required:
-        raise DomainError(_("Fill in the required fields."), fields={field: [_("This field is required.")]})
-    if len(value) > limit:
-        raise DomainError(fields={field: [_("At most %(n)d characters.") % {"n": limit}]})
-    forbidden = (lambda c: ord(c) < 32) if one_line else (lambda c: c == "\x00")
-    if any(forbidden(c) for c in value):
-        raise DomainError(fields={field: [_("The text contains characters that are not allowed.")]})
-    return value
-
-
 def _check_options(options: Sequence[str]) -> list[str]:
-    texts = [_check_text(text, "options", limit=OPTION_MAX_LENGTH, one_line=True) for text in options]
+    texts = [check_text(text, "options", limit=OPTION_MAX_LENGTH, one_line=True) for text in options]
     if not OPTIONS_MIN <= len(texts) <= OPTIONS_MAX:
         raise DomainError(
             fields={
@@ -184,10 +171,8 @@ def _save_draft(
     live_results: bool,
 ) -> Poll:
     """Check a draft's every field, then save it with its options and districts."""
-    poll.title = _check_text(title, "title", limit=TITLE_MAX_LENGTH, one_line=True)
-    poll.description = _check_text(
-        description, "description", limit=settings.TEXT_MAX_LENGTH, one_line=False, required=False
-    )
+    poll.title = check_text(title, "title", limit=TITLE_MAX_LENGTH, one_line=True)
+    poll.description = check_text(description, "description", required=False)
     texts = _check_options(options)
     poll.kind = kind
     poll.min_choices, poll.max_choices = _check_choices(kind, min_choices, max_choices, len(texts))

@@ -3,6 +3,7 @@
 from datetime import date, datetime
 from typing import Any, Literal
 
+from django.conf import settings
 from django.http import HttpRequest
 from django.utils.translation import gettext as _
 from ninja import File, Form, Query, Router, Schema, Status
@@ -100,12 +101,12 @@ class ReportIn(Schema):
     category: str = Field(max_length=60, pattern=SLUG)
     latitude: float = Field(ge=-90, le=90)
     longitude: float = Field(ge=-180, le=180)
-    description: str = Field(min_length=1, max_length=4000)
+    description: str = Field(min_length=1, max_length=settings.TEXT_MAX_LENGTH)
     address: str = Field(default="", max_length=300)
 
 
 class ActionIn(Schema):
-    note: str = Field(default="", max_length=4000)
+    note: str = Field(default="", max_length=settings.TEXT_MAX_LENGTH)
     department: int | None = None
 
 

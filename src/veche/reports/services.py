@@ -19,6 +19,7 @@ from veche.core.errors import Conflict, DomainError, Forbidden, NotFound
 from veche.core.geo import point_in_geometry
 from veche.core.images import reencode_image
 from veche.core.sanitize import plain_text
+from veche.core.text import check_text
 from veche.municipalities.models import Category, Department, District, Membership, Municipality
 from veche.municipalities.selectors import municipality_add_working_days
 from veche.municipalities.zones import local_day
@@ -41,7 +42,6 @@ from veche.reports.models import (
 from veche.reports.selectors import overdue
 
 MAX_PHOTOS = 5
-NOTE_MAX = 4000
 REPORTING = Phase(
     name="reporting", features=frozenset({Feature.SUBMIT, Feature.SUPPORT}), tier=Tier.REGISTERED
 )
@@ -49,17 +49,6 @@ REPORTING = Phase(
 
 def report_url(report: Report) -> str:
     return f"/m/{report.municipality.slug}/reports/{report.pk}/"
-
-
-def _check_text(value: str, field: str, *, required: bool, limit: int = NOTE_MAX) -> str:
-    value = (value or "").strip()
-    if required and not value:
-        raise DomainError(fields={field: [_("This field is required.")]})
-    if len(value) > limit:
-        raise DomainError(fields={field: [_("At most %(n)d characters.") % {"n": limit}]})
-    if "\x00" in value:
-        raise DomainError(fields={field: [_("The text contains characters that are not allowed.")]})
-    return value
 
 
 def _check_point(latitude: Any, longitude: Any) -> tuple[float, float]:
@@ -130,7 +119,7 @@ def _apply(
             code="invalid_transition",
         )
     if transition.needs_note:
-        note = _check_text(note, "note", required=True)
+        note = check_text(note, "note", required=True)
     from_status = report.status
     day = mapcells.overdue_day(report.municipality_id)
     was = mapcells.key_of(report, day)
@@ -209,8 +198,8 @@ def report_submit(
     if not category.in_season(local_day(municipality, now).month):
         raise DomainError(fields={"category": [_("Reports of this kind are taken only in season.")]})
     lat, lon = _check_point(latitude, longitude)
-    description = _check_text(description, "description", required=True)
-    address = plain_text(_check_text(address, "address", required=False, limit=300))
+    description = check_text(description, "description", required=True)
+    address = plain_text(check_text(address, "address", required=False, limit=300))
     if len(photos) > MAX_PHOTOS:
         raise DomainError(fields={"photos": [_("At most %(n)d photos.") % {"n": MAX_PHOTOS}]})
     if category.photo_required and not photos and not photo_link:
@@ -333,7 +322,7 @@ def report_start(*, official: User, report: Report, now: datetime | None = None)
 def _answer(
     action: str, *, official: User, report: Report, answer: str, photos: Sequence[UploadedFile], now: datetime
 ) -> Report:
-    answer = _check_text(answer, "note", required=True)
+    answer = check_text(answer, "note", required=True)
     if len(photos) > MAX_PHOTOS:
         raise DomainError(fields={"photos": [_("At most %(n)d photos.") % {"n": MAX_PHOTOS}]})
     if action == "resolve" and not photos and not report.photos.filter(kind=ReportPhoto.Kind.ANSWER).exists():

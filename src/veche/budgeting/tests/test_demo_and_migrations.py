@@ -8,11 +8,12 @@ from django.apps import apps
 from django.core.management import call_command
 
 from veche.access.predicates import Feature, allows
+from veche.access.roles import verified_district
 from veche.accounts.models import User
 from veche.appeals import demo as appeals_demo
 from veche.budgeting import demo, phases
 from veche.budgeting.models import Ballot, Count, Phase, Process, ProposalStatus
-from veche.budgeting.selectors import budget_results, district_refusal, verified_district
+from veche.budgeting.selectors import budget_results, district_refusal
 from veche.ledger.selectors import all_chains, chain_break
 from veche.municipalities import demo as municipalities_demo
 from veche.municipalities.models import Municipality
