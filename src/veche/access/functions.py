@@ -7,6 +7,7 @@ objects. Every view and API endpoint fetches what a request names through these.
 from typing import Any, TypeVar
 
 from django.db import models
+from django.utils import timezone
 
 from veche.access.roles import has_permission, is_platform_admin
 from veche.comments.models import Comment
@@ -14,6 +15,7 @@ from veche.core.errors import NotFound
 from veche.moderation.models import Moderated
 from veche.moderation.registry import lookup
 from veche.municipalities.models import Membership, Municipality
+from veche.municipalities.zones import zone_of
 
 M = TypeVar("M", bound=models.Model)
 
@@ -40,9 +42,16 @@ def is_live(user: Any, municipality: Municipality) -> bool:
 
 
 def access_municipality(user: Any, slug: str) -> Municipality:
+    """The municipality a page or endpoint names; from here on the request shows its own clock.
+
+    Every page of a municipality fetches it here, so its times are written in the municipality's
+    zone (a Novosibirsk report's times in Novosibirsk time), and times typed into its forms are read
+    in it. `MunicipalClockMiddleware` puts the server's zone back after each request.
+    """
     municipality = Municipality.objects.filter(slug=slug).first()
     if municipality is None or not is_live(user, municipality):
         raise NotFound()
+    timezone.activate(zone_of(municipality))
     return municipality
 
 

@@ -9,7 +9,6 @@ from django.core.files.uploadedfile import UploadedFile
 from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
-from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
@@ -56,7 +55,6 @@ from veche.core.forms import apply_domain_error, submit
 from veche.core.http import signed_in
 from veche.core.ratelimit import rate_limit_request
 from veche.ledger.services import Receipt
-from veche.municipalities.zones import zone_of
 
 PAGE_SIZE = 20
 # A count asked for from a page stops after this long (see `services.budget_count`).
@@ -64,11 +62,10 @@ COUNT_SECONDS = float(getattr(settings, "BUDGET_COUNT_SECONDS", 30))
 
 
 def _render(request: HttpRequest, template: str, context: dict[str, Any], status: int = 200) -> HttpResponse:
-    """Render with times shown in the municipality's own time zone, and the phase names at hand."""
+    """Render with the phase names at hand."""
     context.setdefault("Phase", Phase)
     context.setdefault("BallotKind", BallotKind)
-    with timezone.override(zone_of(context["municipality"])):
-        return render(request, template, context, status=status)
+    return render(request, template, context, status=status)
 
 
 def _upload(upload: UploadedFile) -> tuple[bytes, str]:

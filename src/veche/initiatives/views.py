@@ -53,17 +53,11 @@ from veche.initiatives.selectors import (
     vote_leaders,
 )
 from veche.municipalities.models import District
-from veche.municipalities.zones import local_day, zone_of
+from veche.municipalities.zones import local_day
 from veche.polls.access import results_public
 from veche.polls.models import Status as PollStatus
 
 PAGE_SIZE = 20
-
-
-def _render(request: HttpRequest, template: str, context: dict[str, Any], status: int = 200) -> HttpResponse:
-    """Render with times shown in the municipality's own time zone."""
-    with timezone.override(zone_of(context["municipality"])):
-        return render(request, template, context, status=status)
 
 
 def initiative_list(request: HttpRequest, slug: str) -> HttpResponse:
@@ -84,7 +78,7 @@ def initiative_list(request: HttpRequest, slug: str) -> HttpResponse:
         "can_answer": can_answer_initiatives(request.user, municipality),
         "Status": Status,
     }
-    return _render(request, "initiatives/list.html", context)
+    return render(request, "initiatives/list.html", context)
 
 
 @login_required
@@ -107,7 +101,7 @@ def initiative_create(request: HttpRequest, slug: str) -> HttpResponse:
         "can_propose": allows(request.user, municipality, Feature.SUBMIT, DRAFTING),
         "policy": initiative_policy_of(municipality=municipality),
     }
-    return _render(request, "initiatives/edit.html", context, status=submitted.status)
+    return render(request, "initiatives/edit.html", context, status=submitted.status)
 
 
 @login_required
@@ -135,7 +129,7 @@ def initiative_edit(request: HttpRequest, slug: str, initiative_id: int) -> Http
         "can_propose": allows(request.user, municipality, Feature.SUBMIT, DRAFTING),
         "policy": initiative_policy_of(municipality=municipality),
     }
-    return _render(request, "initiatives/edit.html", context, status=submitted.status)
+    return render(request, "initiatives/edit.html", context, status=submitted.status)
 
 
 @login_required
@@ -156,7 +150,7 @@ def publish(request: HttpRequest, slug: str, initiative_id: int) -> HttpResponse
 def initiative_detail(request: HttpRequest, slug: str, initiative_id: int) -> HttpResponse:
     municipality = access_municipality(request.user, slug)
     initiative = access_initiative(request.user, initiative_id, municipality=municipality)
-    return _render(request, "initiatives/detail.html", _detail_context(request, initiative))
+    return render(request, "initiatives/detail.html", _detail_context(request, initiative))
 
 
 @login_required
@@ -171,7 +165,7 @@ def support(request: HttpRequest, slug: str, initiative_id: int) -> HttpResponse
         repeat=services.AlreadySupported,
         thanks=_("Thank you. Your support is counted and recorded in the public ledger."),
         box=NameBox(
-            render=_render,
+            render=render,
             box_template="initiatives/_support.html",
             box_context=lambda **answer: _support_context(request, initiative, **answer),
             page_template="initiatives/detail.html",
@@ -219,10 +213,8 @@ def answer(request: HttpRequest, slug: str, initiative_id: int) -> HttpResponse:
                 voting_days=data["voting_days"],
             )
 
-    # The times on the form are read in the municipality's own time zone.
-    with timezone.override(zone_of(municipality)):
-        form = AnswerForm(request.POST or None)
-        submitted = submit(request, form, write)
+    form = AnswerForm(request.POST or None)
+    submitted = submit(request, form, write)
     if submitted.ok:
         messages.success(request, _("The answer is published. Everyone concerned is notified."))
         return redirect(services.initiative_url(initiative))
@@ -233,7 +225,7 @@ def answer(request: HttpRequest, slug: str, initiative_id: int) -> HttpResponse:
         "policy": initiative_policy_of(municipality=municipality),
         "Status": Status,
     }
-    return _render(request, "initiatives/answer.html", context, status=submitted.status)
+    return render(request, "initiatives/answer.html", context, status=submitted.status)
 
 
 @login_required
@@ -277,7 +269,7 @@ def milestones(request: HttpRequest, slug: str, initiative_id: int) -> HttpRespo
         "milestones": initiative_milestones(initiative=initiative),
         "Status": Status,
     }
-    return _render(request, "initiatives/milestones.html", context, status=submitted.status)
+    return render(request, "initiatives/milestones.html", context, status=submitted.status)
 
 
 @login_required
@@ -331,7 +323,7 @@ def policy(request: HttpRequest, slug: str) -> HttpResponse:
         messages.success(request, _("Saved."))
         return redirect("initiatives:policy", slug=slug)
     context = {"municipality": municipality, "form": form, "population": municipality.population}
-    return _render(request, "initiatives/policy.html", context, status=submitted.status)
+    return render(request, "initiatives/policy.html", context, status=submitted.status)
 
 
 # Contexts.

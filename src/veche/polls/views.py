@@ -18,7 +18,6 @@ from veche.core.forms import apply_domain_error, submit
 from veche.core.http import signed_in
 from veche.core.ratelimit import rate_limit_request
 from veche.ledger.services import Receipt
-from veche.municipalities.zones import zone_of
 from veche.polls import services
 from veche.polls.access import (
     access_poll,
@@ -41,12 +40,6 @@ from veche.polls.selectors import (
 PAGE_SIZE = 20
 
 
-def _render(request: HttpRequest, template: str, context: dict[str, Any], status: int = 200) -> HttpResponse:
-    """Render with times shown in the municipality's own time zone."""
-    with timezone.override(zone_of(context["municipality"])):
-        return render(request, template, context, status=status)
-
-
 def poll_list(request: HttpRequest, slug: str) -> HttpResponse:
     municipality = access_municipality(request.user, slug)
     now = timezone.now()
@@ -64,7 +57,7 @@ def poll_list(request: HttpRequest, slug: str) -> HttpResponse:
         "can_manage": can_manage_polls(request.user, municipality),
         "Status": Status,
     }
-    return _render(request, "polls/list.html", context)
+    return render(request, "polls/list.html", context)
 
 
 def _detail_context(
@@ -95,7 +88,7 @@ def _detail_context(
 def poll_detail(request: HttpRequest, slug: str, poll_id: int) -> HttpResponse:
     municipality = access_municipality(request.user, slug)
     poll = access_poll(request.user, poll_id, municipality=municipality)
-    return _render(request, "polls/detail.html", _detail_context(request, poll))
+    return render(request, "polls/detail.html", _detail_context(request, poll))
 
 
 @login_required
@@ -107,7 +100,7 @@ def vote(request: HttpRequest, slug: str, poll_id: int) -> HttpResponse:
     form = BallotForm(request.POST, poll=poll)
     if not form.is_valid():
         context = _detail_context(request, poll, form=form)
-        return _render(request, "polls/detail.html", context, status=400)
+        return render(request, "polls/detail.html", context, status=400)
     try:
         rate_limit_request("write", request)
         receipt = services.poll_vote(user=signed_in(request), poll=poll, options=form.ballot())
@@ -118,8 +111,8 @@ def vote(request: HttpRequest, slug: str, poll_id: int) -> HttpResponse:
         if error.fields:
             apply_domain_error(form, error)
         context = _detail_context(request, poll, form=form, error="" if error.fields else error.message)
-        return _render(request, "polls/detail.html", context, status=error.status)
-    return _render(request, "polls/receipt.html", _receipt_context(request, poll, receipt))
+        return render(request, "polls/detail.html", context, status=error.status)
+    return render(request, "polls/receipt.html", _receipt_context(request, poll, receipt))
 
 
 def _receipt_context(request: HttpRequest, poll: Poll, receipt: Receipt) -> dict[str, Any]:
@@ -147,7 +140,7 @@ def results(request: HttpRequest, slug: str, poll_id: int) -> HttpResponse:
         "Kind": Kind,
         "Status": Status,
     }
-    return _render(request, "polls/results.html", context)
+    return render(request, "polls/results.html", context)
 
 
 # Staff pages.
@@ -160,7 +153,7 @@ def staff_list(request: HttpRequest, slug: str) -> HttpResponse:
     page = Paginator(polls_to_manage(municipality=municipality), 50).get_page(request.GET.get("page"))
     rows = [(poll, poll.status_at(now)) for poll in page]
     context = {"municipality": municipality, "page": page, "rows": rows, "Status": Status}
-    return _render(request, "polls/staff_list.html", context)
+    return render(request, "polls/staff_list.html", context)
 
 
 def _form_fields(data: dict[str, Any]) -> dict[str, Any]:
@@ -171,20 +164,19 @@ def _form_fields(data: dict[str, Any]) -> dict[str, Any]:
 @require_http_methods(["GET", "POST"])
 def staff_create(request: HttpRequest, slug: str) -> HttpResponse:
     municipality = access_polls_staff(request.user, slug)
-    with timezone.override(zone_of(municipality)):
-        form = PollForm(request.POST or None, municipality=municipality)
-        submitted = submit(
-            request,
-            form,
-            lambda data: services.poll_create(
-                actor=signed_in(request), municipality=municipality, **_form_fields(data)
-            ),
-        )
+    form = PollForm(request.POST or None, municipality=municipality)
+    submitted = submit(
+        request,
+        form,
+        lambda data: services.poll_create(
+            actor=signed_in(request), municipality=municipality, **_form_fields(data)
+        ),
+    )
     if submitted.ok:
         messages.success(request, _("The draft is saved. Publish it when it is ready."))
         return redirect("polls_staff:edit", slug=slug, poll_id=submitted.result.pk)
     context = {"municipality": municipality, "form": form, "poll": None}
-    return _render(request, "polls/edit.html", context, status=submitted.status)
+    return render(request, "polls/edit.html", context, status=submitted.status)
 
 
 @login_required
@@ -193,13 +185,12 @@ def staff_edit(request: HttpRequest, slug: str, poll_id: int) -> HttpResponse:
     """Edit a draft; a published poll is shown as it stands, since it can no longer change."""
     municipality = access_polls_staff(request.user, slug)
     poll = access_poll_to_manage(request.user, poll_id, municipality=municipality)
-    with timezone.override(zone_of(municipality)):
-        form = PollForm(request.POST or None, municipality=municipality, initial=PollForm.initial_for(poll))
-        submitted = submit(
-            request,
-            form,
-            lambda data: services.poll_update(actor=signed_in(request), poll=poll, **_form_fields(data)),
-        )
+    form = PollForm(request.POST or None, municipality=municipality, initial=PollForm.initial_for(poll))
+    submitted = submit(
+        request,
+        form,
+        lambda data: services.poll_update(actor=signed_in(request), poll=poll, **_form_fields(data)),
+    )
     if submitted.ok:
         messages.success(request, _("Saved."))
         return redirect("polls_staff:edit", slug=slug, poll_id=poll.pk)
@@ -210,7 +201,7 @@ def staff_edit(request: HttpRequest, slug: str, poll_id: int) -> HttpResponse:
         "status": poll.status_at(timezone.now()),
         "Status": Status,
     }
-    return _render(request, "polls/edit.html", context, status=submitted.status)
+    return render(request, "polls/edit.html", context, status=submitted.status)
 
 
 @login_required

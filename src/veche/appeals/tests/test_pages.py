@@ -348,3 +348,21 @@ def test_an_appeal_is_flagged_and_hidden_through_moderation(client_for, appeal, 
     appeal.refresh_from_db()
     assert appeal.is_hidden and appeal.hidden_reason == "Advertising"
     assert Notification.objects.get(kind="moderation.hidden").recipient == appeal.author
+
+
+@pytest.mark.parametrize(
+    ("zone", "shown"),
+    [("Europe/Moscow", "2026-03-10T23:00:00+03:00"), ("Asia/Novosibirsk", "2026-03-11T03:00:00+07:00")],
+)
+def test_an_appeal_page_shows_the_municipality_s_own_time(appeal, client, zone, shown):
+    from datetime import UTC, datetime
+
+    from veche.appeals.models import Appeal
+
+    appeal.municipality.timezone = zone
+    appeal.municipality.save()
+    Appeal.objects.filter(pk=appeal.pk).update(created_at=datetime(2026, 3, 10, 20, 0, tzinfo=UTC))
+
+    page = client.get(f"/m/{appeal.municipality.slug}/appeals/{appeal.pk}/").content.decode()
+
+    assert f'<time datetime="{shown}">' in page

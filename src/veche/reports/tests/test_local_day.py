@@ -37,3 +37,22 @@ def test_an_unconfirmed_answer_closes_after_the_last_day_there(
 
     assert services.reports_close_unconfirmed(now=EVENING_IN_MOSCOW) == closed
     assert (Report.objects.get(pk=report.pk).status == Status.CLOSED) == bool(closed)
+
+
+@pytest.mark.parametrize(("zone", "shown"), [("Europe/Moscow", "23:00"), ("Asia/Novosibirsk", "03:00")])
+def test_a_report_page_shows_the_municipality_s_own_time(municipality, resident, submit, client, zone, shown):
+    municipality.timezone = zone
+    municipality.save()
+    report = submit(resident)
+    Report.objects.filter(pk=report.pk).update(created_at=EVENING_IN_MOSCOW)
+    client.force_login(resident)  # the author sees the report before moderation
+
+    page = client.get(f"/m/{municipality.slug}/reports/{report.pk}/").content.decode()
+
+    filed = page.split('<time datetime="', 1)[1].split("</time>", 1)[0]
+    assert filed.endswith(shown), filed
+    # A page of another kind right after it, in the same thread, is back on the server's clock.
+    assert client.get("/").status_code == 200
+    from django.utils import timezone
+
+    assert timezone.get_current_timezone_name() == "Europe/Moscow"
