@@ -9,7 +9,7 @@ from typing import Any, TypeVar
 from django.db import models
 from django.utils import timezone
 
-from veche.access.roles import has_permission, is_platform_admin
+from veche.access.roles import Person, has_permission, is_platform_admin, is_signed_in
 from veche.comments.models import Comment
 from veche.core.errors import NotFound
 from veche.moderation.models import Moderated
@@ -31,17 +31,17 @@ def parse_pk(value: Any) -> int:
     return pk
 
 
-def is_author(user: Any, content: Any) -> bool:
+def is_author(user: Person | None, content: Any) -> bool:
     """Whether `user` wrote `content` (anything with an `author_id`)."""
-    return bool(getattr(user, "is_authenticated", False) and content.author_id == user.pk)
+    return is_signed_in(user) and content.author_id == user.pk
 
 
-def is_live(user: Any, municipality: Municipality) -> bool:
+def is_live(user: Person, municipality: Municipality) -> bool:
     """A deactivated municipality is seen only by platform admins."""
     return municipality.is_active or is_platform_admin(user)
 
 
-def access_municipality(user: Any, slug: str) -> Municipality:
+def access_municipality(user: Person, slug: str) -> Municipality:
     """The municipality a page or endpoint names; from here on the request shows its own clock.
 
     Every page of a municipality fetches it here, so its times are written in the municipality's
@@ -55,7 +55,7 @@ def access_municipality(user: Any, slug: str) -> Municipality:
     return municipality
 
 
-def access_municipality_staff(user: Any, slug: str, permission: str) -> Municipality:
+def access_municipality_staff(user: Person, slug: str, permission: str) -> Municipality:
     """The municipality if `user` holds `permission` in it."""
     municipality = access_municipality(user, slug)
     if not has_permission(user, municipality, permission):
@@ -63,7 +63,7 @@ def access_municipality_staff(user: Any, slug: str, permission: str) -> Municipa
     return municipality
 
 
-def access_municipality_object(user: Any, municipality: Municipality, model: type[M], pk: Any) -> M:
+def access_municipality_object(user: Person, municipality: Municipality, model: type[M], pk: Any) -> M:
     """A district, department, category, calendar day or membership for a municipal admin."""
     permission = "manage_staff" if model is Membership else "manage_municipality"
     if not has_permission(user, municipality, permission):
@@ -74,16 +74,16 @@ def access_municipality_object(user: Any, municipality: Municipality, model: typ
     return obj
 
 
-def is_visible(user: Any, content: Moderated, author: Any) -> bool:
+def is_visible(user: Person, content: Moderated, author: Any) -> bool:
     """Content is public unless a moderator hid it: then its author and moderators see it."""
     if not content.is_hidden:
         return True
-    if getattr(user, "is_authenticated", False) and author is not None and author.pk == user.pk:
+    if is_signed_in(user) and author is not None and author.pk == user.pk:
         return True
     return has_permission(user, content.municipality, "moderate")  # type: ignore[attr-defined]
 
 
-def can_see(user: Any, content: Any) -> bool:
+def can_see(user: Person, content: Any) -> bool:
     """Whether `user` may see `content`: its own rule, hiding, and for comments what they are under."""
     flaggable = lookup(content._meta.label_lower)
     if flaggable is None:
@@ -93,7 +93,7 @@ def can_see(user: Any, content: Any) -> bool:
     return flaggable.visible is None or flaggable.visible(user, content)
 
 
-def access_comment(user: Any, municipality: Municipality, comment_id: Any) -> Comment:
+def access_comment(user: Person, municipality: Municipality, comment_id: Any) -> Comment:
     comment = (
         Comment.objects.select_related("author", "municipality")
         .filter(pk=parse_pk(comment_id), municipality=municipality)
@@ -104,7 +104,7 @@ def access_comment(user: Any, municipality: Municipality, comment_id: Any) -> Co
     return comment
 
 
-def access_flaggable(user: Any, label: str, object_id: Any) -> Moderated:
+def access_flaggable(user: Person, label: str, object_id: Any) -> Moderated:
     """Any flaggable content by its model label, as its viewer may see it."""
     flaggable = lookup(label)
     if flaggable is None:
@@ -117,7 +117,7 @@ def access_flaggable(user: Any, label: str, object_id: Any) -> Moderated:
     return content
 
 
-def access_moderated_content(user: Any, label: str, object_id: Any) -> Moderated:
+def access_moderated_content(user: Person, label: str, object_id: Any) -> Moderated:
     """Flaggable content for one of its municipality's moderators."""
     content = access_flaggable(user, label, object_id)
     if not has_permission(user, content.municipality, "moderate"):  # type: ignore[attr-defined]

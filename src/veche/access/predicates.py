@@ -8,12 +8,11 @@ and call `allows`.
 from collections.abc import Collection
 from dataclasses import dataclass
 from enum import StrEnum
-from typing import Any
 
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
-from veche.access.roles import Tier, tier_of
+from veche.access.roles import Person, Tier, tier_of
 from veche.municipalities.models import District, Municipality
 
 
@@ -60,7 +59,7 @@ TIER_REASONS = {
 
 
 def allows(
-    user: Any,
+    user: Person,
     municipality: Municipality,
     feature: Feature,
     phase: Phase = OPEN_DISCUSSION,

@@ -1,9 +1,15 @@
 """Roles per municipality, identity tiers, and which role holds which staff permission."""
 
 from enum import IntEnum, nonmember
-from typing import Any
+from typing import TypeAlias, TypeGuard
 
+from django.contrib.auth.models import AnonymousUser
+
+from veche.accounts.models import User
 from veche.municipalities.models import District, Membership, Municipality
+
+# Whoever a request comes from: a signed-in person, or nobody in particular.
+Person: TypeAlias = User | AnonymousUser
 
 MODERATOR = Membership.Role.MODERATOR.value
 OFFICIAL = Membership.Role.OFFICIAL.value
@@ -40,16 +46,16 @@ PERMISSIONS: dict[str, frozenset[str]] = {
 }
 
 
-def is_signed_in(user: Any) -> bool:
+def is_signed_in(user: Person | None) -> TypeGuard[User]:
     """Whether `user` is a person who signed in (not anonymous, not missing)."""
     return bool(getattr(user, "is_authenticated", False))
 
 
-def is_platform_admin(user: Any) -> bool:
+def is_platform_admin(user: Person) -> bool:
     return is_signed_in(user) and bool(user.is_superuser and user.is_active)
 
 
-def roles_in(user: Any, municipality: Municipality) -> frozenset[str]:
+def roles_in(user: Person, municipality: Municipality) -> frozenset[str]:
     """The roles `user` holds in `municipality`, looked up once per user object."""
     if not is_signed_in(user):
         return frozenset()
@@ -61,7 +67,7 @@ def roles_in(user: Any, municipality: Municipality) -> frozenset[str]:
     return cache[municipality.pk]
 
 
-def has_permission(user: Any, municipality: Municipality, permission: str) -> bool:
+def has_permission(user: Person, municipality: Municipality, permission: str) -> bool:
     if is_platform_admin(user):
         return True
     return bool(roles_in(user, municipality) & PERMISSIONS[permission])
@@ -72,8 +78,10 @@ def holders_of(permission: str) -> frozenset[str]:
     return PERMISSIONS[permission]
 
 
-def tier_of(user: Any, municipality: Municipality | None) -> Tier:
-    if not is_signed_in(user) or user.deleted_at or not user.email_confirmed_at:
+def tier_of(user: Person, municipality: Municipality | None) -> Tier:
+    if not is_signed_in(user):
+        return Tier.ANONYMOUS
+    if user.deleted_at or not user.email_confirmed_at:
         return Tier.ANONYMOUS
     if municipality is None:
         return Tier.REGISTERED
@@ -84,7 +92,7 @@ def tier_of(user: Any, municipality: Municipality | None) -> Tier:
     return cache[municipality.pk]
 
 
-def verified_district(*, user: Any, municipality: Municipality) -> District | None:
+def verified_district(*, user: Person, municipality: Municipality) -> District | None:
     """The district `user`'s residence is verified in, in `municipality`; None if none is known."""
     if not is_signed_in(user):
         return None
@@ -92,7 +100,7 @@ def verified_district(*, user: Any, municipality: Municipality) -> District | No
     return verification.district if verification is not None else None
 
 
-def forget_cached_access(user: Any) -> None:
+def forget_cached_access(user: Person) -> None:
     """Drop cached roles and tiers after they change within one request."""
     user.__dict__.pop("_veche_roles", None)
     user.__dict__.pop("_veche_tiers", None)

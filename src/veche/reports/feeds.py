@@ -4,6 +4,7 @@ from typing import Any
 
 from django.contrib.syndication.views import Feed
 from django.http import HttpRequest
+from django.urls import reverse
 from django.utils.feedgenerator import Atom1Feed
 from django.utils.translation import gettext as _
 
@@ -11,6 +12,7 @@ from veche.access.functions import access_municipality
 from veche.municipalities.models import Municipality
 from veche.reports.models import Report, Status
 from veche.reports.selectors import public_reports
+from veche.reports.services import report_url
 
 
 class ReportFeed(Feed):
@@ -23,7 +25,7 @@ class ReportFeed(Feed):
         return _("Reports in %(name)s") % {"name": obj.title}
 
     def link(self, obj: Municipality) -> str:
-        return f"/m/{obj.slug}/reports/"
+        return reverse("reports:list", args=[obj.slug])
 
     def subtitle(self, obj: Municipality) -> str:
         return _("Problems residents reported and how the city answered.")
@@ -40,7 +42,7 @@ class ReportFeed(Feed):
         return item.description
 
     def item_link(self, item: Report) -> str:
-        return f"/m/{item.municipality.slug}/reports/{item.pk}/"
+        return report_url(item)
 
     def item_updateddate(self, item: Report) -> Any:
         return item.updated_at

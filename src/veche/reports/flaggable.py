@@ -4,10 +4,7 @@ from veche.moderation.registry import register
 from veche.reports import mapcells
 from veche.reports.access import can_see_report
 from veche.reports.models import Report
-
-
-def _url(report: Report) -> str:
-    return f"/m/{report.municipality.slug}/reports/{report.pk}/"
+from veche.reports.services import report_url
 
 
 def _hidden(report: Report, hidden: bool) -> None:
@@ -18,7 +15,7 @@ def _hidden(report: Report, hidden: bool) -> None:
 
 register(
     Report,
-    url=_url,
+    url=report_url,
     excerpt=lambda r: r.description[:300],
     author=lambda r: r.author,
     related=("municipality",),

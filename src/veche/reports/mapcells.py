@@ -162,7 +162,7 @@ def move(before: MapKey | None, after: MapKey | None) -> None:
     deltas: Counter[RowKey] = Counter()
     _count([k for k in (before,) if k is not None], -1, deltas)
     _count([k for k in (after,) if k is not None], +1, deltas)
-    _apply(deltas)
+    _upsert(deltas)
 
 
 def add_reports(reports: Iterable[Report]) -> None:
@@ -175,7 +175,7 @@ def add_reports(reports: Iterable[Report]) -> None:
         key = key_of(report, days[report.municipality_id])
         if key is not None:
             _count([key], +1, deltas)
-    _apply(deltas)
+    _upsert(deltas)
 
 
 def advance_overdue_day(municipality: Municipality, today: date) -> int:
@@ -201,12 +201,12 @@ def advance_overdue_day(municipality: Municipality, today: date) -> int:
             _count([k for k in (key_of(report, since),) if k is not None], -1, deltas)
             _count([k for k in (key_of(report, today),) if k is not None], +1, deltas)
             moved += 1
-        _apply(deltas)
+        _upsert(deltas)
         MapOverdueDay.objects.filter(municipality=municipality).update(day=today)
     return moved
 
 
-def _apply(deltas: Counter[RowKey]) -> None:
+def _upsert(deltas: Counter[RowKey]) -> None:
     """Add the deltas to the cell rows in one statement per few hundred rows.
 
     INSERT ... ON CONFLICT DO UPDATE is atomic on both databases, so concurrent changes to the same

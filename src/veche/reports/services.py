@@ -7,6 +7,7 @@ from typing import Any
 from django.core.files.uploadedfile import UploadedFile
 from django.db import IntegrityError, transaction
 from django.db.models import F
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.text import format_lazy
 from django.utils.translation import gettext as _
@@ -48,7 +49,7 @@ REPORTING = Phase(
 
 
 def report_url(report: Report) -> str:
-    return f"/m/{report.municipality.slug}/reports/{report.pk}/"
+    return reverse("reports:detail", args=[report.municipality.slug, report.pk])
 
 
 def _check_point(latitude: Any, longitude: Any) -> tuple[float, float]:
@@ -100,7 +101,7 @@ def _event(
     )
 
 
-def _apply(
+def _transition(
     report: Report,
     action: str,
     *,
@@ -248,9 +249,9 @@ def report_moderate(*, moderator: User, report: Report, now: datetime | None = N
     with transaction.atomic():
         report = _locked(report)
         _require(moderator, report, Actor.MODERATOR)
-        _apply(report, "moderate", actor=moderator, now=now)
+        _transition(report, "moderate", actor=moderator, now=now)
         report.department = _department_for(report.category, report.district)
-        _apply(report, "route", actor=None, now=now)
+        _transition(report, "route", actor=None, now=now)
         report.save()
         _notify_change(
             report, format_lazy(gettext_lazy("Report #{} was sent to {}"), report.pk, report.department)
@@ -279,7 +280,7 @@ def report_decline(*, moderator: User, report: Report, reason: str, now: datetim
     with transaction.atomic():
         report = _locked(report)
         _require(moderator, report, Actor.MODERATOR)
-        _apply(report, "decline", actor=moderator, note=reason, now=now)
+        _transition(report, "decline", actor=moderator, note=reason, now=now)
         report.closed_at = now
         report.save()
         _notify_change(report, format_lazy(gettext_lazy("Report #{} was declined"), report.pk), reason)
@@ -299,7 +300,7 @@ def report_reassign(
         if department.pk == report.department_id:
             raise DomainError(fields={"department": [_("The report is already with this department.")]})
         report.department = department
-        _apply(report, "reassign", actor=official, note=reason, now=now)
+        _transition(report, "reassign", actor=official, note=reason, now=now)
         report.save()
         _notify_change(
             report, format_lazy(gettext_lazy("Report #{} was sent to {}"), report.pk, department), reason
@@ -313,7 +314,7 @@ def report_start(*, official: User, report: Report, now: datetime | None = None)
     with transaction.atomic():
         report = _locked(report)
         _require(official, report, Actor.OFFICIAL)
-        _apply(report, "start", actor=official, now=now)
+        _transition(report, "start", actor=official, now=now)
         report.save()
         _notify_change(report, format_lazy(gettext_lazy("Work on report #{} has started"), report.pk))
     return report
@@ -331,7 +332,7 @@ def _answer(
     with transaction.atomic():
         report = _locked(report)
         _require(official, report, Actor.OFFICIAL)
-        _apply(report, action, actor=official, note=answer, now=now)
+        _transition(report, action, actor=official, note=answer, now=now)
         report.answer = answer
         report.answered_at = now
         report.confirm_due = local_day(report.municipality, now) + timedelta(days=CONFIRM_DAYS)
@@ -389,7 +390,7 @@ def report_confirm(*, author: User, report: Report, now: datetime | None = None)
         report = _locked(report)
         _require(author, report, Actor.AUTHOR)
         _author_window(report, now)
-        _apply(report, "confirm", actor=author, now=now)
+        _transition(report, "confirm", actor=author, now=now)
         report.closed_at = now
         report.save()
         _notify_change(report, format_lazy(gettext_lazy("Report #{} is closed"), report.pk), exclude=author)
@@ -410,7 +411,7 @@ def report_dispute(*, author: User, report: Report, reason: str, now: datetime |
             days=report.category.answer_days,
         )
         also = {"confirm_due": None, "escalated_at": None, "answer_due": answer_due}
-        _apply(report, "dispute", actor=author, note=reason, now=now, also=also)
+        _transition(report, "dispute", actor=author, note=reason, now=now, also=also)
         report.save()
         _notify_change(
             report,
@@ -441,7 +442,7 @@ def reports_close_unconfirmed(*, now: datetime | None = None) -> int:
             # Disputed and answered again since the list was read: a new window runs.
             if report.status not in ANSWERED or report.confirm_due is None or report.confirm_due >= today:
                 continue
-            _apply(report, "close", actor=None, now=now)
+            _transition(report, "close", actor=None, now=now)
             report.closed_at = now
             report.save()
             closed += 1
