@@ -109,8 +109,8 @@ def access_flaggable(user: Person, label: str, object_id: Any) -> Moderated:
     flaggable = lookup(label)
     if flaggable is None:
         raise NotFound()
-    content: Any = flaggable.model._default_manager.filter(pk=parse_pk(object_id)).first()
-    if content is None or not content.municipality.is_active:
+    content: Moderated | None = flaggable.model._default_manager.filter(pk=parse_pk(object_id)).first()
+    if content is None or not content.municipality.is_active:  # type: ignore[attr-defined]
         raise NotFound()
     if not can_see(user, content):
         raise NotFound()

@@ -5,7 +5,7 @@ from veche.accounts.models import User, Verification
 
 
 @admin.register(User)
-class VecheUserAdmin(UserAdmin):
+class VecheUserAdmin(UserAdmin[User]):
     list_display = ["username", "email", "display_name", "email_confirmed_at", "is_superuser", "deleted_at"]
     fieldsets = (
         *UserAdmin.fieldsets,
@@ -14,7 +14,7 @@ class VecheUserAdmin(UserAdmin):
 
 
 @admin.register(Verification)
-class VerificationAdmin(admin.ModelAdmin):
+class VerificationAdmin(admin.ModelAdmin[Verification]):
     list_display = ["user", "municipality", "district", "provider", "created_at"]
     list_filter = ["municipality", "provider"]
     raw_id_fields = ["user", "verified_by"]

@@ -3,6 +3,7 @@
 from django.contrib import messages
 from django.contrib.auth import authenticate, login, logout
 from django.contrib.auth.decorators import login_required
+from django.contrib.auth.forms import PasswordResetForm, SetPasswordForm
 from django.contrib.auth.views import PasswordResetConfirmView, PasswordResetView
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
@@ -121,7 +122,7 @@ def logout_view(request: HttpRequest) -> HttpResponse:
 class ConfirmingPasswordResetConfirmView(PasswordResetConfirmView):
     """Setting a password from the e-mailed link proves the address, so it confirms it too."""
 
-    def form_valid(self, form):
+    def form_valid(self, form: SetPasswordForm[User]) -> HttpResponse:
         response = super().form_valid(form)
         services.email_confirm_by_reset(user=form.user)
         return response
@@ -130,7 +131,7 @@ class ConfirmingPasswordResetConfirmView(PasswordResetConfirmView):
 class RateLimitedPasswordResetView(PasswordResetView):
     """Django's reset view: the same answer whether or not an account has the address."""
 
-    def form_valid(self, form):
+    def form_valid(self, form: PasswordResetForm) -> HttpResponse:
         rate_limit_request("password_reset", self.request)
         return super().form_valid(form)
 

@@ -14,7 +14,7 @@ from veche.core.ratelimit import rate_limit_request
 T = TypeVar("T")
 
 
-def apply_domain_error(form: forms.Form, error: DomainError) -> None:
+def apply_domain_error(form: forms.BaseForm, error: DomainError) -> None:
     """Show a service's refusal on the form: field messages on their fields, the rest on top.
 
     (A rate limit's page also needs Retry-After: `rate_limit` keeps the wait on the request, and
@@ -53,7 +53,7 @@ Submitted: TypeAlias = Written[T] | NotWritten
 
 
 def submit(
-    request: HttpRequest, form: forms.Form, write: Callable[[dict[str, Any]], T], *, scope: str = "write"
+    request: HttpRequest, form: forms.BaseForm, write: Callable[[dict[str, Any]], T], *, scope: str = "write"
 ) -> Submitted[T]:
     """Carry out a form page's POST: validate, rate-limit `scope`, then `write(form.cleaned_data)`.
 

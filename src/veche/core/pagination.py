@@ -11,7 +11,7 @@ from django.utils.functional import cached_property
 DEFAULT_CAP = 1_000
 
 
-class CappedPaginator(Paginator):
+class CappedPaginator(Paginator):  # type: ignore[type-arg]
     """A Paginator whose count stops at `cap`: one `COUNT(*)` over at most `cap` + 1 rows.
 
     Counting a public list of a million reports on every page costs more than the page itself; past
@@ -43,7 +43,7 @@ class CappedPaginator(Paginator):
         """Whether more rows exist than `count` says."""
         return self._counted > self.cap
 
-    def page(self, number: Any) -> Page:
+    def page(self, number: Any) -> Page:  # type: ignore[type-arg]
         """The page, found by its ids first: the database walks the ordering index past the earlier
         pages reading ids only, then fetches (and joins) just this page's rows, instead of joining
         every skipped row."""

@@ -6,10 +6,12 @@ from typing import Any
 
 from django.db import models
 
+from veche.moderation.models import Moderated
+
 
 @dataclass(frozen=True)
 class Flaggable:
-    model: type[models.Model]
+    model: type[Moderated]
     url: Callable[[Any], str]
     excerpt: Callable[[Any], str]
     author: Callable[[Any], Any]
@@ -25,7 +27,7 @@ _registry: dict[str, Flaggable] = {}
 
 
 def register(
-    model: type[models.Model],
+    model: type[Moderated],
     *,
     url: Callable[[Any], str],
     excerpt: Callable[[Any], str],

@@ -1,7 +1,5 @@
 """Every write of moderation: flag content, hide and restore it, dismiss flags."""
 
-from typing import Any
-
 from django.contrib.contenttypes.models import ContentType
 from django.db import IntegrityError, transaction
 from django.utils import timezone
@@ -63,8 +61,8 @@ def _clean_reason(reason: str) -> str:
 
 
 def _locked(content: Moderated) -> Moderated:
-    model: Any = type(content)
-    return model.objects.select_for_update().get(pk=content.pk)
+    locked: Moderated = type(content)._default_manager.select_for_update().get(pk=content.pk)
+    return locked
 
 
 def _set_hidden(moderator: User, content: Moderated, reason: str, *, hide: bool) -> Moderated:

@@ -9,7 +9,7 @@ from django.utils.translation import gettext_lazy as _
 from veche.municipalities.models import CalendarDay, Category, Department, District, Membership, Municipality
 
 
-class DistrictForm(forms.ModelForm):
+class DistrictForm(forms.ModelForm[District]):
     polygon = forms.CharField(
         label=_("Boundary (GeoJSON Polygon)"),
         required=False,
@@ -28,13 +28,13 @@ class DistrictForm(forms.ModelForm):
             self.initial["polygon"] = json.dumps(self.instance.polygon)
 
 
-class DepartmentForm(forms.ModelForm):
+class DepartmentForm(forms.ModelForm[Department]):
     class Meta:
         model = Department
         fields = ["name", "name_en", "email"]
 
 
-class CategoryForm(forms.ModelForm):
+class CategoryForm(forms.ModelForm[Category]):
     class Meta:
         model = Category
         fields = [
@@ -56,7 +56,7 @@ class CategoryForm(forms.ModelForm):
         self.fields["department"].queryset = municipality.departments.all()  # type: ignore[attr-defined]
 
 
-class CalendarDayForm(forms.ModelForm):
+class CalendarDayForm(forms.ModelForm[CalendarDay]):
     class Meta:
         model = CalendarDay
         fields = ["date", "is_working", "name"]

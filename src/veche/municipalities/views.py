@@ -18,13 +18,13 @@ from veche.accounts import services as account_services
 from veche.accounts.models import User
 from veche.comments.forms import CommentForm
 from veche.comments.selectors import comments_for
-from veche.core.errors import DomainError
+from veche.core.errors import DomainError, NotFound
 from veche.core.forms import apply_domain_error, page_status, submit
 from veche.core.http import signed_in
 from veche.core.models import AuditEntry
 from veche.municipalities.forms import VerifyResidentForm
 from veche.municipalities.selectors import municipalities_active
-from veche.municipalities.staff import KINDS
+from veche.municipalities.staff import KINDS, StaffKind
 
 
 def home(request: HttpRequest) -> HttpResponse:
@@ -160,9 +160,7 @@ def staff_audit(request: HttpRequest, slug: str) -> HttpResponse:
     return render(request, "staff/audit.html", {"municipality": municipality, "page": page, "action": action})
 
 
-def _kind(kind: str):
-    from veche.core.errors import NotFound
-
+def _kind(kind: str) -> StaffKind:
     if kind not in KINDS:
         raise NotFound()
     return KINDS[kind]

@@ -1,6 +1,6 @@
 """Background tasks of notifications; each may run twice and still sends once."""
 
-from celery import shared_task
+from celery import Task, shared_task
 from django.conf import settings
 from django.core.mail import send_mail
 from django.utils import timezone, translation
@@ -10,7 +10,7 @@ from veche.notifications.models import Notification
 
 
 @shared_task(bind=True, max_retries=5, default_retry_delay=60)
-def send_notification_email(self, notification_id: int) -> bool:
+def send_notification_email(self: Task, notification_id: int) -> bool:
     # Claim the notice first: of two workers given the same task, only one sends.
     claimed = Notification.objects.filter(pk=notification_id, emailed_at__isnull=True).update(
         emailed_at=timezone.now()

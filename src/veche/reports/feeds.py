@@ -15,7 +15,7 @@ from veche.reports.selectors import public_reports
 from veche.reports.services import report_url
 
 
-class ReportFeed(Feed):
+class ReportFeed(Feed[Report, Municipality]):
     feed_type = Atom1Feed
 
     def get_object(self, request: HttpRequest, *args: Any, **kwargs: Any) -> Municipality:

@@ -60,7 +60,7 @@ ALL = 0
 
 
 def cell_size(zoom: int) -> float:
-    return 360.0 / (2 ** max(0, min(zoom, 20))) / 4
+    return 360.0 / float(2 ** max(0, min(zoom, 20))) / 4
 
 
 def cell_of(latitude: float, longitude: float, zoom: int) -> tuple[int, int]:

@@ -235,7 +235,7 @@ class ReportPhoto(models.Model):
         ordering = ["created_at", "id"]
 
     def __str__(self) -> str:
-        return self.image.name
+        return str(self.image.name)
 
 
 class ReportSupport(models.Model):

@@ -13,6 +13,7 @@ from django.utils.text import format_lazy
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from veche.access.functions import is_author
 from veche.access.predicates import Feature, Phase, allows
 from veche.access.roles import ADMIN, Tier
 from veche.accounts.models import User
@@ -26,7 +27,7 @@ from veche.municipalities.selectors import municipality_add_working_days
 from veche.municipalities.zones import local_day
 from veche.notifications.services import follow, notify, notify_followers
 from veche.reports import mapcells
-from veche.reports.access import can_handle_report, can_moderate_reports, can_see_report, is_author
+from veche.reports.access import can_handle_report, can_moderate_reports, can_see_report
 from veche.reports.lifecycle import CONFIRM_DAYS, TRANSITIONS, Actor
 from veche.reports.models import (
     ANSWERED,

@@ -14,7 +14,7 @@ from veche.municipalities.staff import StaffKind, register_kind
 from veche.reports.models import AnswerTemplate, RoutingRule
 
 
-class AnswerTemplateForm(forms.ModelForm):
+class AnswerTemplateForm(forms.ModelForm[AnswerTemplate]):
     class Meta:
         model = AnswerTemplate
         fields = ["title", "category", "body"]
@@ -24,7 +24,7 @@ class AnswerTemplateForm(forms.ModelForm):
         self.fields["category"].queryset = municipality.categories.all()  # type: ignore[attr-defined]
 
 
-class RoutingRuleForm(forms.ModelForm):
+class RoutingRuleForm(forms.ModelForm[RoutingRule]):
     class Meta:
         model = RoutingRule
         fields = ["category", "district", "department"]

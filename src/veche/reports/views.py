@@ -11,7 +11,7 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from veche.access.functions import access_municipality
+from veche.access.functions import access_municipality, is_author
 from veche.access.predicates import Feature, allows
 from veche.comments.forms import CommentForm
 from veche.comments.selectors import THREAD_PAGE_SIZE, comments_for
@@ -30,7 +30,6 @@ from veche.reports.access import (
     access_report_workspace,
     can_handle_report,
     can_moderate_reports,
-    is_author,
 )
 from veche.reports.forms import (
     AnswerForm,
