@@ -1,6 +1,7 @@
 """Residents hear when a poll opens and when it closes: once each, by whichever of publishing,
 closing early or the hourly tick gets there first."""
 
+import importlib
 from collections.abc import Callable
 from datetime import timedelta
 from functools import partial
@@ -8,6 +9,7 @@ from io import StringIO
 
 import pytest
 from conftest import build_municipality
+from django.apps import apps as django_apps
 from django.conf import settings
 from django.core.management import call_command
 from django.utils import timezone
@@ -204,3 +206,22 @@ def test_ticks_at_once_announce_each_poll_once(racing_polls):
     assert sum(r["closed"] for r in results) == 1  # type: ignore[index]
     assert told("poll.opened") == ["first", "second"]
     assert told("poll.closed") == ["first"]
+
+
+def test_the_migration_marks_polls_that_opened_or_closed_before_it_as_told(make_poll, municipal_admin):
+    migration = importlib.import_module("veche.polls.migrations.0002_announced")
+    past = make_poll("Closed early", opens_in=timedelta(days=-3), lasts=timedelta(days=5))
+    poll_close(actor=municipal_admin, poll=past)
+    running = make_poll("Running", lasts=timedelta(days=3))
+    upcoming = make_poll("Upcoming", opens_in=timedelta(days=1))
+    Poll.objects.update(opened_notified_at=None, closed_notified_at=None)
+
+    migration.mark_past_as_announced(django_apps, None)
+
+    past.refresh_from_db()
+    assert past.opened_notified_at is not None and past.closed_notified_at == past.closed_at
+    running.refresh_from_db()
+    assert running.opened_notified_at is not None and running.closed_notified_at is None
+    upcoming.refresh_from_db()
+    assert (upcoming.opened_notified_at, upcoming.closed_notified_at) == (None, None)
+    assert polls_announce(now=upcoming.opens_at) == {"opened": 1, "closed": 0}
