@@ -59,7 +59,7 @@ from veche.municipalities.models import Category, District, Membership, Municipa
 from veche.notifications.models import Follow, Notification
 from veche.notifications.services import notify
 from veche.open311.models import ApiKey, ServiceAttribute
-from veche.open311.services import api_key_create, service_attribute_save
+from veche.open311.services import api_key_create, service_attribute_save, service_request_create
 from veche.polls.models import Poll, PollOption, PollTier, PollVote
 from veche.polls.services import poll_create, poll_publish
 from veche.reports.models import Report
@@ -616,6 +616,12 @@ ROUTES: dict[str, Case] = {
     "open311:token": Case("/open311/v2/tokens/{public_report}.json?jurisdiction_id={slug}", every(200)),
     "open311:token#submitted": Case(
         "/open311/v2/tokens/{pending_report}.json?jurisdiction_id={slug}", every(404)
+    ),
+    "open311:token#issued-awaiting-moderation": Case(
+        "/open311/v2/tokens/{open311_pending_token}.json?jurisdiction_id={slug}", every(200)
+    ),
+    "open311:token#issued-other-municipality": Case(
+        "/open311/v2/tokens/{open311_pending_token}.json?jurisdiction_id={other_slug}", every(404)
     ),
     "open311:updates": Case("/open311/v2/servicerequestupdates.json?jurisdiction_id={slug}", every(200)),
     "open311:unknown": Case("/open311/v2/nothing/here.json", every(404)),
@@ -1415,6 +1421,10 @@ def world(
     other_attribute = service_attribute_save(
         actor=other_admin, category=other_light, code="pole", datatype="string", order=1, description="Pole?"
     )
+    # Filed by a client system, awaiting moderation: its token answers, its id does not yet.
+    pending_token = service_request_create(
+        api_key=open311_key, category=light, latitude="55.76", longitude="37.62", attributes={"pole": ["3"]}
+    ).open311_token.token
 
     def poll(municipality: Municipality, actor: User, title: str, publish: bool) -> Poll:
         now = timezone.now()
@@ -1552,6 +1562,7 @@ def world(
         "draft_poll_option": draft_poll.options.first().pk,
         "other_poll": other_poll.pk,
         "open311_key": open311_secret,
+        "open311_pending_token": pending_token,
         "open311_key_id": open311_key.pk,
         "other_open311_key": other_secret,
         "other_open311_key_id": other_key.pk,

@@ -122,7 +122,7 @@ def logout_view(request: HttpRequest) -> HttpResponse:
 class ConfirmingPasswordResetConfirmView(PasswordResetConfirmView):
     """Setting a password from the e-mailed link proves the address, so it confirms it too."""
 
-    def form_valid(self, form: SetPasswordForm[User]) -> HttpResponse:
+    def form_valid(self, form: "SetPasswordForm[User]") -> HttpResponse:
         response = super().form_valid(form)
         services.email_confirm_by_reset(user=form.user)
         return response

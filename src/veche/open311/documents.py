@@ -17,8 +17,8 @@ from veche.municipalities.models import Category, Municipality
 from veche.municipalities.zones import zone_of
 from veche.open311.formats import LocalTimes, Many, Ready, text, w3c
 from veche.open311.models import ServiceAttribute
-from veche.open311.selectors import RequestRow
-from veche.reports.models import AWAITING_ANSWER, EventKind, Report, ReportEvent, Status
+from veche.open311.selectors import RequestRow, TokenAnswer
+from veche.reports.models import AWAITING_ANSWER, PUBLIC, EventKind, Report, ReportEvent, Status
 
 SPECIFICATION = "http://wiki.open311.org/GeoReport_v2"
 # The time the service list format of this server was last changed, when the audit log has none.
@@ -257,18 +257,20 @@ def _note_text(event: ReportEvent, locale: Locale) -> str:
     return label
 
 
-def created(report: Report, account_id: str) -> dict[str, Any]:
-    """The answer to a POST: we file requests at once, so the id and never a token."""
+def created(report: Report, token: str, account_id: str) -> dict[str, Any]:
+    """The answer to a POST: the token while the request awaits moderation (every category's does),
+    the id if it were public at once; never both."""
     department = (report.department or report.category.department).title
+    public = report.status in PUBLIC and report.hidden_at is None
     return {
-        "service_request_id": str(report.pk),
+        "service_request_id" if public else "token": str(report.pk) if public else token,
         "service_notice": service_notice(report.status, department, report.answer_due),
         "account_id": account_id,
     }
 
 
-def token(row: RequestRow) -> Ready:
-    return Ready({"service_request_id": str(row.id), "token": str(row.id)})
+def token(answer: TokenAnswer) -> Ready:
+    return Ready({"service_request_id": answer.service_request_id, "token": text(answer.token)})
 
 
 def update(event: ReportEvent, locale: Locale) -> Ready:

@@ -105,3 +105,22 @@ class Submission(models.Model):
 
     def __str__(self) -> str:
         return f"#{self.report_id} via {self.api_key_id}"
+
+
+class RequestToken(models.Model):
+    """The token a POST answers while its request awaits moderation: `tokens/{token}` turns it into the
+    request's id once the request is public. Random, so it tells nothing about the request or its
+    reporter and cannot be guessed; kept as issued, since all it ever reveals is that public id."""
+
+    report = models.OneToOneField(
+        "reports.Report", on_delete=models.CASCADE, primary_key=True, related_name="open311_token"
+    )
+    token = models.CharField(max_length=32, unique=True)
+    created_at = models.DateTimeField()
+
+    class Meta:
+        verbose_name = _("Open311 request token")
+        verbose_name_plural = _("Open311 request tokens")
+
+    def __str__(self) -> str:
+        return f"token of #{self.report_id}"

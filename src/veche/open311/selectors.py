@@ -6,6 +6,7 @@ an index of `reports.Report`: `report_recent` for the newest-first pages, `repor
 for one service, `report_geo_cell` for the radius filter, `report_updated` for the updates feed.
 """
 
+import re
 from collections import defaultdict
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -37,9 +38,17 @@ from veche.core.geo import EARTH_RADIUS_M
 from veche.core.models import AuditEntry
 from veche.municipalities.models import Category, Department, District, Municipality
 from veche.municipalities.selectors import id_by_code
-from veche.open311.models import ApiKey, ServiceAttribute
+from veche.open311.models import ApiKey, RequestToken, ServiceAttribute
 from veche.reports.lifecycle import TRANSITIONS
-from veche.reports.models import AWAITING_ANSWER, PUBLIC, EventKind, Report, ReportEvent, ReportPhoto
+from veche.reports.models import (
+    AWAITING_ANSWER,
+    PUBLIC,
+    EventKind,
+    Report,
+    ReportEvent,
+    ReportPhoto,
+    Status,
+)
 from veche.reports.selectors import public_reports, reports_within
 
 OPEN = "open"
@@ -338,6 +347,50 @@ def public_request(municipality: Municipality, request_id: str) -> RequestRow:
     if not found:
         raise NotFound(f"service_request_id '{request_id}' was not found.")
     return found[0]
+
+
+TOKEN_PATTERN = re.compile(r"^[0-9a-f]{32}$")
+LEGACY_TOKEN_PATTERN = re.compile(r"^[0-9]{1,19}$")
+# A request waits for a moderator in these statuses; declined, it will never be public.
+_AWAITING_MODERATION = (Status.SUBMITTED, Status.MODERATED)
+
+
+class TokenAnswer(NamedTuple):
+    token: str
+    # None while the request awaits moderation.
+    service_request_id: str | None
+
+
+def token_answer(municipality: Municipality, token: str) -> TokenAnswer:
+    """What `tokens/{token}` answers: the request's id once it is public (as `public_reports` has it),
+    none while it awaits moderation, NotFound for a declined or hidden request and for anything we
+    did not issue in `municipality`. One query.
+
+    A public request's own id is accepted as its token too, as before tokens were issued.
+    """
+    if TOKEN_PATTERN.match(token):
+        found = (
+            RequestToken.objects.filter(token=token, report__municipality=municipality)
+            .annotate(public=Exists(public_reports(municipality).filter(pk=OuterRef("report_id"))))
+            .values_list("report_id", "report__status", "report__hidden_at", "public")
+            .first()
+        )
+        if found is not None:
+            report_id, status, hidden_at, public = found
+            if public:
+                return TokenAnswer(token, str(report_id))
+            if status in _AWAITING_MODERATION and hidden_at is None:
+                return TokenAnswer(token, None)
+            if status == Status.DECLINED:
+                raise NotFound(f"token '{token}': a moderator declined the request; it will not be public.")
+    elif (
+        LEGACY_TOKEN_PATTERN.match(token)
+        and 0 < int(token) < 2**63
+        and public_reports(municipality).filter(pk=int(token)).exists()
+    ):
+        return TokenAnswer(token, token)
+    shown = token if len(token) <= 40 else f"{token[:40]}…"
+    raise NotFound(f"token '{shown}' was not found.")
 
 
 def events_of(report_ids: list[int]) -> dict[int, list[ReportEvent]]:

@@ -6,6 +6,7 @@ through moderation, routing and answers like one filed on the web site.
 
 import math
 import re
+import secrets
 from collections.abc import Mapping, Sequence
 from datetime import datetime
 from typing import Any
@@ -27,7 +28,14 @@ from veche.core.sanitize import plain_text
 from veche.municipalities.models import Category, Municipality
 from veche.municipalities.zones import zone_of
 from veche.open311.formats import parse_w3c
-from veche.open311.models import LIST_DATATYPES, ApiKey, Datatype, ServiceAttribute, Submission
+from veche.open311.models import (
+    LIST_DATATYPES,
+    ApiKey,
+    Datatype,
+    RequestToken,
+    ServiceAttribute,
+    Submission,
+)
 from veche.reports.models import Report, Source
 from veche.reports.services import report_submit
 
@@ -332,6 +340,12 @@ def _point(latitude: str, longitude: str, errors: dict[str, list[str]]) -> tuple
     return (point[0], point[1]) if not errors else None
 
 
+def new_request_token() -> str:
+    """128 random bits as 32 hex digits. A request id has at most 19 digits, so `tokens/{...}` tells
+    the two apart by their length."""
+    return secrets.token_hex(16)
+
+
 # Our field names in report_submit's errors, and the Open311 parameter each came from.
 _PARAMETER_OF = {
     "category": "service_code",
@@ -362,7 +376,8 @@ def service_request_create(
     now: datetime | None = None,
 ) -> Report:
     """File a report for an Open311 client: it is checked against the service definition, then
-    submitted like any other report (moderation, routing, deadlines) with source=open311.
+    submitted like any other report (moderation, routing, deadlines) with source=open311, and given
+    the token the POST answers (`report.open311_token`) in the same transaction.
 
     Every problem with the parameters is reported at once, by Open311 parameter name.
     """
@@ -438,6 +453,7 @@ def service_request_create(
                 approximate_location=point is None,
                 created_at=now,
             )
+            RequestToken.objects.create(report=report, token=new_request_token(), created_at=now)
             ApiKey.objects.filter(pk=api_key.pk).update(last_used_at=now)
     except DomainError as error:
         fields = {_PARAMETER_OF.get(name, name): messages for name, messages in error.fields.items()}

@@ -7,7 +7,7 @@ from typing import Any
 from django.http import HttpRequest, HttpResponse
 from django.views.decorators.csrf import csrf_exempt
 
-from veche.core.errors import DomainError, Forbidden, NotFound, RateLimited
+from veche.core.errors import DomainError, Forbidden, RateLimited
 from veche.core.ratelimit import client_ip, rate_limit
 from veche.open311 import documents, formats, params, selectors, services
 from veche.open311.formats import Many, respond
@@ -118,7 +118,7 @@ def _create(request: HttpRequest, fmt: str) -> HttpResponse:
         account_id=get(data, "account_id"),
         media_url=get(data, "media_url"),
     )
-    answer = documents.created(report, get(data, "account_id"))
+    answer = documents.created(report, report.open311_token.token, get(data, "account_id"))
     return respond(fmt, "service_requests", Many("request", [answer]))
 
 
@@ -134,13 +134,10 @@ def request_detail(request: HttpRequest, request_id: str, fmt: str) -> HttpRespo
 
 @endpoint("GET")
 def token_detail(request: HttpRequest, token: str, fmt: str) -> HttpResponse:
-    """We file every request at once, so no token is ever issued; a request's id is its own token."""
+    """The request a POST's token stands for: its id once a moderator has passed it, none before."""
     municipality = selectors.jurisdiction(get(request.GET, "jurisdiction_id"))
-    try:
-        row = selectors.public_request(municipality, token)
-    except NotFound:
-        raise NotFound(f"token '{token}' was not found.") from None
-    return respond(fmt, "service_requests", Many("request", [documents.token(row)]))
+    answer = selectors.token_answer(municipality, token)
+    return respond(fmt, "service_requests", Many("request", [documents.token(answer)]))
 
 
 @endpoint("GET")

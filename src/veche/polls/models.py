@@ -90,6 +90,10 @@ class Poll(models.Model):
     closed_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )
+    # When residents were told that voting opened and that it closed (`polls.services.polls_announce`):
+    # each notice is claimed by setting its time, so it goes out once however many ticks run.
+    opened_notified_at = models.DateTimeField(null=True, blank=True)
+    closed_notified_at = models.DateTimeField(null=True, blank=True)
     # What the poll decides on, when another process made it (an accepted initiative, say).
     origin_type = models.ForeignKey(
         ContentType, null=True, blank=True, on_delete=models.PROTECT, related_name="+"

@@ -1,4 +1,5 @@
-"""Every write to polls: create and edit a draft, publish, close early, and vote."""
+"""Every write to polls: create and edit a draft, publish, close early, vote, and tell residents
+when voting opens and closes."""
 
 from collections.abc import Sequence
 from datetime import datetime
@@ -6,9 +7,11 @@ from typing import Any
 
 from django.contrib.contenttypes.models import ContentType
 from django.db import IntegrityError, models, transaction
-from django.db.models import F
+from django.db.models import F, Q, QuerySet
 from django.urls import reverse
 from django.utils import formats, timezone
+from django.utils.functional import lazy
+from django.utils.text import format_lazy
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
 
@@ -21,6 +24,7 @@ from veche.core.text import check_text
 from veche.ledger.services import Receipt, chain_name, ledger_append
 from veche.municipalities.models import District, Municipality
 from veche.municipalities.zones import zone_of
+from veche.notifications.services import notify
 from veche.polls.access import can_manage_polls
 from veche.polls.models import (
     OPTION_MAX_LENGTH,
@@ -35,6 +39,7 @@ from veche.polls.models import (
     PollTier,
     PollVote,
     Status,
+    status_q,
 )
 
 
@@ -333,6 +338,8 @@ def poll_publish(*, actor: User, poll: Poll, now: datetime | None = None) -> Pol
             target=poll,
             details={"status": poll.status_at(now)},
         )
+        if poll.status_at(now) == Status.OPEN:
+            _announce_opened(poll, now)
     return poll
 
 
@@ -358,7 +365,102 @@ def poll_close(*, actor: User, poll: Poll, now: datetime | None = None) -> Poll:
             target=poll,
             details={"was": status, "votes": poll.votes_count, "closes_at": poll.closes_at.isoformat()},
         )
+        _announce_closed(poll, now)
     return poll
+
+
+# Telling residents that voting opened and closed.
+
+_local_datetime = lazy(lambda moment: formats.date_format(moment, "DATETIME_FORMAT"), str)
+
+
+def _not_told_by_origin(people: QuerySet[User], poll: Poll) -> QuerySet[User]:
+    """`people` without the followers of the poll's origin: the origin tells them of its own vote (an
+    initiative announces its vote and its result to its author, supporters and followers)."""
+    if poll.origin_type_id is None or poll.origin_id is None:
+        return people
+    return people.exclude(
+        pk__in=User.objects.filter(
+            follows__content_type_id=poll.origin_type_id, follows__object_id=poll.origin_id
+        ).values("pk")
+    )
+
+
+def _poll_followers(poll: Poll) -> Q:
+    return Q(follows__content_type=ContentType.objects.get_for_model(Poll), follows__object_id=poll.pk)
+
+
+def opening_audience(poll: Poll) -> QuerySet[User]:
+    """Who hears that `poll` opened: the residents it is for (verified in its municipality, and in one
+    of its districts if it has any) and its followers, less those its origin tells itself."""
+    residents = Q(verifications__municipality_id=poll.municipality_id)
+    districts = list(PollDistrict.objects.filter(poll=poll).values_list("district_id", flat=True))
+    if districts:
+        residents &= Q(verifications__district_id__in=districts)
+    return _not_told_by_origin(User.objects.filter(residents | _poll_followers(poll)).distinct(), poll)
+
+
+def closing_audience(poll: Poll) -> QuerySet[User]:
+    """Who hears that `poll` closed: those who voted and its followers, less those its origin tells."""
+    voters = Q(poll_votes__poll=poll)
+    return _not_told_by_origin(User.objects.filter(voters | _poll_followers(poll)).distinct(), poll)
+
+
+def _announce_opened(poll: Poll, now: datetime) -> bool:
+    """Tell `poll`'s audience that voting is open, unless someone did already; inside a transaction.
+
+    The claim repeats the condition (open at `now`), so a poll closed meanwhile is never announced.
+    """
+    if not Poll.objects.filter(
+        status_q(Status.OPEN, now), pk=poll.pk, opened_notified_at__isnull=True
+    ).update(opened_notified_at=now):
+        return False
+    closes = _local_datetime(timezone.localtime(poll.closes_at, zone_of(poll.municipality)))
+    notify(
+        recipients=opening_audience(poll),
+        kind="poll.opened",
+        title=format_lazy(gettext_lazy("Voting has opened: “{}”"), poll.title),
+        body=format_lazy(gettext_lazy("You can vote until {}."), closes),
+        url=poll_url(poll),
+    )
+    return True
+
+
+def _announce_closed(poll: Poll, now: datetime) -> bool:
+    """Tell `poll`'s voters and followers that voting has closed, once; inside a transaction.
+
+    A poll closed before it ever opened is claimed without a notice: it had no votes to report.
+    """
+    if not Poll.objects.filter(
+        status_q(Status.CLOSED, now), pk=poll.pk, closed_notified_at__isnull=True
+    ).update(closed_notified_at=now):
+        return False
+    if poll.opens_at < poll.ended_at:
+        notify(
+            recipients=closing_audience(poll),
+            kind="poll.closed",
+            title=format_lazy(gettext_lazy("Voting has closed: “{}”"), poll.title),
+            body=gettext_lazy("The results are published."),
+            url=reverse("polls:results", args=[poll.municipality.slug, poll.pk]),
+        )
+    return True
+
+
+def polls_announce(*, now: datetime | None = None) -> dict[str, int]:
+    """The hourly tick: tell residents of every poll that has opened or closed by its times since the
+    last run. `poll_publish` and `poll_close` announce what they open and close themselves; each
+    notice is claimed by a conditional UPDATE, so it goes out once even when ticks run at once."""
+    now = now or timezone.now()
+    told = {"opened": 0, "closed": 0}
+    steps = (
+        ("opened", Q(opened_notified_at__isnull=True) & status_q(Status.OPEN, now), _announce_opened),
+        ("closed", Q(closed_notified_at__isnull=True) & status_q(Status.CLOSED, now), _announce_closed),
+    )
+    for name, due, announce in steps:
+        for poll in Poll.objects.filter(due).select_related("municipality").order_by("pk"):
+            with transaction.atomic():
+                told[name] += announce(poll, now)
+    return told
 
 
 # Voting.

@@ -165,7 +165,7 @@ CELERY_TASK_EAGER_PROPAGATES = True
 CELERY_TASK_ACKS_LATE = True
 CELERY_TASK_SERIALIZER = "json"
 # With a broker, `celery -A veche beat` runs these; without one, run `veche reports tick`,
-# `veche initiatives tick` and `veche appeals tick` from cron.
+# `veche initiatives tick`, `veche polls tick` and `veche appeals tick` from cron.
 CELERY_BEAT_SCHEDULE = {
     name: {"task": task, "schedule": 3600.0}
     for name, task in (
@@ -173,6 +173,7 @@ CELERY_BEAT_SCHEDULE = {
         ("close-unconfirmed-reports", "veche.reports.tasks.close_unconfirmed_reports"),
         ("advance-map-overdue-day", "veche.reports.tasks.advance_map_overdue_day"),
         ("initiatives-tick", "veche.initiatives.tasks.initiatives_tick"),
+        ("polls-tick", "veche.polls.tasks.polls_tick"),
         ("escalate-overdue-appeals", "veche.appeals.tasks.escalate_overdue_appeals"),
     )
 }

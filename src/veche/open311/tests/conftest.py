@@ -111,7 +111,7 @@ def filed(post: Callable[..., Any], secret: str, definition: list[ServiceAttribu
     def make(**overrides: Any) -> Report:
         response = post(valid_fields(secret, **overrides), "json")
         assert response.status_code == 200, response.content
-        return Report.objects.get(pk=int(response.json()[0]["service_request_id"]))
+        return Report.objects.get(open311_token__token=response.json()[0]["token"])
 
     return make
 

@@ -27,9 +27,9 @@ from veche.moderation.services import content_hide
 from veche.municipalities.models import Category, Department, Municipality
 from veche.open311 import documents, formats
 from veche.open311.formats import Many, Ready
-from veche.open311.models import Submission
+from veche.open311.models import RequestToken, Submission
 from veche.open311.selectors import STATUS_EVENTS
-from veche.open311.tests.conftest import BASE
+from veche.open311.tests.conftest import BASE, valid_fields
 from veche.reports import services as report_services
 from veche.reports.models import AWAITING_ANSWER, EventKind, Report, ReportEvent, Status
 
@@ -290,11 +290,30 @@ def test_one_request_its_token_and_the_updates_are_exactly_the_reference(client,
         token = Many("request", [{"service_request_id": str(report.pk), "token": str(report.pk)}])
         response = client.get(f"{BASE}/tokens/{report.pk}.{fmt}")
         assert written(fmt, response.content) == render(fmt, "service_requests", token)
+    issued = RequestToken.objects.get(report=awkward["by_address"]).token
+    token = Many("request", [{"service_request_id": str(awkward["by_address"].pk), "token": issued}])
+    response = client.get(f"{BASE}/tokens/{issued}.{fmt}")
+    assert written(fmt, response.content) == render(fmt, "service_requests", token)
     events = ReportEvent.objects.filter(report__in=list(awkward.values()), kind__in=STATUS_EVENTS)
     with translation.override("en"):
         updates = Many("request_update", [reference_update(e) for e in events.order_by("created_at", "pk")])
     response = client.get(f"{BASE}/servicerequestupdates.{fmt}", **english)
     assert written(fmt, response.content) == render(fmt, "service_requests_updates", updates)
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("fmt", ["json", "xml"])
+def test_the_post_answer_and_a_waiting_token_are_exactly_the_reference(post, secret, definition, client, fmt):
+    response = post(valid_fields(secret, account_id="A&<1>"), fmt, HTTP_ACCEPT_LANGUAGE="en")
+    report = Report.objects.get()
+    issued = RequestToken.objects.get(report=report).token
+    due = report.answer_due.isoformat()
+    notice = f"A moderator checks the request first; then Roads is to answer by {due}."
+    answer = Many("request", [{"token": issued, "service_notice": notice, "account_id": "A&<1>"}])
+    assert written(fmt, response.content) == render(fmt, "service_requests", answer)
+    waiting = Many("request", [{"service_request_id": None, "token": issued}])
+    response = client.get(f"{BASE}/tokens/{issued}.{fmt}")
+    assert written(fmt, response.content) == render(fmt, "service_requests", waiting)
 
 
 @pytest.mark.django_db

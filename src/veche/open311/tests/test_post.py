@@ -18,9 +18,9 @@ def test_a_valid_request_becomes_a_report_awaiting_moderation(post, secret, defi
     root = parse(response)
     assert root.tag == "service_requests"
     request = root.find("request")
-    assert [child.tag for child in request] == ["service_request_id", "service_notice", "account_id"]
-    assert request.find("token") is None  # never both: we file at once
-    report = Report.objects.get(pk=int(request.findtext("service_request_id")))
+    # A moderator passes every report first, so the answer is a token, never an id (nor both).
+    assert [child.tag for child in request] == ["token", "service_notice", "account_id"]
+    report = Report.objects.get(open311_token__token=request.findtext("token"))
     assert "Дороги" in request.findtext("service_notice")
     assert request.findtext("account_id") == "acc-7"
 
@@ -50,8 +50,8 @@ def test_the_json_answer_is_an_array_of_one(post, secret, definition):
     response = post(valid_fields(secret, account_id=""), "json")
     document = as_json(response)
     assert isinstance(document, list) and len(document) == 1
-    assert set(document[0]) == {"service_request_id", "service_notice", "account_id"}
-    assert document[0]["service_request_id"].isdigit() and document[0]["account_id"] is None
+    assert set(document[0]) == {"token", "service_notice", "account_id"}
+    assert len(document[0]["token"]) == 32 and document[0]["account_id"] is None
 
 
 @pytest.mark.parametrize(
@@ -186,10 +186,11 @@ def test_a_replayed_post_files_a_second_request(post, secret, definition):
     be. Duplicates are declined by moderators (the spec's own example status_notes is "Duplicate
     request.")."""
     fields = valid_fields(secret)
-    first = as_json(post(fields, "json"))[0]["service_request_id"]
-    second = as_json(post(fields, "json"))[0]["service_request_id"]
+    first = as_json(post(fields, "json"))[0]["token"]
+    second = as_json(post(fields, "json"))[0]["token"]
     assert first != second
     assert Report.objects.count() == 2
+    assert set(Report.objects.values_list("open311_token__token", flat=True)) == {first, second}
 
 
 def test_html_in_the_description_is_kept_as_text_and_escaped(post, secret, definition, moderator, client):
@@ -197,7 +198,7 @@ def test_html_in_the_description_is_kept_as_text_and_escaped(post, secret, defin
 
     text = '<script>alert("x")</script> & <b>bold</b>'
     response = post(valid_fields(secret, description=text), "json")
-    report = Report.objects.get(pk=as_json(response)[0]["service_request_id"])
+    report = Report.objects.get(open311_token__token=as_json(response)[0]["token"])
     assert report.description == text
     report_moderate(moderator=moderator, report=report)
     response = client.get(f"{BASE}/requests/{report.pk}.xml")
