@@ -1,19 +1,16 @@
 """Votes sent at the same moment, each in its own thread and database connection."""
 
 import json
-import threading
-from collections.abc import Callable
 from datetime import timedelta
 from functools import partial
 
 import pytest
-from conftest import build_municipality
-from django.db import connection
 from django.test import Client
 from django.utils import timezone
 
 from veche.accounts.models import User, Verification
 from veche.accounts.services import api_token_create
+from veche.core.testing import build_municipality, race
 from veche.ledger.models import LedgerEntry
 from veche.ledger.selectors import chain_break
 from veche.ledger.services import chain_name
@@ -22,34 +19,6 @@ from veche.polls.models import Kind, Poll, PollChoice, PollTier, PollVote
 from veche.polls.services import AlreadyVoted, poll_create, poll_publish, poll_vote
 
 THREADS = 8
-
-
-def race(calls: list[Callable[[], object]]) -> tuple[list[object], list[BaseException]]:
-    """Run `calls` at once, released together by a barrier; return their results and exceptions."""
-    barrier = threading.Barrier(len(calls))
-    results: list[object] = []
-    errors: list[BaseException] = []
-    lock = threading.Lock()
-
-    def run(call: Callable[[], object]) -> None:
-        try:
-            barrier.wait(timeout=10)
-            result = call()
-            with lock:
-                results.append(result)
-        except BaseException as exc:  # every escape is a finding
-            with lock:
-                errors.append(exc)
-        finally:
-            connection.close()
-
-    threads = [threading.Thread(target=run, args=(call,)) for call in calls]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(timeout=60)
-    assert not any(thread.is_alive() for thread in threads)
-    return results, errors
 
 
 @pytest.fixture
