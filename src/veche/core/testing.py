@@ -173,12 +173,18 @@ def _speaking(settings: Any, language: str) -> Iterator[None]:
 
 @pytest.fixture(autouse=True)
 def _language(request: pytest.FixtureRequest) -> Iterator[None]:
-    """A test marked `@pytest.mark.language(code)` runs in that language."""
+    """A test runs in the site's default language, or in its `@pytest.mark.language(code)`.
+
+    Each test starts with no language active: a request leaves its language active in the thread
+    (LocaleMiddleware does not take it back), and the next test would run in it.
+    """
+    translation.deactivate()
     marker = request.node.get_closest_marker("language")
     if marker is None:
         yield
     else:
         yield from _speaking(request.getfixturevalue("settings"), marker.args[0])
+    translation.deactivate()
 
 
 @pytest.fixture
