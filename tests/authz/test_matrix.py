@@ -27,7 +27,6 @@ from datetime import timedelta
 from typing import Any
 
 import pytest
-from conftest import PASSWORD, build_municipality
 from django.contrib.auth.tokens import default_token_generator
 from django.contrib.contenttypes.models import ContentType
 from django.contrib.sessions.models import Session
@@ -52,6 +51,7 @@ from veche.budgeting.models import Process as BudgetProcess
 from veche.budgeting.models import Proposal as BudgetProposal
 from veche.comments.models import Comment
 from veche.comments.services import comment_create
+from veche.core.testing import PASSWORD, build_municipality
 from veche.initiatives.models import ImplementationMilestone, Initiative, InitiativePolicy
 from veche.initiatives.models import Status as InitiativeStatus
 from veche.moderation.models import Flag

@@ -1,4 +1,5 @@
-"""What every browser test shares: `page`, a Chromium page driven by Playwright, and `text_in`.
+"""What every browser test shares: `page`, a Chromium page driven by Playwright (`text_in` is in the
+test plugin, veche.core.testing).
 
 Chromium is the system's (/usr/bin/chromium); without it the tests are skipped, except in CI (CI
 set), where they fail.
@@ -8,14 +9,10 @@ from __future__ import annotations
 
 import os
 from collections.abc import Iterator
-from pathlib import Path
 from typing import Any
 
 import pytest
-from django.conf import settings
 from django.db import connections
-from django.utils import translation
-from django.utils.translation import gettext
 
 CHROMIUM = "/usr/bin/chromium"
 CHROMIUM_ARGS = [
@@ -28,17 +25,6 @@ CHROMIUM_ARGS = [
     "--disable-sync",
 ]
 TIMEOUT_MS = 15_000
-
-
-def text_in(language: str, message: str) -> str:
-    """`message` as the site shows it in `language` (itself, while the catalogue lacks it)."""
-    with translation.override(language):
-        return gettext(message)
-
-
-def russian_catalogue() -> bool:
-    mo = Path(settings.LOCALE_PATHS[0]) / "ru" / "LC_MESSAGES" / "django.mo"
-    return mo.exists() and text_in("ru", "Log out") != "Log out"
 
 
 @pytest.fixture

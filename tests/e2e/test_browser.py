@@ -16,10 +16,10 @@ import pytest
 from django.core import mail
 from django.db import connection
 
-from tests.e2e.conftest import russian_catalogue, text_in
 from veche.accounts.models import User
 from veche.comments.models import Comment
 from veche.comments.services import comment_create
+from veche.core.testing import russian_catalogue, text_in
 from veche.moderation.models import Flag
 from veche.municipalities.models import Municipality
 

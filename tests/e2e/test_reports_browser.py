@@ -10,8 +10,8 @@ from typing import Any
 import pytest
 from PIL import Image
 
-from tests.e2e.conftest import text_in
 from veche.accounts.models import User
+from veche.core.testing import text_in
 from veche.municipalities.models import Category, Membership, Municipality
 from veche.reports.models import Report, ReportEvent, Status
 

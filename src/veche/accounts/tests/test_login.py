@@ -3,13 +3,13 @@
 from collections.abc import Callable
 
 import pytest
-from conftest import PASSWORD
 from django.conf import settings
 from django.test import Client
 
 from veche.accounts.models import User
 from veche.accounts.tests.helpers import logged_in_user_id, wait_for_fresh_window
 from veche.core.ratelimit import limit_for
+from veche.core.testing import PASSWORD
 
 LOGIN = "/accounts/login/"
 

@@ -3,12 +3,12 @@
 import re
 
 import pytest
-from conftest import PASSWORD
 from django.core import mail
 from django.test import Client
 
 from veche.accounts.models import User
 from veche.accounts.tests.helpers import logged_in_user_id, path_in
+from veche.core.testing import PASSWORD
 
 RESET = "/accounts/password-reset/"
 SENT = "/accounts/password-reset/sent/"

@@ -3,7 +3,6 @@
 from collections.abc import Callable
 
 import pytest
-from conftest import PASSWORD
 from django.core import mail
 from django.test import Client
 
@@ -11,6 +10,7 @@ from veche.accounts.models import ApiToken, User
 from veche.accounts.tests.helpers import logged_in_user_id, path_in
 from veche.comments.models import Comment
 from veche.comments.services import comment_create
+from veche.core.testing import PASSWORD
 from veche.municipalities.models import Municipality
 
 PROFILE = "/accounts/profile/"

@@ -3,7 +3,6 @@
 from collections.abc import Callable
 
 import pytest
-from conftest import PASSWORD
 from django.core import mail, signing
 from django.test import Client
 
@@ -12,6 +11,7 @@ from veche.accounts.models import User
 from veche.accounts.tests.helpers import logged_in_user_id, path_in, paths_in, wait_for_fresh_window
 from veche.core.errors import DomainError
 from veche.core.ratelimit import limit_for
+from veche.core.testing import PASSWORD
 
 SIGNUP = "/accounts/signup/"
 DONE = "/accounts/signup/done/"

@@ -1,12 +1,6 @@
-from collections.abc import Iterator
-
 import pytest
-from django.utils import translation
 
 
 @pytest.fixture(autouse=True)
-def _english(settings) -> Iterator[None]:
+def _english(english: None) -> None:
     """Pages and services answer in English, so that tests can read the messages."""
-    settings.LANGUAGE_CODE = "en"
-    with translation.override("en"):
-        yield

@@ -4,12 +4,12 @@ from collections.abc import Callable
 from typing import Any
 
 import pytest
-from conftest import PASSWORD
 from django.test import Client
 
 from veche.accounts.models import ApiToken, User
 from veche.accounts.tests.helpers import assert_api_error, post_json, wait_for_fresh_window
 from veche.core.ratelimit import limit_for
+from veche.core.testing import PASSWORD
 
 TOKEN = "/api/v1/auth/token"
 

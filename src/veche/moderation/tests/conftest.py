@@ -1,20 +1,7 @@
-"""Fixtures of the moderation tests: a comment on the town square and people who flag it."""
+"""Fixtures of the moderation tests: someone who flags (`author` and `comment` come from the test
+plugin, veche.core.testing)."""
 
 import pytest
-
-from veche.comments.services import comment_create
-
-
-@pytest.fixture
-def author(make_user):
-    return make_user("author")
-
-
-@pytest.fixture
-def comment(author, municipality):
-    return comment_create(
-        author=author, municipality=municipality, target=municipality, body="Купите окна!!!"
-    )
 
 
 @pytest.fixture

@@ -7,7 +7,7 @@ from django.core.management import CommandError, call_command
 
 from veche.core.models import AuditEntry
 from veche.open311.models import ApiKey
-from veche.open311.tests.conftest import valid_fields
+from veche.open311.tests.helpers import valid_fields
 
 pytestmark = pytest.mark.django_db
 

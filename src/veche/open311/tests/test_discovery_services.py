@@ -3,7 +3,7 @@
 import pytest
 
 from veche.municipalities.models import Category
-from veche.open311.tests.conftest import BASE, as_json, errors, parse
+from veche.open311.tests.helpers import BASE, as_json, errors, parse
 
 pytestmark = pytest.mark.django_db
 

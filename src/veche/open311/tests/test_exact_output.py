@@ -29,7 +29,7 @@ from veche.open311 import documents, formats
 from veche.open311.formats import Many, Ready
 from veche.open311.models import RequestToken, Submission
 from veche.open311.selectors import STATUS_EVENTS
-from veche.open311.tests.conftest import BASE, valid_fields
+from veche.open311.tests.helpers import BASE, valid_fields
 from veche.reports import services as report_services
 from veche.reports.models import AWAITING_ANSWER, EventKind, Report, ReportEvent, Status
 

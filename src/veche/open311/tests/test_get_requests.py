@@ -11,7 +11,7 @@ from django.utils import timezone
 
 from veche.moderation.services import content_hide
 from veche.municipalities.models import Category, Department
-from veche.open311.tests.conftest import BASE, as_json, errors, parse
+from veche.open311.tests.helpers import BASE, as_json, errors, parse
 from veche.reports import services as report_services
 from veche.reports.models import Report
 

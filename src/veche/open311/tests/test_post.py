@@ -6,7 +6,7 @@ from django.utils import timezone
 
 from veche.open311 import services
 from veche.open311.models import Submission
-from veche.open311.tests.conftest import BASE, as_json, errors, parse, valid_fields
+from veche.open311.tests.helpers import BASE, as_json, errors, parse, valid_fields
 from veche.reports.models import Report, ReportEvent, Source, Status
 
 pytestmark = pytest.mark.django_db

@@ -4,7 +4,7 @@ import pytest
 
 from veche.core.models import AuditEntry
 from veche.open311.models import ApiKey, ServiceAttribute
-from veche.open311.tests.conftest import valid_fields
+from veche.open311.tests.helpers import valid_fields
 
 pytestmark = pytest.mark.django_db
 

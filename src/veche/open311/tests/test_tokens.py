@@ -7,7 +7,7 @@ import pytest
 
 from veche.moderation.services import content_hide
 from veche.open311.models import RequestToken
-from veche.open311.tests.conftest import BASE, as_json, errors, parse, valid_fields
+from veche.open311.tests.helpers import BASE, as_json, errors, parse, valid_fields
 from veche.reports import services as report_services
 from veche.reports.models import Report
 

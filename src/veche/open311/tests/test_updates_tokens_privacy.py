@@ -6,7 +6,7 @@ from datetime import timedelta
 import pytest
 from django.utils import timezone
 
-from veche.open311.tests.conftest import BASE, as_json, errors, parse, valid_fields
+from veche.open311.tests.helpers import BASE, as_json, errors, parse, valid_fields
 from veche.reports import services as report_services
 
 pytestmark = pytest.mark.django_db

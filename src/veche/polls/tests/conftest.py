@@ -1,52 +1,21 @@
-"""Fixtures of the poll tests: polls of every kind, open now, and residents of each district."""
+"""Fixtures of the poll tests: polls of every kind, open now (residents of each district, `resident_of`
+and `voter`, come from the test plugin, veche.core.testing)."""
 
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from datetime import timedelta
 
 import pytest
-from django.utils import timezone, translation
+from django.utils import timezone
 
-from veche.accounts.models import User, Verification
-from veche.municipalities.models import District, Municipality
+from veche.accounts.models import User
+from veche.municipalities.models import Municipality
 from veche.polls.models import Kind, Poll, PollTier
 from veche.polls.services import poll_create, poll_publish
 
 
 @pytest.fixture(autouse=True)
-def _english(settings) -> Iterator[None]:
-    """Pages and services answer in English, so that tests can read the messages."""
-    settings.LANGUAGE_CODE = "en"
-    with translation.override("en"):
-        yield
-
-
-@pytest.fixture
-def central(municipality: Municipality) -> District:
-    return municipality.districts.get(slug="d1")
-
-
-@pytest.fixture
-def northern(municipality: Municipality) -> District:
-    return municipality.districts.get(slug="d2")
-
-
-@pytest.fixture
-def resident_of(make_user: Callable[..., User], municipality: Municipality) -> Callable[..., User]:
-    """A confirmed user whose residence is verified in `district`."""
-
-    def make(username: str, district: District | None) -> User:
-        user = make_user(username)
-        Verification.objects.create(
-            user=user, municipality=municipality, district=district, provider=Verification.Provider.IN_PERSON
-        )
-        return user
-
-    return make
-
-
-@pytest.fixture
-def voter(resident_of: Callable[..., User], central: District) -> User:
-    return resident_of("voter", central)
+def _english(english: None) -> None:
+    """The poll suites read their messages in English."""
 
 
 @pytest.fixture
@@ -112,7 +81,3 @@ def ranked(make_poll: Callable[..., Poll]) -> Poll:
         max_choices=3,
         options=["Courtyards", "Pavements", "Lighting", "Playgrounds"],
     )
-
-
-def option_ids(poll: Poll) -> list[int]:
-    return list(poll.options.order_by("position").values_list("pk", flat=True))

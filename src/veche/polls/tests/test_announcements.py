@@ -8,14 +8,13 @@ from functools import partial
 from io import StringIO
 
 import pytest
-from conftest import build_municipality
 from django.apps import apps as django_apps
 from django.conf import settings
 from django.core.management import call_command
 from django.utils import timezone
 
 from veche.accounts.models import User, Verification
-from veche.core.testing import race
+from veche.core.testing import build_municipality, race
 from veche.initiatives.tests.conftest import (  # noqa: F401
     author,
     awaiting,
@@ -29,7 +28,7 @@ from veche.municipalities.models import District, Membership
 from veche.notifications.models import Notification
 from veche.polls.models import Poll, PollTier
 from veche.polls.services import poll_close, poll_create, poll_publish, poll_vote, polls_announce
-from veche.polls.tests.conftest import option_ids
+from veche.polls.tests.helpers import option_ids
 
 pytestmark = pytest.mark.django_db
 

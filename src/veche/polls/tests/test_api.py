@@ -11,8 +11,7 @@ from veche.ledger.models import LedgerEntry
 from veche.ledger.services import chain_name
 from veche.polls.models import Kind, Poll, PollChoice, PollTier, PollVote
 from veche.polls.services import poll_close, poll_vote
-
-from .conftest import option_ids
+from veche.polls.tests.helpers import option_ids
 
 API = "/api/v1"
 

@@ -13,8 +13,7 @@ from veche.core.models import AuditEntry
 from veche.ledger.models import LedgerEntry
 from veche.polls.models import Kind, Poll, PollChoice, PollTier, PollVote, Status
 from veche.polls.services import poll_close, poll_vote
-
-from .conftest import option_ids
+from veche.polls.tests.helpers import option_ids
 
 BASE = "/m/testgrad/polls/"
 STAFF = "/m/testgrad/staff/polls/"

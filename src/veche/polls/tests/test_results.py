@@ -8,8 +8,7 @@ from django.core.management import call_command
 from veche.polls.models import Kind, PollTier
 from veche.polls.selectors import poll_results
 from veche.polls.services import poll_close, poll_vote
-
-from .conftest import option_ids
+from veche.polls.tests.helpers import option_ids
 
 
 @pytest.fixture

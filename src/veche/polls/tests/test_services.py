@@ -10,8 +10,7 @@ from veche.core.errors import Conflict, DomainError, NotFound
 from veche.core.models import AuditEntry
 from veche.polls.models import Kind, Poll, PollTier, Status
 from veche.polls.services import poll_close, poll_create, poll_publish, poll_update
-
-from .conftest import option_ids
+from veche.polls.tests.helpers import option_ids
 
 
 def draft_fields(**overrides):

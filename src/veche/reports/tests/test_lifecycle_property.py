@@ -3,7 +3,6 @@ changes a report without writing its history, and the map's cell counts always m
 
 from datetime import timedelta
 
-from conftest import build_municipality
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import timezone
 from hypothesis import HealthCheck, given, settings
@@ -12,12 +11,12 @@ from hypothesis.extra.django import TestCase
 
 from veche.accounts.models import User
 from veche.core.errors import DomainError
+from veche.core.testing import build_municipality, jpeg_bytes
 from veche.moderation.services import content_hide, content_restore
 from veche.municipalities.models import Category, Department, Membership
 from veche.reports import mapcells, services
 from veche.reports.lifecycle import TRANSITIONS
 from veche.reports.models import Report, ReportEvent, Status
-from veche.reports.tests.conftest import jpeg_bytes
 
 ROLES = ["author", "moderator", "official", "other_official", "stranger"]
 ACTIONS = [

@@ -13,9 +13,9 @@ from PIL import Image
 
 from veche.accounts.models import User
 from veche.core.images import MAX_SIDE, MAX_UPLOAD_BYTES
+from veche.core.testing import jpeg_bytes
 from veche.municipalities.models import Municipality
 from veche.reports.models import Report, ReportEvent, ReportPhoto, Status
-from veche.reports.tests.conftest import jpeg_bytes
 
 pytestmark = pytest.mark.django_db
 

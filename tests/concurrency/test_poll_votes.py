@@ -1,75 +1,40 @@
 """Votes sent at the same moment, each in its own thread and database connection."""
 
 import json
-import threading
 from collections.abc import Callable
 from datetime import timedelta
 from functools import partial
 
 import pytest
-from conftest import build_municipality
-from django.db import connection
 from django.test import Client
 from django.utils import timezone
 
-from veche.accounts.models import User, Verification
+from veche.accounts.models import User
 from veche.accounts.services import api_token_create
+from veche.core.testing import race
 from veche.ledger.models import LedgerEntry
 from veche.ledger.selectors import chain_break
 from veche.ledger.services import chain_name
-from veche.municipalities.models import Membership
+from veche.municipalities.models import District, Municipality
 from veche.polls.models import Kind, Poll, PollChoice, PollTier, PollVote
 from veche.polls.services import AlreadyVoted, poll_create, poll_publish, poll_vote
+from veche.polls.tests.helpers import option_ids
 
 THREADS = 8
 
 
-def race(calls: list[Callable[[], object]]) -> tuple[list[object], list[BaseException]]:
-    """Run `calls` at once, released together by a barrier; return their results and exceptions."""
-    barrier = threading.Barrier(len(calls))
-    results: list[object] = []
-    errors: list[BaseException] = []
-    lock = threading.Lock()
-
-    def run(call: Callable[[], object]) -> None:
-        try:
-            barrier.wait(timeout=10)
-            result = call()
-            with lock:
-                results.append(result)
-        except BaseException as exc:  # every escape is a finding
-            with lock:
-                errors.append(exc)
-        finally:
-            connection.close()
-
-    threads = [threading.Thread(target=run, args=(call,)) for call in calls]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(timeout=60)
-    assert not any(thread.is_alive() for thread in threads)
-    return results, errors
-
-
 @pytest.fixture
-def open_poll(transactional_db, make_user) -> tuple[Poll, list[User]]:
-    municipality = build_municipality("parallel", "Параллельск", "Parallelsk")
-    admin = make_user("cityadmin")
-    Membership.objects.create(user=admin, municipality=municipality, role=Membership.Role.ADMIN)
-    voters = []
-    for i in range(THREADS):
-        voter = make_user(f"voter{i}")
-        Verification.objects.create(
-            user=voter,
-            municipality=municipality,
-            district=municipality.districts.get(slug="d1"),
-            provider=Verification.Provider.IN_PERSON,
-        )
-        voters.append(voter)
+def open_poll(
+    transactional_db: None,
+    municipality: Municipality,
+    municipal_admin: User,
+    resident_of: Callable[..., User],
+    central: District,
+) -> tuple[Poll, list[User]]:
+    voters = [resident_of(f"voter{i}", central) for i in range(THREADS)]
     now = timezone.now()
     poll = poll_create(
-        actor=admin,
+        actor=municipal_admin,
         municipality=municipality,
         title="Together",
         description="",
@@ -83,16 +48,12 @@ def open_poll(transactional_db, make_user) -> tuple[Poll, list[User]]:
         closes_at=now + timedelta(hours=1),
         live_results=False,
     )
-    return poll_publish(actor=admin, poll=poll), voters
-
-
-def ids(poll: Poll) -> list[int]:
-    return list(poll.options.order_by("position").values_list("pk", flat=True))
+    return poll_publish(actor=municipal_admin, poll=poll), voters
 
 
 def test_one_person_voting_eight_times_at_once_counts_once(open_poll):
     poll, voters = open_poll
-    a, b, c = ids(poll)
+    a, b, c = option_ids(poll)
 
     results, errors = race(
         [partial(poll_vote, user=voters[0], poll=poll, options=[c, a]) for _ in range(THREADS)]
@@ -112,7 +73,7 @@ def test_one_person_voting_eight_times_at_once_counts_once(open_poll):
 def test_eight_api_requests_of_one_person_answer_201_once_and_409_otherwise(open_poll):
     poll, voters = open_poll
     _token, secret = api_token_create(user=voters[0], name="race")
-    body = json.dumps({"options": ids(poll)[:1]})
+    body = json.dumps({"options": option_ids(poll)[:1]})
 
     def send() -> tuple[int, dict]:
         client = Client(headers={"authorization": f"Bearer {secret}"})
@@ -131,7 +92,7 @@ def test_eight_api_requests_of_one_person_answer_201_once_and_409_otherwise(open
 
 def test_eight_people_voting_at_once_each_count_in_one_unbroken_chain(open_poll):
     poll, voters = open_poll
-    a, b, c = ids(poll)
+    a, b, c = option_ids(poll)
 
     results, errors = race([partial(poll_vote, user=voter, poll=poll, options=[b]) for voter in voters])
 

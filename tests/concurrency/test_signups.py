@@ -3,13 +3,12 @@
 from functools import partial
 
 import pytest
-from conftest import PASSWORD
 from django.core import mail
 
 from veche.accounts import services
 from veche.accounts.models import User
 from veche.core.errors import DomainError
-from veche.core.testing import race
+from veche.core.testing import PASSWORD, race
 
 ROUNDS = 5
 
