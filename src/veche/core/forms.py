@@ -106,8 +106,9 @@ def press(
     - Not found or forbidden (status 404 or 403): raised, so that `DomainErrorMiddleware` renders
       the error page with its status; whoever may not see or do it learns nothing more.
     - Any other refusal (a Conflict, a DomainError, a rate limit): its message (field messages
-      first, see `DomainError.summary`; after "`about`: " when given) as an error, back to
-      `back_to`; a rate limit's redirect carries Retry-After. The service wrote nothing.
+      first, see `DomainError.summary`; after "`about`: " when given, to say which of a list's
+      buttons it was) as an error, back to `back_to`; a rate limit's redirect carries Retry-After.
+      The service wrote nothing.
 
     The answer is a redirect (302) for htmx requests too: no button that uses this swaps a part of
     the page, so htmx follows it like a browser.
@@ -118,9 +119,10 @@ def press(
     except DomainError as error:
         if error.status in (403, 404):
             raise
-        messages.error(request, f"{about}: {error.summary}" if about else error.summary)
+        limited = isinstance(error, RateLimited)
+        messages.error(request, f"{about}: {error.summary}" if about and not limited else error.summary)
         response = redirect(back_to)
-        if isinstance(error, RateLimited):
+        if limited:
             response["Retry-After"] = str(error.retry_after)
         return response
     notice = done(result) if callable(done) else done
