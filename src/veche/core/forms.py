@@ -119,11 +119,11 @@ def press(
     except DomainError as error:
         if error.status in (403, 404):
             raise
-        limited = isinstance(error, RateLimited)
-        messages.error(request, f"{about}: {error.summary}" if about and not limited else error.summary)
+        wait = error.retry_after if isinstance(error, RateLimited) else None
+        messages.error(request, f"{about}: {error.summary}" if about and wait is None else error.summary)
         response = redirect(back_to)
-        if limited:
-            response["Retry-After"] = str(error.retry_after)
+        if wait is not None:
+            response["Retry-After"] = str(wait)
         return response
     notice = done(result) if callable(done) else done
     if notice:
