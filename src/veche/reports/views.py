@@ -262,17 +262,11 @@ def support(request: HttpRequest, slug: str, report_id: int) -> HttpResponse:
 def follow_toggle(request: HttpRequest, slug: str, report_id: int) -> HttpResponse:
     municipality = access_municipality(request.user, slug)
     report = access_report(request.user, municipality, report_id)
-    if request.POST.get("follow") == "0":
-        return press(
-            request,
-            lambda: unfollow(user=signed_in(request), target=report),
-            done=_("You no longer follow this report."),
-            back_to=services.report_url(report),
-        )
+    stop = request.POST.get("follow") == "0"
     return press(
         request,
-        lambda: follow(user=signed_in(request), target=report),
-        done=_("You will be notified of every change."),
+        lambda: (unfollow if stop else follow)(user=signed_in(request), target=report),
+        done=_("You no longer follow this report.") if stop else _("You will be notified of every change."),
         back_to=services.report_url(report),
     )
 
