@@ -62,7 +62,7 @@ def test_one_person_voting_eight_times_at_once_counts_once(open_poll):
     assert len(results) == 1, errors
     assert len(errors) == THREADS - 1 and all(isinstance(e, AlreadyVoted) for e in errors), errors
     vote = PollVote.objects.get()
-    assert {e.vote.pk for e in errors} == {vote.pk}  # type: ignore[attr-defined]
+    assert {e.cast.pk for e in errors} == {vote.pk}  # type: ignore[attr-defined]
     assert list(PollChoice.objects.order_by("rank").values_list("option_id", flat=True)) == [c, a]
     assert LedgerEntry.objects.count() == 1 and vote.receipt == LedgerEntry.objects.get().entry_hash
     poll.refresh_from_db()

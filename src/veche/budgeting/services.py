@@ -70,7 +70,7 @@ from veche.budgeting.selectors import (
 from veche.core.audit import audit_record
 from veche.core.errors import Conflict, DomainError, Forbidden, NotFound
 from veche.core.text import check_text
-from veche.ledger.services import Receipt, chain_name, ledger_append
+from veche.ledger.services import AlreadyVoted, Receipt, chain_name, ledger_append
 from veche.municipalities.models import District, Municipality
 from veche.notifications.services import notify
 
@@ -78,20 +78,6 @@ from veche.notifications.services import notify
 FILE_MAX_BYTES = 20 * 1024 * 1024
 # At most this many problems of a file are listed; the rest are counted.
 PROBLEMS_SHOWN = 50
-
-
-class AlreadyVoted(Conflict):
-    """The person has a ballot on this budget already; `ballot` is that ballot, which stands."""
-
-    default_code = "already_voted"
-    default_message = gettext_lazy("You have already voted on this budget. A ballot cannot be changed.")
-
-    def __init__(self, ballot: Ballot) -> None:
-        super().__init__()
-        self.ballot = ballot
-
-    def as_dict(self) -> dict[str, object]:
-        return {**super().as_dict(), "ballot": ballot_summary(self.ballot)}
 
 
 def ballot_summary(ballot: Ballot) -> dict[str, object]:
@@ -687,7 +673,7 @@ def ballot_cast(*, user: User, budget: Budget, choices: object, now: datetime | 
             raise _not_in(process, _("Voting is not open."))
         existing = Ballot.objects.filter(budget=budget, user=user).first()
         if existing is not None:
-            raise AlreadyVoted(existing)
+            raise AlreadyVoted(existing, key="ballot", summary=ballot_summary(existing))
         _may_take_part(user, process, budget, Feature.VOTE)
         chosen = check_ballot(process, budget, _feasible(budget), choices)
         try:
@@ -702,7 +688,8 @@ def ballot_cast(*, user: User, budget: Budget, choices: object, now: datetime | 
                     created_at=now,
                 )
         except IntegrityError:
-            raise AlreadyVoted(Ballot.objects.get(budget=budget, user=user)) from None
+            existing = Ballot.objects.get(budget=budget, user=user)
+            raise AlreadyVoted(existing, key="ballot", summary=ballot_summary(existing)) from None
         BallotChoice.objects.bulk_create(
             [BallotChoice(ballot=ballot, proposal=p, points=points) for p, points in chosen]
         )

@@ -9,6 +9,7 @@ from django.core.files.uploadedfile import UploadedFile
 from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
@@ -51,9 +52,10 @@ from veche.budgeting.selectors import (
     review_queue,
 )
 from veche.core.errors import DomainError, Forbidden
-from veche.core.forms import apply_domain_error, submit
+from veche.core.forms import apply_domain_error, checked, press, submit
 from veche.core.http import signed_in
 from veche.core.ratelimit import rate_limit_request
+from veche.ledger.casting import BallotPage, cast_vote
 from veche.ledger.services import Receipt
 
 PAGE_SIZE = 20
@@ -193,10 +195,12 @@ def proposal_withdraw(request: HttpRequest, slug: str, process_id: int, proposal
     municipality = access_municipality(request.user, slug)
     process = access_process(request.user, process_id, municipality=municipality)
     proposal = access_proposal(request.user, proposal_id, process=process)
-    rate_limit_request("write", request)
-    services.proposal_withdraw(author=signed_in(request), proposal=proposal)
-    messages.success(request, _("Your proposal is withdrawn."))
-    return redirect("budgeting:proposal", slug=slug, process_id=process.pk, proposal_id=proposal.pk)
+    return press(
+        request,
+        lambda: services.proposal_withdraw(author=signed_in(request), proposal=proposal),
+        done=_("Your proposal is withdrawn."),
+        back_to=reverse("budgeting:proposal", args=[slug, process.pk, proposal.pk]),
+    )
 
 
 def _ballot_context(
@@ -240,22 +244,19 @@ def vote(request: HttpRequest, slug: str, process_id: int, budget_id: int) -> Ht
     process = access_process(request.user, process_id, municipality=municipality)
     budget = access_budget(request.user, budget_id, process=process)
     form = BallotForm(request.POST, process=process, options=ballot_options(budget=budget))
-    if not form.is_valid():
-        return _render(
-            request, "budgeting/ballot.html", _ballot_context(request, budget, form=form), status=400
-        )
-    try:
-        rate_limit_request("write", request)
-        receipt = services.ballot_cast(user=signed_in(request), budget=budget, choices=form.choices())
-    except services.AlreadyVoted as repeat:
-        messages.info(request, repeat.message)
-        return redirect("budgeting:ballot", slug=slug, process_id=process.pk, budget_id=budget.pk)
-    except DomainError as error:
-        if error.fields:
-            apply_domain_error(form, error)
-        context = _ballot_context(request, budget, form=form, error="" if error.fields else error.message)
-        return _render(request, "budgeting/ballot.html", context, status=error.status)
-    return _render(request, "budgeting/receipt.html", _receipt_context(request, budget, receipt))
+    return cast_vote(
+        request,
+        form,
+        lambda: services.ballot_cast(user=signed_in(request), budget=budget, choices=form.choices()),
+        BallotPage(
+            template="budgeting/ballot.html",
+            context=lambda form, error: _ballot_context(request, budget, form=form, error=error),
+            shows_vote=reverse("budgeting:ballot", args=[slug, process.pk, budget.pk]),
+            receipt_template="budgeting/receipt.html",
+            receipt_context=lambda receipt: _receipt_context(request, budget, receipt),
+            render=_render,
+        ),
+    )
 
 
 def _receipt_context(request: HttpRequest, budget: Budget, receipt: Receipt) -> dict[str, Any]:
@@ -421,24 +422,19 @@ def staff_phase(request: HttpRequest, slug: str, process_id: int) -> HttpRespons
     municipality = access_budgets_setup(request.user, slug)
     process = access_process(request.user, process_id, municipality=municipality)
     form = PhaseForm(request.POST)
-    if not form.is_valid():
-        messages.error(request, _("Choose the phase to move to."))
-    else:
-        rate_limit_request("write", request)
-        try:
-            process = services.process_move(
-                actor=signed_in(request), process=process, to=form.cleaned_data["to"]
-            )
-        except DomainError as error:
-            if error.status == 404:
-                raise
-            messages.error(request, error.summary)
-        else:
-            messages.success(
-                request,
-                _("The process is now in the phase: %(phase)s.") % {"phase": Phase(process.phase).label},
-            )
-    return redirect("budgeting_staff:process", slug=slug, process_id=process.pk)
+
+    def move() -> Process:
+        to = checked(form, _("Choose the phase to move to."))["to"]
+        return services.process_move(actor=signed_in(request), process=process, to=to)
+
+    return press(
+        request,
+        move,
+        done=lambda moved: (
+            _("The process is now in the phase: %(phase)s.") % {"phase": Phase(moved.phase).label}
+        ),
+        back_to=reverse("budgeting_staff:process", args=[slug, process.pk]),
+    )
 
 
 @login_required
@@ -467,25 +463,24 @@ def staff_review_decide(request: HttpRequest, slug: str, process_id: int, propos
     process = access_process(request.user, process_id, municipality=municipality)
     proposal = access_proposal(request.user, proposal_id, process=process)
     form = ReviewForm(request.POST)
-    if not form.is_valid():
-        messages.error(request, " ".join(str(e) for errors in form.errors.values() for e in errors))
-    else:
-        rate_limit_request("write", request)
-        try:
-            services.proposal_review(
-                reviewer=signed_in(request),
-                proposal=proposal,
-                feasible=form.cleaned_data["decision"] == "feasible",
-                cost=form.cleaned_data.get("cost"),
-                reasons=form.cleaned_data.get("reasons") or "",
-            )
-        except DomainError as error:
-            if error.status == 404:
-                raise
-            messages.error(request, f"{proposal.title}: {error.summary}")
-        else:
-            messages.success(request, _("Reviewed: %(title)s.") % {"title": proposal.title})
-    return redirect("budgeting_staff:review", slug=slug, process_id=process.pk)
+
+    def review() -> object:
+        data = checked(form)
+        return services.proposal_review(
+            reviewer=signed_in(request),
+            proposal=proposal,
+            feasible=data["decision"] == "feasible",
+            cost=data.get("cost"),
+            reasons=data.get("reasons") or "",
+        )
+
+    return press(
+        request,
+        review,
+        done=_("Reviewed: %(title)s.") % {"title": proposal.title},
+        back_to=reverse("budgeting_staff:review", args=[slug, process.pk]),
+        about=proposal.title,
+    )
 
 
 @login_required
@@ -495,21 +490,20 @@ def staff_count(request: HttpRequest, slug: str, process_id: int, budget_id: int
     process = access_process(request.user, process_id, municipality=municipality)
     budget = access_budget(request.user, budget_id, process=process)
     form = CountForm(request.POST)
-    if not form.is_valid():
-        messages.error(request, _("Choose the rule, the utilities and the tie-breaking."))
-        return redirect("budgeting_staff:process", slug=slug, process_id=process.pk)
-    rate_limit_request("write", request)
-    try:
-        services.budget_count(
-            actor=signed_in(request), budget=budget, time_limit=COUNT_SECONDS, **form.cleaned_data
+
+    def count() -> object:
+        data = checked(form, _("Choose the rule, the utilities and the tie-breaking."))
+        return services.budget_count(
+            actor=signed_in(request), budget=budget, time_limit=COUNT_SECONDS, **data
         )
-    except DomainError as error:
-        if error.status == 404:
-            raise
-        messages.error(request, error.summary)
-        return redirect("budgeting_staff:process", slug=slug, process_id=process.pk)
-    messages.success(request, _("Counted. The results below are the newest count."))
-    return redirect("budgeting:results", slug=slug, process_id=process.pk, budget_id=budget.pk)
+
+    return press(
+        request,
+        count,
+        done=_("Counted. The results below are the newest count."),
+        back_to=reverse("budgeting_staff:process", args=[slug, process.pk]),
+        then=reverse("budgeting:results", args=[slug, process.pk, budget.pk]),
+    )
 
 
 @login_required

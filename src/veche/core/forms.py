@@ -1,4 +1,5 @@
-"""Form helpers shared by every app: length limits, DomainError shown on the form, and submitting."""
+"""Form helpers shared by every app: length limits, DomainError shown on the form, submitting a form
+page (`submit`) and pressing a one-button form (`press`)."""
 
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -6,7 +7,9 @@ from typing import Any, Generic, Literal, TypeAlias, TypeVar
 
 from django import forms
 from django.conf import settings
-from django.http import HttpRequest
+from django.contrib import messages
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect
 
 from veche.core.errors import DomainError, RateLimited
 from veche.core.ratelimit import rate_limit_request
@@ -21,8 +24,8 @@ def apply_domain_error(form: forms.BaseForm, error: DomainError) -> None:
     `DomainErrorMiddleware` adds the header to the 429, whichever app rendered it.)
     """
     placed = False
-    for name, messages in error.fields.items():
-        for message in messages:
+    for name, texts in error.fields.items():
+        for message in texts:
             form.add_error(name if name in form.fields else None, message)
             placed = True
     if not placed:
@@ -74,6 +77,59 @@ def submit(
         apply_domain_error(form, error)
         return NotWritten(error.status, error)
     return Written(result)
+
+
+def checked(form: forms.Form, message: str = "") -> dict[str, Any]:
+    """A button's small form (a reason, a phase to move to), cleaned; or a DomainError that `press`
+    shows: `message` when given, else the form's own field messages."""
+    if not form.is_valid():
+        fields = {} if message else {name: [str(e) for e in errors] for name, errors in form.errors.items()}
+        raise DomainError(message or None, fields=fields)
+    return form.cleaned_data
+
+
+def press(
+    request: HttpRequest,
+    act: Callable[[], T],
+    *,
+    done: str | Callable[[T], str],
+    back_to: str,
+    then: str | Callable[[T], str] | None = None,
+    about: str = "",
+    scope: str = "write",
+) -> HttpResponse:
+    """Carry out a one-button POST (publish, close, withdraw, move a phase, decide...): rate-limit
+    `scope`, run `act` (the service), say how it went and redirect.
+
+    - Went through: the message `done` (or `done(result)`), then to `then` (or `then(result)`;
+      `back_to` when not given).
+    - Not found or forbidden (status 404 or 403): raised, so that `DomainErrorMiddleware` renders
+      the error page with its status; whoever may not see or do it learns nothing more.
+    - Any other refusal (a Conflict, a DomainError, a rate limit): its message (field messages
+      first, see `DomainError.summary`; after "`about`: " when given, to say which of a list's
+      buttons it was) as an error, back to `back_to`; a rate limit's redirect carries Retry-After.
+      The service wrote nothing.
+
+    The answer is a redirect (302) for htmx requests too: no button that uses this swaps a part of
+    the page, so htmx follows it like a browser.
+    """
+    try:
+        rate_limit_request(scope, request)
+        result = act()
+    except DomainError as error:
+        if error.status in (403, 404):
+            raise
+        wait = error.retry_after if isinstance(error, RateLimited) else None
+        messages.error(request, f"{about}: {error.summary}" if about and wait is None else error.summary)
+        response = redirect(back_to)
+        if wait is not None:
+            response["Retry-After"] = str(wait)
+        return response
+    notice = done(result) if callable(done) else done
+    if notice:
+        messages.success(request, notice)
+    target = then(result) if callable(then) else then
+    return redirect(target or back_to)
 
 
 class MarkdownField(forms.CharField):

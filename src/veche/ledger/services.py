@@ -1,12 +1,16 @@
-"""Appending to a chain, inside the transaction that records the vote, signature or ballot."""
+"""Appending to a chain, inside the transaction that records the vote, signature or ballot; the one
+refusal of a second vote."""
 
 import secrets
+from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
 from django.db import IntegrityError, models, transaction
 from django.utils import timezone
+from django.utils.translation import gettext_lazy
 
+from veche.core.errors import Conflict
 from veche.ledger import chain as hashchain
 from veche.ledger.models import LedgerEntry, LedgerHead
 
@@ -22,6 +26,25 @@ class Receipt:
 
     def __str__(self) -> str:
         return self.entry_hash
+
+
+class AlreadyVoted(Conflict):
+    """The person has voted here before: `cast` is that vote (a poll's vote, a budget's ballot...),
+    which stands. Every kind of vote refuses a second one with this: one code, one message, and in
+    the API's answer the vote that stands under `key` ("vote", "ballot"), described by `summary`.
+    Pages show it with `ledger.casting.cast_vote`."""
+
+    default_code = "already_voted"
+    default_message = gettext_lazy("You have already voted here. Your vote stands and cannot be changed.")
+
+    def __init__(self, cast: models.Model, *, key: str, summary: Mapping[str, object]) -> None:
+        super().__init__()
+        self.cast = cast
+        self.key = key
+        self.described = dict(summary)
+
+    def as_dict(self) -> dict[str, object]:
+        return {**super().as_dict(), self.key: self.described}
 
 
 def chain_name(obj: models.Model) -> str:

@@ -4,12 +4,13 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
 from veche.access.functions import access_flaggable, access_moderated_content, access_municipality_staff
 from veche.core.errors import DomainError, NotFound
-from veche.core.forms import apply_domain_error, page_status
+from veche.core.forms import apply_domain_error, checked, page_status, press
 from veche.core.http import signed_in
 from veche.core.ratelimit import rate_limit_request
 from veche.moderation import services
@@ -70,18 +71,10 @@ def decide(request: HttpRequest, slug: str, label: str, object_id: int, action: 
     if content.municipality.pk != municipality.pk or action not in {*ACTIONS, "dismiss"}:  # type: ignore[attr-defined]
         raise NotFound()
     form = DecisionForm(request.POST)
-    if not form.is_valid():
-        messages.error(request, _("Give a reason of up to 500 characters."))
-        return redirect("moderation_queue", slug=slug)
-    try:
-        if action == "dismiss":
-            services.flags_dismiss(
-                moderator=signed_in(request), content=content, reason=form.cleaned_data["reason"]
-            )
-        else:
-            ACTIONS[action](moderator=signed_in(request), content=content, reason=form.cleaned_data["reason"])
-    except DomainError as error:
-        messages.error(request, error.message)
-    else:
-        messages.success(request, _("Done."))
-    return redirect("moderation_queue", slug=slug)
+
+    def carry_out() -> object:
+        reason = checked(form, _("Give a reason of up to 500 characters."))["reason"]
+        write = services.flags_dismiss if action == "dismiss" else ACTIONS[action]
+        return write(moderator=signed_in(request), content=content, reason=reason)
+
+    return press(request, carry_out, done=_("Done."), back_to=reverse("moderation_queue", args=[slug]))

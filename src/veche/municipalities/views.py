@@ -8,6 +8,7 @@ from django.core.paginator import Paginator
 from django.db.models import Count, Q
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
@@ -19,7 +20,7 @@ from veche.accounts.models import User
 from veche.comments.forms import CommentForm
 from veche.comments.selectors import comments_for
 from veche.core.errors import DomainError, NotFound
-from veche.core.forms import apply_domain_error, page_status, submit
+from veche.core.forms import apply_domain_error, page_status, press, submit
 from veche.core.http import signed_in
 from veche.core.models import AuditEntry
 from veche.municipalities.forms import VerifyResidentForm
@@ -104,13 +105,12 @@ def staff_delete(request: HttpRequest, slug: str, kind: str, pk: int) -> HttpRes
     spec = _kind(kind)
     municipality = access_municipality_staff(request.user, slug, spec.permission)
     obj = access_municipality_object(request.user, municipality, spec.model, pk)
-    try:
-        spec.delete(signed_in(request), municipality, obj)
-    except DomainError as error:
-        messages.error(request, error.message)
-    else:
-        messages.success(request, _("Deleted."))
-    return redirect("staff_list", slug=slug, kind=kind)
+    return press(
+        request,
+        lambda: spec.delete(signed_in(request), municipality, obj),
+        done=_("Deleted."),
+        back_to=reverse("staff_list", args=[slug, kind]),
+    )
 
 
 @login_required

@@ -21,7 +21,7 @@ from veche.accounts.models import User
 from veche.core.audit import audit_record
 from veche.core.errors import Conflict, DomainError, Forbidden, NotFound
 from veche.core.text import check_text
-from veche.ledger.services import Receipt, chain_name, ledger_append
+from veche.ledger.services import AlreadyVoted, Receipt, chain_name, ledger_append
 from veche.municipalities.models import District, Municipality
 from veche.municipalities.zones import zone_of
 from veche.notifications.services import notify
@@ -41,20 +41,6 @@ from veche.polls.models import (
     Status,
     status_q,
 )
-
-
-class AlreadyVoted(Conflict):
-    """The person has voted in this poll before; `vote` is that vote, which stands."""
-
-    default_code = "already_voted"
-    default_message = gettext_lazy("You have already voted in this poll. A vote cannot be changed.")
-
-    def __init__(self, vote: PollVote) -> None:
-        super().__init__()
-        self.vote = vote
-
-    def as_dict(self) -> dict[str, object]:
-        return {**super().as_dict(), "vote": vote_summary(self.vote)}
 
 
 def vote_summary(vote: PollVote) -> dict[str, object]:
@@ -528,7 +514,7 @@ def poll_vote(*, user: User, poll: Poll, options: Sequence[int], now: datetime |
             raise _not_open(poll, status)
         existing = PollVote.objects.filter(poll=poll, user=user).first()
         if existing is not None:
-            raise AlreadyVoted(existing)
+            raise AlreadyVoted(existing, key="vote", summary=vote_summary(existing))
         decision = allows(user, poll.municipality, Feature.VOTE, voting_phase(poll))
         if not decision:
             raise Forbidden(decision.reason)
@@ -547,7 +533,8 @@ def poll_vote(*, user: User, poll: Poll, options: Sequence[int], now: datetime |
                     created_at=now,
                 )
         except IntegrityError:
-            raise AlreadyVoted(PollVote.objects.get(poll=poll, user=user)) from None
+            existing = PollVote.objects.get(poll=poll, user=user)
+            raise AlreadyVoted(existing, key="vote", summary=vote_summary(existing)) from None
         PollChoice.objects.bulk_create(
             [PollChoice(vote=vote, option=option, rank=rank) for rank, option in enumerate(chosen, start=1)]
         )

@@ -7,16 +7,17 @@ from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
 from veche.access.functions import access_municipality
 from veche.access.roles import Tier, tier_of
-from veche.core.errors import DomainError, Forbidden
-from veche.core.forms import apply_domain_error, submit
+from veche.core.errors import Forbidden
+from veche.core.forms import press, submit
 from veche.core.http import signed_in
-from veche.core.ratelimit import rate_limit_request
+from veche.ledger.casting import BallotPage, cast_vote
 from veche.ledger.services import Receipt
 from veche.polls import services
 from veche.polls.access import (
@@ -98,21 +99,18 @@ def vote(request: HttpRequest, slug: str, poll_id: int) -> HttpResponse:
     municipality = access_municipality(request.user, slug)
     poll = access_poll(request.user, poll_id, municipality=municipality)
     form = BallotForm(request.POST, poll=poll)
-    if not form.is_valid():
-        context = _detail_context(request, poll, form=form)
-        return render(request, "polls/detail.html", context, status=400)
-    try:
-        rate_limit_request("write", request)
-        receipt = services.poll_vote(user=signed_in(request), poll=poll, options=form.ballot())
-    except services.AlreadyVoted as repeat:
-        messages.info(request, repeat.message)
-        return redirect(services.poll_url(poll))
-    except DomainError as error:
-        if error.fields:
-            apply_domain_error(form, error)
-        context = _detail_context(request, poll, form=form, error="" if error.fields else error.message)
-        return render(request, "polls/detail.html", context, status=error.status)
-    return render(request, "polls/receipt.html", _receipt_context(request, poll, receipt))
+    return cast_vote(
+        request,
+        form,
+        lambda: services.poll_vote(user=signed_in(request), poll=poll, options=form.ballot()),
+        BallotPage(
+            template="polls/detail.html",
+            context=lambda form, error: _detail_context(request, poll, form=form, error=error),
+            shows_vote=services.poll_url(poll),
+            receipt_template="polls/receipt.html",
+            receipt_context=lambda receipt: _receipt_context(request, poll, receipt),
+        ),
+    )
 
 
 def _receipt_context(request: HttpRequest, poll: Poll, receipt: Receipt) -> dict[str, Any]:
@@ -204,18 +202,23 @@ def staff_edit(request: HttpRequest, slug: str, poll_id: int) -> HttpResponse:
     return render(request, "polls/edit.html", context, status=submitted.status)
 
 
+def _published(poll: Poll) -> str:
+    if poll.status_at(timezone.now()) == Status.OPEN:
+        return _("The poll is published and open for voting.")
+    return _("The poll is published. Voting starts at its opening time.")
+
+
 @login_required
 @require_POST
 def staff_publish(request: HttpRequest, slug: str, poll_id: int) -> HttpResponse:
     municipality = access_polls_staff(request.user, slug)
     poll = access_poll_to_manage(request.user, poll_id, municipality=municipality)
-    rate_limit_request("write", request)
-    poll = services.poll_publish(actor=signed_in(request), poll=poll)
-    if poll.status_at(timezone.now()) == Status.OPEN:
-        messages.success(request, _("The poll is published and open for voting."))
-    else:
-        messages.success(request, _("The poll is published. Voting starts at its opening time."))
-    return redirect("polls_staff:list", slug=slug)
+    return press(
+        request,
+        lambda: services.poll_publish(actor=signed_in(request), poll=poll),
+        done=_published,
+        back_to=reverse("polls_staff:list", args=[slug]),
+    )
 
 
 @login_required
@@ -223,7 +226,9 @@ def staff_publish(request: HttpRequest, slug: str, poll_id: int) -> HttpResponse
 def staff_close(request: HttpRequest, slug: str, poll_id: int) -> HttpResponse:
     municipality = access_polls_staff(request.user, slug)
     poll = access_poll_to_manage(request.user, poll_id, municipality=municipality)
-    rate_limit_request("write", request)
-    services.poll_close(actor=signed_in(request), poll=poll)
-    messages.success(request, _("The poll is closed. Votes already cast stand."))
-    return redirect("polls_staff:list", slug=slug)
+    return press(
+        request,
+        lambda: services.poll_close(actor=signed_in(request), poll=poll),
+        done=_("The poll is closed. Votes already cast stand."),
+        back_to=reverse("polls_staff:list", args=[slug]),
+    )

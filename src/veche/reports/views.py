@@ -16,8 +16,8 @@ from veche.access.predicates import Feature, allows
 from veche.comments.forms import CommentForm
 from veche.comments.selectors import THREAD_PAGE_SIZE, comments_for
 from veche.comments.views import post_comment
-from veche.core.errors import DomainError, Forbidden, NotFound
-from veche.core.forms import apply_domain_error
+from veche.core.errors import DomainError, NotFound
+from veche.core.forms import apply_domain_error, press
 from veche.core.http import signed_in
 from veche.core.pagination import CappedPaginator
 from veche.core.ratelimit import rate_limit_request
@@ -246,17 +246,14 @@ def report_detail(request: HttpRequest, slug: str, report_id: int) -> HttpRespon
 def support(request: HttpRequest, slug: str, report_id: int) -> HttpResponse:
     municipality = access_municipality(request.user, slug)
     report = access_report(request.user, municipality, report_id)
-    try:
-        rate_limit_request("write", request)
-        added = services.report_support(user=signed_in(request), report=report)
-    except DomainError as error:
-        messages.error(request, error.message)
-    else:
-        messages.success(
-            request,
-            _("Thank you, your support is counted.") if added else _("You already support this report."),
-        )
-    return redirect("reports:detail", slug=slug, report_id=report.pk)
+    return press(
+        request,
+        lambda: services.report_support(user=signed_in(request), report=report),
+        done=lambda added: (
+            _("Thank you, your support is counted.") if added else _("You already support this report.")
+        ),
+        back_to=services.report_url(report),
+    )
 
 
 @login_required
@@ -264,13 +261,13 @@ def support(request: HttpRequest, slug: str, report_id: int) -> HttpResponse:
 def follow_toggle(request: HttpRequest, slug: str, report_id: int) -> HttpResponse:
     municipality = access_municipality(request.user, slug)
     report = access_report(request.user, municipality, report_id)
-    if request.POST.get("follow") == "0":
-        unfollow(user=signed_in(request), target=report)
-        messages.success(request, _("You no longer follow this report."))
-    else:
-        follow(user=signed_in(request), target=report)
-        messages.success(request, _("You will be notified of every change."))
-    return redirect("reports:detail", slug=slug, report_id=report.pk)
+    stop = request.POST.get("follow") == "0"
+    return press(
+        request,
+        lambda: (unfollow if stop else follow)(user=signed_in(request), target=report),
+        done=_("You no longer follow this report.") if stop else _("You will be notified of every change."),
+        back_to=services.report_url(report),
+    )
 
 
 @login_required
@@ -337,17 +334,12 @@ def act(request: HttpRequest, slug: str, report_id: int, action: str) -> HttpRes
     """One step of the lifecycle taken from the report's page."""
     municipality = access_municipality(request.user, slug)
     report = access_report(request.user, municipality, report_id)
-    try:
-        rate_limit_request("write", request)
-        _run_action(request, report, action)
-    except (NotFound, Forbidden):
-        # The wrong person gets the error page with its status, not a flash message.
-        raise
-    except DomainError as error:
-        messages.error(request, error.summary)
-    else:
-        messages.success(request, _("Done."))
-    return redirect("reports:detail", slug=slug, report_id=report.pk)
+    return press(
+        request,
+        lambda: _run_action(request, report, action),
+        done=_("Done."),
+        back_to=services.report_url(report),
+    )
 
 
 @login_required

@@ -48,7 +48,7 @@ def test_a_second_ballot_is_a_conflict_carrying_the_first(make_process, voter):
     with pytest.raises(AlreadyVoted) as repeat:
         ballot_cast(user=voter, budget=budget, choices=approve(playground))
 
-    assert repeat.value.ballot.receipt == first.entry_hash
+    assert repeat.value.cast.receipt == first.entry_hash
     assert repeat.value.as_dict()["ballot"]["choices"] == [{"proposal": bike.pk, "points": 1}]
     assert Ballot.objects.count() == LedgerEntry.objects.count() == 1
 

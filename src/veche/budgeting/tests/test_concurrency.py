@@ -38,7 +38,7 @@ def test_one_person_casting_eight_times_at_once_counts_once(voting):
     assert len(results) == 1, errors
     assert len(errors) == THREADS - 1 and all(isinstance(e, AlreadyVoted) for e in errors), errors
     ballot = Ballot.objects.get()
-    assert {e.ballot.pk for e in errors} == {ballot.pk}  # type: ignore[attr-defined]
+    assert {e.cast.pk for e in errors} == {ballot.pk}  # type: ignore[attr-defined]
     assert BallotChoice.objects.count() == 2
     assert LedgerEntry.objects.count() == 1 and ballot.receipt == LedgerEntry.objects.get().entry_hash
     assert chain_break(chain_name(budget)) is None

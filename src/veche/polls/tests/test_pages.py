@@ -172,7 +172,7 @@ def test_a_second_vote_on_the_page_keeps_the_first(client_for, voter, single):
 
     response = client.post(url(single, "vote"), {"options": str(second)}, follow=True)
 
-    assert "You have already voted in this poll. A vote cannot be changed." in messages_of(response)
+    assert "You have already voted here. Your vote stands and cannot be changed." in messages_of(response)
     assert list(PollChoice.objects.values_list("option_id", flat=True)) == [first]
 
 
