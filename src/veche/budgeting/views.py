@@ -15,7 +15,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from veche.access.functions import access_municipality
 from veche.access.predicates import Decision, Feature, allows
 from veche.access.roles import Tier, tier_of, verified_district
-from veche.budgeting import phases, services
+from veche.budgeting import phases
 from veche.budgeting.access import (
     access_budget,
     access_budgets_setup,
@@ -38,18 +38,26 @@ from veche.budgeting.forms import (
     ProposalForm,
     ReviewForm,
 )
-from veche.budgeting.models import BallotKind, Budget, Phase, Process, ProposalStatus
+from veche.budgeting.models import BallotKind, Budget, Process, ProcessPhase, ProposalStatus
 from veche.budgeting.selectors import (
     ballot_of,
     ballot_options,
     ballots_by_budget,
     budget_results,
     district_refusal,
-    latest_count,
+    latest_tally,
     processes_for,
     proposals_of,
     review_queue,
 )
+from veche.budgeting.services import proposals as proposal_services
+from veche.budgeting.services.ballots import AlreadyVoted, ballot_cast
+from veche.budgeting.services.common import FILE_MAX_BYTES
+from veche.budgeting.services.counting import budget_count
+from veche.budgeting.services.pabulib import budget_export_pb, process_import_pb
+from veche.budgeting.services.paper import paper_ballots_import
+from veche.budgeting.services.proposals import proposal_review, proposal_submit
+from veche.budgeting.services.setup import budget_save, process_create, process_move, process_update
 from veche.core.errors import DomainError, Forbidden
 from veche.core.forms import apply_domain_error, submit
 from veche.core.http import signed_in
@@ -57,23 +65,21 @@ from veche.core.ratelimit import rate_limit_request
 from veche.ledger.services import Receipt
 
 PAGE_SIZE = 20
-# A count asked for from a page stops after this long (see `services.budget_count`).
+# A count asked for from a page stops after this long (see `counting.budget_count`).
 COUNT_SECONDS = float(getattr(settings, "BUDGET_COUNT_SECONDS", 30))
 
 
 def _render(request: HttpRequest, template: str, context: dict[str, Any], status: int = 200) -> HttpResponse:
     """Render with the phase names at hand."""
-    context.setdefault("Phase", Phase)
+    context.setdefault("ProcessPhase", ProcessPhase)
     context.setdefault("BallotKind", BallotKind)
     return render(request, template, context, status=status)
 
 
 def _upload(upload: UploadedFile) -> tuple[bytes, str]:
-    if upload.size is not None and upload.size > services.FILE_MAX_BYTES:
+    if upload.size is not None and upload.size > FILE_MAX_BYTES:
         raise DomainError(
-            fields={
-                "file": [_("The file is larger than %(n)d MB.") % {"n": services.FILE_MAX_BYTES // 2**20}]
-            }
+            fields={"file": [_("The file is larger than %(n)d MB.") % {"n": FILE_MAX_BYTES // 2**20}]}
         )
     return upload.read(), upload.name or ""
 
@@ -97,7 +103,11 @@ def _steps(process: Process) -> list[tuple[str, str, str]]:
     """Each phase with whether it is past, current or to come."""
     current = phases.ORDER.index(process.phase)
     return [
-        (value, str(Phase(value).label), "past" if i < current else "current" if i == current else "future")
+        (
+            value,
+            str(ProcessPhase(value).label),
+            "past" if i < current else "current" if i == current else "future",
+        )
         for i, value in enumerate(phases.ORDER)
     ]
 
@@ -164,7 +174,7 @@ def proposal_create(request: HttpRequest, slug: str, process_id: int) -> HttpRes
     submitted = submit(
         request,
         form,
-        lambda data: services.proposal_submit(
+        lambda data: proposal_submit(
             author=signed_in(request),
             process=process,
             budget=data["budget"],
@@ -194,7 +204,7 @@ def proposal_withdraw(request: HttpRequest, slug: str, process_id: int, proposal
     process = access_process(request.user, process_id, municipality=municipality)
     proposal = access_proposal(request.user, proposal_id, process=process)
     rate_limit_request("write", request)
-    services.proposal_withdraw(author=signed_in(request), proposal=proposal)
+    proposal_services.proposal_withdraw(author=signed_in(request), proposal=proposal)
     messages.success(request, _("Your proposal is withdrawn."))
     return redirect("budgeting:proposal", slug=slug, process_id=process.pk, proposal_id=proposal.pk)
 
@@ -246,8 +256,8 @@ def vote(request: HttpRequest, slug: str, process_id: int, budget_id: int) -> Ht
         )
     try:
         rate_limit_request("write", request)
-        receipt = services.ballot_cast(user=signed_in(request), budget=budget, choices=form.choices())
-    except services.AlreadyVoted as repeat:
+        receipt = ballot_cast(user=signed_in(request), budget=budget, choices=form.choices())
+    except AlreadyVoted as repeat:
         messages.info(request, repeat.message)
         return redirect("budgeting:ballot", slug=slug, process_id=process.pk, budget_id=budget.pk)
     except DomainError as error:
@@ -307,7 +317,7 @@ def staff_create(request: HttpRequest, slug: str) -> HttpResponse:
     submitted = submit(
         request,
         form,
-        lambda data: services.process_create(
+        lambda data: process_create(
             actor=signed_in(request),
             municipality=municipality,
             title=data["title"],
@@ -333,7 +343,7 @@ def _staff_context(request: HttpRequest, process: Process, **forms: Any) -> dict
                 "budget": budget,
                 "ballots": budget.ballots.count(),
                 "feasible": budget.proposals.filter(status=ProposalStatus.FEASIBLE).count(),
-                "count": latest_count(budget=budget),
+                "tally": latest_tally(budget=budget),
                 "batches": list(budget.paper_batches.select_related("imported_by")[:5]),
             }
         )
@@ -360,7 +370,7 @@ def _staff_context(request: HttpRequest, process: Process, **forms: Any) -> dict
                 "tie_breaking": process.tie_breaking,
             }
         ),
-        "next_phases": [(p, Phase(p).label) for p in phases.next_phases(process)],
+        "next_phases": [(p, ProcessPhase(p).label) for p in phases.next_phases(process)],
         "waiting": process.proposals.filter(status=ProposalStatus.SUBMITTED).count(),
         "counting": process.phase in phases.COUNTING,
         "paper": process.phase in phases.PAPER_BALLOTS,
@@ -380,7 +390,7 @@ def staff_process(request: HttpRequest, slug: str, process_id: int) -> HttpRespo
     submitted = submit(
         request,
         form,
-        lambda data: services.process_update(
+        lambda data: process_update(
             actor=signed_in(request),
             process=process,
             title=data["title"],
@@ -404,7 +414,7 @@ def staff_budget(request: HttpRequest, slug: str, process_id: int) -> HttpRespon
     submitted = submit(
         request,
         form,
-        lambda data: services.budget_save(
+        lambda data: budget_save(
             actor=signed_in(request), process=process, district=data["district"], amount=data["amount"]
         ),
     )
@@ -426,9 +436,7 @@ def staff_phase(request: HttpRequest, slug: str, process_id: int) -> HttpRespons
     else:
         rate_limit_request("write", request)
         try:
-            process = services.process_move(
-                actor=signed_in(request), process=process, to=form.cleaned_data["to"]
-            )
+            process = process_move(actor=signed_in(request), process=process, to=form.cleaned_data["to"])
         except DomainError as error:
             if error.status == 404:
                 raise
@@ -436,7 +444,8 @@ def staff_phase(request: HttpRequest, slug: str, process_id: int) -> HttpRespons
         else:
             messages.success(
                 request,
-                _("The process is now in the phase: %(phase)s.") % {"phase": Phase(process.phase).label},
+                _("The process is now in the phase: %(phase)s.")
+                % {"phase": ProcessPhase(process.phase).label},
             )
     return redirect("budgeting_staff:process", slug=slug, process_id=process.pk)
 
@@ -472,7 +481,7 @@ def staff_review_decide(request: HttpRequest, slug: str, process_id: int, propos
     else:
         rate_limit_request("write", request)
         try:
-            services.proposal_review(
+            proposal_review(
                 reviewer=signed_in(request),
                 proposal=proposal,
                 feasible=form.cleaned_data["decision"] == "feasible",
@@ -500,9 +509,7 @@ def staff_count(request: HttpRequest, slug: str, process_id: int, budget_id: int
         return redirect("budgeting_staff:process", slug=slug, process_id=process.pk)
     rate_limit_request("write", request)
     try:
-        services.budget_count(
-            actor=signed_in(request), budget=budget, time_limit=COUNT_SECONDS, **form.cleaned_data
-        )
+        budget_count(actor=signed_in(request), budget=budget, time_limit=COUNT_SECONDS, **form.cleaned_data)
     except DomainError as error:
         if error.status == 404:
             raise
@@ -526,7 +533,7 @@ def staff_paper(request: HttpRequest, slug: str, process_id: int, budget_id: int
             try:
                 rate_limit_request("write", request)
                 content, name = _upload(form.cleaned_data["file"])
-                batch = services.paper_ballots_import(
+                batch = paper_ballots_import(
                     actor=signed_in(request), budget=budget, content=content, filename=name
                 )
             except DomainError as error:
@@ -554,7 +561,7 @@ def staff_export(request: HttpRequest, slug: str, process_id: int, budget_id: in
     municipality = access_budgets_staff(request.user, slug)
     process = access_process(request.user, process_id, municipality=municipality)
     budget = access_budget(request.user, budget_id, process=process)
-    text = services.budget_export_pb(actor=signed_in(request), budget=budget)
+    text = budget_export_pb(actor=signed_in(request), budget=budget)
     response = HttpResponse(text, content_type="text/plain; charset=utf-8")
     name = f"{municipality.slug}_{process.pk}_{budget.district.slug if budget.district else 'city'}.pb"
     response["Content-Disposition"] = f'attachment; filename="{name}"'
@@ -570,7 +577,7 @@ def staff_import(request: HttpRequest, slug: str) -> HttpResponse:
 
     def write(data: dict[str, Any]) -> Process:
         content, name = _upload(data["file"])
-        return services.process_import_pb(
+        return process_import_pb(
             actor=signed_in(request),
             municipality=municipality,
             content=content,

@@ -7,8 +7,10 @@ import pytest
 from django.test import Client
 
 from veche.accounts.services import api_token_create
-from veche.budgeting.models import Ballot, BallotChoice, PaperBatch, Phase
-from veche.budgeting.services import AlreadyVoted, ballot_cast, paper_ballots_import, process_move
+from veche.budgeting.models import Ballot, BallotChoice, PaperBatch, ProcessPhase
+from veche.budgeting.services.ballots import AlreadyVoted, ballot_cast
+from veche.budgeting.services.paper import paper_ballots_import
+from veche.budgeting.services.setup import process_move
 from veche.core.errors import Conflict, DomainError
 from veche.core.testing import race
 from veche.ledger.models import LedgerEntry
@@ -81,7 +83,9 @@ def test_no_ballot_slips_in_after_voting_closes(voting, municipal_admin):
     budget, voters = voting
     bike, *_ = options(budget)
     calls = [partial(ballot_cast, user=v, budget=budget, choices=approve(bike)) for v in voters[:-1]]
-    calls.append(partial(process_move, actor=municipal_admin, process=budget.process, to=Phase.COUNTING))
+    calls.append(
+        partial(process_move, actor=municipal_admin, process=budget.process, to=ProcessPhase.COUNTING)
+    )
 
     results, errors = race(calls)
 
@@ -94,7 +98,7 @@ def test_no_ballot_slips_in_after_voting_closes(voting, municipal_admin):
 
 def test_the_same_paper_ballots_imported_twice_at_once_are_stored_once(voting, official, municipal_admin):
     budget, _voters = voting
-    budget.process = process_move(actor=municipal_admin, process=budget.process, to=Phase.COUNTING)
+    budget.process = process_move(actor=municipal_admin, process=budget.process, to=ProcessPhase.COUNTING)
     bike, playground, *_ = options(budget)
     content = f"voter_id;vote\nA1;{bike.pk}\nA2;{bike.pk},{playground.pk}\n".encode()
 
