@@ -81,6 +81,8 @@ def read_paper(content: str | bytes, *, cumulative: bool) -> PaperFile:
     cumulative ballot needs the `points` column. Bytes are decoded as UTF-8 (UnicodeDecodeError)."""
     text = decode(content) if isinstance(content, bytes) else content.removeprefix("\ufeff")
     lines = text.split("\n")
+    if lines[-1] == "":
+        lines.pop()  # after the last line's newline
     start = 0
     while start < len(lines) and not lines[start].strip():
         start += 1

@@ -4,6 +4,7 @@ an exported .pb file imported again counts the same winners."""
 from pathlib import Path
 
 import pytest
+from django.utils import translation
 
 from veche.budgeting import engine
 from veche.budgeting.engine import parse_pb, validate_pb
@@ -89,6 +90,20 @@ def test_a_file_with_broken_rows_reports_each_line_and_imports_nothing(counting,
     assert (
         not Ballot.objects.exists() and not PaperBatch.objects.exists() and not LedgerEntry.objects.exists()
     )
+
+
+def test_the_layout_problems_the_engine_finds_are_said_in_the_readers_language(counting, official):
+    budget, (bike, *_rest) = counting
+    content = f'voter_id;vote\n1;{bike.pk};extra\n2;"{bike.pk}\n'.encode()
+
+    with translation.override("ru"), pytest.raises(DomainError) as refused:
+        paper_ballots_import(actor=official, budget=budget, content=content, filename="box.csv")
+
+    assert refused.value.fields["file"] == [
+        "строка 2: полей: 3, а в строке заголовков: 2.",
+        "строка 3: ошибка в кавычках.",
+    ]
+    assert not Ballot.objects.exists()
 
 
 def test_a_pabulib_votes_section_is_imported_and_a_ballot_number_only_once(counting, official):
