@@ -1,3 +1,4 @@
+# mypy: disallow-untyped-defs, disallow-incomplete-defs, check-untyped-defs
 """Ballots: checking one against its process's rules, casting it here, and storing imported ones."""
 
 from collections.abc import Mapping, Sequence

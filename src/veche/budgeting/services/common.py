@@ -1,3 +1,4 @@
+# mypy: disallow-untyped-defs, disallow-incomplete-defs, check-untyped-defs
 """What the budgeting services share: row locks, the phase refusal, amounts, and uploaded files."""
 
 from collections.abc import Sequence

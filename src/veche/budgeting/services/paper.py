@@ -1,3 +1,4 @@
+# mypy: disallow-untyped-defs, disallow-incomplete-defs, check-untyped-defs
 """Paper ballots counted by hand, imported all-or-nothing from a file (read by `engine.paper`)."""
 
 import hashlib

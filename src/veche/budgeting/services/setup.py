@@ -1,3 +1,4 @@
+# mypy: disallow-untyped-defs, disallow-incomplete-defs, check-untyped-defs
 """Setting up a budgeting process: its settings, its budgets, and the moves between its phases."""
 
 from dataclasses import dataclass
