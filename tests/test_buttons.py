@@ -12,7 +12,7 @@ from django.conf import settings
 from django.test import override_settings
 
 from veche.accounts.models import User
-from veche.budgeting.models import Phase, Proposal, Rule, TieBreaking, Utilities
+from veche.budgeting.models import ProcessPhase, Proposal, Rule, TieBreaking, Utilities
 from veche.budgeting.tests.conftest import (  # noqa: F401 (fixtures)
     central,
     city_budget,
@@ -100,7 +100,7 @@ def _process_move(f: Callable[[str], Any]) -> Pressed:
         actor=f("municipal_admin"),
         url="/m/testgrad/staff/budgets/{id}/phase/",
         id=process.pk,
-        data={"to": Phase.PROPOSALS},
+        data={"to": ProcessPhase.PROPOSALS},
         state=lambda: type(process).objects.get(pk=process.pk).phase,
         message="A process in the phase voting cannot move to proposals.",
         back_to=f"/m/testgrad/staff/budgets/{process.pk}/",
@@ -133,7 +133,7 @@ def _budget_count(f: Callable[[str], Any]) -> Pressed:
         url=f"/m/testgrad/staff/budgets/{process.pk}/" + "{id}/count/",
         id=budget.pk,
         data={"rule": Rule.MES_ADD1, "utilities": Utilities.COST, "tie_breaking": TieBreaking.LEXICOGRAPHIC},
-        state=lambda: budget.counts.count(),
+        state=lambda: budget.tallies.count(),
         message="Ballots are counted in the counting phase. This process is in the phase: voting.",
         back_to=f"/m/testgrad/staff/budgets/{process.pk}/",
         outsider=f("moderator"),

@@ -46,9 +46,9 @@ from veche.appeals.phases import phase_of
 from veche.appeals.services import appeal_create
 from veche.budgeting.models import Ballot as BudgetBallot
 from veche.budgeting.models import Budget
-from veche.budgeting.models import Count as BudgetCount
 from veche.budgeting.models import Process as BudgetProcess
 from veche.budgeting.models import Proposal as BudgetProposal
+from veche.budgeting.models import Tally as BudgetTally
 from veche.comments.models import Comment
 from veche.comments.services import comment_create
 from veche.core.testing import PASSWORD, build_municipality
@@ -905,7 +905,7 @@ ROUTES: dict[str, Case] = {
         BUDGET_RUN_POST,
         "POST",
         data={"rule": "greedy", "utilities": "cost", "tie_breaking": "lexicographic"},
-        state=lambda w: BudgetCount.objects.count(),
+        state=lambda w: BudgetTally.objects.count(),
     ),
     "budgeting_staff:paper": Case(
         "/m/{slug}/staff/budgets/{bp_counting}/{bp_counting_budget}/paper/", POLL_STAFF

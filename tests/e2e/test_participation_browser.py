@@ -12,14 +12,9 @@ import pytest
 from django.utils import timezone
 
 from veche.accounts.models import User, Verification
-from veche.budgeting.models import Ballot, BallotKind, Phase, Rule, TieBreaking, Utilities
-from veche.budgeting.services import (
-    Settings,
-    process_create,
-    process_move,
-    proposal_review,
-    proposal_submit,
-)
+from veche.budgeting.models import Ballot, BallotKind, ProcessPhase, Rule, TieBreaking, Utilities
+from veche.budgeting.services.proposals import proposal_review, proposal_submit
+from veche.budgeting.services.setup import Settings, process_create, process_move
 from veche.initiatives.models import InitiativeSupport, Scope, ThresholdKind
 from veche.initiatives.services import initiative_create, initiative_policy_save
 from veche.ledger.models import LedgerEntry
@@ -107,7 +102,7 @@ def test_a_resident_supports_an_initiative_votes_in_a_poll_and_fills_a_budget_ba
         ),
         amount=10_000,
     )
-    process = process_move(actor=admin, process=process, to=Phase.PROPOSALS)
+    process = process_move(actor=admin, process=process, to=ProcessPhase.PROPOSALS)
     city = process.budgets.get(district=None)
     proposals = [
         proposal_submit(
@@ -115,12 +110,12 @@ def test_a_resident_supports_an_initiative_votes_in_a_poll_and_fills_a_budget_ba
         )
         for title, cost in [("Скамейки", 3000), ("Фонтан", 6000), ("Деревья", 2500)]
     ]
-    process = process_move(actor=admin, process=process, to=Phase.REVIEW)
+    process = process_move(actor=admin, process=process, to=ProcessPhase.REVIEW)
     for proposal in proposals:
         proposal_review(
             reviewer=official, proposal=proposal, feasible=True, cost=proposal.estimated_cost, reasons=""
         )
-    process = process_move(actor=admin, process=process, to=Phase.VOTING)
+    process = process_move(actor=admin, process=process, to=ProcessPhase.VOTING)
 
     page.goto(base + "/accounts/login/")
     page.fill("#id_username", "anna")

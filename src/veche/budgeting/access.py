@@ -9,7 +9,7 @@ from typing import Any
 
 from veche.access.functions import access_municipality, is_live, parse_pk
 from veche.access.roles import has_permission
-from veche.budgeting.models import Budget, Phase, Process, Proposal
+from veche.budgeting.models import Budget, Process, ProcessPhase, Proposal
 from veche.budgeting.phases import PUBLISHED
 from veche.core.errors import NotFound
 from veche.municipalities.models import Municipality
@@ -24,7 +24,7 @@ def can_run_budgets(user: Any, municipality: Municipality) -> bool:
 
 
 def can_see_process(user: Any, process: Process) -> bool:
-    return process.phase != Phase.DRAFT or can_run_budgets(user, process.municipality)
+    return process.phase != ProcessPhase.DRAFT or can_run_budgets(user, process.municipality)
 
 
 def results_public(process: Process) -> bool:

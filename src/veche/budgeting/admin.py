@@ -5,7 +5,7 @@ from typing import Any
 from django.contrib import admin
 from django.http import HttpRequest
 
-from veche.budgeting.models import Budget, Count, Process, Proposal
+from veche.budgeting.models import Budget, Process, Proposal, Tally
 
 
 class ReadOnly(admin.ModelAdmin):
@@ -45,7 +45,7 @@ class ProposalAdmin(ReadOnly):
     raw_id_fields = ["author", "reviewed_by"]
 
 
-@admin.register(Count)
-class CountAdmin(ReadOnly):
+@admin.register(Tally)
+class TallyAdmin(ReadOnly):
     list_display = ["budget", "rule", "utilities", "tie_breaking", "voters", "total_cost", "counted_at"]
     list_filter = ["rule"]

@@ -15,10 +15,11 @@ from veche.access.functions import access_municipality
 from veche.access.roles import Tier
 from veche.api.schemas import ERRORS, ErrorDetail
 from veche.api.security import AUTH
-from veche.budgeting import services
 from veche.budgeting.access import access_budget, can_run_budgets, can_see_results, results_public
 from veche.budgeting.models import Budget, ProposalStatus
 from veche.budgeting.selectors import ballot_of, budget_results, budgets_for, proposals_of
+from veche.budgeting.services import ballots as ballot_services
+from veche.budgeting.services.setup import process_url
 from veche.core.errors import Forbidden
 from veche.core.http import signed_in
 from veche.core.ratelimit import rate_limit_request
@@ -48,7 +49,7 @@ def _process(budget: Budget) -> dict[str, Any]:
     return {
         "id": process.pk,
         "title": process.title,
-        "url": services.process_url(process),
+        "url": process_url(process),
         "phase": process.phase,
         "ballot_kind": process.ballot_kind,
         "min_projects": process.min_projects,
@@ -236,7 +237,7 @@ def ballot_cast(request: HttpRequest, budget_id: str, payload: BallotIn) -> Any:
     budget = access_budget(request.user, budget_id)
     rate_limit_request("write", request)
     choices = [c.model_dump(exclude_none=True) for c in payload.choices]
-    receipt: Receipt = services.ballot_cast(user=signed_in(request), budget=budget, choices=choices)
+    receipt: Receipt = ballot_services.ballot_cast(user=signed_in(request), budget=budget, choices=choices)
     ballot = ballot_of(budget=budget, user=request.user)
     return Status(
         201,
@@ -262,24 +263,24 @@ def budget_results_read(request: HttpRequest, budget_id: str) -> Any:
     if not can_see_results(request.user, process):
         raise Forbidden(_("The results are published when counting is over."), code="results_not_public")
     results = budget_results(budget=budget)
-    count = results.count if results is not None else None
+    tally = results.tally if results is not None else None
     return {
         "budget": budget.pk,
         "public": results_public(process),
-        "counted": count is not None,
-        "counted_at": count.counted_at if count else None,
-        "rule": count.rule if count else None,
-        "utilities": count.utilities if count else None,
-        "tie_breaking": count.tie_breaking if count else None,
-        "voters": count.voters if count else None,
+        "counted": tally is not None,
+        "counted_at": tally.counted_at if tally else None,
+        "rule": tally.rule if tally else None,
+        "utilities": tally.utilities if tally else None,
+        "tie_breaking": tally.tie_breaking if tally else None,
+        "voters": tally.voters if tally else None,
         "amount": budget.amount,
-        "total_cost": count.total_cost if count else None,
+        "total_cost": tally.total_cost if tally else None,
         "unspent": results.unspent if results else None,
-        "share": count.share if count else None,
-        "add1_steps": count.add1_steps if count else None,
+        "share": tally.share if tally else None,
+        "add1_steps": tally.add1_steps if tally else None,
         "comparison": results.comparison if results else None,
         "counting": results.counting if results else None,
-        "winners": list(count.winners) if count else [],
+        "winners": list(tally.winners) if tally else [],
         "projects": [
             {
                 "proposal": row.proposal.pk if row.proposal is not None else None,

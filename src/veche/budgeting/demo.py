@@ -18,17 +18,11 @@ from django.utils import timezone
 from veche.accounts.models import User, Verification
 from veche.accounts.services import verification_in_person
 from veche.budgeting.models import BallotKind, Budget, Process, Proposal, Rule, TieBreaking, Utilities
-from veche.budgeting.services import (
-    Settings,
-    ballot_cast,
-    budget_count,
-    budget_save,
-    paper_ballots_import,
-    process_create,
-    process_move,
-    proposal_review,
-    proposal_submit,
-)
+from veche.budgeting.services.ballots import ballot_cast
+from veche.budgeting.services.counting import budget_count
+from veche.budgeting.services.paper import paper_ballots_import
+from veche.budgeting.services.proposals import proposal_review, proposal_submit
+from veche.budgeting.services.setup import Settings, budget_save, process_create, process_move
 from veche.municipalities.demo import PASSWORD
 from veche.municipalities.models import Municipality
 

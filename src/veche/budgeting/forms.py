@@ -10,8 +10,8 @@ from veche.budgeting.models import (
     TITLE_MAX_LENGTH,
     BallotKind,
     Budget,
-    Phase,
     Process,
+    ProcessPhase,
     ProcessTier,
     Proposal,
     Rule,
@@ -19,7 +19,7 @@ from veche.budgeting.models import (
     Utilities,
 )
 from veche.budgeting.selectors import money
-from veche.budgeting.services import Settings
+from veche.budgeting.services.setup import Settings
 from veche.core.forms import MarkdownField
 from veche.municipalities.models import District, Municipality
 
@@ -130,7 +130,7 @@ class BudgetForm(forms.Form):
 
 
 class PhaseForm(forms.Form):
-    to = forms.ChoiceField(choices=Phase.choices)
+    to = forms.ChoiceField(choices=ProcessPhase.choices)
 
 
 class ProposalForm(forms.Form):

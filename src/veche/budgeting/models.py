@@ -1,4 +1,4 @@
-"""Participatory budgeting (model 2): processes, their budgets, proposals, ballots and counts.
+"""Participatory budgeting (model 2): processes, their budgets, proposals, ballots and tallies.
 
 A process moves through its phases by explicit steps an admin takes (`phases.TRANSITIONS`):
 residents propose, officials review feasibility and cost, residents vote on the feasible
@@ -20,7 +20,7 @@ CODE_MAX_LENGTH = 64
 AMOUNT_MAX = 10**13
 
 
-class Phase(models.TextChoices):
+class ProcessPhase(models.TextChoices):
     DRAFT = "draft", _("set-up")
     PROPOSALS = "proposals", _("proposals")
     REVIEW = "review", _("feasibility review")
@@ -72,7 +72,9 @@ class Process(models.Model):
     )
     title = models.CharField(_("title"), max_length=TITLE_MAX_LENGTH)
     description = models.TextField(_("description"), max_length=settings.TEXT_MAX_LENGTH, blank=True)
-    phase = models.CharField(_("phase"), max_length=20, choices=Phase.choices, default=Phase.DRAFT)
+    phase = models.CharField(
+        _("phase"), max_length=20, choices=ProcessPhase.choices, default=ProcessPhase.DRAFT
+    )
     ballot_kind = models.CharField(_("ballot"), max_length=12, choices=BallotKind.choices)
     # How many projects a ballot chooses (or gives points to); no maximum when empty.
     min_projects = models.PositiveSmallIntegerField(_("at least"), default=1)
@@ -310,11 +312,12 @@ class BallotChoice(models.Model):
         return f"{self.ballot_id}: {self.proposal_id} × {self.points}"
 
 
-class Count(models.Model):
-    """One count of a budget's ballots with one rule; a recount adds another, the newest stands."""
+class Tally(models.Model):
+    """The stored result of one count of a budget's ballots with one rule; a recount adds another
+    tally, and the newest stands."""
 
-    process = models.ForeignKey(Process, on_delete=models.CASCADE, related_name="counts")
-    budget = models.ForeignKey(Budget, on_delete=models.CASCADE, related_name="counts")
+    process = models.ForeignKey(Process, on_delete=models.CASCADE, related_name="tallies")
+    budget = models.ForeignKey(Budget, on_delete=models.CASCADE, related_name="tallies")
     rule = models.CharField(max_length=24, choices=Rule.choices)
     utilities = models.CharField(max_length=10, choices=Utilities.choices)
     tie_breaking = models.CharField(max_length=16, choices=TieBreaking.choices)
@@ -333,9 +336,9 @@ class Count(models.Model):
 
     class Meta:
         ordering = ["-counted_at", "-id"]
-        verbose_name = _("count")
-        verbose_name_plural = _("counts")
+        verbose_name = _("tally")
+        verbose_name_plural = _("tallies")
         indexes = [models.Index(fields=["budget", "-counted_at"], name="budget_count_latest")]
 
     def __str__(self) -> str:
-        return f"{self.rule} count of {self.budget_id}"
+        return f"{self.rule} tally of {self.budget_id}"

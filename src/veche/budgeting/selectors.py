@@ -24,12 +24,12 @@ from veche.budgeting.models import (
     BallotKind,
     BallotSource,
     Budget,
-    Count,
-    Phase,
     Process,
+    ProcessPhase,
     Proposal,
     ProposalStatus,
     Rule,
+    Tally,
     TieBreaking,
     Utilities,
 )
@@ -72,7 +72,7 @@ def processes_for(*, municipality: Municipality, viewer: Any, staff: bool) -> Qu
     """The municipality's processes (with those in set-up for its staff), each with its budgets."""
     processes = Process.objects.filter(municipality=municipality)
     if not staff:
-        processes = processes.exclude(phase=Phase.DRAFT)
+        processes = processes.exclude(phase=ProcessPhase.DRAFT)
     budgets = Budget.objects.select_related("district").annotate(
         feasible=CountOf("proposals", filter=Q(proposals__status=ProposalStatus.FEASIBLE))
     )
@@ -83,7 +83,7 @@ def budgets_for(*, municipality: Municipality, viewer: Any, staff: bool) -> Quer
     """The budgets of the municipality's visible processes, each annotated with `voted` and counts."""
     budgets = Budget.objects.filter(process__municipality=municipality)
     if not staff:
-        budgets = budgets.exclude(process__phase=Phase.DRAFT)
+        budgets = budgets.exclude(process__phase=ProcessPhase.DRAFT)
     voted = (
         Exists(Ballot.objects.filter(budget=OuterRef("pk"), user=viewer))
         if is_signed_in(viewer)
@@ -141,9 +141,9 @@ def ballots_by_budget(*, process: Process, user: Any) -> dict[int, Ballot]:
     return {b.budget_id: b for b in Ballot.objects.filter(process=process, user=user)}
 
 
-def latest_count(*, budget: Budget) -> Count | None:
+def latest_tally(*, budget: Budget) -> Tally | None:
     return (
-        Count.objects.filter(budget=budget)
+        Tally.objects.filter(budget=budget)
         .select_related("counted_by")
         .order_by("-counted_at", "-id")
         .first()
@@ -169,8 +169,8 @@ def budget_election(*, budget: Budget, selected: bool = False) -> Election:
     by_pk = {p.pk: p for p in proposals}
     winners: set[int] = set()
     if selected:
-        count = latest_count(budget=budget)
-        winners = set(count.winners) if count is not None else set()
+        tally = latest_tally(budget=budget)
+        winners = set(tally.winners) if tally is not None else set()
     projects: dict[str, Project] = {}
     for proposal in proposals:
         projects[proposal.project_id] = Project(
@@ -266,7 +266,7 @@ class ProjectResult:
 @dataclass(frozen=True)
 class BudgetResults:
     budget: Budget
-    count: Count
+    tally: Tally
     projects: list[ProjectResult]  # funded first, in the order bought; then by supporters
     decided_by: str  # the rule whose outcome stands: "greedy", "mes" or "phragmen"
 
@@ -276,33 +276,33 @@ class BudgetResults:
 
     @property
     def unspent(self) -> int:
-        return self.budget.amount - self.count.total_cost
+        return self.budget.amount - self.tally.total_cost
 
     @property
     def comparison(self) -> dict[str, Any] | None:
-        comparison: dict[str, Any] | None = self.count.explanations.get("comparison")
+        comparison: dict[str, Any] | None = self.tally.explanations.get("comparison")
         return comparison
 
     @property
     def rule_label(self) -> str:
-        return str(Rule(self.count.rule).label)
+        return str(Rule(self.tally.rule).label)
 
     @property
     def utilities_label(self) -> str:
-        return str(Utilities(self.count.utilities).label)
+        return str(Utilities(self.tally.utilities).label)
 
     @property
     def tie_breaking_label(self) -> str:
-        return str(TieBreaking(self.count.tie_breaking).label)
+        return str(TieBreaking(self.tally.tie_breaking).label)
 
     @property
     def uses_utilities(self) -> bool:
-        return self.count.rule not in (Rule.GREEDY, Rule.PHRAGMEN)
+        return self.tally.rule not in (Rule.GREEDY, Rule.PHRAGMEN)
 
     @property
     def counting(self) -> str:
         """How the rule decided, in a paragraph for people."""
-        rule = self.count.rule
+        rule = self.tally.rule
         if rule == Rule.GREEDY:
             text = _(
                 "Projects were taken in order of their number of votes; each one was funded if its cost "
@@ -384,26 +384,26 @@ def _explain(decided_by: str, outcome: dict[str, Any], completed: bool) -> str:
     ) % {"n": supporters, "cost": money(cost)}
 
 
-def decided_by(count: Count) -> str:
-    comparison = count.explanations.get("comparison")
-    if count.rule == Rule.GREEDY or (comparison and comparison.get("kept") == "greedy"):
+def decided_by(tally: Tally) -> str:
+    comparison = tally.explanations.get("comparison")
+    if tally.rule == Rule.GREEDY or (comparison and comparison.get("kept") == "greedy"):
         return "greedy"
-    if count.rule == Rule.PHRAGMEN:
+    if tally.rule == Rule.PHRAGMEN:
         return "phragmen"
     return "mes"
 
 
-def budget_results(*, budget: Budget, count: Count | None = None) -> BudgetResults | None:
-    """The newest count of `budget` (or `count`), every project explained; None if never counted."""
-    count = count or latest_count(budget=budget)
-    if count is None:
+def budget_results(*, budget: Budget, tally: Tally | None = None) -> BudgetResults | None:
+    """The newest tally of `budget` (or `tally`), every project explained; None if never counted."""
+    tally = tally or latest_tally(budget=budget)
+    if tally is None:
         return None
-    ids: dict[str, int] = count.explanations.get("proposals", {})
+    ids: dict[str, int] = tally.explanations.get("proposals", {})
     proposals = Proposal.objects.in_bulk(list(ids.values()))
-    rule = decided_by(count)
-    completed = count.rule in (Rule.MES_ADD1, Rule.MES_ADD1_COMPARISON)
+    rule = decided_by(tally)
+    completed = tally.rule in (Rule.MES_ADD1, Rule.MES_ADD1_COMPARISON)
     rows = []
-    for outcome in count.explanations.get("projects", []):
+    for outcome in tally.explanations.get("projects", []):
         proposal = proposals.get(ids.get(outcome["project_id"], 0))
         rows.append(
             ProjectResult(
@@ -419,7 +419,7 @@ def budget_results(*, budget: Budget, count: Count | None = None) -> BudgetResul
                 engine_reason=str(outcome.get("reason", "")),
             )
         )
-    order = {pk: i for i, pk in enumerate(count.winners)}
+    order = {pk: i for i, pk in enumerate(tally.winners)}
     rows.sort(
         key=lambda r: (
             0 if r.funded else 1,
@@ -428,4 +428,4 @@ def budget_results(*, budget: Budget, count: Count | None = None) -> BudgetResul
             r.title,
         )
     )
-    return BudgetResults(budget=budget, count=count, projects=rows, decided_by=rule)
+    return BudgetResults(budget=budget, tally=tally, projects=rows, decided_by=rule)

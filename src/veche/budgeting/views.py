@@ -16,7 +16,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from veche.access.functions import access_municipality
 from veche.access.predicates import Decision, Feature, allows
 from veche.access.roles import Tier, tier_of, verified_district
-from veche.budgeting import phases, services
+from veche.budgeting import phases
 from veche.budgeting.access import (
     access_budget,
     access_budgets_setup,
@@ -39,18 +39,26 @@ from veche.budgeting.forms import (
     ProposalForm,
     ReviewForm,
 )
-from veche.budgeting.models import BallotKind, Budget, Phase, Process, ProposalStatus
+from veche.budgeting.models import BallotKind, Budget, Process, ProcessPhase, ProposalStatus
 from veche.budgeting.selectors import (
     ballot_of,
     ballot_options,
     ballots_by_budget,
     budget_results,
     district_refusal,
-    latest_count,
+    latest_tally,
     processes_for,
     proposals_of,
     review_queue,
 )
+from veche.budgeting.services import proposals as proposal_services
+from veche.budgeting.services.ballots import ballot_cast
+from veche.budgeting.services.common import FILE_MAX_BYTES
+from veche.budgeting.services.counting import budget_count
+from veche.budgeting.services.pabulib import budget_export_pb, process_import_pb
+from veche.budgeting.services.paper import paper_ballots_import
+from veche.budgeting.services.proposals import proposal_review, proposal_submit
+from veche.budgeting.services.setup import budget_save, process_create, process_move, process_update
 from veche.core.errors import DomainError, Forbidden
 from veche.core.forms import apply_domain_error, checked, press, submit
 from veche.core.http import signed_in
@@ -59,23 +67,21 @@ from veche.ledger.casting import BallotPage, cast_vote
 from veche.ledger.services import Receipt
 
 PAGE_SIZE = 20
-# A count asked for from a page stops after this long (see `services.budget_count`).
+# A count asked for from a page stops after this long (see `counting.budget_count`).
 COUNT_SECONDS = float(getattr(settings, "BUDGET_COUNT_SECONDS", 30))
 
 
 def _render(request: HttpRequest, template: str, context: dict[str, Any], status: int = 200) -> HttpResponse:
     """Render with the phase names at hand."""
-    context.setdefault("Phase", Phase)
+    context.setdefault("ProcessPhase", ProcessPhase)
     context.setdefault("BallotKind", BallotKind)
     return render(request, template, context, status=status)
 
 
 def _upload(upload: UploadedFile) -> tuple[bytes, str]:
-    if upload.size is not None and upload.size > services.FILE_MAX_BYTES:
+    if upload.size is not None and upload.size > FILE_MAX_BYTES:
         raise DomainError(
-            fields={
-                "file": [_("The file is larger than %(n)d MB.") % {"n": services.FILE_MAX_BYTES // 2**20}]
-            }
+            fields={"file": [_("The file is larger than %(n)d MB.") % {"n": FILE_MAX_BYTES // 2**20}]}
         )
     return upload.read(), upload.name or ""
 
@@ -99,7 +105,11 @@ def _steps(process: Process) -> list[tuple[str, str, str]]:
     """Each phase with whether it is past, current or to come."""
     current = phases.ORDER.index(process.phase)
     return [
-        (value, str(Phase(value).label), "past" if i < current else "current" if i == current else "future")
+        (
+            value,
+            str(ProcessPhase(value).label),
+            "past" if i < current else "current" if i == current else "future",
+        )
         for i, value in enumerate(phases.ORDER)
     ]
 
@@ -166,7 +176,7 @@ def proposal_create(request: HttpRequest, slug: str, process_id: int) -> HttpRes
     submitted = submit(
         request,
         form,
-        lambda data: services.proposal_submit(
+        lambda data: proposal_submit(
             author=signed_in(request),
             process=process,
             budget=data["budget"],
@@ -197,7 +207,7 @@ def proposal_withdraw(request: HttpRequest, slug: str, process_id: int, proposal
     proposal = access_proposal(request.user, proposal_id, process=process)
     return press(
         request,
-        lambda: services.proposal_withdraw(author=signed_in(request), proposal=proposal),
+        lambda: proposal_services.proposal_withdraw(author=signed_in(request), proposal=proposal),
         done=_("Your proposal is withdrawn."),
         back_to=reverse("budgeting:proposal", args=[slug, process.pk, proposal.pk]),
     )
@@ -247,7 +257,7 @@ def vote(request: HttpRequest, slug: str, process_id: int, budget_id: int) -> Ht
     return cast_vote(
         request,
         form,
-        lambda: services.ballot_cast(user=signed_in(request), budget=budget, choices=form.choices()),
+        lambda: ballot_cast(user=signed_in(request), budget=budget, choices=form.choices()),
         BallotPage(
             template="budgeting/ballot.html",
             context=lambda form, error: _ballot_context(request, budget, form=form, error=error),
@@ -308,7 +318,7 @@ def staff_create(request: HttpRequest, slug: str) -> HttpResponse:
     submitted = submit(
         request,
         form,
-        lambda data: services.process_create(
+        lambda data: process_create(
             actor=signed_in(request),
             municipality=municipality,
             title=data["title"],
@@ -334,7 +344,7 @@ def _staff_context(request: HttpRequest, process: Process, **forms: Any) -> dict
                 "budget": budget,
                 "ballots": budget.ballots.count(),
                 "feasible": budget.proposals.filter(status=ProposalStatus.FEASIBLE).count(),
-                "count": latest_count(budget=budget),
+                "tally": latest_tally(budget=budget),
                 "batches": list(budget.paper_batches.select_related("imported_by")[:5]),
             }
         )
@@ -361,7 +371,7 @@ def _staff_context(request: HttpRequest, process: Process, **forms: Any) -> dict
                 "tie_breaking": process.tie_breaking,
             }
         ),
-        "next_phases": [(p, Phase(p).label) for p in phases.next_phases(process)],
+        "next_phases": [(p, ProcessPhase(p).label) for p in phases.next_phases(process)],
         "waiting": process.proposals.filter(status=ProposalStatus.SUBMITTED).count(),
         "counting": process.phase in phases.COUNTING,
         "paper": process.phase in phases.PAPER_BALLOTS,
@@ -381,7 +391,7 @@ def staff_process(request: HttpRequest, slug: str, process_id: int) -> HttpRespo
     submitted = submit(
         request,
         form,
-        lambda data: services.process_update(
+        lambda data: process_update(
             actor=signed_in(request),
             process=process,
             title=data["title"],
@@ -405,7 +415,7 @@ def staff_budget(request: HttpRequest, slug: str, process_id: int) -> HttpRespon
     submitted = submit(
         request,
         form,
-        lambda data: services.budget_save(
+        lambda data: budget_save(
             actor=signed_in(request), process=process, district=data["district"], amount=data["amount"]
         ),
     )
@@ -425,13 +435,13 @@ def staff_phase(request: HttpRequest, slug: str, process_id: int) -> HttpRespons
 
     def move() -> Process:
         to = checked(form, _("Choose the phase to move to."))["to"]
-        return services.process_move(actor=signed_in(request), process=process, to=to)
+        return process_move(actor=signed_in(request), process=process, to=to)
 
     return press(
         request,
         move,
         done=lambda moved: (
-            _("The process is now in the phase: %(phase)s.") % {"phase": Phase(moved.phase).label}
+            _("The process is now in the phase: %(phase)s.") % {"phase": ProcessPhase(moved.phase).label}
         ),
         back_to=reverse("budgeting_staff:process", args=[slug, process.pk]),
     )
@@ -466,7 +476,7 @@ def staff_review_decide(request: HttpRequest, slug: str, process_id: int, propos
 
     def review() -> object:
         data = checked(form)
-        return services.proposal_review(
+        return proposal_review(
             reviewer=signed_in(request),
             proposal=proposal,
             feasible=data["decision"] == "feasible",
@@ -493,9 +503,7 @@ def staff_count(request: HttpRequest, slug: str, process_id: int, budget_id: int
 
     def count() -> object:
         data = checked(form, _("Choose the rule, the utilities and the tie-breaking."))
-        return services.budget_count(
-            actor=signed_in(request), budget=budget, time_limit=COUNT_SECONDS, **data
-        )
+        return budget_count(actor=signed_in(request), budget=budget, time_limit=COUNT_SECONDS, **data)
 
     return press(
         request,
@@ -520,7 +528,7 @@ def staff_paper(request: HttpRequest, slug: str, process_id: int, budget_id: int
             try:
                 rate_limit_request("write", request)
                 content, name = _upload(form.cleaned_data["file"])
-                batch = services.paper_ballots_import(
+                batch = paper_ballots_import(
                     actor=signed_in(request), budget=budget, content=content, filename=name
                 )
             except DomainError as error:
@@ -548,7 +556,7 @@ def staff_export(request: HttpRequest, slug: str, process_id: int, budget_id: in
     municipality = access_budgets_staff(request.user, slug)
     process = access_process(request.user, process_id, municipality=municipality)
     budget = access_budget(request.user, budget_id, process=process)
-    text = services.budget_export_pb(actor=signed_in(request), budget=budget)
+    text = budget_export_pb(actor=signed_in(request), budget=budget)
     response = HttpResponse(text, content_type="text/plain; charset=utf-8")
     name = f"{municipality.slug}_{process.pk}_{budget.district.slug if budget.district else 'city'}.pb"
     response["Content-Disposition"] = f'attachment; filename="{name}"'
@@ -564,7 +572,7 @@ def staff_import(request: HttpRequest, slug: str) -> HttpResponse:
 
     def write(data: dict[str, Any]) -> Process:
         content, name = _upload(data["file"])
-        return services.process_import_pb(
+        return process_import_pb(
             actor=signed_in(request),
             municipality=municipality,
             content=content,

@@ -101,6 +101,11 @@ def parse_number(text: str) -> Decimal:
         raise ValueError(f"not a number: {text!r}") from error
 
 
+def decode(content: bytes) -> str:
+    """A file's bytes as text: UTF-8, with or without a byte-order mark (UnicodeDecodeError if not)."""
+    return content.decode("utf-8-sig")
+
+
 def format_number(value: Decimal) -> str:
     return format(value, "f")
 

@@ -7,15 +7,18 @@ import pytest
 from django.utils import translation
 
 from veche.accounts.models import User, Verification
-from veche.budgeting.models import BallotKind, Budget, Phase, Process, Proposal, Rule, TieBreaking, Utilities
-from veche.budgeting.services import (
-    Settings,
-    budget_save,
-    process_create,
-    process_move,
-    proposal_review,
-    proposal_submit,
+from veche.budgeting.models import (
+    BallotKind,
+    Budget,
+    Process,
+    ProcessPhase,
+    Proposal,
+    Rule,
+    TieBreaking,
+    Utilities,
 )
+from veche.budgeting.services.proposals import proposal_review, proposal_submit
+from veche.budgeting.services.setup import Settings, budget_save, process_create, process_move
 from veche.municipalities.models import District, Municipality
 
 # Title and reviewed cost of the projects on the city-wide ballot (budget 10 000 roubles).
@@ -89,7 +92,7 @@ def make_process(
     counter = {"n": 0}
 
     def make(
-        phase: str = Phase.VOTING,
+        phase: str = ProcessPhase.VOTING,
         kind: str = BallotKind.APPROVAL,
         district_budget: bool = False,
         projects: list[tuple[str, int]] | None = None,
@@ -106,9 +109,9 @@ def make_process(
         )
         if district_budget:
             budget_save(actor=municipal_admin, process=process, district=central, amount=5000)
-        if phase == Phase.DRAFT:
+        if phase == ProcessPhase.DRAFT:
             return process
-        process = process_move(actor=municipal_admin, process=process, to=Phase.PROPOSALS)
+        process = process_move(actor=municipal_admin, process=process, to=ProcessPhase.PROPOSALS)
         author = resident_of(f"author{counter['n']}", central)
         city = process.budgets.get(district=None)
         made = [
@@ -141,18 +144,18 @@ def make_process(
                 )
                 for title, cost in [("Flower beds", 2000), ("Street lamps", 3500)]
             ]
-        if phase == Phase.PROPOSALS:
+        if phase == ProcessPhase.PROPOSALS:
             return process
-        process = process_move(actor=municipal_admin, process=process, to=Phase.REVIEW)
-        if phase == Phase.REVIEW:
+        process = process_move(actor=municipal_admin, process=process, to=ProcessPhase.REVIEW)
+        if phase == ProcessPhase.REVIEW:
             return process
         for proposal, cost in made:
             proposal.process = process
             proposal_review(reviewer=official, proposal=proposal, feasible=True, cost=cost, reasons="")
-        process = process_move(actor=municipal_admin, process=process, to=Phase.VOTING)
-        if phase == Phase.VOTING:
+        process = process_move(actor=municipal_admin, process=process, to=ProcessPhase.VOTING)
+        if phase == ProcessPhase.VOTING:
             return process
-        return process_move(actor=municipal_admin, process=process, to=Phase.COUNTING)
+        return process_move(actor=municipal_admin, process=process, to=ProcessPhase.COUNTING)
 
     return make
 

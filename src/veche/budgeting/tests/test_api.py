@@ -4,8 +4,10 @@ and results with an explanation per project."""
 from django.test import Client
 
 from veche.accounts.tests.helpers import post_json
-from veche.budgeting.models import Ballot, BallotKind, Phase
-from veche.budgeting.services import ballot_cast, budget_count, process_move
+from veche.budgeting.models import Ballot, BallotKind, ProcessPhase
+from veche.budgeting.services.ballots import ballot_cast
+from veche.budgeting.services.counting import budget_count
+from veche.budgeting.services.setup import process_move
 from veche.ledger.models import LedgerEntry
 
 from .conftest import approve, city_budget, options
@@ -15,7 +17,7 @@ API = "/api/v1"
 
 def test_a_municipalitys_budgets_and_one_with_its_proposals(client_for, api_for, make_process, voter):
     process = make_process(district_budget=True)
-    make_process(Phase.DRAFT)
+    make_process(ProcessPhase.DRAFT)
     budget = city_budget(process)
     ballot_cast(user=voter, budget=budget, choices=approve(options(budget)[0]))
 
@@ -91,13 +93,13 @@ def test_results_are_hidden_until_published_then_explain_each_project(
         ballot_cast(
             user=resident_of(f"r{i}", central), budget=budget, choices=approve(*(projects[c] for c in chosen))
         )
-    budget.process = process_move(actor=municipal_admin, process=process, to=Phase.COUNTING)
+    budget.process = process_move(actor=municipal_admin, process=process, to=ProcessPhase.COUNTING)
     count = budget_count(actor=official, budget=budget)
     path = f"{API}/budgets/{budget.pk}/results"
 
     hidden = client_for(None).get(path)
     staff = api_for(official).get(path)
-    process_move(actor=municipal_admin, process=budget.process, to=Phase.RESULTS)
+    process_move(actor=municipal_admin, process=budget.process, to=ProcessPhase.RESULTS)
     public = client_for(None).get(path).json()
 
     assert hidden.status_code == 403 and hidden.json()["error"]["code"] == "results_not_public"

@@ -3,12 +3,12 @@ ballot is refused with a message that says what is wrong, and nothing at all is 
 
 import pytest
 
-from veche.budgeting.models import Ballot, BallotChoice, BallotKind, Phase, Proposal
-from veche.budgeting.services import AlreadyVoted, ballot_cast
+from veche.budgeting.models import Ballot, BallotChoice, BallotKind, ProcessPhase, Proposal
+from veche.budgeting.services.ballots import ballot_cast
 from veche.core.errors import Conflict, DomainError, Forbidden
 from veche.ledger.models import LedgerEntry
 from veche.ledger.selectors import chain_break
-from veche.ledger.services import chain_name
+from veche.ledger.services import AlreadyVoted, chain_name
 
 from .conftest import approve, city_budget, options
 
@@ -146,7 +146,7 @@ def test_cumulative_points_over_the_total_or_negative_are_refused(make_process, 
 def test_voting_is_refused_outside_its_phase_to_the_unverified_and_in_another_district(
     make_process, voter, resident, resident_of, northern, central
 ):
-    counting = city_budget(make_process(Phase.COUNTING))
+    counting = city_budget(make_process(ProcessPhase.COUNTING))
     process = make_process(district_budget=True)
     central_budget = process.budgets.select_related("process__municipality", "district").get(district=central)
     city = city_budget(process)

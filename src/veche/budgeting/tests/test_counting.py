@@ -9,9 +9,12 @@ import pytest
 from django.core.management import call_command
 
 from veche.budgeting.engine import Election, Project, Voter, compute
-from veche.budgeting.models import Count, Phase, Rule, TieBreaking, Utilities
+from veche.budgeting.models import BallotKind, ProcessPhase, Rule, Tally, TieBreaking, Utilities
 from veche.budgeting.selectors import budget_results
-from veche.budgeting.services import ballot_cast, budget_count, process_import_pb, process_move
+from veche.budgeting.services.ballots import ballot_cast
+from veche.budgeting.services.counting import budget_count
+from veche.budgeting.services.pabulib import process_import_pb
+from veche.budgeting.services.setup import process_move
 from veche.core.errors import Conflict, NotFound
 from veche.core.models import AuditEntry
 
@@ -31,7 +34,7 @@ def cast_and_close(make_process, resident_of, central, municipal_admin, ballots,
             budget=budget,
             choices=approve(*(projects[p] for p in positions)),
         )
-    budget.process = process_move(actor=municipal_admin, process=process, to=Phase.COUNTING)
+    budget.process = process_move(actor=municipal_admin, process=process, to=ProcessPhase.COUNTING)
     return budget, projects
 
 
@@ -121,7 +124,7 @@ def test_a_recount_adds_a_count_the_newest_stands_and_both_are_audited(
     first = budget_count(actor=official, budget=budget)
     second = budget_count(actor=official, budget=budget, rule=Rule.GREEDY)
 
-    assert Count.objects.count() == 2 and budget_results(budget=budget).count == second != first
+    assert Tally.objects.count() == 2 and budget_results(budget=budget).tally == second != first
     actions = list(
         AuditEntry.objects.filter(action__in=["budgeting.count", "budgeting.recount"])
         .order_by("id")
@@ -130,19 +133,20 @@ def test_a_recount_adds_a_count_the_newest_stands_and_both_are_audited(
     assert actions == ["budgeting.count", "budgeting.recount"]
     # Every budget counted with every ballot: the results can be published.
     assert (
-        process_move(actor=municipal_admin, process=budget.process, to=Phase.RESULTS).phase == Phase.RESULTS
+        process_move(actor=municipal_admin, process=budget.process, to=ProcessPhase.RESULTS).phase
+        == ProcessPhase.RESULTS
     )
 
 
 def test_counting_is_refused_before_voting_ends_and_to_residents(make_process, official, voter):
-    budget = city_budget(make_process(Phase.VOTING))
+    budget = city_budget(make_process(ProcessPhase.VOTING))
 
     with pytest.raises(Conflict) as early:
         budget_count(actor=official, budget=budget)
     with pytest.raises(NotFound):
         budget_count(actor=voter, budget=budget)
 
-    assert early.value.code == "wrong_phase" and not Count.objects.exists()
+    assert early.value.code == "wrong_phase" and not Tally.objects.exists()
 
 
 SLOW_ADD1 = "\n".join(
@@ -168,8 +172,39 @@ def test_a_count_past_its_time_limit_stores_nothing_and_the_command_has_none(
     assert (
         stopped.value.code == "count_too_long" and f"veche budget_count {budget.pk}" in stopped.value.message
     )
-    assert not Count.objects.exists()
+    assert not Tally.objects.exists()
 
     out = StringIO()
     call_command("budget_count", str(budget.pk), "--as", official.username, "--rule", "mes", stdout=out)
-    assert Count.objects.get().rule == "mes" and "projects funded" in out.getvalue()
+    assert Tally.objects.get().rule == "mes" and "projects funded" in out.getvalue()
+
+
+@pytest.mark.xfail(
+    strict=True,
+    reason="the engine's compile_election reads Voter.vote only: points are not yet utilities (see issue 10)",
+)
+def test_on_a_cumulative_ballot_the_points_are_the_utilities_of_the_cardinal_rules(
+    make_process, resident_of, central, municipal_admin, official
+):
+    # Two voters give A 9 points and B 1, a third gives B all 10. As approvals B has the most
+    # supporters and Equal Shares funds it; weighed by points A is worth far more to its supporters.
+    process = make_process(
+        kind=BallotKind.CUMULATIVE,
+        projects=[("A", 6000), ("B", 6000)],
+        rule=Rule.MES,
+        utilities=Utilities.CARDINAL,
+    )
+    budget = city_budget(process)
+    a, b = options(budget)
+    for name, points in (("v1", (9, 1)), ("v2", (9, 1)), ("v3", (0, 10))):
+        choices = [{"proposal": p.pk, "points": n} for p, n in zip((a, b), points, strict=True) if n]
+        ballot_cast(user=resident_of(name, central), budget=budget, choices=choices)
+    budget.process = process_move(actor=municipal_admin, process=process, to=ProcessPhase.COUNTING)
+    as_approvals = compute(
+        independent_election([a, b], [[0, 1], [0, 1], [1]]), Rule.MES, utilities=Utilities.CARDINAL
+    )
+
+    tally = budget_count(actor=official, budget=budget)
+
+    assert list(as_approvals.winners) == [str(b.pk)]
+    assert tally.winners == [a.pk]

@@ -12,7 +12,7 @@ from veche.access.roles import verified_district
 from veche.accounts.models import User
 from veche.appeals import demo as appeals_demo
 from veche.budgeting import demo, phases
-from veche.budgeting.models import Ballot, Count, Phase, Process, ProposalStatus
+from veche.budgeting.models import Ballot, Process, ProcessPhase, ProposalStatus, Tally
 from veche.budgeting.selectors import budget_results, district_refusal
 from veche.ledger.selectors import all_chains, chain_break
 from veche.municipalities import demo as municipalities_demo
@@ -31,7 +31,7 @@ def test_the_demo_leaves_resident1_a_ballot_to_cast_and_a_counted_city_and_loads
 
     moscow = Municipality.objects.get(slug="moscow")
     resident1 = User.objects.get(username="resident1")
-    voting = Process.objects.get(municipality=moscow, phase=Phase.VOTING)
+    voting = Process.objects.get(municipality=moscow, phase=ProcessPhase.VOTING)
     budgets = list(voting.budgets.select_related("district").order_by("id"))
     assert [b.district.slug if b.district else None for b in budgets] == [None, "d1"]
     city = budgets[0]
@@ -42,11 +42,11 @@ def test_the_demo_leaves_resident1_a_ballot_to_cast_and_a_counted_city_and_loads
     assert allows(resident1, moscow, Feature.VOTE, phases.step_of(voting))
     district = verified_district(user=resident1, municipality=moscow)
     assert all(district_refusal(b, district) == "" for b in budgets)
-    assert Process.objects.filter(municipality=moscow, phase=Phase.PROPOSALS).exists()
+    assert Process.objects.filter(municipality=moscow, phase=ProcessPhase.PROPOSALS).exists()
 
     counted = Process.objects.exclude(municipality=moscow).get()
-    assert counted.phase == Phase.RESULTS
-    count = Count.objects.get(process=counted)
+    assert counted.phase == ProcessPhase.RESULTS
+    count = Tally.objects.get(process=counted)
     results = budget_results(budget=count.budget)
     assert count.rule == "mes-add1" and count.voters == Ballot.objects.filter(process=counted).count() >= 6
     assert results.funded and count.total_cost <= count.budget.amount

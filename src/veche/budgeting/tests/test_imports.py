@@ -4,6 +4,7 @@ an exported .pb file imported again counts the same winners."""
 from pathlib import Path
 
 import pytest
+from django.utils import translation
 
 from veche.budgeting import engine
 from veche.budgeting.engine import parse_pb, validate_pb
@@ -13,18 +14,15 @@ from veche.budgeting.models import (
     BallotKind,
     Budget,
     PaperBatch,
-    Phase,
     Process,
+    ProcessPhase,
     Proposal,
     Rule,
 )
-from veche.budgeting.services import (
-    budget_count,
-    budget_export_pb,
-    paper_ballots_import,
-    process_import_pb,
-    process_move,
-)
+from veche.budgeting.services.counting import budget_count
+from veche.budgeting.services.pabulib import budget_export_pb, process_import_pb
+from veche.budgeting.services.paper import paper_ballots_import
+from veche.budgeting.services.setup import process_move
 from veche.core.errors import Conflict, DomainError, NotFound
 from veche.ledger.models import LedgerEntry
 from veche.ledger.selectors import chain_break
@@ -38,7 +36,7 @@ WIELICZKA = Path(engine.__file__).parent / "tests" / "data" / "poland_wieliczka_
 @pytest.fixture
 def counting(make_process, municipal_admin):
     """A city-wide budget whose voting has closed, and its projects."""
-    budget = city_budget(make_process(Phase.COUNTING))
+    budget = city_budget(make_process(ProcessPhase.COUNTING))
     return budget, options(budget)
 
 
@@ -94,6 +92,20 @@ def test_a_file_with_broken_rows_reports_each_line_and_imports_nothing(counting,
     )
 
 
+def test_the_layout_problems_the_engine_finds_are_said_in_the_readers_language(counting, official):
+    budget, (bike, *_rest) = counting
+    content = f'voter_id;vote\n1;{bike.pk};extra\n2;"{bike.pk}\n'.encode()
+
+    with translation.override("ru"), pytest.raises(DomainError) as refused:
+        paper_ballots_import(actor=official, budget=budget, content=content, filename="box.csv")
+
+    assert refused.value.fields["file"] == [
+        "строка 2: полей: 3, а в строке заголовков: 2.",
+        "строка 3: ошибка в кавычках.",
+    ]
+    assert not Ballot.objects.exists()
+
+
 def test_a_pabulib_votes_section_is_imported_and_a_ballot_number_only_once(counting, official):
     budget, (bike, playground, *_rest) = counting
     section = f"VOTES\nvoter_id;vote\n7;{bike.pk}\n8;{bike.pk},{playground.pk}\n".encode()
@@ -116,7 +128,7 @@ def test_a_pabulib_votes_section_is_imported_and_a_ballot_number_only_once(count
 def test_paper_ballots_are_refused_to_residents_and_while_proposals_are_collected(
     make_process, official, voter
 ):
-    budget = city_budget(make_process(Phase.PROPOSALS))
+    budget = city_budget(make_process(ProcessPhase.PROPOSALS))
     with pytest.raises(Conflict):
         paper_ballots_import(actor=official, budget=budget, content=b"voter_id;vote\n1;1\n")
     with pytest.raises(NotFound):
@@ -125,7 +137,7 @@ def test_paper_ballots_are_refused_to_residents_and_while_proposals_are_collecte
 
 
 def test_cumulative_paper_ballots_carry_their_points(make_process, official, municipal_admin):
-    process = make_process(Phase.COUNTING, kind=BallotKind.CUMULATIVE)
+    process = make_process(ProcessPhase.COUNTING, kind=BallotKind.CUMULATIVE)
     budget = city_budget(process)
     bike, playground, *_ = options(budget)
 
@@ -172,7 +184,7 @@ def test_an_exported_file_imported_again_counts_the_same_winners(
     )
     again = budget_count(actor=official, budget=city_budget(imported))
 
-    assert imported.phase == Phase.COUNTING and imported.rule == Rule.MES_ADD1
+    assert imported.phase == ProcessPhase.COUNTING and imported.rule == Rule.MES_ADD1
     by_code = dict(Proposal.objects.filter(process=imported).values_list("pk", "code"))
     assert [by_code[pk] for pk in again.winners] == [str(pk) for pk in first.winners]
     assert again.total_cost == first.total_cost
@@ -273,4 +285,4 @@ def test_wieliczka_imported_and_counted_here_funds_the_official_winners(
     codes = dict(Proposal.objects.filter(budget=budget).values_list("pk", "code"))
     assert {codes[pk] for pk in count.winners} == official_winners and len(count.winners) == 30
     assert count.total_cost <= budget.amount == 1_000_000
-    process_move(actor=municipal_admin, process=process, to=Phase.RESULTS)
+    process_move(actor=municipal_admin, process=process, to=ProcessPhase.RESULTS)

@@ -8,8 +8,10 @@ from django.db import connection
 from django.test import override_settings
 from django.test.utils import CaptureQueriesContext
 
-from veche.budgeting.models import Ballot, BallotKind, Count, Phase, Process, Proposal, ProposalStatus
-from veche.budgeting.services import ballot_cast, budget_count, process_move
+from veche.budgeting.models import Ballot, BallotKind, Process, ProcessPhase, Proposal, ProposalStatus, Tally
+from veche.budgeting.services.ballots import ballot_cast
+from veche.budgeting.services.counting import budget_count
+from veche.budgeting.services.setup import process_move
 from veche.ledger.models import LedgerEntry
 
 from .conftest import approve, city_budget, options
@@ -28,8 +30,8 @@ def no_inline_script(html: str) -> bool:
 
 
 def test_the_list_and_a_process_page_show_phases_and_budgets(client_for, make_process, voter):
-    process = make_process(Phase.VOTING, district_budget=True)
-    draft = make_process(Phase.DRAFT)
+    process = make_process(ProcessPhase.VOTING, district_budget=True)
+    draft = make_process(ProcessPhase.DRAFT)
 
     listing = client_for(None).get(f"/m/{process.municipality.slug}/budgets/")
     page = client_for(voter).get(url(process))
@@ -120,12 +122,12 @@ def test_the_results_explain_every_project_in_a_table(
         ballot_cast(
             user=resident_of(f"r{i}", central), budget=budget, choices=approve(*(projects[c] for c in chosen))
         )
-    budget.process = process_move(actor=municipal_admin, process=process, to=Phase.COUNTING)
+    budget.process = process_move(actor=municipal_admin, process=process, to=ProcessPhase.COUNTING)
     budget_count(actor=official, budget=budget, rule="mes")
 
     hidden = client_for(None).get(url(process, budget.pk, "results"))
     staff = client_for(official).get(url(process, budget.pk, "results"))
-    process_move(actor=municipal_admin, process=budget.process, to=Phase.RESULTS)
+    process_move(actor=municipal_admin, process=budget.process, to=ProcessPhase.RESULTS)
     public = client_for(None).get(url(process, budget.pk, "results"))
 
     assert (
@@ -140,7 +142,7 @@ def test_the_results_explain_every_project_in_a_table(
 def test_a_resident_proposes_and_an_official_reviews_through_the_pages(
     client_for, make_process, voter, official, municipal_admin
 ):
-    process = make_process(Phase.PROPOSALS)
+    process = make_process(ProcessPhase.PROPOSALS)
     budget = city_budget(process)
 
     sent = client_for(voter).post(
@@ -155,7 +157,7 @@ def test_a_resident_proposes_and_an_official_reviews_through_the_pages(
     )
     assert too_dear.status_code == 400 and "more than the whole budget" in too_dear.content.decode()
 
-    process_move(actor=municipal_admin, process=process, to=Phase.REVIEW)
+    process_move(actor=municipal_admin, process=process, to=ProcessPhase.REVIEW)
     queue = client_for(official).get(staff_url(process, "review"))
     assert queue.status_code == 200 and "Ice rink" in queue.content.decode()
     missing = client_for(official).post(
@@ -189,14 +191,14 @@ def test_staff_set_up_move_count_and_export_through_the_pages(
         },
     )
     yards = Process.objects.get(title="Yards")
-    assert created.status_code == 302 and yards.phase == Phase.DRAFT
+    assert created.status_code == 302 and yards.phase == ProcessPhase.DRAFT
     assert (
         admin.post(staff_url(yards, "budgets"), {"district": central.pk, "amount": "7000"}).status_code == 302
     )
     assert admin.post(staff_url(yards, "phase"), {"to": "proposals"}).status_code == 302
-    assert Process.objects.get(pk=yards.pk).phase == Phase.PROPOSALS and yards.budgets.count() == 2
+    assert Process.objects.get(pk=yards.pk).phase == ProcessPhase.PROPOSALS and yards.budgets.count() == 2
 
-    process = make_process(Phase.VOTING)
+    process = make_process(ProcessPhase.VOTING)
     budget = city_budget(process)
     ballot_cast(user=resident_of("one", central), budget=budget, choices=approve(options(budget)[0]))
     admin.post(staff_url(process, "phase"), {"to": "counting"})
@@ -204,7 +206,7 @@ def test_staff_set_up_move_count_and_export_through_the_pages(
         staff_url(process, budget.pk, "count"),
         {"rule": "greedy", "utilities": "cost", "tie_breaking": "lexicographic"},
     )
-    assert counted.status_code == 302 and Count.objects.get().rule == "greedy"
+    assert counted.status_code == 302 and Tally.objects.get().rule == "greedy"
     exported = client_for(official).get(staff_url(process, budget.pk, "export.pb")[:-1])
     assert exported.status_code == 200 and exported["Content-Disposition"].endswith('.pb"')
     assert exported.content.decode().startswith("META\n")
@@ -213,7 +215,7 @@ def test_staff_set_up_move_count_and_export_through_the_pages(
 
 
 def test_a_paper_file_with_a_broken_row_is_shown_by_line_on_the_page(client_for, make_process, official):
-    process = make_process(Phase.COUNTING)
+    process = make_process(ProcessPhase.COUNTING)
     budget = city_budget(process)
     bike = options(budget)[0]
     upload = SimpleUploadedFile("box.csv", f"voter_id;vote\n1;{bike.pk}\n2;424242\n".encode(), "text/csv")
@@ -236,7 +238,7 @@ def test_list_pages_cost_the_same_queries_for_2_and_6_processes(client_for, make
         return len(captured)
 
     first = make_process(district_budget=True)
-    make_process(Phase.PROPOSALS)
+    make_process(ProcessPhase.PROPOSALS)
     slug = first.municipality.slug
     pages = [
         (client_for(voter), f"/m/{slug}/budgets/"),

@@ -2,8 +2,9 @@
 
 import pytest
 
-from veche.budgeting.models import Phase, Proposal, ProposalStatus
-from veche.budgeting.services import process_move, proposal_review, proposal_submit, proposal_withdraw
+from veche.budgeting.models import ProcessPhase, Proposal, ProposalStatus
+from veche.budgeting.services.proposals import proposal_review, proposal_submit, proposal_withdraw
+from veche.budgeting.services.setup import process_move
 from veche.core.errors import Conflict, DomainError, Forbidden, NotFound
 from veche.core.models import AuditEntry
 from veche.notifications.models import Notification
@@ -17,7 +18,7 @@ def submit(author, process, budget=None, **changes):
 
 
 def test_a_verified_resident_proposes_in_the_proposals_phase(make_process, voter):
-    process = make_process(Phase.PROPOSALS)
+    process = make_process(ProcessPhase.PROPOSALS)
 
     proposal = submit(voter, process)
 
@@ -41,7 +42,7 @@ def test_a_verified_resident_proposes_in_the_proposals_phase(make_process, voter
     ],
 )
 def test_bad_proposals_are_refused_with_the_field_and_nothing_is_stored(make_process, voter, changes, field):
-    process = make_process(Phase.PROPOSALS)
+    process = make_process(ProcessPhase.PROPOSALS)
     before = Proposal.objects.count()
 
     with pytest.raises(DomainError) as refused:
@@ -54,8 +55,8 @@ def test_bad_proposals_are_refused_with_the_field_and_nothing_is_stored(make_pro
 def test_proposals_are_refused_outside_their_phase_for_the_unverified_and_in_another_district(
     make_process, voter, resident, resident_of, northern, central
 ):
-    review = make_process(Phase.REVIEW)
-    collecting = make_process(Phase.PROPOSALS, district_budget=True)
+    review = make_process(ProcessPhase.REVIEW)
+    collecting = make_process(ProcessPhase.PROPOSALS, district_budget=True)
     central_budget = collecting.budgets.get(district=central)
     before = Proposal.objects.count()
 
@@ -75,9 +76,9 @@ def test_proposals_are_refused_outside_their_phase_for_the_unverified_and_in_ano
 def test_an_official_reviews_feasible_with_a_cost_or_infeasible_with_reasons(
     make_process, voter, official, municipal_admin
 ):
-    process = make_process(Phase.PROPOSALS)
+    process = make_process(ProcessPhase.PROPOSALS)
     skate, pool = submit(voter, process), submit(voter, process, title="Pool")
-    process = process_move(actor=municipal_admin, process=process, to=Phase.REVIEW)
+    process = process_move(actor=municipal_admin, process=process, to=ProcessPhase.REVIEW)
     skate.process = pool.process = process
 
     feasible = proposal_review(reviewer=official, proposal=skate, feasible=True, cost=2500, reasons="")
@@ -97,9 +98,9 @@ def test_an_official_reviews_feasible_with_a_cost_or_infeasible_with_reasons(
 def test_a_review_without_reasons_or_cost_or_by_a_resident_is_refused(
     make_process, voter, official, municipal_admin
 ):
-    process = make_process(Phase.PROPOSALS)
+    process = make_process(ProcessPhase.PROPOSALS)
     proposal = submit(voter, process)
-    process = process_move(actor=municipal_admin, process=process, to=Phase.REVIEW)
+    process = process_move(actor=municipal_admin, process=process, to=ProcessPhase.REVIEW)
     proposal.process = process
 
     with pytest.raises(DomainError) as no_reasons:
@@ -121,7 +122,7 @@ def test_a_review_without_reasons_or_cost_or_by_a_resident_is_refused(
 
 
 def test_the_author_withdraws_a_proposal_waiting_for_review(make_process, voter, make_user):
-    process = make_process(Phase.PROPOSALS)
+    process = make_process(ProcessPhase.PROPOSALS)
     proposal = submit(voter, process)
     proposal.process = process
 

@@ -4,8 +4,8 @@ import pytest
 
 from veche.access.predicates import Feature, allows
 from veche.budgeting import phases
-from veche.budgeting.models import BallotKind, Budget, Phase, Process
-from veche.budgeting.services import budget_save, process_create, process_move, process_update
+from veche.budgeting.models import BallotKind, Budget, Process, ProcessPhase
+from veche.budgeting.services.setup import budget_save, process_create, process_move, process_update
 from veche.core.errors import Conflict, DomainError, NotFound
 from veche.core.models import AuditEntry
 
@@ -29,7 +29,7 @@ def test_an_admin_sets_up_a_process_with_a_city_and_a_district_budget(municipali
 
     district = budget_save(actor=municipal_admin, process=process, district=central, amount=5000)
 
-    assert process.phase == Phase.DRAFT and process.tier == 2
+    assert process.phase == ProcessPhase.DRAFT and process.tier == 2
     assert [(b.district_id, b.amount) for b in Budget.objects.filter(process=process)] == [
         (None, CITY_AMOUNT),
         (central.pk, 5000),
@@ -66,9 +66,9 @@ def test_only_admins_set_up_and_officials_cannot(municipality, official, verifie
             create(actor, municipality)
     process = create(municipal_admin, municipality)
     with pytest.raises(NotFound):
-        process_move(actor=official, process=process, to=Phase.PROPOSALS)
+        process_move(actor=official, process=process, to=ProcessPhase.PROPOSALS)
     assert not Process.objects.exclude(pk=process.pk).exists()
-    assert Process.objects.get().phase == Phase.DRAFT
+    assert Process.objects.get().phase == ProcessPhase.DRAFT
 
 
 def test_a_district_of_another_municipality_is_refused(municipality, other_municipality, municipal_admin):
@@ -81,34 +81,34 @@ def test_a_district_of_another_municipality_is_refused(municipality, other_munic
 
 
 def test_phases_move_one_step_at_a_time_and_each_move_is_audited(make_process, municipal_admin):
-    process = make_process(Phase.PROPOSALS)
+    process = make_process(ProcessPhase.PROPOSALS)
 
     with pytest.raises(Conflict) as skipped:
-        process_move(actor=municipal_admin, process=process, to=Phase.VOTING)
+        process_move(actor=municipal_admin, process=process, to=ProcessPhase.VOTING)
     # Voting cannot open while proposals wait for review.
-    process = process_move(actor=municipal_admin, process=process, to=Phase.REVIEW)
+    process = process_move(actor=municipal_admin, process=process, to=ProcessPhase.REVIEW)
     with pytest.raises(Conflict) as waiting:
-        process_move(actor=municipal_admin, process=process, to=Phase.VOTING)
+        process_move(actor=municipal_admin, process=process, to=ProcessPhase.VOTING)
 
     assert skipped.value.code == "bad_transition" and waiting.value.code == "not_ready"
     assert "Review every proposal" in waiting.value.message
-    assert Process.objects.get(pk=process.pk).phase == Phase.REVIEW
+    assert Process.objects.get(pk=process.pk).phase == ProcessPhase.REVIEW
     moves = AuditEntry.objects.filter(action="budgeting.process.phase", target_id=str(process.pk))
-    assert [m.details["to"] for m in moves.order_by("id")] == [Phase.PROPOSALS, Phase.REVIEW]
+    assert [m.details["to"] for m in moves.order_by("id")] == [ProcessPhase.PROPOSALS, ProcessPhase.REVIEW]
 
 
 def test_results_are_published_only_once_every_budget_is_counted(make_process, municipal_admin):
-    process = make_process(Phase.COUNTING, district_budget=True)
+    process = make_process(ProcessPhase.COUNTING, district_budget=True)
 
     with pytest.raises(Conflict) as refused:
-        process_move(actor=municipal_admin, process=process, to=Phase.RESULTS)
+        process_move(actor=municipal_admin, process=process, to=ProcessPhase.RESULTS)
 
     assert "Count the budget" in refused.value.message
 
 
 def test_what_each_phase_opens_is_data(make_process, verified_resident, resident, municipality):
-    process = make_process(Phase.PROPOSALS)
-    voting = make_process(Phase.VOTING)
+    process = make_process(ProcessPhase.PROPOSALS)
+    voting = make_process(ProcessPhase.VOTING)
 
     assert allows(verified_resident, municipality, Feature.SUBMIT, phases.step_of(process))
     assert not allows(verified_resident, municipality, Feature.VOTE, phases.step_of(process))
@@ -116,11 +116,11 @@ def test_what_each_phase_opens_is_data(make_process, verified_resident, resident
     # The process asks for verified residents: a registered one is told so.
     refused = allows(resident, municipality, Feature.VOTE, phases.step_of(voting))
     assert not refused and "verified residents" in refused.reason
-    assert all(set(targets) <= set(Phase.values) for targets in phases.TRANSITIONS.values())
+    assert all(set(targets) <= set(ProcessPhase.values) for targets in phases.TRANSITIONS.values())
 
 
 def test_settings_are_fixed_once_voting_opens(make_process, municipal_admin):
-    process = make_process(Phase.VOTING)
+    process = make_process(ProcessPhase.VOTING)
 
     with pytest.raises(Conflict):
         process_update(

@@ -11,7 +11,7 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 from veche.accounts.models import User
 from veche.budgeting.models import Budget, Rule, TieBreaking, Utilities
 from veche.budgeting.selectors import money
-from veche.budgeting.services import budget_count
+from veche.budgeting.services.counting import budget_count
 from veche.core.errors import DomainError
 
 
