@@ -8,7 +8,7 @@ from django.http import HttpRequest
 from veche.budgeting.models import Budget, Process, Proposal, Tally
 
 
-class ReadOnly(admin.ModelAdmin):
+class ReadOnly(admin.ModelAdmin[Any]):
     def has_add_permission(self, request: HttpRequest, obj: Any = None) -> bool:
         return False
 
@@ -19,7 +19,7 @@ class ReadOnly(admin.ModelAdmin):
         return False
 
 
-class BudgetInline(admin.TabularInline):
+class BudgetInline(admin.TabularInline[Budget, Process]):
     model = Budget
     extra = 0
     fields = readonly_fields = ("district", "amount")

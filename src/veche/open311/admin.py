@@ -27,7 +27,7 @@ ATTRIBUTE_FIELDS = [
 
 
 @admin.register(ApiKey)
-class ApiKeyAdmin(admin.ModelAdmin):
+class ApiKeyAdmin(admin.ModelAdmin[ApiKey]):
     list_display = ["name", "municipality", "prefix", "created_at", "last_used_at", "revoked_at"]
     list_filter = ["municipality"]
     search_fields = ["name", "prefix"]
@@ -57,7 +57,7 @@ class ApiKeyAdmin(admin.ModelAdmin):
         messages.success(request, _("Revoked."))
 
 
-class ServiceAttributeAdminForm(forms.ModelForm):
+class ServiceAttributeAdminForm(forms.ModelForm[ServiceAttribute]):
     class Meta:
         model = ServiceAttribute
         fields = ["category", *ATTRIBUTE_FIELDS]
@@ -73,7 +73,7 @@ class ServiceAttributeAdminForm(forms.ModelForm):
 
 
 @admin.register(ServiceAttribute)
-class ServiceAttributeAdmin(admin.ModelAdmin):
+class ServiceAttributeAdmin(admin.ModelAdmin[ServiceAttribute]):
     form = ServiceAttributeAdminForm
     list_display = ["category", "code", "datatype", "required", "order"]
     list_filter = ["category__municipality", "datatype"]

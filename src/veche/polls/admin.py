@@ -8,7 +8,7 @@ from django.http import HttpRequest
 from veche.polls.models import Poll, PollOption
 
 
-class OptionInline(admin.TabularInline):
+class OptionInline(admin.TabularInline[PollOption, Poll]):
     model = PollOption
     extra = 0
     fields = readonly_fields = ("position", "text")
@@ -19,7 +19,7 @@ class OptionInline(admin.TabularInline):
 
 
 @admin.register(Poll)
-class PollAdmin(admin.ModelAdmin):
+class PollAdmin(admin.ModelAdmin[Poll]):
     list_display = ["title", "municipality", "kind", "opens_at", "closes_at", "published_at", "votes_count"]
     list_filter = ["kind", "municipality"]
     search_fields = ["title"]

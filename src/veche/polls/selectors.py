@@ -23,7 +23,7 @@ LISTED = (Status.OPEN, Status.SCHEDULED, Status.CLOSED)
 NO_DISTRICT = gettext_lazy("Registered voters and residents with no district")
 
 
-def my_votes(viewer: Any) -> Prefetch:
+def my_votes(viewer: Any) -> Prefetch[Any]:
     """Prefetch `viewer`'s vote (as `my_votes`, zero or one) with its choices in ballot order."""
     votes = PollVote.objects.filter(user=viewer if is_signed_in(viewer) else None).prefetch_related(
         Prefetch("choices", queryset=PollChoice.objects.order_by("rank"))

@@ -1,7 +1,7 @@
 """Every write to polls: create and edit a draft, publish, close early, vote, and tell residents
 when voting opens and closes."""
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from datetime import datetime
 from typing import Any
 
@@ -357,7 +357,9 @@ def poll_close(*, actor: User, poll: Poll, now: datetime | None = None) -> Poll:
 
 # Telling residents that voting opened and closed.
 
-_local_datetime = lazy(lambda moment: formats.date_format(moment, "DATETIME_FORMAT"), str)
+_local_datetime: Callable[[datetime], str] = lazy(
+    lambda moment: formats.date_format(moment, "DATETIME_FORMAT"), str
+)
 
 
 def _not_told_by_origin(people: QuerySet[User], poll: Poll) -> QuerySet[User]:

@@ -1,4 +1,3 @@
-# mypy: disallow-untyped-defs, disallow-incomplete-defs, check-untyped-defs
 """Ballots: checking one against its process's rules, casting it here, and storing imported ones."""
 
 from collections.abc import Mapping, Sequence
@@ -98,7 +97,7 @@ def check_ballot(
             points = 1
         if not is_int(points):
             raise ballot_error(_("Give each project a whole number of points."))
-        parsed.append((proposal, points))  # type: ignore[arg-type]
+        parsed.append((proposal, points))
     if len({p for p, _points in parsed}) != len(parsed):
         raise ballot_error(_("Each project can be chosen only once."))
     unknown = [p for p, _points in parsed if p not in options]

@@ -1,7 +1,7 @@
-# mypy: disallow-untyped-defs, disallow-incomplete-defs, check-untyped-defs
 """What the budgeting services share: row locks, the phase refusal, amounts, and uploaded files."""
 
 from collections.abc import Sequence
+from typing import TypeGuard
 
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
@@ -21,12 +21,12 @@ FILE_MAX_BYTES = 20 * 1024 * 1024
 PROBLEMS_SHOWN = 50
 
 
-def is_int(value: object) -> bool:
+def is_int(value: object) -> TypeGuard[int]:
     return isinstance(value, int) and not isinstance(value, bool)
 
 
 def check_amount(value: object, field: str, *, most: int = AMOUNT_MAX, least: int = 1) -> int:
-    if not is_int(value) or not least <= value <= most:  # type: ignore[operator]
+    if not is_int(value) or not least <= value <= most:
         raise DomainError(
             fields={
                 field: [
@@ -35,7 +35,7 @@ def check_amount(value: object, field: str, *, most: int = AMOUNT_MAX, least: in
                 ]
             }
         )
-    return int(value)  # type: ignore[call-overload]
+    return value
 
 
 # Rows are locked FOR NO KEY UPDATE (PostgreSQL; SQLite writes one transaction at a time): it

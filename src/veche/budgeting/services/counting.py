@@ -1,4 +1,3 @@
-# mypy: disallow-untyped-defs, disallow-incomplete-defs, check-untyped-defs
 """Counting a budget's ballots with the engine's rules, and storing the result (a `Tally`).
 
 The rules may run for many seconds, so they run on a snapshot read outside any transaction:

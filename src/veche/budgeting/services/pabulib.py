@@ -1,4 +1,3 @@
-# mypy: disallow-untyped-defs, disallow-incomplete-defs, check-untyped-defs
 """Pabulib files: a budget exported as a .pb file, and a process made from one to count it here."""
 
 import hashlib

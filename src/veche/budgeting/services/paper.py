@@ -1,4 +1,3 @@
-# mypy: disallow-untyped-defs, disallow-incomplete-defs, check-untyped-defs
 """Paper ballots counted by hand, imported all-or-nothing from a file (read by `engine.paper`)."""
 
 import hashlib

@@ -1,4 +1,3 @@
-# mypy: disallow-untyped-defs, disallow-incomplete-defs, check-untyped-defs
 """Residents' proposals for a budget, and officials' review of their feasibility and cost."""
 
 from datetime import datetime

@@ -1,4 +1,3 @@
-# mypy: disallow-untyped-defs, disallow-incomplete-defs, check-untyped-defs
 """Setting up a budgeting process: its settings, its budgets, and the moves between its phases."""
 
 from dataclasses import dataclass
@@ -73,7 +72,7 @@ def check_settings(s: Settings) -> Settings:
         )
     points = s.points_total
     if s.ballot_kind == BallotKind.CUMULATIVE:
-        if not is_int(points) or not 1 <= points <= 1_000_000:  # type: ignore[operator]
+        if not is_int(points) or not 1 <= points <= 1_000_000:
             raise DomainError(
                 fields={"points_total": [_("A cumulative ballot needs the points to share (1 or more).")]}
             )
