@@ -13,13 +13,7 @@ from django.test import Client
 from veche.accounts.models import User
 from veche.accounts.tests.helpers import post_json
 from veche.budgeting.models import Ballot
-from veche.budgeting.tests.conftest import (  # noqa: F401 (fixtures)
-    central,
-    city_budget,
-    make_process,
-    options,
-    resident_of,
-)
+from veche.budgeting.tests.helpers import city_budget, options
 from veche.ledger.models import LedgerEntry
 from veche.polls.models import PollVote
 from veche.polls.tests.helpers import option_ids
@@ -92,7 +86,7 @@ def voting(request: pytest.FixtureRequest) -> Voting:
 
 
 @pytest.fixture
-def voter(resident_of: Callable[..., User], central: Any) -> User:  # noqa: F811
+def voter(resident_of: Callable[..., User], central: Any) -> User:
     return resident_of("voter", central)
 
 

@@ -13,13 +13,7 @@ from django.test import override_settings
 
 from veche.accounts.models import User
 from veche.budgeting.models import ProcessPhase, Proposal, Rule, TieBreaking, Utilities
-from veche.budgeting.tests.conftest import (  # noqa: F401 (fixtures)
-    central,
-    city_budget,
-    make_process,
-    options,
-    resident_of,
-)
+from veche.budgeting.tests.helpers import city_budget, options
 from veche.comments.models import Comment
 from veche.comments.services import comment_create
 from veche.municipalities.models import Category, Department

@@ -5,12 +5,11 @@ import pytest
 
 from veche.budgeting.models import Ballot, BallotChoice, BallotKind, ProcessPhase, Proposal
 from veche.budgeting.services.ballots import ballot_cast
+from veche.budgeting.tests.helpers import approve, city_budget, options
 from veche.core.errors import Conflict, DomainError, Forbidden
 from veche.ledger.models import LedgerEntry
 from veche.ledger.selectors import chain_break
 from veche.ledger.services import AlreadyVoted, chain_name
-
-from .conftest import approve, city_budget, options
 
 
 def nothing_stored():

@@ -19,13 +19,12 @@ from veche.budgeting.services import counting
 from veche.budgeting.services.ballots import ballot_cast
 from veche.budgeting.services.paper import paper_ballots_import
 from veche.budgeting.services.setup import process_move
+from veche.budgeting.tests.helpers import approve, city_budget, options
 from veche.core.errors import Conflict, DomainError
 from veche.core.testing import race
 from veche.ledger.models import LedgerEntry
 from veche.ledger.selectors import chain_break
 from veche.ledger.services import AlreadyVoted, chain_name
-
-from .conftest import approve, city_budget, options
 
 THREADS = 8
 

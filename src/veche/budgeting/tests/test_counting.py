@@ -15,10 +15,9 @@ from veche.budgeting.services.ballots import ballot_cast
 from veche.budgeting.services.counting import budget_count
 from veche.budgeting.services.pabulib import process_import_pb
 from veche.budgeting.services.setup import process_move
+from veche.budgeting.tests.helpers import CITY_AMOUNT, approve, city_budget, options
 from veche.core.errors import Conflict, NotFound
 from veche.core.models import AuditEntry
-
-from .conftest import CITY_AMOUNT, approve, city_budget, options
 
 # Ballots by position in PROJECTS: bike 4000, playground 3000, benches 1000, fountain 6000, trees 2500.
 BALLOTS = [[0, 1], [0, 1], [0, 2], [1, 2, 4], [3], [3, 4], [0], [2, 4], [1], [0, 3]]

@@ -23,12 +23,11 @@ from veche.budgeting.services.counting import budget_count
 from veche.budgeting.services.pabulib import budget_export_pb, process_import_pb
 from veche.budgeting.services.paper import paper_ballots_import
 from veche.budgeting.services.setup import process_move
+from veche.budgeting.tests.helpers import city_budget, options
 from veche.core.errors import Conflict, DomainError, NotFound
 from veche.ledger.models import LedgerEntry
 from veche.ledger.selectors import chain_break
 from veche.ledger.services import chain_name
-
-from .conftest import city_budget, options
 
 WIELICZKA = Path(engine.__file__).parent / "tests" / "data" / "poland_wieliczka_2023_green-budget.pb"
 

@@ -12,9 +12,8 @@ from veche.budgeting.models import Ballot, BallotKind, Process, ProcessPhase, Pr
 from veche.budgeting.services.ballots import ballot_cast
 from veche.budgeting.services.counting import budget_count
 from veche.budgeting.services.setup import process_move
+from veche.budgeting.tests.helpers import approve, city_budget, options
 from veche.ledger.models import LedgerEntry
-
-from .conftest import approve, city_budget, options
 
 
 def url(process, *parts):

@@ -5,11 +5,10 @@ import pytest
 from veche.budgeting.models import ProcessPhase, Proposal, ProposalStatus
 from veche.budgeting.services.proposals import proposal_review, proposal_submit, proposal_withdraw
 from veche.budgeting.services.setup import process_move
+from veche.budgeting.tests.helpers import CITY_AMOUNT, city_budget
 from veche.core.errors import Conflict, DomainError, Forbidden, NotFound
 from veche.core.models import AuditEntry
 from veche.notifications.models import Notification
-
-from .conftest import CITY_AMOUNT, city_budget
 
 
 def submit(author, process, budget=None, **changes):

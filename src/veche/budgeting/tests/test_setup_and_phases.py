@@ -6,10 +6,9 @@ from veche.access.predicates import Feature, allows
 from veche.budgeting import phases
 from veche.budgeting.models import BallotKind, Budget, Process, ProcessPhase
 from veche.budgeting.services.setup import budget_save, process_create, process_move, process_update
+from veche.budgeting.tests.helpers import CITY_AMOUNT, settings_for
 from veche.core.errors import Conflict, DomainError, NotFound
 from veche.core.models import AuditEntry
-
-from .conftest import CITY_AMOUNT, settings_for
 
 
 def create(actor, municipality, **changes):
