@@ -45,6 +45,7 @@ import numpy.typing as npt
 
 from veche.budgeting.engine import explain
 from veche.budgeting.engine.explain import Comparison, ProjectOutcome, Result
+from veche.budgeting.engine.options import RULES, TIE_BREAKINGS, UTILITIES, RuleError
 from veche.budgeting.engine.pabulib import Election
 
 FloatArray = npt.NDArray[np.float64]
@@ -52,15 +53,9 @@ IntArray = npt.NDArray[np.int64]
 Utilities = Literal["cardinal", "cost"]
 Progress = Callable[[str], None]
 
-RULES = ("greedy", "mes", "mes-add1", "mes-add1-comparison", "phragmen")
-UTILITIES = ("cardinal", "cost")
-TIE_BREAKINGS = ("lexicographic", "cost", "-cost", "votes")
+__all__ = ["RULES", "TIE_BREAKINGS", "UTILITIES", "RuleError", "compute"]
 # Above this many voters Add1 searches over merged identical ballots (see the module docstring).
 GROUPED_ABOVE = 20_000
-
-
-class RuleError(ValueError):
-    """The rule, the utilities or the tie-breaking asked for does not exist."""
 
 
 @dataclass(frozen=True)
@@ -518,7 +513,7 @@ def _add1_scan(
     raised = start
     skipped_from: tuple[int, list[int]] | None = None  # the raise a skip started from, and its winners
     no_skips_before = -1  # after a failed check, every step up to this one is run
-    wait, backoff = 0, 8  # how many runs to make before looking ahead again, and the next such wait
+    wait, backoff = 0, 1  # how many runs to make before looking ahead again, and the next such wait
 
     def unskip(skip: tuple[int, list[int]], stopping_at: int) -> bool:
         """The check at the end of a skip: the outcome just before `stopping_at` is the one skipped over."""
@@ -558,7 +553,7 @@ def _add1_scan(
         until = _stable_until(mes, run, limits(raised + 1) / n)
         following = limits.first_at_or_above(until - _NEAR * until, raised)
         if following - raised >= 4:
-            backoff = 8
+            backoff = 1
         else:
             # Looking ahead costs a few runs: after one that skips little, make more runs before the next.
             wait, backoff = backoff, min(2 * backoff, 1024)
@@ -672,9 +667,14 @@ def _look_ahead(mes: Mes, run: MesRun, horizon: _Horizon) -> float:
             return share
         best, best_a, best_b, best_fixed = prices[chosen]
         for q, (price, _, price_b, fixed) in prices.items():
-            if q == chosen or (fixed and best_fixed):
+            if q == chosen:
+                continue
+            if fixed and best_fixed:
                 # Fixed prices are cost over the others' utility at every share in the range: the same
-                # floats, compared the same way.
+                # floats, compared the same way. A tie that the tie-breaking key does not settle goes
+                # to the prices the two had when the round began, which may move with the share.
+                if price == best and mes.keys[q] == mes.keys[chosen] and twins[q] != twins[chosen]:
+                    raise _NoSkip
                 continue
             gap = price - best
             if gap < 0:
