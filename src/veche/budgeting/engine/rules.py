@@ -443,56 +443,50 @@ def add1(mes: Mes, progress: Progress | None = None) -> Add1Run:
 class _Limits:
     """The total budget after k raises, as pabutools computes it: the budget plus n, k times over.
 
-    While every value is a whole number below 2**53 the repeated float sum is exact and equals
-    budget + k * n; otherwise the sums are repeated one by one (a cursor that only moves forward)."""
+    Adding a whole n to a float is exact as long as the sum stays below the next power of two (and
+    below 2**53): the sums are taken a power of two at a time, and one by one across each power."""
 
     def __init__(self, budget: float, n: int) -> None:
         self.budget = budget
         self.n = n
         self.bound = budget * (n + 1)  # pabutools' default budget_bound
-        self.exact = budget.is_integer() and self.bound + n < 2.0**53
-        self.at = (0, budget)
-        self.before = (0, budget)
+        self.whole = budget.is_integer() and self.bound + n < 2.0**53  # then every sum is exact
+        self.end = self._search(lambda k: self(k) > self.bound)  # the first raise past the bound
 
     def __call__(self, k: int) -> float:
-        if self.exact:
+        if self.whole:
             return self.budget + float(k * self.n)
-        if k == self.before[0]:
-            return self.before[1]
-        at, limit = self.at if k >= self.at[0] else (0, self.budget)
+        limit, at, n = self.budget, 0, self.n
         while at < k:
-            self.before = (at, limit)
-            limit += self.n
-            at += 1
-        self.at = (at, limit)
+            ceiling = 2.0 ** math.frexp(limit)[1]
+            steps = min(k - at, math.ceil((ceiling - limit) / n) - 1) if ceiling <= 2.0**53 else 0
+            while steps > 0 and limit + steps * n >= ceiling:
+                steps -= 1
+            if steps > 0:
+                limit, at = limit + float(steps * n), at + steps
+            else:
+                limit, at = limit + n, at + 1
         return limit
 
-    def first_at_or_above(self, share: float, after: int) -> int:
-        """The first raise after `after` whose share is at least `share`; `last() + 1` if none fits."""
-        end = self.last() + 1
-        if share == math.inf:
-            return end
-        k = max(after + 1, math.ceil((share * self.n - self.budget) / self.n) - 1)
-        if self.exact:
-            while k > after + 1 and self(k - 1) / self.n >= share:
-                k -= 1
-        while k < end and self(k) / self.n < share:
-            k += 1
-        return min(k, end)
+    def _search(self, past: Callable[[int], bool], low: int = 0) -> int:
+        """The first raise from `low` for which `past` holds (it holds for every raise after it)."""
+        high = max(low, 1)
+        while not past(high):
+            low, high = high, 2 * high
+        while low < high:
+            middle = (low + high) // 2
+            if past(middle):
+                high = middle
+            else:
+                low = middle + 1
+        return low
 
-    def last(self) -> int:
-        """The last raise whose total budget is within pabutools' bound."""
-        if self.exact:
-            k = int((self.bound - self.budget) // self.n)
-            while self(k) > self.bound:
-                k -= 1
-            while self(k + 1) <= self.bound:
-                k += 1
-            return k
-        k = self.at[0]
-        while self(k + 1) <= self.bound:
-            k += 1
-        return k
+    def first_at_or_above(self, share: float, after: int) -> int:
+        """The first raise after `after` whose share is at least `share`; `end` if none within the bound."""
+        if share == math.inf:
+            return self.end
+        found = self._search(lambda k: k >= self.end or self(k) / self.n >= share, after + 1)
+        return min(found, self.end)
 
 
 def _add1_scan(
@@ -531,7 +525,7 @@ def _add1_scan(
         return False
 
     while True:
-        if limits(raised) > limits.bound:
+        if raised >= limits.end:
             if skipped_from is not None and not unskip(skipped_from, raised):
                 continue
             break

@@ -51,7 +51,7 @@ def assert_same(skipping: rules.Add1Run, stepping: rules.Add1Run) -> None:
     assert skipping.run.rho == stepping.run.rho and skipping.run.paid == stepping.run.paid
 
 
-def election(costs: list[int], ballots: list[list[int]], budget: int) -> Election:
+def election(costs: list[int], ballots: list[list[int]], budget: int | str) -> Election:
     ids = [str(i + 1) for i in range(len(costs))]
     return Election(
         {**META, "budget": str(budget)},
@@ -103,7 +103,9 @@ def small_elections(draw: st.DrawFn) -> Election:
     n = draw(st.integers(1, 8))
     ballots = draw(st.lists(st.lists(st.integers(0, m - 1), unique=True), min_size=n, max_size=n))
     budget = draw(st.integers(1, 40 * sum(costs)))
-    return election(costs, ballots, budget)
+    # A budget with a fraction is raised by repeated float sums, not budget + k * n.
+    fraction = draw(st.sampled_from(["", "", ".5", ".1"]))
+    return election(costs, ballots, f"{budget}{fraction}")
 
 
 @settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
