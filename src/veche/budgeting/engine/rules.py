@@ -54,6 +54,8 @@ Utilities = Literal["cardinal", "cost"]
 Progress = Callable[[str], None]
 
 __all__ = ["RULES", "TIE_BREAKINGS", "UTILITIES", "RuleError", "compute"]
+# How often Add1 reports its progress (the callback that a caller's deadline goes through), in seconds.
+TICK_SECONDS = 0.5
 # Above this many voters Add1 searches over merged identical ballots (see the module docstring).
 GROUPED_ABOVE = 20_000
 
@@ -577,16 +579,17 @@ def _add1_grouped(mes: Mes, progress: Progress | None) -> Add1Run:
 
 
 class _Ticker:
-    """Reports progress at most twice a second."""
+    """Reports progress at most once every `TICK_SECONDS`. The callback may raise to stop the count
+    (a caller's deadline): with the look-ahead that should only be needed as a safety net."""
 
     def __init__(self, progress: Progress | None) -> None:
         self.progress = progress
-        self.next = time.monotonic() + 0.5
+        self.next = time.monotonic() + TICK_SECONDS
 
     def tick(self, run: MesRun) -> None:
         if self.progress is not None and time.monotonic() >= self.next:
             self.progress(f"add1: share {run.share:.2f} per voter, {len(run.winners)} projects")
-            self.next = time.monotonic() + 0.5
+            self.next = time.monotonic() + TICK_SECONDS
 
 
 # How near to zero (relative to the quantities compared) a difference must be to count as a tie that

@@ -8,7 +8,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from veche.budgeting.engine import Election, Project, Voter, rules
+from veche.budgeting.engine import Election, Project, Voter, compute, rules
 from veche.budgeting.engine.synthetic import synthetic_election
 from veche.budgeting.engine.tests.test_agreement import META
 
@@ -116,3 +116,21 @@ def small_elections(draw: st.DrawFn) -> Election:
 )
 def test_skipping_gives_what_every_step_gives(election: Election, utilities: str, tie_breaking: str) -> None:
     assert_same(*both(election, utilities, tie_breaking))
+
+
+class Stop(Exception):
+    pass
+
+
+def test_a_progress_callback_can_still_stop_a_count(monkeypatch: pytest.MonkeyPatch) -> None:
+    # The deadline a caller sets goes through the progress callback; report after every run here.
+    monkeypatch.setattr(rules, "TICK_SECONDS", 0.0)
+    messages: list[str] = []
+
+    def deadline(message: str) -> None:
+        messages.append(message)
+        raise Stop
+
+    with pytest.raises(Stop):
+        compute(FEW_VOTERS_LARGE_BUDGET, "mes-add1", progress=deadline)
+    assert len(messages) == 1 and messages[0].startswith("add1: share 6666666.67 per voter")
