@@ -112,3 +112,18 @@ def test_every_rule_breaks_ties_as_pabutools(
     election: Election, rule: str, utilities: str, tie_breaking: str
 ) -> None:
     agree(election, rule, utilities, tie_breaking)
+
+
+def test_projects_equal_in_the_key_fall_back_on_the_id() -> None:
+    # Four projects of the same cost, one vote each, room for one. pabutools' Phragmén takes the first in
+    # its set's order, which moves with PYTHONHASHSEED ("d", "c" or "b" for seeds 0-5); the engine takes "a".
+    ids = ["a", "b", "c", "d"]
+    election = Election(
+        {**META, "budget": "1"},
+        {i: Project(i, Decimal(1)) for i in ids},
+        [Voter(str(v + 1), (i,)) for v, i in enumerate(ids)],
+    )
+    for tie_breaking in ("cost", "-cost", "votes"):
+        assert compute(election, "phragmen", tie_breaking=tie_breaking).winners == ("a",)
+        assert compute(election, "greedy", tie_breaking=tie_breaking).winners == ("a",)
+        agree(election, "phragmen", "cost", tie_breaking)
