@@ -552,7 +552,7 @@ def _add1_scan(
             backoff = 1
         else:
             # Looking ahead costs a few runs: after one that skips little, make more runs before the next.
-            wait, backoff = backoff, min(2 * backoff, 1024)
+            wait, backoff = backoff, min(4 * backoff, 4096)
         if following > raised + 1:
             skipped_from = (raised, run.winners)
         raised = following
