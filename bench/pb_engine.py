@@ -15,7 +15,12 @@ cost) as .pb text, and times, each side on the same text:
   --with-slow-peer (about 195 s on the machine the issue was measured on; otherwise that figure is
   shown, marked as not run);
 - MES + Add1 (cost and cardinal utilities) on the synthetic election: ours only (pabutools would need
-  hours).
+  hours), with the ratio to our own plain MES on it (`compute(..., "mes")`);
+- MES + Add1 on nine voters with a budget of 60,000,000 (the few-voters election of the engine's
+  tests): ours only; one unit at a time it takes millions of runs;
+- whole processes on the Wieliczka file: `veche pb validate FILE` and `veche pb compute FILE --rule mes`
+  against `python -c` running pabutools' parser and `method_of_equal_shares` on the same file, best
+  and median of --repeat runs each.
 
 Wherever pabutools ran, the winners must be the same; the table gives seconds, the ratio
 peer / ours, and the issue's target.
@@ -24,6 +29,9 @@ peer / ours, and the issue's target.
 from __future__ import annotations
 
 import argparse
+import os
+import statistics
+import subprocess
 import sys
 import time
 from collections.abc import Callable
@@ -33,12 +41,21 @@ from typing import Any
 from veche.budgeting.engine import compute, parse_pb, read_pb, write_pb
 from veche.budgeting.engine.synthetic import WARSAW_2021, synthetic_election
 from veche.budgeting.engine.tests import peer
+from veche.budgeting.engine.tests.test_add1 import FEW_VOTERS_LARGE_BUDGET
 
 WIELICZKA = (
     Path(__file__).resolve().parents[1]
     / "src/veche/budgeting/engine/tests/data/poland_wieliczka_2023_green-budget.pb"
 )
 WIELICZKA_PEER_SECONDS = 195.0  # pabutools, as measured when the issue was written
+PEER_PROCESS = """
+import sys
+from pabutools.election import Cost_Sat
+from pabutools.election.pabulib import parse_pabulib
+from pabutools.rules import method_of_equal_shares
+instance, profile = parse_pabulib(sys.argv[1])
+print(sorted(p.name for p in method_of_equal_shares(instance, profile, sat_class=Cost_Sat)))
+"""
 
 
 def timed(function: Callable[[], Any]) -> tuple[float, Any]:
@@ -51,6 +68,7 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--seed", type=int, default=2021)
     parser.add_argument("--with-slow-peer", action="store_true", help="also run pabutools' Add1 on Wieliczka")
+    parser.add_argument("--repeat", type=int, default=5, help="runs of each whole process")
     args = parser.parse_args()
 
     voters, projects = WARSAW_2021
@@ -122,19 +140,46 @@ def main() -> int:
             )
         )
 
-    # MES + Add1 on the Warsaw-size election
+    # MES + Add1 on the Warsaw-size election, against our own plain MES on it
     for utilities in ("cost", "cardinal"):
+        plain, _ = timed(lambda u=utilities: compute(election, "mes", utilities=u))
         seconds, result = timed(lambda u=utilities: compute(election, "mes-add1", utilities=u))
         rows.append(
             (
                 f"MES + Add1 ({utilities}), Warsaw size",
                 seconds,
                 None,
-                "< 5 s",
-                f"{len(result.winners)} winners after {result.add1_steps} raises",
+                "< 5x MES",
+                f"{len(result.winners)} winners after {result.add1_steps} raises; "
+                f"{seconds / plain:.1f}x our plain MES ({plain:.3f} s)",
                 None,
             )
         )
+
+    # MES + Add1 with nine voters and sixty million
+    for utilities in ("cost", "cardinal"):
+        seconds, result = timed(lambda u=utilities: compute(FEW_VOTERS_LARGE_BUDGET, "mes-add1", utilities=u))
+        rows.append(
+            (
+                f"MES + Add1 ({utilities}), 9 voters, 60M",
+                seconds,
+                None,
+                "< 1 s",
+                f"{len(result.winners)} winners after {result.add1_steps:,} raises",
+                None,
+            )
+        )
+
+    # whole processes: veche pb against a pabutools script, on the Wieliczka file
+    print("whole processes ...", file=sys.stderr)
+    env = {k: v for k, v in os.environ.items() if k != "DJANGO_SETTINGS_MODULE"}
+    veche = [sys.executable, "-m", "veche", "pb"]
+    processes = {
+        "veche pb validate": [*veche, "validate", str(WIELICZKA)],
+        "veche pb compute --rule mes": [*veche, "compute", str(WIELICZKA), "--rule", "mes"],
+        "pabutools parse + MES": [sys.executable, "-c", PEER_PROCESS, str(WIELICZKA)],
+    }
+    seconds_of = {name: process_seconds(command, env, args.repeat) for name, command in processes.items()}
 
     print()
     print(f"{'line':<36} {'ours s':>8} {'peer s':>9} {'ratio':>8}  {'target':<8} {'same':<5} note")
@@ -150,7 +195,23 @@ def main() -> int:
             f"{'':<36} {'':>8} {WIELICZKA_PEER_SECONDS:>9.0f} "
             f"{WIELICZKA_PEER_SECONDS / ours_add1:>7.0f}x  (Add1 Wieliczka against the quoted figure)"
         )
+    print()
+    print(f"whole processes, Wieliczka file, {args.repeat} runs each")
+    print(f"{'process':<36} {'best s':>8} {'median s':>9} {'peer/ours':>10}")
+    peer_best = min(seconds_of["pabutools parse + MES"])
+    for name, runs in seconds_of.items():
+        ratio = f"{peer_best / min(runs):.1f}x" if not name.startswith("pabutools") else "-"
+        print(f"{name:<36} {min(runs):>8.3f} {statistics.median(runs):>9.3f} {ratio:>10}")
     return 1 if failures else 0
+
+
+def process_seconds(command: list[str], env: dict[str, str], repeat: int) -> list[float]:
+    runs = []
+    for _ in range(repeat):
+        start = time.perf_counter()
+        subprocess.run(command, env=env, check=True, capture_output=True)  # noqa: S603 - our own commands
+        runs.append(time.perf_counter() - start)
+    return runs
 
 
 if __name__ == "__main__":

@@ -1,7 +1,13 @@
 # mypy: disallow-untyped-defs, disallow-incomplete-defs, check-untyped-defs
-"""The participatory-budgeting engine: pabulib files in and out, and the counting rules. No Django here."""
+"""The participatory-budgeting engine: pabulib files in and out, and the counting rules. No Django here.
+
+The rules (and numpy with them) are loaded on the first use of `compute`, so that reading and checking
+files, and the command line up to the count, start quickly."""
+
+from typing import TYPE_CHECKING, Any
 
 from veche.budgeting.engine.explain import Comparison, ProjectOutcome, Result
+from veche.budgeting.engine.options import RULES, TIE_BREAKINGS, UTILITIES, RuleError
 from veche.budgeting.engine.pabulib import (
     Election,
     ParseError,
@@ -13,7 +19,9 @@ from veche.budgeting.engine.pabulib import (
     validate_pb,
     write_pb,
 )
-from veche.budgeting.engine.rules import RULES, TIE_BREAKINGS, UTILITIES, RuleError, compute
+
+if TYPE_CHECKING:
+    from veche.budgeting.engine.rules import compute
 
 __all__ = [
     "RULES",
@@ -34,3 +42,11 @@ __all__ = [
     "validate_pb",
     "write_pb",
 ]
+
+
+def __getattr__(name: str) -> Any:
+    if name == "compute":
+        from veche.budgeting.engine.rules import compute
+
+        return compute
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")

@@ -9,8 +9,8 @@ import sys
 from typing import Protocol
 
 from veche.budgeting.engine.explain import Result, money
+from veche.budgeting.engine.options import RULES, TIE_BREAKINGS, UTILITIES
 from veche.budgeting.engine.pabulib import Election, ParseError, parse_pb, validate_pb
-from veche.budgeting.engine.rules import RULES, TIE_BREAKINGS, UTILITIES, compute
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
@@ -69,6 +69,8 @@ def run(args: argparse.Namespace, stdout: Output, stderr: Output) -> int:
             stderr.write(f"{problem}\n")
         return 1
 
+    from veche.budgeting.engine.rules import compute  # numpy, only when there is something to count
+
     def progress(message: str) -> None:
         stderr.write(message + "\n")
 
@@ -107,8 +109,8 @@ def render_text(election: Election, result: Result) -> str:
     return "\n".join(lines) + "\n"
 
 
-def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(prog="python -m veche.budgeting.engine", description=__doc__)
+def main(argv: list[str] | None = None, prog: str = "python -m veche.budgeting.engine") -> int:
+    parser = argparse.ArgumentParser(prog=prog, description=__doc__)
     add_arguments(parser)
     args = parser.parse_args(argv)
     return run(args, sys.stdout, sys.stderr)

@@ -45,6 +45,7 @@ import numpy.typing as npt
 
 from veche.budgeting.engine import explain
 from veche.budgeting.engine.explain import Comparison, ProjectOutcome, Result
+from veche.budgeting.engine.options import RULES, TIE_BREAKINGS, UTILITIES, RuleError
 from veche.budgeting.engine.pabulib import Election
 
 FloatArray = npt.NDArray[np.float64]
@@ -52,15 +53,11 @@ IntArray = npt.NDArray[np.int64]
 Utilities = Literal["cardinal", "cost"]
 Progress = Callable[[str], None]
 
-RULES = ("greedy", "mes", "mes-add1", "mes-add1-comparison", "phragmen")
-UTILITIES = ("cardinal", "cost")
-TIE_BREAKINGS = ("lexicographic", "cost", "-cost", "votes")
+__all__ = ["RULES", "TIE_BREAKINGS", "UTILITIES", "RuleError", "compute"]
+# How often Add1 reports its progress (the callback that a caller's deadline goes through), in seconds.
+TICK_SECONDS = 0.5
 # Above this many voters Add1 searches over merged identical ballots (see the module docstring).
 GROUPED_ABOVE = 20_000
-
-
-class RuleError(ValueError):
-    """The rule, the utilities or the tie-breaking asked for does not exist."""
 
 
 @dataclass(frozen=True)
@@ -169,31 +166,35 @@ def compile_election(election: Election) -> Ballots:
     )
 
 
+def _tie_key(ballots: Ballots, tie_breaking: str) -> Callable[[int], float | str]:
+    """The tie-breaking order's own key, as pabutools' tie-breaking rules sort by it."""
+    if tie_breaking == "lexicographic":
+        return ballots.ids.__getitem__
+    if tie_breaking == "cost":
+        return lambda p: float(ballots.costs[p])
+    if tie_breaking == "-cost":
+        return lambda p: -float(ballots.costs[p])
+    if tie_breaking == "votes":
+        return lambda p: -float(ballots.approvals[p])
+    raise RuleError(f"unknown tie-breaking {tie_breaking!r}; choose from {', '.join(TIE_BREAKINGS)}")
+
+
 def tie_ranks(ballots: Ballots, tie_breaking: str) -> IntArray:
     """Each project's place in the tie-breaking order; ties in the chosen key fall back to the id."""
+    key = _tie_key(ballots, tie_breaking)
     ids = ballots.ids
-    if tie_breaking == "lexicographic":
-
-        def key(p: int) -> tuple[float, str]:
-            return (0.0, ids[p])
-    elif tie_breaking == "cost":
-
-        def key(p: int) -> tuple[float, str]:
-            return (float(ballots.costs[p]), ids[p])
-    elif tie_breaking == "-cost":
-
-        def key(p: int) -> tuple[float, str]:
-            return (-float(ballots.costs[p]), ids[p])
-    elif tie_breaking == "votes":
-
-        def key(p: int) -> tuple[float, str]:
-            return (-float(ballots.approvals[p]), ids[p])
-    else:
-        raise RuleError(f"unknown tie-breaking {tie_breaking!r}; choose from {', '.join(TIE_BREAKINGS)}")
     ranks = np.empty(len(ids), dtype=np.int64)
-    for rank, p in enumerate(sorted(range(len(ids)), key=key)):
+    for rank, p in enumerate(sorted(range(len(ids)), key=lambda p: (key(p), ids[p]))):
         ranks[p] = rank
     return ranks
+
+
+def tie_keys(ballots: Ballots, tie_breaking: str) -> IntArray:
+    """Each project's place by the tie-breaking key alone: projects equal in it share a place."""
+    key = _tie_key(ballots, tie_breaking)
+    values = sorted({key(p) for p in range(len(ballots.ids))}, key=lambda v: (isinstance(v, str), v))
+    place = {value: i for i, value in enumerate(values)}
+    return np.array([place[key(p)] for p in range(len(ballots.ids))], dtype=np.int64)
 
 
 def _ballot_entries(ballots: Ballots, groups: IntArray) -> tuple[IntArray, IntArray]:
@@ -260,12 +261,15 @@ class MesRun:
 class Mes:
     """The Method of Equal Shares on one election with one utility, ready to run at any voter share."""
 
-    def __init__(self, ballots: Ballots, utilities: Utilities, ranks: IntArray) -> None:
+    def __init__(
+        self, ballots: Ballots, utilities: Utilities, ranks: IntArray, keys: IntArray | None = None
+    ) -> None:
         if utilities not in UTILITIES:
             raise RuleError(f"unknown utilities {utilities!r}; choose from {', '.join(UTILITIES)}")
         self.ballots = ballots
         self.cost_utilities = utilities == "cost"
         self.ranks = ranks
+        self.keys = ranks if keys is None else keys
         b = ballots
         m = len(b.ids)
         self.sat = b.costs.copy() if self.cost_utilities else np.ones(m, dtype=np.float64)
@@ -288,6 +292,18 @@ class Mes:
         self.unit = bool(np.all(b.mult == 1.0))
         self.weights = [b.mult[sup] for sup in b.supporters]  # voters in each supporting group
         self.arange = np.arange(max((len(s) for s in b.supporters), default=0), dtype=np.float64)
+        self._twins: list[int] | None = None
+
+    def twins(self) -> list[int]:
+        """For each project, the first project with the same cost and the same supporters."""
+        if self._twins is None:
+            first: dict[tuple[float, bytes, bytes], int] = {}
+            b = self.ballots
+            self._twins = [
+                first.setdefault((float(b.costs[p]), sup.tobytes(), b.mult[sup].tobytes()), p)
+                for p, sup in enumerate(b.supporters)
+            ]
+        return self._twins
 
     def run(self, share: float) -> MesRun:
         b = self.ballots
@@ -304,6 +320,7 @@ class Mes:
         while True:
             best = math.inf
             tied: list[int] = []
+            opened_at: dict[int, float] = {}  # the price each project had when the round began
             for p in sorted(active, key=afford.__getitem__):
                 if afford[p] > best:
                     # pabutools first drops this project if its supporters cannot pay for it any more;
@@ -323,6 +340,7 @@ class Mes:
                 found = self._price(p, values, prefix)
                 if found is not None:
                     factor = found
+                    opened_at[p] = afford[p]
                     afford[p] = factor
                     if factor < best:
                         best = factor
@@ -331,7 +349,9 @@ class Mes:
                         tied.append(p)
             if not tied:
                 return MesRun(share, winners, rho, paid, budgets)
-            chosen = min(tied, key=lambda p: int(self.ranks[p]))
+            # pabutools looks at the projects by the price they had when the round began (then in the
+            # order of a Python set, here by id) and sorts the tied ones by the tie-breaking key alone.
+            chosen = min(tied, key=lambda p: (int(self.keys[p]), opened_at[p], int(self.ranks[p])))
             winners.append(chosen)
             active.remove(chosen)
             rho[chosen] = best
@@ -410,7 +430,10 @@ class Add1Run:
 def add1(mes: Mes, progress: Progress | None = None) -> Add1Run:
     """MES with the Add1 completion, as pabutools' `exhaustion_by_budget_increase` with
     `budget_step = n` and `exhaustive_stop=False`: the total budget grows by n (one unit per voter)
-    per step, and the last outcome that fits the real budget is kept."""
+    per step, and the last outcome that fits the real budget is kept.
+
+    Steps whose outcome cannot differ from the last one are not run (see `_stable_until`), so the
+    result is that of running every step, in far fewer runs when the share is large."""
     b = mes.ballots
     if b.n_voters == 0:
         return Add1Run(MesRun(0.0, [], {}, {}, np.zeros(0)), 0, 0)
@@ -419,31 +442,120 @@ def add1(mes: Mes, progress: Progress | None = None) -> Add1Run:
     return _add1_scan(mes, progress)
 
 
+class _Limits:
+    """The total budget after k raises, as pabutools computes it: the budget plus n, k times over.
+
+    Adding a whole n to a float is exact as long as the sum stays below the next power of two (and
+    below 2**53): the sums are taken a power of two at a time, and one by one across each power."""
+
+    def __init__(self, budget: float, n: int) -> None:
+        self.budget = budget
+        self.n = n
+        self.bound = budget * (n + 1)  # pabutools' default budget_bound
+        self.whole = budget.is_integer() and self.bound + n < 2.0**53  # then every sum is exact
+        self.end = self._search(lambda k: self(k) > self.bound)  # the first raise past the bound
+
+    def __call__(self, k: int) -> float:
+        if self.whole:
+            return self.budget + float(k * self.n)
+        limit, at, n = self.budget, 0, self.n
+        while at < k:
+            ceiling = 2.0 ** math.frexp(limit)[1]
+            steps = min(k - at, math.ceil((ceiling - limit) / n) - 1) if ceiling <= 2.0**53 else 0
+            while steps > 0 and limit + steps * n >= ceiling:
+                steps -= 1
+            if steps > 0:
+                limit, at = limit + float(steps * n), at + steps
+            else:
+                limit, at = limit + n, at + 1
+        return limit
+
+    def _search(self, past: Callable[[int], bool], low: int = 0) -> int:
+        """The first raise from `low` for which `past` holds (it holds for every raise after it)."""
+        high = max(low, 1)
+        while not past(high):
+            low, high = high, 2 * high
+        while low < high:
+            middle = (low + high) // 2
+            if past(middle):
+                high = middle
+            else:
+                low = middle + 1
+        return low
+
+    def first_at_or_above(self, share: float, after: int) -> int:
+        """The first raise after `after` whose share is at least `share`; `end` if none within the bound."""
+        if share == math.inf:
+            return self.end
+        found = self._search(lambda k: k >= self.end or self(k) / self.n >= share, after + 1)
+        return min(found, self.end)
+
+
 def _add1_scan(
     mes: Mes, progress: Progress | None, start: int = 0, previous: MesRun | None = None, runs: int = 0
 ) -> Add1Run:
-    """Runs MES at raise `start`, `start + 1`, ... until an outcome exceeds the budget."""
+    """Runs MES at raise `start` and on, until an outcome exceeds the budget (or buys everything).
+
+    After a run whose outcome fits, `_stable_until` gives the share up to which nothing the run decided
+    can turn out otherwise; the steps before it would repeat this outcome and are skipped. A skip is
+    checked where the scan stops: the step before the stopping one is run, and must give the outcome
+    the skip started from; if it does not, the scan goes back and runs every step from there."""
     b = mes.ballots
     n = b.n_voters
-    bound = b.budget * (n + 1)
-    limit = b.budget
-    for _ in range(start):
-        limit += n  # pabutools adds the step to the budget limit again and again
+    limits = _Limits(b.budget, n)
     kept = previous if previous is not None else MesRun(b.budget / n, [], {}, {}, np.zeros(0))
     kept_raised = start - 1 if previous is not None else 0
     ticker = _Ticker(progress)
     raised = start
-    while limit <= bound:
-        run = mes.run(limit / n)
+    skipped_from: tuple[int, list[int]] | None = None  # the raise a skip started from, and its winners
+    no_skips_before = -1  # after a failed check, every step up to this one is run
+    wait, backoff = 0, 1  # how many runs to make before looking ahead again, and the next such wait
+
+    def unskip(skip: tuple[int, list[int]], stopping_at: int) -> bool:
+        """The check at the end of a skip: the outcome just before `stopping_at` is the one skipped over."""
+        nonlocal kept, kept_raised, runs, raised, skipped_from, no_skips_before
+        origin, winners = skip
+        skipped_from = None
+        if stopping_at - 1 == origin:
+            return True
+        before = mes.run(limits(stopping_at - 1) / n)
+        runs += 1
+        if before.winners == winners:
+            kept, kept_raised = before, stopping_at - 1
+            return True
+        raised, no_skips_before = origin + 1, stopping_at
+        return False
+
+    while True:
+        if raised >= limits.end:
+            if skipped_from is not None and not unskip(skipped_from, raised):
+                continue
+            break
+        run = mes.run(limits(raised) / n)
         runs += 1
         ticker.tick(run)
         if not mes.outcome_cost(run) <= b.budget:
+            if skipped_from is not None and not unskip(skipped_from, raised):
+                continue
             break
+        skipped_from = None
         kept, kept_raised = run, raised
         if set(run.winners) == mes.fundable:
             break  # every project with supporters is bought; a larger share cannot change that
-        limit += n
-        raised += 1
+        if raised < no_skips_before or wait > 0:
+            wait = max(0, wait - 1)
+            raised += 1
+            continue
+        until = _stable_until(mes, run, limits(raised + 1) / n)
+        following = limits.first_at_or_above(until - _NEAR * until, raised)
+        if following - raised >= 4:
+            backoff = 1
+        else:
+            # Looking ahead costs a few runs: after one that skips little, make more runs before the next.
+            wait, backoff = backoff, min(4 * backoff, 4096)
+        if following > raised + 1:
+            skipped_from = (raised, run.winners)
+        raised = following
     return Add1Run(kept, kept_raised, runs)
 
 
@@ -451,7 +563,7 @@ def _add1_grouped(mes: Mes, progress: Progress | None) -> Add1Run:
     """Add1 for very large elections: find the stopping step with identical ballots merged, then
     recompute the outcomes on both sides of it voter by voter and go on from there if they disagree."""
     b = mes.ballots
-    fast = Mes(b.grouped(), "cost" if mes.cost_utilities else "cardinal", mes.ranks)
+    fast = Mes(b.grouped(), "cost" if mes.cost_utilities else "cardinal", mes.ranks, mes.keys)
     found = _add1_scan(fast, progress)
     if found.raised == 0 and not found.run.winners:
         return _add1_scan(mes, progress, runs=found.runs)
@@ -467,16 +579,168 @@ def _add1_grouped(mes: Mes, progress: Progress | None) -> Add1Run:
 
 
 class _Ticker:
-    """Reports progress at most twice a second."""
+    """Reports progress at most once every `TICK_SECONDS`. The callback may raise to stop the count
+    (a caller's deadline): with the look-ahead that should only be needed as a safety net."""
 
     def __init__(self, progress: Progress | None) -> None:
         self.progress = progress
-        self.next = time.monotonic() + 0.5
+        self.next = time.monotonic() + TICK_SECONDS
 
     def tick(self, run: MesRun) -> None:
         if self.progress is not None and time.monotonic() >= self.next:
             self.progress(f"add1: share {run.share:.2f} per voter, {len(run.winners)} projects")
-            self.next = time.monotonic() + 0.5
+            self.next = time.monotonic() + TICK_SECONDS
+
+
+# How near to zero (relative to the quantities compared) a difference must be to count as a tie that
+# rounding decides; such a run gives no look-ahead.
+_NEAR = 1e-9
+
+
+class _NoSkip(Exception):
+    """The run's outcome may change before the next step: nothing to skip."""
+
+
+class _Horizon:
+    """The smallest share above `share` at which one of the run's comparisons may change sign.
+
+    Each comparison is a + b * share on the range where the run's choices stay the same (which voters
+    pay all they have, which project is bought); it keeps its sign up to its root. As soon as that is
+    below `worth` (the next step's share), `_NoSkip` ends the look-ahead."""
+
+    def __init__(self, share: float, worth: float) -> None:
+        self.share = share
+        self.worth = worth
+        self.until = math.inf
+
+    def keep_signs(self, values: FloatArray, slopes: FloatArray, scales: FloatArray) -> None:
+        if not len(values):
+            return
+        if bool((np.abs(values) <= _NEAR * scales).any()):
+            raise _NoSkip
+        turning = values * slopes < 0
+        if turning.any():
+            self.until = min(self.until, self.share + float((-values[turning] / slopes[turning]).min()))
+            if self.until < self.worth:
+                raise _NoSkip
+
+    def keep_sign(self, value: float, slope: float, scale: float) -> None:
+        self.keep_signs(np.array([value]), np.array([slope]), np.array([scale]))
+
+
+def _stable_until(mes: Mes, run: MesRun, worth: float) -> float:
+    """A share up to which (exclusive) MES gives `run`'s winners, in the same order.
+
+    The run is replayed with every voter's budget written as intercept + slope * share. While the
+    same voters pay all they have for the same projects bought in the same order, every budget and
+    every price per unit of utility is such an affine function; the outcome can only change where one
+    of the comparisons the run made (a project affordable or not, a supporter paying all or the equal
+    part, one price below another) changes sign. Where two prices are equal up to rounding, rounding
+    decides the tie and may decide it otherwise at the next step: the answer is then `run.share`
+    (nothing is skipped), unless the two projects have the same supporters and cost, whose prices are
+    computed alike at every share. The look-ahead ends early, with `run.share`, once the answer is
+    below `worth`."""
+    try:
+        return _look_ahead(mes, run, _Horizon(run.share, worth))
+    except _NoSkip:
+        return run.share
+
+
+def _look_ahead(mes: Mes, run: MesRun, horizon: _Horizon) -> float:
+    b = mes.ballots
+    share = run.share
+    intercept = np.zeros(b.n_groups, dtype=np.float64)
+    slope = np.ones(b.n_groups, dtype=np.float64)
+    twins = mes.twins()
+    active = list(mes.candidates)
+    for chosen in run.winners[len(mes.zero_cost) :]:
+        prices: dict[int, tuple[float, float, float, bool]] = {}  # at the share, intercept, slope, fixed
+        # The bought project first: its own comparisons are the likeliest to end the look-ahead.
+        for q in sorted(active, key=lambda q: q != chosen):
+            priced = _affine_price(mes, q, intercept, slope, horizon)
+            if priced is not None:
+                prices[q] = priced
+        if chosen not in prices:
+            return share
+        best, best_a, best_b, best_fixed = prices[chosen]
+        for q, (price, _, price_b, fixed) in prices.items():
+            if q == chosen:
+                continue
+            if fixed and best_fixed:
+                # Fixed prices are cost over the others' utility at every share in the range: the same
+                # floats, compared the same way. A tie that the tie-breaking key does not settle goes
+                # to the prices the two had when the round began, which may move with the share.
+                if price == best and mes.keys[q] == mes.keys[chosen] and twins[q] != twins[chosen]:
+                    raise _NoSkip
+                continue
+            gap = price - best
+            if gap < 0:
+                return share
+            if gap <= _NEAR * price and twins[q] == twins[chosen]:
+                continue
+            horizon.keep_sign(gap, price_b - best_b, price)
+        sup = b.supporters[chosen]
+        utility = float(mes.sat[chosen])
+        values = intercept[sup] + slope[sup] * share
+        poor = values < best * utility
+        intercept[sup] = np.where(poor, 0.0, intercept[sup] - best_a * utility)
+        slope[sup] = np.where(poor, 0.0, slope[sup] - best_b * utility)
+        active = [q for q in prices if q != chosen]
+    for q in active:
+        sup = b.supporters[q]
+        weights = b.mult[sup]
+        cost = float(b.costs[q])
+        available = float((weights * (intercept[sup] + slope[sup] * share)).sum())
+        if available >= cost:
+            return share
+        horizon.keep_sign(available - cost, float((weights * slope[sup]).sum()), cost)
+    return horizon.until
+
+
+def _affine_price(
+    mes: Mes, q: int, intercept: FloatArray, slope: FloatArray, horizon: _Horizon
+) -> tuple[float, float, float, bool] | None:
+    """q's price per unit of utility at the share, as intercept + slope * share, and whether it is
+    fixed (only those with nothing left pay all they have); None if its supporters cannot pay its
+    cost. The comparisons that decide these go to `horizon`."""
+    b = mes.ballots
+    share = horizon.share
+    sup = b.supporters[q]
+    weights = b.mult[sup]
+    cost = float(b.costs[q])
+    utility = float(mes.sat[q])
+    a = intercept[sup]
+    s = slope[sup]
+    values = a + s * share
+    available = float((weights * values).sum())
+    horizon.keep_sign(available - cost, float((weights * s).sum()), cost)
+    if available < cost:
+        return None
+    order = np.argsort(values, kind="stable")
+    paid_before = np.concatenate(([0.0], np.cumsum((weights * values)[order])[:-1]))
+    weight_after = np.cumsum(weights[order][::-1])[::-1]
+    factors = (cost - paid_before) / (utility * weight_after)
+    fits = factors * utility <= values[order]
+    if not fits.any():
+        raise _NoSkip
+    first = int(fits.argmax())
+    poor = order[:first]
+    rich = weights.sum() - weights[poor].sum()
+    price_a = (cost - float((weights[poor] * a[poor]).sum())) / (utility * rich)
+    price_b = -float((weights[poor] * s[poor]).sum()) / (utility * rich)
+    price = float(factors[first])
+    # Who pays all they have keeps doing so, and who pays the equal part can still afford it.
+    part = price * utility
+    margins = np.where(np.arange(len(values)) < first, part - values[order], values[order] - part)
+    margin_slopes = np.where(
+        np.arange(len(values)) < first, price_b * utility - s[order], s[order] - price_b * utility
+    )
+    scales = np.maximum(np.abs(values[order]), part) + cost * 1e-6
+    horizon.keep_signs(margins, margin_slopes, scales)
+    # Supporters who have nothing left pay nothing at any share: the price is then computed from the
+    # same floats at every share of the range.
+    fixed = not bool((a[poor] != 0).any() or (s[poor] != 0).any())
+    return price, price_a, price_b, fixed
 
 
 def compare_with_greedy(mes: Mes, mes_winners: list[int], greedy_winners: list[int]) -> tuple[int, int]:
@@ -596,7 +860,7 @@ def compute(
             budget,
             _explain_phragmen(ballots, prun, costs),
         )
-    mes = Mes(ballots, "cost" if utilities == "cost" else "cardinal", ranks)
+    mes = Mes(ballots, "cost" if utilities == "cost" else "cardinal", ranks, tie_keys(ballots, tie_breaking))
     if rule == "mes":
         mrun = (
             mes.run(ballots.budget / ballots.n_voters)

@@ -101,9 +101,10 @@ def budget_count(
     official who counts wants the result of what they see, and a count that retried by itself
     could chase a steady stream of imports for ever.
 
-    The Add1 completion raises each voter's share one rouble at a time, so with few voters and a
-    large budget it may run very long: with `time_limit` (seconds) such a count is stopped and
-    nothing is stored (pages pass one; `veche budget_count` has none)."""
+    The Add1 completion skips the raises of the voters' share that cannot change the outcome, so
+    even few voters with a large budget count in well under a second; `time_limit` (seconds) stays
+    as a safety net: a count past it is stopped and nothing is stored (pages pass one; `veche
+    budget_count` has none)."""
     if not can_run_budgets(actor, budget.process.municipality):
         raise NotFound()
     now = now or timezone.now()

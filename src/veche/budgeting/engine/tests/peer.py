@@ -7,6 +7,8 @@ from collections.abc import Iterator
 from typing import Any
 
 import pabutools.fractions as pabu_fractions
+import pabutools.rules.mes.mes_rule as pabu_mes
+import pabutools.rules.phragmen as pabu_phragmen
 from pabutools.election import Cardinality_Sat, Cost_Sat
 from pabutools.election.pabulib import parse_pabulib_from_string
 from pabutools.rules import (
@@ -41,6 +43,31 @@ def float_mode() -> Iterator[None]:
         pabu_fractions.FRACTION = previous
 
 
+class _ById(set):  # type: ignore[type-arg]
+    """A set of projects that is iterated by project id, not in Python's hash order."""
+
+    def __iter__(self) -> Iterator[Any]:
+        return iter(sorted(set.__iter__(self), key=lambda project: project.name))
+
+
+@contextlib.contextmanager
+def set_order_by_id() -> Iterator[None]:
+    """pabutools' MES and Phragmén keep the projects in a set, and among projects tied in the tie-breaking
+    key the first in the set's order wins: an order that changes from one process to the next with the
+    strings' hash seed. Here their sets are iterated by project id, the order the engine falls back on."""
+    saved = {module: module.__dict__.get("set") for module in (pabu_mes, pabu_phragmen)}
+    for module in saved:
+        module.set = _ById  # type: ignore[attr-defined]
+    try:
+        yield
+    finally:
+        for module, previous in saved.items():
+            if previous is None:
+                del module.set  # type: ignore[attr-defined]
+            else:
+                module.set = previous  # type: ignore[attr-defined]
+
+
 def parse(text: str) -> tuple[Any, Any]:
     with float_mode():
         return parse_pabulib_from_string(text)
@@ -72,7 +99,7 @@ def winners(
             initial_budget_allocation=kwargs.get("initial_budget_allocation"),
         )
 
-    with float_mode():
+    with float_mode(), set_order_by_id():
         if rule == "greedy":
             outcome = greedy(instance, profile)
         elif rule == "mes":

@@ -104,3 +104,56 @@ def test_engine_does_not_import_django() -> None:
     for path in ENGINE.glob("*.py"):
         source = path.read_text(encoding="utf-8")
         assert "import django" not in source and "from django" not in source, path
+
+
+# Runs `veche pb ...` in a fresh interpreter, then names what it loaded: Django's app registry, its
+# database layer and command machinery, Veche's settings, numpy.
+LOADED = """
+import sys
+from veche.__main__ import main
+sys.argv = ["veche", "pb", *sys.argv[1:]]
+try:
+    main()
+except SystemExit as stop:
+    print("exit", stop.code)
+prefixes = ("django.apps", "django.db", "django.core.management", "veche.settings", "numpy")
+print("loaded", sorted({p for p in prefixes for m in sys.modules if m == p or m.startswith(p + ".")}))
+"""
+
+
+def run_veche_pb(*args: str) -> list[str]:
+    env = {k: v for k, v in os.environ.items() if k != "DJANGO_SETTINGS_MODULE"}
+    done = subprocess.run(  # noqa: S603 - our own interpreter and script
+        [sys.executable, "-c", LOADED, *args],
+        capture_output=True,
+        text=True,
+        env=env,
+        check=True,
+        timeout=120,
+    )
+    return done.stdout.splitlines()
+
+
+def test_veche_pb_validates_without_django_or_numpy(valid_file: Path) -> None:
+    assert run_veche_pb("validate", str(valid_file)) == ["ok: 3 projects, 4 votes", "exit 0", "loaded []"]
+
+
+def test_veche_pb_counts_without_django(valid_file: Path) -> None:
+    lines = run_veche_pb("compute", str(valid_file), "--rule", "mes", "--format", "json")
+    assert lines[-2:] == ["exit 0", "loaded ['numpy']"]
+    assert json.loads("\n".join(lines[:-2]))["rule"] == "mes"
+
+
+def test_veche_pb_reports_problems_as_the_management_command_did(broken_file: Path) -> None:
+    env = {k: v for k, v in os.environ.items() if k != "DJANGO_SETTINGS_MODULE"}
+    done = subprocess.run(  # noqa: S603 - our own interpreter and module
+        [sys.executable, "-m", "veche", "pb", "validate", str(broken_file)],
+        capture_output=True,
+        text=True,
+        env=env,
+        check=False,
+        timeout=120,
+    )
+    assert done.returncode == 1
+    assert done.stdout.splitlines()[0] == "line 8: num_votes is 5 but VOTES has 4 rows"
+    assert done.stderr == "CommandError: the file has problems\n"
