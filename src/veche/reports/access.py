@@ -3,21 +3,21 @@
 from typing import Any
 
 from veche.access.functions import is_author, parse_pk
-from veche.access.roles import OFFICIAL, has_permission, is_platform_admin, roles_in
+from veche.access.roles import OFFICIAL, Person, has_permission, is_platform_admin, is_signed_in, roles_in
 from veche.core.errors import NotFound
 from veche.municipalities.models import Membership, Municipality
 from veche.reports.models import PUBLIC, Report
 
 
-def can_moderate_reports(user: Any, municipality: Municipality) -> bool:
+def can_moderate_reports(user: Person, municipality: Municipality) -> bool:
     return has_permission(user, municipality, "moderate")
 
 
-def official_departments(user: Any, municipality: Municipality) -> set[int] | None:
+def official_departments(user: Person, municipality: Municipality) -> set[int] | None:
     """Departments whose reports `user` handles: None means all (municipal or platform admin)."""
     if has_permission(user, municipality, "manage_municipality"):
         return None
-    if OFFICIAL not in roles_in(user, municipality):
+    if not is_signed_in(user) or OFFICIAL not in roles_in(user, municipality):
         return set()
     cache: dict[int, set[int]] = user.__dict__.setdefault("_veche_departments", {})
     if municipality.pk not in cache:
@@ -29,13 +29,13 @@ def official_departments(user: Any, municipality: Municipality) -> set[int] | No
     return cache[municipality.pk]
 
 
-def can_handle_report(user: Any, report: Report) -> bool:
+def can_handle_report(user: Person, report: Report) -> bool:
     """An official of the report's department, or a municipal admin."""
     departments = official_departments(user, report.municipality)
     return departments is None or (report.department_id is not None and report.department_id in departments)
 
 
-def can_see_report(user: Any, report: Report) -> bool:
+def can_see_report(user: Person, report: Report) -> bool:
     if report.status in PUBLIC and not report.is_hidden:
         return True
     if is_author(user, report) or is_platform_admin(user):
@@ -44,7 +44,7 @@ def can_see_report(user: Any, report: Report) -> bool:
     return can_moderate_reports(user, municipality) or bool(official_departments(user, municipality) != set())
 
 
-def access_report(user: Any, municipality: Municipality, report_id: Any) -> Report:
+def access_report(user: Person, municipality: Municipality, report_id: Any) -> Report:
     """The report if this person may see it; else NotFound."""
     pk = parse_pk(report_id)
     report = (
@@ -57,7 +57,7 @@ def access_report(user: Any, municipality: Municipality, report_id: Any) -> Repo
     return report
 
 
-def access_report_workspace(user: Any, municipality: Municipality) -> set[int] | None:
+def access_report_workspace(user: Person, municipality: Municipality) -> set[int] | None:
     """The departments whose queue `user` works (None: all); NotFound for people with no such role."""
     if can_moderate_reports(user, municipality):
         return None

@@ -153,7 +153,7 @@ def _locked(report: Report) -> Report:
 def _require(user: User | None, report: Report, actor: Actor) -> None:
     if actor is Actor.SYSTEM:
         return
-    if not can_see_report(user, report):
+    if user is None or not can_see_report(user, report):
         raise NotFound()
     allowed = {
         Actor.MODERATOR: lambda: can_moderate_reports(user, report.municipality),
