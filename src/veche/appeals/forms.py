@@ -5,9 +5,10 @@ from typing import Any
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from veche.appeals.models import ANSWER_DAYS_MAX, THRESHOLD_MAX, TITLE_MAX_LENGTH, Status
-from veche.appeals.selectors import QUERY_MAX_LENGTH
+from veche.appeals.models import ANSWER_DAYS_MAX, THRESHOLD_MAX, Status
 from veche.core.forms import MarkdownField
+from veche.petitions.models import TITLE_MAX_LENGTH
+from veche.petitions.selectors import QUERY_MAX_LENGTH
 
 
 class AppealForm(forms.Form):

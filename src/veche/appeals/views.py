@@ -12,7 +12,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from veche.access.functions import access_municipality, access_municipality_staff
 from veche.access.predicates import Feature, allows
-from veche.access.roles import Tier, has_permission, tier_of
+from veche.access.roles import has_permission
 from veche.appeals import services
 from veche.appeals.access import access_appeal, access_appeal_to_answer, can_answer_appeals, is_appeal_author
 from veche.appeals.forms import AnswerForm, AppealFilterForm, AppealForm, AppealPolicyForm
@@ -27,11 +27,11 @@ from veche.appeals.selectors import (
 from veche.comments.forms import CommentForm
 from veche.comments.selectors import THREAD_PAGE_SIZE, comments_for
 from veche.comments.views import post_comment
-from veche.core.add_name import NameBox, add_name
 from veche.core.forms import submit
 from veche.core.http import signed_in
 from veche.core.ratelimit import rate_limit_request
 from veche.municipalities.zones import local_day
+from veche.petitions.views import EndorseAnswer, endorse_box_context, endorse_view
 
 PAGE_SIZE = 20
 
@@ -89,12 +89,11 @@ def sign(request: HttpRequest, slug: str, appeal_id: int) -> HttpResponse:
     """Sign without JavaScript (redirect back) or through htmx (the signature box is swapped)."""
     municipality = access_municipality(request.user, slug)
     appeal = access_appeal(request.user, appeal_id, municipality=municipality)
-    return add_name(
+    return endorse_view(
         request,
-        act=lambda: services.appeal_sign(user=signed_in(request), appeal=appeal),
-        repeat=services.AlreadySigned,
+        endorse=lambda: services.appeal_sign(user=signed_in(request), appeal=appeal),
         thanks=_("Thank you. Your signature is counted."),
-        box=NameBox(
+        answer=EndorseAnswer(
             render=render,
             box_template="appeals/_sign.html",
             box_context=lambda **answer: _sign_context(request, appeal, **answer),
@@ -176,17 +175,16 @@ def policy(request: HttpRequest, slug: str) -> HttpResponse:
 def _sign_context(
     request: HttpRequest, appeal: Appeal, *, error: str = "", notice: str = ""
 ) -> dict[str, Any]:
-    phase = phase_of(appeal)
     return {
-        "municipality": appeal.municipality,
+        **endorse_box_context(
+            request,
+            appeal,
+            phase_of(appeal),
+            endorsement=appeal_signature_of(appeal=appeal, user=request.user),
+            error=error,
+            notice=notice,
+        ),
         "appeal": appeal,
-        "signature": appeal_signature_of(appeal=appeal, user=request.user),
-        "collecting": Feature.SUPPORT in phase.features,
-        "can_sign": allows(request.user, appeal.municipality, Feature.SUPPORT, phase),
-        # A signed-in person whom verifying their residence would let sign.
-        "needs_verification": tier_of(request.user, appeal.municipality) == Tier.REGISTERED,
-        "sign_error": error,
-        "sign_notice": notice,
         "Status": Status,
     }
 

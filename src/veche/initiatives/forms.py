@@ -18,8 +18,9 @@ from veche.initiatives.models import (
     Status,
     ThresholdKind,
 )
-from veche.initiatives.selectors import LISTED, ORDERINGS, QUERY_MAX_LENGTH
+from veche.initiatives.selectors import LISTED, ORDERINGS
 from veche.municipalities.models import District, Municipality
+from veche.petitions.selectors import QUERY_MAX_LENGTH
 from veche.reports.forms import MultiplePhotoField
 
 

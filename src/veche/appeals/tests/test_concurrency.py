@@ -50,7 +50,7 @@ def test_eight_signers_at_once_reach_the_threshold_exactly_once(open_appeal):
 
     assert errors == [] and len(results) == THREADS
     appeal.refresh_from_db()
-    assert appeal.signatures_count == AppealSignature.objects.filter(appeal=appeal).count() == THREADS
+    assert appeal.endorsements_count == AppealSignature.objects.filter(petition=appeal).count() == THREADS
     assert appeal.status == Status.THRESHOLD_REACHED and appeal.answer_due is not None
     told = Notification.objects.filter(kind="appeal.threshold_reached")
     assert sorted(told.values_list("recipient__username", flat=True)) == ["author", "cityadmin"]
@@ -65,7 +65,7 @@ def test_one_person_signing_eight_times_at_once_counts_once(open_appeal):
     assert len(errors) == THREADS - 1 and all(isinstance(e, AlreadySigned) for e in errors)
     assert {e.signature.pk for e in errors} == {results[0].pk}  # type: ignore[attr-defined]
     appeal.refresh_from_db()
-    assert appeal.signatures_count == AppealSignature.objects.count() == 1
+    assert appeal.endorsements_count == AppealSignature.objects.count() == 1
     assert appeal.status == Status.PUBLISHED
 
 

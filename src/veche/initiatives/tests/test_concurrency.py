@@ -70,8 +70,8 @@ def test_eight_supporters_at_once_fire_the_threshold_exactly_once(collecting):
     assert errors == [] and len(results) == THREADS
     initiative.refresh_from_db()
     assert (
-        initiative.supporters_count
-        == InitiativeSupport.objects.filter(initiative=initiative).count()
+        initiative.endorsements_count
+        == InitiativeSupport.objects.filter(petition=initiative).count()
         == THREADS
     )
     assert initiative.status == Status.THRESHOLD_REACHED and initiative.answer_due is not None
@@ -101,6 +101,6 @@ def test_one_person_supporting_eight_times_at_once_counts_once(collecting):
     assert len(errors) == THREADS - 1 and all(isinstance(e, AlreadySupported) for e in errors)
     assert {e.support.pk for e in errors} == {results[0].pk}  # type: ignore[attr-defined]
     initiative.refresh_from_db()
-    assert initiative.supporters_count == InitiativeSupport.objects.count() == 1
+    assert initiative.endorsements_count == InitiativeSupport.objects.count() == 1
     assert LedgerEntry.objects.filter(chain=chain_name(initiative)).count() == 1
     assert initiative.status == Status.PUBLISHED
