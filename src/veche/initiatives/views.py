@@ -9,6 +9,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods, require_POST
 
 from veche.access.functions import access_municipality, access_municipality_staff
@@ -16,7 +17,6 @@ from veche.access.predicates import Decision, Feature, allows
 from veche.access.roles import has_permission, verified_district
 from veche.comments.forms import CommentForm
 from veche.comments.selectors import THREAD_PAGE_SIZE, comments_for
-from veche.comments.views import post_comment
 from veche.core.errors import DomainError
 from veche.core.forms import submit
 from veche.core.http import signed_in
@@ -54,7 +54,7 @@ from veche.initiatives.selectors import (
 )
 from veche.municipalities.models import District
 from veche.municipalities.zones import local_day
-from veche.petitions.views import EndorseAnswer, endorse_box_context, endorse_view
+from veche.petitions.views import PetitionPages, endorse_box_context
 from veche.polls.access import results_public
 from veche.polls.models import Status as PollStatus
 
@@ -149,49 +149,6 @@ def publish(request: HttpRequest, slug: str, initiative_id: int) -> HttpResponse
     else:
         messages.success(request, _("Your initiative is published. Now ask your neighbours to support it."))
     return redirect(services.initiative_url(initiative))
-
-
-def initiative_detail(request: HttpRequest, slug: str, initiative_id: int) -> HttpResponse:
-    municipality = access_municipality(request.user, slug)
-    initiative = access_initiative(request.user, initiative_id, municipality=municipality)
-    return render(request, "initiatives/detail.html", _detail_context(request, initiative))
-
-
-@login_required
-@require_POST
-def support(request: HttpRequest, slug: str, initiative_id: int) -> HttpResponse:
-    """Support without JavaScript (redirect back) or through htmx (the support box is swapped)."""
-    municipality = access_municipality(request.user, slug)
-    initiative = access_initiative(request.user, initiative_id, municipality=municipality)
-    return endorse_view(
-        request,
-        endorse=lambda: services.initiative_support(user=signed_in(request), initiative=initiative),
-        thanks=_("Thank you. Your support is counted and recorded in the public ledger."),
-        answer=EndorseAnswer(
-            render=render,
-            box_template="initiatives/_support.html",
-            box_context=lambda **answer: _support_context(request, initiative, **answer),
-            page_template="initiatives/detail.html",
-            page_context=lambda error: _detail_context(request, initiative, support_error=error),
-        ),
-        refresh=initiative.refresh_from_db,
-        back_to=services.initiative_url(initiative),
-    )
-
-
-@login_required
-@require_POST
-def comment(request: HttpRequest, slug: str, initiative_id: int) -> HttpResponse:
-    municipality = access_municipality(request.user, slug)
-    initiative = access_initiative(request.user, initiative_id, municipality=municipality)
-    return post_comment(
-        request,
-        municipality,
-        initiative,
-        services.initiative_url(initiative),
-        phase_of(initiative),
-        paged=True,
-    )
 
 
 @login_required
@@ -364,7 +321,7 @@ def _support_context(
 
 
 def _detail_context(
-    request: HttpRequest, initiative: Initiative, *, support_error: str = ""
+    request: HttpRequest, initiative: Initiative, *, endorse_error: str = ""
 ) -> dict[str, Any]:
     user = request.user
     municipality = initiative.municipality
@@ -383,7 +340,7 @@ def _detail_context(
     )
     comments = comments_for(target=initiative, viewer=user).order_by("created_at", "id")
     return {
-        **_support_context(request, initiative, error=support_error),
+        **_support_context(request, initiative, error=endorse_error),
         "comments": Paginator(comments, THREAD_PAGE_SIZE).get_page(request.GET.get("page")),
         "comment_form": CommentForm(),
         "can_comment": allows(user, municipality, Feature.COMMENT, phase_of(initiative)),
@@ -399,3 +356,15 @@ def _detail_context(
         "milestones": initiative_milestones(initiative=initiative) if poll is not None else [],
         "PollStatus": PollStatus,
     }
+
+
+PAGES = PetitionPages(
+    access=access_initiative,
+    phase_of=phase_of,
+    page_template="initiatives/detail.html",
+    page_context=_detail_context,
+    box_template="initiatives/_support.html",
+    box_context=_support_context,
+    endorse=lambda user, initiative: services.initiative_support(user=user, initiative=initiative),
+    thanks=gettext_lazy("Thank you. Your support is counted and recorded in the public ledger."),
+)
