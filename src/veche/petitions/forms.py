@@ -3,23 +3,23 @@
 from typing import Any
 
 from django import forms
-from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
+from django_stubs_ext import StrOrPromise
 
 from veche.core.forms import MarkdownField
 from veche.petitions.models import ANSWER_DAYS_MAX, TITLE_MAX_LENGTH
 from veche.petitions.selectors import QUERY_MAX_LENGTH
 
 
-def title_field(help_text: str | Promise) -> forms.CharField:
+def title_field(help_text: StrOrPromise) -> forms.CharField:
     return forms.CharField(label=_("Title"), max_length=TITLE_MAX_LENGTH, help_text=help_text)
 
 
-def text_field(label: str | Promise, help_text: str | Promise, rows: int = 10) -> MarkdownField:
+def text_field(label: StrOrPromise, help_text: StrOrPromise, rows: int = 10) -> MarkdownField:
     return MarkdownField(label=label, widget=forms.Textarea(attrs={"rows": rows}), help_text=help_text)
 
 
-def answer_days_field(help_text: str | Promise) -> forms.IntegerField:
+def answer_days_field(help_text: StrOrPromise) -> forms.IntegerField:
     return forms.IntegerField(
         label=_("Answer deadline, working days"), min_value=1, max_value=ANSWER_DAYS_MAX, help_text=help_text
     )

@@ -23,7 +23,7 @@ def petitions_for(model: type[P], *, municipality: Municipality, viewer: Any, qu
     municipality, and it is not hidden (so the moderators who see hidden ones see no badge on them).
     """
     petitions = (
-        model.objects.filter(municipality=municipality)
+        model._default_manager.filter(municipality=municipality)
         .select_related("author", "municipality")
         .annotate(
             overdue=Case(
@@ -46,11 +46,14 @@ def petitions_for(model: type[P], *, municipality: Municipality, viewer: Any, qu
 
 def petitions_overdue_count(model: type[Petition], *, municipality: Municipality) -> int:
     """How many of the municipality's petitions owe an answer past its day (hidden ones are not overdue)."""
-    return model.objects.filter(model.overdue_on(local_day(municipality)), municipality=municipality).count()
+    overdue = model.overdue_on(local_day(municipality))
+    return model._default_manager.filter(overdue, municipality=municipality).count()
 
 
 def endorsement_of(model: type[E], *, petition: Petition, user: Any) -> E | None:
     """`user`'s endorsement of `petition`, if they gave one."""
     if not is_signed_in(user):
         return None
-    return model.objects.filter(petition=petition, user=user).first()
+    endorsements: Any = model._default_manager  # `petition` is declared by each app
+    found: E | None = endorsements.filter(petition=petition, user=user).first()
+    return found

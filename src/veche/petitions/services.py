@@ -106,10 +106,17 @@ class PetitionRules:
     after_endorse: Callable[[Any, Any], None] = field(default=_nothing_after)
 
 
+def _endorsements(rules: PetitionRules) -> Any:
+    """The app's endorsements; untyped, since `petition` is declared by each app, not the abstract model."""
+    return rules.endorsement._default_manager
+
+
 def petition_locked(rules: PetitionRules, petition: Petition) -> Any:
     """The petition's row, locked until the transaction ends (PostgreSQL; SQLite writes one at a time)."""
     return (
-        rules.model.objects.select_for_update(of=("self",)).select_related(*rules.related).get(pk=petition.pk)
+        rules.model._default_manager.select_for_update(of=("self",))
+        .select_related(*rules.related)
+        .get(pk=petition.pk)
     )
 
 
@@ -125,14 +132,14 @@ def petition_answerers(rules: PetitionRules, municipality: Municipality) -> list
 
 def petition_endorsers(rules: PetitionRules, petition: Petition) -> QuerySet[User]:
     """The people who endorsed `petition`."""
-    return User.objects.filter(pk__in=rules.endorsement.objects.filter(petition=petition).values("user"))
+    return User.objects.filter(pk__in=_endorsements(rules).filter(petition=petition).values("user"))
 
 
 def petition_endorse(*, rules: PetitionRules, user: User, petition: Petition, now: datetime) -> Any:
     """Endorse `petition` once, as the module says; returns the endorsement, its `petition` the locked row."""
     with transaction.atomic():
         petition = petition_locked(rules, petition)
-        endorsements = rules.endorsement.objects
+        endorsements = _endorsements(rules)
         first = endorsements.filter(petition=petition, user=user).first()
         if first is not None:
             raise rules.already(first)
@@ -156,7 +163,8 @@ def petition_endorse(*, rules: PetitionRules, user: User, petition: Petition, no
                 )
         except IntegrityError:
             raise rules.already(endorsements.get(petition=petition, user=user)) from None
-        rules.model.objects.filter(pk=petition.pk).update(endorsements_count=F("endorsements_count") + 1)
+        counted = rules.model._default_manager.filter(pk=petition.pk)
+        counted.update(endorsements_count=F("endorsements_count") + 1)
         petition.refresh_from_db(fields=["endorsements_count"])
         rules.after_endorse(petition, endorsement)
         threshold = petition.threshold
@@ -178,7 +186,7 @@ def petition_threshold_reached(*, rules: PetitionRules, petition: Petition, now:
     )
     # The row is locked, and this update claims the step too: only a collecting petition moves on.
     model = rules.model
-    claimed = model.objects.filter(pk=petition.pk, status=model.COLLECTING).update(
+    claimed = model._default_manager.filter(pk=petition.pk, status=model.COLLECTING).update(
         status=model.AWAITING_ANSWER, threshold_reached_at=now, answer_due=due
     )
     if not claimed:
@@ -237,7 +245,7 @@ def petitions_escalate_overdue(*, rules: PetitionRules, now: datetime) -> int:
     """
     model = rules.model
     escalated = 0
-    waiting = model.objects.filter(status__in=model.OWES_ANSWER, escalated_at__isnull=True)
+    waiting = model._default_manager.filter(status__in=model.OWES_ANSWER, escalated_at__isnull=True)
     for municipality in Municipality.objects.filter(pk__in=waiting.values("municipality")).order_by("pk"):
         overdue = waiting.filter(model.overdue_on(local_day(municipality, now)), municipality=municipality)
         pks = list(overdue.order_by("pk").values_list("pk", flat=True))
@@ -251,7 +259,7 @@ def petitions_escalate_overdue(*, rules: PetitionRules, now: datetime) -> int:
                 # or hidden since `pks` was read (the claim repeats every condition of `overdue`).
                 if not overdue.filter(pk=pk).update(escalated_at=now):
                     continue
-                petition = model.objects.select_related("municipality").get(pk=pk)
+                petition = model._default_manager.select_related("municipality").get(pk=pk)
                 notify(
                     recipients=answerers,
                     kind=f"{rules.notice}.overdue",
