@@ -7,10 +7,11 @@ from django.utils import translation
 
 from veche.accounts.models import User
 from veche.appeals.models import Appeal, AppealPolicy
-from veche.appeals.services import appeal_create, appeal_policy_save
+from veche.appeals.services import appeal_create
 from veche.municipalities.models import Municipality
+from veche.petitions.tests.kinds import KINDS, THRESHOLD
 
-THRESHOLD = 3
+__all__ = ["THRESHOLD"]
 
 
 @pytest.fixture(autouse=True)
@@ -23,9 +24,9 @@ def _english(settings) -> Iterator[None]:
 
 @pytest.fixture
 def policy(municipality: Municipality, municipal_admin: User) -> AppealPolicy:
-    return appeal_policy_save(
-        actor=municipal_admin, municipality=municipality, signature_threshold=THRESHOLD, answer_days=10
-    )
+    """Three signatures oblige an answer in 10 working days."""
+    policy: AppealPolicy = KINDS["appeal"].set_policy(municipality, municipal_admin)
+    return policy
 
 
 @pytest.fixture

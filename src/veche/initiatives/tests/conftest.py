@@ -3,24 +3,23 @@ that walk an initiative to each step through the services."""
 
 from collections.abc import Callable, Iterator
 from datetime import timedelta
-from decimal import Decimal
 
 import pytest
 from django.utils import timezone, translation
 
 from veche.accounts.models import User, Verification
-from veche.initiatives.models import Initiative, InitiativePolicy, Scope, ThresholdKind
+from veche.initiatives.models import Initiative, InitiativePolicy
 from veche.initiatives.services import (
     initiative_accept,
     initiative_create,
-    initiative_policy_save,
     initiative_publish,
     initiative_support,
 )
 from veche.municipalities.models import District, Municipality
+from veche.petitions.tests.kinds import KINDS, THRESHOLD
 from veche.polls.services import poll_vote
 
-THRESHOLD = 3
+__all__ = ["THRESHOLD"]
 
 
 @pytest.fixture(autouse=True)
@@ -33,17 +32,9 @@ def _english(settings) -> Iterator[None]:
 
 @pytest.fixture
 def policy(municipality: Municipality, municipal_admin: User) -> InitiativePolicy:
-    return initiative_policy_save(
-        actor=municipal_admin,
-        municipality=municipality,
-        support_days=30,
-        threshold_kind=ThresholdKind.COUNT,
-        support_threshold=THRESHOLD,
-        support_percent=Decimal("1.00"),
-        scope=Scope.MUNICIPALITY,
-        answer_days=10,
-        voting_days=7,
-    )
+    """Three supporters within 30 days, an answer in 10 working days, a vote of 7 days."""
+    policy: InitiativePolicy = KINDS["initiative"].set_policy(municipality, municipal_admin)
+    return policy
 
 
 @pytest.fixture

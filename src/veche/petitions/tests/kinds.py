@@ -51,7 +51,7 @@ def _initiative_policy(municipality: Municipality, admin: User) -> Any:
     return initiatives.initiative_policy_save(
         actor=admin,
         municipality=municipality,
-        support_days=90,
+        support_days=30,
         threshold_kind=ThresholdKind.COUNT,
         support_threshold=THRESHOLD,
         support_percent=Decimal("1.00"),
