@@ -1445,7 +1445,7 @@ def world(
             fields = {
                 "published_at": now,
                 "support_ends_at": now + timedelta(days=30),
-                "support_threshold": 100,
+                "threshold": 100,
                 **fields,
             }
         return Initiative.objects.create(

@@ -93,9 +93,11 @@ def appeal_detail(request: HttpRequest, appeal_id: str) -> Any:
 def appeal_sign(request: HttpRequest, appeal_id: str) -> Any:
     """Sign the appeal: 201 with the new signature, or 200 with the one made before (even once the
     appeal no longer takes signatures)."""
-    appeal = access_appeal(request.user, appeal_id)
-    rate_limit_request("write", request)
-    return endorse_answer(lambda: services.appeal_sign(user=signed_in(request), appeal=appeal))
+    return endorse_answer(
+        request,
+        access_appeal(request.user, appeal_id),
+        lambda user, a: services.appeal_sign(user=user, appeal=a),
+    )
 
 
 @router.post("/appeals/{appeal_id}/answer", response={200: AppealOut, **ERRORS}, auth=AUTH)

@@ -233,9 +233,11 @@ def initiative_publish(request: HttpRequest, initiative_id: str) -> Any:
 def initiative_support(request: HttpRequest, initiative_id: str) -> Any:
     """Support the initiative: 201 with your support and its receipt, or 200 with the one made before
     (even once the initiative no longer takes support)."""
-    initiative = access_initiative(request.user, initiative_id)
-    rate_limit_request("write", request)
-    return endorse_answer(lambda: services.initiative_support(user=signed_in(request), initiative=initiative))
+    return endorse_answer(
+        request,
+        access_initiative(request.user, initiative_id),
+        lambda user, i: services.initiative_support(user=user, initiative=i),
+    )
 
 
 @router.post("/initiatives/{initiative_id}/answer", response={200: InitiativeDetailOut, **ERRORS}, auth=AUTH)

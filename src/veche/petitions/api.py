@@ -9,10 +9,14 @@ from collections.abc import Callable
 from datetime import date, datetime
 from typing import Any
 
+from django.http import HttpRequest
 from ninja import Schema, Status
 from pydantic import Field
 
 from veche.access.roles import Tier
+from veche.accounts.models import User
+from veche.core.http import signed_in
+from veche.core.ratelimit import rate_limit_request
 from veche.core.sanitize import render_markdown
 from veche.municipalities.zones import local_day
 from veche.petitions.services import AlreadyEndorsed
@@ -74,11 +78,13 @@ class EndorsementOut(Schema):
         return Tier(obj.tier).name.lower()
 
 
-def endorse_answer(endorse: Callable[[], Any]) -> Status[Any]:
-    """201 with the new endorsement, or 200 with the one the person gave before, whatever the
-    petition's state (`petitions.services`); its petition carries the count and status as they are now."""
+def endorse_answer(request: HttpRequest, petition: Any, endorse: Callable[[User, Any], Any]) -> Status[Any]:
+    """Endorse `petition` (the app's service, under the write rate limit): 201 with the new endorsement,
+    or 200 with the one the person gave before, whatever the petition's state (`petitions.services`);
+    its petition carries the count and status as they are now."""
+    rate_limit_request("write", request)
     try:
-        endorsement = endorse()
+        endorsement = endorse(signed_in(request), petition)
     except AlreadyEndorsed as repeat:
         endorsement, status = repeat.endorsement, 200
     else:
