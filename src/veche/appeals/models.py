@@ -4,26 +4,17 @@ from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from veche.petitions.models import ANSWER_DAYS_MAX, THRESHOLD_MAX, Endorsement, Petition
+from veche.petitions.models import THRESHOLD_MAX, Endorsement, Petition, PetitionPolicy
 
 
-class AppealPolicy(models.Model):
+class AppealPolicy(PetitionPolicy):
     """A municipality's rules for appeals; made with the defaults the first time they are needed."""
 
-    municipality = models.OneToOneField(
-        "municipalities.Municipality", on_delete=models.CASCADE, related_name="appeal_policy"
-    )
     signature_threshold = models.PositiveIntegerField(
         _("signatures needed for an official answer"),
         default=100,
         validators=[MinValueValidator(1), MaxValueValidator(THRESHOLD_MAX)],
         help_text=_("Applies to appeals published from now on."),
-    )
-    answer_days = models.PositiveSmallIntegerField(
-        _("answer deadline, working days"),
-        default=30,
-        validators=[MinValueValidator(1), MaxValueValidator(ANSWER_DAYS_MAX)],
-        help_text=_("Counted from the day an appeal reaches its threshold."),
     )
 
     class Meta:

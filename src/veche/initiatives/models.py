@@ -15,7 +15,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
-from veche.petitions.models import ANSWER_DAYS_MAX, THRESHOLD_MAX, TITLE_MAX_LENGTH, Endorsement, Petition
+from veche.petitions.models import THRESHOLD_MAX, TITLE_MAX_LENGTH, Endorsement, Petition, PetitionPolicy
 
 SUPPORT_DAYS_MAX = 365
 VOTING_DAYS_MAX = 90
@@ -33,12 +33,9 @@ class Scope(models.TextChoices):
     DISTRICT = "district", _("each district on its own")
 
 
-class InitiativePolicy(models.Model):
+class InitiativePolicy(PetitionPolicy):
     """A municipality's rules for initiatives; made with the defaults the first time they are needed."""
 
-    municipality = models.OneToOneField(
-        "municipalities.Municipality", on_delete=models.CASCADE, related_name="initiative_policy"
-    )
     support_days = models.PositiveSmallIntegerField(
         _("support window, days"),
         default=90,
@@ -65,12 +62,6 @@ class InitiativePolicy(models.Model):
         max_length=12,
         choices=Scope.choices,
         default=Scope.MUNICIPALITY,
-    )
-    answer_days = models.PositiveSmallIntegerField(
-        _("answer deadline, working days"),
-        default=30,
-        validators=[MinValueValidator(1), MaxValueValidator(ANSWER_DAYS_MAX)],
-        help_text=_("Counted from the day an initiative reaches its threshold."),
     )
     voting_days = models.PositiveSmallIntegerField(
         _("vote on the options, days"),

@@ -15,6 +15,7 @@ from datetime import date
 from typing import ClassVar
 
 from django.conf import settings
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
@@ -25,6 +26,23 @@ from veche.moderation.models import Moderated
 TITLE_MAX_LENGTH = 200
 THRESHOLD_MAX = 1_000_000
 ANSWER_DAYS_MAX = 120
+
+
+class PetitionPolicy(models.Model):
+    """A municipality's rules for one kind of petition; made with the defaults when first needed."""
+
+    municipality = models.OneToOneField(
+        "municipalities.Municipality", on_delete=models.CASCADE, related_name="+"
+    )
+    answer_days = models.PositiveSmallIntegerField(
+        _("answer deadline, working days"),
+        default=30,
+        validators=[MinValueValidator(1), MaxValueValidator(ANSWER_DAYS_MAX)],
+        help_text=_("Counted from the day the threshold is reached."),
+    )
+
+    class Meta:
+        abstract = True
 
 
 class Petition(Moderated):

@@ -1,5 +1,6 @@
 """Appeals share the petition shape: the threshold, the count and the signed appeal keep their data under the shared names."""
 
+import django.core.validators
 import django.db.models.deletion
 from django.conf import settings
 from django.db import migrations, models
@@ -57,5 +58,25 @@ class Migration(migrations.Migration):
         migrations.AddConstraint(
             model_name='appealsignature',
             constraint=models.UniqueConstraint(fields=('petition', 'user'), name='appeals_appealsignature_once'),
+        ),
+        migrations.AlterField(
+            model_name="appealpolicy",
+            name="answer_days",
+            field=models.PositiveSmallIntegerField(
+                default=30,
+                help_text="Counted from the day the threshold is reached.",
+                validators=[
+                    django.core.validators.MinValueValidator(1),
+                    django.core.validators.MaxValueValidator(120),
+                ],
+                verbose_name="answer deadline, working days",
+            ),
+        ),
+        migrations.AlterField(
+            model_name="appealpolicy",
+            name="municipality",
+            field=models.OneToOneField(
+                on_delete=django.db.models.deletion.CASCADE, related_name="+", to="municipalities.municipality"
+            ),
         ),
     ]
