@@ -1,11 +1,11 @@
 """Fixtures of the initiative tests: a policy of three supporters, an author, supporters, and helpers
 that walk an initiative to each step through the services."""
 
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from datetime import timedelta
 
 import pytest
-from django.utils import timezone, translation
+from django.utils import timezone
 
 from veche.accounts.models import User, Verification
 from veche.initiatives.models import Initiative, InitiativePolicy
@@ -16,25 +16,14 @@ from veche.initiatives.services import (
     initiative_support,
 )
 from veche.municipalities.models import District, Municipality
-from veche.petitions.tests.kinds import KINDS, THRESHOLD
+from veche.petitions.tests.kinds import THRESHOLD, _english, policy_fixture
 from veche.polls.services import poll_vote
 
-__all__ = ["THRESHOLD"]
+__all__ = ["THRESHOLD", "_english"]
 
 
-@pytest.fixture(autouse=True)
-def _english(settings) -> Iterator[None]:
-    """Pages and services answer in English, so that tests can read the messages."""
-    settings.LANGUAGE_CODE = "en"
-    with translation.override("en"):
-        yield
-
-
-@pytest.fixture
-def policy(municipality: Municipality, municipal_admin: User) -> InitiativePolicy:
-    """Three supporters within 30 days, an answer in 10 working days, a vote of 7 days."""
-    policy: InitiativePolicy = KINDS["initiative"].set_policy(municipality, municipal_admin)
-    return policy
+# Three supporters within 30 days, an answer in 10 working days, a vote of 7 days.
+policy = policy_fixture("initiative")
 
 
 @pytest.fixture

@@ -5,27 +5,19 @@ tick, and where its pages and API are; a policy of three endorsements and ten wo
 behind it.
 """
 
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from datetime import datetime
 from typing import Any
 
 import pytest
-from django.utils import timezone, translation
+from django.utils import timezone
 
 from veche.accounts.models import User
 from veche.municipalities.models import Municipality
 
-from .kinds import KINDS, THRESHOLD, Kind
+from .kinds import KINDS, THRESHOLD, Kind, _english
 
-__all__ = ["THRESHOLD", "reach_threshold"]
-
-
-@pytest.fixture(autouse=True)
-def _english(settings) -> Iterator[None]:
-    """Pages and services answer in English, so that tests can read the messages."""
-    settings.LANGUAGE_CODE = "en"
-    with translation.override("en"):
-        yield
+__all__ = ["THRESHOLD", "_english", "reach_threshold"]
 
 
 @pytest.fixture(params=list(KINDS))

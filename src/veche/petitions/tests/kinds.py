@@ -1,10 +1,13 @@
 """How each petition app is driven by the shared tests (here, in tests/concurrency and tests/authz)."""
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from datetime import datetime
 from decimal import Decimal
 from typing import Any
+
+import pytest
+from django.utils import translation
 
 from veche.accounts.models import User
 from veche.appeals import services as appeals
@@ -111,3 +114,21 @@ KINDS = {
         overdue_count=initiatives_overdue_count,
     ),
 }
+
+
+@pytest.fixture(autouse=True)
+def _english(settings: Any) -> Iterator[None]:
+    """Pages and services answer in English, so that tests can read the messages."""
+    settings.LANGUAGE_CODE = "en"
+    with translation.override("en"):
+        yield
+
+
+def policy_fixture(name: str) -> Any:
+    """A `policy` fixture: the kind's policy of THRESHOLD endorsements and ten working days to answer."""
+
+    @pytest.fixture
+    def policy(municipality: Municipality, municipal_admin: User) -> Any:
+        return KINDS[name].set_policy(municipality, municipal_admin)
+
+    return policy
