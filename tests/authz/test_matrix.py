@@ -533,13 +533,13 @@ ROUTES: dict[str, Case] = {
         "/m/{slug}/appeals/{appeal}/sign/",
         (LOGIN, 403, 302, 403, 403, 403, 403, 403),
         "POST",
-        state=lambda w: _appeal(w, "appeal").signatures_count,
+        state=lambda w: _appeal(w, "appeal").endorsements_count,
     ),
     "appeals:sign#hidden": Case(
         "/m/{slug}/appeals/{hidden_appeal}/sign/",
         (LOGIN, 404, 404, 409, 404, 409, 404, 409),
         "POST",
-        state=lambda w: _appeal(w, "hidden_appeal").signatures_count,
+        state=lambda w: _appeal(w, "hidden_appeal").endorsements_count,
     ),
     "appeals:answer": Case(
         "/m/{slug}/appeals/{answerable_appeal}/answer/", (LOGIN, 404, 404, 404, 200, 200, 404, 200)
@@ -707,7 +707,7 @@ ROUTES: dict[str, Case] = {
         "/m/{slug}/initiatives/{initiative}/support/",
         (LOGIN, 403, 302, 403, 403, 403, 403, 403),
         "POST",
-        state=lambda w: _initiative(w, "initiative").supporters_count,
+        state=lambda w: _initiative(w, "initiative").endorsements_count,
     ),
     "initiatives:comment": Case(
         "/m/{slug}/initiatives/{initiative}/comments/",
@@ -1071,7 +1071,7 @@ ROUTES: dict[str, Case] = {
         (401, 403, 201, 403, 403, 403, 403, 403),
         "POST",
         api=True,
-        state=lambda w: _appeal(w, "appeal").signatures_count,
+        state=lambda w: _appeal(w, "appeal").endorsements_count,
     ),
     "api:appeal_answer": Case(
         "/api/v1/appeals/{answerable_appeal}/answer",
@@ -1118,7 +1118,7 @@ ROUTES: dict[str, Case] = {
         (401, 403, 201, 403, 403, 403, 403, 403),
         "POST",
         api=True,
-        state=lambda w: _initiative(w, "initiative").supporters_count,
+        state=lambda w: _initiative(w, "initiative").endorsements_count,
     ),
     "api:initiative_answer": Case(
         "/api/v1/initiatives/{awaiting_initiative}/answer",
@@ -1455,7 +1455,7 @@ def world(
             fields = {
                 "published_at": now,
                 "support_ends_at": now + timedelta(days=30),
-                "support_threshold": 100,
+                "threshold": 100,
                 **fields,
             }
         return Initiative.objects.create(

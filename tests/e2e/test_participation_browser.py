@@ -126,7 +126,7 @@ def test_a_resident_supports_an_initiative_votes_in_a_poll_and_fills_a_budget_ba
     page.goto(f"{base}/m/{slug}/initiatives/{initiative.pk}/")
     page.click("#initiative-support form button[type=submit]")
     page.locator("#initiative-support code.receipt").wait_for()
-    support = InitiativeSupport.objects.get(initiative=initiative, user=anna)
+    support = InitiativeSupport.objects.get(petition=initiative, user=anna)
     assert page.locator("#initiative-support code.receipt").inner_text().strip() == support.receipt
 
     # Vote in the poll.

@@ -7,47 +7,21 @@ from django.http import HttpRequest
 
 from veche.appeals.models import Appeal, AppealPolicy, AppealSignature
 from veche.appeals.services import appeal_policy_save
+from veche.petitions.admin import PetitionAdmin, ReadOnlyInline
 
 
-class ReadOnlyAdmin(admin.ModelAdmin):
-    def has_add_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False
-
-    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False
-
-    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False
-
-
-class SignatureInline(admin.TabularInline):
+class SignatureInline(ReadOnlyInline):
     model = AppealSignature
-    extra = 0
     fields = readonly_fields = ("user", "tier", "created_at")
-    can_delete = False
-
-    def has_add_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False
 
 
 @admin.register(Appeal)
-class AppealAdmin(ReadOnlyAdmin):
-    list_display = [
-        "title",
-        "municipality",
-        "status",
-        "signatures_count",
-        "signature_threshold",
-        "answer_due",
-    ]
-    list_filter = ["status", "municipality"]
-    search_fields = ["title"]
-    raw_id_fields = ["author", "answered_by", "hidden_by"]
+class AppealAdmin(PetitionAdmin):
     inlines = [SignatureInline]
 
 
 @admin.register(AppealPolicy)
-class AppealPolicyAdmin(admin.ModelAdmin):
+class AppealPolicyAdmin(admin.ModelAdmin[AppealPolicy]):
     """Platform admins may change a policy here too; the change is saved (and audited) by the service."""
 
     list_display = ["municipality", "signature_threshold", "answer_days"]

@@ -1,6 +1,6 @@
 """API of appeals: list and read them, publish, sign, answer and close."""
 
-from datetime import date, datetime
+from datetime import datetime
 from typing import Any, Literal
 
 from django.conf import settings
@@ -10,18 +10,17 @@ from ninja.pagination import LimitOffsetPagination, paginate
 from pydantic import Field
 
 from veche.access.functions import access_municipality
-from veche.access.roles import Tier
 from veche.api.schemas import ERRORS
 from veche.api.security import AUTH
 from veche.appeals import services
 from veche.appeals.access import access_appeal, access_appeal_to_answer
-from veche.appeals.models import TITLE_MAX_LENGTH
 from veche.appeals.models import Status as AppealStatus
-from veche.appeals.selectors import ORDERINGS, QUERY_MAX_LENGTH, appeals_for
+from veche.appeals.selectors import ORDERINGS, appeals_for
 from veche.core.http import signed_in
 from veche.core.ratelimit import rate_limit_request
-from veche.core.sanitize import render_markdown
-from veche.municipalities.zones import local_day
+from veche.petitions.api import EndorsementOut, PetitionOut, endorse_answer
+from veche.petitions.models import TITLE_MAX_LENGTH
+from veche.petitions.selectors import QUERY_MAX_LENGTH
 
 router = Router(tags=["appeals"])
 
@@ -44,69 +43,19 @@ class AppealFilters(Schema):
     order: OrderName = "new"  # type: ignore[valid-type]
 
 
-class AppealOut(Schema):
-    id: int
-    municipality: str
-    url: str
-    title: str
-    body: str
-    body_html: str
-    author: str
-    status: str
-    signatures_count: int
-    signature_threshold: int
+class AppealOut(PetitionOut):
+    signatures_count: int = Field(validation_alias="endorsements_count")
+    signature_threshold: int = Field(validation_alias="threshold")
     created_at: datetime
-    threshold_reached_at: datetime | None
-    answer_due: date | None
-    overdue: bool = Field(description="An answer is owed and its day has passed in the municipality")
-    answer: str
-    answer_html: str
-    answered_at: datetime | None
-    hidden: bool
-    hidden_reason: str
-
-    @staticmethod
-    def resolve_municipality(obj: Any) -> str:
-        return str(obj.municipality.slug)
-
-    @staticmethod
-    def resolve_url(obj: Any) -> str:
-        return services.appeal_url(obj)
-
-    @staticmethod
-    def resolve_author(obj: Any) -> str:
-        return str(obj.author.public_name)
-
-    @staticmethod
-    def resolve_body_html(obj: Any) -> str:
-        return str(render_markdown(obj.body))
-
-    @staticmethod
-    def resolve_answer_html(obj: Any) -> str:
-        return str(render_markdown(obj.answer)) if obj.answer else ""
-
-    @staticmethod
-    def resolve_overdue(obj: Any) -> bool:
-        return bool(obj.is_overdue(local_day(obj.municipality)))
-
-    @staticmethod
-    def resolve_hidden(obj: Any) -> bool:
-        return bool(obj.is_hidden)
 
 
-class SignatureOut(Schema):
-    appeal_id: int
-    tier: str = Field(description="How sure we were of who signed: 'verified' or 'registered'")
-    created_at: datetime
+class SignatureOut(EndorsementOut):
+    appeal_id: int = Field(validation_alias="petition_id")
     signatures_count: int
-
-    @staticmethod
-    def resolve_tier(obj: Any) -> str:
-        return Tier(obj.tier).name.lower()
 
     @staticmethod
     def resolve_signatures_count(obj: Any) -> int:
-        return int(obj.appeal.signatures_count)
+        return int(obj.petition.endorsements_count)
 
 
 @router.get("/municipalities/{slug}/appeals", response={200: list[AppealOut], **ERRORS})
@@ -142,17 +91,13 @@ def appeal_detail(request: HttpRequest, appeal_id: str) -> Any:
     "/appeals/{appeal_id}/signatures", response={200: SignatureOut, 201: SignatureOut, **ERRORS}, auth=AUTH
 )
 def appeal_sign(request: HttpRequest, appeal_id: str) -> Any:
-    """Sign the appeal: 201 with the new signature, or 200 with the one made before."""
-    appeal = access_appeal(request.user, appeal_id)
-    rate_limit_request("write", request)
-    try:
-        signature = services.appeal_sign(user=signed_in(request), appeal=appeal)
-    except services.AlreadySigned as repeat:
-        signature, status = repeat.signature, 200
-    else:
-        status = 201
-    signature.appeal.refresh_from_db(fields=["signatures_count"])
-    return Status(status, signature)
+    """Sign the appeal: 201 with the new signature, or 200 with the one made before (even once the
+    appeal no longer takes signatures)."""
+    return endorse_answer(
+        request,
+        access_appeal(request.user, appeal_id),
+        lambda user, a: services.appeal_sign(user=user, appeal=a),
+    )
 
 
 @router.post("/appeals/{appeal_id}/answer", response={200: AppealOut, **ERRORS}, auth=AUTH)

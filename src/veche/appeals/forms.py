@@ -1,35 +1,25 @@
 """Forms of the appeal pages: they parse input; the services decide."""
 
-from typing import Any
-
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from veche.appeals.models import ANSWER_DAYS_MAX, THRESHOLD_MAX, TITLE_MAX_LENGTH, Status
-from veche.appeals.selectors import QUERY_MAX_LENGTH
-from veche.core.forms import MarkdownField
+from veche.appeals.models import Status
+from veche.appeals.selectors import ORDERINGS
+from veche.petitions.forms import PetitionFilterForm, answer_days_field, text_field, title_field
+from veche.petitions.models import THRESHOLD_MAX
 
 
 class AppealForm(forms.Form):
-    title = forms.CharField(
-        label=_("Title"),
-        max_length=TITLE_MAX_LENGTH,
-        help_text=_("Which decision or policy you disagree with, in one line."),
-    )
-    body = MarkdownField(
-        label=_("Your appeal"),
-        widget=forms.Textarea(attrs={"rows": 10}),
-        help_text=_(
-            "Why you disagree and what you ask the municipality to do. Markdown: **bold**, lists, links."
-        ),
+    title = title_field(_("Which decision or policy you disagree with, in one line."))
+    body = text_field(
+        _("Your appeal"),
+        _("Why you disagree and what you ask the municipality to do. Markdown: **bold**, lists, links."),
     )
 
 
 class AnswerForm(forms.Form):
-    answer = MarkdownField(
-        label=_("Official answer"),
-        widget=forms.Textarea(attrs={"rows": 10}),
-        help_text=_("Published on the appeal's page; the author and every signer are notified."),
+    answer = text_field(
+        _("Official answer"), _("Published on the appeal's page; the author and every signer are notified.")
     )
 
 
@@ -40,21 +30,13 @@ class AppealPolicyForm(forms.Form):
         max_value=THRESHOLD_MAX,
         help_text=_("Applies to appeals published from now on."),
     )
-    answer_days = forms.IntegerField(
-        label=_("Answer deadline, working days"),
-        min_value=1,
-        max_value=ANSWER_DAYS_MAX,
-        help_text=_("Counted from the day an appeal reaches its threshold."),
-    )
+    answer_days = answer_days_field(_("Counted from the day an appeal reaches its threshold."))
 
 
-class AppealFilterForm(forms.Form):
-    """The list's filters; anything invalid is ignored rather than refused."""
-
+class AppealFilterForm(PetitionFilterForm):
     status = forms.ChoiceField(
         label=_("Status"), required=False, choices=[("", _("all"))] + list(Status.choices)
     )
-    q = forms.CharField(label=_("Search"), required=False, max_length=QUERY_MAX_LENGTH)
     order = forms.ChoiceField(
         label=_("Order"),
         required=False,
@@ -64,12 +46,4 @@ class AppealFilterForm(forms.Form):
             ("due", _("answer due soonest")),
         ],
     )
-
-    def filters(self) -> dict[str, Any]:
-        self.is_valid()  # an invalid field is left out of cleaned_data, the valid ones still apply
-        data = self.cleaned_data
-        return {
-            "status": data.get("status", ""),
-            "query": data.get("q", ""),
-            "order": data.get("order") or "new",
-        }
+    orderings = tuple(ORDERINGS)

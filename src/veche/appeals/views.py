@@ -8,11 +8,12 @@ from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods, require_POST
 
 from veche.access.functions import access_municipality, access_municipality_staff
 from veche.access.predicates import Feature, allows
-from veche.access.roles import Tier, has_permission, tier_of
+from veche.access.roles import has_permission
 from veche.appeals import services
 from veche.appeals.access import access_appeal, access_appeal_to_answer, can_answer_appeals, is_appeal_author
 from veche.appeals.forms import AnswerForm, AppealFilterForm, AppealForm, AppealPolicyForm
@@ -26,12 +27,11 @@ from veche.appeals.selectors import (
 )
 from veche.comments.forms import CommentForm
 from veche.comments.selectors import THREAD_PAGE_SIZE, comments_for
-from veche.comments.views import post_comment
-from veche.core.add_name import NameBox, add_name
 from veche.core.forms import submit
 from veche.core.http import signed_in
 from veche.core.ratelimit import rate_limit_request
 from veche.municipalities.zones import local_day
+from veche.petitions.views import PetitionPages, endorse_box_context
 
 PAGE_SIZE = 20
 
@@ -77,35 +77,6 @@ def appeal_create(request: HttpRequest, slug: str) -> HttpResponse:
     return render(request, "appeals/create.html", context, status=submitted.status)
 
 
-def appeal_detail(request: HttpRequest, slug: str, appeal_id: int) -> HttpResponse:
-    municipality = access_municipality(request.user, slug)
-    appeal = access_appeal(request.user, appeal_id, municipality=municipality)
-    return render(request, "appeals/detail.html", _detail_context(request, appeal))
-
-
-@login_required
-@require_POST
-def sign(request: HttpRequest, slug: str, appeal_id: int) -> HttpResponse:
-    """Sign without JavaScript (redirect back) or through htmx (the signature box is swapped)."""
-    municipality = access_municipality(request.user, slug)
-    appeal = access_appeal(request.user, appeal_id, municipality=municipality)
-    return add_name(
-        request,
-        act=lambda: services.appeal_sign(user=signed_in(request), appeal=appeal),
-        repeat=services.AlreadySigned,
-        thanks=_("Thank you. Your signature is counted."),
-        box=NameBox(
-            render=render,
-            box_template="appeals/_sign.html",
-            box_context=lambda **answer: _sign_context(request, appeal, **answer),
-            page_template="appeals/detail.html",
-            page_context=lambda error: _detail_context(request, appeal, sign_error=error),
-        ),
-        refresh=appeal.refresh_from_db,
-        back_to=services.appeal_url(appeal),
-    )
-
-
 @login_required
 @require_POST
 def close(request: HttpRequest, slug: str, appeal_id: int) -> HttpResponse:
@@ -115,21 +86,6 @@ def close(request: HttpRequest, slug: str, appeal_id: int) -> HttpResponse:
     services.appeal_close(author=signed_in(request), appeal=appeal)
     messages.success(request, _("The appeal is closed. It no longer takes signatures."))
     return redirect(services.appeal_url(appeal))
-
-
-@login_required
-@require_POST
-def comment(request: HttpRequest, slug: str, appeal_id: int) -> HttpResponse:
-    municipality = access_municipality(request.user, slug)
-    appeal = access_appeal(request.user, appeal_id, municipality=municipality)
-    return post_comment(
-        request,
-        municipality,
-        appeal,
-        services.appeal_url(appeal),
-        phase_of(appeal),
-        paged=True,
-    )
 
 
 @login_required
@@ -176,27 +132,26 @@ def policy(request: HttpRequest, slug: str) -> HttpResponse:
 def _sign_context(
     request: HttpRequest, appeal: Appeal, *, error: str = "", notice: str = ""
 ) -> dict[str, Any]:
-    phase = phase_of(appeal)
     return {
-        "municipality": appeal.municipality,
+        **endorse_box_context(
+            request,
+            appeal,
+            phase_of(appeal),
+            endorsement=appeal_signature_of(appeal=appeal, user=request.user),
+            error=error,
+            notice=notice,
+        ),
         "appeal": appeal,
-        "signature": appeal_signature_of(appeal=appeal, user=request.user),
-        "collecting": Feature.SUPPORT in phase.features,
-        "can_sign": allows(request.user, appeal.municipality, Feature.SUPPORT, phase),
-        # A signed-in person whom verifying their residence would let sign.
-        "needs_verification": tier_of(request.user, appeal.municipality) == Tier.REGISTERED,
-        "sign_error": error,
-        "sign_notice": notice,
         "Status": Status,
     }
 
 
-def _detail_context(request: HttpRequest, appeal: Appeal, *, sign_error: str = "") -> dict[str, Any]:
+def _detail_context(request: HttpRequest, appeal: Appeal, *, endorse_error: str = "") -> dict[str, Any]:
     user = request.user
     municipality = appeal.municipality
     comments = comments_for(target=appeal, viewer=user).order_by("created_at", "id")
     return {
-        **_sign_context(request, appeal, error=sign_error),
+        **_sign_context(request, appeal, error=endorse_error),
         "comments": Paginator(comments, THREAD_PAGE_SIZE).get_page(request.GET.get("page")),
         "comment_form": CommentForm(),
         "can_comment": allows(user, municipality, Feature.COMMENT, phase_of(appeal)),
@@ -204,3 +159,15 @@ def _detail_context(request: HttpRequest, appeal: Appeal, *, sign_error: str = "
         "is_author": is_appeal_author(user, appeal),
         "overdue": appeal.is_overdue(local_day(municipality)),
     }
+
+
+PAGES = PetitionPages(
+    access=access_appeal,
+    phase_of=phase_of,
+    page_template="appeals/detail.html",
+    page_context=_detail_context,
+    box_template="appeals/_sign.html",
+    box_context=_sign_context,
+    endorse=lambda user, appeal: services.appeal_sign(user=user, appeal=appeal),
+    thanks=gettext_lazy("Thank you. Your signature is counted."),
+)

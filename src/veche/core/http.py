@@ -1,6 +1,6 @@
 """Request helpers for views and API endpoints."""
 
-from typing import TYPE_CHECKING, cast
+from typing import TYPE_CHECKING
 
 from django.http import HttpRequest
 
@@ -14,4 +14,4 @@ def signed_in(request: HttpRequest) -> "User":
     """The signed-in person of a view that requires one (login_required or API auth)."""
     if not request.user.is_authenticated:
         raise NotFound()
-    return cast("User", request.user)
+    return request.user

@@ -1,33 +1,9 @@
 """Django admin for initiatives: read-only, since every write goes through the services."""
 
-from typing import Any
-
 from django.contrib import admin
-from django.http import HttpRequest
 
 from veche.initiatives.models import ImplementationMilestone, Initiative, InitiativePolicy, InitiativeSupport
-
-
-class ReadOnlyAdmin(admin.ModelAdmin):
-    def has_add_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False
-
-    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False
-
-    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False
-
-
-class ReadOnlyInline(admin.TabularInline):
-    extra = 0
-    can_delete = False
-
-    def has_add_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False
-
-    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False
+from veche.petitions.admin import PetitionAdmin, ReadOnlyAdmin, ReadOnlyInline
 
 
 class SupportInline(ReadOnlyInline):
@@ -41,11 +17,7 @@ class MilestoneInline(ReadOnlyInline):
 
 
 @admin.register(Initiative)
-class InitiativeAdmin(ReadOnlyAdmin):
-    list_display = ["title", "municipality", "status", "supporters_count", "support_threshold", "answer_due"]
-    list_filter = ["status", "municipality"]
-    search_fields = ["title"]
-    raw_id_fields = ["author", "answered_by", "hidden_by"]
+class InitiativeAdmin(PetitionAdmin):
     inlines = [MilestoneInline, SupportInline]
 
 

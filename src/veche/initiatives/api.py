@@ -13,25 +13,25 @@ from ninja.pagination import LimitOffsetPagination, paginate
 from pydantic import Field
 
 from veche.access.functions import access_municipality
-from veche.access.roles import Tier
 from veche.api.schemas import ERRORS
 from veche.api.security import AUTH
 from veche.core.errors import DomainError
 from veche.core.http import signed_in
 from veche.core.ratelimit import rate_limit_request
-from veche.core.sanitize import render_markdown
 from veche.initiatives import services
 from veche.initiatives.access import access_initiative, access_initiative_draft, access_initiative_to_answer
-from veche.initiatives.models import TITLE_MAX_LENGTH, VOTING_DAYS_MAX, Initiative
+from veche.initiatives.models import VOTING_DAYS_MAX, Initiative
 from veche.initiatives.selectors import (
     LISTED,
     ORDERINGS,
-    QUERY_MAX_LENGTH,
     initiative_milestones,
     initiatives_for,
 )
 from veche.municipalities.models import District, Municipality
 from veche.municipalities.zones import zone_of
+from veche.petitions.api import EndorsementOut, PetitionOut, endorse_answer
+from veche.petitions.models import TITLE_MAX_LENGTH
+from veche.petitions.selectors import QUERY_MAX_LENGTH
 from veche.polls.models import OPTIONS_MAX
 
 router = Router(tags=["initiatives"])
@@ -70,57 +70,24 @@ class InitiativeFilters(Schema):
     order: OrderName = "new"  # type: ignore[valid-type]
 
 
-class InitiativeOut(Schema):
-    id: int
-    municipality: str
-    url: str
-    title: str
-    body: str
-    body_html: str
-    author: str
+class InitiativeOut(PetitionOut):
     district: str | None = Field(description="The district's slug; null for the whole municipality")
-    status: str
-    supporters_count: int
-    support_threshold: int | None = Field(description="Fixed when published; null for a draft")
+    supporters_count: int = Field(validation_alias="endorsements_count")
+    support_threshold: int | None = Field(
+        validation_alias="threshold", description="Fixed when published; null for a draft"
+    )
     published_at: datetime | None
     support_ends_at: datetime | None
-    threshold_reached_at: datetime | None
-    answer_due: date | None
-    answer: str
-    answer_html: str
-    answered_at: datetime | None
     poll: int | None = Field(description="The vote on the options, once accepted")
     poll_url: str | None
     chosen_option: str | None = Field(description="The option residents chose")
     decided_at: datetime | None
     implemented_at: datetime | None
     archived_at: datetime | None
-    hidden: bool
-    hidden_reason: str
-
-    @staticmethod
-    def resolve_municipality(obj: Any) -> str:
-        return str(obj.municipality.slug)
-
-    @staticmethod
-    def resolve_url(obj: Any) -> str:
-        return services.initiative_url(obj)
-
-    @staticmethod
-    def resolve_author(obj: Any) -> str:
-        return str(obj.author.public_name)
 
     @staticmethod
     def resolve_district(obj: Any) -> str | None:
         return str(obj.district.slug) if obj.district_id else None
-
-    @staticmethod
-    def resolve_body_html(obj: Any) -> str:
-        return str(render_markdown(obj.body))
-
-    @staticmethod
-    def resolve_answer_html(obj: Any) -> str:
-        return str(render_markdown(obj.answer)) if obj.answer else ""
 
     @staticmethod
     def resolve_poll(obj: Any) -> int | None:
@@ -135,10 +102,6 @@ class InitiativeOut(Schema):
     @staticmethod
     def resolve_chosen_option(obj: Any) -> str | None:
         return str(obj.chosen_option.text) if obj.chosen_option_id else None
-
-    @staticmethod
-    def resolve_hidden(obj: Any) -> bool:
-        return bool(obj.is_hidden)
 
 
 class OptionOut(Schema):
@@ -172,19 +135,13 @@ class InitiativeDetailOut(InitiativeOut):
         return initiative_milestones(initiative=obj) if obj.poll_id else []
 
 
-class SupportOut(Schema):
-    initiative_id: int
-    tier: str = Field(description="How sure we were of who supported: 'verified' or 'registered'")
+class SupportOut(EndorsementOut):
+    initiative_id: int = Field(validation_alias="petition_id")
     district: str | None
-    created_at: datetime
     receipt: str = Field(description="The hash of the support's ledger entry: check it at check_url")
     check_url: str
     supporters_count: int
     status: str = Field(description="The initiative's status after this support")
-
-    @staticmethod
-    def resolve_tier(obj: Any) -> str:
-        return Tier(obj.tier).name.lower()
 
     @staticmethod
     def resolve_district(obj: Any) -> str | None:
@@ -196,11 +153,11 @@ class SupportOut(Schema):
 
     @staticmethod
     def resolve_supporters_count(obj: Any) -> int:
-        return int(obj.initiative.supporters_count)
+        return int(obj.petition.endorsements_count)
 
     @staticmethod
     def resolve_status(obj: Any) -> str:
-        return str(obj.initiative.status)
+        return str(obj.petition.status)
 
 
 def _district(municipality: Municipality, slug: str | None) -> District | None:
@@ -275,17 +232,13 @@ def initiative_publish(request: HttpRequest, initiative_id: str) -> Any:
     auth=AUTH,
 )
 def initiative_support(request: HttpRequest, initiative_id: str) -> Any:
-    """Support the initiative: 201 with your support and its receipt, or 200 with the one made before."""
-    initiative = access_initiative(request.user, initiative_id)
-    rate_limit_request("write", request)
-    try:
-        support = services.initiative_support(user=signed_in(request), initiative=initiative)
-    except services.AlreadySupported as repeat:
-        support, status = repeat.support, 200
-        support.initiative.refresh_from_db(fields=["supporters_count", "status"])
-    else:
-        status = 201
-    return Status(status, support)
+    """Support the initiative: 201 with your support and its receipt, or 200 with the one made before
+    (even once the initiative no longer takes support)."""
+    return endorse_answer(
+        request,
+        access_initiative(request.user, initiative_id),
+        lambda user, i: services.initiative_support(user=user, initiative=i),
+    )
 
 
 @router.post("/initiatives/{initiative_id}/answer", response={200: InitiativeDetailOut, **ERRORS}, auth=AUTH)

@@ -8,18 +8,17 @@ from django.utils.translation import gettext_lazy as _
 
 from veche.core.forms import MarkdownField
 from veche.initiatives.models import (
-    ANSWER_DAYS_MAX,
     RESIDENTS_MAX,
     SUPPORT_DAYS_MAX,
-    THRESHOLD_MAX,
-    TITLE_MAX_LENGTH,
     VOTING_DAYS_MAX,
     Scope,
     Status,
     ThresholdKind,
 )
-from veche.initiatives.selectors import LISTED, ORDERINGS, QUERY_MAX_LENGTH
+from veche.initiatives.selectors import LISTED, ORDERINGS
 from veche.municipalities.models import District, Municipality
+from veche.petitions.forms import PetitionFilterForm, answer_days_field, text_field, title_field
+from veche.petitions.models import THRESHOLD_MAX, TITLE_MAX_LENGTH
 from veche.reports.forms import MultiplePhotoField
 
 
@@ -33,15 +32,9 @@ class LocalDateTimeInput(forms.DateTimeInput):
 
 
 class InitiativeForm(forms.Form):
-    title = forms.CharField(
-        label=_("Title"),
-        max_length=TITLE_MAX_LENGTH,
-        help_text=_("What you propose, in one line."),
-    )
-    body = MarkdownField(
-        label=_("Your initiative"),
-        widget=forms.Textarea(attrs={"rows": 10}),
-        help_text=_("What should be done, where, and why. Markdown: **bold**, lists, links."),
+    title = title_field(_("What you propose, in one line."))
+    body = text_field(
+        _("Your initiative"), _("What should be done, where, and why. Markdown: **bold**, lists, links.")
     )
     district = forms.ModelChoiceField(
         label=_("District"),
@@ -67,12 +60,10 @@ class AnswerForm(forms.Form):
         ],
         widget=forms.RadioSelect,
     )
-    answer = MarkdownField(
-        label=_("Official answer"),
-        widget=forms.Textarea(attrs={"rows": 8}),
-        help_text=_(
-            "When rejecting, the reasons. Published on the initiative's page; supporters are notified."
-        ),
+    answer = text_field(
+        _("Official answer"),
+        _("When rejecting, the reasons. Published on the initiative's page; supporters are notified."),
+        rows=8,
     )
     options = forms.CharField(
         label=_("Ready-made options"),
@@ -133,12 +124,7 @@ class PolicyForm(forms.Form):
     scope = forms.ChoiceField(
         label=_("The threshold counts residents of"), choices=Scope.choices, widget=forms.RadioSelect
     )
-    answer_days = forms.IntegerField(
-        label=_("Answer deadline, working days"),
-        min_value=1,
-        max_value=ANSWER_DAYS_MAX,
-        help_text=_("Counted from the day an initiative reaches its threshold."),
-    )
+    answer_days = answer_days_field(_("Counted from the day an initiative reaches its threshold."))
     voting_days = forms.IntegerField(
         label=_("Vote on the options, days"), min_value=1, max_value=VOTING_DAYS_MAX
     )
@@ -165,9 +151,7 @@ class PolicyForm(forms.Form):
         return {k: v for k, v in self.cleaned_data.items() if not k.startswith("residents_")}
 
 
-class InitiativeFilterForm(forms.Form):
-    """The list's filters; anything invalid is ignored rather than refused."""
-
+class InitiativeFilterForm(PetitionFilterForm):
     status = forms.ChoiceField(
         label=_("Status"),
         required=False,
@@ -176,7 +160,6 @@ class InitiativeFilterForm(forms.Form):
     district = forms.ModelChoiceField(
         label=_("District"), required=False, queryset=District.objects.none(), empty_label=_("all")
     )
-    q = forms.CharField(label=_("Search"), required=False, max_length=QUERY_MAX_LENGTH)
     order = forms.ChoiceField(
         label=_("Order"),
         required=False,
@@ -192,13 +175,7 @@ class InitiativeFilterForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.fields["district"].queryset = District.objects.filter(municipality=municipality)  # type: ignore[attr-defined]
 
+    orderings = tuple(ORDERINGS)
+
     def filters(self) -> dict[str, Any]:
-        self.is_valid()  # an invalid field is left out of cleaned_data, the valid ones still apply
-        data = self.cleaned_data
-        order = data.get("order") or "new"
-        return {
-            "status": data.get("status", ""),
-            "district": data.get("district"),
-            "query": data.get("q", ""),
-            "order": order if order in ORDERINGS else "new",
-        }
+        return {**super().filters(), "district": self.cleaned_data.get("district")}

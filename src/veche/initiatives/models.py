@@ -7,7 +7,6 @@ winning option is published and its implementation tracked by milestones with ph
 """
 
 import uuid
-from datetime import date
 from decimal import Decimal
 
 from django.conf import settings
@@ -16,13 +15,9 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
-from veche.access.roles import Tier
-from veche.moderation.models import Moderated
+from veche.petitions.models import THRESHOLD_MAX, TITLE_MAX_LENGTH, Endorsement, Petition, PetitionPolicy
 
-TITLE_MAX_LENGTH = 200
-THRESHOLD_MAX = 1_000_000
 SUPPORT_DAYS_MAX = 365
-ANSWER_DAYS_MAX = 120
 VOTING_DAYS_MAX = 90
 RESIDENTS_MAX = 100_000_000
 PHOTOS_MAX = 5
@@ -38,12 +33,9 @@ class Scope(models.TextChoices):
     DISTRICT = "district", _("each district on its own")
 
 
-class InitiativePolicy(models.Model):
+class InitiativePolicy(PetitionPolicy):
     """A municipality's rules for initiatives; made with the defaults the first time they are needed."""
 
-    municipality = models.OneToOneField(
-        "municipalities.Municipality", on_delete=models.CASCADE, related_name="initiative_policy"
-    )
     support_days = models.PositiveSmallIntegerField(
         _("support window, days"),
         default=90,
@@ -70,12 +62,6 @@ class InitiativePolicy(models.Model):
         max_length=12,
         choices=Scope.choices,
         default=Scope.MUNICIPALITY,
-    )
-    answer_days = models.PositiveSmallIntegerField(
-        _("answer deadline, working days"),
-        default=30,
-        validators=[MinValueValidator(1), MaxValueValidator(ANSWER_DAYS_MAX)],
-        help_text=_("Counted from the day an initiative reaches its threshold."),
     )
     voting_days = models.PositiveSmallIntegerField(
         _("vote on the options, days"),
@@ -136,13 +122,13 @@ CHOSEN = (Status.DECIDED, Status.IMPLEMENTED)
 SUPPORTABLE = (Status.PUBLISHED, Status.THRESHOLD_REACHED)
 
 
-class Initiative(Moderated):
-    municipality = models.ForeignKey(
-        "municipalities.Municipality", on_delete=models.CASCADE, related_name="initiatives"
-    )
-    author = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="initiatives")
-    title = models.CharField(_("title"), max_length=TITLE_MAX_LENGTH)
-    body = models.TextField(_("text"), max_length=settings.TEXT_MAX_LENGTH)
+class Initiative(Petition):
+    URL_NAME = "initiatives:detail"
+    COLLECTING = Status.PUBLISHED
+    AWAITING_ANSWER = Status.THRESHOLD_REACHED
+    OWES_ANSWER = (Status.THRESHOLD_REACHED,)
+    ANSWERED = (Status.REJECTED, *WITH_POLL)
+
     # A district's initiative: only residents verified in it support it and vote on its options.
     district = models.ForeignKey(
         "municipalities.District",
@@ -153,19 +139,8 @@ class Initiative(Moderated):
         verbose_name=_("district"),
     )
     status = models.CharField(max_length=20, choices=Status.choices, default=Status.DRAFT)
-    created_at = models.DateTimeField()
     published_at = models.DateTimeField(null=True, blank=True)
     support_ends_at = models.DateTimeField(null=True, blank=True)
-    # Fixed when the initiative is published: the goal does not move under its supporters.
-    support_threshold = models.PositiveIntegerField(null=True, blank=True)
-    supporters_count = models.PositiveIntegerField(default=0)
-    threshold_reached_at = models.DateTimeField(null=True, blank=True)
-    answer_due = models.DateField(null=True, blank=True)
-    answer = models.TextField(_("official answer"), max_length=settings.TEXT_MAX_LENGTH, blank=True)
-    answered_at = models.DateTimeField(null=True, blank=True)
-    answered_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
-    )
     # The vote on the ready-made options; the poll's `origin` points back here.
     poll = models.OneToOneField(
         "polls.Poll", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
@@ -184,16 +159,14 @@ class Initiative(Moderated):
         indexes = [
             models.Index(fields=["municipality", "-published_at"], name="initiative_recent"),
             models.Index(fields=["municipality", "status", "-published_at"], name="initiative_status"),
-            models.Index(fields=["municipality", "-supporters_count"], name="initiative_popular"),
+            models.Index(fields=["municipality", "-endorsements_count"], name="initiative_popular"),
             models.Index(fields=["status", "support_ends_at"], name="initiative_window"),
             models.Index(fields=["author", "status"], name="initiative_author"),
         ]
         constraints = [
             models.CheckConstraint(
                 condition=Q(status="draft")
-                | Q(
-                    published_at__isnull=False, support_ends_at__isnull=False, support_threshold__isnull=False
-                ),
+                | Q(published_at__isnull=False, support_ends_at__isnull=False, threshold__isnull=False),
                 name="initiative_published_has_goal",
             ),
             models.CheckConstraint(
@@ -221,47 +194,20 @@ class Initiative(Moderated):
             ),
         ]
 
-    def __str__(self) -> str:
-        return self.title
-
     @property
     def is_draft(self) -> bool:
         return self.status == Status.DRAFT
 
-    def is_overdue(self, today: date) -> bool:
-        """An answer is owed and its day has passed."""
-        return (
-            self.status == Status.THRESHOLD_REACHED
-            and self.answer_due is not None
-            and self.answer_due < today
-        )
 
-
-class InitiativeSupport(models.Model):
+class InitiativeSupport(Endorsement):
     """One person's support of an initiative, with the tier and district it was given with."""
 
-    class SupportTier(models.IntegerChoices):
-        REGISTERED = Tier.REGISTERED.value, _("registered")
-        VERIFIED = Tier.VERIFIED.value, _("verified resident")
-
-    initiative = models.ForeignKey(Initiative, on_delete=models.CASCADE, related_name="supports")
-    user = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="initiative_supports"
-    )
-    tier = models.PositiveSmallIntegerField(choices=SupportTier.choices)
+    petition = models.ForeignKey(Initiative, on_delete=models.CASCADE, related_name="supports")
     district = models.ForeignKey(
         "municipalities.District", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )
     # The hash of the support's ledger entry, to check at /ledger/.
     receipt = models.CharField(max_length=64, blank=True)
-    created_at = models.DateTimeField()
-
-    class Meta:
-        ordering = ["created_at", "id"]
-        constraints = [models.UniqueConstraint(fields=["initiative", "user"], name="initiative_support_once")]
-
-    def __str__(self) -> str:
-        return f"{self.user_id} supports {self.initiative_id}"
 
 
 class ImplementationMilestone(models.Model):
@@ -316,4 +262,4 @@ class MilestonePhoto(models.Model):
         ordering = ["created_at", "id"]
 
     def __str__(self) -> str:
-        return self.image.name
+        return str(self.image.name)

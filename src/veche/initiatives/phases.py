@@ -8,21 +8,13 @@ checks the district, the phase the tier).
 from veche.access.predicates import Feature, Phase
 from veche.access.roles import Tier
 from veche.initiatives.models import Initiative, Status
+from veche.petitions.phases import ANSWERED, AWAITING_ANSWER, COLLECTING, ENDED, phase_in
 
 DRAFTING = Phase(name="drafting", features=frozenset({Feature.SUBMIT}), tier=Tier.REGISTERED)
 PUBLISHING = Phase(name="publishing", features=frozenset({Feature.SUBMIT}), tier=Tier.VERIFIED)
 
-_SUPPORTING = frozenset({Feature.SUPPORT, Feature.COMMENT, Feature.FLAG})
-_VERIFIED_SUPPORT = ((Feature.SUPPORT, Tier.VERIFIED),)
-
-COLLECTING = Phase(name="collecting", features=_SUPPORTING, tiers=_VERIFIED_SUPPORT)
-# Support goes on while the answer is awaited, until the window ends: it still says how many want it.
-AWAITING_ANSWER = Phase(name="awaiting_answer", features=_SUPPORTING, tiers=_VERIFIED_SUPPORT)
-ANSWERED = Phase(name="answered", features=frozenset({Feature.COMMENT, Feature.FLAG}))
-ARCHIVED = Phase(name="archived", features=frozenset({Feature.FLAG}))
 # A draft is its author's alone; nothing is open on it but editing and publishing.
 DRAFT = Phase(name="draft", features=frozenset())
-HIDDEN = Phase(name="hidden", features=frozenset())
 
 PHASES: dict[str, Phase] = {
     Status.DRAFT: DRAFT,
@@ -33,10 +25,10 @@ PHASES: dict[str, Phase] = {
     Status.VOTING: ANSWERED,
     Status.DECIDED: ANSWERED,
     Status.IMPLEMENTED: ANSWERED,
-    Status.ARCHIVED: ARCHIVED,
+    Status.ARCHIVED: ENDED,
 }
 
 
 def phase_of(initiative: Initiative) -> Phase:
     """The step `initiative` is in; a hidden initiative opens nothing until a moderator restores it."""
-    return HIDDEN if initiative.is_hidden else PHASES[initiative.status]
+    return phase_in(PHASES, initiative)

@@ -4,9 +4,9 @@ import math
 from decimal import Decimal
 from typing import Any
 
-from django.db.models import Exists, F, OrderBy, OuterRef, Prefetch, Q, QuerySet, Value
+from django.db.models import Exists, F, OrderBy, OuterRef, Prefetch, QuerySet, Value
 
-from veche.access.roles import has_permission, is_signed_in
+from veche.access.roles import is_signed_in
 from veche.initiatives.models import (
     DistrictResidents,
     ImplementationMilestone,
@@ -19,17 +19,17 @@ from veche.initiatives.models import (
     ThresholdKind,
 )
 from veche.municipalities.models import District, Municipality
+from veche.petitions.selectors import endorsement_of, petitions_for, petitions_overdue_count
 from veche.polls.models import Poll
 from veche.polls.selectors import OptionResult, poll_results
 
 ORDERINGS: dict[str, tuple[str | OrderBy, ...]] = {
     "new": ("-published_at", "-id"),
-    "support": ("-supporters_count", "-published_at", "-id"),
+    "support": ("-endorsements_count", "-published_at", "-id"),
     # The window that ends first; initiatives no longer collecting go last on every database.
     "ending": (F("support_ends_at").asc(nulls_last=True), "-published_at", "-id"),
     "due": (F("answer_due").asc(nulls_last=True), "-published_at", "-id"),
 }
-QUERY_MAX_LENGTH = 100
 LISTED = [s for s in Status.values if s != Status.DRAFT]
 
 
@@ -42,33 +42,30 @@ def initiatives_for(
     query: str = "",
     order: str = "new",
 ) -> QuerySet[Initiative]:
-    """Published initiatives of `municipality` that `viewer` may see, each annotated with `supported`.
-
-    Drafts are never listed; hidden initiatives only to their authors and the moderators.
+    """Published initiatives of `municipality` that `viewer` may see, each annotated with `supported`
+    and `overdue` (`petitions_for`). Drafts are never listed; hidden initiatives only to their
+    authors and the moderators.
     """
     initiatives = (
-        Initiative.objects.filter(municipality=municipality)
+        petitions_for(Initiative, municipality=municipality, viewer=viewer, query=query)
         .exclude(status=Status.DRAFT)
-        .select_related("author", "municipality", "district")
+        .select_related("district")
     )
-    if not (is_signed_in(viewer) and has_permission(viewer, municipality, "moderate")):
-        visible = Q(hidden_at__isnull=True)
-        if is_signed_in(viewer):
-            visible |= Q(author=viewer)
-        initiatives = initiatives.filter(visible)
     if status in LISTED:
         initiatives = initiatives.filter(status=status)
     if district is not None:
         initiatives = initiatives.filter(district=district)
-    query = query.strip()[:QUERY_MAX_LENGTH]
-    if query:
-        initiatives = initiatives.filter(Q(title__icontains=query) | Q(body__icontains=query))
     supported = (
-        Exists(InitiativeSupport.objects.filter(initiative=OuterRef("pk"), user=viewer))
+        Exists(InitiativeSupport.objects.filter(petition=OuterRef("pk"), user=viewer))
         if is_signed_in(viewer)
         else Value(False)
     )
     return initiatives.annotate(supported=supported).order_by(*ORDERINGS.get(order, ORDERINGS["new"]))
+
+
+def initiatives_overdue_count(*, municipality: Municipality) -> int:
+    """How many of the municipality's initiatives owe an answer past its day (hidden ones are not overdue)."""
+    return petitions_overdue_count(Initiative, municipality=municipality)
 
 
 def initiative_drafts_of(*, municipality: Municipality, author: Any) -> QuerySet[Initiative]:
@@ -82,9 +79,7 @@ def initiative_drafts_of(*, municipality: Municipality, author: Any) -> QuerySet
 
 def initiative_support_of(*, initiative: Initiative, user: Any) -> InitiativeSupport | None:
     """`user`'s support of `initiative`, if they gave it."""
-    if not is_signed_in(user):
-        return None
-    return InitiativeSupport.objects.filter(initiative=initiative, user=user).first()
+    return endorsement_of(InitiativeSupport, petition=initiative, user=user)
 
 
 def initiative_policy_of(*, municipality: Municipality) -> InitiativePolicy:

@@ -5,7 +5,7 @@ answer is due) → rejected, or accepted with a vote on ready-made options → v
 implemented. Initiatives that do not reach their threshold within the window are archived.
 """
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from datetime import date, datetime, timedelta
 from decimal import Decimal
 
@@ -13,9 +13,8 @@ from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
 from django.core.files.uploadedfile import UploadedFile
-from django.db import IntegrityError, transaction
-from django.db.models import F, Q
-from django.urls import reverse
+from django.db import transaction
+from django.db.models import Q
 from django.utils import formats, timezone
 from django.utils.functional import lazy
 from django.utils.text import format_lazy
@@ -23,7 +22,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from veche.access.predicates import Feature, admits_district, allows
-from veche.access.roles import has_permission, holders_of, tier_of, verified_district
+from veche.access.roles import has_permission, verified_district
 from veche.accounts.models import User
 from veche.core.audit import audit_record
 from veche.core.errors import Conflict, DomainError, Forbidden, NotFound
@@ -33,7 +32,6 @@ from veche.initiatives.access import can_answer_initiatives, is_initiative_autho
 from veche.initiatives.models import (
     PHOTOS_MAX,
     RESIDENTS_MAX,
-    TITLE_MAX_LENGTH,
     VOTING_DAYS_MAX,
     DistrictResidents,
     ImplementationMilestone,
@@ -49,9 +47,18 @@ from veche.initiatives.phases import DRAFTING, PUBLISHING, phase_of
 from veche.initiatives.selectors import threshold_for, vote_leaders
 from veche.ledger.services import chain_name, ledger_append
 from veche.municipalities.models import District, Municipality
-from veche.municipalities.selectors import municipality_add_working_days
-from veche.municipalities.zones import local_day, zone_of
+from veche.municipalities.zones import zone_of
 from veche.notifications.services import follow, notify
+from veche.petitions.models import TITLE_MAX_LENGTH
+from veche.petitions.services import (
+    AlreadyEndorsed,
+    PetitionRules,
+    petition_answerable,
+    petition_endorse,
+    petition_locked,
+    petition_record_answer,
+    petitions_escalate_overdue,
+)
 from veche.polls.models import Kind, PollTier
 from veche.polls.models import Status as PollStatus
 from veche.polls.services import poll_create, poll_publish
@@ -77,24 +84,25 @@ NOT_SUPPORTABLE = {
 }
 
 
-class AlreadySupported(Conflict):
+class AlreadySupported(AlreadyEndorsed):
     """The person has supported the initiative before; `support` is that first support."""
 
     default_code = "already_supported"
     default_message = gettext_lazy("You already support this initiative.")
 
-    def __init__(self, support: InitiativeSupport) -> None:
-        super().__init__()
-        self.support = support
+    @property
+    def support(self) -> InitiativeSupport:
+        return self.endorsement  # type: ignore[return-value]
 
 
-# A date or moment written out in the language of whoever reads it (notify renders each in theirs).
-_lazy_date = lazy(lambda day: formats.date_format(day, "DATE_FORMAT"), str)
-_lazy_datetime = lazy(lambda moment: formats.date_format(moment, "DATETIME_FORMAT"), str)
+# A moment written out in the language of whoever reads it (notify renders each in theirs).
+_lazy_datetime: Callable[[datetime], str] = lazy(
+    lambda moment: formats.date_format(moment, "DATETIME_FORMAT"), str
+)
 
 
 def initiative_url(initiative: Initiative) -> str:
-    return reverse("initiatives:detail", args=[initiative.municipality.slug, initiative.pk])
+    return initiative.get_absolute_url()
 
 
 def _local_time(municipality: Municipality, moment: datetime) -> datetime:
@@ -125,12 +133,8 @@ def _save_photos(
 
 
 def _locked(initiative: Initiative) -> Initiative:
-    """The initiative's row, locked until the transaction ends (PostgreSQL; SQLite writes one at a time)."""
-    return (
-        Initiative.objects.select_for_update(of=("self",))
-        .select_related("municipality", "author", "district", "poll", "chosen_option")
-        .get(pk=initiative.pk)
-    )
+    locked: Initiative = petition_locked(RULES, initiative)
+    return locked
 
 
 def _audience(initiative: Initiative) -> list[User]:
@@ -138,19 +142,8 @@ def _audience(initiative: Initiative) -> list[User]:
     followers = Q(
         follows__content_type=ContentType.objects.get_for_model(Initiative), follows__object_id=initiative.pk
     )
-    return list(
-        User.objects.filter(
-            Q(pk=initiative.author_id) | Q(initiative_supports__initiative=initiative) | followers
-        ).distinct()
-    )
-
-
-def _answerers(municipality: Municipality) -> list[User]:
-    return list(
-        User.objects.filter(
-            memberships__municipality=municipality, memberships__role__in=holders_of("answer_initiatives")
-        ).distinct()
-    )
+    supporters = Q(pk__in=InitiativeSupport.objects.filter(petition=initiative).values("user"))
+    return list(User.objects.filter(Q(pk=initiative.author_id) | supporters | followers).distinct())
 
 
 # The municipality's policy.
@@ -351,8 +344,8 @@ def initiative_publish(*, author: User, initiative: Initiative, now: datetime | 
         initiative.status = Status.PUBLISHED
         initiative.published_at = now
         initiative.support_ends_at = now + timedelta(days=policy.support_days)
-        initiative.support_threshold = threshold
-        initiative.save(update_fields=["status", "published_at", "support_ends_at", "support_threshold"])
+        initiative.threshold = threshold
+        initiative.save(update_fields=["status", "published_at", "support_ends_at", "threshold"])
     return initiative
 
 
@@ -368,129 +361,84 @@ def district_refusal(initiative: Initiative, district: District | None) -> str:
     }
 
 
+def _window_refusal(initiative: Initiative, user: User, now: datetime) -> None:
+    ends = initiative.support_ends_at
+    if ends is not None and now >= ends:
+        when = formats.date_format(_local_time(initiative.municipality, ends), "DATETIME_FORMAT")
+        raise Conflict(
+            _("The time to support this initiative ended on %(when)s.") % {"when": when},
+            code="window_closed",
+        )
+
+
+def _admit_district(initiative: Initiative, user: User) -> dict[str, object]:
+    """Only residents of a district's initiative's district support it; the support keeps their district."""
+    district = verified_district(user=user, municipality=initiative.municipality)
+    refusal = district_refusal(initiative, district)
+    if refusal:
+        raise Forbidden(refusal, code="other_district")
+    return {"district": district}
+
+
+def _record_on_ledger(initiative: Initiative, support: InitiativeSupport) -> None:
+    """The support goes on the initiative's hash chain; the supporter follows the initiative."""
+    district = support.district
+    receipt = ledger_append(
+        chain=chain_name(initiative),
+        kind="support",
+        payload={"initiative": initiative.pk, "district": district.pk if district else None},
+    )
+    support.receipt = receipt.entry_hash
+    support.save(update_fields=["receipt"])
+    follow(user=support.user, target=initiative)
+
+
+def _answer_days(municipality: Municipality) -> int:
+    return initiative_policy_ensure(municipality=municipality).answer_days
+
+
+RULES = PetitionRules(
+    model=Initiative,
+    endorsement=InitiativeSupport,
+    phase_of=phase_of,
+    already=AlreadySupported,
+    not_endorsable=NOT_SUPPORTABLE,
+    answer_permission="answer_initiatives",
+    answer_days=_answer_days,
+    url=initiative_url,
+    notice="initiative",
+    audit_count="supporters",
+    reached_title=gettext_lazy("The initiative “{}” has collected enough support"),
+    reached_body=gettext_lazy("The municipality's answer is due by {}."),
+    overdue_title=gettext_lazy("The initiative “{}” is overdue"),
+    overdue_body=gettext_lazy("The official answer was due on {}."),
+    answer_refusals={
+        "hidden": gettext_lazy("A moderator has hidden this initiative; restore it before answering."),
+        "answered": gettext_lazy("This initiative has already been answered."),
+        "early": gettext_lazy("An answer is due only once the initiative has collected enough support."),
+    },
+    reached_audience=_audience,
+    related=("municipality", "author", "district", "poll", "chosen_option"),
+    refuse=_window_refusal,
+    admit=_admit_district,
+    after_endorse=_record_on_ledger,
+)
+
+
 def initiative_support(
     *, user: User, initiative: Initiative, now: datetime | None = None
 ) -> InitiativeSupport:
-    """Support `initiative` once; the support goes on its hash chain and the supporter gets a receipt.
+    """Support `initiative` once (`petitions.services.petition_endorse`): within its window, from its
+    district if it has one; the support goes on its hash chain and the supporter gets a receipt.
 
     The support that reaches the threshold makes an answer due, exactly once however many arrive
-    at the same moment. Raises AlreadySupported (a Conflict carrying the first support) on a repeat.
+    at the same moment. Raises AlreadySupported (a Conflict carrying the first support) on a repeat,
+    whatever the initiative's state.
     """
-    now = now or timezone.now()
-    with transaction.atomic():
-        # Every supporter waits here for the one before, so each reads the count the last one left.
-        initiative = _locked(initiative)
-        existing = InitiativeSupport.objects.filter(initiative=initiative, user=user).first()
-        if existing is not None:
-            raise AlreadySupported(existing)
-        phase = phase_of(initiative)
-        if Feature.SUPPORT not in phase.features:
-            reason = NOT_SUPPORTABLE["hidden" if initiative.is_hidden else initiative.status]
-            raise Conflict(reason, code="not_collecting")
-        ends = initiative.support_ends_at
-        if ends is not None and now >= ends:
-            when = formats.date_format(_local_time(initiative.municipality, ends), "DATETIME_FORMAT")
-            raise Conflict(
-                _("The time to support this initiative ended on %(when)s.") % {"when": when},
-                code="window_closed",
-            )
-        decision = allows(user, initiative.municipality, Feature.SUPPORT, phase)
-        if not decision:
-            raise Forbidden(decision.reason)
-        district = verified_district(user=user, municipality=initiative.municipality)
-        refusal = district_refusal(initiative, district)
-        if refusal:
-            raise Forbidden(refusal, code="other_district")
-        try:
-            with transaction.atomic():
-                support = InitiativeSupport.objects.create(
-                    initiative=initiative,
-                    user=user,
-                    tier=tier_of(user, initiative.municipality),
-                    district=district,
-                    created_at=now,
-                )
-        except IntegrityError:
-            raise AlreadySupported(InitiativeSupport.objects.get(initiative=initiative, user=user)) from None
-        Initiative.objects.filter(pk=initiative.pk).update(supporters_count=F("supporters_count") + 1)
-        receipt = ledger_append(
-            chain=chain_name(initiative),
-            kind="support",
-            payload={"initiative": initiative.pk, "district": district.pk if district else None},
-        )
-        support.receipt = receipt.entry_hash
-        support.save(update_fields=["receipt"])
-        follow(user=user, target=initiative)
-        initiative.refresh_from_db(fields=["supporters_count"])
-        threshold = initiative.support_threshold
-        if (
-            initiative.status == Status.PUBLISHED
-            and threshold is not None
-            and initiative.supporters_count >= threshold
-        ):
-            _threshold_reached(initiative, now)
-    support.initiative = initiative
+    support: InitiativeSupport = petition_endorse(
+        rules=RULES, user=user, petition=initiative, now=now or timezone.now()
+    )
     return support
-
-
-def _threshold_reached(initiative: Initiative, now: datetime) -> None:
-    """Make the answer due and tell everyone concerned; a second call changes nothing."""
-    policy = initiative_policy_ensure(municipality=initiative.municipality)
-    due = municipality_add_working_days(
-        municipality=initiative.municipality,
-        start=local_day(initiative.municipality, now),
-        days=policy.answer_days,
-    )
-    # The row is locked, and this update claims the step too: only a collecting initiative moves on.
-    claimed = Initiative.objects.filter(pk=initiative.pk, status=Status.PUBLISHED).update(
-        status=Status.THRESHOLD_REACHED, threshold_reached_at=now, answer_due=due
-    )
-    if not claimed:
-        return
-    initiative.status, initiative.threshold_reached_at, initiative.answer_due = (
-        Status.THRESHOLD_REACHED,
-        now,
-        due,
-    )
-    notify(
-        recipients=[*_audience(initiative), *_answerers(initiative.municipality)],
-        kind="initiative.threshold_reached",
-        title=format_lazy(gettext_lazy("The initiative “{}” has collected enough support"), initiative.title),
-        body=format_lazy(gettext_lazy("The municipality's answer is due by {}."), _lazy_date(due)),
-        url=initiative_url(initiative),
-    )
-
-
-# The official answer.
-
-
-def _answerable(initiative: Initiative) -> Initiative:
-    """The locked initiative, if it awaits an answer; a Conflict saying why not otherwise."""
-    initiative = _locked(initiative)
-    if initiative.is_hidden:
-        raise Conflict(_("A moderator has hidden this initiative; restore it before answering."))
-    if initiative.status in (
-        Status.REJECTED,
-        Status.ACCEPTED,
-        Status.VOTING,
-        Status.DECIDED,
-        Status.IMPLEMENTED,
-    ):
-        raise Conflict(_("This initiative has already been answered."), code="already_answered")
-    if initiative.status != Status.THRESHOLD_REACHED:
-        raise Conflict(
-            _("An answer is due only once the initiative has collected enough support."),
-            code="invalid_transition",
-        )
-    return initiative
-
-
-def _answered_details(initiative: Initiative, now: datetime) -> dict[str, object]:
-    due = initiative.answer_due
-    return {
-        "supporters": initiative.supporters_count,
-        "on_time": due is not None and local_day(initiative.municipality, now) <= due,
-    }
 
 
 def initiative_reject(
@@ -502,16 +450,21 @@ def initiative_reject(
     reasons = check_text(reasons, "answer")
     now = now or timezone.now()
     with transaction.atomic():
-        initiative = _answerable(initiative)
-        initiative.status, initiative.answer = Status.REJECTED, reasons
-        initiative.answered_at, initiative.answered_by = now, official
-        initiative.save(update_fields=["status", "answer", "answered_at", "answered_by"])
+        initiative = petition_answerable(RULES, initiative)
+        details = petition_record_answer(
+            rules=RULES,
+            petition=initiative,
+            official=official,
+            status=Status.REJECTED,
+            answer=reasons,
+            now=now,
+        )
         audit_record(
             actor=official,
             action="initiative.reject",
             municipality=initiative.municipality,
             target=initiative,
-            details=_answered_details(initiative, now),
+            details=details,
         )
         notify(
             recipients=_audience(initiative),
@@ -558,7 +511,7 @@ def initiative_accept(
         )
     opens = opens_at or now
     with transaction.atomic():
-        initiative = _answerable(initiative)
+        initiative = petition_answerable(RULES, initiative)
         days = voting_days or initiative_policy_ensure(municipality=initiative.municipality).voting_days
         if not 1 <= days <= VOTING_DAYS_MAX:
             raise DomainError(fields={"voting_days": [_("From 1 to %(n)d days.") % {"n": VOTING_DAYS_MAX}]})
@@ -581,16 +534,22 @@ def initiative_accept(
         )
         poll = poll_publish(actor=official, poll=poll, now=now)
         voting_now = poll.status_at(now) == PollStatus.OPEN
-        initiative.status = Status.VOTING if voting_now else Status.ACCEPTED
-        initiative.answer, initiative.answered_at, initiative.answered_by = answer, now, official
         initiative.poll = poll
-        initiative.save(update_fields=["status", "answer", "answered_at", "answered_by", "poll"])
+        details = petition_record_answer(
+            rules=RULES,
+            petition=initiative,
+            official=official,
+            status=Status.VOTING if voting_now else Status.ACCEPTED,
+            answer=answer,
+            now=now,
+            also=("poll",),
+        )
         audit_record(
             actor=official,
             action="initiative.accept",
             municipality=initiative.municipality,
             target=initiative,
-            details={**_answered_details(initiative, now), "poll": poll.pk, "options": texts},
+            details={**details, "poll": poll.pk, "options": texts},
         )
         when = _lazy_datetime(_local_time(initiative.municipality, poll.opens_at))
         notify(
@@ -845,11 +804,21 @@ def initiatives_decide_closed(*, now: datetime | None = None) -> int:
     return decided
 
 
+def initiatives_escalate_overdue(*, now: datetime | None = None) -> int:
+    """Flag initiatives whose answer is past its day, once each, and tell those who answer; returns how many.
+
+    `petitions.services.petitions_escalate_overdue`: hidden initiatives wait until restored.
+    """
+    return petitions_escalate_overdue(rules=RULES, now=now or timezone.now())
+
+
 def initiatives_tick(*, now: datetime | None = None) -> dict[str, int]:
-    """Everything scheduled: archive expired initiatives, open votes, publish the results of closed ones."""
+    """Everything scheduled: archive expired initiatives, open votes, publish the results of closed ones,
+    and escalate those whose answer is overdue."""
     now = now or timezone.now()
     return {
         "archived": initiatives_archive_expired(now=now),
         "voting": initiatives_open_voting(now=now),
         "decided": initiatives_decide_closed(now=now),
+        "escalated": initiatives_escalate_overdue(now=now),
     }

@@ -9,15 +9,14 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods, require_POST
 
 from veche.access.functions import access_municipality, access_municipality_staff
 from veche.access.predicates import Decision, Feature, allows
-from veche.access.roles import Tier, has_permission, tier_of, verified_district
+from veche.access.roles import has_permission, verified_district
 from veche.comments.forms import CommentForm
 from veche.comments.selectors import THREAD_PAGE_SIZE, comments_for
-from veche.comments.views import post_comment
-from veche.core.add_name import NameBox, add_name
 from veche.core.errors import DomainError
 from veche.core.forms import submit
 from veche.core.http import signed_in
@@ -49,11 +48,13 @@ from veche.initiatives.selectors import (
     initiative_policy_of,
     initiative_support_of,
     initiatives_for,
+    initiatives_overdue_count,
     threshold_for,
     vote_leaders,
 )
 from veche.municipalities.models import District
 from veche.municipalities.zones import local_day
+from veche.petitions.views import PetitionPages, endorse_box_context
 from veche.polls.access import results_public
 from veche.polls.models import Status as PollStatus
 
@@ -65,6 +66,7 @@ def initiative_list(request: HttpRequest, slug: str) -> HttpResponse:
     filters = InitiativeFilterForm(request.GET, municipality=municipality)
     initiatives = initiatives_for(municipality=municipality, viewer=request.user, **filters.filters())
     policy = initiative_policy_of(municipality=municipality)
+    can_answer = can_answer_initiatives(request.user, municipality)
     context = {
         "municipality": municipality,
         "page": Paginator(initiatives, PAGE_SIZE).get_page(request.GET.get("page")),
@@ -75,7 +77,9 @@ def initiative_list(request: HttpRequest, slug: str) -> HttpResponse:
         "by_share": policy.threshold_kind == ThresholdKind.SHARE,
         "can_propose": allows(request.user, municipality, Feature.SUBMIT, DRAFTING),
         "can_manage": has_permission(request.user, municipality, "manage_municipality"),
-        "can_answer": can_answer_initiatives(request.user, municipality),
+        "can_answer": can_answer,
+        # Those who owe the answers see how many are late.
+        "overdue_count": initiatives_overdue_count(municipality=municipality) if can_answer else None,
         "Status": Status,
     }
     return render(request, "initiatives/list.html", context)
@@ -145,50 +149,6 @@ def publish(request: HttpRequest, slug: str, initiative_id: int) -> HttpResponse
     else:
         messages.success(request, _("Your initiative is published. Now ask your neighbours to support it."))
     return redirect(services.initiative_url(initiative))
-
-
-def initiative_detail(request: HttpRequest, slug: str, initiative_id: int) -> HttpResponse:
-    municipality = access_municipality(request.user, slug)
-    initiative = access_initiative(request.user, initiative_id, municipality=municipality)
-    return render(request, "initiatives/detail.html", _detail_context(request, initiative))
-
-
-@login_required
-@require_POST
-def support(request: HttpRequest, slug: str, initiative_id: int) -> HttpResponse:
-    """Support without JavaScript (redirect back) or through htmx (the support box is swapped)."""
-    municipality = access_municipality(request.user, slug)
-    initiative = access_initiative(request.user, initiative_id, municipality=municipality)
-    return add_name(
-        request,
-        act=lambda: services.initiative_support(user=signed_in(request), initiative=initiative),
-        repeat=services.AlreadySupported,
-        thanks=_("Thank you. Your support is counted and recorded in the public ledger."),
-        box=NameBox(
-            render=render,
-            box_template="initiatives/_support.html",
-            box_context=lambda **answer: _support_context(request, initiative, **answer),
-            page_template="initiatives/detail.html",
-            page_context=lambda error: _detail_context(request, initiative, support_error=error),
-        ),
-        refresh=initiative.refresh_from_db,
-        back_to=services.initiative_url(initiative),
-    )
-
-
-@login_required
-@require_POST
-def comment(request: HttpRequest, slug: str, initiative_id: int) -> HttpResponse:
-    municipality = access_municipality(request.user, slug)
-    initiative = access_initiative(request.user, initiative_id, municipality=municipality)
-    return post_comment(
-        request,
-        municipality,
-        initiative,
-        services.initiative_url(initiative),
-        phase_of(initiative),
-        paged=True,
-    )
 
 
 @login_required
@@ -336,7 +296,6 @@ def _support_context(
     municipality = initiative.municipality
     phase = phase_of(initiative)
     ends = initiative.support_ends_at
-    window_open = ends is not None and timezone.now() < ends
     decision = allows(user, municipality, Feature.SUPPORT, phase)
     if decision and initiative.district_id is not None:
         reason = services.district_refusal(
@@ -344,24 +303,25 @@ def _support_context(
         )
         if reason:
             decision = Decision(False, reason)
-    threshold = initiative.support_threshold or 0
     return {
-        "municipality": municipality,
+        **endorse_box_context(
+            request,
+            initiative,
+            phase,
+            endorsement=initiative_support_of(initiative=initiative, user=user),
+            takes_endorsements=ends is not None and timezone.now() < ends,
+            decision=decision,
+            error=error,
+            notice=notice,
+        ),
         "initiative": initiative,
-        "support": initiative_support_of(initiative=initiative, user=user),
-        "collecting": Feature.SUPPORT in phase.features and window_open,
-        "can_support": decision,
-        # A signed-in person whom verifying their residence would let support.
-        "needs_verification": tier_of(user, municipality) == Tier.REGISTERED,
-        "progress": min(initiative.supporters_count, threshold),
-        "support_error": error,
-        "support_notice": notice,
+        "progress": min(initiative.endorsements_count, initiative.threshold or 0),
         "Status": Status,
     }
 
 
 def _detail_context(
-    request: HttpRequest, initiative: Initiative, *, support_error: str = ""
+    request: HttpRequest, initiative: Initiative, *, endorse_error: str = ""
 ) -> dict[str, Any]:
     user = request.user
     municipality = initiative.municipality
@@ -380,7 +340,7 @@ def _detail_context(
     )
     comments = comments_for(target=initiative, viewer=user).order_by("created_at", "id")
     return {
-        **_support_context(request, initiative, error=support_error),
+        **_support_context(request, initiative, error=endorse_error),
         "comments": Paginator(comments, THREAD_PAGE_SIZE).get_page(request.GET.get("page")),
         "comment_form": CommentForm(),
         "can_comment": allows(user, municipality, Feature.COMMENT, phase_of(initiative)),
@@ -396,3 +356,15 @@ def _detail_context(
         "milestones": initiative_milestones(initiative=initiative) if poll is not None else [],
         "PollStatus": PollStatus,
     }
+
+
+PAGES = PetitionPages(
+    access=access_initiative,
+    phase_of=phase_of,
+    page_template="initiatives/detail.html",
+    page_context=_detail_context,
+    box_template="initiatives/_support.html",
+    box_context=_support_context,
+    endorse=lambda user, initiative: services.initiative_support(user=user, initiative=initiative),
+    thanks=gettext_lazy("Thank you. Your support is counted and recorded in the public ledger."),
+)

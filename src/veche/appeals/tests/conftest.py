@@ -1,31 +1,20 @@
 """Fixtures of the appeal tests: a municipality whose appeals need three signatures, and signers."""
 
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 
 import pytest
-from django.utils import translation
 
 from veche.accounts.models import User
 from veche.appeals.models import Appeal, AppealPolicy
-from veche.appeals.services import appeal_create, appeal_policy_save
+from veche.appeals.services import appeal_create
 from veche.municipalities.models import Municipality
+from veche.petitions.tests.kinds import THRESHOLD, _english, policy_fixture
 
-THRESHOLD = 3
-
-
-@pytest.fixture(autouse=True)
-def _english(settings) -> Iterator[None]:
-    """Pages and services answer in English, so that tests can read the messages."""
-    settings.LANGUAGE_CODE = "en"
-    with translation.override("en"):
-        yield
+__all__ = ["THRESHOLD", "_english"]
 
 
-@pytest.fixture
-def policy(municipality: Municipality, municipal_admin: User) -> AppealPolicy:
-    return appeal_policy_save(
-        actor=municipal_admin, municipality=municipality, signature_threshold=THRESHOLD, answer_days=10
-    )
+# Three signatures oblige an answer in 10 working days.
+policy = policy_fixture("appeal")
 
 
 @pytest.fixture

@@ -75,7 +75,7 @@ def test_signing_answers_201_then_200_with_the_same_signature(api_for, appeal, v
     assert first.json() == repeat.json()
     assert first.json()["tier"] == "verified" and first.json()["signatures_count"] == 1
     appeal.refresh_from_db()
-    assert appeal.signatures_count == AppealSignature.objects.count() == 1
+    assert appeal.endorsements_count == AppealSignature.objects.count() == 1
 
 
 def test_signing_refusals(

@@ -37,7 +37,7 @@ def test_the_demo_shows_every_state_and_loads_once():
         assert [a.is_overdue(timezone.localdate()) for a in awaiting.order_by("created_at")] == [True, False]
         answered = appeals.get(status=Status.ANSWERED)
         assert answered.answer and answered.answered_at > answered.threshold_reached_at > answered.created_at
-        assert answered.signatures_count >= answered.signature_threshold
+        assert answered.endorsements_count >= answered.threshold
     assert Notification.objects.filter(kind="appeal.overdue").exists()
     before = row_counts()
     out = StringIO()

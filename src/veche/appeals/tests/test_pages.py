@@ -46,7 +46,7 @@ def test_a_resident_publishes_an_appeal(client_for, resident, policy, municipali
 
     appeal = Appeal.objects.get()
     assert response.status_code == 302 and response["Location"] == url(appeal)
-    assert (appeal.author, appeal.municipality, appeal.signature_threshold) == (
+    assert (appeal.author, appeal.municipality, appeal.threshold) == (
         resident,
         municipality,
         THRESHOLD,
@@ -153,7 +153,7 @@ def test_signing_twice_counts_once(client_for, appeal, verified_resident):
 
     assert "You have already signed this appeal." in messages_of(response)
     appeal.refresh_from_db()
-    assert appeal.signatures_count == AppealSignature.objects.count() == 1
+    assert appeal.endorsements_count == AppealSignature.objects.count() == 1
 
 
 def test_an_unverified_resident_is_refused_with_a_clear_message(client_for, appeal, resident):
@@ -166,7 +166,7 @@ def test_an_unverified_resident_is_refused_with_a_clear_message(client_for, appe
     boxed = client_for(resident).post(url(appeal, "sign"), headers=HTMX)
     assert boxed.status_code == 200 and "Only verified residents" in boxed.content.decode()
     appeal.refresh_from_db()
-    assert appeal.signatures_count == 0 and not AppealSignature.objects.exists()
+    assert appeal.endorsements_count == 0 and not AppealSignature.objects.exists()
 
 
 def test_a_closed_appeal_cannot_be_signed(client_for, appeal, author, verified_resident):

@@ -37,7 +37,7 @@ def test_publishing_makes_the_policy_with_its_defaults(municipality, author):
 
     policy = AppealPolicy.objects.get(municipality=municipality)
     assert (policy.signature_threshold, policy.answer_days) == (100, 30)
-    assert (appeal.title, appeal.status, appeal.signature_threshold, appeal.signatures_count) == (
+    assert (appeal.title, appeal.status, appeal.threshold, appeal.endorsements_count) == (
         "Keep the square",
         Status.PUBLISHED,
         100,
@@ -86,7 +86,7 @@ def test_a_signature_records_the_tier_and_counts_once(appeal, signers):
     assert repeat.value.status == 409
     assert signature.tier == Tier.VERIFIED
     appeal.refresh_from_db()
-    assert appeal.signatures_count == AppealSignature.objects.count() == 1
+    assert appeal.endorsements_count == AppealSignature.objects.count() == 1
 
 
 def test_an_unverified_resident_cannot_sign(appeal, resident):
@@ -94,7 +94,7 @@ def test_an_unverified_resident_cannot_sign(appeal, resident):
         appeal_sign(user=resident, appeal=appeal)
     assert "Only verified residents" in refused.value.message
     appeal.refresh_from_db()
-    assert appeal.signatures_count == 0 and not AppealSignature.objects.exists()
+    assert appeal.endorsements_count == 0 and not AppealSignature.objects.exists()
 
 
 def test_a_resident_verified_elsewhere_cannot_sign(appeal, make_user, other_municipality):
@@ -119,7 +119,7 @@ def test_the_threshold_makes_the_answer_due_once(appeal, signers, author, offici
     appeal.refresh_from_db()
     # The threshold of publication stays (3, not the 50 set since); the deadline skips 1 May and the weekend.
     assert appeal.status == Status.THRESHOLD_REACHED
-    assert appeal.signatures_count == THRESHOLD + 1
+    assert appeal.endorsements_count == THRESHOLD + 1
     assert appeal.threshold_reached_at == THURSDAY
     assert appeal.answer_due == date(2026, 5, 5)
     assert notices("appeal.threshold_reached") == ["author", "cityadmin", "official"]
@@ -204,7 +204,7 @@ def test_a_hidden_appeal_cannot_be_signed_or_answered(appeal, signers, moderator
     with pytest.raises(Conflict, match="hidden"):
         appeal_answer(official=official, appeal=appeal, answer="Answer")
     appeal.refresh_from_db()
-    assert appeal.signatures_count == THRESHOLD and appeal.status == Status.THRESHOLD_REACHED
+    assert appeal.endorsements_count == THRESHOLD and appeal.status == Status.THRESHOLD_REACHED
 
 
 def test_the_policy_is_the_admins_and_audited(municipality, municipal_admin, official):

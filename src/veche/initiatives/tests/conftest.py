@@ -1,49 +1,29 @@
 """Fixtures of the initiative tests: a policy of three supporters, an author, supporters, and helpers
 that walk an initiative to each step through the services."""
 
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from datetime import timedelta
-from decimal import Decimal
 
 import pytest
-from django.utils import timezone, translation
+from django.utils import timezone
 
 from veche.accounts.models import User, Verification
-from veche.initiatives.models import Initiative, InitiativePolicy, Scope, ThresholdKind
+from veche.initiatives.models import Initiative, InitiativePolicy
 from veche.initiatives.services import (
     initiative_accept,
     initiative_create,
-    initiative_policy_save,
     initiative_publish,
     initiative_support,
 )
 from veche.municipalities.models import District, Municipality
+from veche.petitions.tests.kinds import THRESHOLD, _english, policy_fixture
 from veche.polls.services import poll_vote
 
-THRESHOLD = 3
+__all__ = ["THRESHOLD", "_english"]
 
 
-@pytest.fixture(autouse=True)
-def _english(settings) -> Iterator[None]:
-    """Pages and services answer in English, so that tests can read the messages."""
-    settings.LANGUAGE_CODE = "en"
-    with translation.override("en"):
-        yield
-
-
-@pytest.fixture
-def policy(municipality: Municipality, municipal_admin: User) -> InitiativePolicy:
-    return initiative_policy_save(
-        actor=municipal_admin,
-        municipality=municipality,
-        support_days=30,
-        threshold_kind=ThresholdKind.COUNT,
-        support_threshold=THRESHOLD,
-        support_percent=Decimal("1.00"),
-        scope=Scope.MUNICIPALITY,
-        answer_days=10,
-        voting_days=7,
-    )
+# Three supporters within 30 days, an answer in 10 working days, a vote of 7 days.
+policy = policy_fixture("initiative")
 
 
 @pytest.fixture

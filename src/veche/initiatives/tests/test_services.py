@@ -81,7 +81,7 @@ def test_a_draft_is_made_with_the_policy_defaults_and_published_with_a_fixed_goa
 
     policy = InitiativePolicy.objects.get(municipality=municipality)
     assert (policy.support_days, policy.support_threshold, policy.answer_days) == (90, 100, 30)
-    assert (draft.title, draft.status, draft.support_threshold, draft.published_at) == (
+    assert (draft.title, draft.status, draft.threshold, draft.published_at) == (
         "Trees on Main St",
         Status.DRAFT,
         None,
@@ -89,12 +89,12 @@ def test_a_draft_is_made_with_the_policy_defaults_and_published_with_a_fixed_goa
     )
 
     published = initiative_publish(author=author, initiative=draft, now=THURSDAY)
-    assert (published.status, published.support_threshold) == (Status.PUBLISHED, 100)
+    assert (published.status, published.threshold) == (Status.PUBLISHED, 100)
     assert published.support_ends_at == THURSDAY + timedelta(days=90)
     # Raising the bar later does not move the goal of an initiative already collecting.
     InitiativePolicy.objects.filter(pk=policy.pk).update(support_threshold=500)
     published.refresh_from_db()
-    assert published.support_threshold == 100
+    assert published.threshold == 100
 
 
 @pytest.mark.parametrize(
@@ -157,7 +157,7 @@ def test_a_verified_resident_supports_once_and_gets_a_receipt_on_the_chain(initi
     support = initiative_support(user=supporters[0], initiative=initiative)
 
     initiative.refresh_from_db()
-    assert initiative.supporters_count == 1 and initiative.status == Status.PUBLISHED
+    assert initiative.endorsements_count == 1 and initiative.status == Status.PUBLISHED
     assert (support.tier, support.district.slug) == (Tier.VERIFIED, "d1")
     entry = LedgerEntry.objects.get(chain=chain_name(initiative))
     assert support.receipt == entry.entry_hash and entry.kind == "support"
@@ -167,7 +167,7 @@ def test_a_verified_resident_supports_once_and_gets_a_receipt_on_the_chain(initi
         initiative_support(user=supporters[0], initiative=initiative)
     assert repeat.value.support.pk == support.pk and repeat.value.status == 409
     initiative.refresh_from_db()
-    assert initiative.supporters_count == InitiativeSupport.objects.count() == 1
+    assert initiative.endorsements_count == InitiativeSupport.objects.count() == 1
     assert LedgerEntry.objects.filter(chain=chain_name(initiative)).count() == 1
 
 
@@ -175,7 +175,7 @@ def test_an_unverified_resident_cannot_support(initiative, resident):
     with pytest.raises(Forbidden, match="verified residents"):
         initiative_support(user=resident, initiative=initiative)
     initiative.refresh_from_db()
-    assert initiative.supporters_count == 0 and not LedgerEntry.objects.exists()
+    assert initiative.endorsements_count == 0 and not LedgerEntry.objects.exists()
 
 
 def test_a_district_initiative_takes_support_only_from_its_district(
@@ -191,7 +191,7 @@ def test_a_district_initiative_takes_support_only_from_its_district(
         assert refused.value.code == "other_district" and "Central" in refused.value.message
     initiative_support(user=resident_of("local", central), initiative=initiative)
     initiative.refresh_from_db()
-    assert initiative.supporters_count == 1
+    assert initiative.endorsements_count == 1
 
 
 def test_support_ends_with_the_window(make_initiative, supporters):
@@ -202,7 +202,7 @@ def test_support_ends_with_the_window(make_initiative, supporters):
         initiative_support(user=supporters[1], initiative=initiative, now=THURSDAY + timedelta(days=30))
     assert late.value.code == "window_closed"
     initiative.refresh_from_db()
-    assert initiative.supporters_count == 1
+    assert initiative.endorsements_count == 1
 
 
 def test_a_hidden_initiative_takes_no_support(initiative, supporters, moderator):
@@ -221,7 +221,7 @@ def test_the_threshold_makes_an_answer_due_in_working_days_once(
         initiative_support(user=supporter, initiative=initiative, now=THURSDAY)
 
     initiative.refresh_from_db()
-    assert (initiative.status, initiative.supporters_count) == (Status.THRESHOLD_REACHED, THRESHOLD + 2)
+    assert (initiative.status, initiative.endorsements_count) == (Status.THRESHOLD_REACHED, THRESHOLD + 2)
     assert initiative.threshold_reached_at == THURSDAY
     # Ten working days after Thursday 30 April, skipping the 1 May holiday and two weekends.
     assert initiative.answer_due == date(2026, 5, 15)
@@ -251,7 +251,7 @@ def test_a_threshold_set_as_a_share_of_residents(municipality, municipal_admin, 
     municipality.save()
     save()
     # 0.5% of 1001 residents is 5.005: six supporters, rounded up.
-    assert make_initiative("City-wide").support_threshold == 6
+    assert make_initiative("City-wide").threshold == 6
 
     with pytest.raises(DomainError) as refused:
         save(scope=Scope.DISTRICT, district_residents={central.pk: 400})
@@ -262,8 +262,8 @@ def test_a_threshold_set_as_a_share_of_residents(municipality, municipal_admin, 
         support_percent=Decimal("1.5"),
         district_residents={central.pk: 400, northern.pk: 90},
     )
-    assert make_initiative("In Central", district=central).support_threshold == 6
-    assert make_initiative("In Northern", district=northern).support_threshold == 2
+    assert make_initiative("In Central", district=central).threshold == 6
+    assert make_initiative("In Northern", district=northern).threshold == 2
     with pytest.raises(DomainError) as refused:
         make_initiative("Nowhere in particular")
     assert set(refused.value.fields) == {"district"}
@@ -472,7 +472,7 @@ def test_expired_initiatives_are_archived_not_deleted(make_initiative, supporter
     assert initiatives_archive_expired(now=ended + timedelta(days=1)) == 0
 
     short.refresh_from_db()
-    assert (short.status, short.archived_at, short.supporters_count) == (Status.ARCHIVED, ended, 1)
+    assert (short.status, short.archived_at, short.endorsements_count) == (Status.ARCHIVED, ended, 1)
     assert Initiative.objects.get(pk=reached.pk).status == Status.THRESHOLD_REACHED
     assert Initiative.objects.get(pk=draft.pk).status == Status.DRAFT
     assert notices("initiative.archived") == ["author", "supporter0"]
@@ -483,7 +483,7 @@ def test_expired_initiatives_are_archived_not_deleted(make_initiative, supporter
 def test_the_celery_task_runs_the_tick(make_initiative):
     initiative = make_initiative(now=timezone.now() - timedelta(days=31))
 
-    assert tick_task.delay().get() == {"archived": 1, "voting": 0, "decided": 0}
+    assert tick_task.delay().get() == {"archived": 1, "voting": 0, "decided": 0, "escalated": 0}
     initiative.refresh_from_db()
     assert initiative.status == Status.ARCHIVED
 

@@ -1,26 +1,20 @@
 """`veche initiatives tick`: scheduled initiative work, for installations that run cron, not Celery beat."""
 
-from typing import Any
-
-from django.core.management.base import BaseCommand, CommandParser
-
 from veche.initiatives import services
+from veche.petitions.commands import TickCommand
 
 
-class Command(BaseCommand):
+class Command(TickCommand):
     help = "Scheduled work on initiatives."
+    tick_help = (
+        "Archive initiatives whose support window ended, open scheduled votes on options, "
+        "publish the results of closed votes with a clear winner, and escalate initiatives whose "
+        "official answer is past its day (once each, telling the municipality's officials and admins)."
+    )
 
-    def add_arguments(self, parser: CommandParser) -> None:
-        sub = parser.add_subparsers(dest="action", required=True)
-        sub.add_parser(
-            "tick",
-            help="Archive initiatives whose support window ended, open scheduled votes on options, "
-            "and publish the results of closed votes with a clear winner.",
-        )
-
-    def handle(self, *args: Any, **options: Any) -> None:
+    def run(self) -> str:
         done = services.initiatives_tick()
-        self.stdout.write(
+        return (
             f"archived {done['archived']} expired initiatives, opened {done['voting']} votes, "
-            f"published {done['decided']} results"
+            f"published {done['decided']} results, escalated {done['escalated']} overdue initiatives"
         )

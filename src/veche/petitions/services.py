@@ -1,0 +1,271 @@
+"""The writes every petition shares: endorse, reach the threshold once, answer, escalate overdue ones.
+
+Each app (appeals, initiatives) describes itself once in a `PetitionRules` and calls these with it;
+it keeps in its own services only what is its own (an appeal's closing by its author, an
+initiative's drafts, window, district rule, ledger and vote on options).
+
+The rules every petition follows:
+
+- Endorsing locks the petition row first, so every endorser reads the count the one before left.
+  A person who has endorsed before gets their first endorsement back as the app's "already"
+  conflict (`AlreadyEndorsed`) whatever the petition's state: a double submit, or a second tab
+  sent after the petition stopped collecting, is not an error, and the pages and the API answer
+  it as a repeat (200 with the first endorsement), never 409. Only then is the phase checked
+  (409 `not_collecting` for anyone new), the app's own refusals (an initiative's support window,
+  its district), and the tier. One person, one endorsement is a unique constraint; an
+  `IntegrityError` becomes the same "already" conflict.
+- The endorsement that reaches the threshold makes the answer due, exactly once: a conditional
+  UPDATE claims the step from the collecting status. The day is counted in the municipality's
+  working days from its own today.
+- An overdue petition (`Petition.is_overdue` / `Petition.overdue_on`; hidden ones are not overdue)
+  is escalated once by the app's tick: per row a conditional UPDATE that repeats every overdue
+  condition claims it, so two ticks, or a tick racing an answer or a hiding, notify at most once
+  and never about an answered or hidden one.
+"""
+
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from typing import Any
+
+from django.db import IntegrityError, transaction
+from django.db.models import F, QuerySet
+from django.utils import formats
+from django.utils.functional import Promise, lazy
+from django.utils.text import format_lazy
+
+from veche.access.predicates import Feature, Phase, allows
+from veche.access.roles import holders_of, tier_of
+from veche.accounts.models import User
+from veche.core.errors import Conflict, Forbidden
+from veche.municipalities.models import Municipality
+from veche.municipalities.selectors import municipality_add_working_days
+from veche.municipalities.zones import local_day
+from veche.notifications.services import notify
+from veche.petitions.models import Endorsement, Petition
+
+# A date written out in the language of whoever reads it (notify renders each notice in theirs).
+lazy_date: Callable[[date | None], str] = lazy(lambda day: formats.date_format(day, "DATE_FORMAT"), str)
+
+
+class AlreadyEndorsed(Conflict):
+    """The person has endorsed before; `endorsement` is that first endorsement."""
+
+    def __init__(self, endorsement: Endorsement) -> None:
+        super().__init__()
+        self.endorsement = endorsement
+
+
+def _no_refusal(petition: Any, user: User, now: datetime) -> None:
+    return None
+
+
+def _no_extra(petition: Any, user: User) -> dict[str, Any]:
+    return {}
+
+
+def _nothing_after(petition: Any, endorsement: Any) -> None:
+    return None
+
+
+@dataclass(frozen=True)
+class PetitionRules:
+    """What one kind of petition is: its models, phases, words, and the hooks for what is its own."""
+
+    model: type[Petition]
+    endorsement: type[Endorsement]
+    phase_of: Callable[[Any], Phase]
+    already: type[AlreadyEndorsed]
+    # Why a petition in a state takes no endorsements, by status (and "hidden").
+    not_endorsable: Mapping[str, str | Promise]
+    # Who answers: a permission of the roles table.
+    answer_permission: str
+    # The answer deadline in working days, from the municipality's policy.
+    answer_days: Callable[[Municipality], int]
+    url: Callable[[Any], str]
+    # Notification kinds start with this ("appeal" → "appeal.overdue").
+    notice: str
+    # What the audit log calls the count ("signatures", "supporters"), as it always has.
+    audit_count: str
+    # Titles and bodies with one "{}": the petition's title, then the answer's day.
+    reached_title: str | Promise
+    reached_body: str | Promise
+    overdue_title: str | Promise
+    overdue_body: str | Promise
+    # Why no answer can be given now: "hidden", "answered", "early".
+    answer_refusals: Mapping[str, str | Promise]
+    # Who hears that the threshold is reached, besides those who answer.
+    reached_audience: Callable[[Any], list[User]]
+    # Related rows read with the locked petition.
+    related: tuple[str, ...] = ("municipality", "author")
+    # The app's own refusals: before the tier is checked (a closed window: raise a Conflict), and
+    # after it (who may endorse: raise Forbidden, or return the extra fields of the endorsement).
+    refuse: Callable[[Any, User, datetime], None] = field(default=_no_refusal)
+    admit: Callable[[Any, User], dict[str, Any]] = field(default=_no_extra)
+    # After the endorsement is stored and counted, in the same transaction.
+    after_endorse: Callable[[Any, Any], None] = field(default=_nothing_after)
+
+
+def _endorsements(rules: PetitionRules) -> Any:
+    """The app's endorsements; untyped, since `petition` is declared by each app, not the abstract model."""
+    return rules.endorsement._default_manager
+
+
+def petition_locked(rules: PetitionRules, petition: Petition) -> Any:
+    """The petition's row, locked until the transaction ends (PostgreSQL; SQLite writes one at a time)."""
+    return (
+        rules.model._default_manager.select_for_update(of=("self",))
+        .select_related(*rules.related)
+        .get(pk=petition.pk)
+    )
+
+
+def petition_answerers(rules: PetitionRules, municipality: Municipality) -> list[User]:
+    """Everyone who answers this kind of petition in `municipality`."""
+    return list(
+        User.objects.filter(
+            memberships__municipality=municipality,
+            memberships__role__in=holders_of(rules.answer_permission),
+        ).distinct()
+    )
+
+
+def petition_endorsers(rules: PetitionRules, petition: Petition) -> QuerySet[User]:
+    """The people who endorsed `petition`."""
+    return User.objects.filter(pk__in=_endorsements(rules).filter(petition=petition).values("user"))
+
+
+def petition_endorse(*, rules: PetitionRules, user: User, petition: Petition, now: datetime) -> Any:
+    """Endorse `petition` once, as the module says; returns the endorsement, its `petition` the locked row."""
+    with transaction.atomic():
+        petition = petition_locked(rules, petition)
+        endorsements = _endorsements(rules)
+        first = endorsements.filter(petition=petition, user=user).first()
+        if first is not None:
+            raise rules.already(first)
+        phase = rules.phase_of(petition)
+        if Feature.SUPPORT not in phase.features:
+            reason = rules.not_endorsable["hidden" if petition.is_hidden else petition.status]
+            raise Conflict(reason, code="not_collecting")
+        rules.refuse(petition, user, now)
+        decision = allows(user, petition.municipality, Feature.SUPPORT, phase)
+        if not decision:
+            raise Forbidden(decision.reason)
+        extra = rules.admit(petition, user)
+        try:
+            with transaction.atomic():
+                endorsement = endorsements.create(
+                    petition=petition,
+                    user=user,
+                    tier=tier_of(user, petition.municipality),
+                    created_at=now,
+                    **extra,
+                )
+        except IntegrityError:
+            raise rules.already(endorsements.get(petition=petition, user=user)) from None
+        counted = rules.model._default_manager.filter(pk=petition.pk)
+        counted.update(endorsements_count=F("endorsements_count") + 1)
+        petition.refresh_from_db(fields=["endorsements_count"])
+        rules.after_endorse(petition, endorsement)
+        threshold = petition.threshold
+        if (
+            petition.status == rules.model.COLLECTING
+            and threshold is not None
+            and petition.endorsements_count >= threshold
+        ):
+            petition_threshold_reached(rules=rules, petition=petition, now=now)
+    endorsement.petition = petition
+    return endorsement
+
+
+def petition_threshold_reached(*, rules: PetitionRules, petition: Petition, now: datetime) -> bool:
+    """Make the answer due and tell who must hear; True the once it happens, False on every later call."""
+    municipality = petition.municipality
+    due = municipality_add_working_days(
+        municipality=municipality, start=local_day(municipality, now), days=rules.answer_days(municipality)
+    )
+    # The row is locked, and this update claims the step too: only a collecting petition moves on.
+    model = rules.model
+    claimed = model._default_manager.filter(pk=petition.pk, status=model.COLLECTING).update(
+        status=model.AWAITING_ANSWER, threshold_reached_at=now, answer_due=due
+    )
+    if not claimed:
+        return False
+    petition.status, petition.threshold_reached_at, petition.answer_due = model.AWAITING_ANSWER, now, due
+    notify(
+        recipients=[*rules.reached_audience(petition), *petition_answerers(rules, municipality)],
+        kind=f"{rules.notice}.threshold_reached",
+        title=format_lazy(rules.reached_title, petition.title),
+        body=format_lazy(rules.reached_body, lazy_date(due)),
+        url=rules.url(petition),
+    )
+    return True
+
+
+def petition_answerable(rules: PetitionRules, petition: Petition) -> Any:
+    """The locked petition, if it owes an answer now; a Conflict saying why not otherwise."""
+    petition = petition_locked(rules, petition)
+    refusals = rules.answer_refusals
+    if petition.is_hidden:
+        raise Conflict(refusals["hidden"])
+    if petition.status in rules.model.ANSWERED:
+        raise Conflict(refusals["answered"], code="already_answered")
+    if petition.status not in rules.model.OWES_ANSWER:
+        raise Conflict(refusals["early"], code="invalid_transition")
+    return petition
+
+
+def petition_record_answer(
+    *,
+    rules: PetitionRules,
+    petition: Petition,
+    official: User,
+    status: str,
+    answer: str,
+    now: datetime,
+    also: tuple[str, ...] = (),
+) -> dict[str, object]:
+    """Store the answer on the locked petition (and the fields in `also`); returns the audit's details."""
+    petition.status, petition.answer = status, answer
+    petition.answered_at, petition.answered_by = now, official
+    petition.save(update_fields=["status", "answer", "answered_at", "answered_by", *also])
+    due: date | None = petition.answer_due
+    return {
+        rules.audit_count: petition.endorsements_count,
+        "on_time": due is not None and local_day(petition.municipality, now) <= due,
+    }
+
+
+def petitions_escalate_overdue(*, rules: PetitionRules, now: datetime) -> int:
+    """Flag petitions whose answer is past its day, once each, and tell those who answer; returns how many.
+
+    The day is the municipality's own. Hidden petitions wait (`overdue_on` leaves them out): nobody
+    can answer them until a moderator restores them, and the next run escalates them then if the
+    answer is still owed.
+    """
+    model = rules.model
+    escalated = 0
+    waiting = model._default_manager.filter(status__in=model.OWES_ANSWER, escalated_at__isnull=True)
+    for municipality in Municipality.objects.filter(pk__in=waiting.values("municipality")).order_by("pk"):
+        overdue = waiting.filter(model.overdue_on(local_day(municipality, now)), municipality=municipality)
+        pks = list(overdue.order_by("pk").values_list("pk", flat=True))
+        if not pks:
+            continue
+        # The same people answer every petition of the municipality: read them once, not per petition.
+        answerers = petition_answerers(rules, municipality)
+        for pk in pks:
+            with transaction.atomic():
+                # Claim the row: of two runs at once only one escalates it, and none once it is answered
+                # or hidden since `pks` was read (the claim repeats every condition of `overdue`).
+                if not overdue.filter(pk=pk).update(escalated_at=now):
+                    continue
+                petition = model._default_manager.select_related("municipality").get(pk=pk)
+                notify(
+                    recipients=answerers,
+                    kind=f"{rules.notice}.overdue",
+                    title=format_lazy(rules.overdue_title, petition.title),
+                    body=format_lazy(rules.overdue_body, lazy_date(petition.answer_due)),
+                    url=rules.url(petition),
+                )
+                escalated += 1
+    return escalated

@@ -1,0 +1,134 @@
+"""How each petition app is driven by the shared tests (here, in tests/concurrency and tests/authz)."""
+
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+from datetime import datetime
+from decimal import Decimal
+from typing import Any
+
+import pytest
+from django.utils import translation
+
+from veche.accounts.models import User
+from veche.appeals import services as appeals
+from veche.appeals.selectors import appeals_overdue_count
+from veche.initiatives import services as initiatives
+from veche.initiatives.models import Scope, ThresholdKind
+from veche.initiatives.selectors import initiatives_overdue_count
+from veche.municipalities.models import Municipality
+from veche.petitions.services import AlreadyEndorsed
+
+THRESHOLD = 3
+
+
+@dataclass(frozen=True)
+class Kind:
+    name: str  # the notification prefix and the word in the pages
+    path: str  # under /m/<slug>/ and the API's /api/v1/
+    endorse_path: str  # the page's action, the API's collection
+    api_endorse: str
+    count_key: str  # the API's name for the count
+    answer_action: str  # the audit log's
+    already: type[AlreadyEndorsed]
+    set_policy: Callable[[Municipality, User], Any]
+    publish: Callable[..., Any]
+    endorse: Callable[..., Any]
+    answer: Callable[..., Any]
+    escalate: Callable[..., int]
+    overdue_count: Callable[..., int]
+
+    def past_deadline(self, n: int) -> str:
+        return f"{n} {self.name} is past its answer deadline."
+
+    def tick_says(self, n: int) -> str:
+        return f"escalated {n} overdue {self.path}"
+
+
+def _appeal_policy(municipality: Municipality, admin: User) -> Any:
+    return appeals.appeal_policy_save(
+        actor=admin, municipality=municipality, signature_threshold=THRESHOLD, answer_days=10
+    )
+
+
+def _initiative_policy(municipality: Municipality, admin: User) -> Any:
+    return initiatives.initiative_policy_save(
+        actor=admin,
+        municipality=municipality,
+        support_days=30,
+        threshold_kind=ThresholdKind.COUNT,
+        support_threshold=THRESHOLD,
+        support_percent=Decimal("1.00"),
+        scope=Scope.MUNICIPALITY,
+        answer_days=10,
+        voting_days=7,
+    )
+
+
+def _publish_appeal(*, author: User, municipality: Municipality, title: str, now: datetime) -> Any:
+    return appeals.appeal_create(
+        author=author, municipality=municipality, title=title, body="Please.", now=now
+    )
+
+
+def _publish_initiative(*, author: User, municipality: Municipality, title: str, now: datetime) -> Any:
+    return initiatives.initiative_create(
+        author=author, municipality=municipality, title=title, body="Please.", publish=True, now=now
+    )
+
+
+KINDS = {
+    "appeal": Kind(
+        name="appeal",
+        path="appeals",
+        endorse_path="sign",
+        api_endorse="signatures",
+        count_key="signatures_count",
+        answer_action="appeal.answer",
+        already=appeals.AlreadySigned,
+        set_policy=_appeal_policy,
+        publish=_publish_appeal,
+        endorse=lambda *, user, petition, now=None: appeals.appeal_sign(user=user, appeal=petition, now=now),
+        answer=lambda *, official, petition, now=None: appeals.appeal_answer(
+            official=official, appeal=petition, answer="Revoked.", now=now
+        ),
+        escalate=appeals.appeals_escalate_overdue,
+        overdue_count=appeals_overdue_count,
+    ),
+    "initiative": Kind(
+        name="initiative",
+        path="initiatives",
+        endorse_path="support",
+        api_endorse="supports",
+        count_key="supporters_count",
+        answer_action="initiative.reject",
+        already=initiatives.AlreadySupported,
+        set_policy=_initiative_policy,
+        publish=_publish_initiative,
+        endorse=lambda *, user, petition, now=None: initiatives.initiative_support(
+            user=user, initiative=petition, now=now
+        ),
+        answer=lambda *, official, petition, now=None: initiatives.initiative_reject(
+            official=official, initiative=petition, reasons="Not this year.", now=now
+        ),
+        escalate=initiatives.initiatives_escalate_overdue,
+        overdue_count=initiatives_overdue_count,
+    ),
+}
+
+
+@pytest.fixture(autouse=True)
+def _english(settings: Any) -> Iterator[None]:
+    """Pages and services answer in English, so that tests can read the messages."""
+    settings.LANGUAGE_CODE = "en"
+    with translation.override("en"):
+        yield
+
+
+def policy_fixture(name: str) -> Any:
+    """A `policy` fixture: the kind's policy of THRESHOLD endorsements and ten working days to answer."""
+
+    @pytest.fixture
+    def policy(municipality: Municipality, municipal_admin: User) -> Any:
+        return KINDS[name].set_policy(municipality, municipal_admin)
+
+    return policy
