@@ -18,11 +18,6 @@ policy = policy_fixture("appeal")
 
 
 @pytest.fixture
-def author(make_user: Callable[..., User]) -> User:
-    return make_user("author")
-
-
-@pytest.fixture
 def make_appeal(policy: AppealPolicy, municipality: Municipality, author: User) -> Callable[..., Appeal]:
     def make(title: str = "Keep the square by the House of Culture", **kwargs) -> Appeal:
         kwargs.setdefault("author", author)

@@ -9,8 +9,7 @@ from veche.appeals.models import Appeal, AppealSignature, Status
 from veche.appeals.services import appeal_close, appeal_sign
 from veche.moderation.services import content_hide
 from veche.notifications.models import Notification
-
-from .conftest import THRESHOLD
+from veche.petitions.tests.kinds import THRESHOLD
 
 API = "/api/v1"
 

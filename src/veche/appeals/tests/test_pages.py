@@ -15,8 +15,7 @@ from veche.comments.services import comment_create
 from veche.core.models import AuditEntry
 from veche.moderation.services import content_hide
 from veche.notifications.models import Follow, Notification
-
-from .conftest import THRESHOLD
+from veche.petitions.tests.kinds import THRESHOLD
 
 BASE = "/m/testgrad/appeals/"
 HTMX = {"HX-Request": "true"}

@@ -19,8 +19,7 @@ from veche.core.models import AuditEntry
 from veche.moderation.services import content_hide
 from veche.municipalities.models import CalendarDay
 from veche.notifications.models import Notification
-
-from .conftest import THRESHOLD
+from veche.petitions.tests.kinds import THRESHOLD
 
 # A Thursday before the 1 May holiday.
 THURSDAY = datetime(2026, 4, 30, 9, 0, tzinfo=UTC)

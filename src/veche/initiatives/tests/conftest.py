@@ -7,47 +7,22 @@ from datetime import timedelta
 import pytest
 from django.utils import timezone
 
-from veche.accounts.models import User, Verification
+from veche.accounts.models import User
 from veche.initiatives.models import Initiative, InitiativePolicy
 from veche.initiatives.services import (
     initiative_accept,
     initiative_create,
     initiative_publish,
-    initiative_support,
 )
+from veche.initiatives.tests.helpers import OPTIONS, cast, reach_threshold
 from veche.municipalities.models import District, Municipality
 from veche.petitions.tests.kinds import THRESHOLD, _english, policy_fixture
-from veche.polls.services import poll_vote
 
 __all__ = ["THRESHOLD", "_english"]
 
 
 # Three supporters within 30 days, an answer in 10 working days, a vote of 7 days.
 policy = policy_fixture("initiative")
-
-
-@pytest.fixture
-def central(municipality: Municipality) -> District:
-    return municipality.districts.get(slug="d1")
-
-
-@pytest.fixture
-def northern(municipality: Municipality) -> District:
-    return municipality.districts.get(slug="d2")
-
-
-@pytest.fixture
-def resident_of(make_user: Callable[..., User], municipality: Municipality) -> Callable[..., User]:
-    """A confirmed user whose residence is verified in `district` (or in no district)."""
-
-    def make(username: str, district: District | None) -> User:
-        user = make_user(username)
-        Verification.objects.create(
-            user=user, municipality=municipality, district=district, provider=Verification.Provider.IN_PERSON
-        )
-        return user
-
-    return make
 
 
 @pytest.fixture
@@ -85,16 +60,6 @@ def initiative(make_initiative: Callable[..., Initiative]) -> Initiative:
     return make_initiative()
 
 
-def reach_threshold(initiative: Initiative, supporters: list[User], now=None) -> Initiative:
-    for supporter in supporters[:THRESHOLD]:
-        initiative_support(user=supporter, initiative=initiative, now=now)
-    initiative.refresh_from_db()
-    return initiative
-
-
-OPTIONS = ["A painted lane", "A lane behind kerbs", "A shared street"]
-
-
 @pytest.fixture
 def awaiting(initiative: Initiative, supporters: list[User]) -> Initiative:
     """An initiative past its threshold, awaiting the answer."""
@@ -107,15 +72,6 @@ def voting(awaiting: Initiative, official: User) -> Initiative:
     return initiative_accept(
         official=official, initiative=awaiting, answer="We can build it.", options=OPTIONS
     )
-
-
-def cast(initiative: Initiative, ballots: list[tuple[User, int]]) -> None:
-    """Each voter chooses the option at the given position, an hour apart from the vote's opening."""
-    poll = initiative.poll
-    assert poll is not None
-    ids = list(poll.options.order_by("position").values_list("pk", flat=True))
-    for hour, (voter, position) in enumerate(ballots, start=1):
-        poll_vote(user=voter, poll=poll, options=[ids[position]], now=poll.opens_at + timedelta(hours=hour))
 
 
 @pytest.fixture

@@ -8,10 +8,10 @@ from django.test.utils import CaptureQueriesContext
 from veche.accounts.tests.helpers import assert_api_error, post_json
 from veche.initiatives.models import Initiative, InitiativeSupport, Status
 from veche.initiatives.services import initiative_decide, initiative_support, milestone_add
+from veche.initiatives.tests.helpers import OPTIONS
 from veche.ledger.models import LedgerEntry
+from veche.petitions.tests.kinds import THRESHOLD
 from veche.polls.models import Poll
-
-from .conftest import OPTIONS, THRESHOLD
 
 API = "/api/v1"
 

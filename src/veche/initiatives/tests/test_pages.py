@@ -23,9 +23,8 @@ from veche.initiatives.models import (
     Status,
 )
 from veche.initiatives.services import initiative_decide, initiative_support
+from veche.initiatives.tests.helpers import OPTIONS, cast
 from veche.moderation.services import content_hide
-
-from .conftest import OPTIONS, cast
 
 BASE = "/m/testgrad/initiatives/"
 HTMX = {"HX-Request": "true"}

@@ -40,16 +40,16 @@ from veche.initiatives.services import (
     milestone_complete,
 )
 from veche.initiatives.tasks import initiatives_tick as tick_task
+from veche.initiatives.tests.helpers import OPTIONS, cast, reach_threshold
 from veche.ledger.models import LedgerEntry
 from veche.ledger.selectors import chain_break
 from veche.ledger.services import chain_name
 from veche.moderation.services import content_hide
 from veche.municipalities.models import CalendarDay
 from veche.notifications.models import Notification
+from veche.petitions.tests.kinds import THRESHOLD
 from veche.polls.models import Poll, PollTier
 from veche.polls.models import Status as PollStatus
-
-from .conftest import OPTIONS, THRESHOLD, cast, reach_threshold
 
 # A Thursday before the 1 May holiday (noon in Moscow).
 THURSDAY = datetime(2026, 4, 30, 9, 0, tzinfo=UTC)

@@ -15,9 +15,9 @@ from django.utils import timezone
 from veche.accounts.models import User
 from veche.municipalities.models import Municipality
 
-from .kinds import KINDS, THRESHOLD, Kind, _english
+from .kinds import KINDS, Kind, _english
 
-__all__ = ["THRESHOLD", "_english", "reach_threshold"]
+__all__ = ["_english"]
 
 
 @pytest.fixture(params=list(KINDS))
@@ -49,11 +49,3 @@ def make_petition(kind: Kind, municipality: Municipality, author: User) -> Calla
 @pytest.fixture
 def petition(make_petition: Callable[..., Any]) -> Any:
     return make_petition()
-
-
-def reach_threshold(kind: Kind, petition: Any, endorsers: list[User], now: datetime) -> Any:
-    for endorser in endorsers[:THRESHOLD]:
-        kind.endorse(user=endorser, petition=petition, now=now)
-    petition.refresh_from_db()
-    assert petition.status == "threshold_reached" and petition.answer_due is not None
-    return petition

@@ -132,3 +132,11 @@ def policy_fixture(name: str) -> Any:
         return KINDS[name].set_policy(municipality, municipal_admin)
 
     return policy
+
+
+def reach_threshold(kind: Kind, petition: Any, endorsers: list[User], now: datetime) -> Any:
+    for endorser in endorsers[:THRESHOLD]:
+        kind.endorse(user=endorser, petition=petition, now=now)
+    petition.refresh_from_db()
+    assert petition.status == "threshold_reached" and petition.answer_due is not None
+    return petition

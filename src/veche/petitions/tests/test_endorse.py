@@ -9,8 +9,7 @@ import pytest
 from django.utils import timezone
 
 from veche.accounts.tests.helpers import assert_api_error, post_json
-
-from .conftest import THRESHOLD, reach_threshold
+from veche.petitions.tests.kinds import THRESHOLD, reach_threshold
 
 API = "/api/v1"
 HTMX = {"HX-Request": "true"}

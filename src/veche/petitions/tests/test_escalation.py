@@ -16,8 +16,7 @@ from veche.initiatives.tasks import initiatives_tick
 from veche.moderation.services import content_hide, content_restore
 from veche.municipalities.zones import local_day
 from veche.notifications.models import Notification
-
-from .conftest import reach_threshold
+from veche.petitions.tests.kinds import reach_threshold
 
 # A Monday: ten working days later the answer is due.
 REACHED = datetime(2026, 3, 2, 9, 0, tzinfo=UTC)
