@@ -12,10 +12,14 @@ from django.conf import settings
 from django.test import override_settings
 
 from veche.accounts.models import User
+from veche.appeals.models import Appeal
+from veche.appeals.services import appeal_close, appeal_create
 from veche.budgeting.models import ProcessPhase, Proposal, Rule, TieBreaking, Utilities
 from veche.budgeting.tests.helpers import city_budget, options
 from veche.comments.models import Comment
 from veche.comments.services import comment_create
+from veche.initiatives.models import Initiative
+from veche.initiatives.services import initiative_create, initiative_publish
 from veche.municipalities.models import Category, Department
 from veche.notifications.models import Follow
 from veche.polls.models import Poll
@@ -221,6 +225,41 @@ def _staff_delete(f: Callable[[str], Any]) -> Pressed:
     )
 
 
+def _appeal_close(f: Callable[[str], Any]) -> Pressed:
+    author = f("verified_resident")
+    appeal = appeal_create(
+        author=author, municipality=f("municipality"), title="Keep the park", body="Please keep it."
+    )
+    appeal_close(author=author, appeal=appeal)  # closed already: closing again is refused
+    return Pressed(
+        actor=author,
+        url="/m/testgrad/appeals/{id}/close/",
+        id=appeal.pk,
+        state=lambda: Appeal.objects.get(pk=appeal.pk).closed_at,
+        message="This appeal is already closed.",
+        back_to=f"/m/testgrad/appeals/{appeal.pk}/",
+        outsider=f("resident"),
+        outsider_status=403,
+    )
+
+
+def _initiative_publish(f: Callable[[str], Any]) -> Pressed:
+    author = f("verified_resident")
+    initiative = initiative_create(
+        author=author, municipality=f("municipality"), title="Plant trees", body="Along the river."
+    )
+    initiative_publish(author=author, initiative=initiative)  # published already: publishing again is refused
+    return Pressed(
+        actor=author,
+        url="/m/testgrad/initiatives/{id}/publish/",
+        id=initiative.pk,
+        state=lambda: Initiative.objects.get(pk=initiative.pk).published_at,
+        message="This initiative is already published.",
+        back_to=f"/m/testgrad/initiatives/{initiative.pk}/",
+        outsider=f("resident"),
+    )
+
+
 BUTTONS = {
     "polls_staff:publish": _poll_publish,
     "polls_staff:close": _poll_close,
@@ -233,6 +272,8 @@ BUTTONS = {
     "reports:act": _report_act,
     "moderation_decide": _moderation_decide,
     "staff_delete": _staff_delete,
+    "appeals:close": _appeal_close,
+    "initiatives:publish": _initiative_publish,
 }
 
 

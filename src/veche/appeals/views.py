@@ -27,9 +27,8 @@ from veche.appeals.selectors import (
 )
 from veche.comments.forms import CommentForm
 from veche.comments.selectors import THREAD_PAGE_SIZE, comments_for
-from veche.core.forms import submit
+from veche.core.forms import press, submit
 from veche.core.http import signed_in
-from veche.core.ratelimit import rate_limit_request
 from veche.municipalities.zones import local_day
 from veche.petitions.views import PetitionPages, endorse_box_context
 
@@ -82,10 +81,12 @@ def appeal_create(request: HttpRequest, slug: str) -> HttpResponse:
 def close(request: HttpRequest, slug: str, appeal_id: int) -> HttpResponse:
     municipality = access_municipality(request.user, slug)
     appeal = access_appeal(request.user, appeal_id, municipality=municipality)
-    rate_limit_request("write", request)
-    services.appeal_close(author=signed_in(request), appeal=appeal)
-    messages.success(request, _("The appeal is closed. It no longer takes signatures."))
-    return redirect(services.appeal_url(appeal))
+    return press(
+        request,
+        lambda: services.appeal_close(author=signed_in(request), appeal=appeal),
+        done=_("The appeal is closed. It no longer takes signatures."),
+        back_to=services.appeal_url(appeal),
+    )
 
 
 @login_required

@@ -7,6 +7,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -17,10 +18,8 @@ from veche.access.predicates import Decision, Feature, allows
 from veche.access.roles import has_permission, verified_district
 from veche.comments.forms import CommentForm
 from veche.comments.selectors import THREAD_PAGE_SIZE, comments_for
-from veche.core.errors import DomainError
-from veche.core.forms import submit
+from veche.core.forms import checked, press, submit
 from veche.core.http import signed_in
-from veche.core.ratelimit import rate_limit_request
 from veche.initiatives import services
 from veche.initiatives.access import (
     access_initiative,
@@ -141,14 +140,12 @@ def initiative_edit(request: HttpRequest, slug: str, initiative_id: int) -> Http
 def publish(request: HttpRequest, slug: str, initiative_id: int) -> HttpResponse:
     municipality = access_municipality(request.user, slug)
     initiative = access_initiative_draft(request.user, initiative_id, municipality=municipality)
-    try:
-        rate_limit_request("write", request)
-        services.initiative_publish(author=signed_in(request), initiative=initiative)
-    except DomainError as error:
-        messages.error(request, error.summary)
-    else:
-        messages.success(request, _("Your initiative is published. Now ask your neighbours to support it."))
-    return redirect(services.initiative_url(initiative))
+    return press(
+        request,
+        lambda: services.initiative_publish(author=signed_in(request), initiative=initiative),
+        done=_("Your initiative is published. Now ask your neighbours to support it."),
+        back_to=services.initiative_url(initiative),
+    )
 
 
 @login_required
@@ -196,14 +193,14 @@ def decide(request: HttpRequest, slug: str, initiative_id: int) -> HttpResponse:
     initiative = access_initiative_to_answer(request.user, initiative_id, municipality=municipality)
     form = DecideForm(request.POST)
     option = form.cleaned_data.get("option") if form.is_valid() else None
-    try:
-        rate_limit_request("write", request)
-        services.initiative_decide(official=signed_in(request), initiative=initiative, option_id=option)
-    except DomainError as error:
-        messages.error(request, error.summary)
-    else:
-        messages.success(request, _("The result is published. Everyone concerned is notified."))
-    return redirect(f"{services.initiative_url(initiative)}#vote")
+    return press(
+        request,
+        lambda: services.initiative_decide(
+            official=signed_in(request), initiative=initiative, option_id=option
+        ),
+        done=_("The result is published. Everyone concerned is notified."),
+        back_to=f"{services.initiative_url(initiative)}#vote",
+    )
 
 
 @login_required
@@ -241,19 +238,17 @@ def milestone_complete(
     initiative = access_initiative_to_answer(request.user, initiative_id, municipality=municipality)
     milestone = access_milestone(request.user, initiative, milestone_id)
     form = CompleteForm(request.POST, request.FILES)
-    if not form.is_valid():
-        messages.error(request, " ".join(str(e) for errors in form.errors.values() for e in errors))
-        return redirect("initiatives:milestones", slug=slug, initiative_id=initiative.pk)
-    try:
-        rate_limit_request("write", request)
-        services.milestone_complete(
-            official=signed_in(request), milestone=milestone, photos=form.cleaned_data["photos"]
-        )
-    except DomainError as error:
-        messages.error(request, error.summary)
-    else:
-        messages.success(request, _("The milestone is marked done. Everyone concerned is notified."))
-    return redirect("initiatives:milestones", slug=slug, initiative_id=initiative.pk)
+
+    def complete() -> object:
+        photos = checked(form)["photos"]
+        return services.milestone_complete(official=signed_in(request), milestone=milestone, photos=photos)
+
+    return press(
+        request,
+        complete,
+        done=_("The milestone is marked done. Everyone concerned is notified."),
+        back_to=reverse("initiatives:milestones", args=[slug, initiative.pk]),
+    )
 
 
 @login_required
