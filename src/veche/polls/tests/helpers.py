@@ -7,7 +7,7 @@ import pytest
 from django.utils import timezone
 
 from veche.accounts.models import User
-from veche.municipalities.models import Municipality
+from veche.municipalities.models import District, Municipality
 from veche.polls.models import Kind, Poll, PollTier
 from veche.polls.services import poll_create, poll_publish
 
@@ -52,3 +52,13 @@ def make_poll(municipality: Municipality, municipal_admin: User) -> Callable[...
         return poll
 
     return make
+
+
+@pytest.fixture
+def residents(resident_of: Callable[..., User], central: District, northern: District) -> dict[str, User]:
+    """Residents verified in each district, and one in none, to be told what concerns them."""
+    return {
+        "central": resident_of("central", central),
+        "northern": resident_of("northern", northern),
+        "nowhere": resident_of("nowhere", None),
+    }

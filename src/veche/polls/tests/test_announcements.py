@@ -15,16 +15,7 @@ from django.utils import timezone
 
 from veche.accounts.models import User, Verification
 from veche.core.testing import build_municipality, race
-from veche.initiatives.tests.conftest import (  # noqa: F401
-    author,
-    awaiting,
-    initiative,
-    make_initiative,
-    policy,
-    supporters,
-    voting,
-)
-from veche.municipalities.models import District, Membership
+from veche.municipalities.models import Membership
 from veche.notifications.models import Notification
 from veche.polls.models import Poll, PollTier
 from veche.polls.services import poll_close, poll_create, poll_publish, poll_vote, polls_announce
@@ -35,15 +26,6 @@ pytestmark = pytest.mark.django_db
 
 def told(kind: str) -> list[str]:
     return sorted(Notification.objects.filter(kind=kind).values_list("recipient__username", flat=True))
-
-
-@pytest.fixture
-def residents(resident_of: Callable[..., User], central: District, northern: District) -> dict[str, User]:
-    return {
-        "central": resident_of("central", central),
-        "northern": resident_of("northern", northern),
-        "nowhere": resident_of("nowhere", None),
-    }
 
 
 @pytest.fixture
@@ -133,23 +115,6 @@ def test_notices_speak_each_residents_language(open_now, residents):
     assert by_name["central"].title == "Голосование открыто: «Где поставить площадку?»"
     assert by_name["central"].body.startswith("Голосовать можно до ")
     assert by_name["northern"].title == "Voting has opened: “Где поставить площадку?”"
-
-
-def test_an_initiatives_vote_is_announced_by_the_initiative_to_its_followers_and_by_the_poll_to_others(
-    residents,
-    voting,  # noqa: F811
-    supporters,  # noqa: F811
-):
-    """The initiative tells its author, supporters and followers of its vote and of the result; the
-    poll tells the other residents, and those who voted without following the initiative."""
-    assert told("initiative.accepted") == ["author", "supporter0", "supporter1", "supporter2"]
-    opened = told("poll.opened")
-    assert opened == sorted(["central", "northern", "nowhere", *[f"supporter{i}" for i in range(3, 8)]])
-    poll = voting.poll
-    for voter in (supporters[0], supporters[5]):
-        poll_vote(user=voter, poll=poll, options=option_ids(poll)[:1])
-    polls_announce(now=poll.closes_at)
-    assert told("poll.closed") == ["supporter5"]
 
 
 def test_the_tick_command_and_the_beat_schedule_run_the_announcements(make_poll, residents):
