@@ -39,7 +39,7 @@ def test_wrong_credentials_get_one_message(
     response = client.post(LOGIN, {"username": identifier, "password": password})
 
     assert response.status_code == 400
-    assert "The username or password is not right." in response.content.decode()
+    assert "Неверное имя пользователя или пароль." in response.content.decode()
     assert logged_in_user_id(client) is None
 
 
@@ -96,7 +96,7 @@ def test_the_eleventh_failed_login_in_a_window_answers_429(client: Client, resid
 
     assert response.status_code == 429
     assert 0 < int(response["Retry-After"]) <= limit.seconds
-    assert "Too many requests" in response.content.decode()
+    assert "Слишком много запросов" in response.content.decode()
     assert logged_in_user_id(client) is None
 
 

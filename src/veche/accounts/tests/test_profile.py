@@ -137,6 +137,7 @@ def test_nobody_revokes_someone_elses_token(
     assert ApiToken.objects.filter(pk=token.pk).exists()
 
 
+@pytest.mark.language("en")
 def test_a_token_needs_a_name(browser: Client, resident: User) -> None:
     response = browser.post("/accounts/tokens/", {"name": ""}, follow=True)
 
@@ -184,21 +185,23 @@ def test_account_deletion_anonymises_and_keeps_what_was_written(leaving, municip
     assert (user.email, user.display_name, user.is_active) == ("", "", False)
     assert user.deleted_at is not None
     assert not user.has_usable_password()
-    assert user.public_name == "Deleted account"
+    assert user.public_name == "Удалённая учётная запись"
     # Logged out, and the token is gone.
     assert logged_in_user_id(browser) is None
     assert browser.get("/accounts/profile/").status_code == 302
     assert not ApiToken.objects.filter(user=user).exists()
     assert api.get("/api/v1/me").status_code == 401
-    # The comment stays, signed as a deleted account.
+    # The comment stays, signed as a deleted account: in the reader's language.
     assert Comment.objects.get(pk=comment.pk).author_id == user.pk
-    listed = Client().get(f"/api/v1/municipalities/{municipality.slug}/comments").json()["items"]
-    assert [(c["id"], c["author"], c["body"]) for c in listed] == [
-        (comment.pk, "Deleted account", "Fix the road")
-    ]
+    comments = f"/api/v1/municipalities/{municipality.slug}/comments"
+    for language, signature in [("ru", "Удалённая учётная запись"), ("en", "Deleted account")]:
+        listed = Client(headers={"accept-language": language}).get(comments).json()["items"]
+        assert [(c["id"], c["author"], c["body"]) for c in listed] == [
+            (comment.pk, signature, "Fix the road")
+        ]
     page = Client().get(f"/m/{municipality.slug}/").content.decode()
     assert "Fix the road" in page
-    assert "Deleted account" in page
+    assert "Удалённая учётная запись" in page
     assert "olga_petrova" not in page and "Olga Petrova" not in page
 
 

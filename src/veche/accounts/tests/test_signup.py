@@ -67,7 +67,7 @@ def test_login_is_refused_until_the_email_is_confirmed(client: Client, form_data
     response = client.post(LOGIN, {"username": "ivan", "password": PASSWORD})
 
     assert response.status_code == 400
-    assert "Confirm your e-mail address first" in response.content.decode()
+    assert "Сначала подтвердите адрес электронной почты" in response.content.decode()
     assert logged_in_user_id(client) is None
 
 
@@ -106,10 +106,10 @@ def _expired(user: User, settings) -> str:
 @pytest.mark.parametrize(
     ("make_token", "message"),
     [
-        (_tampered, "This link is not valid."),
-        (_other_salt, "This link is not valid."),
-        (_for_changed_email, "This link is not valid."),
-        (_expired, "This link has expired."),
+        (_tampered, "Ссылка недействительна."),
+        (_other_salt, "Ссылка недействительна."),
+        (_for_changed_email, "Ссылка недействительна."),
+        (_expired, "Срок действия ссылки истёк."),
     ],
 )
 def test_a_bad_confirmation_link_confirms_nothing(
@@ -162,7 +162,7 @@ def test_signup_with_a_taken_username_is_a_field_error(
 ) -> None:
     response = client.post(SIGNUP, {**form_data, "username": username})
 
-    assert_refused(response, "username", "This username is taken.")
+    assert_refused(response, "username", "Это имя пользователя уже занято.")
 
 
 @pytest.mark.parametrize(
@@ -222,7 +222,7 @@ def test_every_field_is_required(client: Client, form_data: dict[str, str], miss
 
     response = client.post(SIGNUP, form_data)
 
-    assert_refused(response, missing, "This field is required.")
+    assert_refused(response, missing, "Обязательное поле.")
 
 
 @pytest.mark.django_db
@@ -261,6 +261,7 @@ def test_a_new_confirmation_link_goes_only_to_unconfirmed_accounts(
 
 
 @pytest.mark.django_db
+@pytest.mark.language("en")
 def test_the_sixth_signup_from_one_address_in_an_hour_answers_429(
     client: Client, form_data: dict[str, str]
 ) -> None:

@@ -95,7 +95,7 @@ def test_the_right_code_makes_a_verified_resident(
     )
     assert verification.verified_by is None
     assert fresh_tier(resident, district.municipality) == Tier.VERIFIED
-    assert "You are a verified resident here." in browser.get(VERIFY).content.decode()
+    assert "Вы — подтверждённый житель этого города." in browser.get(VERIFY).content.decode()
 
 
 @pytest.mark.parametrize(
@@ -118,7 +118,7 @@ def test_wrong_codes_are_counted_and_too_many_burn_the_code(
     for attempt in range(1, wrong_tries + 1):
         response = enter_code(browser, wrong)
         assert response.status_code == 400
-        assert "This code is not right." in response.content.decode()
+        assert "Неверный код." in response.content.decode()
         assert VerificationCode.objects.get(user=resident).attempts == attempt
     response = enter_code(browser, code)
 
@@ -127,7 +127,7 @@ def test_wrong_codes_are_counted_and_too_many_burn_the_code(
         assert fresh_tier(resident, municipality) == Tier.VERIFIED
     else:
         assert response.status_code == 400
-        assert "There is no valid code. Ask for a new one." in response.content.decode()
+        assert "Действующего кода нет. Запросите новый." in response.content.decode()
         assert fresh_tier(resident, municipality) == Tier.REGISTERED
         assert not Verification.objects.filter(user=resident).exists()
 
@@ -248,7 +248,7 @@ def test_verifying_twice_is_a_form_error_not_a_crash(
     response = client_for(official).post(STAFF_VERIFY, {**in_person_data, "username": "verified"})
 
     assert response.status_code == 400
-    assert "already a verified resident" in response.content.decode()
+    assert "Этот человек уже подтверждён как житель этого города." in response.content.decode()
     assert Verification.objects.filter(user=verified_resident).count() == 1
     assert not AuditEntry.objects.exists()
 
