@@ -41,13 +41,21 @@ def test_bad_credentials_are_refused(client: Client, resident: User, payload: di
     assert not ApiToken.objects.exists()
 
 
-def test_an_unconfirmed_account_gets_no_token(client: Client, make_user: Callable[..., User]) -> None:
+@pytest.mark.parametrize(
+    ("language", "message"),
+    [(None, "Сначала подтвердите адрес электронной почты"), ("en", "Confirm your e-mail address first")],
+)
+def test_an_unconfirmed_account_gets_no_token(
+    make_user: Callable[..., User], language: str | None, message: str
+) -> None:
     make_user("newcomer", confirmed=False)
+    client = Client(headers={"accept-language": language} if language else {})
 
     response = post_json(client, TOKEN, {"username": "newcomer", "password": PASSWORD})
 
+    # The code is for scripts; the message is in the caller's language (the site's, Russian, by default).
     error = assert_api_error(response, 400, "email_not_confirmed")
-    assert "Confirm your e-mail address" in error["message"]
+    assert message in error["message"]
     assert not ApiToken.objects.exists()
 
 
