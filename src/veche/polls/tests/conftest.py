@@ -8,11 +8,6 @@ import pytest
 from veche.polls.models import Kind, Poll, PollTier
 
 
-@pytest.fixture(autouse=True)
-def _english(english: None) -> None:
-    """The poll suites read their messages in English."""
-
-
 @pytest.fixture
 def single(make_poll: Callable[..., Poll]) -> Poll:
     return make_poll()

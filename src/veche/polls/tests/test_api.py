@@ -54,7 +54,7 @@ def test_a_repeat_answers_409_with_the_vote_that_stands(api_for, voter, single):
     repeat = post_json(client, vote_path(single), {"options": [second]})
 
     error = assert_api_error_with_vote(repeat)
-    assert error["code"] == "already_voted" and "cannot be changed" in error["message"]
+    assert error["code"] == "already_voted" and "изменить его нельзя" in error["message"]
     assert error["vote"]["options"] == [first] and error["vote"]["receipt"] == created.json()["receipt"]
     assert PollVote.objects.count() == LedgerEntry.objects.count() == 1
 
@@ -80,16 +80,18 @@ def test_a_ranked_ballot_keeps_the_order_of_preference(api_for, voter, ranked):
 
 # Every kind of bad ballot: a clear message, and nothing stored.
 
+ONCE = "Каждый вариант можно выбрать только один раз."
+
 
 @pytest.mark.parametrize(
     ("ballot", "status", "message"),
     [
-        (lambda ids, other: {"options": [999_999]}, 400, "Choose among this poll's options."),
-        (lambda ids, other: {"options": [other[0]]}, 400, "Choose among this poll's options."),
-        (lambda ids, other: {"options": [ids[0]]}, 400, "Choose from 2 to 3 options."),
-        (lambda ids, other: {"options": ids[:4]}, 400, "Choose from 2 to 3 options."),
-        (lambda ids, other: {"options": []}, 400, "Choose from 2 to 3 options."),
-        (lambda ids, other: {"options": [ids[0], ids[0]]}, 400, "Each option can be chosen only once."),
+        (lambda ids, other: {"options": [999_999]}, 400, "Выберите из вариантов этого опроса."),
+        (lambda ids, other: {"options": [other[0]]}, 400, "Выберите из вариантов этого опроса."),
+        (lambda ids, other: {"options": [ids[0]]}, 400, "Выберите от 2 до 3 вариантов."),
+        (lambda ids, other: {"options": ids[:4]}, 400, "Выберите от 2 до 3 вариантов."),
+        (lambda ids, other: {"options": []}, 400, "Выберите от 2 до 3 вариантов."),
+        (lambda ids, other: {"options": [ids[0], ids[0]]}, 400, ONCE),
         (lambda ids, other: {"options": "1"}, 422, None),
         (lambda ids, other: {"options": [str(ids[0]), str(ids[1])]}, 422, None),
         (lambda ids, other: {"options": [True, ids[1]]}, 422, None),
@@ -132,6 +134,7 @@ def test_a_bad_ballot_is_refused_with_a_clear_message(
     nothing_stored(multiple, single)
 
 
+@pytest.mark.language("en")
 def test_ranking_repeats_are_duplicates_and_too_many_ranks_are_refused(api_for, voter, ranked):
     a, b, c, d = option_ids(ranked)
     client = api_for(voter)
@@ -152,12 +155,13 @@ def test_closed_and_not_yet_open_polls_take_no_votes(api_for, voter, make_poll, 
     upcoming = make_poll("Upcoming", opens_in=timedelta(days=2))
 
     for poll in (ended, closed_early):
-        error = assert_api_error(post_json(client, vote_path(poll), {"options": option_ids(poll)[:1]}), 409)
-        assert error["code"] == "poll_closed" and "closed" in error["message"]
+        vote = post_json(client, vote_path(poll), {"options": option_ids(poll)[:1]})
+        error = assert_api_error(vote, 409, "poll_closed")
+        assert error["message"] == "Опрос завершён, голоса больше не принимаются."
     error = assert_api_error(
         post_json(client, vote_path(upcoming), {"options": option_ids(upcoming)[:1]}), 409
     )
-    assert error["code"] == "not_open_yet" and "not open yet" in error["message"]
+    assert error["code"] == "not_open_yet" and error["message"].startswith("Опрос ещё не открыт.")
     nothing_stored(ended, closed_early, upcoming)
 
 
@@ -169,7 +173,7 @@ def test_only_residents_of_the_polls_districts_may_vote(api_for, resident_of, ma
 
     for outsider in (northerner, nowhere):
         error = assert_api_error(post_json(api_for(outsider), vote_path(poll), ballot), 403)
-        assert error["code"] == "other_district" and error["message"].endswith("Central.")
+        assert error["code"] == "other_district" and error["message"].endswith(": Центральный.")
     nothing_stored(poll)
     assert post_json(api_for(resident_of("local", central)), vote_path(poll), ballot).status_code == 201
 
@@ -178,7 +182,8 @@ def test_an_unverified_resident_cannot_vote_in_a_verified_only_poll(api_for, res
     error = assert_api_error(
         post_json(api_for(resident), vote_path(single), {"options": option_ids(single)[:1]}), 403
     )
-    assert error["message"] == "Only verified residents of this municipality can do this."
+    assert error["code"] == "forbidden"
+    assert error["message"] == "Это доступно только подтверждённым жителям этого города."
     nothing_stored(single)
     # The registered tier is enough where the poll asks no more.
     response = post_json(api_for(resident), vote_path(multiple), {"options": option_ids(multiple)[:2]})
@@ -253,7 +258,7 @@ def test_results_are_403_until_the_poll_closes_then_public(
     path = f"{API}/polls/{single.pk}/results"
 
     error = assert_api_error(client.get(path), 403, "results_not_public")
-    assert "results will be published when the poll closes" in error["message"]
+    assert error["message"].startswith("Результаты будут опубликованы после завершения опроса")
     assert_api_error(api_for(voter).get(path), 403)
     early = api_for(official).get(path)  # those who run the poll see them at any time
     assert early.status_code == 200 and early.json()["public"] is False

@@ -44,7 +44,7 @@ def test_the_list_has_tabs_and_says_where_i_voted(client_for, voter, single, mul
     assert [p.title for p in open_tab.context["page"]] == [single.title, multiple.title]
     assert {p.title: p.voted for p in open_tab.context["page"]} == {single.title: True, multiple.title: False}
     text = open_tab.content.decode()
-    assert "You have voted" in text and "You have not voted yet" in text and "Still a draft" not in text
+    assert "Вы проголосовали" in text and "Вы ещё не голосовали" in text and "Still a draft" not in text
     assert [p.title for p in upcoming.context["page"]] == ["Next month"]
     assert [p.title for p in closed.context["page"]] == ["Last month"]
     assert [count for _s, _label, count in open_tab.context["tabs"]] == [2, 1, 1]
@@ -71,7 +71,7 @@ def test_the_list_costs_the_same_queries_for_2_and_10_polls(client_for, voter, m
     many, response = list_queries()
 
     assert few == many
-    assert len(response.context["page"]) == 10 and response.content.decode().count("Central") == 10
+    assert len(response.context["page"]) == 10 and response.content.decode().count("Центральный") == 10
 
 
 # Voting through the ballot form, without JavaScript.
@@ -80,8 +80,8 @@ def test_the_list_costs_the_same_queries_for_2_and_10_polls(client_for, voter, m
 def test_a_single_choice_vote_shows_the_receipt(client_for, voter, single):
     chosen = option_ids(single)[1]
     client = client_for(voter)
-    ballot = client.get(url(single))
-    assert 'type="radio"' in ballot.content.decode() and "cannot be changed" in ballot.content.decode()
+    ballot = client.get(url(single)).content.decode()
+    assert 'type="radio"' in ballot and "Поданный голос нельзя изменить." in ballot
 
     response = client.post(url(single, "vote"), {"options": str(chosen)})
 
@@ -92,7 +92,7 @@ def test_a_single_choice_vote_shows_the_receipt(client_for, voter, single):
     assert response.context["receipt"].nonce in text and "In the park" in text
     assert list(PollChoice.objects.values_list("option_id", flat=True)) == [chosen]
     again = client.get(url(single)).content.decode()
-    assert "You voted on" in again and "A vote cannot be changed." in again and entry.entry_hash in again
+    assert "Вы проголосовали" in again and "Голос нельзя изменить." in again and entry.entry_hash in again
     assert 'type="radio"' not in again
     assert client.get(f"/ledger/?receipt={entry.entry_hash}").status_code == 200
 
@@ -130,6 +130,7 @@ def test_a_ranked_vote_through_rank_selects(client_for, voter, ranked):
     assert list(PollChoice.objects.order_by("rank").values_list("option_id", flat=True)) == [c, a]
 
 
+@pytest.mark.language("en")
 @pytest.mark.parametrize(
     ("ranks", "message"),
     [
@@ -153,15 +154,16 @@ def test_a_bad_ranking_is_refused_on_the_page(ranks, message, client_for, voter,
 def test_page_refusals_say_why(client_for, resident, voter, single, multiple, make_poll, municipal_admin):
     ids = option_ids(multiple)
     too_few = client_for(voter).post(url(multiple, "vote"), {"options": [str(ids[0])]})
-    assert too_few.status_code == 400 and "Choose from 2 to 3 options." in too_few.content.decode()
+    assert too_few.status_code == 400 and "Выберите от 2 до 3 вариантов." in too_few.content.decode()
 
     unverified = client_for(resident).post(url(single, "vote"), {"options": str(option_ids(single)[0])})
     assert unverified.status_code == 403
-    assert "Only verified residents of this municipality can do this." in unverified.content.decode()
+    assert "Это доступно только подтверждённым жителям этого города." in unverified.content.decode()
 
     poll_close(actor=municipal_admin, poll=single)
     closed = client_for(voter).post(url(single, "vote"), {"options": str(option_ids(single)[0])})
-    assert closed.status_code == 409 and "no longer takes votes" in closed.content.decode()
+    assert closed.status_code == 409
+    assert "Опрос завершён, голоса больше не принимаются." in closed.content.decode()
     assert not PollVote.objects.exists() and not LedgerEntry.objects.exists()
 
 
@@ -172,13 +174,13 @@ def test_a_second_vote_on_the_page_keeps_the_first(client_for, voter, single):
 
     response = client.post(url(single, "vote"), {"options": str(second)}, follow=True)
 
-    assert "You have already voted here. Your vote stands and cannot be changed." in messages_of(response)
+    assert "Вы уже проголосовали здесь. Ваш голос учтён, изменить его нельзя." in messages_of(response)
     assert list(PollChoice.objects.values_list("option_id", flat=True)) == [first]
 
 
 def test_anonymous_visitors_read_but_are_sent_to_log_in_to_vote(client, single):
     page = client.get(url(single))
-    assert page.status_code == 200 and "Log in to vote." in page.content.decode()
+    assert page.status_code == 200 and "Войдите, чтобы проголосовать." in page.content.decode()
 
     response = client.post(url(single, "vote"), {"options": str(option_ids(single)[0])})
 
@@ -191,7 +193,7 @@ def test_a_resident_of_another_district_is_told_before_voting(
 ):
     poll = make_poll(districts=[central])
     page = client_for(resident_of("northerner", northern)).get(url(poll)).content.decode()
-    assert "Only residents verified in these districts can vote: Central." in page
+    assert "Голосовать могут только жители, подтвердившие проживание в этих районах: Центральный." in page
     assert 'type="radio"' not in page
 
 
@@ -210,8 +212,8 @@ def test_the_results_page_has_an_accessible_table_and_turnout(
 
     assert response.status_code == 200
     text = response.content.decode()
-    assert '<th scope="col">Borda score</th>' in text and '<th scope="row">Lighting</th>' in text
-    assert "Turnout by district" in text and "<meter" in text and "Borda score: on each ballot" in text
+    assert '<th scope="col">Баллы Борда</th>' in text and '<th scope="row">Lighting</th>' in text
+    assert "Явка по районам" in text and "<meter" in text and "Баллы Борда: в каждом бюллетене" in text
     assert [o.text for o in response.context["results"].ordered][:2] == ["Lighting", "Courtyards"]
 
 
@@ -252,15 +254,15 @@ def test_an_official_creates_edits_publishes_and_closes_a_poll(client_for, offic
     assert poll.title == "Which routes need more buses at night?"
 
     published = client.post(f"{STAFF}{poll.pk}/publish/", follow=True)
-    assert "The poll is published. Voting starts at its opening time." in messages_of(published)
+    assert "Опрос опубликован. Голосование начнётся в назначенное время." in messages_of(published)
     assert client.get(f"{BASE}?status=scheduled").context["page"][0] == poll
     frozen = client.get(f"{STAFF}{poll.pk}/")
-    assert frozen.context["form"] is None and "can no longer be changed" in frozen.content.decode()
+    assert frozen.context["form"] is None and "изменить его уже нельзя" in frozen.content.decode()
     refused = client.post(f"{STAFF}{poll.pk}/", poll_form(title="Changed after publishing"))
     assert refused.status_code == 409
 
     closed = client.post(f"{STAFF}{poll.pk}/close/", follow=True)
-    assert "The poll is closed." in messages_of(closed)
+    assert "Опрос завершён. Поданные голоса сохраняются." in messages_of(closed)
     poll.refresh_from_db()
     assert poll.title == "Which routes need more buses at night?" and poll.closed_at is not None
     assert list(AuditEntry.objects.order_by("pk").values_list("action", "actor__username")) == [
@@ -271,6 +273,7 @@ def test_an_official_creates_edits_publishes_and_closes_a_poll(client_for, offic
     ]
 
 
+@pytest.mark.language("en")
 def test_the_staff_form_shows_what_is_wrong(client_for, municipal_admin):
     response = client_for(municipal_admin).post(
         f"{STAFF}new/", poll_form(options="Only one", closes_at=poll_form()["opens_at"])
