@@ -77,7 +77,7 @@ def test_bad_ballots_answer_with_the_error_shape_and_store_nothing(api_for, make
 
     assert wrong_type.status_code == 422 and "choices.0.proposal" in wrong_type.json()["error"]["fields"]
     assert over.status_code == 400 and over.json()["error"]["code"] == "invalid_ballot"
-    assert "more than the budget" in over.json()["error"]["fields"]["choices"][0]
+    assert "больше бюджета" in over.json()["error"]["fields"]["choices"][0]
     assert unverified.status_code == 403 and anonymous.status_code == 401
     assert not Ballot.objects.exists() and not LedgerEntry.objects.exists()
 

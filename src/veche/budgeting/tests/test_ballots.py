@@ -55,15 +55,15 @@ def test_a_second_ballot_is_a_conflict_carrying_the_first(make_process, voter):
 @pytest.mark.parametrize(
     ("choices", "message"),
     [
-        ("bike", "Send the choices as a list"),
-        ([1, 2], "Send the choices as a list"),
-        ([{"proposal": "1"}], "whole number"),
-        ([{"proposal": True}], "whole number"),
-        ([{"proposal": "BIKE", "points": "1"}], "whole number of points"),
-        (["BIKE", "BIKE"], "only once"),
-        ([], "Choose from 1 to 3 projects (you chose 0)"),
-        (["BIKE", "PLAY", "BENCH", "TREES"], "Choose from 1 to 3 projects (you chose 4)"),
-        ([{"proposal": "BIKE", "points": 2}], "only on a cumulative ballot"),
+        ("bike", "Передайте выбор списком"),
+        ([1, 2], "Передайте выбор списком"),
+        ([{"proposal": "1"}], "Укажите каждый выбранный проект его номером — целым числом."),
+        ([{"proposal": True}], "Укажите каждый выбранный проект его номером — целым числом."),
+        ([{"proposal": "BIKE", "points": "1"}], "Дайте каждому проекту целое число баллов."),
+        (["BIKE", "BIKE"], "Каждый проект можно выбрать только один раз."),
+        ([], "Выберите от 1 до 3 проектов (вы выбрали: 0)."),
+        (["BIKE", "PLAY", "BENCH", "TREES"], "Выберите от 1 до 3 проектов (вы выбрали: 4)."),
+        ([{"proposal": "BIKE", "points": 2}], "Баллы указываются только в бюллетене с распределением баллов"),
     ],
 )
 def test_malformed_and_out_of_limit_ballots_are_refused(make_process, voter, choices, message):
@@ -98,7 +98,7 @@ def test_an_infeasible_proposal_or_one_of_another_budget_is_refused(make_process
 
     for proposal in (infeasible, other):
         error = refused(voter, budget, approve(proposal))
-        assert f"Project {proposal.pk} is not on this ballot" in error.fields["choices"][0]
+        assert f"Проекта {proposal.pk} нет в этом бюллетене" in error.fields["choices"][0]
 
 
 def test_a_knapsack_ballot_over_the_budget_is_refused_and_one_within_it_is_taken(
@@ -109,11 +109,14 @@ def test_a_knapsack_ballot_over_the_budget_is_refused_and_one_within_it_is_taken
 
     error = refused(voter, budget, approve(bike, fountain, benches))  # 11 000 of 10 000
 
-    assert "cost 11,000\u00a0₽ together, more than the budget of 10,000\u00a0₽" in error.fields["choices"][0]
+    assert error.fields["choices"] == [
+        "Выбранные проекты вместе стоят 11\u00a0000\u00a0₽ — больше бюджета (10\u00a0000\u00a0₽)."
+    ]
     ballot_cast(user=voter, budget=budget, choices=approve(bike, fountain))  # exactly 10 000
     assert Ballot.objects.count() == 1
 
 
+@pytest.mark.language("en")
 def test_cumulative_points_over_the_total_or_negative_are_refused(make_process, voter):
     budget = city_budget(make_process(kind=BallotKind.CUMULATIVE))
     bike, playground, benches, *_ = options(budget)
@@ -155,9 +158,9 @@ def test_voting_is_refused_outside_its_phase_to_the_unverified_and_in_another_di
     north = resident_of("north", northern)
     elsewhere = refused(north, central_budget, approve(options(central_budget)[0]), Forbidden)
 
-    assert closed.code == "wrong_phase" and "Voting is not open" in closed.message
-    assert "verified residents" in unverified.message
-    assert elsewhere.code == "other_district" and "Central" in elsewhere.message
+    assert closed.code == "wrong_phase" and closed.message.startswith("Голосование сейчас не проводится.")
+    assert unverified.message == "Это доступно только подтверждённым жителям этого города."
+    assert elsewhere.code == "other_district" and "«Центральный»" in elsewhere.message
     # The same resident may vote on the city-wide budget, and the voter on both.
     ballot_cast(user=north, budget=city, choices=approve(options(city)[0]))
     ballot_cast(user=voter, budget=central_budget, choices=approve(options(central_budget)[0]))

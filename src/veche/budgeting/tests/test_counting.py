@@ -109,10 +109,13 @@ def test_mes_explains_what_the_supporters_of_an_unfunded_project_could_still_pay
     unfunded = [r for r in results.projects if not r.funded]
     funded = [r for r in results.projects if r.funded]
     assert unfunded and funded
-    assert all("could still pay" in r.explanation and r.supporters_pay is not None for r in unfunded)
-    assert all(r.explanation.startswith("Funded in round") for r in funded)
+    assert all(
+        r.explanation.startswith("Не финансируется: сторонники проекта (") and r.supporters_pay is not None
+        for r in unfunded
+    )
+    assert all(r.explanation.startswith("Финансируется в раунде") for r in funded)
     assert results.projects[: len(funded)] == funded  # funded first, in the order bought
-    assert "Equal Shares" in results.counting
+    assert "Метод равных долей" in results.counting
 
 
 def test_a_recount_adds_a_count_the_newest_stands_and_both_are_audited(
@@ -178,7 +181,10 @@ def test_a_count_past_its_time_limit_stores_nothing_and_the_command_has_none(
 
     out = StringIO()
     call_command("budget_count", str(budget.pk), "--as", official.username, "--rule", "mes", stdout=out)
-    assert Tally.objects.get().rule == "mes" and "projects funded" in out.getvalue()
+    # The command's line is English with plain numbers, whatever the site's language (Russian here).
+    tally = Tally.objects.get()
+    assert tally.rule == "mes" and out.getvalue().startswith(f"count {tally.pk}: mes, ")
+    assert f"projects funded for {tally.total_cost}\u00a0₽ of 10000000\u00a0₽, 2 ballots" in out.getvalue()
 
 
 @pytest.mark.xfail(

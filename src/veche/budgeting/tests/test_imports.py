@@ -1,6 +1,7 @@
 """Paper ballots and pabulib files: every row checked, problems reported by line, all or nothing;
 an exported .pb file imported again counts the same winners."""
 
+import re
 from pathlib import Path
 
 import pytest
@@ -79,13 +80,14 @@ def test_a_file_with_broken_rows_reports_each_line_and_imports_nothing(counting,
         paper_ballots_import(actor=official, budget=budget, content=content, filename="box.csv")
 
     problems = refused.value.fields["file"]
-    assert (
-        refused.value.code == "invalid_file" and "4 problems; nothing was imported" in refused.value.message
+    assert (refused.value.code, refused.value.message) == (
+        "invalid_file",
+        "В файле 4 ошибки, ничего не импортировано.",
     )
-    assert problems[0].startswith("line 3: ") and "Choose from 1 to 3 projects (you chose 4)" in problems[0]
-    assert problems[1].startswith("line 4: ") and "Project 999999 is not on this ballot" in problems[1]
-    assert problems[2] == "line 5: ballot 1 is already on line 2."
-    assert problems[3] == "line 6: 3 fields, but the header has 2."
+    assert problems[0] == "строка 3: Выберите от 1 до 3 проектов (вы выбрали: 4)."
+    assert problems[1].startswith("строка 4: Проекта 999999 нет в этом бюллетене")
+    assert problems[2] == "строка 5: бюллетень 1 уже есть в строке 2."
+    assert problems[3] == "строка 6: полей: 3, а в строке заголовков: 2."
     assert (
         not Ballot.objects.exists() and not PaperBatch.objects.exists() and not LedgerEntry.objects.exists()
     )
@@ -121,7 +123,7 @@ def test_a_pabulib_votes_section_is_imported_and_a_ballot_number_only_once(count
         )
 
     assert batch.format == "pabulib" and Ballot.objects.count() == 2
-    assert again.value.fields["file"] == ["line 2: ballot 8 was imported before."]
+    assert again.value.fields["file"] == ["строка 2: бюллетень 8 уже был импортирован ранее."]
 
 
 def test_paper_ballots_are_refused_to_residents_and_while_proposals_are_collected(
@@ -135,6 +137,7 @@ def test_paper_ballots_are_refused_to_residents_and_while_proposals_are_collecte
     assert not Ballot.objects.exists()
 
 
+@pytest.mark.language("en")
 def test_cumulative_paper_ballots_carry_their_points(make_process, official, municipal_admin):
     process = make_process(ProcessPhase.COUNTING, kind=BallotKind.CUMULATIVE)
     budget = city_budget(process)
@@ -190,44 +193,62 @@ def test_an_exported_file_imported_again_counts_the_same_winners(
     assert chain_break(chain_name(city_budget(imported))) is None
 
 
+# A pabulib file with a cost that is not a number (line 17) and a vote for an unknown project (line 21).
+BROKEN_PB = "\n".join(
+    [
+        "META",
+        "key;value",
+        "description;Broken",
+        "country;Russia",
+        "unit;Testgrad",
+        "instance;2025",
+        "num_projects;2",
+        "num_votes;2",
+        "budget;1000",
+        "vote_type;approval",
+        "rule;greedy",
+        "date_begin;01.01.2025",
+        "date_end;02.01.2025",
+        "PROJECTS",
+        "project_id;cost",
+        "a;600",
+        "b;lots",
+        "VOTES",
+        "voter_id;vote",
+        "1;a",
+        "2;c",
+    ]
+)
+
+
+@pytest.mark.language("en")
 def test_a_broken_pb_file_is_refused_with_the_validators_line_numbers(
     municipality, municipal_admin, official
 ):
-    text = "\n".join(
-        [
-            "META",
-            "key;value",
-            "description;Broken",
-            "country;Russia",
-            "unit;Testgrad",
-            "instance;2025",
-            "num_projects;2",
-            "num_votes;2",
-            "budget;1000",
-            "vote_type;approval",
-            "rule;greedy",
-            "date_begin;01.01.2025",
-            "date_end;02.01.2025",
-            "PROJECTS",
-            "project_id;cost",
-            "a;600",
-            "b;lots",
-            "VOTES",
-            "voter_id;vote",
-            "1;a",
-            "2;c",
-        ]
-    )
-
     with pytest.raises(DomainError) as refused:
-        process_import_pb(actor=municipal_admin, municipality=municipality, content=text.encode())
+        process_import_pb(actor=municipal_admin, municipality=municipality, content=BROKEN_PB.encode())
     with pytest.raises(NotFound):
-        process_import_pb(actor=official, municipality=municipality, content=text.encode())
+        process_import_pb(actor=official, municipality=municipality, content=BROKEN_PB.encode())
 
     problems = refused.value.fields["file"]
     assert any(p.startswith("line 17:") and "cost" in p for p in problems), problems
     assert any(p.startswith("line 21:") and "'c'" in p for p in problems), problems
     assert not Process.objects.exists() and not Budget.objects.exists()
+
+
+@pytest.mark.xfail(
+    strict=True,
+    reason="the engine's validate_pb says each problem as an English sentence, with no code to translate "
+    "it by (engine.pabulib.Problem is a line and a message; engine.paper.PaperProblem has a code and params)",
+)
+def test_the_problems_the_pb_validator_finds_are_said_in_the_readers_language(municipality, municipal_admin):
+    with pytest.raises(DomainError) as refused:
+        process_import_pb(actor=municipal_admin, municipality=municipality, content=BROKEN_PB.encode())
+
+    problems = refused.value.fields["file"]
+    assert refused.value.message.startswith("В файле")
+    assert [p.split(":")[0] for p in problems] == ["строка 17", "строка 21"], problems
+    assert all(re.search("[а-яё]", p.split(":", 1)[1]) for p in problems), problems
 
 
 def test_a_decimal_cost_is_refused_with_its_line(municipality, municipal_admin):
@@ -258,7 +279,7 @@ def test_a_decimal_cost_is_refused_with_its_line(municipality, municipal_admin):
     with pytest.raises(DomainError) as refused:
         process_import_pb(actor=municipal_admin, municipality=municipality, content=text.encode())
 
-    assert refused.value.fields["file"] == ["line 16: the cost of project a is not a whole number."]
+    assert refused.value.fields["file"] == ["строка 16: стоимость проекта a — не целое число."]
     assert not Process.objects.exists()
 
 

@@ -90,7 +90,7 @@ def test_phases_move_one_step_at_a_time_and_each_move_is_audited(make_process, m
         process_move(actor=municipal_admin, process=process, to=ProcessPhase.VOTING)
 
     assert skipped.value.code == "bad_transition" and waiting.value.code == "not_ready"
-    assert "Review every proposal" in waiting.value.message
+    assert waiting.value.message == "Перед началом голосования проверьте все проекты: ещё 5 ожидают проверки."
     assert Process.objects.get(pk=process.pk).phase == ProcessPhase.REVIEW
     moves = AuditEntry.objects.filter(action="budgeting.process.phase", target_id=str(process.pk))
     assert [m.details["to"] for m in moves.order_by("id")] == [ProcessPhase.PROPOSALS, ProcessPhase.REVIEW]
@@ -102,7 +102,10 @@ def test_results_are_published_only_once_every_budget_is_counted(make_process, m
     with pytest.raises(Conflict) as refused:
         process_move(actor=municipal_admin, process=process, to=ProcessPhase.RESULTS)
 
-    assert "Count the budget" in refused.value.message
+    assert refused.value.message == (
+        "Прежде чем публиковать результаты, подсчитайте голоса по бюджету (весь город) "
+        "со всеми его бюллетенями."
+    )
 
 
 def test_what_each_phase_opens_is_data(make_process, verified_resident, resident, municipality):
@@ -114,7 +117,7 @@ def test_what_each_phase_opens_is_data(make_process, verified_resident, resident
     assert allows(verified_resident, municipality, Feature.VOTE, phases.step_of(voting))
     # The process asks for verified residents: a registered one is told so.
     refused = allows(resident, municipality, Feature.VOTE, phases.step_of(voting))
-    assert not refused and "verified residents" in refused.reason
+    assert not refused and refused.reason == "Это доступно только подтверждённым жителям этого города."
     assert all(set(targets) <= set(ProcessPhase.values) for targets in phases.TRANSITIONS.values())
 
 

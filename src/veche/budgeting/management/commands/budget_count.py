@@ -6,7 +6,7 @@ the same service (so it is stored, explained and audited like any other).
 
 from typing import Any
 
-from django.core.management.base import BaseCommand, CommandError, CommandParser
+from django.core.management.base import BaseCommand, CommandError, CommandParser, no_translations
 
 from veche.accounts.models import User
 from veche.budgeting.models import Budget, Rule, TieBreaking, Utilities
@@ -25,6 +25,9 @@ class Command(BaseCommand):
         parser.add_argument("--utilities", choices=Utilities.values, help="default: the process's")
         parser.add_argument("--tie-breaking", dest="tie_breaking", choices=TieBreaking.values)
 
+    # The command speaks English, with amounts unlocalised: in the site's language (Russian) they would
+    # read "6 000 000 ₽" inside an English line, which a script reading the output cannot parse.
+    @no_translations
     def handle(self, *args: Any, **options: Any) -> None:
         budget = (
             Budget.objects.select_related("process__municipality", "district")
