@@ -101,16 +101,17 @@ class Result:
         }
 
 
-def greedy_reason(*, votes: int, cost: float, funded: bool, left_before: float, position: int) -> str:
+def greedy_reason(
+    *, votes: int, cost: float, funded: bool, left_before: float, position: int, points: float | None = None
+) -> str:
+    """Greedy's reason; `points` is the total on ballots with points, by which greedy then orders."""
+    if points is None:
+        score = f"{votes} votes, {position}. in the order by votes"
+    else:
+        score = f"{votes} votes, {points:g} points, {position}. in the order by points"
     if funded:
-        return (
-            f"funded: {votes} votes, {position}. in the order by votes; "
-            f"it fit in the {money(left_before)} left"
-        )
-    return (
-        f"not funded: {votes} votes, {position}. in the order by votes; its cost {money(cost)} "
-        f"did not fit in the {money(left_before)} left"
-    )
+        return f"funded: {score}; it fit in the {money(left_before)} left"
+    return f"not funded: {score}; its cost {money(cost)} did not fit in the {money(left_before)} left"
 
 
 def mes_funded_reason(

@@ -468,6 +468,7 @@ def _voter_cell(voter: Voter, column: str) -> str:
     if column == "vote":
         return ",".join(voter.vote)
     if column == "points":
-        return "" if voter.points is None else ",".join(format_number(p) for p in voter.points)
+        # An empty vote's points as missing: pabutools reads an empty cell as a point count.
+        return ",".join(format_number(p) for p in voter.points) if voter.points else "None"
     value = voter.extra.get(column)
     return "None" if value is None else value

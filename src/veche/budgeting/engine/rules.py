@@ -2,6 +2,25 @@
 """Counting rules for participatory budgeting: greedy, Method of Equal Shares (with Add1 and the
 comparison step) and sequential Phragmén, in float arithmetic that follows pabutools 1.2.3 step by step.
 
+What a ballot is worth
+----------------------
+Approval and choose-1 ballots approve the projects they name, and so do ordinal ballots (their order is
+not used). On ballots with points (pabulib's "cumulative", and "scoring" alike, as pabutools reads both
+as cardinal ballots) the points a voter gives a project are:
+
+* MES's utilities with cardinal utilities, as pabutools' `Additive_Cardinal_Sat`: a supporter is a voter
+  who gave the project more than 0 points, pays min(budget, rho * points), and supporters are taken from
+  the lowest budget over points; Add1 and the comparison step (each voter's total points of the funded
+  projects) use the same utilities;
+* greedy's score: a project is worth its cost times the points to each voter, so greedy takes projects
+  by their total points, as by approvals on approval ballots (pabutools' `greedy_utilitarian_welfare`
+  with that satisfaction; its own cardinal one would rank by points per unit of cost).
+
+With cost utilities a project is worth its cost to every voter who names it, whatever the points (and 0
+points name it too), as pabutools' `Cost_Sat` is. Sequential Phragmén, which pabutools runs on approval
+ballots only, reads every ballot as approval of the projects it names. The tie-breaking "votes" counts
+the voters who name a project.
+
 Where exactness matters
 -----------------------
 pabutools' float mode (``pabutools.fractions.FRACTION = "float"``) is the reference. Ties between
@@ -12,7 +31,9 @@ performs the same float operations in the same order as pabutools:
 * MES walks a project's supporters from the poorest (budget over utility, as pabutools sorts them),
   and forms the running contribution and the remaining utility by sequential sums (``cumsum`` adds
   left to right, as pabutools' loop does); only the poorest supporters, up to the one who can pay
-  the equal part, are sorted, which gives the same sequence of values as sorting them all;
+  the equal part, are sorted, which gives the same sequence of values as sorting them all; with
+  points, supporters tied in budget over points may differ in budget, so all are sorted, each time
+  from the order of the project's previous sort, as pabutools' stable in-place sort leaves them;
 * a voter's share is ``budget / n`` and Add1 raises the *total* budget by ``n`` per step, then
   divides, exactly as ``exhaustion_by_budget_increase(..., budget_step=n)``;
 * greedy's key (total cost satisfaction over cost), Phragmén's loads and the comparison step's
@@ -21,8 +42,9 @@ performs the same float operations in the same order as pabutools:
 Two places are not bit-for-bit copies, and can only matter when two quantities agree to within about
 1e-9 of each other: the "supporters cannot pay the cost" test sums with numpy (pairwise) and re-sums
 one by one, in voter order, only when the total is that close to the cost (pabutools sums in the
-order of its last sort; it also runs the test on the first project past the round's best, which only
-changes when a project that can never be bought is dropped); and in very large elections (more than
+order of its last sort, which the engine follows with points; it also runs the test on the first
+project past the round's best, which only changes when a project that can never be bought is
+dropped); and in very large elections (more than
 `GROUPED_ABOVE` voters) Add1 first searches with identical ballots merged (a group of m voters
 contributes m*b instead of b+b+...+b), then recomputes the step it found, and the next, voter by
 voter. pabutools' default exact (gmpy2) mode breaks such near-ties exactly and can differ from its
@@ -36,7 +58,7 @@ from __future__ import annotations
 import math
 import time
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Literal
 
@@ -46,7 +68,7 @@ import numpy.typing as npt
 from veche.budgeting.engine import explain
 from veche.budgeting.engine.explain import Comparison, ProjectOutcome, Result
 from veche.budgeting.engine.options import RULES, TIE_BREAKINGS, UTILITIES, RuleError
-from veche.budgeting.engine.pabulib import Election
+from veche.budgeting.engine.pabulib import POINT_VOTE_TYPES, Election
 
 FloatArray = npt.NDArray[np.float64]
 IntArray = npt.NDArray[np.int64]
@@ -65,8 +87,10 @@ class Ballots:
     """An election reduced to what the rules need: project arrays and, per project, its supporters.
 
     A "group" is a voter, or (after `grouped()`) every voter with the same ballot, with `mult` voters in it.
-    Votes of every type are read as approval of the projects they name, as pabutools' cardinality and
-    cost satisfactions do.
+    A project's supporters are the groups whose vote names it. On ballots with points (pabulib's
+    "cumulative" and "scoring") `points` gives, aligned with the supporters, the points each one gave
+    it; on approval, choose-1 and ordinal ballots it is None and a vote is approval of the projects it
+    names (an ordinal ballot's order is not used).
     """
 
     ids: tuple[str, ...]
@@ -78,28 +102,21 @@ class Ballots:
     group_indptr: IntArray  # group -> projects (CSR), for incremental totals
     group_projects: IntArray
     approvals: IntArray  # voters per project
+    points: tuple[FloatArray, ...] | None = None  # per project, aligned with `supporters`
+    group_points: FloatArray | None = None  # aligned with `group_projects`
 
     @property
     def n_groups(self) -> int:
         return len(self.mult)
 
     def grouped(self) -> Ballots:
-        """The same election with identical ballots merged into one group each."""
-        m = len(self.ids)
-        words = max(1, (m + 63) // 64)
-        # Each ballot as a bit set, so that identical ballots are identical rows.
-        owners = np.repeat(np.arange(self.n_groups, dtype=np.int64), np.diff(self.group_indptr))
-        bits = np.zeros(self.n_groups * words, dtype=np.uint64)
-        flat = self.group_projects
-        one_bits = np.left_shift(np.uint64(1), (flat % 64).astype(np.uint64))
-        np.add.at(bits, owners * words + flat // 64, one_bits)
-        rows = (
-            np.ascontiguousarray(bits.reshape(self.n_groups, words))
-            .view(np.dtype((np.void, 8 * words)))
-            .ravel()
-        )
-        _, first, inverse = np.unique(rows, return_index=True, return_inverse=True)
-        counts = np.bincount(inverse.ravel(), weights=self.mult, minlength=len(first))
+        """The same election with identical ballots (the same projects, and the same points) merged
+        into one group each."""
+        if self.group_points is None:
+            first, inverse = self._same_approvals()
+        else:
+            first, inverse = self._same_points(self.group_points)
+        counts = np.bincount(inverse, weights=self.mult, minlength=len(first))
         # Keep the groups in the order of their first voter.
         by_first = np.argsort(first, kind="stable")
         keep = first[by_first]
@@ -117,7 +134,41 @@ class Ballots:
             new_owners,
             self.group_projects[offsets],
             counts[by_first].astype(np.float64),
+            None if self.group_points is None else self.group_points[offsets],
         )
+
+    def _same_approvals(self) -> tuple[IntArray, IntArray]:
+        """For each distinct ballot its first group, and for each group its ballot's number."""
+        m = len(self.ids)
+        words = max(1, (m + 63) // 64)
+        # Each ballot as a bit set, so that identical ballots are identical rows.
+        owners = np.repeat(np.arange(self.n_groups, dtype=np.int64), np.diff(self.group_indptr))
+        bits = np.zeros(self.n_groups * words, dtype=np.uint64)
+        flat = self.group_projects
+        one_bits = np.left_shift(np.uint64(1), (flat % 64).astype(np.uint64))
+        np.add.at(bits, owners * words + flat // 64, one_bits)
+        rows = (
+            np.ascontiguousarray(bits.reshape(self.n_groups, words))
+            .view(np.dtype((np.void, 8 * words)))
+            .ravel()
+        )
+        _, first, inverse = np.unique(rows, return_index=True, return_inverse=True)
+        return first.astype(np.int64), inverse.ravel().astype(np.int64)
+
+    def _same_points(self, points: FloatArray) -> tuple[IntArray, IntArray]:
+        """`_same_approvals` for ballots with points: the same projects with the same points."""
+        number: dict[tuple[bytes, bytes], int] = {}
+        first: list[int] = []
+        inverse = np.empty(self.n_groups, dtype=np.int64)
+        indptr = self.group_indptr
+        for g in range(self.n_groups):
+            start, end = int(indptr[g]), int(indptr[g + 1])
+            key = (self.group_projects[start:end].tobytes(), points[start:end].tobytes())
+            found = number.setdefault(key, len(number))
+            if found == len(first):
+                first.append(g)
+            inverse[g] = found
+        return np.array(first, dtype=np.int64), inverse
 
 
 def _build_flat(
@@ -128,8 +179,9 @@ def _build_flat(
     owners: IntArray,
     flat: IntArray,
     mult: FloatArray,
+    flat_points: FloatArray | None = None,
 ) -> Ballots:
-    """From (group, project) pairs sorted by group, then project."""
+    """From (group, project) pairs sorted by group, then project (with the points, if any, of each)."""
     m = len(ids)
     lengths = np.bincount(owners, minlength=n_groups).astype(np.int64)
     indptr = np.zeros(n_groups + 1, dtype=np.int64)
@@ -139,8 +191,14 @@ def _build_flat(
     bounds = np.searchsorted(flat[by_project], np.arange(m + 1))
     sorted_owners = owners[by_project]
     supporters = tuple(sorted_owners[bounds[p] : bounds[p + 1]] for p in range(m))
+    points = None
+    if flat_points is not None:
+        sorted_points = flat_points[by_project]
+        points = tuple(sorted_points[bounds[p] : bounds[p + 1]] for p in range(m))
     approvals = np.bincount(flat, weights=np.repeat(mult, lengths), minlength=m).astype(np.int64)
-    return Ballots(ids, costs, budget, int(mult.sum()), mult, supporters, indptr, flat, approvals)
+    return Ballots(
+        ids, costs, budget, int(mult.sum()), mult, supporters, indptr, flat, approvals, points, flat_points
+    )
 
 
 def compile_election(election: Election) -> Ballots:
@@ -151,8 +209,11 @@ def compile_election(election: Election) -> Ballots:
     lengths = np.fromiter(map(len, votes), dtype=np.int64, count=len(votes))
     flat = np.fromiter((index[p] for vote in votes for p in vote), dtype=np.int64, count=int(lengths.sum()))
     owners = np.repeat(np.arange(len(votes), dtype=np.int64), lengths)
+    width = max(len(ids), 1)
+    if election.vote_type in POINT_VOTE_TYPES:
+        return _with_points(election, ids, costs, owners * width + flat, width)
     # Each ballot as a sorted set of project indices (a vote may, against the format, repeat a project).
-    pairs = np.sort(owners * max(len(ids), 1) + flat)
+    pairs = np.sort(owners * width + flat)
     if len(pairs) > 1:
         pairs = pairs[np.concatenate(([True], pairs[1:] != pairs[:-1]))]
     return _build_flat(
@@ -160,9 +221,41 @@ def compile_election(election: Election) -> Ballots:
         costs,
         float(election.budget),
         len(votes),
-        pairs // max(len(ids), 1),
-        pairs % max(len(ids), 1),
+        pairs // width,
+        pairs % width,
         np.ones(len(votes), dtype=np.float64),
+    )
+
+
+def _with_points(
+    election: Election, ids: tuple[str, ...], costs: FloatArray, pairs: IntArray, width: int
+) -> Ballots:
+    """`compile_election` for ballots with points: each (voter, project) pair with its points; a project
+    named twice keeps the points given last, as pabutools' ballot (a dict) does."""
+    for voter in election.voters:
+        if voter.vote and (voter.points is None or len(voter.points) != len(voter.vote)):
+            raise ValueError(
+                f"voter {voter.voter_id!r}: a {election.vote_type} vote needs one point count per project"
+            )
+    points = np.fromiter(
+        (float(p) for voter in election.voters if voter.vote for p in voter.points or ()),
+        dtype=np.float64,
+        count=len(pairs),
+    )
+    order = np.argsort(pairs, kind="stable")
+    pairs, points = pairs[order], points[order]
+    if len(pairs) > 1:
+        last = np.concatenate((pairs[1:] != pairs[:-1], [True]))
+        pairs, points = pairs[last], points[last]
+    return _build_flat(
+        ids,
+        costs,
+        float(election.budget),
+        len(election.voters),
+        pairs // width,
+        pairs % width,
+        np.ones(len(election.voters), dtype=np.float64),
+        points,
     )
 
 
@@ -222,16 +315,24 @@ class GreedyRun:
 
 
 def greedy(ballots: Ballots, ranks: IntArray) -> GreedyRun:
-    """Utilitarian greedy by approvals: pabutools' `greedy_utilitarian_welfare` with cost satisfaction.
+    """Utilitarian greedy by approvals, or by points: pabutools' `greedy_utilitarian_welfare` with cost
+    satisfaction, a project being worth its cost to each voter who names it, times the points given
+    it on ballots with points.
 
-    The key is total satisfaction over cost, i.e. the number of approvals, computed as pabutools does
-    (a sequential sum of the cost, once per supporter, divided by the cost); projects without
-    satisfaction come last, and those still fit are taken too.
+    The key is total satisfaction over cost, i.e. the number of approvals (the total points), computed
+    as pabutools does (a sequential sum of the cost, times the points, once per supporter, divided by
+    the cost); projects without satisfaction come last, and those still fit are taken too. On ballots
+    with points pabutools' own cardinal satisfaction (`Additive_Cardinal_Sat`) would rank by points per
+    unit of cost, where approval ballots rank by votes, not votes per unit of cost; an approval ballot
+    read as one point per project gives here the same order as approvals.
     """
     density: list[float] = []
     for p, sup in enumerate(ballots.supporters):
         cost = float(ballots.costs[p])
-        total = _sequential_sum(ballots.mult[sup] * cost)
+        if ballots.points is None:
+            total = _sequential_sum(ballots.mult[sup] * cost)
+        else:
+            total = _sequential_sum(ballots.points[p] * cost * ballots.mult[sup])
         density.append((total / cost if cost > 0 else math.inf) if total > 0 else 0.0)
     order = sorted(range(len(ballots.ids)), key=lambda p: (-density[p], int(ranks[p])))
     remaining = ballots.budget
@@ -256,10 +357,17 @@ class MesRun:
     rho: dict[int, float]  # price per unit of utility at which each winner was bought
     paid: dict[int, float]  # what its supporters paid in total
     budgets: FloatArray  # what each group has left at the end (per voter of the group)
+    # With utilities that differ between supporters (points): the most one of them paid.
+    most: dict[int, float] = field(default_factory=dict)
 
 
 class Mes:
-    """The Method of Equal Shares on one election with one utility, ready to run at any voter share."""
+    """The Method of Equal Shares on one election with one utility, ready to run at any voter share.
+
+    With cost utilities a project is worth its cost to every voter who names it (pabutools' `Cost_Sat`,
+    which ignores points). With cardinal utilities it is worth 1 (`Cardinality_Sat`), or on ballots with
+    points the points given it (`Additive_Cardinal_Sat`): then only voters who gave it more than 0
+    points support it, as pabutools counts a supporter by a positive satisfaction."""
 
     def __init__(
         self, ballots: Ballots, utilities: Utilities, ranks: IntArray, keys: IntArray | None = None
@@ -272,15 +380,24 @@ class Mes:
         self.keys = ranks if keys is None else keys
         b = ballots
         m = len(b.ids)
+        # Each project's utility to its supporters: one number (`sat`), or the points of each (`utility`).
         self.sat = b.costs.copy() if self.cost_utilities else np.ones(m, dtype=np.float64)
+        self.supporters = b.supporters
+        self.utility: tuple[FloatArray, ...] | None = None
+        if b.points is not None and not self.cost_utilities:
+            positive = [points > 0 for points in b.points]
+            self.supporters = tuple(sup[k] for sup, k in zip(b.supporters, positive, strict=True))
+            self.utility = tuple(points[k] for points, k in zip(b.points, positive, strict=True))
+        # Sums of whole numbers of points are exact in any order (see `_affine_price`).
+        self.whole = self.utility is None or all(bool((u == np.round(u)).all()) for u in self.utility)
         self.total = np.zeros(m, dtype=np.float64)
         self.zero_cost: list[int] = []
         self.candidates: list[int] = []
-        for p, sup in enumerate(b.supporters):
+        for p, sup in enumerate(self.supporters):
             if not len(sup):
                 continue
             # pabutools adds the utility once per supporter, starting from 0.
-            self.total[p] = _sequential_sum(b.mult[sup] * self.sat[p])
+            self.total[p] = _sequential_sum(b.mult[sup] * self.utilities_of(p))
             if self.total[p] > 0 and b.costs[p] > 0:
                 self.candidates.append(p)
             elif self.total[p] > 0:
@@ -290,18 +407,31 @@ class Mes:
         ]
         self.fundable = set(self.candidates) | set(self.zero_cost)
         self.unit = bool(np.all(b.mult == 1.0))
-        self.weights = [b.mult[sup] for sup in b.supporters]  # voters in each supporting group
-        self.arange = np.arange(max((len(s) for s in b.supporters), default=0), dtype=np.float64)
+        self.weights = [b.mult[sup] for sup in self.supporters]  # voters in each supporting group
+        self.arange = np.arange(max((len(s) for s in self.supporters), default=0), dtype=np.float64)
         self._twins: list[int] | None = None
 
+    def utilities_of(self, p: int) -> float | FloatArray:
+        """What p is worth to each of its supporters: one number for all, or one each (aligned with them)."""
+        return float(self.sat[p]) if self.utility is None else self.utility[p]
+
     def twins(self) -> list[int]:
-        """For each project, the first project with the same cost and the same supporters."""
+        """For each project, the first project with the same cost and the same supporters (and utilities)."""
         if self._twins is None:
-            first: dict[tuple[float, bytes, bytes], int] = {}
+            first: dict[tuple[float, bytes, bytes, bytes], int] = {}
             b = self.ballots
+            utility = self.utility
             self._twins = [
-                first.setdefault((float(b.costs[p]), sup.tobytes(), b.mult[sup].tobytes()), p)
-                for p, sup in enumerate(b.supporters)
+                first.setdefault(
+                    (
+                        float(b.costs[p]),
+                        sup.tobytes(),
+                        b.mult[sup].tobytes(),
+                        b"" if utility is None else utility[p].tobytes(),
+                    ),
+                    p,
+                )
+                for p, sup in enumerate(self.supporters)
             ]
         return self._twins
 
@@ -309,14 +439,16 @@ class Mes:
         b = self.ballots
         costs = b.costs
         mult = b.mult
-        sat = self.sat
         budgets = np.full(b.n_groups, share, dtype=np.float64)
         prefix = [32] * len(b.ids)  # how many of the poorest supporters to look at first, per project
+        # With points: each project's supporters in the order of its last sort (see `_price_by_points`).
+        orders: list[IntArray | None] = [None] * len(b.ids)
         afford = list(self.initial_afford)
         active = list(self.candidates)
         winners = list(self.zero_cost)
         rho: dict[int, float] = dict.fromkeys(self.zero_cost, 0.0)
         paid: dict[int, float] = dict.fromkeys(self.zero_cost, 0.0)
+        most: dict[int, float] = {}
         while True:
             best = math.inf
             tied: list[int] = []
@@ -328,16 +460,21 @@ class Mes:
                     # left for the round that evaluates it.
                     break
                 cost = float(costs[p])
-                values = budgets[b.supporters[p]]
+                values = budgets[self.supporters[p]]
                 weighted = values if self.unit else values * self.weights[p]
                 available = float(weighted.sum())
                 if abs(available - cost) <= 1e-9 * max(cost, available):
-                    # Too close to call with numpy's pairwise sum: add up one by one, as pabutools does.
-                    available = _sequential_sum(weighted)
+                    # Too close to call with numpy's pairwise sum: add up one by one, as pabutools does
+                    # (with points, in the order of the project's last sort, as pabutools does too).
+                    order = orders[p]
+                    available = _sequential_sum(weighted if order is None else weighted[order])
                 if available < cost:
                     active.remove(p)
                     continue
-                found = self._price(p, values, prefix)
+                if self.utility is None:
+                    found = self._price(p, values, prefix)
+                else:
+                    found = self._price_by_points(p, values, self.utility[p], orders)
                 if found is not None:
                     factor = found
                     opened_at[p] = afford[p]
@@ -348,18 +485,20 @@ class Mes:
                     elif factor == best:
                         tied.append(p)
             if not tied:
-                return MesRun(share, winners, rho, paid, budgets)
+                return MesRun(share, winners, rho, paid, budgets, most)
             # pabutools looks at the projects by the price they had when the round began (then in the
             # order of a Python set, here by id) and sorts the tied ones by the tie-breaking key alone.
             chosen = min(tied, key=lambda p: (int(self.keys[p]), opened_at[p], int(self.ranks[p])))
             winners.append(chosen)
             active.remove(chosen)
             rho[chosen] = best
-            sup = b.supporters[chosen]
+            sup = self.supporters[chosen]
             before = budgets[sup]
-            payment = np.minimum(before, best * float(sat[chosen]))
+            payment = np.minimum(before, best * self.utilities_of(chosen))
             budgets[sup] = before - payment
             paid[chosen] = _sequential_sum(payment * mult[sup])
+            if self.utility is not None:
+                most[chosen] = float(payment.max())
 
     def _price(self, p: int, values: FloatArray, prefix: list[int]) -> float | None:
         """The smallest price per unit of utility at which p's supporters can pay its cost, or None.
@@ -411,6 +550,37 @@ class Mes:
             if q >= k:
                 return None
             q = min(k, 8 * q)
+
+    def _price_by_points(
+        self, p: int, values: FloatArray, utility: FloatArray, orders: list[IntArray | None]
+    ) -> float | None:
+        """`_price` when each supporter's utility is the points they gave.
+
+        Supporters with the same budget over utility may then differ in budget and utility, and the
+        order among them changes the sums: pabutools sorts the project's list of supporters in place,
+        with a stable sort, each time it looks at the project, so that ties stay in the order of the
+        previous sort. The same is done here, with every supporter sorted each time."""
+        previous = orders[p]
+        keys = values / utility
+        order = (
+            keys.argsort(kind="stable")
+            if previous is None
+            else previous[keys[previous].argsort(kind="stable")]
+        )
+        orders[p] = order
+        poorest = values[order]
+        utility = utility[order]
+        weights = self.weights[p][order]
+        contribution = np.empty_like(poorest)
+        contribution[0] = 0.0
+        (weights * poorest)[:-1].cumsum(out=contribution[1:])
+        steps = np.empty_like(poorest)
+        steps[0] = self.total[p]
+        steps[1:] = -(weights * utility)[:-1]
+        factors = (float(self.ballots.costs[p]) - contribution) / steps.cumsum()
+        fits = factors * utility <= poorest
+        first = int(fits.argmax())
+        return float(factors[first]) if fits[first] else None
 
     def outcome_cost(self, run: MesRun) -> float:
         # pabutools' total_cost: a sequential sum over the allocation, in its order.
@@ -679,15 +849,15 @@ def _look_ahead(mes: Mes, run: MesRun, horizon: _Horizon) -> float:
             if gap <= _NEAR * price and twins[q] == twins[chosen]:
                 continue
             horizon.keep_sign(gap, price_b - best_b, price)
-        sup = b.supporters[chosen]
-        utility = float(mes.sat[chosen])
+        sup = mes.supporters[chosen]
+        utility = mes.utilities_of(chosen)
         values = intercept[sup] + slope[sup] * share
         poor = values < best * utility
         intercept[sup] = np.where(poor, 0.0, intercept[sup] - best_a * utility)
         slope[sup] = np.where(poor, 0.0, slope[sup] - best_b * utility)
         active = [q for q in prices if q != chosen]
     for q in active:
-        sup = b.supporters[q]
+        sup = mes.supporters[q]
         weights = b.mult[sup]
         cost = float(b.costs[q])
         available = float((weights * (intercept[sup] + slope[sup] * share)).sum())
@@ -705,10 +875,9 @@ def _affine_price(
     cost. The comparisons that decide these go to `horizon`."""
     b = mes.ballots
     share = horizon.share
-    sup = b.supporters[q]
+    sup = mes.supporters[q]
     weights = b.mult[sup]
     cost = float(b.costs[q])
-    utility = float(mes.sat[q])
     a = intercept[sup]
     s = slope[sup]
     values = a + s * share
@@ -716,18 +885,29 @@ def _affine_price(
     horizon.keep_sign(available - cost, float((weights * s).sum()), cost)
     if available < cost:
         return None
-    order = np.argsort(values, kind="stable")
+    # Supporters from the poorest (budget over utility), with the utility of each in that order.
+    utility: float | FloatArray
+    if mes.utility is None:
+        utility = float(mes.sat[q])
+        order = np.argsort(values, kind="stable")
+        utility_after = utility * np.cumsum(weights[order][::-1])[::-1]
+    else:
+        order = np.argsort(values / mes.utility[q], kind="stable")
+        utility = mes.utility[q][order]
+        utility_after = np.cumsum((weights[order] * utility)[::-1])[::-1]
     paid_before = np.concatenate(([0.0], np.cumsum((weights * values)[order])[:-1]))
-    weight_after = np.cumsum(weights[order][::-1])[::-1]
-    factors = (cost - paid_before) / (utility * weight_after)
+    factors = (cost - paid_before) / utility_after
     fits = factors * utility <= values[order]
     if not fits.any():
         raise _NoSkip
     first = int(fits.argmax())
     poor = order[:first]
-    rich = weights.sum() - weights[poor].sum()
-    price_a = (cost - float((weights[poor] * a[poor]).sum())) / (utility * rich)
-    price_b = -float((weights[poor] * s[poor]).sum()) / (utility * rich)
+    if mes.utility is None:
+        rich_utility = utility * (weights.sum() - weights[poor].sum())
+    else:
+        rich_utility = float(utility_after[first])
+    price_a = (cost - float((weights[poor] * a[poor]).sum())) / rich_utility
+    price_b = -float((weights[poor] * s[poor]).sum()) / rich_utility
     price = float(factors[first])
     # Who pays all they have keeps doing so, and who pays the equal part can still afford it.
     part = price * utility
@@ -738,20 +918,22 @@ def _affine_price(
     scales = np.maximum(np.abs(values[order]), part) + cost * 1e-6
     horizon.keep_signs(margins, margin_slopes, scales)
     # Supporters who have nothing left pay nothing at any share: the price is then computed from the
-    # same floats at every share of the range.
-    fixed = not bool((a[poor] != 0).any() or (s[poor] != 0).any())
+    # same floats at every share of the range (with points, only if they are whole numbers: the order
+    # in which those supporters' points are taken off may change with the share, and their sum with it).
+    fixed = mes.whole and not bool((a[poor] != 0).any() or (s[poor] != 0).any())
     return price, price_a, price_b, fixed
 
 
 def compare_with_greedy(mes: Mes, mes_winners: list[int], greedy_winners: list[int]) -> tuple[int, int]:
     """pabutools' `popularity_comparison`: voters who weakly prefer each outcome (indifferent ones count
-    for both), by the utilities MES used."""
+    for both), by the utilities MES used (with points, every point a voter gave, as pabutools' cardinal
+    satisfaction counts them, not only those of MES's supporters)."""
     b = mes.ballots
     sat_mes = np.zeros(b.n_groups, dtype=np.float64)
     sat_greedy = np.zeros(b.n_groups, dtype=np.float64)
     for sats, winners in ((sat_mes, mes_winners), (sat_greedy, greedy_winners)):
         for p in winners:
-            sats[b.supporters[p]] += mes.sat[p]
+            sats[b.supporters[p]] += mes.sat[p] if mes.utility is None or b.points is None else b.points[p]
     mes_support = int(b.mult[sat_mes >= sat_greedy].sum())
     greedy_support = int(b.mult[sat_greedy >= sat_mes].sum())
     return mes_support, greedy_support
@@ -974,12 +1156,16 @@ def _explain_greedy(ballots: Ballots, run: GreedyRun, costs: list[Decimal]) -> l
     outcomes = []
     for p, project_id in enumerate(ballots.ids):
         votes = int(ballots.approvals[p])
+        points = None
+        if ballots.points is not None:
+            points = _sequential_sum(ballots.points[p] * ballots.mult[ballots.supporters[p]])
         reason = explain.greedy_reason(
             votes=votes,
             cost=float(ballots.costs[p]),
             funded=p in funded,
             left_before=run.left_before[p],
             position=position[p],
+            points=points,
         )
         round_number = run.winners.index(p) + 1 if p in funded else None
         outcomes.append(ProjectOutcome(project_id, costs[p], votes, p in funded, reason, round_number))
@@ -991,16 +1177,16 @@ def _explain_mes(mes: Mes, run: MesRun, costs: list[Decimal]) -> list[ProjectOut
     funded = {p: i + 1 for i, p in enumerate(run.winners)}
     outcomes = []
     for p, project_id in enumerate(b.ids):
-        votes = int(b.approvals[p])
+        sup = mes.supporters[p]
+        votes = int(b.mult[sup].sum())
         cost = float(b.costs[p])
-        sup = b.supporters[p]
         if p in funded:
             reason = explain.mes_funded_reason(
                 round_number=funded[p],
                 paid=run.paid[p],
                 cost=cost,
                 supporters=votes,
-                max_payment=run.rho[p] * float(mes.sat[p]),
+                max_payment=run.most.get(p, run.rho[p] * float(mes.sat[p])),
             )
             outcomes.append(ProjectOutcome(project_id, costs[p], votes, True, reason, funded[p], run.paid[p]))
             continue

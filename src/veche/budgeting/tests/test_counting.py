@@ -187,12 +187,8 @@ def test_a_count_past_its_time_limit_stores_nothing_and_the_command_has_none(
     assert f"projects funded for {tally.total_cost}\u00a0₽ of 10000000\u00a0₽, 2 ballots" in out.getvalue()
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="the engine's compile_election reads Voter.vote only: points are not yet utilities (see issue 10)",
-)
 def test_on_a_cumulative_ballot_the_points_are_the_utilities_of_the_cardinal_rules(
-    make_process, resident_of, central, municipal_admin, official
+    make_process, resident_of, central, municipal_admin, official, client_for
 ):
     # Two voters give A 9 points and B 1, a third gives B all 10. As approvals B has the most
     # supporters and Equal Shares funds it; weighed by points A is worth far more to its supporters.
@@ -211,8 +207,19 @@ def test_on_a_cumulative_ballot_the_points_are_the_utilities_of_the_cardinal_rul
     as_approvals = compute(
         independent_election([a, b], [[0, 1], [0, 1], [1]]), Rule.MES, utilities=Utilities.CARDINAL
     )
+    results = f"/m/{process.municipality.slug}/budgets/{process.pk}/{budget.pk}/results/"
 
     tally = budget_count(actor=official, budget=budget)
+    page = client_for(official).get(results).content.decode()
+    by_points = budget_count(actor=official, budget=budget, rule=Rule.GREEDY)
+    greedy_page = client_for(official).get(results).content.decode()
+    by_cost = budget_count(actor=official, budget=budget, utilities=Utilities.COST)
+    cost_page = client_for(official).get(results).content.decode()
 
     assert list(as_approvals.winners) == [str(b.pk)]
     assert tally.winners == [a.pk]
+    assert "in proportion to their points" in page
+    # Greedy takes A first, by its 18 points to B's 12 (B has more voters); cost utilities do not
+    # weigh the points, and B's three supporters pay for it.
+    assert by_points.winners == [a.pk] and "in order of the points they received" in greedy_page
+    assert by_cost.winners == [b.pk] and "with cost utilities" in cost_page

@@ -9,7 +9,15 @@ from typing import Any
 import pabutools.fractions as pabu_fractions
 import pabutools.rules.mes.mes_rule as pabu_mes
 import pabutools.rules.phragmen as pabu_phragmen
-from pabutools.election import Cardinality_Sat, Cost_Sat
+from pabutools.election import (
+    AbstractCardinalProfile,
+    Additive_Cardinal_Sat,
+    AdditiveSatisfaction,
+    ApprovalBallot,
+    ApprovalProfile,
+    Cardinality_Sat,
+    Cost_Sat,
+)
 from pabutools.election.pabulib import parse_pabulib_from_string
 from pabutools.rules import (
     exhaustion_by_budget_increase,
@@ -19,6 +27,7 @@ from pabutools.rules import (
     sequential_phragmen,
 )
 from pabutools.tiebreaking import (
+    TieBreakingRule,
     app_score_tie_breaking,
     lexico_tie_breaking,
     max_cost_tie_breaking,
@@ -31,6 +40,21 @@ TIES = {
     "-cost": max_cost_tie_breaking,
     "votes": app_score_tie_breaking,
 }
+# pabutools' profiles with points have no approval score: the voters whose ballot names the project.
+NAMED_BY_MORE = TieBreakingRule(lambda inst, prof, proj: -sum(1 for ballot in prof if proj in ballot))
+
+
+def _cost_times_points(instance: Any, profile: Any, ballot: Any, project: Any, precomputed: Any) -> Any:
+    return ballot.get(project, 0) * project.cost
+
+
+class Cost_Points_Sat(AdditiveSatisfaction):
+    """A project is worth its cost times the points given it: the engine's greedy on ballots with points.
+    pabutools has no such satisfaction (its `Additive_Cardinal_Sat` would make greedy rank by points per
+    unit of cost); on approval ballots greedy uses `Cost_Sat`, which this is with one point a project."""
+
+    def __init__(self, instance: Any, profile: Any, ballot: Any) -> None:
+        AdditiveSatisfaction.__init__(self, instance, profile, ballot, _cost_times_points)
 
 
 @contextlib.contextmanager
@@ -76,14 +100,18 @@ def parse(text: str) -> tuple[Any, Any]:
 def winners(
     instance: Any, profile: Any, rule: str, utilities: str = "cost", tie_breaking: str = "lexicographic"
 ) -> list[str]:
-    """The winning project ids, in the order pabutools returns them."""
-    sat = Cost_Sat if utilities == "cost" else Cardinality_Sat
-    tie = TIES[tie_breaking]
+    """The winning project ids, in the order pabutools returns them. On ballots with points (cumulative
+    or scoring) the points are the cardinal utilities and greedy's score; Phragmén, which pabutools
+    runs on approval ballots only, gets every ballot as approval of the projects it names."""
+    points = isinstance(profile, AbstractCardinalProfile)
+    sat = Cost_Sat if utilities == "cost" else Additive_Cardinal_Sat if points else Cardinality_Sat
+    tie = NAMED_BY_MORE if points and tie_breaking == "votes" else TIES[tie_breaking]
     n = profile.num_ballots()
 
     def greedy(inst: Any, prof: Any, **kwargs: Any) -> Any:
         kwargs.pop("resoluteness", None)
-        return greedy_utilitarian_welfare(inst, prof, sat_class=Cost_Sat, tie_breaking=tie, **kwargs)
+        greedy_sat = Cost_Points_Sat if points else Cost_Sat
+        return greedy_utilitarian_welfare(inst, prof, sat_class=greedy_sat, tie_breaking=tie, **kwargs)
 
     def mes(inst: Any, prof: Any, **kwargs: Any) -> Any:
         return method_of_equal_shares(inst, prof, sat_class=sat, tie_breaking=tie, **kwargs)
@@ -109,6 +137,9 @@ def winners(
         elif rule == "mes-add1-comparison":
             # Without voters pabutools would loop for ever (a budget step of 0); the outcomes tie, MES first.
             outcome = popularity_comparison(instance, profile, sat, [add1, greedy])[0] if n else []
+        elif rule == "phragmen" and points:
+            approvals = ApprovalProfile([ApprovalBallot(ballot) for ballot in profile], instance=instance)
+            outcome = sequential_phragmen(instance, approvals, tie_breaking=TIES[tie_breaking])
         elif rule == "phragmen":
             outcome = sequential_phragmen(instance, profile, tie_breaking=tie)
         else:

@@ -10,7 +10,7 @@ from hypothesis import strategies as st
 
 from veche.budgeting.engine import Election, Project, Voter, compute, rules
 from veche.budgeting.engine.synthetic import synthetic_election
-from veche.budgeting.engine.tests.test_agreement import META
+from veche.budgeting.engine.tests.helpers import META, cumulative
 
 
 def unit_steps(mes: rules.Mes) -> rules.Add1Run:
@@ -95,6 +95,13 @@ def test_larger_random_elections_give_what_every_step_gives(seed: int) -> None:
     assert_same(*both(synthetic_election(300, 15, seed=seed, min_cost=100, max_cost=5000)))
 
 
+@pytest.mark.parametrize("utilities", ["cost", "cardinal"])
+@pytest.mark.parametrize("seed", [1, 2])
+def test_larger_random_elections_with_points_give_what_every_step_gives(seed: int, utilities: str) -> None:
+    election = synthetic_election(300, 15, seed=seed, min_cost=100, max_cost=5000, max_points=4)
+    assert_same(*both(election, utilities))
+
+
 @st.composite
 def small_elections(draw: st.DrawFn) -> Election:
     m = draw(st.integers(1, 7))
@@ -108,9 +115,24 @@ def small_elections(draw: st.DrawFn) -> Election:
     return election(costs, ballots, f"{budget}{fraction}")
 
 
-@settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@st.composite
+def small_elections_with_points(draw: st.DrawFn) -> Election:
+    m = draw(st.integers(1, 6))
+    costs: list[int | Decimal] = list(
+        draw(st.lists(st.sampled_from([1, 2, 3, 5, 10, 30, 100, 250]), min_size=m, max_size=m))
+    )
+    n = draw(st.integers(1, 8))
+    # Whole points (0 among them, which supports nothing under cardinal utilities) and some fractions.
+    points = st.sampled_from([0, 1, 1, 2, 3, 5, 10, Decimal("0.5"), Decimal("0.1"), Decimal("2.5")])
+    ballots = draw(st.lists(st.dictionaries(st.integers(0, m - 1), points), min_size=n, max_size=n))
+    budget = draw(st.integers(1, 40 * int(sum(costs))))
+    fraction = draw(st.sampled_from(["", "", ".5", ".1"]))
+    return cumulative(costs, ballots, f"{budget}{fraction}")
+
+
+@settings(max_examples=500, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(
-    election=small_elections(),
+    election=st.one_of(small_elections(), small_elections_with_points()),
     utilities=st.sampled_from(["cost", "cardinal"]),
     tie_breaking=st.sampled_from(list(rules.TIE_BREAKINGS)),
 )

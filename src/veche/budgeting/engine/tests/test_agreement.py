@@ -6,33 +6,9 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from veche.budgeting.engine import Election, Project, Voter, compute, parse_pb, write_pb
+from veche.budgeting.engine import Election, Project, Voter, compute
 from veche.budgeting.engine.synthetic import synthetic_election
-from veche.budgeting.engine.tests import peer
-
-COUNTS = [
-    ("greedy", "cost"),
-    ("mes", "cost"),
-    ("mes", "cardinal"),
-    ("mes-add1", "cost"),
-    ("mes-add1", "cardinal"),
-    ("mes-add1-comparison", "cost"),
-    ("mes-add1-comparison", "cardinal"),
-    ("phragmen", "cost"),
-]
-
-META = {
-    "description": "generated",
-    "country": "Nowhere",
-    "unit": "Test",
-    "instance": "1",
-    "num_projects": "0",
-    "num_votes": "0",
-    "vote_type": "approval",
-    "rule": "unknown",
-    "date_begin": "1",
-    "date_end": "2",
-}
+from veche.budgeting.engine.tests.helpers import COUNTS, META, agree
 
 # Small whole costs make exact ties common; some halves and tenths exercise float rounding.
 costs = st.one_of(
@@ -52,14 +28,6 @@ def elections(draw: st.DrawFn) -> Election:
     projects = {i: Project(i, c) for i, c in zip(ids, project_costs, strict=True)}
     voters = [Voter(str(v + 1), tuple(sorted(b, key=ids.index))) for v, b in enumerate(ballots)]
     return Election({**META, "budget": str(budget)}, projects, voters)
-
-
-def agree(election: Election, rule: str, utilities: str, tie_breaking: str = "lexicographic") -> None:
-    text = write_pb(election)
-    instance, profile = peer.parse(text)
-    theirs = peer.winners(instance, profile, rule, utilities, tie_breaking)
-    ours = compute(parse_pb(text), rule, utilities=utilities, tie_breaking=tie_breaking).winners
-    assert sorted(ours) == sorted(theirs), (rule, utilities, tie_breaking, text)
 
 
 @pytest.mark.parametrize(("rule", "utilities"), COUNTS)

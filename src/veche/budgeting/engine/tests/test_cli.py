@@ -10,7 +10,7 @@ import pytest
 from django.core.management import call_command
 from django.core.management.base import CommandError
 
-from veche.budgeting.engine.tests.conftest import VALID, WIELICZKA, replace_line
+from veche.budgeting.engine.tests.helpers import VALID, WIELICZKA, replace_line
 from veche.budgeting.management.commands.pb import Command
 
 ENGINE = Path(__file__).resolve().parents[1]

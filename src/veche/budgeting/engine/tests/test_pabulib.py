@@ -6,7 +6,7 @@ import pytest
 
 from veche.budgeting.engine import ParseError, Problem, parse_pb, validate_pb, write_pb
 from veche.budgeting.engine.synthetic import synthetic_election
-from veche.budgeting.engine.tests.conftest import VALID, WIELICZKA, replace_line
+from veche.budgeting.engine.tests.helpers import VALID, WIELICZKA, replace_line
 
 
 def test_valid_file_parses_with_quotes_spaces_and_decimal_comma() -> None:

@@ -3,7 +3,7 @@
 import pytest
 
 from veche.budgeting.engine import RULES, RuleError, compute, parse_pb, rules
-from veche.budgeting.engine.tests.conftest import VALID, replace_line
+from veche.budgeting.engine.tests.helpers import VALID, replace_line
 
 
 def test_wieliczka_add1_with_cost_utilities_gives_the_official_winners(wieliczka) -> None:
