@@ -218,8 +218,8 @@ def test_on_a_cumulative_ballot_the_points_are_the_utilities_of_the_cardinal_rul
 
     assert list(as_approvals.winners) == [str(b.pk)]
     assert tally.winners == [a.pk]
-    assert "in proportion to their points" in page
+    assert "оплачивают проект пропорционально своим баллам" in page
     # Greedy takes A first, by its 18 points to B's 12 (B has more voters); cost utilities do not
     # weigh the points, and B's three supporters pay for it.
-    assert by_points.winners == [a.pk] and "in order of the points they received" in greedy_page
-    assert by_cost.winners == [b.pk] and "with cost utilities" in cost_page
+    assert by_points.winners == [a.pk] and "в порядке полученных ими баллов" in greedy_page
+    assert by_cost.winners == [b.pk] and "при полезности по стоимости" in cost_page
