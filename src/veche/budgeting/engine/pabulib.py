@@ -32,12 +32,50 @@ POINT_VOTE_TYPES = ("cumulative", "scoring")
 _NUMBER = re.compile(r"[+-]?(?:\d+(?:[.,]\d*)?|[.,]\d+)")
 
 
+# What each problem's code says, in English (`Problem.params` fill it in); a caller with a catalogue of
+# its own says a problem in the reader's language by its code.
+MESSAGES = {
+    "bad_quoting": "bad quoting: %(error)s",
+    "section_repeated": "section %(name)s appears a second time",
+    "section_order": "section %(name)s must come before %(later)s",
+    "text_before_meta": "text before the META section",
+    "section_missing": "missing section %(name)s",
+    "no_header": "section %(name)s has no header line",
+    "column_missing": "%(name)s header lacks the column '%(column)s'",
+    "column_repeated": "%(name)s header repeats the column '%(column)s'",
+    "wrong_width": "%(name)s row has %(n)d fields, the header has %(m)d",
+    "key_repeated": "META key '%(key)s' appears a second time",
+    "key_missing": "META lacks the mandatory key '%(key)s'",
+    "count_not_whole": "%(key)s must be a whole number, not '%(value)s'",
+    "budget_negative": "budget must not be negative",
+    "budget_not_number": "budget is not a number: '%(value)s'",
+    "unknown_vote_type": "unknown vote_type '%(value)s'",
+    "count_mismatch": "%(key)s is %(declared)s but %(section)s has %(actual)d rows",
+    "project_id_empty": "project_id is empty",
+    "project_repeated": "duplicate project_id '%(id)s' (first on line %(first)d)",
+    "cost_not_number": "cost of project '%(id)s' is not a number: '%(value)s'",
+    "cost_negative": "cost of project '%(id)s' is negative: %(value)s",
+    "votes_not_whole": "votes of project '%(id)s' is not a whole number: '%(value)s'",
+    "score_not_number": "score of project '%(id)s' is not a number: '%(value)s'",
+    "selected_not_flag": "selected of project '%(id)s' must be 0 or 1, not '%(value)s'",
+    "voter_repeated": "duplicate voter_id '%(id)s' (first on line %(first)d)",
+    "unknown_project": "vote names the unknown project id '%(id)s'",
+    "project_twice": "vote names the same project twice",
+    "points_not_numbers": "points are not numbers: '%(value)s'",
+    "points_mismatch": "%(n)d points for %(m)d projects in the vote",
+    "points_missing": "points are missing for a vote of type %(vote_type)s",
+}
+
+
 @dataclass(frozen=True, slots=True)
 class Problem:
-    """One thing wrong with a file, at the line (1-based) where it shows."""
+    """One thing wrong with a file, at the line (1-based) where it shows: `message` in English, and
+    its `code` (a key of the reader's MESSAGES) with the `params` that fill it in."""
 
     line: int
     message: str
+    code: str = field(default="", compare=False)
+    params: dict[str, str | int] = field(default_factory=dict, compare=False)
 
     def __str__(self) -> str:
         return f"line {self.line}: {self.message}"
@@ -129,8 +167,8 @@ class _Reader:
         # The first cell of rows that could not be read, so that votes naming them are not reported too.
         self.unreadable: dict[str, set[str]] = {name: set() for name in SECTIONS}
 
-    def problem(self, line: int, message: str) -> None:
-        self.problems.append(Problem(line, message))
+    def problem(self, line: int, code: str, **params: str | int) -> None:
+        self.problems.append(Problem(line, MESSAGES[code] % params, code, params))
 
     def cells(self, number: int, line: str) -> list[str] | None:
         if '"' not in line:
@@ -140,7 +178,7 @@ class _Reader:
         try:
             rows = list(csv.reader([line], delimiter=";", quotechar='"', strict=True))
         except csv.Error as error:
-            self.problem(number, f"bad quoting: {error}")
+            self.problem(number, "bad_quoting", error=str(error))
             return None
         return [cell.strip() for cell in rows[0]] if rows else [""]
 
@@ -169,30 +207,30 @@ class _Reader:
         for position, (name, index) in enumerate(titles):
             end = titles[position + 1][1] if position + 1 < len(titles) else len(self.lines)
             if name in bounds:
-                self.problem(index + 1, f"section {name} appears a second time")
+                self.problem(index + 1, "section_repeated", name=name)
                 continue
             for later in seen:
                 if SECTIONS.index(later) > SECTIONS.index(name):
-                    self.problem(index + 1, f"section {name} must come before {later}")
+                    self.problem(index + 1, "section_order", name=name, later=later)
                     break
             seen.append(name)
             bounds[name] = (index, end)
         first = titles[0][1] if titles else len(self.lines)
         for index in range(first):
             if self.lines[index].strip():
-                self.problem(index + 1, "text before the META section")
+                self.problem(index + 1, "text_before_meta")
                 break
         for order, name in enumerate(SECTIONS):
             if name not in bounds:
                 following = [bounds[n][0] + 1 for n in SECTIONS[order + 1 :] if n in bounds]
                 line = following[0] if following else max(len(self.lines), 1)
-                self.problem(line, f"missing section {name}")
+                self.problem(line, "section_missing", name=name)
         return bounds
 
     def header(self, bound: tuple[int, int], name: str, required: Iterable[str]) -> list[str] | None:
         start, end = bound
         if start + 1 >= end:
-            self.problem(start + 1, f"section {name} has no header line")
+            self.problem(start + 1, "no_header", name=name)
             return None
         header = self.cells(start + 2, self.lines[start + 1])
         if header is None:
@@ -200,10 +238,10 @@ class _Reader:
         ok = True
         for column in required:
             if column not in header:
-                self.problem(start + 2, f"{name} header lacks the column {column!r}")
+                self.problem(start + 2, "column_missing", name=name, column=column)
                 ok = False
         for column in {c for c in header if header.count(c) > 1}:
-            self.problem(start + 2, f"{name} header repeats the column {column!r}")
+            self.problem(start + 2, "column_repeated", name=name, column=column)
             ok = False
         return header if ok else None
 
@@ -222,7 +260,7 @@ class _Reader:
                 self.unreadable[name].add(raw.split(";", 1)[0].strip().strip('"'))
                 continue
             if len(cells) != width:
-                self.problem(number, f"{name} row has {len(cells)} fields, the header has {width}")
+                self.problem(number, "wrong_width", name=name, n=len(cells), m=width)
                 self.unreadable[name].add(cells[0])
                 continue
             yield number, cells
@@ -248,7 +286,7 @@ class _Reader:
                 count += 1
                 cells = raw.split(";")
             if len(cells) != width:
-                self.problem(index + 1, f"VOTES row has {len(cells)} fields, the header has {width}")
+                self.problem(index + 1, "wrong_width", name="VOTES", n=len(cells), m=width)
                 continue
             yield index + 1, cells
         self.row_counts["VOTES"] = count
@@ -264,25 +302,25 @@ class _Reader:
         for number, cells in self.rows(bound, ["key", "value"], "META"):
             key, value = cells
             if key in meta:
-                self.problem(number, f"META key {key!r} appears a second time")
+                self.problem(number, "key_repeated", key=key)
                 continue
             meta[key] = value
             lines[key] = number
         title = bound[0] + 1
         for key in MANDATORY_META:
             if key not in meta:
-                self.problem(title, f"META lacks the mandatory key {key!r}")
+                self.problem(title, "key_missing", key=key)
         for key in ("num_projects", "num_votes"):
             if key in meta and not meta[key].isdigit():
-                self.problem(lines[key], f"{key} must be a whole number, not {meta[key]!r}")
+                self.problem(lines[key], "count_not_whole", key=key, value=meta[key])
         if "budget" in meta:
             try:
                 if parse_number(meta["budget"]) < 0:
-                    self.problem(lines["budget"], "budget must not be negative")
+                    self.problem(lines["budget"], "budget_negative")
             except ValueError:
-                self.problem(lines["budget"], f"budget is not a number: {meta['budget']!r}")
+                self.problem(lines["budget"], "budget_not_number", value=meta["budget"])
         if "vote_type" in meta and meta["vote_type"] not in VOTE_TYPES:
-            self.problem(lines["vote_type"], f"unknown vote_type {meta['vote_type']!r}")
+            self.problem(lines["vote_type"], "unknown_vote_type", value=meta["vote_type"])
         return meta, lines
 
     def read_projects(self, bound: tuple[int, int] | None) -> tuple[dict[str, Project], list[str]]:
@@ -297,20 +335,20 @@ class _Reader:
             row = dict(zip(header, cells, strict=True))
             project_id = row["project_id"]
             if _missing(project_id):
-                self.problem(number, "project_id is empty")
+                self.problem(number, "project_id_empty")
                 continue
             if project_id in projects:
                 first = projects[project_id].line
-                self.problem(number, f"duplicate project_id {project_id!r} (first on line {first})")
+                self.problem(number, "project_repeated", id=project_id, first=first)
                 continue
             try:
                 cost = parse_number(row["cost"])
             except ValueError:
-                self.problem(number, f"cost of project {project_id!r} is not a number: {row['cost']!r}")
+                self.problem(number, "cost_not_number", id=project_id, value=row["cost"])
                 cost = Decimal(0)
             else:
                 if cost < 0:
-                    self.problem(number, f"cost of project {project_id!r} is negative: {row['cost']}")
+                    self.problem(number, "cost_negative", id=project_id, value=row["cost"])
             project = Project(project_id=project_id, cost=cost, line=number)
             if not _missing(row.get("name", "")):
                 project.name = row["name"]
@@ -318,21 +356,17 @@ class _Reader:
                 if row["votes"].isdigit():
                     project.votes = int(row["votes"])
                 else:
-                    self.problem(
-                        number, f"votes of project {project_id!r} is not a whole number: {row['votes']!r}"
-                    )
+                    self.problem(number, "votes_not_whole", id=project_id, value=row["votes"])
             if not _missing(row.get("score", "")):
                 try:
                     project.score = parse_number(row["score"])
                 except ValueError:
-                    self.problem(number, f"score of project {project_id!r} is not a number: {row['score']!r}")
+                    self.problem(number, "score_not_number", id=project_id, value=row["score"])
             if not _missing(row.get("selected", "")):
                 if row["selected"].isdigit():
                     project.selected = int(row["selected"]) > 0
                 else:
-                    self.problem(
-                        number, f"selected of project {project_id!r} must be 0 or 1, not {row['selected']!r}"
-                    )
+                    self.problem(number, "selected_not_flag", id=project_id, value=row["selected"])
             project.extra = {c: (None if _missing(row[c]) else row[c]) for c in header if c not in known}
             projects[project_id] = project
         return projects, header
@@ -358,7 +392,7 @@ class _Reader:
         for number, cells in self._vote_rows(bound, header):
             voter_id = cells[id_at]
             if voter_id in seen:
-                self.problem(number, f"duplicate voter_id {voter_id!r} (first on line {seen[voter_id]})")
+                self.problem(number, "voter_repeated", id=voter_id, first=seen[voter_id])
                 continue
             seen[voter_id] = number
             raw_vote = cells[vote_at]
@@ -371,20 +405,20 @@ class _Reader:
             if check_ids and not known.issuperset(vote):
                 for project_id in vote:
                     if project_id not in known:
-                        self.problem(number, f"vote names the unknown project id {project_id!r}")
+                        self.problem(number, "unknown_project", id=project_id)
             if len(vote) > 1 and len(set(vote)) != len(vote):
-                self.problem(number, "vote names the same project twice")
+                self.problem(number, "project_twice")
             points: tuple[Decimal, ...] | None = None
             if points_at >= 0 and not _missing(cells[points_at]):
                 try:
                     points = tuple(parse_number(p) for p in cells[points_at].split(","))
                 except ValueError:
-                    self.problem(number, f"points are not numbers: {cells[points_at]!r}")
+                    self.problem(number, "points_not_numbers", value=cells[points_at])
                 else:
                     if len(points) != len(vote):
-                        self.problem(number, f"{len(points)} points for {len(vote)} projects in the vote")
+                        self.problem(number, "points_mismatch", n=len(points), m=len(vote))
             elif with_points and vote:
-                self.problem(number, "points are missing for a vote of type " + meta["vote_type"])
+                self.problem(number, "points_missing", vote_type=meta["vote_type"])
             extra = {c: (None if _missing(cells[i]) else cells[i]) for i, c in others} if others else {}
             voters.append(Voter(voter_id, vote, points, extra, number))
         return voters, header
@@ -395,7 +429,9 @@ class _Reader:
             declared = meta.get(key, "")
             actual = self.row_counts.get(section)
             if actual is not None and declared.isdigit() and int(declared) != actual:
-                self.problem(lines[key], f"{key} is {declared} but {section} has {actual} rows")
+                self.problem(
+                    lines[key], "count_mismatch", key=key, declared=declared, section=section, actual=actual
+                )
 
 
 def validate_pb(text: str) -> list[Problem]:

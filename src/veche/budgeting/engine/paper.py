@@ -10,7 +10,7 @@ number; whether a row's projects and points make a valid ballot is for the calle
 from __future__ import annotations
 
 import csv
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from decimal import Decimal
 
 from veche.budgeting.engine.pabulib import Problem, decode, parse_number
@@ -18,22 +18,13 @@ from veche.budgeting.engine.pabulib import Problem, decode, parse_number
 # The column that holds a ballot's number, in the order looked for.
 REF_COLUMNS = ("voter_id", "ballot", "ballot_id")
 
-# What each problem's code says, in English; `PaperProblem.params` fill it in.
+# What each problem's code says, in English; `Problem.params` fill it in.
 MESSAGES = {
     "no_header": "the header line is missing.",
     "missing_column": "the header lacks the column %(name)s.",
     "bad_quoting": "the quoting is broken.",
     "wrong_width": "%(n)d fields, but the header has %(m)d.",
 }
-
-
-@dataclass(frozen=True, slots=True)
-class PaperProblem(Problem):
-    """A problem of a paper-ballot file: `code` (a key of MESSAGES) and its `params` let a caller
-    say it in the reader's language; `message` is the English."""
-
-    code: str = ""
-    params: dict[str, str | int] = field(default_factory=dict)
 
 
 @dataclass(frozen=True, slots=True)
@@ -53,11 +44,11 @@ class PaperRow:
 class PaperFile:
     format: str  # "csv", or "pabulib" for a VOTES section
     rows: list[PaperRow]
-    problems: list[PaperProblem]
+    problems: list[Problem]
 
 
-def _problem(line: int, code: str, **params: str | int) -> PaperProblem:
-    return PaperProblem(line, MESSAGES[code] % params, code, params)
+def _problem(line: int, code: str, **params: str | int) -> Problem:
+    return Problem(line, MESSAGES[code] % params, code, params)
 
 
 def split_list(cell: str) -> tuple[str, ...]:
@@ -112,7 +103,7 @@ def read_paper(content: str | bytes, *, cumulative: bool) -> PaperFile:
     if missing:
         return PaperFile(fmt, [], [_problem(start + 1, "missing_column", name=name) for name in missing])
     rows: list[PaperRow] = []
-    problems: list[PaperProblem] = []
+    problems: list[Problem] = []
     for index in range(start + 1, len(lines)):
         raw = lines[index].rstrip("\r")
         if not raw.strip():

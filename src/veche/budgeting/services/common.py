@@ -1,16 +1,17 @@
 """What the budgeting services share: row locks, the phase refusal, amounts, and uploaded files."""
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from typing import TypeGuard
 
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
+from django_stubs_ext import StrOrPromise
 
 from veche.access.predicates import Feature, allows
 from veche.access.roles import verified_district
 from veche.accounts.models import User
 from veche.budgeting import phases
-from veche.budgeting.engine.pabulib import decode
+from veche.budgeting.engine.pabulib import Problem, decode
 from veche.budgeting.models import AMOUNT_MAX, Budget, Process, ProcessPhase
 from veche.budgeting.selectors import district_refusal, money
 from veche.core.errors import Conflict, DomainError, Forbidden
@@ -89,6 +90,17 @@ def read_upload(content: bytes) -> str:
         return decode(content)
     except UnicodeDecodeError:
         raise DomainError(fields={"file": [_("The file must be UTF-8 text.")]}) from None
+
+
+def at_line(line: int, problem: str) -> str:
+    """A problem of a file, with the line where it shows."""
+    return _("line %(line)d: %(problem)s") % {"line": line, "problem": problem}
+
+
+def say_problem(problem: Problem, messages: Mapping[str, StrOrPromise]) -> str:
+    """One of the engine's problems of a file in the reader's language (without its line): `messages`
+    are the translations of the engine's MESSAGES of that kind of file, by code."""
+    return str(messages[problem.code]) % problem.params
 
 
 def file_error(problems: Sequence[str]) -> DomainError:

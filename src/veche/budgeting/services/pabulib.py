@@ -8,6 +8,7 @@ from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from veche.access.roles import Tier
 from veche.accounts.models import User
@@ -33,7 +34,7 @@ from veche.budgeting.models import (
 )
 from veche.budgeting.selectors import RULES_OF_PABULIB, budget_election
 from veche.budgeting.services.ballots import add_choices_and_receipts
-from veche.budgeting.services.common import file_error, read_upload
+from veche.budgeting.services.common import at_line, file_error, read_upload, say_problem
 from veche.budgeting.services.setup import Settings, assign_settings, check_settings, process_details
 from veche.core.audit import audit_record
 from veche.core.errors import NotFound
@@ -101,6 +102,40 @@ def _imported_settings(election: Election, rule: str | None, utilities: str, tie
     )
 
 
+# The engine's problems of a .pb file (`engine.pabulib.MESSAGES`), for people.
+PROBLEM_MESSAGES = {
+    "bad_quoting": gettext_lazy("the quoting is broken."),
+    "section_repeated": gettext_lazy("the section %(name)s appears a second time."),
+    "section_order": gettext_lazy("the section %(name)s must come before %(later)s."),
+    "text_before_meta": gettext_lazy("there is text before the META section."),
+    "section_missing": gettext_lazy("the section %(name)s is missing."),
+    "no_header": gettext_lazy("the section %(name)s has no header line."),
+    "column_missing": gettext_lazy("the header of %(name)s lacks the column %(column)s."),
+    "column_repeated": gettext_lazy("the header of %(name)s repeats the column %(column)s."),
+    "wrong_width": gettext_lazy("a row of %(name)s has %(n)d fields, but the header has %(m)d."),
+    "key_repeated": gettext_lazy("the META key %(key)s appears a second time."),
+    "key_missing": gettext_lazy("META lacks the mandatory key %(key)s."),
+    "count_not_whole": gettext_lazy("%(key)s must be a whole number, not %(value)s."),
+    "budget_negative": gettext_lazy("the budget must not be negative."),
+    "budget_not_number": gettext_lazy("the budget is not a number: %(value)s."),
+    "unknown_vote_type": gettext_lazy("the vote type %(value)s is unknown."),
+    "count_mismatch": gettext_lazy("%(key)s is %(declared)s, but %(section)s has %(actual)d rows."),
+    "project_id_empty": gettext_lazy("the project id is empty."),
+    "project_repeated": gettext_lazy("project %(id)s is already on line %(first)d."),
+    "cost_not_number": gettext_lazy("the cost of project %(id)s is not a number: %(value)s."),
+    "cost_negative": gettext_lazy("the cost of project %(id)s is negative: %(value)s."),
+    "votes_not_whole": gettext_lazy("the votes of project %(id)s are not a whole number: %(value)s."),
+    "score_not_number": gettext_lazy("the score of project %(id)s is not a number: %(value)s."),
+    "selected_not_flag": gettext_lazy("selected of project %(id)s must be 0 or 1, not %(value)s."),
+    "voter_repeated": gettext_lazy("voter %(id)s is already on line %(first)d."),
+    "unknown_project": gettext_lazy("the vote names project %(id)s, which is not in the file."),
+    "project_twice": gettext_lazy("the vote names the same project twice."),
+    "points_not_numbers": gettext_lazy("the points are not numbers: %(value)s."),
+    "points_mismatch": gettext_lazy("%(n)d points for %(m)d projects in the vote."),
+    "points_missing": gettext_lazy("the points are missing for a vote of type %(vote_type)s."),
+}
+
+
 def _election_problems(election: Election) -> list[str]:
     """What a valid pabulib file may hold but a process here cannot: with line numbers."""
     problems = []
@@ -150,11 +185,13 @@ def process_import_pb(
     text = read_upload(content)
     problems = validate_pb(text)
     if problems:
-        raise file_error([str(p) for p in problems])
+        raise file_error([at_line(p.line, say_problem(p, PROBLEM_MESSAGES)) for p in problems])
     try:
         election = parse_pb(text)
     except ParseError as error:  # pragma: no cover - validate_pb found nothing
-        raise file_error([str(p) for p in error.problems]) from None
+        raise file_error(
+            [at_line(p.line, say_problem(p, PROBLEM_MESSAGES)) for p in error.problems]
+        ) from None
     found = _election_problems(election)
     if found:
         raise file_error(found)

@@ -13,7 +13,7 @@ from veche.access.roles import Tier
 from veche.accounts.models import User
 from veche.budgeting import phases
 from veche.budgeting.access import can_run_budgets
-from veche.budgeting.engine.paper import PaperProblem, PaperRow, read_paper
+from veche.budgeting.engine.paper import PaperRow, read_paper
 from veche.budgeting.models import (
     CODE_MAX_LENGTH,
     Ballot,
@@ -29,7 +29,14 @@ from veche.budgeting.services.ballots import (
     check_ballot,
     feasible_options,
 )
-from veche.budgeting.services.common import file_error, locked_budget, read_upload, wrong_phase
+from veche.budgeting.services.common import (
+    at_line,
+    file_error,
+    locked_budget,
+    read_upload,
+    say_problem,
+    wrong_phase,
+)
 from veche.core.audit import audit_record
 from veche.core.errors import Conflict, DomainError, NotFound
 
@@ -40,10 +47,6 @@ PROBLEM_MESSAGES = {
     "bad_quoting": gettext_lazy("the quoting is broken."),
     "wrong_width": gettext_lazy("%(n)d fields, but the header has %(m)d."),
 }
-
-
-def _say(problem: PaperProblem) -> str:
-    return str(PROBLEM_MESSAGES[problem.code]) % problem.params
 
 
 def _row_choices(row: PaperRow, codes: Mapping[str, Proposal], cumulative: bool) -> list[dict[str, int]]:
@@ -104,7 +107,7 @@ def paper_ballots_import(
             # The file was read (outside the lock) for settings that have changed since.
             cumulative = not cumulative
             read = read_paper(text, cumulative=cumulative)
-        problems = [(p.line, _say(p)) for p in read.problems]
+        problems = [(p.line, say_problem(p, PROBLEM_MESSAGES)) for p in read.problems]
         options = feasible_options(budget)
         codes = {p.project_id: p for p in options.values()}
         taken = set(
@@ -137,10 +140,7 @@ def paper_ballots_import(
             checked.append((row, chosen))
         if problems:
             raise file_error(
-                [
-                    _("line %(line)d: %(problem)s") % {"line": line, "problem": message}
-                    for line, message in sorted(problems, key=lambda p: p[0])
-                ]
+                [at_line(line, message) for line, message in sorted(problems, key=lambda p: p[0])]
             )
         if not checked:
             raise DomainError(fields={"file": [_("The file has no ballots.")]})
