@@ -15,7 +15,9 @@ cost) as .pb text, and times, each side on the same text:
   --with-slow-peer (about 195 s on the machine the issue was measured on; otherwise that figure is
   shown, marked as not run);
 - MES + Add1 (cost and cardinal utilities) on the synthetic election: ours only (pabutools would need
-  hours), with the ratio to our own plain MES on it (`compute(..., "mes")`);
+  hours), with the ratio to our own plain MES on it (`compute(..., "mes")`); and the same election with
+  cumulative ballots (1 to 5 points per project, `max_points=5`), whose points are the cardinal
+  utilities;
 - MES + Add1 on nine voters with a budget of 60,000,000 (the few-voters election of the engine's
   tests): ours only; one unit at a time it takes millions of runs;
 - whole processes on the Wieliczka file: `veche pb validate FILE` and `veche pb compute FILE --rule mes`
@@ -140,13 +142,20 @@ def main() -> int:
             )
         )
 
-    # MES + Add1 on the Warsaw-size election, against our own plain MES on it
-    for utilities in ("cost", "cardinal"):
-        plain, _ = timed(lambda u=utilities: compute(election, "mes", utilities=u))
-        seconds, result = timed(lambda u=utilities: compute(election, "mes-add1", utilities=u))
+    # MES + Add1 on the Warsaw-size election, against our own plain MES on it; and on the same
+    # electorate with points, which are the cardinal utilities
+    print("generating the same with points ...", file=sys.stderr)
+    with_points = synthetic_election(voters, projects, seed=args.seed, max_points=5)
+    for label, counted, utilities in (
+        ("cost", election, "cost"),
+        ("cardinal", election, "cardinal"),
+        ("points", with_points, "cardinal"),
+    ):
+        plain, _ = timed(lambda c=counted, u=utilities: compute(c, "mes", utilities=u))
+        seconds, result = timed(lambda c=counted, u=utilities: compute(c, "mes-add1", utilities=u))
         rows.append(
             (
-                f"MES + Add1 ({utilities}), Warsaw size",
+                f"MES + Add1 ({label}), Warsaw size",
                 seconds,
                 None,
                 "< 5x MES",

@@ -435,7 +435,9 @@ class Mes:
             ]
         return self._twins
 
-    def run(self, share: float) -> MesRun:
+    def run(self, share: float, *, details: bool = True) -> MesRun:
+        """MES with each voter's budget `share`. Without `details`, what the supporters paid is left out
+        (Add1 needs it only for the outcome it keeps)."""
         b = self.ballots
         costs = b.costs
         mult = b.mult
@@ -447,7 +449,7 @@ class Mes:
         active = list(self.candidates)
         winners = list(self.zero_cost)
         rho: dict[int, float] = dict.fromkeys(self.zero_cost, 0.0)
-        paid: dict[int, float] = dict.fromkeys(self.zero_cost, 0.0)
+        paid: dict[int, float] = dict.fromkeys(self.zero_cost, 0.0) if details else {}
         most: dict[int, float] = {}
         while True:
             best = math.inf
@@ -459,16 +461,8 @@ class Mes:
                     # that changes nothing but when it is dropped (it could never be bought), so it is
                     # left for the round that evaluates it.
                     break
-                cost = float(costs[p])
                 values = budgets[self.supporters[p]]
-                weighted = values if self.unit else values * self.weights[p]
-                available = float(weighted.sum())
-                if abs(available - cost) <= 1e-9 * max(cost, available):
-                    # Too close to call with numpy's pairwise sum: add up one by one, as pabutools does
-                    # (with points, in the order of the project's last sort, as pabutools does too).
-                    order = orders[p]
-                    available = _sequential_sum(weighted if order is None else weighted[order])
-                if available < cost:
+                if self._available(p, values, orders) < float(costs[p]):
                     active.remove(p)
                     continue
                 if self.utility is None:
@@ -496,9 +490,22 @@ class Mes:
             before = budgets[sup]
             payment = np.minimum(before, best * self.utilities_of(chosen))
             budgets[sup] = before - payment
-            paid[chosen] = _sequential_sum(payment * mult[sup])
-            if self.utility is not None:
-                most[chosen] = float(payment.max())
+            if details:
+                paid[chosen] = _sequential_sum(payment * mult[sup])
+                if self.utility is not None:
+                    most[chosen] = float(payment.max())
+
+    def _available(self, p: int, values: FloatArray, orders: list[IntArray | None]) -> float:
+        """What p's supporters, with budgets `values`, have left in all."""
+        weighted = values if self.unit else values * self.weights[p]
+        available = float(weighted.sum())
+        cost = float(self.ballots.costs[p])
+        if abs(available - cost) <= 1e-9 * max(cost, available):
+            # Too close to call with numpy's pairwise sum: add up one by one, as pabutools does (with
+            # points, in the order of the project's last sort, as pabutools does too).
+            order = orders[p]
+            available = _sequential_sum(weighted if order is None else weighted[order])
+        return available
 
     def _price(self, p: int, values: FloatArray, prefix: list[int]) -> float | None:
         """The smallest price per unit of utility at which p's supporters can pay its cost, or None.
@@ -594,7 +601,7 @@ class Mes:
 class Add1Run:
     run: MesRun
     raised: int  # how many times the share was raised by one unit for the outcome kept
-    runs: int  # MES runs made
+    runs: int  # MES runs made to find it (not counting the one that adds what its supporters paid)
 
 
 def add1(mes: Mes, progress: Progress | None = None) -> Add1Run:
@@ -662,9 +669,15 @@ class _Limits:
 
 
 def _add1_scan(
-    mes: Mes, progress: Progress | None, start: int = 0, previous: MesRun | None = None, runs: int = 0
+    mes: Mes,
+    progress: Progress | None,
+    start: int = 0,
+    previous: MesRun | None = None,
+    runs: int = 0,
+    details: bool = True,
 ) -> Add1Run:
-    """Runs MES at raise `start` and on, until an outcome exceeds the budget (or buys everything).
+    """Runs MES at raise `start` and on, until an outcome exceeds the budget (or buys everything); with
+    `details`, the outcome kept comes with what its supporters paid (the runs of the scan leave it out).
 
     After a run whose outcome fits, `_stable_until` gives the share up to which nothing the run decided
     can turn out otherwise; the steps before it would repeat this outcome and are skipped. A skip is
@@ -688,7 +701,7 @@ def _add1_scan(
         skipped_from = None
         if stopping_at - 1 == origin:
             return True
-        before = mes.run(limits(stopping_at - 1) / n)
+        before = mes.run(limits(stopping_at - 1) / n, details=False)
         runs += 1
         if before.winners == winners:
             kept, kept_raised = before, stopping_at - 1
@@ -701,7 +714,7 @@ def _add1_scan(
             if skipped_from is not None and not unskip(skipped_from, raised):
                 continue
             break
-        run = mes.run(limits(raised) / n)
+        run = mes.run(limits(raised) / n, details=False)
         runs += 1
         ticker.tick(run)
         if not mes.outcome_cost(run) <= b.budget:
@@ -726,6 +739,8 @@ def _add1_scan(
         if following > raised + 1:
             skipped_from = (raised, run.winners)
         raised = following
+    if details and kept.winners:
+        kept = mes.run(kept.share)
     return Add1Run(kept, kept_raised, runs)
 
 
@@ -734,7 +749,7 @@ def _add1_grouped(mes: Mes, progress: Progress | None) -> Add1Run:
     recompute the outcomes on both sides of it voter by voter and go on from there if they disagree."""
     b = mes.ballots
     fast = Mes(b.grouped(), "cost" if mes.cost_utilities else "cardinal", mes.ranks, mes.keys)
-    found = _add1_scan(fast, progress)
+    found = _add1_scan(fast, progress, details=False)
     if found.raised == 0 and not found.run.winners:
         return _add1_scan(mes, progress, runs=found.runs)
     exact = _add1_scan(mes, None, start=found.raised, runs=found.runs)
@@ -809,14 +824,23 @@ def _stable_until(mes: Mes, run: MesRun, worth: float) -> float:
     decides the tie and may decide it otherwise at the next step: the answer is then `run.share`
     (nothing is skipped), unless the two projects have the same supporters and cost, whose prices are
     computed alike at every share. The look-ahead ends early, with `run.share`, once the answer is
-    below `worth`."""
+    below `worth`.
+
+    It replays the bought projects alone first, with their own comparisons (their supporters able to
+    pay, each paying all or the equal part): with many voters one of those turns between any two
+    steps, and the replay that finds it costs about one run, where pricing every project in every
+    round up to that point costs several."""
     try:
+        if _look_ahead(mes, run, _Horizon(run.share, worth), rivals=False) < worth:
+            return run.share
         return _look_ahead(mes, run, _Horizon(run.share, worth))
     except _NoSkip:
         return run.share
 
 
-def _look_ahead(mes: Mes, run: MesRun, horizon: _Horizon) -> float:
+def _look_ahead(mes: Mes, run: MesRun, horizon: _Horizon, rivals: bool = True) -> float:
+    """`_stable_until`'s replay; without `rivals`, of the bought projects alone (its answer then bounds
+    the whole replay's from above)."""
     b = mes.ballots
     share = run.share
     intercept = np.zeros(b.n_groups, dtype=np.float64)
@@ -826,7 +850,7 @@ def _look_ahead(mes: Mes, run: MesRun, horizon: _Horizon) -> float:
     for chosen in run.winners[len(mes.zero_cost) :]:
         prices: dict[int, tuple[float, float, float, bool]] = {}  # at the share, intercept, slope, fixed
         # The bought project first: its own comparisons are the likeliest to end the look-ahead.
-        for q in sorted(active, key=lambda q: q != chosen):
+        for q in sorted(active, key=lambda q: q != chosen) if rivals else [chosen]:
             priced = _affine_price(mes, q, intercept, slope, horizon)
             if priced is not None:
                 prices[q] = priced
@@ -856,6 +880,8 @@ def _look_ahead(mes: Mes, run: MesRun, horizon: _Horizon) -> float:
         intercept[sup] = np.where(poor, 0.0, intercept[sup] - best_a * utility)
         slope[sup] = np.where(poor, 0.0, slope[sup] - best_b * utility)
         active = [q for q in prices if q != chosen]
+    if not rivals:
+        return horizon.until
     for q in active:
         sup = mes.supporters[q]
         weights = b.mult[sup]
