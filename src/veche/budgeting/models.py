@@ -51,7 +51,13 @@ class Rule(models.TextChoices):
 
 class Utilities(models.TextChoices):
     COST = "cost", _("cost utilities: a project is worth its cost to its supporters")
-    CARDINAL = "cardinal", _("cardinal utilities: every approved project is worth the same")
+    CARDINAL = (
+        "cardinal",
+        _(
+            "cardinal utilities: every approved project is worth the same, "
+            "or on a cumulative ballot the points given to it"
+        ),
+    )
 
 
 class TieBreaking(models.TextChoices):
