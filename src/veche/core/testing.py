@@ -3,7 +3,8 @@
 The root conftest.py registers it (`pytest_plugins`), so its fixtures reach every suite. What it offers:
 
 - Helpers imported by name: `PASSWORD` (every made user's), `build_municipality`, `jpeg_bytes`,
-  `text_in` and `russian_catalogue`, and `race` with `unexpected` for the concurrency tests.
+  `text_in` and `russian_catalogue`, `localised_numbers` (numbers a script reads that were written
+  for people), and `race` with `unexpected` for the concurrency tests.
 - People and places: `municipality` (Тестоград: two districts, a roads department, the pothole
   category), `other_municipality`, `central`, `northern`, `make_user`, `resident`, `verified_resident`,
   `resident_of`, `voter`, `author`, `moderator`, `official`, `municipal_admin`, `platform_admin`.
@@ -19,11 +20,13 @@ The root conftest.py registers it (`pytest_plugins`), so its fixtures reach ever
 from __future__ import annotations
 
 import io
+import re
 import sys
 import threading
 import time
 import traceback
 from collections.abc import Callable, Iterator, Sequence
+from html.parser import HTMLParser
 from pathlib import Path
 from typing import Any
 
@@ -104,6 +107,43 @@ def russian_catalogue() -> bool:
     """Whether the compiled Russian catalogue is there and translates."""
     mo = Path(django_settings.LOCALE_PATHS[0]) / "ru" / "LC_MESSAGES" / "django.mo"
     return mo.exists() and text_in("ru", "Log out") != "Log out"
+
+
+# What scripts and browsers read as a number: data-* and aria-value* attributes anywhere, and these
+# attributes of these elements. A number written for people there (a decimal comma, grouped
+# thousands) is read wrong: parseFloat("55,7558") is 55.
+_MACHINE_ATTRIBUTES = {
+    "input": {"value", "min", "max", "step"},
+    "meter": {"value", "min", "max", "low", "high", "optimum"},
+    "progress": {"value", "max"},
+}
+_MACHINE_INPUTS = {"number", "range", "hidden", "checkbox", "radio"}
+_FOR_PEOPLE = re.compile(r"[-+]?\d+,\d+|[-+]?\d{1,3}(?:[\s\u00a0\u202f]\d{3})+(?:[.,]\d+)?")
+
+
+class _MachineNumbers(HTMLParser):
+    def __init__(self) -> None:
+        super().__init__()
+        self.found: list[str] = []
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        values = {name: value or "" for name, value in attrs}
+        read = _MACHINE_ATTRIBUTES.get(tag, set())
+        if tag == "input" and values.get("type", "text") not in _MACHINE_INPUTS:
+            read = set()
+        for name, value in values.items():
+            machine = name in read or name.startswith(("data-", "aria-value"))
+            if machine and _FOR_PEOPLE.fullmatch(value.strip()):
+                self.found.append(f'<{tag} {name}="{value}">')
+
+
+def localised_numbers(html: str) -> list[str]:
+    """The attributes of `html` that a script or the browser reads as a number but that hold one
+    written for people (`<div data-lat="55,7558">`, `<input type="number" value="5 000">`)."""
+    parser = _MachineNumbers()
+    parser.feed(html)
+    parser.close()
+    return parser.found
 
 
 # The race harness -----------------------------------------------------------------------------------

@@ -14,6 +14,7 @@ from veche.budgeting.services.ballots import ballot_cast
 from veche.budgeting.services.counting import budget_count
 from veche.budgeting.services.setup import process_move
 from veche.budgeting.tests.helpers import approve, city_budget, options
+from veche.core.testing import localised_numbers
 from veche.ledger.models import LedgerEntry
 
 
@@ -111,6 +112,26 @@ def test_a_cumulative_ballot_takes_points_from_number_fields(client_for, make_pr
     assert over.status_code == 400 and "You gave 12 points; you have 10 to share." in over.content.decode()
     assert done.status_code == 200
     assert sorted(Ballot.objects.get().choices.values_list("points", flat=True)) == [4, 6]
+
+
+@override_settings(USE_THOUSAND_SEPARATOR=True)
+@pytest.mark.parametrize("kind", [BallotKind.KNAPSACK, BallotKind.CUMULATIVE])
+def test_the_ballot_gives_its_script_the_budget_costs_and_limits_unlocalised(
+    client_for, make_process, voter, kind
+):
+    # In Russian, with grouped thousands on, 10000 is "10 000" for people; the running total's
+    # script would read 10.
+    process = make_process(kind=kind, points_total=1500 if kind == BallotKind.CUMULATIVE else None)
+    budget = city_budget(process)
+    bike, *_ = options(budget)
+
+    html = client_for(voter).get(url(process, budget.pk, "ballot")).content.decode()
+
+    assert localised_numbers(html) == []
+    assert 'data-budget="10000"' in html and f'data-cost="{bike.cost}"' in html and bike.cost >= 1000
+    assert "10\u00a0000\u00a0₽" in html  # the people's figure
+    if kind == BallotKind.CUMULATIVE:
+        assert 'data-points="1500"' in html and 'max="1500"' in html
 
 
 def test_the_results_explain_every_project_in_a_table(

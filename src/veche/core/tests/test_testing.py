@@ -1,4 +1,5 @@
-"""The test plugin itself (veche.core.testing): the race harness and the language a test runs in."""
+"""The test plugin itself (veche.core.testing): the race harness, the language a test runs in and the
+finder of numbers written for people where a script reads them."""
 
 import threading
 from collections.abc import Callable
@@ -11,7 +12,7 @@ from django.test import Client
 from django.utils import translation
 
 from veche.accounts.models import User
-from veche.core.testing import race, unexpected
+from veche.core.testing import localised_numbers, race, unexpected
 from veche.municipalities.models import Municipality
 
 
@@ -112,3 +113,25 @@ def test_client_for_and_api_for_ask_for_the_language(
     assert page.status_code == answer.status_code == 200
     assert page["Content-Language"] == expected
     assert answer["Content-Language"] == expected
+
+
+@pytest.mark.parametrize(
+    ("html", "found"),
+    [
+        ('<div data-lat="55,7558" data-lon="37.6173">', ['<div data-lat="55,7558">']),
+        ('<form data-budget="5\u00a0000\u00a0000">', ['<form data-budget="5\u00a0000\u00a0000">']),
+        ('<input type="number" value="1 500" min="0">', ['<input value="1 500">']),
+        ('<input type="hidden" name="to" value="-0,5">', ['<input value="-0,5">']),
+        ('<meter value="0,25" max="1">', ['<meter value="0,25">']),
+        ('<span aria-valuenow="12,5">', ['<span aria-valuenow="12,5">']),
+        # Numbers a script reads correctly, and numbers where no script reads them.
+        ('<div data-lat="55.7558" data-lon="-37" data-big="5000000" data-max="">', []),
+        ('<input type="text" value="55,7558"><input type="number" value="1e-05">', []),
+        ('<td title="5 000">5 000 ₽</td><meter value="0.25">', []),
+        ('<div data-attribution="© OpenStreetMap, 2 000 tiles" data-source="/map.json?bbox=1,2,3,4">', []),
+    ],
+)
+def test_localised_numbers_finds_the_numbers_for_people_a_script_would_read(
+    html: str, found: list[str]
+) -> None:
+    assert localised_numbers(html) == found

@@ -9,7 +9,8 @@
     var lon = form.querySelector("[name=longitude]");
     var category = form.querySelector("[name=category]");
     var nearby = document.getElementById("nearby");
-    var start = [parseFloat(lat.value) || 55.7558, parseFloat(lon.value) || 37.6173];
+    // The place typed or kept from a refused filing, else the city centre.
+    var start = [parseFloat(lat.value) || parseFloat(el.dataset.lat), parseFloat(lon.value) || parseFloat(el.dataset.lon)];
     var map = L.map(el).setView(start, 13);
     L.tileLayer(el.dataset.tiles, { maxZoom: 19, attribution: el.dataset.attribution }).addTo(map);
     var marker = L.marker(start, { draggable: true, keyboard: true }).addTo(map);
