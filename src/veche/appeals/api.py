@@ -10,15 +10,17 @@ from ninja.pagination import LimitOffsetPagination, paginate
 from pydantic import Field
 
 from veche.access.functions import access_municipality
+from veche.accounts.models import User
 from veche.api.schemas import ERRORS
 from veche.api.security import AUTH
 from veche.appeals import services
 from veche.appeals.access import access_appeal, access_appeal_to_answer
+from veche.appeals.models import Appeal
 from veche.appeals.models import Status as AppealStatus
 from veche.appeals.selectors import ORDERINGS, appeals_for
 from veche.core.http import signed_in
 from veche.core.ratelimit import rate_limit_request
-from veche.petitions.api import EndorsementOut, PetitionOut, endorse_answer
+from veche.petitions.api import EndorsementOut, PetitionEndpoints, PetitionOut
 from veche.petitions.models import TITLE_MAX_LENGTH
 from veche.petitions.selectors import QUERY_MAX_LENGTH
 
@@ -82,35 +84,31 @@ def appeal_post(request: HttpRequest, slug: str, payload: AppealIn) -> Any:
     return Status(201, appeal)
 
 
-@router.get("/appeals/{appeal_id}", response={200: AppealOut, **ERRORS})
-def appeal_detail(request: HttpRequest, appeal_id: str) -> Any:
-    return access_appeal(request.user, appeal_id)
-
-
-@router.post(
-    "/appeals/{appeal_id}/signatures", response={200: SignatureOut, 201: SignatureOut, **ERRORS}, auth=AUTH
-)
-def appeal_sign(request: HttpRequest, appeal_id: str) -> Any:
-    """Sign the appeal: 201 with the new signature, or 200 with the one made before (even once the
-    appeal no longer takes signatures)."""
-    return endorse_answer(
-        request,
-        access_appeal(request.user, appeal_id),
-        lambda user, a: services.appeal_sign(user=user, appeal=a),
-    )
-
-
-@router.post("/appeals/{appeal_id}/answer", response={200: AppealOut, **ERRORS}, auth=AUTH)
-def appeal_answer(request: HttpRequest, appeal_id: str, payload: AnswerIn) -> Any:
-    """Publish the municipality's official answer (officials and municipal admins)."""
-    appeal = access_appeal_to_answer(request.user, appeal_id)
-    rate_limit_request("write", request)
-    return services.appeal_answer(official=signed_in(request), appeal=appeal, answer=payload.answer)
-
-
 @router.post("/appeals/{appeal_id}/close", response={200: AppealOut, **ERRORS}, auth=AUTH)
 def appeal_close(request: HttpRequest, appeal_id: str) -> Any:
     """The author withdraws the appeal."""
     appeal = access_appeal(request.user, appeal_id)
     rate_limit_request("write", request)
     return services.appeal_close(author=signed_in(request), appeal=appeal)
+
+
+class AppealEndpoints(PetitionEndpoints):
+    rules = services.RULES
+    access = staticmethod(access_appeal)
+    access_to_answer = staticmethod(access_appeal_to_answer)
+    out = AppealOut
+    endorsements = "signatures"
+    endorse_verb = "sign"
+    endorsement_out = SignatureOut
+    endorse_doc = (
+        "Sign the appeal: 201 with the new signature, or 200 with the one made before (even once the\n"
+        "appeal no longer takes signatures)."
+    )
+    answer_in = AnswerIn
+
+    def answer(self, official: User, petition: Any, payload: AnswerIn) -> Appeal:
+        """Publish the municipality's official answer (officials and municipal admins)."""
+        return services.appeal_answer(official=official, appeal=petition, answer=payload.answer)
+
+
+AppealEndpoints().add_to(router)

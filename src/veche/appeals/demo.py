@@ -8,21 +8,17 @@ Cities other than Moscow get a few verified residents of their own to sign.
 from datetime import datetime, timedelta
 from typing import TextIO
 
-from django.contrib.auth.hashers import make_password
-from django.utils import timezone
-
 from veche.accounts.models import User
 from veche.appeals.models import Appeal
 from veche.appeals.services import (
+    RULES,
     appeal_answer,
     appeal_create,
     appeal_policy_save,
-    appeal_sign,
     appeals_escalate_overdue,
 )
-from veche.comments.services import comment_create
-from veche.municipalities.demo import PASSWORD, verified_residents
 from veche.municipalities.models import Municipality
+from veche.petitions.demo import comment_in_moscow, endorsed_daily, load_in_each_city
 
 THRESHOLD = 5
 RESIDENTS = 6
@@ -61,47 +57,36 @@ def _publish(
 ) -> Appeal:
     """An appeal published at `at` and signed by `signers`, one a day."""
     appeal = appeal_create(author=author, municipality=municipality, title=text[0], body=text[1], now=at)
-    for day, signer in enumerate(signers, start=1):
-        appeal_sign(user=signer, appeal=appeal, now=at + timedelta(days=day))
-    return appeal
+    signed: Appeal = endorsed_daily(RULES, appeal, signers, at)
+    return signed
+
+
+def _city(municipality: Municipality, admin: User, signers: list[User], now: datetime) -> bool:
+    appeal_policy_save(actor=admin, municipality=municipality, signature_threshold=THRESHOLD, answer_days=30)
+    first, second, third, fourth = signers[0], signers[1], signers[2], signers[3]
+    answered = _publish(
+        municipality, first, ANSWERED, [s for s in signers if s != first], now - timedelta(days=80)
+    )
+    appeal_answer(official=admin, appeal=answered, answer=ANSWERED[2], now=now - timedelta(days=50))
+    awaiting = [s for s in signers if s != second][:THRESHOLD]
+    _publish(municipality, second, AWAITING, awaiting, now - timedelta(days=12))
+    # Signed long enough ago that its answer, never given, is past due: the tick escalates it.
+    late = [s for s in signers if s != fourth][:THRESHOLD]
+    _publish(municipality, fourth, OVERDUE, late, now - timedelta(days=90))
+    collecting = _publish(municipality, third, COLLECTING, [first, second], now - timedelta(days=3))
+    comment_in_moscow(
+        RULES, collecting, second, "Поддерживаю. В нашем дворе после введения платы машины встали на газоны."
+    )
+    return True
+
+
+SAYS = (
+    f"  4 appeals in each of {{cities}} municipalities (threshold lowered to {THRESHOLD}), {{did}} overdue "
+    f"and escalated; <city>-resident1…{RESIDENTS} are verified residents who sign"
+)
 
 
 def load(stdout: TextIO) -> None:
-    if Appeal.objects.exists():
-        stdout.write("  appeals already loaded")
-        return
-    now = timezone.now()
-    password_hash = make_password(PASSWORD)
-    cities = 0
-    for municipality in Municipality.objects.filter(is_active=True).order_by("pk"):
-        admin = User.objects.filter(username=f"{municipality.slug}-admin").first()
-        if admin is None:
-            continue
-        appeal_policy_save(
-            actor=admin, municipality=municipality, signature_threshold=THRESHOLD, answer_days=30
-        )
-        signers = verified_residents(municipality, password_hash, moscow=MOSCOW_SIGNERS, count=RESIDENTS)
-        first, second, third, fourth = signers[0], signers[1], signers[2], signers[3]
-        answered = _publish(
-            municipality, first, ANSWERED, [s for s in signers if s != first], now - timedelta(days=80)
-        )
-        appeal_answer(official=admin, appeal=answered, answer=ANSWERED[2], now=now - timedelta(days=50))
-        awaiting = [s for s in signers if s != second][:THRESHOLD]
-        _publish(municipality, second, AWAITING, awaiting, now - timedelta(days=12))
-        # Signed long enough ago that its answer, never given, is past due: the tick below escalates it.
-        late = [s for s in signers if s != fourth][:THRESHOLD]
-        _publish(municipality, fourth, OVERDUE, late, now - timedelta(days=90))
-        collecting = _publish(municipality, third, COLLECTING, [first, second], now - timedelta(days=3))
-        if municipality.slug == "moscow":
-            comment_create(
-                author=second,
-                municipality=municipality,
-                target=collecting,
-                body="Поддерживаю. В нашем дворе после введения платы машины встали на газоны.",
-            )
-        cities += 1
-    escalated = appeals_escalate_overdue(now=now)
-    stdout.write(
-        f"  4 appeals in each of {cities} municipalities (threshold lowered to {THRESHOLD}), "
-        f"{escalated} overdue and escalated; <city>-resident1…{RESIDENTS} are verified residents who sign"
+    load_in_each_city(
+        stdout, Appeal, _city, residents=(MOSCOW_SIGNERS, RESIDENTS), then=appeals_escalate_overdue, says=SAYS
     )

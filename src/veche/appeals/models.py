@@ -4,7 +4,13 @@ from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from veche.petitions.models import THRESHOLD_MAX, Endorsement, Petition, PetitionPolicy
+from veche.petitions.models import (
+    THRESHOLD_MAX,
+    Endorsement,
+    Petition,
+    PetitionPolicy,
+    petition_indexes,
+)
 
 
 class AppealPolicy(PetitionPolicy):
@@ -21,9 +27,6 @@ class AppealPolicy(PetitionPolicy):
         verbose_name = _("appeal policy")
         verbose_name_plural = _("appeal policies")
 
-    def __str__(self) -> str:
-        return f"{self.municipality}: {self.signature_threshold} / {self.answer_days}"
-
 
 class Status(models.TextChoices):
     PUBLISHED = "published", _("collecting signatures")
@@ -38,23 +41,15 @@ OPEN = (Status.PUBLISHED, Status.THRESHOLD_REACHED)
 
 class Appeal(Petition):
     URL_NAME = "appeals:detail"
-    COLLECTING = Status.PUBLISHED
-    AWAITING_ANSWER = Status.THRESHOLD_REACHED
-    OWES_ANSWER = (Status.THRESHOLD_REACHED,)
     ANSWERED = (Status.ANSWERED,)
 
     status = models.CharField(max_length=20, choices=Status.choices, default=Status.PUBLISHED)
     closed_at = models.DateTimeField(null=True, blank=True)
 
-    class Meta:
-        ordering = ["-created_at", "-id"]
+    class Meta(Petition.Meta):
         verbose_name = _("appeal")
         verbose_name_plural = _("appeals")
-        indexes = [
-            models.Index(fields=["municipality", "-created_at"], name="appeal_recent"),
-            models.Index(fields=["municipality", "status", "-created_at"], name="appeal_status"),
-            models.Index(fields=["municipality", "-endorsements_count"], name="appeal_popular"),
-        ]
+        indexes = petition_indexes("-created_at")
         constraints = [
             models.CheckConstraint(
                 condition=~models.Q(status="answered") | models.Q(answered_at__isnull=False),

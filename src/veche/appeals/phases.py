@@ -6,16 +6,12 @@ Publishing needs a confirmed account; signing needs residence verified in the mu
 from veche.access.predicates import Feature, Phase
 from veche.access.roles import Tier
 from veche.appeals.models import Appeal, Status
-from veche.petitions.phases import ANSWERED, AWAITING_ANSWER, COLLECTING, ENDED, phase_in
+from veche.petitions.phases import petition_phases, phase_in
 
 PUBLISHING = Phase(name="publishing", features=frozenset({Feature.SUBMIT}), tier=Tier.REGISTERED)
 
-PHASES: dict[str, Phase] = {
-    Status.PUBLISHED: COLLECTING,
-    Status.THRESHOLD_REACHED: AWAITING_ANSWER,
-    Status.ANSWERED: ANSWERED,
-    Status.CLOSED: ENDED,
-}
+# Collecting, awaiting the answer, answered; closed by its author, it has ended.
+PHASES = petition_phases(Appeal, ended=Status.CLOSED)
 
 
 def phase_of(appeal: Appeal) -> Phase:

@@ -68,13 +68,10 @@ RULES = PetitionRules(
     not_endorsable=NOT_SIGNABLE,
     answer_permission="answer_appeals",
     answer_days=_answer_days,
-    url=appeal_url,
-    notice="appeal",
     audit_count="signatures",
     reached_title=gettext_lazy("The appeal “{}” has collected enough signatures"),
     reached_body=gettext_lazy("An official answer is due by {}."),
     overdue_title=gettext_lazy("The appeal “{}” is overdue"),
-    overdue_body=gettext_lazy("The official answer was due on {}."),
     answer_refusals={
         "hidden": gettext_lazy("A moderator has hidden this appeal; restore it before answering."),
         "answered": gettext_lazy("This appeal has already been answered."),

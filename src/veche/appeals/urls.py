@@ -8,9 +8,6 @@ app_name = "appeals"
 
 urlpatterns = [
     path("", views.appeal_list, name="list"),
-    path("new/", views.appeal_create, name="create"),
-    path("policy/", views.policy, name="policy"),
-    *views.PAGES.urls(endorse="sign"),
-    path("<int:appeal_id>/answer/", views.answer, name="answer"),
-    path("<int:appeal_id>/close/", views.close, name="close"),
+    *views.PAGES.urls(),
+    path("<int:petition_id>/close/", views.close, name="close"),
 ]

@@ -1,36 +1,26 @@
-"""Pages of appeals: the list, one appeal, publishing, signing, answering, closing, and the policy."""
+"""Pages of appeals: the list and closing are the appeals' own; publishing, one appeal, signing, the
+answer and the policy are every petition's (`petitions.views.PetitionPages`)."""
 
 from typing import Any
 
-from django.contrib import messages
-from django.contrib.auth.decorators import login_required
+from django import forms
 from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import redirect, render
-from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
-from django.views.decorators.http import require_http_methods, require_POST
+from django.shortcuts import render
+from django.utils.translation import gettext_lazy as _
 
-from veche.access.functions import access_municipality, access_municipality_staff
+from veche.access.functions import access_municipality
 from veche.access.predicates import Feature, allows
 from veche.access.roles import has_permission
+from veche.accounts.models import User
 from veche.appeals import services
-from veche.appeals.access import access_appeal, access_appeal_to_answer, can_answer_appeals, is_appeal_author
+from veche.appeals.access import access_appeal, access_appeal_to_answer, can_answer_appeals
 from veche.appeals.forms import AnswerForm, AppealFilterForm, AppealForm, AppealPolicyForm
 from veche.appeals.models import Appeal, Status
-from veche.appeals.phases import PUBLISHING, phase_of
-from veche.appeals.selectors import (
-    appeal_policy_of,
-    appeal_signature_of,
-    appeals_for,
-    appeals_overdue_count,
-)
-from veche.comments.forms import CommentForm
-from veche.comments.selectors import THREAD_PAGE_SIZE, comments_for
-from veche.core.forms import press, submit
-from veche.core.http import signed_in
-from veche.municipalities.zones import local_day
-from veche.petitions.views import PetitionPages, endorse_box_context
+from veche.appeals.phases import PUBLISHING
+from veche.appeals.selectors import appeal_policy_of, appeals_for, appeals_overdue_count
+from veche.municipalities.models import Municipality
+from veche.petitions.views import PetitionPages
 
 PAGE_SIZE = 20
 
@@ -54,121 +44,55 @@ def appeal_list(request: HttpRequest, slug: str) -> HttpResponse:
     return render(request, "appeals/list.html", context)
 
 
-@login_required
-@require_http_methods(["GET", "POST"])
-def appeal_create(request: HttpRequest, slug: str) -> HttpResponse:
-    municipality = access_municipality(request.user, slug)
-    form = AppealForm(request.POST or None)
-    submitted = submit(
-        request,
-        form,
-        lambda data: services.appeal_create(author=signed_in(request), municipality=municipality, **data),
-    )
-    if submitted.ok:
-        messages.success(request, _("Your appeal is published. Now ask your neighbours to sign it."))
-        return redirect(services.appeal_url(submitted.result))
-    context = {
-        "municipality": municipality,
-        "form": form,
-        "can_publish": allows(request.user, municipality, Feature.SUBMIT, PUBLISHING),
-        "policy": appeal_policy_of(municipality=municipality),
-    }
-    return render(request, "appeals/create.html", context, status=submitted.status)
+class AppealPages(PetitionPages):
+    """An appeal is published at once by anyone with a confirmed account, and signed by verified residents."""
+
+    rules = services.RULES
+    statuses = Status
+    access = staticmethod(access_appeal)
+
+    # Publishing.
+    created = _("Your appeal is published. Now ask your neighbours to sign it.")
+
+    def create_form(self, request: HttpRequest, municipality: Municipality) -> forms.Form:
+        return AppealForm(request.POST or None)
+
+    def create(self, author: User, municipality: Municipality, data: dict[str, Any]) -> Appeal:
+        return services.appeal_create(author=author, municipality=municipality, **data)
+
+    def create_context(self, request: HttpRequest, municipality: Municipality) -> dict[str, Any]:
+        return {
+            "can_publish": allows(request.user, municipality, Feature.SUBMIT, PUBLISHING),
+            "policy": appeal_policy_of(municipality=municipality),
+        }
+
+    # Signing.
+    endorse_action = "sign"
+    thanks = _("Thank you. Your signature is counted.")
+
+    # The answer.
+    access_to_answer = staticmethod(access_appeal_to_answer)
+    answer_form = AnswerForm
+    answered = _("The answer is published. The author and every signer are notified.")
+
+    def answer(self, official: User, petition: Any, form: AnswerForm) -> Appeal:
+        return services.appeal_answer(official=official, appeal=petition, answer=form.cleaned_data["answer"])
+
+    # The policy.
+
+    def policy_form(self, request: HttpRequest, municipality: Municipality) -> forms.Form:
+        current = appeal_policy_of(municipality=municipality)
+        initial = {"signature_threshold": current.signature_threshold, "answer_days": current.answer_days}
+        return AppealPolicyForm(request.POST or None, initial=initial)
+
+    def save_policy(self, actor: User, municipality: Municipality, form: AppealPolicyForm) -> object:
+        return services.appeal_policy_save(actor=actor, municipality=municipality, **form.cleaned_data)
 
 
-@login_required
-@require_POST
-def close(request: HttpRequest, slug: str, appeal_id: int) -> HttpResponse:
-    municipality = access_municipality(request.user, slug)
-    appeal = access_appeal(request.user, appeal_id, municipality=municipality)
-    return press(
-        request,
-        lambda: services.appeal_close(author=signed_in(request), appeal=appeal),
-        done=_("The appeal is closed. It no longer takes signatures."),
-        back_to=services.appeal_url(appeal),
-    )
+PAGES = AppealPages()
 
-
-@login_required
-@require_http_methods(["GET", "POST"])
-def answer(request: HttpRequest, slug: str, appeal_id: int) -> HttpResponse:
-    municipality = access_municipality(request.user, slug)
-    appeal = access_appeal_to_answer(request.user, appeal_id, municipality=municipality)
-    form = AnswerForm(request.POST or None)
-    submitted = submit(
-        request,
-        form,
-        lambda data: services.appeal_answer(
-            official=signed_in(request), appeal=appeal, answer=data["answer"]
-        ),
-    )
-    if submitted.ok:
-        messages.success(request, _("The answer is published. The author and every signer are notified."))
-        return redirect(services.appeal_url(appeal))
-    context = {"municipality": municipality, "appeal": appeal, "form": form, "Status": Status}
-    return render(request, "appeals/answer.html", context, status=submitted.status)
-
-
-@login_required
-@require_http_methods(["GET", "POST"])
-def policy(request: HttpRequest, slug: str) -> HttpResponse:
-    municipality = access_municipality_staff(request.user, slug, "manage_municipality")
-    current = appeal_policy_of(municipality=municipality)
-    form = AppealPolicyForm(
-        request.POST or None,
-        initial={"signature_threshold": current.signature_threshold, "answer_days": current.answer_days},
-    )
-    submitted = submit(
-        request,
-        form,
-        lambda data: services.appeal_policy_save(actor=signed_in(request), municipality=municipality, **data),
-    )
-    if submitted.ok:
-        messages.success(request, _("Saved."))
-        return redirect("appeals:policy", slug=slug)
-    context = {"municipality": municipality, "form": form}
-    return render(request, "appeals/policy.html", context, status=submitted.status)
-
-
-def _sign_context(
-    request: HttpRequest, appeal: Appeal, *, error: str = "", notice: str = ""
-) -> dict[str, Any]:
-    return {
-        **endorse_box_context(
-            request,
-            appeal,
-            phase_of(appeal),
-            endorsement=appeal_signature_of(appeal=appeal, user=request.user),
-            error=error,
-            notice=notice,
-        ),
-        "appeal": appeal,
-        "Status": Status,
-    }
-
-
-def _detail_context(request: HttpRequest, appeal: Appeal, *, endorse_error: str = "") -> dict[str, Any]:
-    user = request.user
-    municipality = appeal.municipality
-    comments = comments_for(target=appeal, viewer=user).order_by("created_at", "id")
-    return {
-        **_sign_context(request, appeal, error=endorse_error),
-        "comments": Paginator(comments, THREAD_PAGE_SIZE).get_page(request.GET.get("page")),
-        "comment_form": CommentForm(),
-        "can_comment": allows(user, municipality, Feature.COMMENT, phase_of(appeal)),
-        "can_answer": can_answer_appeals(user, municipality),
-        "is_author": is_appeal_author(user, appeal),
-        "overdue": appeal.is_overdue(local_day(municipality)),
-    }
-
-
-PAGES = PetitionPages(
-    access=access_appeal,
-    phase_of=phase_of,
-    page_template="appeals/detail.html",
-    page_context=_detail_context,
-    box_template="appeals/_sign.html",
-    box_context=_sign_context,
-    endorse=lambda user, appeal: services.appeal_sign(user=user, appeal=appeal),
-    thanks=gettext_lazy("Thank you. Your signature is counted."),
+# The author withdraws the appeal.
+close = PAGES.button(
+    lambda author, appeal: services.appeal_close(author=author, appeal=appeal),
+    done=_("The appeal is closed. It no longer takes signatures."),
 )

@@ -1,7 +1,7 @@
 """Form helpers shared by every app: length limits, DomainError shown on the form, submitting a form
-page (`submit`) and pressing a one-button form (`press`)."""
+(`submit`), a whole form page (`form_page`) and pressing a one-button form (`press`)."""
 
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import Any, Generic, Literal, TypeAlias, TypeVar
 
@@ -9,7 +9,8 @@ from django import forms
 from django.conf import settings
 from django.contrib import messages
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import redirect
+from django.shortcuts import redirect, render
+from django_stubs_ext import StrOrPromise
 
 from veche.core.errors import DomainError, RateLimited
 from veche.core.ratelimit import rate_limit_request
@@ -77,6 +78,28 @@ def submit(
         apply_domain_error(form, error)
         return NotWritten(error.status, error)
     return Written(result)
+
+
+def form_page(
+    request: HttpRequest,
+    form: forms.BaseForm,
+    write: Callable[[dict[str, Any]], T],
+    *,
+    done: StrOrPromise,
+    then: str | Callable[[T], str],
+    template: str,
+    context: Callable[[], Mapping[str, Any]],
+    scope: str = "write",
+) -> HttpResponse:
+    """A whole form page, GET and POST: `submit` the form to `write`; when it went through, the message
+    `done` and a redirect to `then` (or `then(result)`); otherwise the page again, `template` with the
+    form and `context()` (read after the write was refused, so that it shows what stands now), with
+    `submit`'s status (200, 400, or the refusal's)."""
+    submitted = submit(request, form, write, scope=scope)
+    if submitted.ok:
+        messages.success(request, done)
+        return redirect(then(submitted.result) if callable(then) else then)
+    return render(request, template, {"form": form, **context()}, status=submitted.status)
 
 
 def checked(form: forms.Form, message: str = "") -> dict[str, Any]:

@@ -13,6 +13,7 @@ from ninja.pagination import LimitOffsetPagination, paginate
 from pydantic import Field
 
 from veche.access.functions import access_municipality
+from veche.accounts.models import User
 from veche.api.schemas import ERRORS
 from veche.api.security import AUTH
 from veche.core.errors import DomainError
@@ -29,7 +30,7 @@ from veche.initiatives.selectors import (
 )
 from veche.municipalities.models import District, Municipality
 from veche.municipalities.zones import zone_of
-from veche.petitions.api import EndorsementOut, PetitionOut, endorse_answer
+from veche.petitions.api import EndorsementOut, PetitionEndpoints, PetitionOut
 from veche.petitions.models import TITLE_MAX_LENGTH
 from veche.petitions.selectors import QUERY_MAX_LENGTH
 from veche.polls.models import OPTIONS_MAX
@@ -213,11 +214,6 @@ def initiative_post(request: HttpRequest, slug: str, payload: InitiativeIn) -> A
     return Status(201, _detail(initiative))
 
 
-@router.get("/initiatives/{initiative_id}", response={200: InitiativeDetailOut, **ERRORS})
-def initiative_detail(request: HttpRequest, initiative_id: str) -> Any:
-    return access_initiative(request.user, initiative_id)
-
-
 @router.post("/initiatives/{initiative_id}/publish", response={200: InitiativeOut, **ERRORS}, auth=AUTH)
 def initiative_publish(request: HttpRequest, initiative_id: str) -> Any:
     """Publish your draft: it collects support towards a threshold fixed now."""
@@ -226,42 +222,41 @@ def initiative_publish(request: HttpRequest, initiative_id: str) -> Any:
     return _detail(services.initiative_publish(author=signed_in(request), initiative=initiative))
 
 
-@router.post(
-    "/initiatives/{initiative_id}/supports",
-    response={200: SupportOut, 201: SupportOut, **ERRORS},
-    auth=AUTH,
-)
-def initiative_support(request: HttpRequest, initiative_id: str) -> Any:
-    """Support the initiative: 201 with your support and its receipt, or 200 with the one made before
-    (even once the initiative no longer takes support)."""
-    return endorse_answer(
-        request,
-        access_initiative(request.user, initiative_id),
-        lambda user, i: services.initiative_support(user=user, initiative=i),
+class InitiativeEndpoints(PetitionEndpoints):
+    rules = services.RULES
+    access = staticmethod(access_initiative)
+    access_to_answer = staticmethod(access_initiative_to_answer)
+    out = InitiativeDetailOut
+    endorsements = "supports"
+    endorse_verb = "support"
+    endorsement_out = SupportOut
+    endorse_doc = (
+        "Support the initiative: 201 with your support and its receipt, or 200 with the one made before\n"
+        "(even once the initiative no longer takes support)."
     )
+    answer_in = AnswerIn
+
+    def answer(self, official: User, petition: Any, payload: AnswerIn) -> Initiative:
+        """The official answer (officials and municipal admins): reject with reasons, or accept with
+        options."""
+        if payload.decision == "reject":
+            initiative = services.initiative_reject(
+                official=official, initiative=petition, reasons=payload.answer
+            )
+        else:
+            opens_at = payload.opens_at
+            if opens_at is not None and timezone.is_naive(opens_at):
+                # A time without an offset is the municipality's local time, as on the page.
+                opens_at = timezone.make_aware(opens_at, zone_of(petition.municipality))
+            initiative = services.initiative_accept(
+                official=official,
+                initiative=petition,
+                answer=payload.answer,
+                options=payload.options,
+                opens_at=opens_at,
+                voting_days=payload.voting_days,
+            )
+        return _detail(initiative)
 
 
-@router.post("/initiatives/{initiative_id}/answer", response={200: InitiativeDetailOut, **ERRORS}, auth=AUTH)
-def initiative_answer(request: HttpRequest, initiative_id: str, payload: AnswerIn) -> Any:
-    """The official answer (officials and municipal admins): reject with reasons, or accept with options."""
-    initiative = access_initiative_to_answer(request.user, initiative_id)
-    rate_limit_request("write", request)
-    official = signed_in(request)
-    if payload.decision == "reject":
-        initiative = services.initiative_reject(
-            official=official, initiative=initiative, reasons=payload.answer
-        )
-    else:
-        opens_at = payload.opens_at
-        if opens_at is not None and timezone.is_naive(opens_at):
-            # A time without an offset is the municipality's local time, as on the page.
-            opens_at = timezone.make_aware(opens_at, zone_of(initiative.municipality))
-        initiative = services.initiative_accept(
-            official=official,
-            initiative=initiative,
-            answer=payload.answer,
-            options=payload.options,
-            opens_at=opens_at,
-            voting_days=payload.voting_days,
-        )
-    return _detail(initiative)
+InitiativeEndpoints().add_to(router)

@@ -12,28 +12,24 @@ from datetime import datetime, timedelta
 from decimal import Decimal
 from typing import TextIO
 
-from django.contrib.auth.hashers import make_password
 from django.core.files.uploadedfile import SimpleUploadedFile
-from django.utils import timezone
 from PIL import Image
 
 from veche.accounts.models import User
-from veche.comments.services import comment_create
 from veche.initiatives.models import Initiative, Scope, ThresholdKind
-from veche.initiatives.phases import phase_of
 from veche.initiatives.services import (
+    RULES,
     initiative_accept,
     initiative_create,
     initiative_decide,
     initiative_policy_save,
     initiative_publish,
-    initiative_support,
     initiatives_archive_expired,
     milestone_add,
     milestone_complete,
 )
-from veche.municipalities.demo import PASSWORD, verified_residents
 from veche.municipalities.models import Municipality
+from veche.petitions.demo import comment_in_moscow, endorsed_daily, load_in_each_city
 from veche.polls.services import poll_vote
 
 THRESHOLD = 5
@@ -94,10 +90,8 @@ def _published(
         author=author, municipality=municipality, title=text[0], body=text[1], now=at
     )
     initiative = initiative_publish(author=author, initiative=initiative, now=at)
-    for day, supporter in enumerate(supporters, start=1):
-        initiative_support(user=supporter, initiative=initiative, now=at + timedelta(days=day))
-    initiative.refresh_from_db()
-    return initiative
+    supported: Initiative = endorsed_daily(RULES, initiative, supporters, at)
+    return supported
 
 
 def _accepted(
@@ -117,7 +111,20 @@ def _vote(initiative: Initiative, voters: list[User], at: datetime) -> None:
         poll_vote(user=voter, poll=poll, options=[choice], now=at + timedelta(hours=hour))
 
 
-def _city(municipality: Municipality, admin: User, residents: list[User], now: datetime) -> None:
+def _city(municipality: Municipality, admin: User, residents: list[User], now: datetime) -> bool:
+    initiative_policy_save(
+        actor=admin,
+        municipality=municipality,
+        support_days=SUPPORT_DAYS,
+        threshold_kind=ThresholdKind.COUNT,
+        support_threshold=THRESHOLD,
+        support_percent=Decimal("1.00"),
+        scope=Scope.MUNICIPALITY,
+        answer_days=20,
+        voting_days=14,
+    )
+    if len(residents) < THRESHOLD + 1:
+        return False
     first, second, third, fourth = residents[0], residents[1], residents[2], residents[3]
 
     def others(author: User) -> list[User]:
@@ -163,45 +170,24 @@ def _city(municipality: Municipality, admin: User, residents: list[User], now: d
             )
 
     archived = _published(municipality, first, ARCHIVED, [third], now - timedelta(days=SUPPORT_DAYS + 40))
-    if municipality.slug == "moscow":
-        comment_create(
-            author=fourth,
-            municipality=municipality,
-            target=archived,
-            body="Жаль, что не набрали поддержку. Может, предложить фонтан поменьше?",
-            phase=phase_of(archived),
-        )
+    comment_in_moscow(
+        RULES, archived, fourth, "Жаль, что не набрали поддержку. Может, предложить фонтан поменьше?"
+    )
+    return True
+
+
+SAYS = (
+    f"  5 initiatives in each of {{cities}} municipalities (threshold lowered to {THRESHOLD}), {{did}} "
+    "archived; resident1 can support one in Moscow and vote on its open options"
+)
 
 
 def load(stdout: TextIO) -> None:
-    if Initiative.objects.exists():
-        stdout.write("  initiatives already loaded")
-        return
-    now = timezone.now()
-    password_hash = make_password(PASSWORD)
-    cities = 0
-    for municipality in Municipality.objects.filter(is_active=True).order_by("pk"):
-        admin = User.objects.filter(username=f"{municipality.slug}-admin").first()
-        if admin is None:
-            continue
-        initiative_policy_save(
-            actor=admin,
-            municipality=municipality,
-            support_days=SUPPORT_DAYS,
-            threshold_kind=ThresholdKind.COUNT,
-            support_threshold=THRESHOLD,
-            support_percent=Decimal("1.00"),
-            scope=Scope.MUNICIPALITY,
-            answer_days=20,
-            voting_days=14,
-        )
-        residents = verified_residents(municipality, password_hash, moscow=MOSCOW_SUPPORTERS, count=RESIDENTS)
-        if len(residents) < THRESHOLD + 1:
-            continue
-        _city(municipality, admin, residents, now)
-        cities += 1
-    archived = initiatives_archive_expired(now=now)
-    stdout.write(
-        f"  5 initiatives in each of {cities} municipalities (threshold lowered to {THRESHOLD}), "
-        f"{archived} archived; resident1 can support one in Moscow and vote on its open options"
+    load_in_each_city(
+        stdout,
+        Initiative,
+        _city,
+        residents=(MOSCOW_SUPPORTERS, RESIDENTS),
+        then=initiatives_archive_expired,
+        says=SAYS,
     )

@@ -15,7 +15,14 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
-from veche.petitions.models import THRESHOLD_MAX, TITLE_MAX_LENGTH, Endorsement, Petition, PetitionPolicy
+from veche.petitions.models import (
+    THRESHOLD_MAX,
+    TITLE_MAX_LENGTH,
+    Endorsement,
+    Petition,
+    PetitionPolicy,
+    petition_indexes,
+)
 
 SUPPORT_DAYS_MAX = 365
 VOTING_DAYS_MAX = 90
@@ -73,9 +80,6 @@ class InitiativePolicy(PetitionPolicy):
         verbose_name = _("initiative policy")
         verbose_name_plural = _("initiative policies")
 
-    def __str__(self) -> str:
-        return f"{self.municipality}: {self.threshold_kind} / {self.scope}"
-
 
 class DistrictResidents(models.Model):
     """How many residents a district has, for thresholds set as a share of a district's residents."""
@@ -124,9 +128,6 @@ SUPPORTABLE = (Status.PUBLISHED, Status.THRESHOLD_REACHED)
 
 class Initiative(Petition):
     URL_NAME = "initiatives:detail"
-    COLLECTING = Status.PUBLISHED
-    AWAITING_ANSWER = Status.THRESHOLD_REACHED
-    OWES_ANSWER = (Status.THRESHOLD_REACHED,)
     ANSWERED = (Status.REJECTED, *WITH_POLL)
 
     # A district's initiative: only residents verified in it support it and vote on its options.
@@ -152,14 +153,11 @@ class Initiative(Petition):
     implemented_at = models.DateTimeField(null=True, blank=True)
     archived_at = models.DateTimeField(null=True, blank=True)
 
-    class Meta:
-        ordering = ["-created_at", "-id"]
+    class Meta(Petition.Meta):
         verbose_name = _("initiative")
         verbose_name_plural = _("initiatives")
         indexes = [
-            models.Index(fields=["municipality", "-published_at"], name="initiative_recent"),
-            models.Index(fields=["municipality", "status", "-published_at"], name="initiative_status"),
-            models.Index(fields=["municipality", "-endorsements_count"], name="initiative_popular"),
+            *petition_indexes("-published_at"),
             models.Index(fields=["status", "support_ends_at"], name="initiative_window"),
             models.Index(fields=["author", "status"], name="initiative_author"),
         ]

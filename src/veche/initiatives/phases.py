@@ -8,7 +8,7 @@ checks the district, the phase the tier).
 from veche.access.predicates import Feature, Phase
 from veche.access.roles import Tier
 from veche.initiatives.models import Initiative, Status
-from veche.petitions.phases import ANSWERED, AWAITING_ANSWER, COLLECTING, ENDED, phase_in
+from veche.petitions.phases import petition_phases, phase_in
 
 DRAFTING = Phase(name="drafting", features=frozenset({Feature.SUBMIT}), tier=Tier.REGISTERED)
 PUBLISHING = Phase(name="publishing", features=frozenset({Feature.SUBMIT}), tier=Tier.VERIFIED)
@@ -16,17 +16,9 @@ PUBLISHING = Phase(name="publishing", features=frozenset({Feature.SUBMIT}), tier
 # A draft is its author's alone; nothing is open on it but editing and publishing.
 DRAFT = Phase(name="draft", features=frozenset())
 
-PHASES: dict[str, Phase] = {
-    Status.DRAFT: DRAFT,
-    Status.PUBLISHED: COLLECTING,
-    Status.THRESHOLD_REACHED: AWAITING_ANSWER,
-    Status.REJECTED: ANSWERED,
-    Status.ACCEPTED: ANSWERED,
-    Status.VOTING: ANSWERED,
-    Status.DECIDED: ANSWERED,
-    Status.IMPLEMENTED: ANSWERED,
-    Status.ARCHIVED: ENDED,
-}
+# A draft; collecting, awaiting the answer; rejected or accepted (with the vote and what follows it),
+# it is answered; archived short of its threshold, it has ended.
+PHASES = petition_phases(Initiative, ended=Status.ARCHIVED, own={Status.DRAFT: DRAFT})
 
 
 def phase_of(initiative: Initiative) -> Phase:

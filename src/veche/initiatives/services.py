@@ -405,13 +405,10 @@ RULES = PetitionRules(
     not_endorsable=NOT_SUPPORTABLE,
     answer_permission="answer_initiatives",
     answer_days=_answer_days,
-    url=initiative_url,
-    notice="initiative",
     audit_count="supporters",
     reached_title=gettext_lazy("The initiative “{}” has collected enough support"),
     reached_body=gettext_lazy("The municipality's answer is due by {}."),
     overdue_title=gettext_lazy("The initiative “{}” is overdue"),
-    overdue_body=gettext_lazy("The official answer was due on {}."),
     answer_refusals={
         "hidden": gettext_lazy("A moderator has hidden this initiative; restore it before answering."),
         "answered": gettext_lazy("This initiative has already been answered."),

@@ -8,12 +8,9 @@ app_name = "initiatives"
 
 urlpatterns = [
     path("", views.initiative_list, name="list"),
-    path("new/", views.initiative_create, name="create"),
-    path("policy/", views.policy, name="policy"),
-    *views.PAGES.urls(endorse="support"),
+    *views.PAGES.urls(),
     path("<int:initiative_id>/edit/", views.initiative_edit, name="edit"),
-    path("<int:initiative_id>/publish/", views.publish, name="publish"),
-    path("<int:initiative_id>/answer/", views.answer, name="answer"),
+    path("<int:petition_id>/publish/", views.publish, name="publish"),
     path("<int:initiative_id>/decide/", views.decide, name="decide"),
     path("<int:initiative_id>/milestones/", views.milestones, name="milestones"),
     path(

@@ -1,7 +1,10 @@
-"""Pages of initiatives: the list, one initiative, drafts, support, the answer, the result, milestones."""
+"""Pages of initiatives: the list, editing a draft, the vote's result and the milestones are the
+initiatives' own; drafting, publishing, one initiative, support, the answer and the policy are every
+petition's (`petitions.views.PetitionPages`)."""
 
 from typing import Any
 
+from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
@@ -13,12 +16,11 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods, require_POST
 
-from veche.access.functions import access_municipality, access_municipality_staff
-from veche.access.predicates import Decision, Feature, allows
+from veche.access.functions import access_municipality
+from veche.access.predicates import Decision, Feature, Phase, allows
 from veche.access.roles import has_permission, verified_district
-from veche.comments.forms import CommentForm
-from veche.comments.selectors import THREAD_PAGE_SIZE, comments_for
-from veche.core.forms import checked, press, submit
+from veche.accounts.models import User
+from veche.core.forms import checked, form_page, press
 from veche.core.http import signed_in
 from veche.initiatives import services
 from veche.initiatives.access import (
@@ -27,7 +29,6 @@ from veche.initiatives.access import (
     access_initiative_to_answer,
     access_milestone,
     can_answer_initiatives,
-    is_initiative_author,
 )
 from veche.initiatives.forms import (
     AnswerForm,
@@ -39,21 +40,19 @@ from veche.initiatives.forms import (
     PolicyForm,
 )
 from veche.initiatives.models import Initiative, Status, ThresholdKind
-from veche.initiatives.phases import DRAFTING, PUBLISHING, phase_of
+from veche.initiatives.phases import DRAFTING, PUBLISHING
 from veche.initiatives.selectors import (
     district_residents_of,
     initiative_drafts_of,
     initiative_milestones,
     initiative_policy_of,
-    initiative_support_of,
     initiatives_for,
     initiatives_overdue_count,
     threshold_for,
     vote_leaders,
 )
-from veche.municipalities.models import District
-from veche.municipalities.zones import local_day
-from veche.petitions.views import PetitionPages, endorse_box_context
+from veche.municipalities.models import District, Municipality
+from veche.petitions.views import PetitionPages
 from veche.polls.access import results_public
 from veche.polls.models import Status as PollStatus
 
@@ -86,29 +85,6 @@ def initiative_list(request: HttpRequest, slug: str) -> HttpResponse:
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def initiative_create(request: HttpRequest, slug: str) -> HttpResponse:
-    municipality = access_municipality(request.user, slug)
-    form = InitiativeForm(request.POST or None, municipality=municipality)
-    submitted = submit(
-        request,
-        form,
-        lambda data: services.initiative_create(author=signed_in(request), municipality=municipality, **data),
-    )
-    if submitted.ok:
-        messages.success(request, _("Your draft is saved. Only you see it until you publish it."))
-        return redirect(services.initiative_url(submitted.result))
-    context = {
-        "municipality": municipality,
-        "form": form,
-        "initiative": None,
-        "can_propose": allows(request.user, municipality, Feature.SUBMIT, DRAFTING),
-        "policy": initiative_policy_of(municipality=municipality),
-    }
-    return render(request, "initiatives/edit.html", context, status=submitted.status)
-
-
-@login_required
-@require_http_methods(["GET", "POST"])
 def initiative_edit(request: HttpRequest, slug: str, initiative_id: int) -> HttpResponse:
     municipality = access_municipality(request.user, slug)
     initiative = access_initiative_draft(request.user, initiative_id, municipality=municipality)
@@ -116,73 +92,15 @@ def initiative_edit(request: HttpRequest, slug: str, initiative_id: int) -> Http
         messages.info(request, _("A published initiative cannot be changed."))
         return redirect(services.initiative_url(initiative))
     initial = {"title": initiative.title, "body": initiative.body, "district": initiative.district}
-    form = InitiativeForm(request.POST or None, municipality=municipality, initial=initial)
-    submitted = submit(
+    return form_page(
         request,
-        form,
+        InitiativeForm(request.POST or None, municipality=municipality, initial=initial),
         lambda data: services.initiative_update(author=signed_in(request), initiative=initiative, **data),
+        done=_("Saved."),
+        then=services.initiative_url(initiative),
+        template="initiatives/create.html",
+        context=lambda: {**PAGES.create_context(request, municipality), "initiative": initiative},
     )
-    if submitted.ok:
-        messages.success(request, _("Saved."))
-        return redirect(services.initiative_url(initiative))
-    context = {
-        "municipality": municipality,
-        "form": form,
-        "initiative": initiative,
-        "can_propose": allows(request.user, municipality, Feature.SUBMIT, DRAFTING),
-        "policy": initiative_policy_of(municipality=municipality),
-    }
-    return render(request, "initiatives/edit.html", context, status=submitted.status)
-
-
-@login_required
-@require_POST
-def publish(request: HttpRequest, slug: str, initiative_id: int) -> HttpResponse:
-    municipality = access_municipality(request.user, slug)
-    initiative = access_initiative_draft(request.user, initiative_id, municipality=municipality)
-    return press(
-        request,
-        lambda: services.initiative_publish(author=signed_in(request), initiative=initiative),
-        done=_("Your initiative is published. Now ask your neighbours to support it."),
-        back_to=services.initiative_url(initiative),
-    )
-
-
-@login_required
-@require_http_methods(["GET", "POST"])
-def answer(request: HttpRequest, slug: str, initiative_id: int) -> HttpResponse:
-    """The official answer: reject with reasons, or accept with the options residents vote on."""
-    municipality = access_municipality(request.user, slug)
-    initiative = access_initiative_to_answer(request.user, initiative_id, municipality=municipality)
-
-    def write(data: dict[str, Any]) -> None:
-        if data["decision"] == "reject":
-            services.initiative_reject(
-                official=signed_in(request), initiative=initiative, reasons=data["answer"]
-            )
-        else:
-            services.initiative_accept(
-                official=signed_in(request),
-                initiative=initiative,
-                answer=data["answer"],
-                options=form.option_list(),
-                opens_at=data["opens_at"],
-                voting_days=data["voting_days"],
-            )
-
-    form = AnswerForm(request.POST or None)
-    submitted = submit(request, form, write)
-    if submitted.ok:
-        messages.success(request, _("The answer is published. Everyone concerned is notified."))
-        return redirect(services.initiative_url(initiative))
-    context = {
-        "municipality": municipality,
-        "initiative": initiative,
-        "form": form,
-        "policy": initiative_policy_of(municipality=municipality),
-        "Status": Status,
-    }
-    return render(request, "initiatives/answer.html", context, status=submitted.status)
 
 
 @login_required
@@ -209,24 +127,21 @@ def milestones(request: HttpRequest, slug: str, initiative_id: int) -> HttpRespo
     """The implementation's milestones, for those who answer: plan one, mark one done."""
     municipality = access_municipality(request.user, slug)
     initiative = access_initiative_to_answer(request.user, initiative_id, municipality=municipality)
-    form = MilestoneForm(request.POST or None, request.FILES or None)
-    submitted = submit(
+    return form_page(
         request,
-        form,
+        MilestoneForm(request.POST or None, request.FILES or None),
         lambda data: services.milestone_add(official=signed_in(request), initiative=initiative, **data),
+        done=_("The milestone is added."),
+        then=reverse("initiatives:milestones", args=[slug, initiative.pk]),
+        template="initiatives/milestones.html",
+        context=lambda: {
+            "municipality": municipality,
+            "initiative": initiative,
+            "complete_form": CompleteForm(),
+            "milestones": initiative_milestones(initiative=initiative),
+            "Status": Status,
+        },
     )
-    if submitted.ok:
-        messages.success(request, _("The milestone is added."))
-        return redirect("initiatives:milestones", slug=slug, initiative_id=initiative.pk)
-    context = {
-        "municipality": municipality,
-        "initiative": initiative,
-        "form": form,
-        "complete_form": CompleteForm(),
-        "milestones": initiative_milestones(initiative=initiative),
-        "Status": Status,
-    }
-    return render(request, "initiatives/milestones.html", context, status=submitted.status)
 
 
 @login_required
@@ -251,115 +166,125 @@ def milestone_complete(
     )
 
 
-@login_required
-@require_http_methods(["GET", "POST"])
-def policy(request: HttpRequest, slug: str) -> HttpResponse:
-    municipality = access_municipality_staff(request.user, slug, "manage_municipality")
-    current = initiative_policy_of(municipality=municipality)
-    districts = list(District.objects.filter(municipality=municipality).order_by("name"))
-    fields = ["support_days", "threshold_kind", "support_threshold", "support_percent", "scope"]
-    form = PolicyForm(
-        request.POST or None,
-        districts=districts,
-        residents=district_residents_of(policy=current),
-        initial={name: getattr(current, name) for name in [*fields, "answer_days", "voting_days"]},
-    )
-    submitted = submit(
-        request,
-        form,
-        lambda _data: services.initiative_policy_save(
-            actor=signed_in(request),
+class InitiativePages(PetitionPages):
+    """An initiative starts as its author's draft; published by a verified resident, it is supported
+    within a window, and only from its district if it has one. Accepted, it goes to a vote on options."""
+
+    rules = services.RULES
+    statuses = Status
+    access = staticmethod(access_initiative)
+
+    # Drafting.
+    created = gettext_lazy("Your draft is saved. Only you see it until you publish it.")
+
+    def create_form(self, request: HttpRequest, municipality: Municipality) -> forms.Form:
+        return InitiativeForm(request.POST or None, municipality=municipality)
+
+    def create(self, author: User, municipality: Municipality, data: dict[str, Any]) -> Initiative:
+        return services.initiative_create(author=author, municipality=municipality, **data)
+
+    def create_context(self, request: HttpRequest, municipality: Municipality) -> dict[str, Any]:
+        return {
+            "initiative": None,
+            "can_propose": allows(request.user, municipality, Feature.SUBMIT, DRAFTING),
+            "policy": initiative_policy_of(municipality=municipality),
+        }
+
+    # Support.
+    endorse_action = "support"
+    thanks = gettext_lazy("Thank you. Your support is counted and recorded in the public ledger.")
+
+    def takes_endorsements(self, petition: Any) -> bool:
+        """Support is taken within the window only."""
+        ends = petition.support_ends_at
+        return ends is not None and timezone.now() < ends
+
+    def endorse_decision(self, user: Any, petition: Any, phase: Phase) -> Decision:
+        """A district's initiative is supported only by residents verified in its district."""
+        decision = super().endorse_decision(user, petition, phase)
+        if decision and petition.district_id is not None:
+            district = verified_district(user=user, municipality=petition.municipality)
+            reason = services.district_refusal(petition, district)
+            if reason:
+                return Decision(False, reason)
+        return decision
+
+    def page_extra(self, request: HttpRequest, petition: Any, context: dict[str, Any]) -> dict[str, Any]:
+        """Publishing a draft; once accepted, the vote on the options, its result and the milestones."""
+        now = timezone.now()
+        poll = petition.poll
+        poll_status = poll.status_at(now) if poll is not None else None
+        # Those who answer publish the result once the vote has closed; they pick among tied leaders.
+        leaders = (
+            vote_leaders(poll=poll)
+            if poll is not None
+            and context["can_answer"]
+            and poll_status == PollStatus.CLOSED
+            and petition.status in (Status.ACCEPTED, Status.VOTING)
+            else []
+        )
+        return {
+            "can_publish": allows(request.user, petition.municipality, Feature.SUBMIT, PUBLISHING),
+            "poll": poll,
+            "poll_status": poll_status,
+            "options": list(poll.options.all()) if poll is not None else [],
+            "results_public": poll is not None and results_public(poll, now),
+            "leaders": leaders,
+            "milestones": initiative_milestones(initiative=petition) if poll is not None else [],
+            "PollStatus": PollStatus,
+        }
+
+    # The answer.
+    access_to_answer = staticmethod(access_initiative_to_answer)
+    answer_form = AnswerForm
+    answered = gettext_lazy("The answer is published. Everyone concerned is notified.")
+
+    def answer(self, official: User, petition: Any, form: AnswerForm) -> Initiative:
+        """Reject with the reasons, or accept with the options residents vote on."""
+        data = form.cleaned_data
+        if data["decision"] == "reject":
+            return services.initiative_reject(official=official, initiative=petition, reasons=data["answer"])
+        return services.initiative_accept(
+            official=official,
+            initiative=petition,
+            answer=data["answer"],
+            options=form.option_list(),
+            opens_at=data["opens_at"],
+            voting_days=data["voting_days"],
+        )
+
+    def answer_extra(self, petition: Any) -> dict[str, Any]:
+        return {"policy": initiative_policy_of(municipality=petition.municipality)}
+
+    # The policy.
+
+    def policy_form(self, request: HttpRequest, municipality: Municipality) -> forms.Form:
+        current = initiative_policy_of(municipality=municipality)
+        fields = ["support_days", "threshold_kind", "support_threshold", "support_percent", "scope"]
+        return PolicyForm(
+            request.POST or None,
+            districts=list(District.objects.filter(municipality=municipality).order_by("name")),
+            residents=district_residents_of(policy=current),
+            initial={name: getattr(current, name) for name in [*fields, "answer_days", "voting_days"]},
+        )
+
+    def save_policy(self, actor: User, municipality: Municipality, form: PolicyForm) -> object:
+        return services.initiative_policy_save(
+            actor=actor,
             municipality=municipality,
             district_residents=form.district_residents(),
             **form.policy_fields(),
-        ),
-    )
-    if submitted.ok:
-        messages.success(request, _("Saved."))
-        return redirect("initiatives:policy", slug=slug)
-    context = {"municipality": municipality, "form": form, "population": municipality.population}
-    return render(request, "initiatives/policy.html", context, status=submitted.status)
-
-
-# Contexts.
-
-
-def _support_context(
-    request: HttpRequest, initiative: Initiative, *, error: str = "", notice: str = ""
-) -> dict[str, Any]:
-    user = request.user
-    municipality = initiative.municipality
-    phase = phase_of(initiative)
-    ends = initiative.support_ends_at
-    decision = allows(user, municipality, Feature.SUPPORT, phase)
-    if decision and initiative.district_id is not None:
-        reason = services.district_refusal(
-            initiative, verified_district(user=user, municipality=municipality)
         )
-        if reason:
-            decision = Decision(False, reason)
-    return {
-        **endorse_box_context(
-            request,
-            initiative,
-            phase,
-            endorsement=initiative_support_of(initiative=initiative, user=user),
-            takes_endorsements=ends is not None and timezone.now() < ends,
-            decision=decision,
-            error=error,
-            notice=notice,
-        ),
-        "initiative": initiative,
-        "progress": min(initiative.endorsements_count, initiative.threshold or 0),
-        "Status": Status,
-    }
+
+    def policy_extra(self, municipality: Municipality) -> dict[str, Any]:
+        return {"population": municipality.population}
 
 
-def _detail_context(
-    request: HttpRequest, initiative: Initiative, *, endorse_error: str = ""
-) -> dict[str, Any]:
-    user = request.user
-    municipality = initiative.municipality
-    now = timezone.now()
-    can_answer = can_answer_initiatives(user, municipality)
-    poll = initiative.poll
-    poll_status = poll.status_at(now) if poll is not None else None
-    # Those who answer publish the result once the vote has closed; they pick among tied leaders.
-    leaders = (
-        vote_leaders(poll=poll)
-        if poll is not None
-        and can_answer
-        and poll_status == PollStatus.CLOSED
-        and initiative.status in (Status.ACCEPTED, Status.VOTING)
-        else []
-    )
-    comments = comments_for(target=initiative, viewer=user).order_by("created_at", "id")
-    return {
-        **_support_context(request, initiative, error=endorse_error),
-        "comments": Paginator(comments, THREAD_PAGE_SIZE).get_page(request.GET.get("page")),
-        "comment_form": CommentForm(),
-        "can_comment": allows(user, municipality, Feature.COMMENT, phase_of(initiative)),
-        "can_answer": can_answer,
-        "can_publish": allows(user, municipality, Feature.SUBMIT, PUBLISHING),
-        "is_author": is_initiative_author(user, initiative),
-        "overdue": initiative.is_overdue(local_day(municipality, now)),
-        "poll": poll,
-        "poll_status": poll_status,
-        "options": list(poll.options.all()) if poll is not None else [],
-        "results_public": poll is not None and results_public(poll, now),
-        "leaders": leaders,
-        "milestones": initiative_milestones(initiative=initiative) if poll is not None else [],
-        "PollStatus": PollStatus,
-    }
+PAGES = InitiativePages()
 
-
-PAGES = PetitionPages(
-    access=access_initiative,
-    phase_of=phase_of,
-    page_template="initiatives/detail.html",
-    page_context=_detail_context,
-    box_template="initiatives/_support.html",
-    box_context=_support_context,
-    endorse=lambda user, initiative: services.initiative_support(user=user, initiative=initiative),
-    thanks=gettext_lazy("Thank you. Your support is counted and recorded in the public ledger."),
+# The author publishes the draft: it collects support from now on.
+publish = PAGES.button(
+    lambda author, initiative: services.initiative_publish(author=author, initiative=initiative),
+    done=gettext_lazy("Your initiative is published. Now ask your neighbours to support it."),
+    access=access_initiative_draft,
 )

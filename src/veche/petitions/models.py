@@ -28,6 +28,21 @@ THRESHOLD_MAX = 1_000_000
 ANSWER_DAYS_MAX = 120
 
 
+# The statuses every petition has (each app's Status gives them its own words).
+PUBLISHED = "published"
+THRESHOLD_REACHED = "threshold_reached"
+
+
+def petition_indexes(newest_first: str) -> list[models.Index]:
+    """The indexes of a petition list: newest first by `newest_first` (a date field, with its "-"), with
+    or without a status, and the most endorsed first; named after the model ("appeal_recent")."""
+    return [
+        models.Index(fields=["municipality", newest_first], name="%(class)s_recent"),
+        models.Index(fields=["municipality", "status", newest_first], name="%(class)s_status"),
+        models.Index(fields=["municipality", "-endorsements_count"], name="%(class)s_popular"),
+    ]
+
+
 class PetitionPolicy(models.Model):
     """A municipality's rules for one kind of petition; made with the defaults when first needed."""
 
@@ -44,17 +59,22 @@ class PetitionPolicy(models.Model):
     class Meta:
         abstract = True
 
+    def __str__(self) -> str:
+        # One policy of each kind a municipality: its name says which.
+        return str(self.municipality)
+
 
 class Petition(Moderated):
     """Something residents endorse that, past its threshold, the municipality must answer by a date."""
 
-    # The app's statuses: the one that collects endorsements, the one the threshold moves it to,
-    # those that owe an answer, and those that carry one.
     # The name of the petition's page (it takes the municipality's slug and the petition's id).
     URL_NAME: ClassVar[str]
-    COLLECTING: ClassVar[str]
-    AWAITING_ANSWER: ClassVar[str]
-    OWES_ANSWER: ClassVar[tuple[str, ...]]
+    # The app's statuses: every petition collects endorsements while "published", and the threshold
+    # moves it to "threshold_reached", where it owes an answer (the app's Status has both); the app
+    # names those that carry an answer.
+    COLLECTING: ClassVar[str] = PUBLISHED
+    AWAITING_ANSWER: ClassVar[str] = THRESHOLD_REACHED
+    OWES_ANSWER: ClassVar[tuple[str, ...]] = (THRESHOLD_REACHED,)
     ANSWERED: ClassVar[tuple[str, ...]]
 
     municipality = models.ForeignKey(
@@ -82,6 +102,7 @@ class Petition(Moderated):
 
     class Meta:
         abstract = True
+        ordering = ["-created_at", "-id"]
 
     def __str__(self) -> str:
         return self.title

@@ -33,6 +33,7 @@ from django.db.models import F, QuerySet
 from django.utils import formats
 from django.utils.functional import Promise, lazy
 from django.utils.text import format_lazy
+from django.utils.translation import gettext_lazy
 
 from veche.access.predicates import Feature, Phase, allows
 from veche.access.roles import holders_of, tier_of
@@ -82,20 +83,17 @@ class PetitionRules:
     answer_permission: str
     # The answer deadline in working days, from the municipality's policy.
     answer_days: Callable[[Municipality], int]
-    url: Callable[[Any], str]
-    # Notification kinds start with this ("appeal" → "appeal.overdue").
-    notice: str
     # What the audit log calls the count ("signatures", "supporters"), as it always has.
     audit_count: str
     # Titles and bodies with one "{}": the petition's title, then the answer's day.
     reached_title: str | Promise
     reached_body: str | Promise
     overdue_title: str | Promise
-    overdue_body: str | Promise
     # Why no answer can be given now: "hidden", "answered", "early".
     answer_refusals: Mapping[str, str | Promise]
     # Who hears that the threshold is reached, besides those who answer.
     reached_audience: Callable[[Any], list[User]]
+    overdue_body: str | Promise = gettext_lazy("The official answer was due on {}.")
     # Related rows read with the locked petition.
     related: tuple[str, ...] = ("municipality", "author")
     # The app's own refusals: before the tier is checked (a closed window: raise a Conflict), and
@@ -194,10 +192,10 @@ def petition_threshold_reached(*, rules: PetitionRules, petition: Petition, now:
     petition.status, petition.threshold_reached_at, petition.answer_due = model.AWAITING_ANSWER, now, due
     notify(
         recipients=[*rules.reached_audience(petition), *petition_answerers(rules, municipality)],
-        kind=f"{rules.notice}.threshold_reached",
+        kind=f"{model._meta.model_name}.threshold_reached",
         title=format_lazy(rules.reached_title, petition.title),
         body=format_lazy(rules.reached_body, lazy_date(due)),
-        url=rules.url(petition),
+        url=petition.get_absolute_url(),
     )
     return True
 
@@ -262,10 +260,10 @@ def petitions_escalate_overdue(*, rules: PetitionRules, now: datetime) -> int:
                 petition = model._default_manager.select_related("municipality").get(pk=pk)
                 notify(
                     recipients=answerers,
-                    kind=f"{rules.notice}.overdue",
+                    kind=f"{model._meta.model_name}.overdue",
                     title=format_lazy(rules.overdue_title, petition.title),
                     body=format_lazy(rules.overdue_body, lazy_date(petition.answer_due)),
-                    url=rules.url(petition),
+                    url=petition.get_absolute_url(),
                 )
                 escalated += 1
     return escalated

@@ -1,7 +1,10 @@
 """CappedPaginator: an ordinary paginator below its cap; past it, one bounded count and a capped pager."""
 
 import pytest
+from django.core.paginator import Paginator
 from django.db import connection
+from django.template.loader import render_to_string
+from django.test import RequestFactory
 from django.test.utils import CaptureQueriesContext
 
 from veche.accounts.models import User
@@ -50,3 +53,33 @@ def test_a_page_of_a_queryset_is_found_by_its_ids_then_fetched_in_order(make_use
     # Two queries a page: the ids (LIMIT/OFFSET over the ordering), then those rows by id.
     assert len(queries.captured_queries) == 4
     assert "OFFSET 3" in queries.captured_queries[0]["sql"] and "IN (" in queries.captured_queries[1]["sql"]
+
+
+def pager(page, query: str = "", **options) -> str:
+    """The pager partial every paged list includes, rendered for a request with `query`."""
+    request = RequestFactory().get(f"/list/{query}")
+    return render_to_string("_pager.html", {"page": page, **options}, request=request)
+
+
+def test_the_pager_keeps_the_list_s_query_and_changes_only_its_page():
+    html = pager(Paginator(range(50), 10).page(2), "?category=light&page=2")
+
+    assert 'href="?category=light&amp;page=1">Предыдущая</a>' in html
+    assert 'href="?category=light&amp;page=3">Следующая</a>' in html
+    assert "Страница 2 из 5" in html
+
+
+def test_the_pager_takes_an_anchor_and_its_words_and_says_when_its_count_is_capped():
+    html = pager(CappedPaginator(range(50), 10, cap=30).page(1), anchor="#discussion", next_label="Older")
+
+    assert '<a href="?page=2#discussion">Older</a>' in html
+    assert "Страница 1 из более чем 3" in html
+
+
+@pytest.mark.language("en")
+def test_the_pager_speaks_english_when_the_site_does():
+    assert "Page 1 of 2" in pager(Paginator(range(20), 10).page(1))
+
+
+def test_a_single_page_has_no_pager():
+    assert pager(Paginator(range(5), 10).page(1)).strip() == ""
