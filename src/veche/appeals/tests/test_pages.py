@@ -65,20 +65,21 @@ def test_an_anonymous_visitor_is_sent_to_log_in(client, policy):
 
 def test_an_unconfirmed_account_is_told_why_it_cannot_publish(client_for, make_user, policy):
     client = client_for(make_user("newbie", confirmed=False))
-    assert "confirmed e-mail" in client.get(f"{BASE}new/").content.decode()
+    why = "войдите с подтверждённым адресом электронной почты"
+    assert why in client.get(f"{BASE}new/").content.decode()
     response = client.post(f"{BASE}new/", {"title": "Title", "body": "Text"})
-    assert response.status_code == 403 and "confirmed e-mail" in response.content.decode()
+    assert response.status_code == 403 and why in response.content.decode()
     assert not Appeal.objects.exists()
 
 
 @pytest.mark.parametrize(
     ("data", "message"),
     [
-        ({"title": "", "body": "Text"}, "This field is required."),
-        ({"title": "я" * 201, "body": "Text"}, "at most 200 characters"),
-        ({"title": "Title", "body": "   "}, "This field is required."),
-        ({"title": "Title", "body": "я" * 4001}, "at most 4000 characters"),
-        ({"title": "Title", "body": "a\x00b"}, "Null characters are not allowed."),
+        ({"title": "", "body": "Text"}, "Обязательное поле."),
+        ({"title": "я" * 201, "body": "Text"}, "не более 200 символов"),
+        ({"title": "Title", "body": "   "}, "Обязательное поле."),
+        ({"title": "Title", "body": "я" * 4001}, "не более 4000 символов"),
+        ({"title": "Title", "body": "a\x00b"}, "Данные содержат запрещённый символ: ноль-байт"),
     ],
     ids=["empty-title", "201-char-title", "empty-body", "4001-char-body", "nul-body"],
 )
@@ -115,11 +116,20 @@ def test_a_verified_resident_signs_without_javascript(client_for, appeal, verifi
     response = client_for(verified_resident).post(url(appeal, "sign"), follow=True)
 
     assert response.redirect_chain == [(url(appeal), 302)]
-    assert "Your signature is counted" in messages_of(response)
+    assert messages_of(response) == "Спасибо! Ваша подпись учтена."
+    html = response.content.decode()
+    assert "1 подпись" in html and "(для официального ответа нужно 3)" in html
+    assert "Вы подписали эту петицию" in html
+    assert AppealSignature.objects.get().user == verified_resident
+
+
+def test_an_english_reader_signs_in_english(client_for, appeal, verified_resident):
+    response = client_for(verified_resident, language="en").post(url(appeal, "sign"), follow=True)
+
+    assert messages_of(response) == "Thank you. Your signature is counted."
     html = response.content.decode()
     assert "1 signature" in html and "(3 needed for an official answer)" in html
     assert "You signed this appeal on" in html
-    assert AppealSignature.objects.get().user == verified_resident
 
 
 def test_signing_with_htmx_swaps_the_signature_box(client_for, appeal, verified_resident):
@@ -131,7 +141,7 @@ def test_signing_with_htmx_swaps_the_signature_box(client_for, appeal, verified_
     html = response.content.decode()
     assert response.status_code == 200
     assert html.startswith('<div id="appeal-sign"') and "<html" not in html
-    assert "1 signature" in html and "Your signature is counted" in html
+    assert "1 подпись" in html and "Спасибо! Ваша подпись учтена." in html
 
 
 def test_signing_refused_by_the_rate_limit_answers_429_with_retry_after(
@@ -150,7 +160,7 @@ def test_signing_twice_counts_once(client_for, appeal, verified_resident):
     client.post(url(appeal, "sign"))
     response = client.post(url(appeal, "sign"), follow=True)
 
-    assert "You have already signed this appeal." in messages_of(response)
+    assert "Вы уже подписали эту петицию." in messages_of(response)
     appeal.refresh_from_db()
     assert appeal.endorsements_count == AppealSignature.objects.count() == 1
 
@@ -159,11 +169,11 @@ def test_an_unverified_resident_is_refused_with_a_clear_message(client_for, appe
     response = client_for(resident).post(url(appeal, "sign"))
     html = response.content.decode()
     assert response.status_code == 403
-    assert "Only verified residents of this municipality can do this." in html
+    assert "Это доступно только подтверждённым жителям этого города." in html
     assert "/accounts/verify/testgrad/" in html
 
     boxed = client_for(resident).post(url(appeal, "sign"), headers=HTMX)
-    assert boxed.status_code == 200 and "Only verified residents" in boxed.content.decode()
+    assert boxed.status_code == 200 and "только подтверждённым жителям" in boxed.content.decode()
     appeal.refresh_from_db()
     assert appeal.endorsements_count == 0 and not AppealSignature.objects.exists()
 
@@ -172,7 +182,7 @@ def test_a_closed_appeal_cannot_be_signed(client_for, appeal, author, verified_r
     appeal_close(author=author, appeal=appeal)
     response = client_for(verified_resident).post(url(appeal, "sign"))
     assert response.status_code == 409
-    assert "The author has closed this appeal" in response.content.decode()
+    assert "Петиция закрыта автором, сбор подписей завершён." in response.content.decode()
     assert not AppealSignature.objects.exists()
 
 
@@ -205,14 +215,14 @@ def test_unknown_and_foreign_ids_are_404(client_for, client, verified_resident, 
 
 def test_an_official_publishes_the_answer(client_for, client, appeal, signers, official, author):
     reach_threshold(appeal, signers)
-    assert "Publish the official answer" in client_for(official).get(url(appeal)).content.decode()
+    assert "Опубликовать официальный ответ" in client_for(official).get(url(appeal)).content.decode()
     assert client_for(official).get(url(appeal, "answer")).status_code == 200
 
     response = client_for(official).post(url(appeal, "answer"), {"answer": "The decision is **revoked**."})
 
     assert response.status_code == 302 and response["Location"] == url(appeal)
     html = client.get(url(appeal)).content.decode()
-    assert "Official answer" in html and "<strong>revoked</strong>" in html
+    assert "Официальный ответ" in html and "<strong>revoked</strong>" in html
     told = Notification.objects.filter(kind="appeal.answered").values_list("recipient__username", flat=True)
     assert sorted(told) == ["author", "signer0", "signer1", "signer2"]
     assert AuditEntry.objects.filter(action="appeal.answer", actor=official).count() == 1
@@ -220,11 +230,11 @@ def test_an_official_publishes_the_answer(client_for, client, appeal, signers, o
 
 def test_answering_too_early_or_empty_is_refused(client_for, appeal, signers, municipal_admin):
     early = client_for(municipal_admin).post(url(appeal, "answer"), {"answer": "Too early"})
-    assert early.status_code == 409 and "collected enough signatures" in early.content.decode()
+    assert early.status_code == 409 and "наберёт необходимое число подписей" in early.content.decode()
 
     reach_threshold(appeal, signers)
     empty = client_for(municipal_admin).post(url(appeal, "answer"), {"answer": "  "})
-    assert empty.status_code == 400 and "This field is required." in empty.content.decode()
+    assert empty.status_code == 400 and "Обязательное поле." in empty.content.decode()
     appeal.refresh_from_db()
     assert appeal.status == Status.THRESHOLD_REACHED and appeal.answer == ""
 
@@ -244,7 +254,7 @@ def test_the_answer_page_is_404_for_everyone_else(role, request, client_for, app
 
 def test_the_author_closes_the_appeal(client_for, appeal, author, verified_resident):
     assert client_for(verified_resident).post(url(appeal, "close")).status_code == 403
-    assert "Close this appeal" in client_for(author).get(url(appeal)).content.decode()
+    assert "Закрыть петицию" in client_for(author).get(url(appeal)).content.decode()
 
     response = client_for(author).post(url(appeal, "close"))
 

@@ -91,7 +91,7 @@ def test_a_signature_records_the_tier_and_counts_once(appeal, signers):
 def test_an_unverified_resident_cannot_sign(appeal, resident):
     with pytest.raises(Forbidden) as refused:
         appeal_sign(user=resident, appeal=appeal)
-    assert "Only verified residents" in refused.value.message
+    assert refused.value.message == "Это доступно только подтверждённым жителям этого города."
     appeal.refresh_from_db()
     assert appeal.endorsements_count == 0 and not AppealSignature.objects.exists()
 
@@ -145,7 +145,7 @@ def test_an_official_answers_and_everyone_is_told(appeal, signers, official, aut
     with pytest.raises(Conflict) as again:
         appeal_answer(official=official, appeal=appeal, answer="Another")
     assert again.value.code == "already_answered"
-    with pytest.raises(Conflict, match="no longer takes signatures"):
+    with pytest.raises(Conflict, match="сбор подписей завершён"):
         appeal_sign(user=signers[5], appeal=appeal)
 
 
@@ -187,7 +187,7 @@ def test_the_author_closes_and_signing_stops(appeal, author, signers, verified_r
 
     assert closed.status == Status.CLOSED and closed.closed_at is not None
     assert notices("appeal.closed") == ["signer0"]
-    with pytest.raises(Conflict, match="closed this appeal"):
+    with pytest.raises(Conflict, match="закрыта автором"):
         appeal_sign(user=signers[1], appeal=appeal)
     with pytest.raises(Conflict):
         appeal_close(author=author, appeal=appeal)
@@ -198,9 +198,9 @@ def test_a_hidden_appeal_cannot_be_signed_or_answered(appeal, signers, moderator
         appeal_sign(user=signer, appeal=appeal)
     content_hide(moderator=moderator, content=appeal, reason="Personal data")
 
-    with pytest.raises(Conflict, match="hidden"):
+    with pytest.raises(Conflict, match="Модератор скрыл эту петицию, подписать её нельзя"):
         appeal_sign(user=signers[THRESHOLD], appeal=appeal)
-    with pytest.raises(Conflict, match="hidden"):
+    with pytest.raises(Conflict, match="Модератор скрыл эту петицию. Прежде чем отвечать, восстановите её."):
         appeal_answer(official=official, appeal=appeal, answer="Answer")
     appeal.refresh_from_db()
     assert appeal.endorsements_count == THRESHOLD and appeal.status == Status.THRESHOLD_REACHED

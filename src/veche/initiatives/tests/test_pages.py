@@ -62,7 +62,7 @@ def test_the_list_filters_and_its_queries_do_not_grow_with_its_length(
         return len(queries), response.content.decode()
 
     few, html = count_queries()
-    assert "Lanes in Central" in html and "you support it" in html and "My secret draft" not in html
+    assert "Lanes in Central" in html and "вы поддержали" in html and "My secret draft" not in html
     for i in range(10):
         make_initiative(f"More {i}", district=central)
     many, html = count_queries()
@@ -90,21 +90,23 @@ def test_a_resident_drafts_edits_and_publishes(client_for, author, policy, centr
     assert response.status_code == 302 and response["Location"] == url(draft)
     assert draft.status == Status.DRAFT
     assert client_for(None).get(url(draft)).status_code == 404  # a draft is its author's alone
-    assert "only you see it" in client.get(url(draft)).content.decode()
+    assert "Черновик: его видите только вы." in client.get(url(draft)).content.decode()
+    editing = client.get(url(draft, "edit")).content.decode()
+    assert "Редактировать черновик" in editing and 'value="Trees on Main St"' in editing
 
     response = client.post(
         url(draft, "edit"), {"title": "Lindens on Main St", "body": "Plant.", "district": central.pk}
     )
     assert response.status_code == 302
     response = client.post(url(draft, "publish"), follow=True)
-    assert "Your initiative is published" in messages_of(response)
+    assert "Инициатива опубликована. Теперь попросите соседей её поддержать." in messages_of(response)
     draft.refresh_from_db()
     assert (draft.title, draft.district, draft.status) == ("Lindens on Main St", central, Status.PUBLISHED)
     html = client_for(None).get(url(draft)).content.decode()
     assert (
         "Lindens on Main St" in html
-        and "0 supporters" in html
-        and "(3 needed for an official answer)" in html
+        and "0 сторонников" in html
+        and "(для официального ответа нужно 3)" in html
     )
     assert client.get(url(draft, "edit")).status_code == 302  # published: nothing to edit
 
@@ -117,18 +119,18 @@ def test_an_unverified_author_is_told_why_the_draft_cannot_be_published(client_f
     # A refusal of who the person is (403) is the error page with its reason, as for every button.
     response = client.post(url(draft, "publish"))
     assert response.status_code == 403
-    assert "Only verified residents" in response.content.decode()
+    assert "Это доступно только подтверждённым жителям этого города." in response.content.decode()
     assert Initiative.objects.get().status == Status.DRAFT
 
 
 @pytest.mark.parametrize(
     ("data", "message"),
     [
-        ({"title": "", "body": "Text"}, "This field is required."),
-        ({"title": "я" * 201, "body": "Text"}, "at most 200 characters"),
-        ({"title": "Title", "body": "   "}, "This field is required."),
-        ({"title": "Title", "body": "я" * 4001}, "at most 4000 characters"),
-        ({"title": "Title", "body": "Text", "district": "999999"}, "Select a valid choice"),
+        ({"title": "", "body": "Text"}, "Обязательное поле."),
+        ({"title": "я" * 201, "body": "Text"}, "не более 200 символов"),
+        ({"title": "Title", "body": "   "}, "Обязательное поле."),
+        ({"title": "Title", "body": "я" * 4001}, "не более 4000 символов"),
+        ({"title": "Title", "body": "Text", "district": "999999"}, "Выберите корректный вариант."),
     ],
     ids=["empty-title", "201-char-title", "empty-body", "4001-char-body", "unknown-district"],
 )
@@ -180,10 +182,10 @@ def test_a_verified_resident_supports_without_javascript_and_sees_the_receipt(
     response = client_for(supporters[0]).post(url(initiative, "support"), follow=True)
 
     assert response.redirect_chain == [(url(initiative), 302)]
-    assert "Your support is counted" in messages_of(response)
+    assert messages_of(response) == "Спасибо! Ваша поддержка учтена и записана в открытый реестр."
     support = InitiativeSupport.objects.get()
     html = response.content.decode()
-    assert "1 supporter" in html and "You supported this initiative on" in html
+    assert "1 сторонник" in html and "Вы поддержали эту инициативу" in html
     assert f'href="/ledger/?receipt={support.receipt}"' in html
     assert client_for(None).get(f"/ledger/?receipt={support.receipt}").status_code == 200
 
@@ -204,21 +206,22 @@ def test_supporting_through_htmx_swaps_the_box(client_for, initiative, supporter
     assert response.status_code == 200
     html = response.content.decode()
     assert html.startswith('<div id="initiative-support"') and "<html" not in html
-    assert "Your support is counted" in html and InitiativeSupport.objects.get().receipt in html
+    assert "Ваша поддержка учтена" in html and InitiativeSupport.objects.get().receipt in html
     again = client.post(url(initiative, "support"), headers=HTMX).content.decode()
-    assert "You already support this initiative." in again
+    assert "Вы уже поддержали эту инициативу." in again
     assert InitiativeSupport.objects.count() == 1
 
 
 def test_an_unverified_resident_is_refused_with_and_without_htmx(client_for, initiative, resident):
     client = client_for(resident)
     page = client.get(url(initiative)).content.decode()
-    assert "Only verified residents" in page and "Verify residence" in page
+    refusal = "Это доступно только подтверждённым жителям этого города."
+    assert refusal in page and "Подтвердить проживание" in page
 
     response = client.post(url(initiative, "support"))
-    assert response.status_code == 403 and "Only verified residents" in response.content.decode()
+    assert response.status_code == 403 and refusal in response.content.decode()
     response = client.post(url(initiative, "support"), headers=HTMX)
-    assert response.status_code == 200 and "Only verified residents" in response.content.decode()
+    assert response.status_code == 200 and refusal in response.content.decode()
     assert not InitiativeSupport.objects.exists()
 
 
@@ -228,8 +231,23 @@ def test_a_resident_of_another_district_is_refused(
     initiative = make_initiative(district=central)
     client = client_for(resident_of("outsider", northern))
 
-    assert "Only residents verified in the district Central" in client.get(url(initiative)).content.decode()
+    refusal = (
+        "Поддержать эту инициативу могут только жители, подтвердившие проживание в районе «Центральный»."
+    )
+    assert refusal in client.get(url(initiative)).content.decode()
     assert client.post(url(initiative, "support")).status_code == 403
+    assert not InitiativeSupport.objects.exists()
+
+
+def test_an_english_reader_is_told_the_district_in_english(client_for, make_initiative, central, resident_of):
+    initiative = make_initiative(district=central)
+    client = client_for(resident_of("visitor", None), language="en")
+
+    page = client.get(url(initiative)).content.decode()
+    refused = client.post(url(initiative, "support"), headers=HTMX).content.decode()
+
+    for html in (page, refused):
+        assert "Only residents verified in the district Central can support this initiative." in html
     assert not InitiativeSupport.objects.exists()
 
 
@@ -239,7 +257,7 @@ def test_a_resident_of_another_district_is_refused(
 def test_an_official_rejects_with_reasons(client_for, awaiting, official, supporters):
     client = client_for(official)
     detail = client.get(url(awaiting)).content.decode()
-    assert "answer is due by" in detail and "Publish the official answer" in detail
+    assert "Официальный ответ нужно дать не позднее" in detail and "Опубликовать официальный ответ" in detail
 
     response = client.post(url(awaiting, "answer"), {"decision": "reject", "answer": ""})
     assert response.status_code == 400
@@ -248,7 +266,7 @@ def test_an_official_rejects_with_reasons(client_for, awaiting, official, suppor
     )
     assert response.status_code == 302
     html = client_for(supporters[0]).get(url(awaiting)).content.decode()
-    assert "Rejected: the official answer" in html and "<strong>land</strong>" in html
+    assert "Отказано: официальный ответ" in html and "<strong>land</strong>" in html
 
 
 def test_an_official_accepts_with_options_and_residents_find_the_vote(
@@ -258,7 +276,7 @@ def test_an_official_accepts_with_options_and_residents_find_the_vote(
     one = client.post(
         url(awaiting, "answer"), {"decision": "accept", "answer": "Yes.", "options": "Only this"}
     )
-    assert one.status_code == 400 and "at least two ready-made options" in one.content.decode()
+    assert one.status_code == 400 and "Укажите не меньше двух готовых вариантов" in one.content.decode()
 
     response = client.post(
         url(awaiting, "answer"),
@@ -276,7 +294,7 @@ def test_an_official_accepts_with_options_and_residents_find_the_vote(
         days=5
     )
     html = client_for(supporters[0]).get(url(awaiting)).content.decode()
-    assert f'href="/m/testgrad/polls/{awaiting.poll.pk}/"' in html and "Vote on the options" in html
+    assert f'href="/m/testgrad/polls/{awaiting.poll.pk}/"' in html and "Проголосовать" in html
     assert all(option in html for option in OPTIONS)
     assert client.get(url(awaiting, "answer")).status_code == 200  # shows that it is answered
 
@@ -293,7 +311,7 @@ def test_residents_and_moderators_cannot_answer(client_for, awaiting, supporters
 def test_an_official_publishes_the_result_and_keeps_milestones(client_for, closed_vote, official, supporters):
     client = client_for(official)
     detail = client.get(url(closed_vote)).content.decode()
-    assert "Publish the result" in detail and "Wooden benches" in detail
+    assert "Опубликовать итог" in detail and "Wooden benches" in detail
 
     client.post(url(closed_vote, "decide"))
     closed_vote.refresh_from_db()
@@ -314,7 +332,7 @@ def test_an_official_publishes_the_result_and_keeps_milestones(client_for, close
     assert closed_vote.status == Status.IMPLEMENTED and milestone.photos.count() == 2
 
     html = client_for(supporters[0]).get(url(closed_vote)).content.decode()
-    assert "Residents chose" in html and "Order the benches" in html and "Implemented on" in html
+    assert "Выбор жителей" in html and "Order the benches" in html and "Реализована" in html
     assert html.count('<img src="') == 2
     assert client_for(supporters[0]).get(url(closed_vote, "milestones")).status_code == 404
 
@@ -330,12 +348,12 @@ def test_a_tie_is_decided_by_the_official_choosing_a_leader(client_for, closed_v
     client = client_for(official)
 
     response = client.post(url(closed_vote, "decide"), follow=True)
-    assert "Several options have the most votes" in messages_of(response)
+    assert "Несколько вариантов набрали одинаково много голосов" in messages_of(response)
     second = poll.options.get(position=2)
     client.post(url(closed_vote, "decide"), {"option": second.pk})
     closed_vote.refresh_from_db()
     assert closed_vote.chosen_option == second
-    with pytest.raises(Conflict, match="already published"):
+    with pytest.raises(Conflict, match="Итог этого голосования уже опубликован."):
         initiative_decide(official=official, initiative=closed_vote)
 
 
@@ -349,7 +367,7 @@ def test_comments_and_a_hidden_initiative(client_for, initiative, supporters, mo
 
     content_hide(moderator=moderator, content=initiative, reason="spam")
     assert client.get(url(initiative)).status_code == 404
-    assert "Hidden by a moderator" in client_for(initiative.author).get(url(initiative)).content.decode()
+    assert "Скрыто модератором." in client_for(initiative.author).get(url(initiative)).content.decode()
     assert client_for(moderator).get(url(initiative)).status_code == 200
 
 
@@ -374,7 +392,7 @@ def test_the_municipal_admin_sets_a_share_per_district(
     assert client_for(official).get(path).status_code == 404
     client = client_for(municipal_admin)
     missing = client.post(path, data)
-    assert missing.status_code == 400 and "every district" in missing.content.decode()
+    assert missing.status_code == 400 and "Укажите число жителей каждого района." in missing.content.decode()
 
     response = client.post(path, {**data, f"residents_{northern.pk}": "200"})
 
@@ -392,4 +410,4 @@ def test_the_municipal_admin_sets_a_share_per_district(
     }
     html = client.get(path).content.decode()
     assert 'value="1000"' in html and 'value="200"' in html
-    assert "Support needed: 2.50% of the residents." in client.get(BASE).content.decode()
+    assert "Порог поддержки — 2,50% жителей." in client.get(BASE).content.decode()

@@ -119,13 +119,13 @@ def test_bad_text_is_refused(title, body, field, policy, municipality, author):
 def test_drafting_needs_a_confirmed_account_and_publishing_verified_residence(
     policy, municipality, make_user, resident
 ):
-    with pytest.raises(Forbidden, match="confirmed e-mail"):
+    with pytest.raises(Forbidden, match="войдите с подтверждённым адресом электронной почты"):
         initiative_create(
             author=make_user("newbie", confirmed=False), municipality=municipality, title="T", body="B"
         )
     draft = initiative_create(author=resident, municipality=municipality, title="T", body="B")
 
-    with pytest.raises(Forbidden, match="verified residents"):
+    with pytest.raises(Forbidden, match="Это доступно только подтверждённым жителям этого города."):
         initiative_publish(author=resident, initiative=draft)
     draft.refresh_from_db()
     assert draft.status == Status.DRAFT
@@ -144,9 +144,9 @@ def test_only_the_author_edits_and_only_a_draft(make_initiative, author, support
     assert (edited.title, edited.district) == ("Lanes", central)
 
     initiative_publish(author=author, initiative=draft)
-    with pytest.raises(Conflict, match="cannot be changed"):
+    with pytest.raises(Conflict, match="Опубликованную инициативу нельзя изменить."):
         initiative_update(author=author, initiative=draft, title="Changed", body="B")
-    with pytest.raises(Conflict, match="already published"):
+    with pytest.raises(Conflict, match="Эта инициатива уже опубликована."):
         initiative_publish(author=author, initiative=draft)
 
 
@@ -172,7 +172,7 @@ def test_a_verified_resident_supports_once_and_gets_a_receipt_on_the_chain(initi
 
 
 def test_an_unverified_resident_cannot_support(initiative, resident):
-    with pytest.raises(Forbidden, match="verified residents"):
+    with pytest.raises(Forbidden, match="Это доступно только подтверждённым жителям этого города."):
         initiative_support(user=resident, initiative=initiative)
     initiative.refresh_from_db()
     assert initiative.endorsements_count == 0 and not LedgerEntry.objects.exists()
@@ -188,7 +188,7 @@ def test_a_district_initiative_takes_support_only_from_its_district(
     for person in (outsider, nowhere):
         with pytest.raises(Forbidden) as refused:
             initiative_support(user=person, initiative=initiative)
-        assert refused.value.code == "other_district" and "Central" in refused.value.message
+        assert refused.value.code == "other_district" and "«Центральный»" in refused.value.message
     initiative_support(user=resident_of("local", central), initiative=initiative)
     initiative.refresh_from_db()
     assert initiative.endorsements_count == 1
@@ -207,7 +207,7 @@ def test_support_ends_with_the_window(make_initiative, supporters):
 
 def test_a_hidden_initiative_takes_no_support(initiative, supporters, moderator):
     content_hide(moderator=moderator, content=initiative, reason="spam")
-    with pytest.raises(Conflict, match="hidden"):
+    with pytest.raises(Conflict, match="Модератор скрыл эту инициативу, поддержать её нельзя."):
         initiative_support(user=supporters[0], initiative=initiative)
 
 
@@ -388,7 +388,7 @@ def test_the_result_is_published_once_the_vote_closes(voting, closed_vote, offic
 
     assert decided.status == Status.DECIDED and decided.chosen_option.text == "Wooden benches"
     assert "initiative.decided" in set(Notification.objects.values_list("kind", flat=True))
-    with pytest.raises(Conflict, match="already published"):
+    with pytest.raises(Conflict, match="Итог этого голосования уже опубликован."):
         initiative_decide(official=official, initiative=decided)
 
 
@@ -441,14 +441,14 @@ def test_milestones_track_the_work_and_the_last_one_done_implements_it(
     assert "IMG_0001" not in stored.image.name
     with Image.open(stored.image) as saved:
         assert saved.format == "JPEG" and 0x010F not in saved.getexif()
-    with pytest.raises(Conflict, match="already done"):
+    with pytest.raises(Conflict, match="Этот этап уже выполнен."):
         milestone_complete(official=official, milestone=design)
 
     milestone_complete(official=official, milestone=build)
     initiative.refresh_from_db()
     assert initiative.status == Status.IMPLEMENTED and initiative.implemented_at is not None
     assert len(notices("initiative.implemented")) == THRESHOLD + 1
-    with pytest.raises(Conflict, match="already implemented"):
+    with pytest.raises(Conflict, match="Эта инициатива уже реализована."):
         milestone_add(official=official, initiative=initiative, title="More")
     assert ImplementationMilestone.objects.filter(done_at__isnull=False).count() == 2
 
@@ -476,7 +476,7 @@ def test_expired_initiatives_are_archived_not_deleted(make_initiative, supporter
     assert Initiative.objects.get(pk=reached.pk).status == Status.THRESHOLD_REACHED
     assert Initiative.objects.get(pk=draft.pk).status == Status.DRAFT
     assert notices("initiative.archived") == ["author", "supporter0"]
-    with pytest.raises(Conflict, match="archived"):
+    with pytest.raises(Conflict, match="Инициатива в архиве, сбор поддержки завершён."):
         initiative_support(user=supporters[1], initiative=short, now=ended)
 
 

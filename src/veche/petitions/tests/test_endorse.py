@@ -68,7 +68,7 @@ def test_endorsing_again_on_the_page_says_you_already_did(state, kind, request, 
     petition = request.getfixturevalue(state)
     path = f"/m/testgrad/{kind.path}/{petition.pk}/{kind.endorse_path}/"
     client = client_for(endorsers[0])
-    already = str(kind.already.default_message)
+    already = kind.already_said
 
     plain = client.post(path, follow=True)
     boxed = client.post(path, headers=HTMX)
