@@ -1,32 +1,23 @@
-"""The appeal pages: list, publish, sign (with and without htmx), answer, close, comment, settings."""
+"""The appeal pages: publishing, signing (with and without htmx), the answer, closing, the settings and the
+list; what every petition's pages share is tested in petitions/tests/test_pages.py."""
 
 import pytest
-from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
 from django.db import connection
-from django.test import override_settings
 from django.test.utils import CaptureQueriesContext
 
 from veche.appeals.models import Appeal, AppealPolicy, AppealSignature, Status
-from veche.appeals.phases import phase_of
 from veche.appeals.services import appeal_close, appeal_sign
-from veche.comments.models import Comment
-from veche.comments.services import comment_create
 from veche.core.models import AuditEntry
-from veche.moderation.services import content_hide
+from veche.core.testing import HTMX, messages_of
 from veche.notifications.models import Follow, Notification
 from veche.petitions.tests.kinds import THRESHOLD
 
 BASE = "/m/testgrad/appeals/"
-HTMX = {"HX-Request": "true"}
 
 
 def url(appeal, action=""):
     return f"{BASE}{appeal.pk}/{action + '/' if action else ''}"
-
-
-def messages_of(response):
-    return " ".join(str(m) for m in response.context["messages"])
 
 
 def reach_threshold(appeal, signers):
@@ -72,43 +63,6 @@ def test_an_unconfirmed_account_is_told_why_it_cannot_publish(client_for, make_u
     assert not Appeal.objects.exists()
 
 
-@pytest.mark.parametrize(
-    ("data", "message"),
-    [
-        ({"title": "", "body": "Text"}, "Обязательное поле."),
-        ({"title": "я" * 201, "body": "Text"}, "не более 200 символов"),
-        ({"title": "Title", "body": "   "}, "Обязательное поле."),
-        ({"title": "Title", "body": "я" * 4001}, "не более 4000 символов"),
-        ({"title": "Title", "body": "a\x00b"}, "Данные содержат запрещённый символ: ноль-байт"),
-    ],
-    ids=["empty-title", "201-char-title", "empty-body", "4001-char-body", "nul-body"],
-)
-def test_bad_input_is_shown_on_the_form(data, message, client_for, resident, policy):
-    response = client_for(resident).post(f"{BASE}new/", data)
-    assert response.status_code == 400
-    assert message in response.content.decode()
-    assert not Appeal.objects.exists()
-
-
-def test_html_and_script_are_shown_sanitised(client_for, client, resident, policy):
-    title = "<script>alert('t')</script> Stop the <b>demolition</b>"
-    body = (
-        "**Important** <script>alert('xss')</script> <img src=x onerror=alert(1)> [link](javascript:alert(2))"
-    )
-    client_for(resident).post(f"{BASE}new/", {"title": title, "body": body})
-    appeal = Appeal.objects.get()
-    assert (appeal.title, appeal.body) == (title, body)  # stored as written, made safe when shown
-
-    for page in (client.get(BASE), client.get(url(appeal))):
-        html = page.content.decode()
-        assert (
-            "&lt;script&gt;alert(&#x27;t&#x27;)&lt;/script&gt; Stop the &lt;b&gt;demolition&lt;/b&gt;" in html
-        )
-        assert "<script>alert" not in html and "<b>demolition" not in html
-        assert "onerror" not in html and "javascript:" not in html
-    assert "<strong>Important</strong>" in client.get(url(appeal)).content.decode()
-
-
 # Signing.
 
 
@@ -144,17 +98,6 @@ def test_signing_with_htmx_swaps_the_signature_box(client_for, appeal, verified_
     assert "1 подпись" in html and "Спасибо! Ваша подпись учтена." in html
 
 
-def test_signing_refused_by_the_rate_limit_answers_429_with_retry_after(
-    client_for, appeal, verified_resident
-):
-    with override_settings(RATE_LIMITS={**settings.RATE_LIMITS, "write": "0/3600"}):
-        response = client_for(verified_resident).post(url(appeal, "sign"))
-
-    assert response.status_code == 429
-    assert 0 < int(response["Retry-After"]) <= 3600
-    assert not AppealSignature.objects.exists()
-
-
 def test_signing_twice_counts_once(client_for, appeal, verified_resident):
     client = client_for(verified_resident)
     client.post(url(appeal, "sign"))
@@ -165,49 +108,12 @@ def test_signing_twice_counts_once(client_for, appeal, verified_resident):
     assert appeal.endorsements_count == AppealSignature.objects.count() == 1
 
 
-def test_an_unverified_resident_is_refused_with_a_clear_message(client_for, appeal, resident):
-    response = client_for(resident).post(url(appeal, "sign"))
-    html = response.content.decode()
-    assert response.status_code == 403
-    assert "Это доступно только подтверждённым жителям этого города." in html
-    assert "/accounts/verify/testgrad/" in html
-
-    boxed = client_for(resident).post(url(appeal, "sign"), headers=HTMX)
-    assert boxed.status_code == 200 and "только подтверждённым жителям" in boxed.content.decode()
-    appeal.refresh_from_db()
-    assert appeal.endorsements_count == 0 and not AppealSignature.objects.exists()
-
-
 def test_a_closed_appeal_cannot_be_signed(client_for, appeal, author, verified_resident):
     appeal_close(author=author, appeal=appeal)
     response = client_for(verified_resident).post(url(appeal, "sign"))
     assert response.status_code == 409
     assert "Петиция закрыта автором, сбор подписей завершён." in response.content.decode()
     assert not AppealSignature.objects.exists()
-
-
-def test_a_hidden_appeal_is_seen_by_its_author_and_moderators_only(
-    client_for, client, appeal, author, moderator, verified_resident
-):
-    content_hide(moderator=moderator, content=appeal, reason="Personal data")
-
-    assert client.get(url(appeal)).status_code == 404
-    assert client_for(verified_resident).get(url(appeal)).status_code == 404
-    assert client_for(verified_resident).post(url(appeal, "sign")).status_code == 404
-    for viewer in (author, moderator):
-        assert "Personal data" in client_for(viewer).get(url(appeal)).content.decode()
-    assert appeal.title not in client.get(BASE).content.decode()
-    assert appeal.title in client_for(author).get(BASE).content.decode()
-    assert not AppealSignature.objects.exists()
-
-
-def test_unknown_and_foreign_ids_are_404(client_for, client, verified_resident, appeal, other_municipality):
-    for path in (f"{BASE}999999/", f"{BASE}99999999999999999999999/", f"{BASE}0/"):
-        assert client.get(path).status_code == 404
-    assert client_for(verified_resident).post(f"{BASE}999999/sign/").status_code == 404
-    # Another municipality's slug does not reach this appeal.
-    assert client.get(f"/m/drugograd/appeals/{appeal.pk}/").status_code == 404
-    assert client.get("/m/nowhere/appeals/").status_code == 404
 
 
 # Answering.
@@ -239,17 +145,7 @@ def test_answering_too_early_or_empty_is_refused(client_for, appeal, signers, mu
     assert appeal.status == Status.THRESHOLD_REACHED and appeal.answer == ""
 
 
-@pytest.mark.parametrize("role", ["resident", "verified_resident", "moderator"])
-def test_the_answer_page_is_404_for_everyone_else(role, request, client_for, appeal, signers):
-    reach_threshold(appeal, signers)
-    client = client_for(request.getfixturevalue(role))
-    assert client.get(url(appeal, "answer")).status_code == 404
-    assert client.post(url(appeal, "answer"), {"answer": "Mine"}).status_code == 404
-    appeal.refresh_from_db()
-    assert appeal.status == Status.THRESHOLD_REACHED
-
-
-# Closing, discussion, settings, the list.
+# Closing, settings, the list, moderation.
 
 
 def test_the_author_closes_the_appeal(client_for, appeal, author, verified_resident):
@@ -261,36 +157,6 @@ def test_the_author_closes_the_appeal(client_for, appeal, author, verified_resid
     assert response.status_code == 302
     appeal.refresh_from_db()
     assert appeal.status == Status.CLOSED
-
-
-def test_comments_under_an_appeal_notify_its_author(client_for, appeal, verified_resident, author):
-    response = client_for(verified_resident).post(url(appeal, "comments"), {"body": "I *agree*"})
-
-    comment = Comment.objects.get()
-    assert response["Location"] == f"{url(appeal)}#comment-{comment.pk}"
-    assert comment.target == appeal
-    assert "<em>agree</em>" in client_for(None).get(url(appeal)).content.decode()
-    assert Notification.objects.get(kind="comment.created").recipient == author
-
-
-def test_a_comment_that_starts_a_second_page_is_shown_on_it_after_posting(
-    client_for, appeal, verified_resident, author
-):
-    for i in range(50):
-        comment_create(
-            author=author,
-            municipality=appeal.municipality,
-            target=appeal,
-            body=f"News {i}",
-            phase=phase_of(appeal),
-        )
-
-    response = client_for(verified_resident).post(url(appeal, "comments"), {"body": "The 51st"}, follow=True)
-
-    comment = Comment.objects.get(body="The 51st")
-    assert response.redirect_chain == [(f"{url(appeal)}?page=2#comment-{comment.pk}", 302)]
-    assert [c.body for c in response.context["comments"]] == ["The 51st"]
-    assert f'id="comment-{comment.pk}"' in response.content.decode()
 
 
 def test_the_municipal_admin_sets_the_policy(client_for, municipality, municipal_admin, official):

@@ -1,20 +1,18 @@
-"""The initiative pages: list, drafts, support (with and without htmx), the answer, the result,
-milestones, comments and the settings."""
+"""The initiative pages: the list, drafts, support (with and without htmx), the answer, the result,
+milestones and the settings; what every petition's pages share is tested in petitions/tests/test_pages.py."""
 
 import io
 from datetime import timedelta
 
 import pytest
-from django.conf import settings
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import connection
-from django.test import override_settings
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 from PIL import Image
 
-from veche.comments.models import Comment
 from veche.core.errors import Conflict
+from veche.core.testing import HTMX, messages_of
 from veche.initiatives.models import (
     DistrictResidents,
     Initiative,
@@ -24,18 +22,12 @@ from veche.initiatives.models import (
 )
 from veche.initiatives.services import initiative_decide, initiative_support
 from veche.initiatives.tests.helpers import OPTIONS, cast
-from veche.moderation.services import content_hide
 
 BASE = "/m/testgrad/initiatives/"
-HTMX = {"HX-Request": "true"}
 
 
 def url(initiative, action=""):
     return f"{BASE}{initiative.pk}/{action + '/' if action else ''}"
-
-
-def messages_of(response):
-    return " ".join(str(m) for m in response.context["messages"])
 
 
 def jpeg() -> SimpleUploadedFile:
@@ -123,54 +115,14 @@ def test_an_unverified_author_is_told_why_the_draft_cannot_be_published(client_f
     assert Initiative.objects.get().status == Status.DRAFT
 
 
-@pytest.mark.parametrize(
-    ("data", "message"),
-    [
-        ({"title": "", "body": "Text"}, "Обязательное поле."),
-        ({"title": "я" * 201, "body": "Text"}, "не более 200 символов"),
-        ({"title": "Title", "body": "   "}, "Обязательное поле."),
-        ({"title": "Title", "body": "я" * 4001}, "не более 4000 символов"),
-        ({"title": "Title", "body": "Text", "district": "999999"}, "Выберите корректный вариант."),
-    ],
-    ids=["empty-title", "201-char-title", "empty-body", "4001-char-body", "unknown-district"],
-)
-def test_bad_input_is_shown_on_the_form(data, message, client_for, author, policy):
-    response = client_for(author).post(f"{BASE}new/", data)
-    assert response.status_code == 400
-    assert message in response.content.decode()
-    assert not Initiative.objects.exists()
-
-
-def test_html_and_script_are_shown_sanitised(client_for, client, author, policy):
-    title = "<script>alert('t')</script> Save the <b>park</b>"
-    body = (
-        "**Important** <script>alert('xss')</script> <img src=x onerror=alert(1)> [link](javascript:alert(2))"
+def test_a_district_of_another_municipality_is_refused_on_the_form(client_for, author, policy):
+    response = client_for(author).post(
+        f"{BASE}new/", {"title": "Title", "body": "Text", "district": "999999"}
     )
-    author_client = client_for(author)
-    author_client.post(f"{BASE}new/", {"title": title, "body": body})
-    initiative = Initiative.objects.get()
-    author_client.post(url(initiative, "publish"))
-    assert (initiative.title, initiative.body) == (title, body)  # stored as written, made safe when shown
 
-    for page in (client.get(BASE), client.get(url(initiative))):
-        html = page.content.decode()
-        assert "&lt;script&gt;alert(&#x27;t&#x27;)&lt;/script&gt; Save the &lt;b&gt;park&lt;/b&gt;" in html
-        assert "<script>alert" not in html and "<b>park" not in html
-        assert "onerror" not in html and "javascript:" not in html
-    assert "<strong>Important</strong>" in client.get(url(initiative)).content.decode()
-
-
-def test_unknown_ids_are_not_found(client_for, initiative, other_municipality, supporters):
-    client = client_for(supporters[0])
-    for path in (
-        f"{BASE}999999/",
-        f"{BASE}999999/support/",
-        f"/m/{other_municipality.slug}/initiatives/{initiative.pk}/",
-        "/m/nowhere/initiatives/",
-    ):
-        response = client.post(path) if path.endswith("support/") else client.get(path)
-        assert response.status_code == 404, path
-    assert not InitiativeSupport.objects.exists()
+    assert response.status_code == 400
+    assert "Выберите корректный вариант." in response.content.decode()
+    assert not Initiative.objects.exists()
 
 
 # Support.
@@ -190,15 +142,6 @@ def test_a_verified_resident_supports_without_javascript_and_sees_the_receipt(
     assert client_for(None).get(f"/ledger/?receipt={support.receipt}").status_code == 200
 
 
-def test_support_refused_by_the_rate_limit_answers_429_with_retry_after(client_for, initiative, supporters):
-    with override_settings(RATE_LIMITS={**settings.RATE_LIMITS, "write": "0/3600"}):
-        response = client_for(supporters[0]).post(url(initiative, "support"))
-
-    assert response.status_code == 429
-    assert 0 < int(response["Retry-After"]) <= 3600
-    assert not InitiativeSupport.objects.exists()
-
-
 def test_supporting_through_htmx_swaps_the_box(client_for, initiative, supporters):
     client = client_for(supporters[0])
     response = client.post(url(initiative, "support"), headers=HTMX)
@@ -210,19 +153,6 @@ def test_supporting_through_htmx_swaps_the_box(client_for, initiative, supporter
     again = client.post(url(initiative, "support"), headers=HTMX).content.decode()
     assert "Вы уже поддержали эту инициативу." in again
     assert InitiativeSupport.objects.count() == 1
-
-
-def test_an_unverified_resident_is_refused_with_and_without_htmx(client_for, initiative, resident):
-    client = client_for(resident)
-    page = client.get(url(initiative)).content.decode()
-    refusal = "Это доступно только подтверждённым жителям этого города."
-    assert refusal in page and "Подтвердить проживание" in page
-
-    response = client.post(url(initiative, "support"))
-    assert response.status_code == 403 and refusal in response.content.decode()
-    response = client.post(url(initiative, "support"), headers=HTMX)
-    assert response.status_code == 200 and refusal in response.content.decode()
-    assert not InitiativeSupport.objects.exists()
 
 
 def test_a_resident_of_another_district_is_refused(
@@ -299,15 +229,6 @@ def test_an_official_accepts_with_options_and_residents_find_the_vote(
     assert client.get(url(awaiting, "answer")).status_code == 200  # shows that it is answered
 
 
-def test_residents_and_moderators_cannot_answer(client_for, awaiting, supporters, moderator, resident):
-    for person in (supporters[0], moderator, resident, awaiting.author):
-        client = client_for(person)
-        assert client.get(url(awaiting, "answer")).status_code == 404
-        assert client.post(url(awaiting, "answer"), {"decision": "reject", "answer": "No"}).status_code == 404
-    awaiting.refresh_from_db()
-    assert awaiting.status == Status.THRESHOLD_REACHED
-
-
 def test_an_official_publishes_the_result_and_keeps_milestones(client_for, closed_vote, official, supporters):
     client = client_for(official)
     detail = client.get(url(closed_vote)).content.decode()
@@ -355,20 +276,6 @@ def test_a_tie_is_decided_by_the_official_choosing_a_leader(client_for, closed_v
     assert closed_vote.chosen_option == second
     with pytest.raises(Conflict, match="Итог этого голосования уже опубликован."):
         initiative_decide(official=official, initiative=closed_vote)
-
-
-# Discussion and moderation.
-
-
-def test_comments_and_a_hidden_initiative(client_for, initiative, supporters, moderator):
-    client = client_for(supporters[0])
-    response = client.post(url(initiative, "comments"), {"body": "Yes, please!"})
-    assert response.status_code == 302 and Comment.objects.get().body == "Yes, please!"
-
-    content_hide(moderator=moderator, content=initiative, reason="spam")
-    assert client.get(url(initiative)).status_code == 404
-    assert "Скрыто модератором." in client_for(initiative.author).get(url(initiative)).content.decode()
-    assert client_for(moderator).get(url(initiative)).status_code == 200
 
 
 # Settings.
