@@ -16,15 +16,11 @@ from veche.initiatives.tasks import initiatives_tick
 from veche.moderation.services import content_hide, content_restore
 from veche.municipalities.zones import local_day
 from veche.notifications.models import Notification
-from veche.petitions.tests.kinds import reach_threshold
+from veche.petitions.tests.kinds import notices, reach_threshold
 
 # A Monday: ten working days later the answer is due.
 REACHED = datetime(2026, 3, 2, 9, 0, tzinfo=UTC)
 API = "/api/v1"
-
-
-def notices(kind_name: str) -> list[str]:
-    return sorted(Notification.objects.filter(kind=kind_name).values_list("recipient__username", flat=True))
 
 
 def at(petition, day: date, hour: int, minute: int = 0) -> datetime:
