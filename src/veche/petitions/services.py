@@ -26,7 +26,7 @@ The rules every petition follows:
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from datetime import date, datetime
-from typing import Any
+from typing import Any, TypeVar
 
 from django.db import IntegrityError, transaction
 from django.db.models import F, QuerySet
@@ -38,12 +38,15 @@ from django.utils.translation import gettext_lazy
 from veche.access.predicates import Feature, Phase, allows
 from veche.access.roles import holders_of, tier_of
 from veche.accounts.models import User
-from veche.core.errors import Conflict, Forbidden
+from veche.core.errors import Conflict, Forbidden, NotFound
+from veche.core.text import check_text
 from veche.municipalities.models import Municipality
 from veche.municipalities.selectors import municipality_add_working_days
 from veche.municipalities.zones import local_day
 from veche.notifications.services import notify
-from veche.petitions.models import Endorsement, Petition
+from veche.petitions.models import TITLE_MAX_LENGTH, Endorsement, Petition, PetitionPolicy
+
+Policy = TypeVar("Policy", bound=PetitionPolicy)
 
 # A date written out in the language of whoever reads it (notify renders each notice in theirs).
 lazy_date: Callable[[date | None], str] = lazy(lambda day: formats.date_format(day, "DATE_FORMAT"), str)
@@ -81,8 +84,8 @@ class PetitionRules:
     not_endorsable: Mapping[str, str | Promise]
     # Who answers: a permission of the roles table.
     answer_permission: str
-    # The answer deadline in working days, from the municipality's policy.
-    answer_days: Callable[[Municipality], int]
+    # The kind's policy, whose answer deadline (in working days) the threshold starts.
+    policy: type[PetitionPolicy]
     # What the audit log calls the count ("signatures", "supporters"), as it always has.
     audit_count: str
     # Titles and bodies with one "{}": the petition's title, then the answer's day.
@@ -102,6 +105,31 @@ class PetitionRules:
     admit: Callable[[Any, User], dict[str, Any]] = field(default=_no_extra)
     # After the endorsement is stored and counted, in the same transaction.
     after_endorse: Callable[[Any, Any], None] = field(default=_nothing_after)
+
+
+def petition_text(*, title: str, body: str) -> tuple[str, str]:
+    """A petition's title (one line) and text as they will be stored, or a DomainError on their fields."""
+    return check_text(title, "title", limit=TITLE_MAX_LENGTH, one_line=True), check_text(body, "body")
+
+
+def petition_writable(
+    *, author: User, municipality: Municipality, phase: Phase, title: str, body: str
+) -> tuple[str, str]:
+    """What every new petition is checked for before it is written: a live municipality (else NotFound),
+    an author who may submit in `phase` (else Forbidden, with the reason), and its `petition_text`."""
+    if not municipality.is_active:
+        raise NotFound()
+    decision = allows(author, municipality, Feature.SUBMIT, phase)
+    if not decision:
+        raise Forbidden(decision.reason)
+    return petition_text(title=title, body=body)
+
+
+def petition_policy_ensure(model: type[Policy], *, municipality: Municipality) -> Policy:
+    """The municipality's policy of a kind, made with the defaults the first time (once, even at the
+    same moment)."""
+    policy, _created = model._default_manager.get_or_create(municipality=municipality)
+    return policy
 
 
 def _endorsements(rules: PetitionRules) -> Any:
@@ -180,7 +208,9 @@ def petition_threshold_reached(*, rules: PetitionRules, petition: Petition, now:
     """Make the answer due and tell who must hear; True the once it happens, False on every later call."""
     municipality = petition.municipality
     due = municipality_add_working_days(
-        municipality=municipality, start=local_day(municipality, now), days=rules.answer_days(municipality)
+        municipality=municipality,
+        start=local_day(municipality, now),
+        days=petition_policy_ensure(rules.policy, municipality=municipality).answer_days,
     )
     # The row is locked, and this update claims the step too: only a collecting petition moves on.
     model = rules.model

@@ -137,7 +137,7 @@ def test_a_verified_resident_supports_once_and_gets_a_receipt_on_the_chain(initi
 
     with pytest.raises(AlreadySupported) as repeat:
         initiative_support(user=supporters[0], initiative=initiative)
-    assert repeat.value.support.pk == support.pk and repeat.value.status == 409
+    assert repeat.value.endorsement.pk == support.pk and repeat.value.status == 409
     initiative.refresh_from_db()
     assert initiative.endorsements_count == InitiativeSupport.objects.count() == 1
     assert LedgerEntry.objects.filter(chain=chain_name(initiative)).count() == 1
