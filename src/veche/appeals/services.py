@@ -11,24 +11,23 @@ from django.utils.translation import gettext_lazy
 
 from veche.access.roles import has_permission
 from veche.accounts.models import User
-from veche.appeals.access import can_answer_appeals, is_appeal_author
+from veche.appeals.access import is_appeal_author
 from veche.appeals.models import Appeal, AppealPolicy, AppealSignature, Status
 from veche.appeals.phases import PUBLISHING, phase_of
 from veche.core.audit import audit_record
 from veche.core.errors import Conflict, DomainError, Forbidden, NotFound
-from veche.core.text import check_text
 from veche.municipalities.models import Municipality
 from veche.notifications.services import follow, notify
 from veche.petitions.services import (
     AlreadyEndorsed,
+    Outcome,
     PetitionRules,
-    petition_answerable,
+    petition_answer,
     petition_answerers,
     petition_endorse,
     petition_endorsers,
     petition_locked,
     petition_policy_ensure,
-    petition_record_answer,
     petition_writable,
     petitions_escalate_overdue,
 )
@@ -52,6 +51,10 @@ def appeal_url(appeal: Appeal) -> str:
     return appeal.get_absolute_url()
 
 
+def _signers(appeal: Appeal) -> list[User]:
+    return list(petition_endorsers(RULES, appeal))
+
+
 RULES = PetitionRules(
     model=Appeal,
     endorsement=AppealSignature,
@@ -70,6 +73,7 @@ RULES = PetitionRules(
         "early": gettext_lazy("An answer is due only once the appeal has collected enough signatures."),
     },
     reached_audience=lambda appeal: [appeal.author],
+    answer_audience=lambda appeal: [appeal.author, *_signers(appeal)],
 )
 
 
@@ -134,32 +138,20 @@ def appeal_sign(*, user: User, appeal: Appeal, now: datetime | None = None) -> A
     return signature
 
 
+ANSWERED = Outcome(
+    Status.ANSWERED,
+    "appeal.answer",
+    "appeal.answered",
+    gettext_lazy("The municipality has answered the appeal “{}”"),
+)
+
+
 def appeal_answer(*, official: User, appeal: Appeal, answer: str, now: datetime | None = None) -> Appeal:
     """Publish the municipality's answer on the appeal's page; the author and every signer are told."""
-    if not can_answer_appeals(official, appeal.municipality):
-        raise NotFound()
-    answer = check_text(answer, "answer")
-    now = now or timezone.now()
-    with transaction.atomic():
-        appeal = petition_answerable(RULES, appeal)
-        details = petition_record_answer(
-            rules=RULES, petition=appeal, official=official, status=Status.ANSWERED, answer=answer, now=now
-        )
-        audit_record(
-            actor=official,
-            action="appeal.answer",
-            municipality=appeal.municipality,
-            target=appeal,
-            details=details,
-        )
-        notify(
-            recipients=[appeal.author, *petition_endorsers(RULES, appeal)],
-            kind="appeal.answered",
-            title=format_lazy(gettext_lazy("The municipality has answered the appeal “{}”"), appeal.title),
-            body=answer[:500],
-            url=appeal_url(appeal),
-        )
-    return appeal
+    answered: Appeal = petition_answer(
+        RULES, ANSWERED, official=official, petition=appeal, answer=answer, now=now
+    )
+    return answered
 
 
 def appeal_close(*, author: User, appeal: Appeal, now: datetime | None = None) -> Appeal:

@@ -52,7 +52,9 @@ from veche.notifications.services import follow, notify
 from veche.petitions.models import TITLE_MAX_LENGTH
 from veche.petitions.services import (
     AlreadyEndorsed,
+    Outcome,
     PetitionRules,
+    petition_answer,
     petition_answerable,
     petition_endorse,
     petition_locked,
@@ -401,6 +403,7 @@ RULES = PetitionRules(
         "early": gettext_lazy("An answer is due only once the initiative has collected enough support."),
     },
     reached_audience=_audience,
+    answer_audience=_audience,
     related=("municipality", "author", "district", "poll", "chosen_option"),
     refuse=_window_refusal,
     admit=_admit_district,
@@ -424,41 +427,22 @@ def initiative_support(
     return support
 
 
+REJECTED = Outcome(
+    Status.REJECTED,
+    "initiative.reject",
+    "initiative.rejected",
+    gettext_lazy("The municipality has rejected the initiative “{}”"),
+)
+
+
 def initiative_reject(
     *, official: User, initiative: Initiative, reasons: str, now: datetime | None = None
 ) -> Initiative:
     """Refuse the initiative, with the reasons published on its page; everyone concerned is told."""
-    if not can_answer_initiatives(official, initiative.municipality):
-        raise NotFound()
-    reasons = check_text(reasons, "answer")
-    now = now or timezone.now()
-    with transaction.atomic():
-        initiative = petition_answerable(RULES, initiative)
-        details = petition_record_answer(
-            rules=RULES,
-            petition=initiative,
-            official=official,
-            status=Status.REJECTED,
-            answer=reasons,
-            now=now,
-        )
-        audit_record(
-            actor=official,
-            action="initiative.reject",
-            municipality=initiative.municipality,
-            target=initiative,
-            details=details,
-        )
-        notify(
-            recipients=_audience(initiative),
-            kind="initiative.rejected",
-            title=format_lazy(
-                gettext_lazy("The municipality has rejected the initiative “{}”"), initiative.title
-            ),
-            body=reasons[:500],
-            url=initiative_url(initiative),
-        )
-    return initiative
+    rejected: Initiative = petition_answer(
+        RULES, REJECTED, official=official, petition=initiative, answer=reasons, now=now
+    )
+    return rejected
 
 
 def initiative_accept(

@@ -30,14 +30,15 @@ from typing import Any, TypeVar
 
 from django.db import IntegrityError, transaction
 from django.db.models import F, QuerySet
-from django.utils import formats
+from django.utils import formats, timezone
 from django.utils.functional import Promise, lazy
 from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy
 
 from veche.access.predicates import Feature, Phase, allows
-from veche.access.roles import holders_of, tier_of
+from veche.access.roles import has_permission, holders_of, tier_of
 from veche.accounts.models import User
+from veche.core.audit import audit_record
 from veche.core.errors import Conflict, Forbidden, NotFound
 from veche.core.text import check_text
 from veche.municipalities.models import Municipality
@@ -94,8 +95,9 @@ class PetitionRules:
     overdue_title: str | Promise
     # Why no answer can be given now: "hidden", "answered", "early".
     answer_refusals: Mapping[str, str | Promise]
-    # Who hears that the threshold is reached, besides those who answer.
+    # Who hears that the threshold is reached, besides those who answer; and who hears the answer.
     reached_audience: Callable[[Any], list[User]]
+    answer_audience: Callable[[Any], list[User]]
     overdue_body: str | Promise = gettext_lazy("The official answer was due on {}.")
     # Related rows read with the locked petition.
     related: tuple[str, ...] = ("municipality", "author")
@@ -262,6 +264,55 @@ def petition_record_answer(
         rules.audit_count: petition.endorsements_count,
         "on_time": due is not None and local_day(petition.municipality, now) <= due,
     }
+
+
+@dataclass(frozen=True)
+class Outcome:
+    """What an answer does: the status it moves the petition to, the audit log's action, and the notice
+    those who hear the answer get (its kind, and its title with one "{}": the petition's title)."""
+
+    status: str
+    action: str
+    notice: str
+    title: str | Promise
+
+
+def petition_answer(
+    rules: PetitionRules,
+    outcome: Outcome,
+    *,
+    official: User,
+    petition: Petition,
+    answer: str,
+    now: datetime | None = None,
+) -> Any:
+    """Publish the municipality's `answer` on the petition's page, as `outcome` says: for those who answer
+    (NotFound for anyone else), once it owes one (`petition_answerable`); audited, and told to the kind's
+    `answer_audience`. Returns the petition as it now stands."""
+    if not has_permission(official, petition.municipality, rules.answer_permission):
+        raise NotFound()
+    answer = check_text(answer, "answer")
+    now = now or timezone.now()
+    with transaction.atomic():
+        petition = petition_answerable(rules, petition)
+        details = petition_record_answer(
+            rules=rules, petition=petition, official=official, status=outcome.status, answer=answer, now=now
+        )
+        audit_record(
+            actor=official,
+            action=outcome.action,
+            municipality=petition.municipality,
+            target=petition,
+            details=details,
+        )
+        notify(
+            recipients=rules.answer_audience(petition),
+            kind=outcome.notice,
+            title=format_lazy(outcome.title, petition.title),
+            body=answer[:500],
+            url=petition.get_absolute_url(),
+        )
+    return petition
 
 
 def petitions_escalate_overdue(*, rules: PetitionRules, now: datetime) -> int:
