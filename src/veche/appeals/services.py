@@ -76,6 +76,14 @@ RULES = PetitionRules(
     answer_audience=lambda appeal: [appeal.author, *_signers(appeal)],
 )
 
+# The answer an appeal gets.
+ANSWERED = Outcome(
+    Status.ANSWERED,
+    "appeal.answer",
+    "appeal.answered",
+    gettext_lazy("The municipality has answered the appeal “{}”"),
+)
+
 
 def appeal_policy_save(
     *, actor: User, municipality: Municipality, signature_threshold: int, answer_days: int
@@ -132,18 +140,7 @@ def appeal_sign(*, user: User, appeal: Appeal, now: datetime | None = None) -> A
     Raises AlreadySigned (a Conflict carrying the first signature) when the person signed before,
     whatever the appeal's state.
     """
-    signature: AppealSignature = petition_endorse(
-        rules=RULES, user=user, petition=appeal, now=now or timezone.now()
-    )
-    return signature
-
-
-ANSWERED = Outcome(
-    Status.ANSWERED,
-    "appeal.answer",
-    "appeal.answered",
-    gettext_lazy("The municipality has answered the appeal “{}”"),
-)
+    return petition_endorse(rules=RULES, user=user, petition=appeal, now=now or timezone.now())
 
 
 def appeal_answer(*, official: User, appeal: Appeal, answer: str, now: datetime | None = None) -> Appeal:

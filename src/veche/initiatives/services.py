@@ -410,6 +410,14 @@ RULES = PetitionRules(
     after_endorse=_record_on_ledger,
 )
 
+# The refusal of an initiative (its acceptance opens a vote: `initiative_accept`).
+REJECTED = Outcome(
+    Status.REJECTED,
+    "initiative.reject",
+    "initiative.rejected",
+    gettext_lazy("The municipality has rejected the initiative “{}”"),
+)
+
 
 def initiative_support(
     *, user: User, initiative: Initiative, now: datetime | None = None
@@ -421,18 +429,7 @@ def initiative_support(
     at the same moment. Raises AlreadySupported (a Conflict carrying the first support) on a repeat,
     whatever the initiative's state.
     """
-    support: InitiativeSupport = petition_endorse(
-        rules=RULES, user=user, petition=initiative, now=now or timezone.now()
-    )
-    return support
-
-
-REJECTED = Outcome(
-    Status.REJECTED,
-    "initiative.reject",
-    "initiative.rejected",
-    gettext_lazy("The municipality has rejected the initiative “{}”"),
-)
+    return petition_endorse(rules=RULES, user=user, petition=initiative, now=now or timezone.now())
 
 
 def initiative_reject(

@@ -26,7 +26,7 @@ The rules every petition follows:
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from datetime import date, datetime
-from typing import Any, TypeVar
+from typing import Any, Generic, TypeVar
 
 from django.db import IntegrityError, transaction
 from django.db.models import F, QuerySet
@@ -48,6 +48,7 @@ from veche.notifications.services import notify
 from veche.petitions.models import TITLE_MAX_LENGTH, Endorsement, Petition, PetitionPolicy
 
 Policy = TypeVar("Policy", bound=PetitionPolicy)
+E = TypeVar("E", bound=Endorsement)
 
 # A date written out in the language of whoever reads it (notify renders each notice in theirs).
 lazy_date: Callable[[date | None], str] = lazy(lambda day: formats.date_format(day, "DATE_FORMAT"), str)
@@ -74,11 +75,11 @@ def _nothing_after(petition: Any, endorsement: Any) -> None:
 
 
 @dataclass(frozen=True)
-class PetitionRules:
+class PetitionRules(Generic[E]):
     """What one kind of petition is: its models, phases, words, and the hooks for what is its own."""
 
     model: type[Petition]
-    endorsement: type[Endorsement]
+    endorsement: type[E]
     phase_of: Callable[[Any], Phase]
     already: type[AlreadyEndorsed]
     # Why a petition in a state takes no endorsements, by status (and "hidden").
@@ -134,12 +135,12 @@ def petition_policy_ensure(model: type[Policy], *, municipality: Municipality) -
     return policy
 
 
-def _endorsements(rules: PetitionRules) -> Any:
+def _endorsements(rules: PetitionRules[Any]) -> Any:
     """The app's endorsements; untyped, since `petition` is declared by each app, not the abstract model."""
     return rules.endorsement._default_manager
 
 
-def petition_locked(rules: PetitionRules, petition: Petition) -> Any:
+def petition_locked(rules: PetitionRules[Any], petition: Petition) -> Any:
     """The petition's row, locked until the transaction ends (PostgreSQL; SQLite writes one at a time)."""
     return (
         rules.model._default_manager.select_for_update(of=("self",))
@@ -148,7 +149,7 @@ def petition_locked(rules: PetitionRules, petition: Petition) -> Any:
     )
 
 
-def petition_answerers(rules: PetitionRules, municipality: Municipality) -> list[User]:
+def petition_answerers(rules: PetitionRules[Any], municipality: Municipality) -> list[User]:
     """Everyone who answers this kind of petition in `municipality`."""
     return list(
         User.objects.filter(
@@ -158,12 +159,12 @@ def petition_answerers(rules: PetitionRules, municipality: Municipality) -> list
     )
 
 
-def petition_endorsers(rules: PetitionRules, petition: Petition) -> QuerySet[User]:
+def petition_endorsers(rules: PetitionRules[Any], petition: Petition) -> QuerySet[User]:
     """The people who endorsed `petition`."""
     return User.objects.filter(pk__in=_endorsements(rules).filter(petition=petition).values("user"))
 
 
-def petition_endorse(*, rules: PetitionRules, user: User, petition: Petition, now: datetime) -> Any:
+def petition_endorse(*, rules: PetitionRules[E], user: User, petition: Petition, now: datetime) -> E:
     """Endorse `petition` once, as the module says; returns the endorsement, its `petition` the locked row."""
     with transaction.atomic():
         petition = petition_locked(rules, petition)
@@ -182,7 +183,7 @@ def petition_endorse(*, rules: PetitionRules, user: User, petition: Petition, no
         extra = rules.admit(petition, user)
         try:
             with transaction.atomic():
-                endorsement = endorsements.create(
+                endorsement: E = endorsements.create(
                     petition=petition,
                     user=user,
                     tier=tier_of(user, petition.municipality),
@@ -202,11 +203,11 @@ def petition_endorse(*, rules: PetitionRules, user: User, petition: Petition, no
             and petition.endorsements_count >= threshold
         ):
             petition_threshold_reached(rules=rules, petition=petition, now=now)
-    endorsement.petition = petition
+    endorsement.petition = petition  # type: ignore[attr-defined]  # each app declares `petition`
     return endorsement
 
 
-def petition_threshold_reached(*, rules: PetitionRules, petition: Petition, now: datetime) -> bool:
+def petition_threshold_reached(*, rules: PetitionRules[Any], petition: Petition, now: datetime) -> bool:
     """Make the answer due and tell who must hear; True the once it happens, False on every later call."""
     municipality = petition.municipality
     due = municipality_add_working_days(
@@ -232,7 +233,7 @@ def petition_threshold_reached(*, rules: PetitionRules, petition: Petition, now:
     return True
 
 
-def petition_answerable(rules: PetitionRules, petition: Petition) -> Any:
+def petition_answerable(rules: PetitionRules[Any], petition: Petition) -> Any:
     """The locked petition, if it owes an answer now; a Conflict saying why not otherwise."""
     petition = petition_locked(rules, petition)
     refusals = rules.answer_refusals
@@ -247,7 +248,7 @@ def petition_answerable(rules: PetitionRules, petition: Petition) -> Any:
 
 def petition_record_answer(
     *,
-    rules: PetitionRules,
+    rules: PetitionRules[Any],
     petition: Petition,
     official: User,
     status: str,
@@ -278,7 +279,7 @@ class Outcome:
 
 
 def petition_answer(
-    rules: PetitionRules,
+    rules: PetitionRules[Any],
     outcome: Outcome,
     *,
     official: User,
@@ -315,7 +316,7 @@ def petition_answer(
     return petition
 
 
-def petitions_escalate_overdue(*, rules: PetitionRules, now: datetime) -> int:
+def petitions_escalate_overdue(*, rules: PetitionRules[Any], now: datetime) -> int:
     """Flag petitions whose answer is past its day, once each, and tell those who answer; returns how many.
 
     The day is the municipality's own. Hidden petitions wait (`overdue_on` leaves them out): nobody
