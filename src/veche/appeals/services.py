@@ -9,27 +9,26 @@ from django.utils.text import format_lazy
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from veche.access.predicates import Feature, allows
 from veche.access.roles import has_permission
 from veche.accounts.models import User
-from veche.appeals.access import can_answer_appeals, is_appeal_author
+from veche.appeals.access import is_appeal_author
 from veche.appeals.models import Appeal, AppealPolicy, AppealSignature, Status
 from veche.appeals.phases import PUBLISHING, phase_of
 from veche.core.audit import audit_record
 from veche.core.errors import Conflict, DomainError, Forbidden, NotFound
-from veche.core.text import check_text
 from veche.municipalities.models import Municipality
 from veche.notifications.services import follow, notify
-from veche.petitions.models import TITLE_MAX_LENGTH
 from veche.petitions.services import (
     AlreadyEndorsed,
+    Outcome,
     PetitionRules,
-    petition_answerable,
+    petition_answer,
     petition_answerers,
     petition_endorse,
     petition_endorsers,
     petition_locked,
-    petition_record_answer,
+    petition_policy_ensure,
+    petition_writable,
     petitions_escalate_overdue,
 )
 
@@ -42,22 +41,18 @@ NOT_SIGNABLE = {
 
 
 class AlreadySigned(AlreadyEndorsed):
-    """The person has signed before; `signature` is that first signature."""
+    """The person has signed before; `endorsement` is that first signature."""
 
     default_code = "already_signed"
     default_message = gettext_lazy("You have already signed this appeal.")
-
-    @property
-    def signature(self) -> AppealSignature:
-        return self.endorsement  # type: ignore[return-value]
 
 
 def appeal_url(appeal: Appeal) -> str:
     return appeal.get_absolute_url()
 
 
-def _answer_days(municipality: Municipality) -> int:
-    return appeal_policy_ensure(municipality=municipality).answer_days
+def _signers(appeal: Appeal) -> list[User]:
+    return list(petition_endorsers(RULES, appeal))
 
 
 RULES = PetitionRules(
@@ -67,7 +62,7 @@ RULES = PetitionRules(
     already=AlreadySigned,
     not_endorsable=NOT_SIGNABLE,
     answer_permission="answer_appeals",
-    answer_days=_answer_days,
+    policy=AppealPolicy,
     audit_count="signatures",
     reached_title=gettext_lazy("The appeal “{}” has collected enough signatures"),
     reached_body=gettext_lazy("An official answer is due by {}."),
@@ -78,13 +73,16 @@ RULES = PetitionRules(
         "early": gettext_lazy("An answer is due only once the appeal has collected enough signatures."),
     },
     reached_audience=lambda appeal: [appeal.author],
+    answer_audience=lambda appeal: [appeal.author, *_signers(appeal)],
 )
 
-
-def appeal_policy_ensure(*, municipality: Municipality) -> AppealPolicy:
-    """The municipality's policy, made with the defaults the first time (once, even at the same moment)."""
-    policy, _created = AppealPolicy.objects.get_or_create(municipality=municipality)
-    return policy
+# The answer an appeal gets.
+ANSWERED = Outcome(
+    Status.ANSWERED,
+    "appeal.answer",
+    "appeal.answered",
+    gettext_lazy("The municipality has answered the appeal “{}”"),
+)
 
 
 def appeal_policy_save(
@@ -94,7 +92,7 @@ def appeal_policy_save(
     if not has_permission(actor, municipality, "manage_municipality"):
         raise NotFound()
     with transaction.atomic():
-        policy = appeal_policy_ensure(municipality=municipality)
+        policy = petition_policy_ensure(AppealPolicy, municipality=municipality)
         policy = AppealPolicy.objects.select_for_update().get(pk=policy.pk)
         before = {"signature_threshold": policy.signature_threshold, "answer_days": policy.answer_days}
         policy.signature_threshold, policy.answer_days = signature_threshold, answer_days
@@ -118,15 +116,11 @@ def appeal_create(
     *, author: User, municipality: Municipality, title: str, body: str, now: datetime | None = None
 ) -> Appeal:
     """Publish an appeal; it collects signatures towards the municipality's current threshold."""
-    if not municipality.is_active:
-        raise NotFound()
-    decision = allows(author, municipality, Feature.SUBMIT, PUBLISHING)
-    if not decision:
-        raise Forbidden(decision.reason)
-    title = check_text(title, "title", limit=TITLE_MAX_LENGTH, one_line=True)
-    body = check_text(body, "body")
+    title, body = petition_writable(
+        author=author, municipality=municipality, phase=PUBLISHING, title=title, body=body
+    )
     with transaction.atomic():
-        policy = appeal_policy_ensure(municipality=municipality)
+        policy = petition_policy_ensure(AppealPolicy, municipality=municipality)
         appeal = Appeal.objects.create(
             municipality=municipality,
             author=author,
@@ -146,38 +140,15 @@ def appeal_sign(*, user: User, appeal: Appeal, now: datetime | None = None) -> A
     Raises AlreadySigned (a Conflict carrying the first signature) when the person signed before,
     whatever the appeal's state.
     """
-    signature: AppealSignature = petition_endorse(
-        rules=RULES, user=user, petition=appeal, now=now or timezone.now()
-    )
-    return signature
+    return petition_endorse(rules=RULES, user=user, petition=appeal, now=now or timezone.now())
 
 
 def appeal_answer(*, official: User, appeal: Appeal, answer: str, now: datetime | None = None) -> Appeal:
     """Publish the municipality's answer on the appeal's page; the author and every signer are told."""
-    if not can_answer_appeals(official, appeal.municipality):
-        raise NotFound()
-    answer = check_text(answer, "answer")
-    now = now or timezone.now()
-    with transaction.atomic():
-        appeal = petition_answerable(RULES, appeal)
-        details = petition_record_answer(
-            rules=RULES, petition=appeal, official=official, status=Status.ANSWERED, answer=answer, now=now
-        )
-        audit_record(
-            actor=official,
-            action="appeal.answer",
-            municipality=appeal.municipality,
-            target=appeal,
-            details=details,
-        )
-        notify(
-            recipients=[appeal.author, *petition_endorsers(RULES, appeal)],
-            kind="appeal.answered",
-            title=format_lazy(gettext_lazy("The municipality has answered the appeal “{}”"), appeal.title),
-            body=answer[:500],
-            url=appeal_url(appeal),
-        )
-    return appeal
+    answered: Appeal = petition_answer(
+        RULES, ANSWERED, official=official, petition=appeal, answer=answer, now=now
+    )
+    return answered
 
 
 def appeal_close(*, author: User, appeal: Appeal, now: datetime | None = None) -> Appeal:
@@ -205,8 +176,5 @@ def appeal_close(*, author: User, appeal: Appeal, now: datetime | None = None) -
 
 
 def appeals_escalate_overdue(*, now: datetime | None = None) -> int:
-    """Flag appeals whose answer is past its day, once each, and tell those who answer; returns how many.
-
-    `petitions.services.petitions_escalate_overdue`: hidden appeals wait until restored.
-    """
+    """Escalate the appeals whose answer is past its day (`petitions_escalate_overdue`); how many."""
     return petitions_escalate_overdue(rules=RULES, now=now or timezone.now())

@@ -4,7 +4,8 @@ The root conftest.py registers it (`pytest_plugins`), so its fixtures reach ever
 
 - Helpers imported by name: `PASSWORD` (every made user's), `build_municipality`, `jpeg_bytes`,
   `text_in` and `russian_catalogue`, `localised_numbers` (numbers a script reads that were written
-  for people), and `race` with `unexpected` for the concurrency tests.
+  for people), `HTMX` (the headers of an htmx request) and `messages_of` (what a page told the
+  person), and `race` with `unexpected` for the concurrency tests.
 - People and places: `municipality` (Тестоград: two districts, a roads department, the pothole
   category), `other_municipality`, `central`, `northern`, `make_user`, `resident`, `verified_resident`,
   `resident_of`, `voter`, `author`, `moderator`, `official`, `municipal_admin`, `platform_admin`.
@@ -49,6 +50,8 @@ from veche.reports import services as report_services
 from veche.reports.models import Report
 
 PASSWORD = "correct horse battery staple"  # noqa: S105 - the password of every user the tests make
+# The headers of a request htmx sends.
+HTMX = {"HX-Request": "true"}
 
 
 def pytest_configure(config: pytest.Config) -> None:
@@ -101,6 +104,11 @@ def text_in(language: str, message: str) -> str:
     """`message` as the site shows it in `language` (itself, while the catalogue lacks it)."""
     with translation.override(language):
         return gettext(message)
+
+
+def messages_of(response: Any) -> str:
+    """The messages a page (rendered by the test client) told the person, one after the other."""
+    return " ".join(str(message) for message in response.context["messages"])
 
 
 def russian_catalogue() -> bool:

@@ -52,11 +52,16 @@ from veche.notifications.services import follow, notify
 from veche.petitions.models import TITLE_MAX_LENGTH
 from veche.petitions.services import (
     AlreadyEndorsed,
+    Outcome,
     PetitionRules,
+    petition_answer,
     petition_answerable,
     petition_endorse,
     petition_locked,
+    petition_policy_ensure,
     petition_record_answer,
+    petition_text,
+    petition_writable,
     petitions_escalate_overdue,
 )
 from veche.polls.models import Kind, PollTier
@@ -85,14 +90,10 @@ NOT_SUPPORTABLE = {
 
 
 class AlreadySupported(AlreadyEndorsed):
-    """The person has supported the initiative before; `support` is that first support."""
+    """The person has supported the initiative before; `endorsement` is that first support."""
 
     default_code = "already_supported"
     default_message = gettext_lazy("You already support this initiative.")
-
-    @property
-    def support(self) -> InitiativeSupport:
-        return self.endorsement  # type: ignore[return-value]
 
 
 # A moment written out in the language of whoever reads it (notify renders each in theirs).
@@ -149,12 +150,6 @@ def _audience(initiative: Initiative) -> list[User]:
 # The municipality's policy.
 
 
-def initiative_policy_ensure(*, municipality: Municipality) -> InitiativePolicy:
-    """The municipality's policy, made with the defaults the first time (once, even at the same moment)."""
-    policy, _created = InitiativePolicy.objects.get_or_create(municipality=municipality)
-    return policy
-
-
 def initiative_policy_save(
     *,
     actor: User,
@@ -191,7 +186,7 @@ def initiative_policy_save(
                 }
             )
     with transaction.atomic():
-        policy = initiative_policy_ensure(municipality=municipality)
+        policy = petition_policy_ensure(InitiativePolicy, municipality=municipality)
         policy = InitiativePolicy.objects.select_for_update().get(pk=policy.pk)
         fields = [
             "support_days",
@@ -268,15 +263,11 @@ def initiative_create(
     now: datetime | None = None,
 ) -> Initiative:
     """Start a draft: only its author sees it until it is published (at once, with `publish`)."""
-    if not municipality.is_active:
-        raise NotFound()
-    decision = allows(author, municipality, Feature.SUBMIT, DRAFTING)
-    if not decision:
-        raise Forbidden(decision.reason)
-    title = check_text(title, "title", limit=TITLE_MAX_LENGTH, one_line=True)
-    body = check_text(body, "body")
+    title, body = petition_writable(
+        author=author, municipality=municipality, phase=DRAFTING, title=title, body=body
+    )
     with transaction.atomic():
-        policy = initiative_policy_ensure(municipality=municipality)
+        policy = petition_policy_ensure(InitiativePolicy, municipality=municipality)
         _check_district(municipality, district, policy)
         initiative = Initiative.objects.create(
             municipality=municipality,
@@ -299,8 +290,7 @@ def initiative_update(
     """Change a draft; once published an initiative is what its supporters supported."""
     if not is_initiative_author(author, initiative):
         raise NotFound()
-    title = check_text(title, "title", limit=TITLE_MAX_LENGTH, one_line=True)
-    body = check_text(body, "body")
+    title, body = petition_text(title=title, body=body)
     with transaction.atomic():
         initiative = _locked(initiative)
         if not is_initiative_author(author, initiative):
@@ -308,7 +298,9 @@ def initiative_update(
         if not initiative.is_draft:
             raise Conflict(_("A published initiative cannot be changed."), code="not_draft")
         _check_district(
-            initiative.municipality, district, initiative_policy_ensure(municipality=initiative.municipality)
+            initiative.municipality,
+            district,
+            petition_policy_ensure(InitiativePolicy, municipality=initiative.municipality),
         )
         initiative.title, initiative.body, initiative.district = title, body, district
         initiative.save(update_fields=["title", "body", "district"])
@@ -330,7 +322,7 @@ def initiative_publish(*, author: User, initiative: Initiative, now: datetime | 
         decision = allows(author, municipality, Feature.SUBMIT, PUBLISHING)
         if not decision:
             raise Forbidden(decision.reason)
-        policy = initiative_policy_ensure(municipality=municipality)
+        policy = petition_policy_ensure(InitiativePolicy, municipality=municipality)
         _check_district(municipality, initiative.district, policy)
         threshold = threshold_for(policy=policy, municipality=municipality, district=initiative.district)
         if threshold is None:
@@ -393,10 +385,6 @@ def _record_on_ledger(initiative: Initiative, support: InitiativeSupport) -> Non
     follow(user=support.user, target=initiative)
 
 
-def _answer_days(municipality: Municipality) -> int:
-    return initiative_policy_ensure(municipality=municipality).answer_days
-
-
 RULES = PetitionRules(
     model=Initiative,
     endorsement=InitiativeSupport,
@@ -404,7 +392,7 @@ RULES = PetitionRules(
     already=AlreadySupported,
     not_endorsable=NOT_SUPPORTABLE,
     answer_permission="answer_initiatives",
-    answer_days=_answer_days,
+    policy=InitiativePolicy,
     audit_count="supporters",
     reached_title=gettext_lazy("The initiative “{}” has collected enough support"),
     reached_body=gettext_lazy("The municipality's answer is due by {}."),
@@ -415,10 +403,19 @@ RULES = PetitionRules(
         "early": gettext_lazy("An answer is due only once the initiative has collected enough support."),
     },
     reached_audience=_audience,
+    answer_audience=_audience,
     related=("municipality", "author", "district", "poll", "chosen_option"),
     refuse=_window_refusal,
     admit=_admit_district,
     after_endorse=_record_on_ledger,
+)
+
+# The refusal of an initiative (its acceptance opens a vote: `initiative_accept`).
+REJECTED = Outcome(
+    Status.REJECTED,
+    "initiative.reject",
+    "initiative.rejected",
+    gettext_lazy("The municipality has rejected the initiative “{}”"),
 )
 
 
@@ -432,47 +429,17 @@ def initiative_support(
     at the same moment. Raises AlreadySupported (a Conflict carrying the first support) on a repeat,
     whatever the initiative's state.
     """
-    support: InitiativeSupport = petition_endorse(
-        rules=RULES, user=user, petition=initiative, now=now or timezone.now()
-    )
-    return support
+    return petition_endorse(rules=RULES, user=user, petition=initiative, now=now or timezone.now())
 
 
 def initiative_reject(
     *, official: User, initiative: Initiative, reasons: str, now: datetime | None = None
 ) -> Initiative:
     """Refuse the initiative, with the reasons published on its page; everyone concerned is told."""
-    if not can_answer_initiatives(official, initiative.municipality):
-        raise NotFound()
-    reasons = check_text(reasons, "answer")
-    now = now or timezone.now()
-    with transaction.atomic():
-        initiative = petition_answerable(RULES, initiative)
-        details = petition_record_answer(
-            rules=RULES,
-            petition=initiative,
-            official=official,
-            status=Status.REJECTED,
-            answer=reasons,
-            now=now,
-        )
-        audit_record(
-            actor=official,
-            action="initiative.reject",
-            municipality=initiative.municipality,
-            target=initiative,
-            details=details,
-        )
-        notify(
-            recipients=_audience(initiative),
-            kind="initiative.rejected",
-            title=format_lazy(
-                gettext_lazy("The municipality has rejected the initiative “{}”"), initiative.title
-            ),
-            body=reasons[:500],
-            url=initiative_url(initiative),
-        )
-    return initiative
+    rejected: Initiative = petition_answer(
+        RULES, REJECTED, official=official, petition=initiative, answer=reasons, now=now
+    )
+    return rejected
 
 
 def initiative_accept(
@@ -509,7 +476,10 @@ def initiative_accept(
     opens = opens_at or now
     with transaction.atomic():
         initiative = petition_answerable(RULES, initiative)
-        days = voting_days or initiative_policy_ensure(municipality=initiative.municipality).voting_days
+        days = (
+            voting_days
+            or petition_policy_ensure(InitiativePolicy, municipality=initiative.municipality).voting_days
+        )
         if not 1 <= days <= VOTING_DAYS_MAX:
             raise DomainError(fields={"voting_days": [_("From 1 to %(n)d days.") % {"n": VOTING_DAYS_MAX}]})
         poll = poll_create(
@@ -802,10 +772,7 @@ def initiatives_decide_closed(*, now: datetime | None = None) -> int:
 
 
 def initiatives_escalate_overdue(*, now: datetime | None = None) -> int:
-    """Flag initiatives whose answer is past its day, once each, and tell those who answer; returns how many.
-
-    `petitions.services.petitions_escalate_overdue`: hidden initiatives wait until restored.
-    """
+    """Escalate the initiatives whose answer is past its day (`petitions_escalate_overdue`); how many."""
     return petitions_escalate_overdue(rules=RULES, now=now or timezone.now())
 
 

@@ -99,7 +99,11 @@ def initiative_edit(request: HttpRequest, slug: str, initiative_id: int) -> Http
         done=_("Saved."),
         then=services.initiative_url(initiative),
         template="initiatives/create.html",
-        context=lambda: {**PAGES.create_context(request, municipality), "initiative": initiative},
+        context=lambda: {
+            "municipality": municipality,
+            **PAGES.create_context(request, municipality),
+            "initiative": initiative,
+        },
     )
 
 

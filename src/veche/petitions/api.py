@@ -85,7 +85,7 @@ class EndorsementOut(Schema):
         return Tier(obj.tier).name.lower()
 
 
-def endorse_answer(request: HttpRequest, petition: Any, rules: PetitionRules) -> Status[Any]:
+def endorse_answer(request: HttpRequest, petition: Any, rules: PetitionRules[Any]) -> Status[Any]:
     """Endorse `petition` under the write rate limit: 201 with the new endorsement, or 200 with the one
     the person gave before, whatever the petition's state (`petitions.services`); its petition carries
     the count and status as they are now."""
@@ -113,7 +113,7 @@ class PetitionEndpoints:
       it), given back as `out`, for whoever answers it.
     """
 
-    rules: PetitionRules
+    rules: PetitionRules[Any]
     # access_<thing>(user, id): the petition, for whoever may see it, and for whoever answers it.
     access: Callable[..., Any]
     access_to_answer: Callable[..., Any]

@@ -49,7 +49,7 @@ def load_in_each_city(
     stdout.write(says.format(cities=cities, did=then(now=now)))
 
 
-def endorsed_daily(rules: PetitionRules, petition: Any, endorsers: list[User], start: datetime) -> Any:
+def endorsed_daily(rules: PetitionRules[Any], petition: Any, endorsers: list[User], start: datetime) -> Any:
     """`petition`, endorsed by `endorsers` one a day from the day after `start`, as it then stands."""
     for day, endorser in enumerate(endorsers, start=1):
         petition_endorse(rules=rules, user=endorser, petition=petition, now=start + timedelta(days=day))
@@ -57,7 +57,7 @@ def endorsed_daily(rules: PetitionRules, petition: Any, endorsers: list[User], s
     return petition
 
 
-def comment_in_moscow(rules: PetitionRules, petition: Any, author: User, body: str) -> None:
+def comment_in_moscow(rules: PetitionRules[Any], petition: Any, author: User, body: str) -> None:
     """`author`'s comment under `petition`, if it is Moscow's: the demo's discussion of its kind."""
     if petition.municipality.slug == "moscow":
         phase = rules.phase_of(petition)

@@ -26,24 +26,29 @@ The rules every petition follows:
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from datetime import date, datetime
-from typing import Any
+from typing import Any, Generic, TypeVar
 
 from django.db import IntegrityError, transaction
 from django.db.models import F, QuerySet
-from django.utils import formats
+from django.utils import formats, timezone
 from django.utils.functional import Promise, lazy
 from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy
 
 from veche.access.predicates import Feature, Phase, allows
-from veche.access.roles import holders_of, tier_of
+from veche.access.roles import has_permission, holders_of, tier_of
 from veche.accounts.models import User
-from veche.core.errors import Conflict, Forbidden
+from veche.core.audit import audit_record
+from veche.core.errors import Conflict, Forbidden, NotFound
+from veche.core.text import check_text
 from veche.municipalities.models import Municipality
 from veche.municipalities.selectors import municipality_add_working_days
 from veche.municipalities.zones import local_day
 from veche.notifications.services import notify
-from veche.petitions.models import Endorsement, Petition
+from veche.petitions.models import TITLE_MAX_LENGTH, Endorsement, Petition, PetitionPolicy
+
+Policy = TypeVar("Policy", bound=PetitionPolicy)
+E = TypeVar("E", bound=Endorsement)
 
 # A date written out in the language of whoever reads it (notify renders each notice in theirs).
 lazy_date: Callable[[date | None], str] = lazy(lambda day: formats.date_format(day, "DATE_FORMAT"), str)
@@ -70,19 +75,19 @@ def _nothing_after(petition: Any, endorsement: Any) -> None:
 
 
 @dataclass(frozen=True)
-class PetitionRules:
+class PetitionRules(Generic[E]):
     """What one kind of petition is: its models, phases, words, and the hooks for what is its own."""
 
     model: type[Petition]
-    endorsement: type[Endorsement]
+    endorsement: type[E]
     phase_of: Callable[[Any], Phase]
     already: type[AlreadyEndorsed]
     # Why a petition in a state takes no endorsements, by status (and "hidden").
     not_endorsable: Mapping[str, str | Promise]
     # Who answers: a permission of the roles table.
     answer_permission: str
-    # The answer deadline in working days, from the municipality's policy.
-    answer_days: Callable[[Municipality], int]
+    # The kind's policy, whose answer deadline (in working days) the threshold starts.
+    policy: type[PetitionPolicy]
     # What the audit log calls the count ("signatures", "supporters"), as it always has.
     audit_count: str
     # Titles and bodies with one "{}": the petition's title, then the answer's day.
@@ -91,8 +96,9 @@ class PetitionRules:
     overdue_title: str | Promise
     # Why no answer can be given now: "hidden", "answered", "early".
     answer_refusals: Mapping[str, str | Promise]
-    # Who hears that the threshold is reached, besides those who answer.
+    # Who hears that the threshold is reached, besides those who answer; and who hears the answer.
     reached_audience: Callable[[Any], list[User]]
+    answer_audience: Callable[[Any], list[User]]
     overdue_body: str | Promise = gettext_lazy("The official answer was due on {}.")
     # Related rows read with the locked petition.
     related: tuple[str, ...] = ("municipality", "author")
@@ -104,12 +110,37 @@ class PetitionRules:
     after_endorse: Callable[[Any, Any], None] = field(default=_nothing_after)
 
 
-def _endorsements(rules: PetitionRules) -> Any:
+def petition_text(*, title: str, body: str) -> tuple[str, str]:
+    """A petition's title (one line) and text as they will be stored, or a DomainError on their fields."""
+    return check_text(title, "title", limit=TITLE_MAX_LENGTH, one_line=True), check_text(body, "body")
+
+
+def petition_writable(
+    *, author: User, municipality: Municipality, phase: Phase, title: str, body: str
+) -> tuple[str, str]:
+    """What every new petition is checked for before it is written: a live municipality (else NotFound),
+    an author who may submit in `phase` (else Forbidden, with the reason), and its `petition_text`."""
+    if not municipality.is_active:
+        raise NotFound()
+    decision = allows(author, municipality, Feature.SUBMIT, phase)
+    if not decision:
+        raise Forbidden(decision.reason)
+    return petition_text(title=title, body=body)
+
+
+def petition_policy_ensure(model: type[Policy], *, municipality: Municipality) -> Policy:
+    """The municipality's policy of a kind, made with the defaults the first time (once, even at the
+    same moment)."""
+    policy, _created = model._default_manager.get_or_create(municipality=municipality)
+    return policy
+
+
+def _endorsements(rules: PetitionRules[Any]) -> Any:
     """The app's endorsements; untyped, since `petition` is declared by each app, not the abstract model."""
     return rules.endorsement._default_manager
 
 
-def petition_locked(rules: PetitionRules, petition: Petition) -> Any:
+def petition_locked(rules: PetitionRules[Any], petition: Petition) -> Any:
     """The petition's row, locked until the transaction ends (PostgreSQL; SQLite writes one at a time)."""
     return (
         rules.model._default_manager.select_for_update(of=("self",))
@@ -118,7 +149,7 @@ def petition_locked(rules: PetitionRules, petition: Petition) -> Any:
     )
 
 
-def petition_answerers(rules: PetitionRules, municipality: Municipality) -> list[User]:
+def petition_answerers(rules: PetitionRules[Any], municipality: Municipality) -> list[User]:
     """Everyone who answers this kind of petition in `municipality`."""
     return list(
         User.objects.filter(
@@ -128,12 +159,12 @@ def petition_answerers(rules: PetitionRules, municipality: Municipality) -> list
     )
 
 
-def petition_endorsers(rules: PetitionRules, petition: Petition) -> QuerySet[User]:
+def petition_endorsers(rules: PetitionRules[Any], petition: Petition) -> QuerySet[User]:
     """The people who endorsed `petition`."""
     return User.objects.filter(pk__in=_endorsements(rules).filter(petition=petition).values("user"))
 
 
-def petition_endorse(*, rules: PetitionRules, user: User, petition: Petition, now: datetime) -> Any:
+def petition_endorse(*, rules: PetitionRules[E], user: User, petition: Petition, now: datetime) -> E:
     """Endorse `petition` once, as the module says; returns the endorsement, its `petition` the locked row."""
     with transaction.atomic():
         petition = petition_locked(rules, petition)
@@ -152,7 +183,7 @@ def petition_endorse(*, rules: PetitionRules, user: User, petition: Petition, no
         extra = rules.admit(petition, user)
         try:
             with transaction.atomic():
-                endorsement = endorsements.create(
+                endorsement: E = endorsements.create(
                     petition=petition,
                     user=user,
                     tier=tier_of(user, petition.municipality),
@@ -172,15 +203,17 @@ def petition_endorse(*, rules: PetitionRules, user: User, petition: Petition, no
             and petition.endorsements_count >= threshold
         ):
             petition_threshold_reached(rules=rules, petition=petition, now=now)
-    endorsement.petition = petition
+    endorsement.petition = petition  # type: ignore[attr-defined]  # each app declares `petition`
     return endorsement
 
 
-def petition_threshold_reached(*, rules: PetitionRules, petition: Petition, now: datetime) -> bool:
+def petition_threshold_reached(*, rules: PetitionRules[Any], petition: Petition, now: datetime) -> bool:
     """Make the answer due and tell who must hear; True the once it happens, False on every later call."""
     municipality = petition.municipality
     due = municipality_add_working_days(
-        municipality=municipality, start=local_day(municipality, now), days=rules.answer_days(municipality)
+        municipality=municipality,
+        start=local_day(municipality, now),
+        days=petition_policy_ensure(rules.policy, municipality=municipality).answer_days,
     )
     # The row is locked, and this update claims the step too: only a collecting petition moves on.
     model = rules.model
@@ -200,7 +233,7 @@ def petition_threshold_reached(*, rules: PetitionRules, petition: Petition, now:
     return True
 
 
-def petition_answerable(rules: PetitionRules, petition: Petition) -> Any:
+def petition_answerable(rules: PetitionRules[Any], petition: Petition) -> Any:
     """The locked petition, if it owes an answer now; a Conflict saying why not otherwise."""
     petition = petition_locked(rules, petition)
     refusals = rules.answer_refusals
@@ -215,7 +248,7 @@ def petition_answerable(rules: PetitionRules, petition: Petition) -> Any:
 
 def petition_record_answer(
     *,
-    rules: PetitionRules,
+    rules: PetitionRules[Any],
     petition: Petition,
     official: User,
     status: str,
@@ -234,7 +267,56 @@ def petition_record_answer(
     }
 
 
-def petitions_escalate_overdue(*, rules: PetitionRules, now: datetime) -> int:
+@dataclass(frozen=True)
+class Outcome:
+    """What an answer does: the status it moves the petition to, the audit log's action, and the notice
+    those who hear the answer get (its kind, and its title with one "{}": the petition's title)."""
+
+    status: str
+    action: str
+    notice: str
+    title: str | Promise
+
+
+def petition_answer(
+    rules: PetitionRules[Any],
+    outcome: Outcome,
+    *,
+    official: User,
+    petition: Petition,
+    answer: str,
+    now: datetime | None = None,
+) -> Any:
+    """Publish the municipality's `answer` on the petition's page, as `outcome` says: for those who answer
+    (NotFound for anyone else), once it owes one (`petition_answerable`); audited, and told to the kind's
+    `answer_audience`. Returns the petition as it now stands."""
+    if not has_permission(official, petition.municipality, rules.answer_permission):
+        raise NotFound()
+    answer = check_text(answer, "answer")
+    now = now or timezone.now()
+    with transaction.atomic():
+        petition = petition_answerable(rules, petition)
+        details = petition_record_answer(
+            rules=rules, petition=petition, official=official, status=outcome.status, answer=answer, now=now
+        )
+        audit_record(
+            actor=official,
+            action=outcome.action,
+            municipality=petition.municipality,
+            target=petition,
+            details=details,
+        )
+        notify(
+            recipients=rules.answer_audience(petition),
+            kind=outcome.notice,
+            title=format_lazy(outcome.title, petition.title),
+            body=answer[:500],
+            url=petition.get_absolute_url(),
+        )
+    return petition
+
+
+def petitions_escalate_overdue(*, rules: PetitionRules[Any], now: datetime) -> int:
     """Flag petitions whose answer is past its day, once each, and tell those who answer; returns how many.
 
     The day is the municipality's own. Hidden petitions wait (`overdue_on` leaves them out): nobody

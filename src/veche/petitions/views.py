@@ -55,7 +55,7 @@ class PetitionPages:
     """One kind's petition pages. A subclass sets the attributes and fills in the hooks."""
 
     # The kind: its model (whose app names the templates and routes), phases and endorse service.
-    rules: PetitionRules
+    rules: PetitionRules[Any]
     # The app's statuses, `Status` in the templates.
     statuses: type[models.TextChoices]
     # The endorse button's route ("sign"), which names its box's template too ("_sign.html").

@@ -8,10 +8,7 @@ from veche.accounts.models import User
 from veche.appeals.models import Appeal, AppealPolicy
 from veche.appeals.services import appeal_create
 from veche.municipalities.models import Municipality
-from veche.petitions.tests.kinds import THRESHOLD, _english, policy_fixture
-
-__all__ = ["THRESHOLD", "_english"]
-
+from veche.petitions.tests.kinds import policy_fixture
 
 # Three signatures oblige an answer in 10 working days.
 policy = policy_fixture("appeal")

@@ -83,7 +83,7 @@ def test_signing_refusals(
     path = f"{API}/appeals/{appeal.pk}/signatures"
     assert_api_error(post_json(client, path, {}), 401)
     error = assert_api_error(post_json(api_for(resident), path, {}), 403, "forbidden")
-    assert "Only verified residents" in error["message"]
+    assert error["message"] == "Это доступно только подтверждённым жителям этого города."
     for unknown in ("999999", "abc", "0", "99999999999999999999999"):
         assert_api_error(
             post_json(api_for(verified_resident), f"{API}/appeals/{unknown}/signatures", {}), 404
@@ -92,7 +92,7 @@ def test_signing_refusals(
     closed = make_appeal("Closed one")
     appeal_close(author=author, appeal=closed)
     refused = post_json(api_for(verified_resident), f"{API}/appeals/{closed.pk}/signatures", {})
-    assert assert_api_error(refused, 409, "not_collecting")["message"].startswith("The author has closed")
+    assert assert_api_error(refused, 409, "not_collecting")["message"].startswith("Петиция закрыта автором")
 
     content_hide(moderator=moderator, content=appeal, reason="Spam")
     assert_api_error(post_json(api_for(verified_resident), path, {}), 404)

@@ -16,10 +16,7 @@ from veche.initiatives.services import (
 )
 from veche.initiatives.tests.helpers import OPTIONS, cast, reach_threshold
 from veche.municipalities.models import District, Municipality
-from veche.petitions.tests.kinds import THRESHOLD, _english, policy_fixture
-
-__all__ = ["THRESHOLD", "_english"]
-
+from veche.petitions.tests.kinds import policy_fixture
 
 # Three supporters within 30 days, an answer in 10 working days, a vote of 7 days.
 policy = policy_fixture("initiative")

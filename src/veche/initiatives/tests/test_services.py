@@ -2,7 +2,7 @@
 result, milestones, archiving, and the whole lifecycle."""
 
 import io
-from datetime import UTC, date, datetime, timedelta
+from datetime import date, timedelta
 from decimal import Decimal
 from io import StringIO
 
@@ -44,19 +44,10 @@ from veche.initiatives.tests.helpers import OPTIONS, cast, reach_threshold
 from veche.ledger.models import LedgerEntry
 from veche.ledger.selectors import chain_break
 from veche.ledger.services import chain_name
-from veche.moderation.services import content_hide
-from veche.municipalities.models import CalendarDay
 from veche.notifications.models import Notification
-from veche.petitions.tests.kinds import THRESHOLD
+from veche.petitions.tests.kinds import THRESHOLD, THURSDAY, notices
 from veche.polls.models import Poll, PollTier
 from veche.polls.models import Status as PollStatus
-
-# A Thursday before the 1 May holiday (noon in Moscow).
-THURSDAY = datetime(2026, 4, 30, 9, 0, tzinfo=UTC)
-
-
-def notices(kind):
-    return sorted(Notification.objects.filter(kind=kind).values_list("recipient__username", flat=True))
 
 
 def photo(exif: bool = False) -> SimpleUploadedFile:
@@ -97,35 +88,16 @@ def test_a_draft_is_made_with_the_policy_defaults_and_published_with_a_fixed_goa
     assert published.threshold == 100
 
 
-@pytest.mark.parametrize(
-    ("title", "body", "field"),
-    [
-        ("  ", "Text", "title"),
-        ("я" * 201, "Text", "title"),
-        ("Two\nlines", "Text", "title"),
-        ("Title", " \n ", "body"),
-        ("Title", "я" * 4001, "body"),
-        ("Title", "до\x00после", "body"),
-    ],
-    ids=["empty-title", "201-char-title", "multiline-title", "empty-body", "4001-char-body", "nul-body"],
-)
-def test_bad_text_is_refused(title, body, field, policy, municipality, author):
-    with pytest.raises(DomainError) as caught:
-        initiative_create(author=author, municipality=municipality, title=title, body=body)
-    assert set(caught.value.fields) == {field}
-    assert not Initiative.objects.exists()
-
-
 def test_drafting_needs_a_confirmed_account_and_publishing_verified_residence(
     policy, municipality, make_user, resident
 ):
-    with pytest.raises(Forbidden, match="confirmed e-mail"):
+    with pytest.raises(Forbidden, match="войдите с подтверждённым адресом электронной почты"):
         initiative_create(
             author=make_user("newbie", confirmed=False), municipality=municipality, title="T", body="B"
         )
     draft = initiative_create(author=resident, municipality=municipality, title="T", body="B")
 
-    with pytest.raises(Forbidden, match="verified residents"):
+    with pytest.raises(Forbidden, match="Это доступно только подтверждённым жителям этого города."):
         initiative_publish(author=resident, initiative=draft)
     draft.refresh_from_db()
     assert draft.status == Status.DRAFT
@@ -144,9 +116,9 @@ def test_only_the_author_edits_and_only_a_draft(make_initiative, author, support
     assert (edited.title, edited.district) == ("Lanes", central)
 
     initiative_publish(author=author, initiative=draft)
-    with pytest.raises(Conflict, match="cannot be changed"):
+    with pytest.raises(Conflict, match="Опубликованную инициативу нельзя изменить."):
         initiative_update(author=author, initiative=draft, title="Changed", body="B")
-    with pytest.raises(Conflict, match="already published"):
+    with pytest.raises(Conflict, match="Эта инициатива уже опубликована."):
         initiative_publish(author=author, initiative=draft)
 
 
@@ -165,17 +137,10 @@ def test_a_verified_resident_supports_once_and_gets_a_receipt_on_the_chain(initi
 
     with pytest.raises(AlreadySupported) as repeat:
         initiative_support(user=supporters[0], initiative=initiative)
-    assert repeat.value.support.pk == support.pk and repeat.value.status == 409
+    assert repeat.value.endorsement.pk == support.pk and repeat.value.status == 409
     initiative.refresh_from_db()
     assert initiative.endorsements_count == InitiativeSupport.objects.count() == 1
     assert LedgerEntry.objects.filter(chain=chain_name(initiative)).count() == 1
-
-
-def test_an_unverified_resident_cannot_support(initiative, resident):
-    with pytest.raises(Forbidden, match="verified residents"):
-        initiative_support(user=resident, initiative=initiative)
-    initiative.refresh_from_db()
-    assert initiative.endorsements_count == 0 and not LedgerEntry.objects.exists()
 
 
 def test_a_district_initiative_takes_support_only_from_its_district(
@@ -188,7 +153,7 @@ def test_a_district_initiative_takes_support_only_from_its_district(
     for person in (outsider, nowhere):
         with pytest.raises(Forbidden) as refused:
             initiative_support(user=person, initiative=initiative)
-        assert refused.value.code == "other_district" and "Central" in refused.value.message
+        assert refused.value.code == "other_district" and "«Центральный»" in refused.value.message
     initiative_support(user=resident_of("local", central), initiative=initiative)
     initiative.refresh_from_db()
     assert initiative.endorsements_count == 1
@@ -203,30 +168,6 @@ def test_support_ends_with_the_window(make_initiative, supporters):
     assert late.value.code == "window_closed"
     initiative.refresh_from_db()
     assert initiative.endorsements_count == 1
-
-
-def test_a_hidden_initiative_takes_no_support(initiative, supporters, moderator):
-    content_hide(moderator=moderator, content=initiative, reason="spam")
-    with pytest.raises(Conflict, match="hidden"):
-        initiative_support(user=supporters[0], initiative=initiative)
-
-
-def test_the_threshold_makes_an_answer_due_in_working_days_once(
-    make_initiative, supporters, municipality, official, municipal_admin
-):
-    CalendarDay.objects.create(municipality=municipality, date=date(2026, 5, 1), name="Labour Day")
-    initiative = make_initiative(now=THURSDAY)
-
-    for supporter in supporters[: THRESHOLD + 2]:
-        initiative_support(user=supporter, initiative=initiative, now=THURSDAY)
-
-    initiative.refresh_from_db()
-    assert (initiative.status, initiative.endorsements_count) == (Status.THRESHOLD_REACHED, THRESHOLD + 2)
-    assert initiative.threshold_reached_at == THURSDAY
-    # Ten working days after Thursday 30 April, skipping the 1 May holiday and two weekends.
-    assert initiative.answer_due == date(2026, 5, 15)
-    told = notices("initiative.threshold_reached")
-    assert told == sorted(["author", "cityadmin", "official", *(s.username for s in supporters[:THRESHOLD])])
 
 
 def test_a_threshold_set_as_a_share_of_residents(municipality, municipal_admin, make_initiative, central):
@@ -284,18 +225,12 @@ def test_publishing_waits_for_a_residents_count_nobody_gave(municipality, make_i
 # The answer.
 
 
-def test_an_answer_is_due_only_past_the_threshold_and_only_from_officials(initiative, official, supporters):
-    with pytest.raises(Conflict) as early:
-        initiative_reject(official=official, initiative=initiative, reasons="No money.")
-    assert early.value.code == "invalid_transition"
-    reach_threshold(initiative, supporters)
-    for person in (supporters[0], initiative.author):
+def test_only_officials_accept(awaiting, supporters):
+    for person in (supporters[0], awaiting.author):
         with pytest.raises(NotFound):
-            initiative_reject(official=person, initiative=initiative, reasons="No.")
-        with pytest.raises(NotFound):
-            initiative_accept(official=person, initiative=initiative, answer="Yes.", options=OPTIONS)
-    initiative.refresh_from_db()
-    assert initiative.status == Status.THRESHOLD_REACHED and not Poll.objects.exists()
+            initiative_accept(official=person, initiative=awaiting, answer="Yes.", options=OPTIONS)
+    awaiting.refresh_from_db()
+    assert awaiting.status == Status.THRESHOLD_REACHED and not Poll.objects.exists()
 
 
 def test_rejecting_publishes_the_reasons_and_tells_everyone(awaiting, official, supporters):
@@ -388,7 +323,7 @@ def test_the_result_is_published_once_the_vote_closes(voting, closed_vote, offic
 
     assert decided.status == Status.DECIDED and decided.chosen_option.text == "Wooden benches"
     assert "initiative.decided" in set(Notification.objects.values_list("kind", flat=True))
-    with pytest.raises(Conflict, match="already published"):
+    with pytest.raises(Conflict, match="Итог этого голосования уже опубликован."):
         initiative_decide(official=official, initiative=decided)
 
 
@@ -441,14 +376,14 @@ def test_milestones_track_the_work_and_the_last_one_done_implements_it(
     assert "IMG_0001" not in stored.image.name
     with Image.open(stored.image) as saved:
         assert saved.format == "JPEG" and 0x010F not in saved.getexif()
-    with pytest.raises(Conflict, match="already done"):
+    with pytest.raises(Conflict, match="Этот этап уже выполнен."):
         milestone_complete(official=official, milestone=design)
 
     milestone_complete(official=official, milestone=build)
     initiative.refresh_from_db()
     assert initiative.status == Status.IMPLEMENTED and initiative.implemented_at is not None
     assert len(notices("initiative.implemented")) == THRESHOLD + 1
-    with pytest.raises(Conflict, match="already implemented"):
+    with pytest.raises(Conflict, match="Эта инициатива уже реализована."):
         milestone_add(official=official, initiative=initiative, title="More")
     assert ImplementationMilestone.objects.filter(done_at__isnull=False).count() == 2
 
@@ -476,7 +411,7 @@ def test_expired_initiatives_are_archived_not_deleted(make_initiative, supporter
     assert Initiative.objects.get(pk=reached.pk).status == Status.THRESHOLD_REACHED
     assert Initiative.objects.get(pk=draft.pk).status == Status.DRAFT
     assert notices("initiative.archived") == ["author", "supporter0"]
-    with pytest.raises(Conflict, match="archived"):
+    with pytest.raises(Conflict, match="Инициатива в архиве, сбор поддержки завершён."):
         initiative_support(user=supporters[1], initiative=short, now=ended)
 
 

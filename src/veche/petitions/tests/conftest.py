@@ -15,9 +15,7 @@ from django.utils import timezone
 from veche.accounts.models import User
 from veche.municipalities.models import Municipality
 
-from .kinds import KINDS, Kind, _english
-
-__all__ = ["_english"]
+from .kinds import KINDS, Kind
 
 
 @pytest.fixture(params=list(KINDS))

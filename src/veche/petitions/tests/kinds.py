@@ -1,24 +1,30 @@
-"""How each petition app is driven by the shared tests (here, in tests/concurrency and tests/authz)."""
+"""How each petition app is driven by the shared tests (here, in tests/concurrency and tests/authz), and
+what the petition tests share: the threshold, a Thursday before a holiday, who was told of something."""
 
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import UTC, datetime
 from decimal import Decimal
 from typing import Any
 
 import pytest
-from django.utils import translation
 
 from veche.accounts.models import User
 from veche.appeals import services as appeals
+from veche.appeals.models import Appeal, AppealSignature
+from veche.appeals.phases import phase_of as appeal_phase_of
 from veche.appeals.selectors import appeals_overdue_count
 from veche.initiatives import services as initiatives
-from veche.initiatives.models import Scope, ThresholdKind
+from veche.initiatives.models import Initiative, InitiativeSupport, Scope, ThresholdKind
+from veche.initiatives.phases import phase_of as initiative_phase_of
 from veche.initiatives.selectors import initiatives_overdue_count
 from veche.municipalities.models import Municipality
+from veche.notifications.models import Notification
 from veche.petitions.services import AlreadyEndorsed
 
 THRESHOLD = 3
+# A Thursday before the 1 May holiday (noon in Moscow).
+THURSDAY = datetime(2026, 4, 30, 9, 0, tzinfo=UTC)
 
 
 @dataclass(frozen=True)
@@ -36,9 +42,16 @@ class Kind:
     answer: Callable[..., Any]
     escalate: Callable[..., int]
     overdue_count: Callable[..., int]
-
-    def past_deadline(self, n: int) -> str:
-        return f"{n} {self.name} is past its answer deadline."
+    # What the list tells those who answer when one of them is past its day (in Russian, the site's language).
+    one_past_deadline: str
+    # What a person who endorsed before is told.
+    already_said: str
+    # The answer page's form, filled in; and whether endorsers hear that the threshold is reached.
+    answer_data: dict[str, str]
+    endorsers_hear_of_the_threshold: bool
+    model: type[Any]
+    endorsement_model: type[Any]
+    phase_of: Callable[[Any], Any]
 
     def tick_says(self, n: int) -> str:
         return f"escalated {n} overdue {self.path}"
@@ -64,16 +77,14 @@ def _initiative_policy(municipality: Municipality, admin: User) -> Any:
     )
 
 
-def _publish_appeal(*, author: User, municipality: Municipality, title: str, now: datetime) -> Any:
-    return appeals.appeal_create(
-        author=author, municipality=municipality, title=title, body="Please.", now=now
-    )
+def _publish_appeal(*, body: str = "Please.", **fields: Any) -> Any:
+    """An appeal by `author` in `municipality` with its `title` (and `now`, `body` when given)."""
+    return appeals.appeal_create(body=body, **fields)
 
 
-def _publish_initiative(*, author: User, municipality: Municipality, title: str, now: datetime) -> Any:
-    return initiatives.initiative_create(
-        author=author, municipality=municipality, title=title, body="Please.", publish=True, now=now
-    )
+def _publish_initiative(*, body: str = "Please.", **fields: Any) -> Any:
+    """An initiative, published at once: as `_publish_appeal`."""
+    return initiatives.initiative_create(body=body, publish=True, **fields)
 
 
 KINDS = {
@@ -93,6 +104,13 @@ KINDS = {
         ),
         escalate=appeals.appeals_escalate_overdue,
         overdue_count=appeals_overdue_count,
+        one_past_deadline="Срок ответа истёк у 1 петиции.",
+        already_said="Вы уже подписали эту петицию.",
+        answer_data={"answer": "Not mine to give"},
+        endorsers_hear_of_the_threshold=False,
+        model=Appeal,
+        endorsement_model=AppealSignature,
+        phase_of=appeal_phase_of,
     ),
     "initiative": Kind(
         name="initiative",
@@ -112,16 +130,15 @@ KINDS = {
         ),
         escalate=initiatives.initiatives_escalate_overdue,
         overdue_count=initiatives_overdue_count,
+        one_past_deadline="Срок ответа истёк у 1 инициативы.",
+        already_said="Вы уже поддержали эту инициативу.",
+        answer_data={"decision": "reject", "answer": "Not mine to give"},
+        endorsers_hear_of_the_threshold=True,
+        model=Initiative,
+        endorsement_model=InitiativeSupport,
+        phase_of=initiative_phase_of,
     ),
 }
-
-
-@pytest.fixture(autouse=True)
-def _english(settings: Any) -> Iterator[None]:
-    """Pages and services answer in English, so that tests can read the messages."""
-    settings.LANGUAGE_CODE = "en"
-    with translation.override("en"):
-        yield
 
 
 def policy_fixture(name: str) -> Any:
@@ -140,3 +157,8 @@ def reach_threshold(kind: Kind, petition: Any, endorsers: list[User], now: datet
     petition.refresh_from_db()
     assert petition.status == "threshold_reached" and petition.answer_due is not None
     return petition
+
+
+def notices(kind: str) -> list[str]:
+    """Who was told of `kind` ("appeal.answered"), by username."""
+    return sorted(Notification.objects.filter(kind=kind).values_list("recipient__username", flat=True))

@@ -9,10 +9,10 @@ import pytest
 from django.utils import timezone
 
 from veche.accounts.tests.helpers import assert_api_error, post_json
+from veche.core.testing import HTMX, messages_of
 from veche.petitions.tests.kinds import THRESHOLD, reach_threshold
 
 API = "/api/v1"
-HTMX = {"HX-Request": "true"}
 
 
 @pytest.fixture
@@ -68,12 +68,12 @@ def test_endorsing_again_on_the_page_says_you_already_did(state, kind, request, 
     petition = request.getfixturevalue(state)
     path = f"/m/testgrad/{kind.path}/{petition.pk}/{kind.endorse_path}/"
     client = client_for(endorsers[0])
-    already = str(kind.already.default_message)
+    already = kind.already_said
 
     plain = client.post(path, follow=True)
     boxed = client.post(path, headers=HTMX)
 
-    assert plain.status_code == 200 and already in " ".join(str(m) for m in plain.context["messages"])
+    assert plain.status_code == 200 and already in messages_of(plain)
     assert boxed.status_code == 200 and already in boxed.content.decode()
     petition.refresh_from_db()
     assert petition.endorsements_count == THRESHOLD

@@ -16,15 +16,11 @@ from veche.initiatives.tasks import initiatives_tick
 from veche.moderation.services import content_hide, content_restore
 from veche.municipalities.zones import local_day
 from veche.notifications.models import Notification
-from veche.petitions.tests.kinds import reach_threshold
+from veche.petitions.tests.kinds import notices, reach_threshold
 
 # A Monday: ten working days later the answer is due.
 REACHED = datetime(2026, 3, 2, 9, 0, tzinfo=UTC)
 API = "/api/v1"
-
-
-def notices(kind_name: str) -> list[str]:
-    return sorted(Notification.objects.filter(kind=kind_name).values_list("recipient__username", flat=True))
 
 
 def at(petition, day: date, hour: int, minute: int = 0) -> datetime:
@@ -172,15 +168,29 @@ def days_ago(request, kind, make_petition, endorsers, official, municipal_admin)
     return petition, request.param > 0
 
 
-def test_the_page_says_overdue_and_when_the_answer_was_due(kind, days_ago, client):
+# The badge, then what the page says once the day has passed, and before: in Russian and in English.
+WORDS = {
+    "ru": (
+        "просрочено",
+        "Официальный ответ нужно было дать не позднее {}.",
+        "Официальный ответ нужно дать не позднее {}.",
+    ),
+    "en": ("overdue", "The official answer was due on {}.", "An official answer is due by {}."),
+}
+
+
+@pytest.mark.parametrize("language", list(WORDS))
+def test_the_page_says_overdue_and_when_the_answer_was_due(language, kind, days_ago, client_for):
     petition, overdue = days_ago
-    day = date_format(petition.answer_due, "j E Y")
+    badge, was_due, is_due = WORDS[language]
+    with translation.override(language):
+        day = date_format(petition.answer_due, "j E Y")
 
-    html = client.get(f"/m/testgrad/{kind.path}/{petition.pk}/").content.decode()
+    html = client_for(None, language=language).get(f"/m/testgrad/{kind.path}/{petition.pk}/").content.decode()
 
-    assert ('<span class="overdue">overdue</span>' in html) is overdue
-    assert (f"The official answer was due on {day}." in html) is overdue
-    assert (f"An official answer is due by {day}." in html) is not overdue
+    assert (f'<span class="overdue">{badge}</span>' in html) is overdue
+    assert (was_due.format(day) in html) is overdue
+    assert (is_due.format(day) in html) is not overdue
 
 
 def test_the_list_marks_overdue_ones_and_counts_them_for_answerers(
@@ -192,9 +202,9 @@ def test_the_list_marks_overdue_ones_and_counts_them_for_answerers(
     staff = client_for(official).get(f"/m/testgrad/{kind.path}/").content.decode()
 
     assert petition.title in public
-    assert ('<span class="overdue">overdue</span>' in public) is overdue
-    assert (kind.past_deadline(1) in staff) is overdue
-    assert "past its answer deadline" not in public
+    assert ('<span class="overdue">просрочено</span>' in public) is overdue
+    assert (kind.one_past_deadline in staff) is overdue
+    assert "Срок ответа истёк" not in public
 
 
 def test_the_api_says_whether_the_answer_is_overdue(kind, days_ago, client):
@@ -226,9 +236,9 @@ def test_a_hidden_petition_past_its_day_is_not_overdue_anywhere(
     counted = client_for(official).get(f"/m/testgrad/{kind.path}/").content.decode()
 
     assert petition.title in listed
-    assert ('<span class="overdue">overdue</span>' in listed) is not hidden
+    assert ('<span class="overdue">просрочено</span>' in listed) is not hidden
     assert ('id="overdue"' in page) is not hidden
-    assert (kind.past_deadline(1) in counted) is not hidden
+    assert (kind.one_past_deadline in counted) is not hidden
     assert kind.overdue_count(municipality=petition.municipality) == (0 if hidden else 1)
     petition.refresh_from_db()
     assert petition.is_overdue(local_day(petition.municipality)) is not hidden
