@@ -49,15 +49,16 @@ TARGET_MIN = 44
 TARGETS = """() => {
   const seen = new Set(), small = [];
   const visible = (el) => {
-    const box = el.getBoundingClientRect(), style = getComputedStyle(el);
-    return box.width > 1 && box.height > 1 && style.visibility !== "hidden";
+    // checkVisibility: not in a closed <details>, not display:none, not visibility:hidden.
+    const box = el.getBoundingClientRect();
+    return box.width > 1 && box.height > 1 && el.checkVisibility({visibilityProperty: true});
   };
   const check = (el, what) => {
     if (seen.has(el) || !visible(el) || el.closest(".leaflet-container")) return;
     seen.add(el);
     const box = el.getBoundingClientRect();
     if (box.width < 44 || box.height < 44) {
-      const text = (el.innerText || el.value || el.id || el.name || "").trim().slice(0, 40);
+      const text = (el.textContent || el.value || el.id || el.name || "").trim().slice(0, 40);
       small.push(`${what} "${text}" ${Math.round(box.width)}x${Math.round(box.height)}`);
     }
   };
