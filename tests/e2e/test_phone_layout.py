@@ -224,10 +224,24 @@ def the_city(make_user: Callable[..., User], municipality: Municipality) -> dict
         "staff": reverse("staff_home", kwargs=m),
         "workspace": reverse("reports_workspace", kwargs=m),
         "staff-budget": reverse("budgeting_staff:process", kwargs={**m, "process_id": voting.pk}),
+        "staff-budgets": reverse("budgeting_staff:list", kwargs=m),
+        "staff-polls": reverse("polls_staff:list", kwargs=m),
+        "staff-categories": reverse("staff_list", kwargs={**m, "kind": "categories"}),
+        "staff-audit": reverse("staff_audit", kwargs=m),
+        "moderation": reverse("moderation_queue", kwargs=m),
     }
 
 
-STAFF_PAGES = {"staff", "workspace", "staff-budget"}
+STAFF_PAGES = {
+    "staff",
+    "workspace",
+    "moderation",
+    "staff-audit",
+    "staff-budget",
+    "staff-budgets",
+    "staff-categories",
+    "staff-polls",
+}
 ANONYMOUS_PAGES = {"login", "signup"}
 
 
