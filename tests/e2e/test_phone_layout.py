@@ -6,7 +6,7 @@ checkbox or radio label is a touch target of at least 44x44 px. Inline links in 
 exempt (WCAG 2.5.8), and so are the map's own controls (Leaflet's zoom buttons and attribution).
 
 One data set serves every page and both screens: a city with a few reports, an appeal, an
-initiative, a poll with a vote, a budget process open for voting and another one counted.
+initiative, a poll with a vote and one without, a budget process open for voting and another one counted.
 Screenshots go to /tmp/phone/ (whole pages on the phone, the first screen on the desktop).
 """
 
@@ -166,6 +166,24 @@ def the_city(make_user: Callable[..., User], municipality: Municipality) -> dict
             live_results=True,
         ),
     )
+    unvoted = poll_publish(
+        actor=admin,
+        poll=poll_create(
+            actor=admin,
+            municipality=municipality,
+            title="Нужен ли второй пешеходный переход у школы?",
+            description="",
+            kind="single",
+            options=["Да", "Нет", "Нужен светофор на существующем переходе"],
+            min_choices=1,
+            max_choices=1,
+            districts=[],
+            tier=PollTier.VERIFIED,
+            opens_at=now - timedelta(hours=1),
+            closes_at=now + timedelta(days=7),
+            live_results=False,
+        ),
+    )
     options = list(poll.options.order_by("position"))
     poll_vote(user=anna, poll=poll, options=[options[0].pk])
     voting = budget_process(admin, admin, anna, municipality, "Бюджет участия 2027")
@@ -191,6 +209,7 @@ def the_city(make_user: Callable[..., User], municipality: Municipality) -> dict
         "initiative": reverse("initiatives:detail", kwargs={**m, "petition_id": initiative.pk}),
         "polls": reverse("polls:list", kwargs=m),
         "poll": reverse("polls:detail", kwargs={**m, "poll_id": poll.pk}),
+        "poll-form": reverse("polls:detail", kwargs={**m, "poll_id": unvoted.pk}),
         "poll-results": reverse("polls:results", kwargs={**m, "poll_id": poll.pk}),
         "budget": reverse("budgeting:process", kwargs={**m, "process_id": voting.pk}),
         "ballot": reverse("budgeting:ballot", kwargs={**m, "process_id": voting.pk, "budget_id": city.pk}),
@@ -205,10 +224,24 @@ def the_city(make_user: Callable[..., User], municipality: Municipality) -> dict
         "staff": reverse("staff_home", kwargs=m),
         "workspace": reverse("reports_workspace", kwargs=m),
         "staff-budget": reverse("budgeting_staff:process", kwargs={**m, "process_id": voting.pk}),
+        "staff-budgets": reverse("budgeting_staff:list", kwargs=m),
+        "staff-polls": reverse("polls_staff:list", kwargs=m),
+        "staff-categories": reverse("staff_list", kwargs={**m, "kind": "categories"}),
+        "staff-audit": reverse("staff_audit", kwargs=m),
+        "moderation": reverse("moderation_queue", kwargs=m),
     }
 
 
-STAFF_PAGES = {"staff", "workspace", "staff-budget"}
+STAFF_PAGES = {
+    "staff",
+    "workspace",
+    "moderation",
+    "staff-audit",
+    "staff-budget",
+    "staff-budgets",
+    "staff-categories",
+    "staff-polls",
+}
 ANONYMOUS_PAGES = {"login", "signup"}
 
 

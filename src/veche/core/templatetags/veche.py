@@ -1,4 +1,4 @@
-"""Template helpers: Markdown rendering and reading a column of an object."""
+"""Template helpers: Markdown rendering, reading a column of an object, whether a list is filtered."""
 
 from typing import Any
 
@@ -24,3 +24,10 @@ def column(obj: Any, name: str) -> Any:
 @register.filter
 def model_label(obj: Any) -> str:
     return str(obj._meta.label_lower)
+
+
+@register.filter
+def filtered(query: Any) -> bool:
+    """Whether a list's query (request.GET) sets a filter: a value other than the page's number.
+    A folded filter form opens when it does."""
+    return any(value for key, value in query.items() if key != "page")

@@ -359,6 +359,26 @@ def test_the_public_list_pages_by_twenty_keeping_the_filters(browser, municipali
     assert client.get(url, {"page": "99"}).context["page"].number == 2
 
 
+@pytest.mark.parametrize(
+    ("query", "folded"),
+    [
+        ({}, True),
+        ({"page": "2"}, True),
+        ({"category": ""}, True),
+        ({"category": "light"}, False),
+        ({"overdue": "on"}, False),
+    ],
+)
+def test_the_list_folds_its_filters_unless_one_is_set(browser, municipality, query, folded):
+    """On a phone the filters fold behind one button (a <details>); a filter in the query opens it,
+    the page number alone does not."""
+    html = browser().get(f"/m/{municipality.slug}/reports/", query).content.decode()
+
+    fold = re.search(r"<details class=\"fold\"( open)?><summary[^>]*>Filters</summary>", html)
+    assert fold is not None
+    assert (fold.group(1) is None) == folded
+
+
 def test_the_map_page_loads_the_clusters_with_its_filters(browser, municipality):
     response = browser().get(f"/m/{municipality.slug}/reports/map/", {"category": "light"})
 
