@@ -5,8 +5,13 @@ from django.utils.translation import gettext_lazy as _
 
 from veche.appeals.models import Status
 from veche.appeals.selectors import ORDERINGS
-from veche.petitions.forms import PetitionFilterForm, answer_days_field, text_field, title_field
-from veche.petitions.models import THRESHOLD_MAX
+from veche.petitions.forms import (
+    PetitionFilterForm,
+    answer_days_field,
+    text_field,
+    threshold_field,
+    title_field,
+)
 
 
 class AppealForm(forms.Form):
@@ -24,26 +29,13 @@ class AnswerForm(forms.Form):
 
 
 class AppealPolicyForm(forms.Form):
-    signature_threshold = forms.IntegerField(
-        label=_("Signatures needed for an official answer"),
-        min_value=1,
-        max_value=THRESHOLD_MAX,
-        help_text=_("Applies to appeals published from now on."),
+    signature_threshold = threshold_field(
+        _("Signatures needed for an official answer"), _("Applies to appeals published from now on.")
     )
     answer_days = answer_days_field(_("Counted from the day an appeal reaches its threshold."))
 
 
 class AppealFilterForm(PetitionFilterForm):
-    status = forms.ChoiceField(
-        label=_("Status"), required=False, choices=[("", _("all"))] + list(Status.choices)
-    )
-    order = forms.ChoiceField(
-        label=_("Order"),
-        required=False,
-        choices=[
-            ("new", _("newest first")),
-            ("signatures", _("most signed first")),
-            ("due", _("answer due soonest")),
-        ],
-    )
+    status = PetitionFilterForm.status_field(Status.choices)
+    order = PetitionFilterForm.order_field(("signatures", _("most signed first")))
     orderings = tuple(ORDERINGS)

@@ -17,8 +17,14 @@ from veche.initiatives.models import (
 )
 from veche.initiatives.selectors import LISTED, ORDERINGS
 from veche.municipalities.models import District, Municipality
-from veche.petitions.forms import PetitionFilterForm, answer_days_field, text_field, title_field
-from veche.petitions.models import THRESHOLD_MAX, TITLE_MAX_LENGTH
+from veche.petitions.forms import (
+    PetitionFilterForm,
+    answer_days_field,
+    text_field,
+    threshold_field,
+    title_field,
+)
+from veche.petitions.models import TITLE_MAX_LENGTH
 from veche.reports.forms import MultiplePhotoField
 
 
@@ -111,9 +117,7 @@ class PolicyForm(forms.Form):
     threshold_kind = forms.ChoiceField(
         label=_("The threshold is"), choices=ThresholdKind.choices, widget=forms.RadioSelect
     )
-    support_threshold = forms.IntegerField(
-        label=_("Supporters needed"), min_value=1, max_value=THRESHOLD_MAX, help_text=_("For a number.")
-    )
+    support_threshold = threshold_field(_("Supporters needed"), _("For a number."))
     support_percent = forms.DecimalField(
         label=_("Share of residents needed, %"),
         min_value=Decimal("0.01"),
@@ -152,23 +156,12 @@ class PolicyForm(forms.Form):
 
 
 class InitiativeFilterForm(PetitionFilterForm):
-    status = forms.ChoiceField(
-        label=_("Status"),
-        required=False,
-        choices=[("", _("all"))] + [(s, Status(s).label) for s in LISTED],
-    )
+    status = PetitionFilterForm.status_field((s, Status(s).label) for s in LISTED)
     district = forms.ModelChoiceField(
         label=_("District"), required=False, queryset=District.objects.none(), empty_label=_("all")
     )
-    order = forms.ChoiceField(
-        label=_("Order"),
-        required=False,
-        choices=[
-            ("new", _("newest first")),
-            ("support", _("most supported first")),
-            ("ending", _("support ends soonest")),
-            ("due", _("answer due soonest")),
-        ],
+    order = PetitionFilterForm.order_field(
+        ("support", _("most supported first")), ("ending", _("support ends soonest"))
     )
 
     def __init__(self, *args: Any, municipality: Municipality, **kwargs: Any) -> None:

@@ -1,5 +1,6 @@
 """Form fields every petition's pages share: a title and a text, the answer deadline, the list's filters."""
 
+from collections.abc import Iterable
 from typing import Any
 
 from django import forms
@@ -7,7 +8,7 @@ from django.utils.translation import gettext_lazy as _
 from django_stubs_ext import StrOrPromise
 
 from veche.core.forms import MarkdownField
-from veche.petitions.models import ANSWER_DAYS_MAX, TITLE_MAX_LENGTH
+from veche.petitions.models import ANSWER_DAYS_MAX, THRESHOLD_MAX, TITLE_MAX_LENGTH
 from veche.petitions.selectors import QUERY_MAX_LENGTH
 
 
@@ -17,6 +18,11 @@ def title_field(help_text: StrOrPromise) -> forms.CharField:
 
 def text_field(label: StrOrPromise, help_text: StrOrPromise, rows: int = 10) -> MarkdownField:
     return MarkdownField(label=label, widget=forms.Textarea(attrs={"rows": rows}), help_text=help_text)
+
+
+def threshold_field(label: StrOrPromise, help_text: StrOrPromise) -> forms.IntegerField:
+    """How many endorsements oblige an answer: a policy's threshold."""
+    return forms.IntegerField(label=label, min_value=1, max_value=THRESHOLD_MAX, help_text=help_text)
 
 
 def answer_days_field(help_text: StrOrPromise) -> forms.IntegerField:
@@ -30,6 +36,21 @@ class PetitionFilterForm(forms.Form):
 
     q = forms.CharField(label=_("Search"), required=False, max_length=QUERY_MAX_LENGTH)
     orderings: tuple[str, ...] = ()
+
+    @staticmethod
+    def status_field(statuses: Iterable[tuple[str, StrOrPromise]]) -> forms.ChoiceField:
+        """The status filter of a kind's list: all, or one of `statuses` (value, label)."""
+        return forms.ChoiceField(label=_("Status"), required=False, choices=[("", _("all")), *statuses])
+
+    @staticmethod
+    def order_field(*orders: tuple[str, StrOrPromise]) -> forms.ChoiceField:
+        """The order of a kind's list: newest first, the kind's own `orders` (value, label), or the answer
+        due soonest."""
+        return forms.ChoiceField(
+            label=_("Order"),
+            required=False,
+            choices=[("new", _("newest first")), *orders, ("due", _("answer due soonest"))],
+        )
 
     def filters(self) -> dict[str, Any]:
         self.is_valid()  # an invalid field is left out of cleaned_data, the valid ones still apply

@@ -117,3 +117,16 @@ def test_a_hidden_petition_takes_no_endorsement_and_no_answer(kind, petition, en
     assert "Прежде чем отвечать, восстановите" in answering.value.message
     petition.refresh_from_db()
     assert petition.endorsements_count == THRESHOLD and petition.status == "threshold_reached"
+
+
+def test_every_status_of_each_kind_is_a_step(kind):
+    statuses = {value for value, _label in kind.model._meta.get_field("status").choices}
+    steps = {status: kind.phase_of(kind.model(status=status)).name for status in statuses}
+
+    assert {kind.model.COLLECTING, kind.model.AWAITING_ANSWER} <= statuses
+    assert (steps[kind.model.COLLECTING], steps[kind.model.AWAITING_ANSWER]) == (
+        "collecting",
+        "awaiting_answer",
+    )
+    assert {steps[status] for status in kind.model.ANSWERED} == {"answered"}
+    assert "ended" in steps.values()
