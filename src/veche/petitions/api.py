@@ -135,9 +135,13 @@ class PetitionEndpoints:
         one = f"/{app}/{{{name}_id}}"
         petition_id = Path(alias=f"{name}_id")
 
-        # Each operation keeps the name and summary of the kind's own endpoint ("appeal_sign", "Appeal Sign").
+        # Each operation keeps the operation id, URL name and summary of the kind's own endpoint
+        # ("veche_appeals_api_appeal_sign", "api:appeal_sign", "Appeal Sign"): the kinds share a namespace.
         def operation_id(verb: str) -> str:
             return f"veche_{app}_api_{name}_{verb}"
+
+        def url_name(verb: str) -> str:
+            return f"{name}_{verb}"
 
         def summary(verb: str) -> str:
             return f"{name} {verb}".title()
@@ -146,6 +150,7 @@ class PetitionEndpoints:
             one,
             response={200: self.out, **ERRORS},
             operation_id=operation_id("detail"),
+            url_name=url_name("detail"),
             summary=summary("detail"),
         )
         def detail(request: HttpRequest, petition_id: str = petition_id) -> Any:
@@ -156,6 +161,7 @@ class PetitionEndpoints:
             response={200: self.endorsement_out, 201: self.endorsement_out, **ERRORS},
             auth=AUTH,
             operation_id=operation_id(self.endorse_verb),
+            url_name=url_name(self.endorse_verb),
             summary=summary(self.endorse_verb),
             description=self.endorse_doc,
         )
@@ -167,6 +173,7 @@ class PetitionEndpoints:
             response={200: self.out, **ERRORS},
             auth=AUTH,
             operation_id=operation_id("answer"),
+            url_name=url_name("answer"),
             summary=summary("answer"),
             description=inspect.getdoc(self.answer),
         )
