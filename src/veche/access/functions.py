@@ -4,6 +4,7 @@
 objects. Every view and API endpoint fetches what a request names through these.
 """
 
+from collections.abc import Callable
 from typing import Any, TypeVar
 
 from django.db import models
@@ -72,6 +73,25 @@ def access_municipality_object(user: Person, municipality: Municipality, model: 
     if obj is None:
         raise NotFound()
     return obj
+
+
+def access_visible(
+    user: Person,
+    things: models.QuerySet[M],
+    pk: Any,
+    can_see: Callable[[Person, M], bool],
+    *,
+    municipality: Municipality | None = None,
+) -> M:
+    """One of `things` (each with a `municipality`) by the id a request names, in `municipality` when
+    one is named, if its municipality is live for this person and `can_see` lets them see it; else
+    NotFound. The one rule of the `access_<thing>` functions of the wings."""
+    if municipality is not None:
+        things = things.filter(municipality=municipality)
+    thing = things.filter(pk=parse_pk(pk)).first()
+    if thing is None or not is_live(user, thing.municipality) or not can_see(user, thing):  # type: ignore[attr-defined]
+        raise NotFound()
+    return thing
 
 
 def is_visible(user: Person, content: Moderated, author: Any) -> bool:

@@ -2,7 +2,7 @@
 
 from typing import Any
 
-from veche.access.functions import is_author, is_live, is_visible, parse_pk
+from veche.access.functions import access_visible, is_author, is_visible
 from veche.access.roles import has_permission
 from veche.appeals.models import Appeal
 from veche.core.errors import NotFound
@@ -25,14 +25,7 @@ def can_see_appeal(user: Any, appeal: Appeal) -> bool:
 def access_appeal(user: Any, appeal_id: Any, *, municipality: Municipality | None = None) -> Appeal:
     """The appeal if this person may see it, in `municipality` when one is named; else NotFound."""
     appeals = Appeal.objects.select_related("municipality", "author", "answered_by")
-    if municipality is not None:
-        appeals = appeals.filter(municipality=municipality)
-    appeal = appeals.filter(pk=parse_pk(appeal_id)).first()
-    if appeal is None or not can_see_appeal(user, appeal):
-        raise NotFound()
-    if not is_live(user, appeal.municipality):
-        raise NotFound()
-    return appeal
+    return access_visible(user, appeals, appeal_id, can_see_appeal, municipality=municipality)
 
 
 def access_appeal_to_answer(user: Any, appeal_id: Any, *, municipality: Municipality | None = None) -> Appeal:

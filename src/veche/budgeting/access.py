@@ -7,7 +7,7 @@ only by them; results are public once the process publishes them.
 
 from typing import Any
 
-from veche.access.functions import access_municipality, is_live, parse_pk
+from veche.access.functions import access_municipality, access_visible, is_live, parse_pk
 from veche.access.roles import Person, has_permission
 from veche.budgeting.models import Budget, Process, ProcessPhase, Proposal
 from veche.budgeting.phases import PUBLISHED
@@ -39,12 +39,7 @@ def can_see_results(user: Person, process: Process) -> bool:
 def access_process(user: Person, process_id: Any, *, municipality: Municipality | None = None) -> Process:
     """The process if this person may see it, in `municipality` when one is named; else NotFound."""
     processes = Process.objects.select_related("municipality")
-    if municipality is not None:
-        processes = processes.filter(municipality=municipality)
-    process = processes.filter(pk=parse_pk(process_id)).first()
-    if process is None or not is_live(user, process.municipality) or not can_see_process(user, process):
-        raise NotFound()
-    return process
+    return access_visible(user, processes, process_id, can_see_process, municipality=municipality)
 
 
 def access_budget(

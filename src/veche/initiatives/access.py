@@ -6,7 +6,7 @@ the vote on their options, which needs "manage_polls" too.
 
 from typing import Any
 
-from veche.access.functions import is_author, is_live, is_visible, parse_pk
+from veche.access.functions import access_visible, is_author, is_visible, parse_pk
 from veche.access.roles import has_permission
 from veche.core.errors import NotFound
 from veche.initiatives.models import ImplementationMilestone, Initiative
@@ -35,14 +35,7 @@ def access_initiative(
     initiatives = Initiative.objects.select_related(
         "municipality", "author", "district", "answered_by", "poll", "chosen_option"
     )
-    if municipality is not None:
-        initiatives = initiatives.filter(municipality=municipality)
-    initiative = initiatives.filter(pk=parse_pk(initiative_id)).first()
-    if initiative is None or not can_see_initiative(user, initiative):
-        raise NotFound()
-    if not is_live(user, initiative.municipality):
-        raise NotFound()
-    return initiative
+    return access_visible(user, initiatives, initiative_id, can_see_initiative, municipality=municipality)
 
 
 def access_initiative_draft(

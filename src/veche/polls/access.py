@@ -6,7 +6,7 @@ Officials and municipal admins run polls (the roles table's "manage_polls").
 from datetime import datetime
 from typing import Any
 
-from veche.access.functions import access_municipality, is_live, parse_pk
+from veche.access.functions import access_municipality, access_visible
 from veche.access.roles import Person, has_permission
 from veche.core.errors import NotFound
 from veche.municipalities.models import Municipality
@@ -36,14 +36,7 @@ def can_see_results(user: Person, poll: Poll, now: datetime) -> bool:
 def access_poll(user: Person, poll_id: Any, *, municipality: Municipality | None = None) -> Poll:
     """The poll if this person may see it, in `municipality` when one is named; else NotFound."""
     polls = Poll.objects.select_related("municipality")
-    if municipality is not None:
-        polls = polls.filter(municipality=municipality)
-    poll = polls.filter(pk=parse_pk(poll_id)).first()
-    if poll is None or not is_live(user, poll.municipality):
-        raise NotFound()
-    if not can_see_poll(user, poll):
-        raise NotFound()
-    return poll
+    return access_visible(user, polls, poll_id, can_see_poll, municipality=municipality)
 
 
 def access_polls_staff(user: Person, slug: str) -> Municipality:
