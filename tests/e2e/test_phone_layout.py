@@ -21,19 +21,17 @@ from typing import Any
 import pytest
 from django.core.management import call_command
 from django.urls import reverse
-from django.utils import timezone
 
 from veche.accounts.models import User, Verification
 from veche.appeals.services import appeal_create
-from veche.budgeting.models import BallotKind, Process, ProcessPhase, Rule, TieBreaking, Utilities
+from veche.budgeting.models import BallotKind, Process, ProcessPhase
 from veche.budgeting.services.ballots import ballot_cast
 from veche.budgeting.services.counting import budget_count
-from veche.budgeting.services.proposals import proposal_review, proposal_submit
-from veche.budgeting.services.setup import Settings, process_create, process_move
+from veche.budgeting.services.setup import process_move
 from veche.initiatives.services import initiative_create
-from veche.municipalities.models import Membership, Municipality
-from veche.polls.models import PollTier
-from veche.polls.services import poll_create, poll_publish, poll_vote
+from veche.municipalities.models import Municipality
+from veche.polls.models import Poll
+from veche.polls.services import poll_vote
 from veche.reports.selectors import public_reports
 
 pytestmark = pytest.mark.e2e
@@ -73,8 +71,15 @@ TARGETS = """() => {
 }"""
 
 
-def sign_up_people(make_user: Callable[..., User], municipality: Municipality) -> tuple[User, User]:
-    admin = make_user("cityadmin", role=Membership.Role.ADMIN, municipality=municipality)
+# The projects of both budgets: long Russian titles, three that fit the city's budget together but one.
+PROJECTS = [
+    ("Скамейки и урны вдоль набережной Москвы-реки", 3_000),
+    ("Фонтан в сквере у Дома культуры", 6_000),
+    ("Деревья и кустарники во дворах Северного района", 2_500),
+]
+
+
+def verified_anna(make_user: Callable[..., User], municipality: Municipality) -> User:
     anna = make_user("anna")
     Verification.objects.create(
         user=anna,
@@ -82,55 +87,19 @@ def sign_up_people(make_user: Callable[..., User], municipality: Municipality) -
         district=municipality.districts.get(slug="d1"),
         provider=Verification.Provider.IN_PERSON,
     )
-    return admin, anna
+    return anna
 
 
-def budget_process(
-    admin: User, official: User, author: User, municipality: Municipality, title: str
-) -> Process:
-    """A knapsack process open for voting, with three feasible projects in the city's budget."""
-    process = process_create(
-        actor=admin,
-        municipality=municipality,
-        title=title,
-        description="Жители предлагают, город проверяет, жители голосуют.",
-        settings_=Settings(
-            ballot_kind=BallotKind.KNAPSACK,
-            min_projects=1,
-            max_projects=None,
-            points_total=None,
-            rule=Rule.MES_ADD1,
-            utilities=Utilities.COST,
-            tie_breaking=TieBreaking.LEXICOGRAPHIC,
-            tier=2,
-        ),
-        amount=10_000_000,
-    )
-    process = process_move(actor=admin, process=process, to=ProcessPhase.PROPOSALS)
-    city = process.budgets.get(district=None)
-    projects = [
-        ("Скамейки и урны вдоль набережной Москвы-реки", 3_000_000),
-        ("Фонтан в сквере у Дома культуры", 6_000_000),
-        ("Деревья и кустарники во дворах Северного района", 2_500_000),
-    ]
-    proposals = [
-        proposal_submit(
-            author=author, process=process, budget=city, title=name, description="-", estimated_cost=cost
-        )
-        for name, cost in projects
-    ]
-    process = process_move(actor=admin, process=process, to=ProcessPhase.REVIEW)
-    for proposal in proposals:
-        proposal_review(
-            reviewer=official, proposal=proposal, feasible=True, cost=proposal.estimated_cost, reasons=""
-        )
-    return process_move(actor=admin, process=process, to=ProcessPhase.VOTING)
-
-
-def the_city(make_user: Callable[..., User], municipality: Municipality) -> dict[str, str]:
+def the_city(
+    make_user: Callable[..., User],
+    municipality: Municipality,
+    admin: User,
+    make_poll: Callable[..., Poll],
+    make_process: Callable[..., Process],
+) -> dict[str, str]:
     """Fill the city once; answer the paths of the pages to visit, by name."""
     slug = municipality.slug
-    admin, anna = sign_up_people(make_user, municipality)
+    anna = verified_anna(make_user, municipality)
     call_command("seed-reports", count=30, municipality=slug, stdout=io.StringIO())
     report = public_reports(municipality).order_by("-pk").first()
     assert report is not None
@@ -147,47 +116,22 @@ def the_city(make_user: Callable[..., User], municipality: Municipality) -> dict
         body="Разметить полосу и поставить столбики.",
         publish=True,
     )
-    now = timezone.now()
-    poll = poll_publish(
-        actor=admin,
-        poll=poll_create(
-            actor=admin,
-            municipality=municipality,
-            title="Какой парк благоустроить первым в следующем году?",
-            description="",
-            kind="multiple",
-            options=["Парк Горького", "Сокольники", "Измайловский парк культуры и отдыха"],
-            min_choices=1,
-            max_choices=2,
-            districts=[],
-            tier=PollTier.VERIFIED,
-            opens_at=now - timedelta(hours=1),
-            closes_at=now + timedelta(days=7),
-            live_results=True,
-        ),
+    poll = make_poll(
+        "Какой парк благоустроить первым в следующем году?",
+        options=["Парк Горького", "Сокольники", "Измайловский парк культуры и отдыха"],
+        kind="multiple",
+        max_choices=2,
+        live_results=True,
     )
-    unvoted = poll_publish(
-        actor=admin,
-        poll=poll_create(
-            actor=admin,
-            municipality=municipality,
-            title="Нужен ли второй пешеходный переход у школы?",
-            description="",
-            kind="single",
-            options=["Да", "Нет", "Нужен светофор на существующем переходе"],
-            min_choices=1,
-            max_choices=1,
-            districts=[],
-            tier=PollTier.VERIFIED,
-            opens_at=now - timedelta(hours=1),
-            closes_at=now + timedelta(days=7),
-            live_results=False,
-        ),
+    unvoted = make_poll(
+        "Нужен ли второй пешеходный переход у школы?",
+        options=["Да", "Нет", "Нужен светофор на существующем переходе"],
+        lasts=timedelta(days=7),
     )
     options = list(poll.options.order_by("position"))
     poll_vote(user=anna, poll=poll, options=[options[0].pk])
-    voting = budget_process(admin, admin, anna, municipality, "Бюджет участия 2027")
-    counted = budget_process(admin, admin, anna, municipality, "Бюджет участия 2026")
+    voting = make_process(kind=BallotKind.KNAPSACK, max_projects=None, projects=PROJECTS)
+    counted = make_process(kind=BallotKind.KNAPSACK, max_projects=None, projects=PROJECTS)
     counted_city = counted.budgets.get(district=None)
     ballot_cast(
         user=anna, budget=counted_city, choices=[{"proposal": p.pk} for p in counted_city.proposals.all()[:2]]
@@ -280,8 +224,11 @@ def test_the_main_pages_fit_a_phone_in_russian_and_a_desktop_in_english(
     page: Any,
     municipality: Municipality,
     make_user: Callable[..., User],
+    municipal_admin: User,
+    make_poll: Callable[..., Poll],
+    make_process: Callable[..., Process],
 ) -> None:
-    paths = the_city(make_user, municipality)
+    paths = the_city(make_user, municipality, municipal_admin, make_poll, make_process)
     os.makedirs(SHOTS, exist_ok=True)
     problems: list[str] = []
     for screen in (PHONE, DESKTOP):
