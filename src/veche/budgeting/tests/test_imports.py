@@ -301,3 +301,16 @@ def test_wieliczka_imported_and_counted_here_funds_the_official_winners(
     assert {codes[pk] for pk in count.winners} == official_winners and len(count.winners) == 30
     assert count.total_cost <= budget.amount == 1_000_000
     process_move(actor=municipal_admin, process=process, to=ProcessPhase.RESULTS)
+
+
+def test_every_problem_the_engine_can_find_in_a_file_has_words_for_people():
+    # A code the engine gains without a translation here would turn an import into an error page.
+    from veche.budgeting.engine import pabulib as pb_reader
+    from veche.budgeting.engine import paper as paper_reader
+    from veche.budgeting.services import pabulib, paper
+
+    assert set(pabulib.PROBLEM_MESSAGES) == set(pb_reader.MESSAGES)
+    assert set(paper.PROBLEM_MESSAGES) == set(paper_reader.MESSAGES)
+    with translation.override("ru"):
+        for said in (*pabulib.PROBLEM_MESSAGES.values(), *paper.PROBLEM_MESSAGES.values()):
+            assert re.search("[а-яё]", str(said)), said
