@@ -4,9 +4,9 @@ from typing import Any
 
 from django.db.models import F, OrderBy, QuerySet
 
-from veche.appeals.models import Appeal, AppealPolicy, AppealSignature, Status
+from veche.appeals.models import Appeal, AppealPolicy, Status
 from veche.municipalities.models import Municipality
-from veche.petitions.selectors import endorsement_of, petitions_for, petitions_overdue_count
+from veche.petitions.selectors import petitions_for, petitions_overdue_count
 
 ORDERINGS: dict[str, tuple[str | OrderBy, ...]] = {
     "new": ("-created_at", "-id"),
@@ -34,11 +34,6 @@ def appeals_for(
 def appeals_overdue_count(*, municipality: Municipality) -> int:
     """How many of the municipality's appeals owe an answer past its day (hidden ones are not overdue)."""
     return petitions_overdue_count(Appeal, municipality=municipality)
-
-
-def appeal_signature_of(*, appeal: Appeal, user: Any) -> AppealSignature | None:
-    """`user`'s signature under `appeal`, if they signed it."""
-    return endorsement_of(AppealSignature, petition=appeal, user=user)
 
 
 def appeal_policy_of(*, municipality: Municipality) -> AppealPolicy:

@@ -19,7 +19,7 @@ from veche.initiatives.models import (
     ThresholdKind,
 )
 from veche.municipalities.models import District, Municipality
-from veche.petitions.selectors import endorsement_of, petitions_for, petitions_overdue_count
+from veche.petitions.selectors import petitions_for, petitions_overdue_count
 from veche.polls.models import Poll
 from veche.polls.selectors import OptionResult, poll_results
 
@@ -75,11 +75,6 @@ def initiative_drafts_of(*, municipality: Municipality, author: Any) -> QuerySet
     return Initiative.objects.filter(municipality=municipality, author=author, status=Status.DRAFT).order_by(
         "-created_at", "-id"
     )
-
-
-def initiative_support_of(*, initiative: Initiative, user: Any) -> InitiativeSupport | None:
-    """`user`'s support of `initiative`, if they gave it."""
-    return endorsement_of(InitiativeSupport, petition=initiative, user=user)
 
 
 def initiative_policy_of(*, municipality: Municipality) -> InitiativePolicy:
