@@ -42,8 +42,8 @@ DESKTOP = ("en", "en-GB", 1280, 800)
 HEADER_MAX = 64
 TARGET_MIN = 44
 
-# What a person taps: buttons, links that look like buttons, the menu's links, checkbox and radio
-# labels. Inline links in running text are exempt (WCAG 2.5.8), as are Leaflet's controls.
+# What a person taps: buttons, links that look like buttons, the menu's links, form fields, checkbox
+# and radio labels. Inline links in running text are exempt (WCAG 2.5.8), as are Leaflet's controls.
 TARGETS = """() => {
   const seen = new Set(), small = [];
   const visible = (el) => {
@@ -60,7 +60,8 @@ TARGETS = """() => {
       small.push(`${what} "${text}" ${Math.round(box.width)}x${Math.round(box.height)}`);
     }
   };
-  document.querySelectorAll("button, a.button, input[type=submit], summary, .menu-panel a").forEach(
+  const fields = "select, textarea, input:not([type=checkbox]):not([type=radio]):not([type=hidden])";
+  document.querySelectorAll(`button, a.button, input[type=submit], summary, .menu-panel a, ${fields}`).forEach(
     (el) => check(el, el.tagName.toLowerCase()));
   document.querySelectorAll("input[type=checkbox], input[type=radio]").forEach((input) => {
     if (!visible(input)) return;
