@@ -6,14 +6,11 @@ from django.contrib.contenttypes.models import ContentType
 from veche.comments.models import Comment
 from veche.comments.services import comment_create
 from veche.core.errors import DomainError, Forbidden
+from veche.core.testing import messages_of
 from veche.notifications.models import Follow, Notification
 
 URL = "/m/testgrad/comments/"
 EN = {"accept-language": "en"}
-
-
-def messages_of(response):
-    return " ".join(str(m) for m in response.context["messages"])
 
 
 def test_a_confirmed_resident_posts(client_for, resident, municipality):

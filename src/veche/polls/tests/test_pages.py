@@ -10,6 +10,7 @@ from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from veche.core.models import AuditEntry
+from veche.core.testing import messages_of
 from veche.ledger.models import LedgerEntry
 from veche.polls.models import Kind, Poll, PollChoice, PollTier, PollVote, Status
 from veche.polls.services import poll_close, poll_vote
@@ -21,10 +22,6 @@ STAFF = "/m/testgrad/staff/polls/"
 
 def url(poll, action=""):
     return f"{BASE}{poll.pk}/{action + '/' if action else ''}"
-
-
-def messages_of(response):
-    return " ".join(str(m) for m in response.context["messages"])
 
 
 # The list.

@@ -10,6 +10,7 @@ from veche.access.predicates import Feature
 from veche.accounts.models import User
 from veche.comments.models import Comment
 from veche.comments.services import comment_create
+from veche.core.testing import messages_of
 from veche.moderation.services import content_hide
 from veche.notifications.models import Follow, Notification
 from veche.notifications.services import follow
@@ -28,10 +29,6 @@ def page_url(report: Report) -> str:
 
 def post_url(report: Report) -> str:
     return f"{page_url(report)}comments/"
-
-
-def messages_of(response: HttpResponse) -> str:
-    return " ".join(str(m) for m in response.context["messages"])  # type: ignore[attr-defined]
 
 
 def thread_of(response: HttpResponse) -> list[str]:
