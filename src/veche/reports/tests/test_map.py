@@ -201,7 +201,7 @@ def test_a_report_not_on_the_public_map_links_to_its_place_on_it(client_for, mun
 
 
 def test_a_disputed_answer_shows_as_the_previous_one_and_the_report_awaits_a_new_one(
-    client_for, municipality, resident, resolved
+    client_for, municipality, resident, official, resolved, photo
 ):
     report = resolved(resident)
     disputed_on = timezone.now()
@@ -220,6 +220,12 @@ def test_a_disputed_answer_shows_as_the_previous_one_and_the_report_awaits_a_new
     )
     assert "The lamp is fixed" in html
     assert text_in("ru", "The city's answer") not in html
+
+    # Answered again: that answer is the city's answer.
+    services.report_resolve(official=official, report=report, answer="A new lamp is in", photos=[photo()])
+    html = client.get(url).content.decode()
+    assert text_in("ru", "The city's answer") in html and "Прежний ответ" not in html
+    assert "A new lamp is in" in html
 
 
 def test_an_answer_not_disputed_is_the_citys_answer(client_for, municipality, resident, resolved):
