@@ -71,12 +71,16 @@ def test_from_street_zoom_every_report_is_a_pin(client_for, municipality, pair_a
 
 
 def test_a_dense_map_still_draws_lone_reports_as_pins_and_gives_clusters_their_cells_box(
-    client_for, municipality, pair_and_far, monkeypatch
+    client_for, municipality, pair_and_far, monkeypatch, django_assert_num_queries
 ):
     """Above MAP_DETAIL_REPORTS the map does not read every report: a cluster's box is its cell."""
     monkeypatch.setattr(selectors, "MAP_DETAIL_REPORTS", 1)
+    client = client_for(language="en")
+    map_json(client, municipality, BOX_12)
 
-    data = map_json(client_for(language="en"), municipality, BOX_12).json()
+    # The municipality, the stored cells, the lone reports.
+    with django_assert_num_queries(3):
+        data = map_json(client, municipality, BOX_12).json()
 
     [cluster] = data["clusters"]
     size = 360 / 2**12 / 4
