@@ -47,6 +47,9 @@ OPEN_DISCUSSION = Phase(name="open", features=frozenset({Feature.COMMENT, Featur
 class Decision:
     allowed: bool
     reason: str = ""
+    # Refused because the step is closed to everyone, not for lack of an account or a tier: a page
+    # then says why, and invites no one to log in or to write first.
+    closed: bool = False
 
     def __bool__(self) -> bool:
         return self.allowed
@@ -66,7 +69,7 @@ def allows(
 ) -> Decision:
     """Whether `user` may use `feature` in `phase` of a process in `municipality`."""
     if feature not in phase.features:
-        return Decision(False, str(phase.closed_reason or _("This is not open at this stage.")))
+        return Decision(False, str(phase.closed_reason or _("This is not open at this stage.")), closed=True)
     needed = phase.tier_for(feature)
     if tier_of(user, municipality) < needed:
         return Decision(False, str(TIER_REASONS[needed]))

@@ -7,11 +7,13 @@ from typing import Any
 
 from django.db.models import Count, Exists, F, FloatField, OuterRef, Q, QuerySet
 from django.db.models.functions import Cast, Floor
+from django.utils import timezone
+from django.utils.formats import date_format
 
 from veche.core.geo import bounding_box, haversine_m
 from veche.municipalities.models import Category, District, Municipality
 from veche.municipalities.selectors import id_by_code
-from veche.municipalities.zones import local_day
+from veche.municipalities.zones import local_day, zone_of
 from veche.reports import mapcells
 from veche.reports.models import (
     AWAITING_ANSWER,
@@ -226,6 +228,109 @@ def public_map(
         statuses=statuses,
         overdue=filters.overdue,
     )
+
+
+# Below this many reports in the box, the map reads them to give every cluster the box of its
+# reports and every lone report its pin; above, a cluster's box is its cell's.
+MAP_DETAIL_REPORTS = 1000
+# Above MAP_DETAIL_REPORTS, at most this many lone reports are read for their pins (one query ORs
+# their cells); more stay drawn as clusters of one.
+MAP_MAX_LONE = 200
+_PIN_FIELDS = ("id", "latitude", "longitude", "status", "created_at", "category__name", "category__name_en")
+
+
+def map_view(
+    municipality: Municipality,
+    filters: ReportFilters,
+    *,
+    bbox: tuple[float, float, float, float],
+    zoom: int,
+) -> dict[str, list[dict[str, Any]]]:
+    """What the public map draws in the box: {"clusters": [...], "pins": [...]}.
+
+    A cell of the zoom's grid that holds one report is that report's pin (with what its popup
+    says); a cell of more is a cluster with the box of its reports (`bbox`: south, west, north,
+    east), so that zooming to it splits it. From zoom 17, every report is a pin. `public_map` counts;
+    one more query reads the reports behind the counts: all of them up to MAP_DETAIL_REPORTS in the
+    box, above that only the lone ones (a cluster's box is then its cell's).
+    """
+    reports = filter_reports(public_reports(municipality), filters, municipality=municipality)
+    if zoom >= 17:
+        south, west, north, east = bbox
+        points = in_box(reports, south=south, west=west, north=north, east=east)
+        newest = points.order_by("-created_at", "-id").values(*_PIN_FIELDS)[:MAP_MAX_POINTS]
+        return {"clusters": [], "pins": [_pin(row, municipality) for row in newest]}
+    counted = public_map(municipality, filters, bbox=bbox, zoom=zoom)
+    size = mapcells.cell_size(zoom)
+    cells = {mapcells.cell_of(c["lat"], c["lon"], zoom): c for c in counted}
+    total = sum(c["count"] for c in counted)
+    if total <= MAP_DETAIL_REPORTS:
+        rows = _reports_in_cells(reports, list(cells), zoom, limit=MAP_DETAIL_REPORTS * 2)
+    else:
+        lone = [cell for cell, c in cells.items() if c["count"] == 1][:MAP_MAX_LONE]
+        within = Q()
+        for x, y in lone:
+            within |= Q(
+                latitude__gte=y * size,
+                latitude__lt=(y + 1) * size,
+                longitude__gte=x * size,
+                longitude__lt=(x + 1) * size,
+            )
+        rows = _reports_in_cells(reports.filter(within), lone, zoom, limit=MAP_MAX_LONE * 2)
+    found: dict[tuple[int, int], list[dict[str, Any]]] = {}
+    for row in rows:
+        found.setdefault(mapcells.cell_of(row["latitude"], row["longitude"], zoom), []).append(row)
+    clusters: list[dict[str, Any]] = []
+    pins: list[dict[str, Any]] = []
+    for (x, y), cluster in cells.items():
+        inside = found.get((x, y), [])
+        if cluster["count"] == 1 and len(inside) == 1:
+            pins.append(_pin(inside[0], municipality))
+            continue
+        if inside:
+            lats, lons = [r["latitude"] for r in inside], [r["longitude"] for r in inside]
+            box = [min(lats), min(lons), max(lats), max(lons)]
+            # Drawn amid its reports rather than in its cell's middle, which may be empty ground.
+            cluster = {**cluster, "lat": sum(lats) / len(lats), "lon": sum(lons) / len(lons)}
+        else:
+            box = [y * size, x * size, (y + 1) * size, (x + 1) * size]
+        clusters.append({**cluster, "bbox": box})
+    return {"clusters": clusters, "pins": pins}
+
+
+def _reports_in_cells(
+    reports: QuerySet[Report], cells: list[tuple[int, int]], zoom: int, *, limit: int
+) -> list[dict[str, Any]]:
+    """What the pins show of `reports` in the box of `cells` (at most `limit`; none without cells).
+    The box lets the index find the rows; the caller sorts them into the cells."""
+    if not cells:
+        return []
+    size = mapcells.cell_size(zoom)
+    xs, ys = [x for x, _ in cells], [y for _, y in cells]
+    found = in_box(
+        reports,
+        south=min(ys) * size,
+        west=min(xs) * size,
+        north=(max(ys) + 1) * size,
+        east=(max(xs) + 1) * size,
+    )
+    return list(found.order_by().values(*_PIN_FIELDS)[:limit])
+
+
+def _pin(row: dict[str, Any], municipality: Municipality) -> dict[str, Any]:
+    """A report's pin: numbers and codes for the script, labels in the reader's language."""
+    category = Category(name=row["category__name"], name_en=row["category__name_en"])
+    day = timezone.localdate(row["created_at"], zone_of(municipality))
+    return {
+        "id": row["id"],
+        "lat": row["latitude"],
+        "lon": row["longitude"],
+        "status": row["status"],
+        "status_label": str(Status(row["status"]).label),
+        "category": category.title,
+        "created": day.isoformat(),
+        "created_label": date_format(day, "DATE_FORMAT"),
+    }
 
 
 def map_box_too_large(bbox: tuple[float, float, float, float], zoom: int) -> bool:

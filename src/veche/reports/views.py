@@ -41,7 +41,7 @@ from veche.reports.forms import (
     WorkspaceFilterForm,
 )
 from veche.reports.lifecycle import allowed_actions
-from veche.reports.models import AWAITING_ANSWER, Report, ReportEvent, Status
+from veche.reports.models import AWAITING_ANSWER, PUBLIC, EventKind, Report, ReportEvent, Status
 from veche.reports.phases import phase_of
 
 PAGE_SIZE = 20
@@ -94,9 +94,21 @@ def report_list(request: HttpRequest, slug: str) -> HttpResponse:
 
 
 def report_map(request: HttpRequest, slug: str) -> HttpResponse:
-    # The page is the frame; the reports come from map_data, so nothing here reads them.
+    # The page is the frame; the reports come from map_data. With ?report=ID it opens on that
+    # report (if it is on the public map); ?lat=&lon=&zoom= is the script's to read.
     municipality = access_municipality(request.user, slug)
-    return render(request, "reports/map.html", _filter_context(request, municipality))
+    context = _filter_context(request, municipality)
+    query = request.GET.copy()
+    for name in ("page", "report", "lat", "lon", "zoom"):
+        query.pop(name, None)
+    context["query"] = query.urlencode()
+    context["statuses"] = [(status.value, status.label) for status in PUBLIC]
+    context["focus"] = None
+    wanted = request.GET.get("report", "")
+    if wanted.isdigit() and len(wanted) < 12:
+        found = selectors.public_reports(municipality).filter(pk=int(wanted))
+        context["focus"] = found.only("latitude", "longitude").first()
+    return render(request, "reports/map.html", context)
 
 
 @require_GET
@@ -130,7 +142,7 @@ def map_data(request: HttpRequest, slug: str) -> JsonResponse:
             status=400,
         )
     filters = _filters(FilterForm(request.GET))
-    return JsonResponse({"clusters": selectors.public_map(municipality, filters, bbox=bbox, zoom=zoom)})
+    return JsonResponse(selectors.map_view(municipality, filters, bbox=bbox, zoom=zoom))
 
 
 @login_required
@@ -193,7 +205,11 @@ def report_detail(request: HttpRequest, slug: str, report_id: int) -> HttpRespon
     municipality = access_municipality(request.user, slug)
     report = access_report(request.user, municipality, report_id)
     user = request.user
-    events = ReportEvent.objects.filter(report=report).select_related("actor", "department")
+    events = list(ReportEvent.objects.filter(report=report).select_related("actor", "department"))
+    # An answer the author disputed stays on the report until the next one replaces it: the page
+    # shows it as the previous answer, with the day of the dispute (the latest one).
+    disputes = [e.created_at for e in events if e.kind == EventKind.DISPUTED]
+    disputed_at = disputes[-1] if report.answer and report.status in AWAITING_ANSWER and disputes else None
     actions = allowed_actions(report.status)
     staff_actions: list[str] = []
     if can_moderate_reports(user, municipality):
@@ -222,6 +238,8 @@ def report_detail(request: HttpRequest, slug: str, report_id: int) -> HttpRespon
         "report": report,
         "answer_templates": templates,
         "events": events,
+        "disputed_at": disputed_at,
+        "on_public_map": report.status in PUBLIC and not report.is_hidden,
         "photos": report.photos.all(),
         "staff_actions": staff_actions,
         "author_actions": author_actions,

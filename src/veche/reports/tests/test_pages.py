@@ -417,7 +417,7 @@ def test_map_data_checks_the_box_and_the_zoom(browser, municipality, query):
 
     if query == {"bbox": "55.7,37.5,55.8,37.7", "zoom": "12"}:
         assert response.status_code == 200
-        assert response.json() == {"clusters": []}
+        assert response.json() == {"clusters": [], "pins": []}
     else:
         assert response.status_code == 400
         assert response["Content-Type"] == "application/json"
@@ -450,14 +450,18 @@ def test_map_clusters_count_the_public_reports_in_the_box(browser, municipality,
     client = browser()
     url = f"/m/{municipality.slug}/reports/map.json"
 
-    clusters = client.get(url, {"bbox": "55.6,37.4,55.9,37.8", "zoom": "12"}).json()["clusters"]
+    shown = client.get(url, {"bbox": "55.6,37.4,55.9,37.8", "zoom": "12"}).json()
     lights_only = client.get(url, {"bbox": "55.6,37.4,55.9,37.8", "zoom": "12", "category": "light"}).json()
 
-    assert sorted((c["count"], c["open"]) for c in clusters) == [(1, 1), (2, 2)]
-    pair = next(c for c in clusters if c["count"] == 2)
+    # The two reports ten metres apart share a cell: a cluster; the far one alone is its pin.
+    [pair] = shown["clusters"]
+    assert (pair["count"], pair["open"]) == (2, 2)
     assert abs(pair["lat"] - 55.75) < 0.03 and abs(pair["lon"] - 37.61) < 0.03
-    assert all("id" not in c for c in clusters)
-    assert sorted(c["count"] for c in lights_only["clusters"]) == [1, 1]
+    assert "id" not in pair
+    assert [p["id"] for p in shown["pins"]] == [on_the_map["far"].pk]
+    # Of the lights, a and far: each alone in its cell, so two pins.
+    assert lights_only["clusters"] == []
+    assert sorted(p["id"] for p in lights_only["pins"]) == sorted([on_the_map["a"].pk, on_the_map["far"].pk])
 
 
 def test_map_at_street_zoom_shows_each_report(browser, municipality, on_the_map):
@@ -465,11 +469,12 @@ def test_map_at_street_zoom_shows_each_report(browser, municipality, on_the_map)
         f"/m/{municipality.slug}/reports/map.json", {"bbox": "55.749,37.609,55.751,37.611", "zoom": "17"}
     )
 
-    points = sorted(response.json()["clusters"], key=lambda c: c["id"])
+    assert response.json()["clusters"] == []
+    points = sorted(response.json()["pins"], key=lambda c: c["id"])
     a, b = on_the_map["a"], on_the_map["b"]
-    assert points == [
-        {"lat": 55.75, "lon": 37.61, "count": 1, "id": a.pk, "status": "routed"},
-        {"lat": 55.7501, "lon": 37.6101, "count": 1, "id": b.pk, "status": "in_progress"},
+    assert [(p["id"], p["lat"], p["lon"], p["status"]) for p in points] == [
+        (a.pk, 55.75, 37.61, "routed"),
+        (b.pk, 55.7501, 37.6101, "in_progress"),
     ]
 
 

@@ -60,13 +60,13 @@ LISTS = {
     "map clusters": (
         None,
         "/m/{slug}/reports/map.json?bbox=55.7,37.5,55.8,37.7&zoom=12",
-        lambda r: sum(c["count"] for c in r.json()["clusters"]),
+        lambda r: sum(c["count"] for c in r.json()["clusters"]) + len(r.json()["pins"]),
         30,
     ),
     "map points": (
         None,
         "/m/{slug}/reports/map.json?bbox=55.7,37.5,55.8,37.7&zoom=18",
-        lambda r: len(r.json()["clusters"]),
+        lambda r: len(r.json()["pins"]),
         30,
     ),
     "Atom feed": (None, "/m/{slug}/reports/feed.atom", lambda r: r.content.count(b"<entry>"), 30),
