@@ -1,4 +1,5 @@
-// Filing a report: pick the place on a map; look for open reports of the same kind nearby.
+// Filing a report: pick the place on a map. After each placing it sends "report:placed", on which
+// report-nearby.js looks for open reports of the same kind nearby.
 (function () {
   "use strict";
   function init() {
@@ -7,37 +8,27 @@
     if (!form || !el || !window.L) { return; }
     var lat = form.querySelector("[name=latitude]");
     var lon = form.querySelector("[name=longitude]");
-    var category = form.querySelector("[name=category]");
-    var nearby = document.getElementById("nearby");
     // The place typed or kept from a refused filing, else the city centre.
     var start = [parseFloat(lat.value) || parseFloat(el.dataset.lat), parseFloat(lon.value) || parseFloat(el.dataset.lon)];
     var map = L.map(el).setView(start, 13);
     L.tileLayer(el.dataset.tiles, { maxZoom: 19, attribution: el.dataset.attribution }).addTo(map);
     var marker = L.marker(start, { draggable: true, keyboard: true }).addTo(map);
 
-    function look() {
-      if (!category.value || !lat.value || !lon.value) { nearby.textContent = ""; return; }
-      var url = form.dataset.nearby + "?category=" + encodeURIComponent(category.value) +
-        "&latitude=" + encodeURIComponent(lat.value) + "&longitude=" + encodeURIComponent(lon.value);
-      fetch(url).then(function (r) { return r.ok ? r.text() : ""; }).then(function (html) {
-        nearby.innerHTML = html;
-      });
-    }
+    function placed() { document.dispatchEvent(new CustomEvent("report:placed")); }
     function place(latlng) {
       marker.setLatLng(latlng);
       lat.value = latlng.lat.toFixed(6);
       lon.value = latlng.lng.toFixed(6);
-      look();
+      placed();
     }
     map.on("click", function (e) { place(e.latlng); });
     marker.on("dragend", function () { place(marker.getLatLng()); });
     [lat, lon].forEach(function (input) {
       input.addEventListener("change", function () {
         var p = [parseFloat(lat.value), parseFloat(lon.value)];
-        if (!isNaN(p[0]) && !isNaN(p[1])) { marker.setLatLng(p); map.panTo(p); look(); }
+        if (!isNaN(p[0]) && !isNaN(p[1])) { marker.setLatLng(p); map.panTo(p); placed(); }
       });
     });
-    category.addEventListener("change", look);
   }
   document.addEventListener("DOMContentLoaded", init);
 })();
