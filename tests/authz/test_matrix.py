@@ -425,7 +425,14 @@ ROUTES: dict[str, Case] = {
         "/m/{slug}/reports/new/",
         signed_in(302),
         "POST",
-        data={"category": "{light}", "latitude": "55.75", "longitude": "37.61", "description": "Dark street"},
+        # Next to the public report, which the resident has seen (see tests of the duplicates step).
+        data={
+            "category": "{light}",
+            "latitude": "55.75",
+            "longitude": "37.61",
+            "description": "Dark street",
+            "confirm": "{public_report}",
+        },
         state=lambda w: Report.objects.count(),
     ),
     "reports:detail": Case("/m/{slug}/reports/{public_report}/", every(200)),

@@ -8,7 +8,7 @@ from typing import Any, Generic, Literal, TypeAlias, TypeVar
 from django import forms
 from django.conf import settings
 from django.contrib import messages
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django_stubs_ext import StrOrPromise
 
@@ -134,12 +134,18 @@ def press(
       The service wrote nothing.
 
     The answer is a redirect (302) for htmx requests too: no button that uses this swaps a part of
-    the page, so htmx follows it like a browser.
+    the page, so htmx follows it like a browser. A script that asks for JSON (`Accept:
+    application/json`, e.g. the "Me too" of the report form's nearby box) gets `{"message": ...}`
+    instead, or `{"error": {code, message, fields}}` with the refusal's status, and no flash message
+    waits for its next page.
     """
+    json = "application/json" in request.headers.get("Accept", "")
     try:
         rate_limit_request(scope, request)
         result = act()
     except DomainError as error:
+        if json:
+            return _json_refusal(error)
         if error.status in (403, 404):
             raise
         wait = error.retry_after if isinstance(error, RateLimited) else None
@@ -149,10 +155,19 @@ def press(
             response["Retry-After"] = str(wait)
         return response
     notice = done(result) if callable(done) else done
+    if json:
+        return JsonResponse({"message": str(notice)})
     if notice:
         messages.success(request, notice)
     target = then(result) if callable(then) else then
     return redirect(target or back_to)
+
+
+def _json_refusal(error: DomainError) -> HttpResponse:
+    response = JsonResponse({"error": error.as_dict()}, status=error.status)
+    if isinstance(error, RateLimited):
+        response["Retry-After"] = str(error.retry_after)
+    return response
 
 
 class MarkdownField(forms.CharField):

@@ -4,6 +4,7 @@ from typing import Any
 
 from django import forms
 from django.conf import settings
+from django.forms import BoundField
 from django.utils.translation import gettext_lazy as _
 
 from veche.municipalities.models import Category, Department, Municipality
@@ -48,6 +49,24 @@ class ReportForm(forms.Form):
     def __init__(self, *args: Any, municipality: Municipality, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.fields["category"].queryset = municipality.categories.filter(is_active=True)  # type: ignore[attr-defined]
+
+    # The page shows the open reports nearby (reports/_nearby.html) as soon as the category and the
+    # place are chosen: between the fields before the description and the rest.
+    def what_and_where(self) -> list[BoundField]:
+        return [f for f in self.visible_fields() if self._before_description(f.name)]
+
+    def the_rest(self) -> list[BoundField]:
+        return [f for f in self.visible_fields() if not self._before_description(f.name)]
+
+    def _before_description(self, name: str) -> bool:
+        names = list(self.fields)
+        return names.index(name) < names.index("description")
+
+
+def seen_reports(value: str) -> set[int]:
+    """The reports a resident was shown as possible duplicates before sending (the hidden `confirm`
+    field: ids separated by commas); anything else in it is ignored."""
+    return {int(part) for part in value.split(",")[:50] if part.strip().isdigit() and len(part.strip()) < 19}
 
 
 class FilterForm(forms.Form):

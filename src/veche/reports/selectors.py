@@ -1,6 +1,7 @@
 """Reads of reports shared by pages, the JSON API and Open311: lists, filters, nearby, map clusters."""
 
 import math
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date
 from typing import Any
@@ -14,6 +15,7 @@ from veche.core.geo import bounding_box, haversine_m
 from veche.municipalities.models import Category, District, Municipality
 from veche.municipalities.selectors import id_by_code
 from veche.municipalities.zones import local_day, zone_of
+from veche.notifications.models import Follow
 from veche.reports import mapcells
 from veche.reports.models import (
     AWAITING_ANSWER,
@@ -85,6 +87,30 @@ def with_list_relations(reports: QuerySet[Report]) -> QuerySet[Report]:
     return reports.select_related("category", "district", "department", "municipality")
 
 
+# Open and public: what a resident can still support, and what a new report may repeat.
+OPEN_PUBLIC = tuple(s for s in AWAITING_ANSWER if s in PUBLIC)
+
+
+def _open_near(category_id: int, latitude: float, longitude: float, radius_m: float) -> Q:
+    """The open, public, visible reports of a category in the box around a point (the index's cheap cut;
+    the distance is checked afterwards)."""
+    min_lat, max_lat, min_lon, max_lon = bounding_box(latitude, longitude, radius_m)
+    return Q(
+        category_id=category_id,
+        latitude__range=(min_lat, max_lat),
+        longitude__range=(min_lon, max_lon),
+        status__in=OPEN_PUBLIC,
+        hidden_at__isnull=True,
+    )
+
+
+def _nearest(
+    candidates: Iterable[Report], latitude: float, longitude: float, radius_m: float, limit: int
+) -> list[tuple[Report, float]]:
+    found = [(r, haversine_m(latitude, longitude, r.latitude, r.longitude)) for r in candidates]
+    return sorted([(r, d) for r, d in found if d <= radius_m], key=lambda pair: pair[1])[:limit]
+
+
 def nearby_open_reports(
     *,
     category: Category,
@@ -94,20 +120,82 @@ def nearby_open_reports(
     limit: int = 10,
 ) -> list[tuple[Report, float]]:
     """Open, public reports of `category` within `radius_m`, nearest first, with their distance."""
-    min_lat, max_lat, min_lon, max_lon = bounding_box(latitude, longitude, radius_m)
     candidates = (
-        Report.objects.filter(
-            category=category,
-            latitude__range=(min_lat, max_lat),
-            longitude__range=(min_lon, max_lon),
-            status__in=[s for s in AWAITING_ANSWER if s in PUBLIC],
-            hidden_at__isnull=True,
-        )
+        Report.objects.filter(_open_near(category.pk, latitude, longitude, radius_m))
         .select_related("category", "municipality")
         .order_by("-created_at")[:500]
     )
-    found = [(r, haversine_m(latitude, longitude, r.latitude, r.longitude)) for r in candidates]
-    return sorted([(r, d) for r, d in found if d <= radius_m], key=lambda pair: pair[1])[:limit]
+    return _nearest(candidates, latitude, longitude, radius_m, limit)
+
+
+@dataclass(frozen=True)
+class Candidate:
+    """An open report near a new one, as its author sees it: may they still say "Me too"?"""
+
+    report: Report
+    distance_m: float
+    own: bool = False
+    supported: bool = False
+    following: bool = False
+
+
+def duplicate_candidates(
+    *, viewer: Any, category: Category, latitude: float, longitude: float
+) -> list[Candidate]:
+    """`nearby_open_reports` with what `viewer` already did about each (three queries at most)."""
+    found = nearby_open_reports(category=category, latitude=latitude, longitude=longitude)
+    supported: set[int] = set()
+    following: set[int] = set()
+    if found and viewer is not None and viewer.is_authenticated:
+        ids = [r.pk for r, _ in found]
+        supported = set(
+            ReportSupport.objects.filter(user_id=viewer.pk, report_id__in=ids).values_list(
+                "report_id", flat=True
+            )
+        )
+        following = set(
+            Follow.objects.filter(
+                user_id=viewer.pk,
+                content_type__app_label="reports",
+                content_type__model="report",
+                object_id__in=ids,
+            ).values_list("object_id", flat=True)
+        )
+    viewer_id = getattr(viewer, "pk", None)
+    return [
+        Candidate(
+            report=r,
+            distance_m=d,
+            own=viewer_id is not None and r.author_id == viewer_id,
+            supported=r.pk in supported,
+            following=r.pk in following,
+        )
+        for r, d in found
+    ]
+
+
+def duplicates_of(
+    reports: Sequence[Report], *, radius_m: float = NEARBY_RADIUS_M, limit: int = 5
+) -> dict[int, list[tuple[Report, float]]]:
+    """For each of `reports` (a page of the moderators' queue), the open public reports of its category
+    within `radius_m`, nearest first, itself left out: one query for the whole page."""
+    if not reports:
+        return {}
+    near = Q()
+    for report in reports:
+        near |= _open_near(report.category_id, report.latitude, report.longitude, radius_m)
+    ids = [r.pk for r in reports]
+    candidates = list(Report.objects.filter(near).exclude(pk__in=ids).order_by("-created_at")[:1000])
+    return {
+        report.pk: _nearest(
+            (c for c in candidates if c.category_id == report.category_id),
+            report.latitude,
+            report.longitude,
+            radius_m,
+            limit,
+        )
+        for report in reports
+    }
 
 
 def in_box(

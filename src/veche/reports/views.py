@@ -17,10 +17,9 @@ from veche.comments.forms import CommentForm
 from veche.comments.selectors import THREAD_PAGE_SIZE, comments_for
 from veche.comments.views import post_comment
 from veche.core.errors import DomainError, NotFound
-from veche.core.forms import apply_domain_error, press
+from veche.core.forms import press, submit
 from veche.core.http import signed_in
 from veche.core.pagination import CappedPaginator
-from veche.core.ratelimit import rate_limit_request
 from veche.municipalities.zones import local_day
 from veche.notifications.models import Follow
 from veche.notifications.services import follow, unfollow
@@ -39,6 +38,7 @@ from veche.reports.forms import (
     ReassignForm,
     ReportForm,
     WorkspaceFilterForm,
+    seen_reports,
 )
 from veche.reports.lifecycle import allowed_actions
 from veche.reports.models import AWAITING_ANSWER, PUBLIC, EventKind, Report, ReportEvent, Status
@@ -157,48 +157,73 @@ def report_new(request: HttpRequest, slug: str) -> HttpResponse:
         municipality=municipality,
         initial={"latitude": municipality.latitude, "longitude": municipality.longitude},
     )
+    candidates: list[selectors.Candidate] = []
+    if request.method == "POST" and decision and form.is_valid():
+        data = form.cleaned_data
+        candidates = selectors.duplicate_candidates(
+            viewer=user, category=data["category"], latitude=data["latitude"], longitude=data["longitude"]
+        )
+    # Open reports of the kind nearby that the resident has not seen (in the form's box, or on this
+    # page shown again): ask before filing, and file nothing yet.
+    seen = seen_reports(request.POST.get("confirm", ""))
+    confirming = any(c.report.pk not in seen for c in candidates)
     status = 200
-    if request.method == "POST":
-        status = 403 if not decision else 400
-        if decision and form.is_valid():
-            data = form.cleaned_data
-            try:
-                rate_limit_request("write", request)
-                report = services.report_submit(
-                    author=user,
-                    municipality=municipality,
-                    category=data["category"],
-                    latitude=data["latitude"],
-                    longitude=data["longitude"],
-                    address=data["address"],
-                    description=data["description"],
-                    photos=data["photos"],
-                )
-            except DomainError as error:
-                apply_domain_error(form, error)
-                status = error.status
-            else:
-                messages.success(
-                    request, _("Thank you. Your report is registered and will be checked by a moderator.")
-                )
-                return redirect("reports:detail", slug=slug, report_id=report.pk)
-    context = {"municipality": municipality, "form": form, "decision": decision}
+    if request.method == "POST" and not decision:
+        status = 403
+    elif not confirming:
+        submitted = submit(
+            request,
+            form,
+            lambda data: services.report_submit(
+                author=user,
+                municipality=municipality,
+                category=data["category"],
+                latitude=data["latitude"],
+                longitude=data["longitude"],
+                address=data["address"],
+                description=data["description"],
+                photos=data["photos"],
+            ),
+        )
+        if submitted.ok:
+            messages.success(
+                request, _("Thank you. Your report is registered and will be checked by a moderator.")
+            )
+            return redirect(services.report_url(submitted.result))
+        status = submitted.status
+    context = {
+        "municipality": municipality,
+        "form": form,
+        "decision": decision,
+        "nearby": candidates,
+        "confirming": confirming,
+        "can_support": bool(allows(user, municipality, Feature.SUPPORT, services.REPORTING)),
+    }
     return render(request, "reports/new.html", context, status=status)
 
 
 @require_GET
 def nearby(request: HttpRequest, slug: str) -> HttpResponse:
-    """Open reports of the same category within 50 m, shown before a new one is filed."""
+    """Open reports of the same category within 50 m, shown on the report form as soon as the category
+    and the place are chosen, with what the visitor already did about each."""
     municipality = access_municipality(request.user, slug)
-    found: list[tuple[Report, float]] = []
+    found: list[selectors.Candidate] = []
     try:
         category = municipality.categories.get(pk=int(request.GET.get("category", "")))
         lat, lon = float(request.GET.get("latitude", "")), float(request.GET.get("longitude", ""))
     except (ValueError, TypeError, OverflowError, municipality.categories.model.DoesNotExist):
         category = None
     if category is not None and -90 <= lat <= 90 and -180 <= lon <= 180:
-        found = selectors.nearby_open_reports(category=category, latitude=lat, longitude=lon)
-    return render(request, "reports/_nearby.html", {"municipality": municipality, "nearby": found})
+        found = selectors.duplicate_candidates(
+            viewer=request.user, category=category, latitude=lat, longitude=lon
+        )
+    context = {
+        "municipality": municipality,
+        "nearby": found,
+        "can_support": bool(found)
+        and bool(allows(request.user, municipality, Feature.SUPPORT, services.REPORTING)),
+    }
+    return render(request, "reports/_nearby.html", context)
 
 
 def report_detail(request: HttpRequest, slug: str, report_id: int) -> HttpResponse:
@@ -410,6 +435,8 @@ def workspace(request: HttpRequest, slug: str) -> HttpResponse:
             today=today,
         ),
         "query": _query_without_page(request),
+        # A moderator passing a report sees the open ones of its kind nearby that it may repeat.
+        "duplicates": selectors.duplicates_of([r for r in page if r.status == Status.SUBMITTED]),
     }
     return render(request, "reports/workspace.html", context)
 

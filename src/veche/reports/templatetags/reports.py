@@ -1,4 +1,4 @@
-"""Template helpers of reports: whether a report is overdue on the municipality's day."""
+"""Template helpers of reports: whether a report is overdue on the municipality's day; its duplicates."""
 
 from datetime import date
 
@@ -13,3 +13,9 @@ register = template.Library()
 def overdue_on(report: Report, today: date) -> bool:
     """`report.is_overdue(today)`, for lists that show many reports against one day."""
     return report.is_overdue(today)
+
+
+@register.filter
+def duplicates_of(report: Report, found: dict[int, list[tuple[Report, float]]]) -> list[tuple[Report, float]]:
+    """The open reports near `report` that the workspace found for its page (`selectors.duplicates_of`)."""
+    return found.get(report.pk, [])
