@@ -112,6 +112,22 @@ def test_a_filing_next_to_an_open_report_of_its_kind_asks_first_and_keeps_what_w
     assert f'form="nearby-support-{existing.pk}"' in page
 
 
+def test_the_step_speaks_english_to_an_english_reader(
+    client_for, municipality, lights, resident, filer, routed
+):
+    routed(resident, latitude=north(20))
+
+    response = client_for(filer, language="en").post(new_url(municipality), filing(lights, **TYPED))
+
+    assert response.status_code == 200
+    page = text(response)
+    assert "Someone may have reported this already." in page
+    assert "No, mine is different — send it" in page
+    assert "The browser does not keep photos between steps" in page
+    assert "20 m away" in page
+    assert not Report.objects.filter(author=filer).exists()
+
+
 def test_a_confirmed_filing_is_written(client_for, municipality, lights, resident, filer, routed):
     existing = routed(resident, latitude=north(20))
 
