@@ -99,6 +99,7 @@ def test_a_filing_next_to_an_open_report_of_its_kind_asks_first_and_keeps_what_w
     assert response.status_code == 200
     page = text(response)
     assert Report.objects.count() == 1  # nothing written
+    assert "Обращение ещё не отправлено: возможно, об этой проблеме уже сообщили." in page
     assert "Возможно, об этой проблеме уже сообщили." in page
     assert f'href="/m/{municipality.slug}/reports/{existing.pk}/" target="_blank"' in page
     assert "Нет, у меня другое — отправить" in page
