@@ -22,9 +22,13 @@ SCREENS = [("ru", "ru-RU", 390, 844), ("en", "en-US", 1280, 900)]
 TYPED = "Не горит фонарь у третьего подъезда"
 
 
-def signed_in_page(page: Any, base: str, screen: tuple[str, str, int, int], username: str) -> Any:
+def signed_in_page(
+    page: Any, base: str, screen: tuple[str, str, int, int], username: str, *, script: bool = True
+) -> Any:
     _language, locale, width, height = screen
-    context = page.context.browser.new_context(locale=locale, viewport={"width": width, "height": height})
+    context = page.context.browser.new_context(
+        locale=locale, viewport={"width": width, "height": height}, java_script_enabled=script
+    )
     context.set_default_timeout(15_000)
     # The map's tiles are not the site's: a blank answer keeps the test off the network.
     context.route("https://tile.openstreetmap.org/**", lambda route: route.fulfill(status=204, body=b""))
@@ -105,6 +109,52 @@ def test_a_resident_says_me_too_in_place_and_keeps_what_they_typed(
     # The resident saw the candidate, so sending files the report without a step that asks again.
     with page.expect_navigation():
         page.click("#report-form button[type=submit]:not([form])")
+    mine = Report.objects.get(author=anna)
+    assert page.url == f"{base}/m/{slug}/reports/{mine.pk}/", page.url
+    assert mine.description == TYPED
+
+
+def test_without_javascript_a_step_asks_first_and_me_too_or_send_both_work(
+    transactional_db: None,
+    live_server: Any,
+    page: Any,
+    municipality: Municipality,
+    make_user: Callable[..., User],
+    lights: Category,
+    routed: Callable[..., Report],
+) -> None:
+    screen = SCREENS[0]
+    base, slug = live_server.url, municipality.slug
+    existing = routed(make_user("neighbour"), latitude=55.75, longitude=37.61, description="Темно во дворе")
+    anna = make_user("anna")
+    page = signed_in_page(page, base, screen, "anna", script=False)
+
+    def fill_and_send() -> None:
+        page.goto(f"{base}/m/{slug}/reports/new/")
+        page.select_option("#id_category", str(lights.pk))
+        page.fill("#id_latitude", "55.75015")
+        page.fill("#id_longitude", "37.61")
+        page.fill("#id_address", "Тверская, 1")
+        page.fill("#id_description", TYPED)
+        with page.expect_navigation():
+            page.click("#report-form button[type=submit]:not([form])")
+
+    fill_and_send()
+    assert page.get_by_role("button", name=text_in("ru", "No, mine is different — send it")).is_visible()
+    assert page.input_value("#id_description") == TYPED
+    assert not Report.objects.filter(author=anna).exists()
+    assert page.evaluate("document.documentElement.scrollWidth <= window.innerWidth")
+
+    # "Me too" goes to the report, supported.
+    with page.expect_navigation():
+        page.locator("#nearby").get_by_role("button", name=text_in("ru", "Me too")).click()
+    assert page.url == f"{base}/m/{slug}/reports/{existing.pk}/", page.url
+    assert ReportSupport.objects.filter(report=existing, user=anna).exists()
+
+    # Or the resident says theirs is different; Enter in a field sends the report, not a candidate's button.
+    fill_and_send()
+    with page.expect_navigation():
+        page.press("#id_address", "Enter")
     mine = Report.objects.get(author=anna)
     assert page.url == f"{base}/m/{slug}/reports/{mine.pk}/", page.url
     assert mine.description == TYPED
