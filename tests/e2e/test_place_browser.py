@@ -8,14 +8,16 @@ The browser's position is a fake one inside the city; the tiles are answered by 
 from __future__ import annotations
 
 import io
-from collections.abc import Callable
+import json
+from collections.abc import Callable, Iterator
 from typing import Any
 
 import pytest
+from django.test import override_settings
 from PIL import Image
 
 from veche.accounts.models import User
-from veche.core.testing import text_in
+from veche.core.testing import local_service, text_in
 from veche.municipalities.models import Category, Municipality
 from veche.reports.models import Report
 
@@ -56,6 +58,15 @@ def signed_in(context: Any, base: str, username: str) -> Any:
     return visitor
 
 
+@pytest.fixture
+def anna(municipality: Municipality, make_user: Callable[..., User]) -> User:
+    """A resident of the test city, which has a boundary around the centre of Moscow."""
+    ring = [[37.3, 55.5], [37.9, 55.5], [37.9, 56.0], [37.3, 56.0], [37.3, 55.5]]
+    municipality.boundary = {"type": "Polygon", "coordinates": [ring]}
+    municipality.save()
+    return make_user("anna")
+
+
 def no_sideways_scroll(visitor: Any) -> bool:
     return bool(visitor.evaluate("document.documentElement.scrollWidth <= window.innerWidth"))
 
@@ -70,16 +81,12 @@ def test_my_location_and_the_keyboard_put_the_marker_and_the_report_is_filed_the
     page: Any,
     municipality: Municipality,
     lights: Category,
-    make_user: Callable[..., User],
+    anna: User,
     language: str,
     locale: str,
     width: int,
     height: int,
 ) -> None:
-    ring = [[37.3, 55.5], [37.9, 55.5], [37.9, 56.0], [37.3, 56.0], [37.3, 55.5]]
-    municipality.boundary = {"type": "Polygon", "coordinates": [ring]}
-    municipality.save()
-    make_user("anna")
     base = live_server.url
     context = new_context(page, locale, width, height, geolocation=HERE, permissions=["geolocation"])
     try:
@@ -137,9 +144,8 @@ def test_a_refused_location_says_so_and_places_nothing(
     page: Any,
     municipality: Municipality,
     lights: Category,
-    make_user: Callable[..., User],
+    anna: User,
 ) -> None:
-    make_user("anna")
     context = new_context(page, "ru-RU", 390, 844)  # no geolocation permission granted
     try:
         visitor = signed_in(context, live_server.url, "anna")
@@ -153,5 +159,47 @@ def test_a_refused_location_says_so_and_places_nothing(
         )
         assert visitor.input_value("[name=latitude]") == ""
         assert visitor.locator("#pick-map .leaflet-marker-icon").count() == 0
+    finally:
+        context.close()
+
+
+@pytest.fixture
+def geocoder() -> Iterator[str]:
+    """A geocoder with one answer: a place inside the city and one in another city."""
+    answer = [
+        {"display_name": "Тверская улица, 7, Москва", "lat": "55.7601", "lon": "37.6101"},
+        {"display_name": "Невский проспект, Петербург", "lat": "59.93", "lon": "30.33"},
+    ]
+    with local_service(json.dumps(answer).encode()) as (url, _service):
+        yield url
+
+
+def test_an_address_found_by_the_geocoder_puts_the_marker_there(
+    transactional_db: None,
+    live_server: Any,
+    page: Any,
+    municipality: Municipality,
+    lights: Category,
+    anna: User,
+    geocoder: str,
+) -> None:
+    context = new_context(page, "ru-RU", 390, 844)
+    try:
+        with override_settings(VECHE_GEOCODER_URL=geocoder):
+            visitor = signed_in(context, live_server.url, "anna")
+            visitor.goto(f"{live_server.url}/m/{municipality.slug}/reports/new/")
+            visitor.fill("[name=address]", "Тверская 7")
+            visitor.press("[name=address]", "Enter")  # looks the address up, sends nothing
+            offered = visitor.locator("#address-results button")
+            offered.first.wait_for()
+            # Only the place inside the city is offered.
+            assert offered.all_text_contents() == ["Тверская улица, 7, Москва"]
+            offered.first.click()
+            assert visitor.input_value("[name=latitude]") == "55.760100"
+            assert visitor.input_value("[name=longitude]") == "37.610100"
+            assert visitor.input_value("[name=address]") == "Тверская 7"
+            assert visitor.locator("#pick-map .leaflet-marker-icon").count() == 1
+            assert no_sideways_scroll(visitor)
+            assert not Report.objects.exists()
     finally:
         context.close()

@@ -3,12 +3,9 @@ another city, a description says something, the report form works without a scri
 address search forwards to the geocoder the site is set up with (here a small local HTTP server)."""
 
 import json
-import threading
 import time
 from collections.abc import Callable, Iterator
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
-from urllib.parse import parse_qs, urlsplit
 
 import pytest
 from django.test import Client, override_settings
@@ -16,6 +13,7 @@ from django.test import Client, override_settings
 from veche.accounts.models import User
 from veche.core.errors import DomainError
 from veche.core.models import AuditEntry
+from veche.core.testing import JsonService, local_service
 from veche.municipalities.demo import rough_boundary
 from veche.municipalities.models import Category, District, Municipality
 from veche.reports.models import Report, ReportEvent
@@ -217,41 +215,13 @@ def test_a_resident_cannot_reach_the_boundary_page(
 # --- the address search -----------------------------------------------------------------------
 
 
-class Geocoder(BaseHTTPRequestHandler):
-    """A Nominatim stand-in: answers /search with `answer`, after `delay` seconds."""
-
-    answer: bytes = b"[]"
-    delay: float = 0.0
-    queries: list[dict[str, list[str]]] = []
-
-    def do_GET(self) -> None:
-        type(self).queries.append(parse_qs(urlsplit(self.path).query))
-        time.sleep(self.delay)
-        try:
-            self.send_response(200)
-            self.send_header("Content-Type", "application/json")
-            self.end_headers()
-            self.wfile.write(self.answer)
-        except OSError:
-            pass  # the client gave up waiting
-
-    def log_message(self, *args: Any) -> None:
-        pass
-
-
 @pytest.fixture
-def geocoder() -> Iterator[type[Geocoder]]:
-    handler = type("Answer", (Geocoder,), {"queries": []})
-    server = ThreadingHTTPServer(("127.0.0.1", 0), handler)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    url = f"http://127.0.0.1:{server.server_address[1]}/search"
-    try:
-        with override_settings(VECHE_GEOCODER_URL=url, VECHE_GEOCODER_TIMEOUT=0.5):
-            yield handler
-    finally:
-        server.shutdown()
-        server.server_close()
+def geocoder() -> Iterator[type[JsonService]]:
+    with (
+        local_service() as (url, service),
+        override_settings(VECHE_GEOCODER_URL=url, VECHE_GEOCODER_TIMEOUT=0.5),
+    ):
+        yield service
 
 
 def geocode_url(municipality: Municipality, query: str = "Тверская 7") -> str:
@@ -267,7 +237,7 @@ def test_without_a_geocoder_the_address_search_is_a_clear_404(
 
 
 def test_the_address_search_offers_the_places_inside_the_city(
-    client_for: Callable[..., Client], resident: User, bounded: Municipality, geocoder: type[Geocoder]
+    client_for: Callable[..., Client], resident: User, bounded: Municipality, geocoder: type[JsonService]
 ) -> None:
     geocoder.answer = json.dumps(
         [
@@ -295,7 +265,7 @@ def test_a_geocoder_that_answers_nonsense_leaves_the_resident_a_message(
     client_for: Callable[..., Client],
     resident: User,
     municipality: Municipality,
-    geocoder: type[Geocoder],
+    geocoder: type[JsonService],
     answer: bytes,
 ) -> None:
     geocoder.answer = answer
@@ -306,7 +276,7 @@ def test_a_geocoder_that_answers_nonsense_leaves_the_resident_a_message(
 
 
 def test_a_geocoder_that_does_not_answer_in_time_is_given_up_cleanly(
-    client_for: Callable[..., Client], resident: User, municipality: Municipality, geocoder: type[Geocoder]
+    client_for: Callable[..., Client], resident: User, municipality: Municipality, geocoder: type[JsonService]
 ) -> None:
     geocoder.delay = 2.0
     started = time.monotonic()
@@ -322,7 +292,7 @@ def test_the_address_search_refuses_too_little_or_too_much_and_asks_nobody(
     client_for: Callable[..., Client],
     resident: User,
     municipality: Municipality,
-    geocoder: type[Geocoder],
+    geocoder: type[JsonService],
     query: str,
 ) -> None:
     response = client_for(resident).get(geocode_url(municipality, query))
@@ -332,7 +302,7 @@ def test_the_address_search_refuses_too_little_or_too_much_and_asks_nobody(
 
 
 def test_the_address_search_is_for_signed_in_people(
-    client_for: Callable[..., Client], municipality: Municipality, geocoder: type[Geocoder]
+    client_for: Callable[..., Client], municipality: Municipality, geocoder: type[JsonService]
 ) -> None:
     response = client_for(None).get(geocode_url(municipality))
     assert response.status_code == 302 and "/login" in response["Location"]

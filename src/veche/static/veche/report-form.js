@@ -86,8 +86,13 @@
     if (search) {
       var address = form.querySelector("[name=address]");
       var results = document.getElementById("address-results");
+      var find = document.getElementById("address-find");
       search.hidden = false;
-      document.getElementById("address-find").addEventListener("click", function () {
+      // Enter in the address looks it up rather than sending an unplaced report.
+      address.addEventListener("keydown", function (e) {
+        if (e.key === "Enter") { e.preventDefault(); find.click(); }
+      });
+      find.addEventListener("click", function () {
         results.textContent = "";
         say(search.dataset.searching);
         fetch(search.dataset.url + "?q=" + encodeURIComponent(address.value), {
