@@ -76,13 +76,13 @@ def _check_inside(municipality: Municipality, lat: float, lon: float) -> None:
         raise DomainError(message, fields={"latitude": [message]})
 
 
-def check_description(description: str, *, field: str = "description") -> str:
+def _check_description(description: str) -> str:
     """The description stripped, or a refusal: empty, too long, or too short to say anything."""
-    description = check_text(description, field, required=True)
+    description = check_text(description, "description", required=True)
     if len(description) < MIN_DESCRIPTION:
         raise DomainError(
             fields={
-                field: [
+                "description": [
                     _("Describe the problem in a few words: at least %(n)d characters.")
                     % {"n": MIN_DESCRIPTION}
                 ]
@@ -228,7 +228,7 @@ def report_submit(
     description = (
         check_text(description, "description", required=True)
         if source == Source.OPEN311
-        else check_description(description)
+        else _check_description(description)
     )
     address = plain_text(check_text(address, "address", required=False, limit=300))
     if len(photos) > MAX_PHOTOS:
