@@ -421,6 +421,8 @@ ROUTES: dict[str, Case] = {
         "/m/{slug}/reports/nearby/?category={light}&latitude=55.75&longitude=37.61", every(200)
     ),
     "reports:new": Case("/m/{slug}/reports/new/", signed_in(200)),
+    # Without VECHE_GEOCODER_URL (as in the tests) the address search is not there for anyone.
+    "reports:geocode": Case("/m/{slug}/reports/geocode/?q=Tverskaya", signed_in(404)),
     "reports:new#post": Case(
         "/m/{slug}/reports/new/",
         signed_in(302),
@@ -950,6 +952,15 @@ ROUTES: dict[str, Case] = {
     "staff_list": Case("/m/{slug}/staff/districts/", (LOGIN, 404, 404, 404, 404, 200, 404, 200)),
     "staff_list#staff": Case("/m/{slug}/staff/staff/", (LOGIN, 404, 404, 404, 404, 200, 404, 200)),
     "staff_list#unknown-kind": Case("/m/{slug}/staff/nonsense/", signed_in(404)),
+    "staff_boundary": Case("/m/{slug}/staff/boundary/", (LOGIN, 404, 404, 404, 404, 200, 404, 200)),
+    "staff_boundary#post": Case(
+        "/m/{slug}/staff/boundary/",
+        (LOGIN, 404, 404, 404, 404, 302, 404, 302),
+        "POST",
+        # Doubled braces: the matrix fills {placeholders} in its data with str.format.
+        data={"boundary": '{{"type": "Polygon", "coordinates": [[[37, 55], [38, 55], [38, 56], [37, 55]]]}}'},
+        state=lambda w: Municipality.objects.get(pk=w.municipality.pk).boundary,
+    ),
     "staff_new": Case("/m/{slug}/staff/districts/new/", (LOGIN, 404, 404, 404, 404, 200, 404, 200)),
     # Granting a staff role: the one way up, for municipal and platform admins only.
     "staff_new#grant-role": Case(

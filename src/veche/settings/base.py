@@ -209,12 +209,17 @@ RATE_LIMITS = {
     "flag": "30/3600",
     "verification_code": "5/86400",
     "open311": "120/60",
+    "geocode": "30/60",
 }
 RATE_LIMITS_ENABLED = True
 
 SITE_URL = env("SITE_URL", "http://127.0.0.1:8000")
 MAP_TILE_URL = env("MAP_TILE_URL", "https://tile.openstreetmap.org/{z}/{x}/{y}.png")
 MAP_TILE_ATTRIBUTION = env("MAP_TILE_ATTRIBUTION", "© OpenStreetMap contributors")
+# A Nominatim-compatible search URL (e.g. https://nominatim.openstreetmap.org/search); empty: the
+# report form keeps the address as typed and asks for the district instead of looking it up.
+VECHE_GEOCODER_URL = env("VECHE_GEOCODER_URL", "")
+VECHE_GEOCODER_TIMEOUT = float(env("VECHE_GEOCODER_TIMEOUT", "4"))
 
 # Limits on what a person may type; longer input is refused, never truncated.
 TEXT_MAX_LENGTH = 4000
