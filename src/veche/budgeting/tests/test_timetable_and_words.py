@@ -154,6 +154,15 @@ def test_the_process_page_shows_each_phase_s_dates_and_the_days_left(
     assert "Europe/Moscow" in russian
 
 
+def test_the_api_gives_the_timetable(api_for, make_process, municipal_admin, voter):
+    process = scheduled(
+        make_process(ProcessPhase.VOTING), municipal_admin, voting_closes_at=at(2026, 12, 14, 17)
+    )
+    budget = city_budget(process)
+    answer = api_for(voter).get(f"/api/v1/budgets/{budget.pk}").json()["process"]
+    assert answer["voting_closes_at"] == "2026-12-14T17:00:00Z" and answer["voting_opens_at"] is None
+
+
 def test_without_dates_the_pages_say_so(client_for, make_process, voter, frozen):
     process = make_process(ProcessPhase.VOTING)
     html = client_for(voter).get(url(process)).content.decode()
