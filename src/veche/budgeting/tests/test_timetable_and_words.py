@@ -239,6 +239,7 @@ def test_the_ballot_s_total_is_pinned_with_plain_numbers_for_scripts_and_grouped
     assert 'data-chosen="0" data-spent="0" data-given="0"' in bar
     assert 'aria-live="polite"' in bar and 'type="submit"' in bar
     assert 'Выбрано: <strong data-total="cost">0\u00a0₽</strong> из 10\u00a0000\u00a0₽' in bar
+    assert '<span data-total="chosen">0</span> из 3' in bar
 
     # Four projects where three at most are allowed: the page comes back with the four still chosen.
     four = options(budget)[:3] + [options(budget)[4]]
