@@ -10,6 +10,7 @@ the page never scrolls sideways.
 from __future__ import annotations
 
 from collections.abc import Callable
+from datetime import UTC, datetime
 from typing import Any
 
 import pytest
@@ -17,6 +18,7 @@ from django.urls import reverse
 
 from veche.accounts.models import User
 from veche.budgeting.models import BallotKind, Process, ProcessPhase
+from veche.budgeting.services.setup import process_schedule
 from veche.core.testing import PASSWORD
 
 pytestmark = pytest.mark.e2e
@@ -100,5 +102,42 @@ def test_the_total_stays_on_screen_and_follows_the_choice(
 
         assert visitor.evaluate("document.documentElement.scrollWidth <= window.innerWidth")
         visitor.screenshot(path=f"/tmp/ballot-{width}.png")  # noqa: S108 - for a person to look at
+    finally:
+        context.close()
+
+
+def test_the_process_page_s_timetable_fits_a_360_px_phone(
+    transactional_db: None,
+    live_server: Any,
+    page: Any,
+    make_process: Callable[..., Process],
+    municipal_admin: User,
+) -> None:
+    process = make_process(ProcessPhase.VOTING, kind=BallotKind.KNAPSACK, max_projects=None)
+    process = process_schedule(
+        actor=municipal_admin,
+        process=process,
+        dates={
+            "proposals_opens_at": datetime(2026, 11, 1, 6, tzinfo=UTC),
+            "proposals_closes_at": datetime(2026, 11, 15, 21, tzinfo=UTC),
+            "voting_opens_at": datetime(2026, 12, 1, 6, tzinfo=UTC),
+            "voting_closes_at": datetime(2030, 12, 14, 17, tzinfo=UTC),
+            "results_at": datetime(2030, 12, 20, 9, tzinfo=UTC),
+        },
+    )
+    context = page.context.browser.new_context(locale="ru-RU", viewport={"width": 360, "height": 740})
+    visitor = context.new_page()
+    try:
+        path = reverse(
+            "budgeting:process", kwargs={"slug": process.municipality.slug, "process_id": process.pk}
+        )
+        assert visitor.goto(live_server.url + path).status == 200
+        assert visitor.locator("#timetable").is_visible()
+        assert "14 декабря 2030, 20:00" in visitor.inner_text("#timetable")
+        assert visitor.evaluate("document.documentElement.scrollWidth <= window.innerWidth")
+        visitor.click("#how-counted > summary")
+        assert "Метод равных долей" in visitor.inner_text("#how-counted")
+        assert visitor.evaluate("document.documentElement.scrollWidth <= window.innerWidth")
+        visitor.screenshot(path="/tmp/process-360.png", full_page=True)  # noqa: S108 - for a person
     finally:
         context.close()
