@@ -894,6 +894,13 @@ ROUTES: dict[str, Case] = {
         data={"to": "proposals"},
         state=lambda w: _budget_process(w, "bp_draft").phase,
     ),
+    "budgeting_staff:schedule": Case(
+        "/m/{slug}/staff/budgets/{bp_draft}/dates/",
+        BUDGET_SETUP_POST,
+        "POST",
+        data={"voting_closes_at": "2030-06-01T20:00"},
+        state=lambda w: _budget_process(w, "bp_draft").voting_closes_at,
+    ),
     "budgeting_staff:review": Case("/m/{slug}/staff/budgets/{bp_review}/review/", POLL_STAFF),
     "budgeting_staff:decide": Case(
         "/m/{slug}/staff/budgets/{bp_review}/review/{bp_review_proposal}/",
