@@ -87,10 +87,13 @@ MIDDLEWARE = [
 ROOT_URLCONF = "veche.urls"
 WSGI_APPLICATION = "veche.wsgi.application"
 
+# An operator's own templates come first, so a file there (such as accounts/legal/terms_ru.html)
+# replaces the package's one of the same name.
+TEMPLATE_OVERRIDES = [Path(env("VECHE_TEMPLATE_DIR"))] if env("VECHE_TEMPLATE_DIR") else []
 TEMPLATES = [
     {
         "BACKEND": "django.template.backends.django.DjangoTemplates",
-        "DIRS": [PACKAGE_DIR / "templates"],
+        "DIRS": [*TEMPLATE_OVERRIDES, PACKAGE_DIR / "templates"],
         "APP_DIRS": True,
         "OPTIONS": {
             "context_processors": [
