@@ -12,6 +12,7 @@ from django.utils import timezone
 from veche.accounts.models import User
 from veche.appeals.services import appeal_create
 from veche.budgeting.models import Process
+from veche.core.testing import localised_numbers
 from veche.initiatives.services import initiative_create
 from veche.municipalities.models import Municipality
 from veche.polls.models import Poll
@@ -101,6 +102,8 @@ def test_the_live_blocks_show_what_is_open_with_dates_and_counts(
     reports = _block(page, "reports")
     assert "Не горит фонарь у школы" in reports
     assert "Ещё не проверено модератором" not in page
+    # What a script reads (dates in `datetime`, any data-*) is written unlocalised.
+    assert localised_numbers(page) == []
 
 
 def test_the_page_calls_to_act_and_links_the_map(client: Client, municipality: Municipality) -> None:
