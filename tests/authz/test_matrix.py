@@ -350,6 +350,8 @@ ROUTES: dict[str, Case] = {
     # Accounts.
     "accounts:signup": Case("/accounts/signup/", every(200)),
     "accounts:signup_done": Case("/accounts/signup/done/", every(200)),
+    "accounts:consent": Case("/accounts/personal-data/", every(200)),
+    "accounts:terms": Case("/accounts/terms/", every(200)),
     "accounts:confirm_resend": Case("/accounts/confirm/resend/", every(200)),
     "accounts:confirm": Case("/accounts/confirm/{confirm_token}/", every(302)),
     "accounts:login": Case("/accounts/login/", every(200)),

@@ -25,8 +25,10 @@ from veche.core.http import signed_in
 from veche.core.models import AuditEntry
 from veche.municipalities import services
 from veche.municipalities.forms import BoundaryForm, VerifyResidentForm
+from veche.municipalities.live import municipality_live
 from veche.municipalities.selectors import municipalities_active
 from veche.municipalities.staff import KINDS, StaffKind
+from veche.reports.services import REPORTING
 
 
 def home(request: HttpRequest) -> HttpResponse:
@@ -47,6 +49,8 @@ def municipality_home(request: HttpRequest, slug: str) -> HttpResponse:
         "tier": tier_of(request.user, municipality),
         "Tier": Tier,
         "is_staff": has_permission(request.user, municipality, "staff_area"),
+        "live": municipality_live(municipality=municipality, viewer=request.user),
+        "can_report": allows(request.user, municipality, Feature.SUBMIT, REPORTING),
     }
     return render(request, "municipalities/municipality.html", context)
 

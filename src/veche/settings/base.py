@@ -87,10 +87,13 @@ MIDDLEWARE = [
 ROOT_URLCONF = "veche.urls"
 WSGI_APPLICATION = "veche.wsgi.application"
 
+# An operator's own templates come first, so a file there (such as accounts/legal/terms_ru.html)
+# replaces the package's one of the same name.
+TEMPLATE_OVERRIDES = [Path(env("VECHE_TEMPLATE_DIR"))] if env("VECHE_TEMPLATE_DIR") else []
 TEMPLATES = [
     {
         "BACKEND": "django.template.backends.django.DjangoTemplates",
-        "DIRS": [PACKAGE_DIR / "templates"],
+        "DIRS": [*TEMPLATE_OVERRIDES, PACKAGE_DIR / "templates"],
         "APP_DIRS": True,
         "OPTIONS": {
             "context_processors": [
@@ -136,6 +139,12 @@ AUTH_PASSWORD_VALIDATORS = [
 ]
 PASSWORD_RESET_TIMEOUT = 60 * 60 * 24
 EMAIL_CONFIRMATION_MAX_AGE = 60 * 60 * 24 * 3
+# The operator of the personal data (152-FZ): named in the consent text that sign-up asks for.
+# An operator who overrides the consent template (accounts/legal/consent_<lang>.html) changes
+# VECHE_CONSENT_VERSION too, so each account records which text its holder agreed to.
+VECHE_OPERATOR_NAME = env("VECHE_OPERATOR_NAME", "")
+VECHE_OPERATOR_CONTACT = env("VECHE_OPERATOR_CONTACT", "")
+VECHE_CONSENT_VERSION = env("VECHE_CONSENT_VERSION", "2026-12-07")
 
 LANGUAGE_CODE = "ru"
 LANGUAGES = [("ru", _("Russian")), ("en", _("English"))]
