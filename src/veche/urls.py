@@ -29,6 +29,7 @@ municipality_patterns: list[URLPattern | URLResolver] = [
     path("staff/verify/", municipality_views.staff_verify, name="staff_verify"),
     path("staff/reports/", report_views.workspace, name="reports_workspace"),
     path("staff/audit/", municipality_views.staff_audit, name="staff_audit"),
+    path("staff/boundary/", municipality_views.staff_boundary, name="staff_boundary"),
     path("staff/open311/", include("veche.open311.staff_urls")),
     path("staff/polls/", include("veche.polls.staff_urls")),
     path("staff/budgets/", include("veche.budgeting.staff_urls")),

@@ -350,6 +350,8 @@ ROUTES: dict[str, Case] = {
     # Accounts.
     "accounts:signup": Case("/accounts/signup/", every(200)),
     "accounts:signup_done": Case("/accounts/signup/done/", every(200)),
+    "accounts:consent": Case("/accounts/personal-data/", every(200)),
+    "accounts:terms": Case("/accounts/terms/", every(200)),
     "accounts:confirm_resend": Case("/accounts/confirm/resend/", every(200)),
     "accounts:confirm": Case("/accounts/confirm/{confirm_token}/", every(302)),
     "accounts:login": Case("/accounts/login/", every(200)),
@@ -421,6 +423,8 @@ ROUTES: dict[str, Case] = {
         "/m/{slug}/reports/nearby/?category={light}&latitude=55.75&longitude=37.61", every(200)
     ),
     "reports:new": Case("/m/{slug}/reports/new/", signed_in(200)),
+    # Without VECHE_GEOCODER_URL (as in the tests) the address search is not there for anyone.
+    "reports:geocode": Case("/m/{slug}/reports/geocode/?q=Tverskaya", signed_in(404)),
     "reports:new#post": Case(
         "/m/{slug}/reports/new/",
         signed_in(302),
@@ -899,6 +903,13 @@ ROUTES: dict[str, Case] = {
         data={"to": "proposals"},
         state=lambda w: _budget_process(w, "bp_draft").phase,
     ),
+    "budgeting_staff:schedule": Case(
+        "/m/{slug}/staff/budgets/{bp_draft}/dates/",
+        BUDGET_SETUP_POST,
+        "POST",
+        data={"voting_closes_at": "2030-06-01T20:00"},
+        state=lambda w: _budget_process(w, "bp_draft").voting_closes_at,
+    ),
     "budgeting_staff:review": Case("/m/{slug}/staff/budgets/{bp_review}/review/", POLL_STAFF),
     "budgeting_staff:decide": Case(
         "/m/{slug}/staff/budgets/{bp_review}/review/{bp_review_proposal}/",
@@ -957,6 +968,15 @@ ROUTES: dict[str, Case] = {
     "staff_list": Case("/m/{slug}/staff/districts/", (LOGIN, 404, 404, 404, 404, 200, 404, 200)),
     "staff_list#staff": Case("/m/{slug}/staff/staff/", (LOGIN, 404, 404, 404, 404, 200, 404, 200)),
     "staff_list#unknown-kind": Case("/m/{slug}/staff/nonsense/", signed_in(404)),
+    "staff_boundary": Case("/m/{slug}/staff/boundary/", (LOGIN, 404, 404, 404, 404, 200, 404, 200)),
+    "staff_boundary#post": Case(
+        "/m/{slug}/staff/boundary/",
+        (LOGIN, 404, 404, 404, 404, 302, 404, 302),
+        "POST",
+        # Doubled braces: the matrix fills {placeholders} in its data with str.format.
+        data={"boundary": '{{"type": "Polygon", "coordinates": [[[37, 55], [38, 55], [38, 56], [37, 55]]]}}'},
+        state=lambda w: Municipality.objects.get(pk=w.municipality.pk).boundary,
+    ),
     "staff_new": Case("/m/{slug}/staff/districts/new/", (LOGIN, 404, 404, 404, 404, 200, 404, 200)),
     # Granting a staff role: the one way up, for municipal and platform admins only.
     "staff_new#grant-role": Case(

@@ -54,7 +54,10 @@ def test_one_person_flagging_one_comment_from_8_threads_makes_one_open_flag(
 def test_8_sign_ups_with_one_email_at_once_make_one_account() -> None:
     def sign_up(i: int) -> User | None:
         return user_signup(
-            username=f"racer{i}", email="Same.Person@Example.org", password="a long enough secret 42"
+            username=f"racer{i}",
+            email="Same.Person@Example.org",
+            password="a long enough secret 42",
+            consent=True,
         )
 
     results, errors = race([partial(sign_up, i) for i in range(8)])
@@ -146,7 +149,10 @@ def test_2_sign_ups_with_one_username_in_different_case_make_one_account(monkeyp
 
     def sign_up(i: int) -> User | None:
         return user_signup(
-            username=["Racer", "racer"][i], email=f"racer{i}@example.org", password="a long enough secret 42"
+            username=["Racer", "racer"][i],
+            email=f"racer{i}@example.org",
+            password="a long enough secret 42",
+            consent=True,
         )
 
     results, errors = race([partial(sign_up, i) for i in range(2)])

@@ -20,8 +20,16 @@ def test_simultaneous_signups_with_one_email_make_one_account() -> None:
 
         results, errors = race(
             [
-                partial(services.user_signup, username=f"first{i}", email=email, password=PASSWORD),
-                partial(services.user_signup, username=f"second{i}", email=email.upper(), password=PASSWORD),
+                partial(
+                    services.user_signup, username=f"first{i}", email=email, password=PASSWORD, consent=True
+                ),
+                partial(
+                    services.user_signup,
+                    username=f"second{i}",
+                    email=email.upper(),
+                    password=PASSWORD,
+                    consent=True,
+                ),
             ]
         )
 
@@ -40,8 +48,20 @@ def test_simultaneous_signups_with_one_username_make_one_account() -> None:
 
         results, errors = race(
             [
-                partial(services.user_signup, username=name, email=f"{name}a@example.org", password=PASSWORD),
-                partial(services.user_signup, username=name, email=f"{name}b@example.org", password=PASSWORD),
+                partial(
+                    services.user_signup,
+                    username=name,
+                    email=f"{name}a@example.org",
+                    password=PASSWORD,
+                    consent=True,
+                ),
+                partial(
+                    services.user_signup,
+                    username=name,
+                    email=f"{name}b@example.org",
+                    password=PASSWORD,
+                    consent=True,
+                ),
             ]
         )
 

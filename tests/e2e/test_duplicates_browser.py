@@ -132,6 +132,7 @@ def test_without_javascript_a_step_asks_first_and_me_too_or_send_both_work(
     def fill_and_send() -> None:
         page.goto(f"{base}/m/{slug}/reports/new/")
         page.select_option("#id_category", str(lights.pk))
+        page.click("#coordinates summary")  # without a script there is no map: the coordinates are typed
         page.fill("#id_latitude", "55.75015")
         page.fill("#id_longitude", "37.61")
         page.fill("#id_address", "Тверская, 1")

@@ -10,7 +10,10 @@ class VecheUserAdmin(UserAdmin[User]):
     fieldsets = (
         *UserAdmin.fieldsets,
         ("Veche", {"fields": ("display_name", "language", "email_confirmed_at")}),
+        # The record of consent (152-FZ) is evidence: shown, never edited by hand.
+        ("Consent", {"fields": ("consent_given_at", "consent_version")}),
     )  # type: ignore[misc]
+    readonly_fields = ("consent_given_at", "consent_version")
 
 
 @admin.register(Verification)

@@ -2,6 +2,9 @@
 
 from django import forms
 from django.conf import settings
+from django.contrib.auth import password_validation
+from django.urls import reverse
+from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
 from veche.accounts.verification.providers import CHANNEL_LABELS, code_providers
@@ -25,6 +28,30 @@ class SignupForm(forms.Form):
         widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
         max_length=128,
     )
+
+    # Unticked by default: consent under 152-FZ is an act of the person, never a default.
+    consent = forms.BooleanField(
+        required=True,
+        error_messages={
+            "required": _(
+                "Without your consent to the processing of personal data we cannot create an account."
+            )
+        },
+    )
+
+    def __init__(self, *args: object, **kwargs: object) -> None:
+        super().__init__(*args, **kwargs)  # type: ignore[arg-type]
+        # The rules are shown before the first try, in the active language, from the validators
+        # that will judge the password (so they cannot disagree with the error messages).
+        self.fields["password1"].help_text = " ".join(
+            str(text) for text in password_validation.password_validators_help_texts()
+        )
+        self.fields["consent"].label = format_html(
+            '{} (<a href="{}">{}</a>)',
+            _("I consent to the processing of my personal data"),
+            reverse("accounts:consent"),
+            _("what this means"),
+        )
 
     def clean(self) -> dict[str, object]:
         data = super().clean() or {}

@@ -18,6 +18,10 @@ class User(AbstractUser):
         _("language"), max_length=8, choices=settings.LANGUAGES, default=settings.LANGUAGE_CODE
     )
     deleted_at = models.DateTimeField(null=True, blank=True)
+    # When the person consented to the processing of their personal data (152-FZ) and which
+    # version of the text they saw (settings.VECHE_CONSENT_VERSION); empty for older accounts.
+    consent_given_at = models.DateTimeField(_("consent to data processing given"), null=True, blank=True)
+    consent_version = models.CharField(_("version of the consent text"), max_length=40, blank=True)
 
     class Meta:
         constraints = [

@@ -3,6 +3,7 @@
 import hashlib
 import hmac
 import secrets
+from dataclasses import dataclass
 from datetime import timedelta
 
 from django.conf import settings
@@ -14,6 +15,7 @@ from django.db import IntegrityError, transaction
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone, translation
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
 
@@ -30,6 +32,7 @@ from veche.municipalities.models import District, Municipality
 
 CONFIRM_SALT = "veche.accounts.confirm-email"
 USERNAME_MAX = 50
+ACCOUNT_PAGES = "/accounts/"
 
 
 def _send(user: User, subject: str, template: str, context: dict[str, object]) -> None:
@@ -51,12 +54,24 @@ def _validate_username(username: str) -> str:
     return username
 
 
-def user_signup(*, username: str, email: str, password: str, language: str = "") -> User | None:
-    """Create an account and send its confirmation link.
+def user_signup(
+    *, username: str, email: str, password: str, consent: bool, language: str = "", next_url: str = ""
+) -> User | None:
+    """Create an account, record the holder's consent to the processing of their personal data
+    (152-FZ: no consent, no account) and send the confirmation link, which leads to `next_url`.
 
     A second sign-up with a known e-mail address creates nothing and returns None; the owner of
     the address gets a letter instead, so the form never tells whether an address is registered.
     """
+    if consent is not True:
+        raise DomainError(
+            fields={
+                "consent": [
+                    _("Without your consent to the processing of personal data we cannot create an account.")
+                ]
+            },
+            code="consent_required",
+        )
     username = _validate_username(username)
     email = User.objects.normalize_email(email.strip()).lower()
     candidate = User(username=username, email=email)
@@ -71,7 +86,13 @@ def user_signup(*, username: str, email: str, password: str, language: str = "")
             with transaction.atomic():
                 if User.objects.filter(username__iexact=username).exists():
                     raise DomainError(fields={"username": [_("This username is taken.")]})
-                user = User(username=username, email=email, language=language)
+                user = User(
+                    username=username,
+                    email=email,
+                    language=language,
+                    consent_given_at=timezone.now(),
+                    consent_version=settings.VECHE_CONSENT_VERSION,
+                )
                 user.set_password(password)
                 user.save()
         except IntegrityError:
@@ -80,7 +101,7 @@ def user_signup(*, username: str, email: str, password: str, language: str = "")
             if existing is None:
                 raise DomainError(fields={"username": [_("This username is taken.")]}) from None
         else:
-            email_confirmation_send(user=user)
+            email_confirmation_send(user=user, next_url=next_url)
             return user
     _send(
         existing,
@@ -91,19 +112,44 @@ def user_signup(*, username: str, email: str, password: str, language: str = "")
     return None
 
 
-def email_confirmation_token(user: User) -> str:
-    return signing.dumps({"u": user.pk, "e": user.email}, salt=CONFIRM_SALT)
+def safe_next(next_url: str) -> str:
+    """`next_url` if it is a path on this site, else "" (a link must not lead elsewhere)."""
+    next_url = (next_url or "").strip()
+    if len(next_url) > 500 or not url_has_allowed_host_and_scheme(next_url, allowed_hosts=None):
+        return ""
+    if not next_url.startswith("/") or next_url.startswith(ACCOUNT_PAGES):
+        # Landing back on the sign-up or log-in form, signed in, would only puzzle.
+        return ""
+    return next_url
 
 
-def email_confirmation_send(*, user: User) -> None:
+def email_confirmation_token(user: User, next_url: str = "") -> str:
+    payload: dict[str, object] = {"u": user.pk, "e": user.email}
+    if safe_next(next_url):
+        payload["n"] = safe_next(next_url)
+    return signing.dumps(payload, salt=CONFIRM_SALT)
+
+
+def email_confirmation_send(*, user: User, next_url: str = "") -> None:
     if user.email_confirmed_at or not user.email:
         return
-    url = reverse("accounts:confirm", args=[email_confirmation_token(user)])
+    url = reverse("accounts:confirm", args=[email_confirmation_token(user, next_url)])
     _send(user, gettext_noop("Confirm your e-mail address"), "accounts/email/confirm.txt", {"url": url})
 
 
-def email_confirm(*, token: str) -> User:
-    """Confirm the address a link was sent to; a link used twice just confirms again."""
+@dataclass(frozen=True)
+class Confirmed:
+    """What a confirmation link did: whose address, where it leads, and whether this use
+    confirmed it (False when the link had been used, or the address was confirmed otherwise)."""
+
+    user: User
+    next_url: str
+    first_use: bool
+
+
+def email_confirm(*, token: str) -> Confirmed:
+    """Confirm the address a link was sent to. Only the first use confirms (and so may sign the
+    person in); a link used again finds the address confirmed and says so."""
     try:
         data = signing.loads(token, salt=CONFIRM_SALT, max_age=settings.EMAIL_CONFIRMATION_MAX_AGE)
     except signing.SignatureExpired:
@@ -111,14 +157,16 @@ def email_confirm(*, token: str) -> User:
     except signing.BadSignature:
         raise DomainError(_("This link is not valid."), code="invalid_token") from None
     user = User.objects.filter(pk=data.get("u"), email=data.get("e"), deleted_at__isnull=True).first()
-    if user is None:
+    if user is None or not user.is_active:
         raise DomainError(_("This link is not valid."), code="invalid_token")
-    if not user.email_confirmed_at:
+    # One UPDATE decides which of two clicks at the same moment is the first.
+    first_use = bool(
         User.objects.filter(pk=user.pk, email_confirmed_at__isnull=True).update(
             email_confirmed_at=timezone.now()
         )
-        user.refresh_from_db()
-    return user
+    )
+    user.refresh_from_db()
+    return Confirmed(user=user, next_url=safe_next(str(data.get("n") or "")), first_use=first_use)
 
 
 def email_confirm_by_reset(*, user: User) -> None:

@@ -1,5 +1,6 @@
 """Pages of accounts: thin — parse, check access, call a service, render."""
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import authenticate, login, logout
 from django.contrib.auth.decorators import login_required
@@ -7,6 +8,8 @@ from django.contrib.auth.forms import PasswordResetForm, SetPasswordForm
 from django.contrib.auth.views import PasswordResetConfirmView, PasswordResetView
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.template.loader import select_template
+from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
@@ -30,6 +33,7 @@ from veche.core.errors import DomainError, RateLimited
 from veche.core.forms import apply_domain_error, page_status, submit
 from veche.core.http import signed_in
 from veche.core.ratelimit import client_ip, rate_limit, rate_limit_request
+from veche.municipalities.selectors import municipalities_active
 
 
 def _form_page(
@@ -42,6 +46,7 @@ def _form_page(
 @require_http_methods(["GET", "POST"])
 def signup(request: HttpRequest) -> HttpResponse:
     form = SignupForm(request.POST or None)
+    next_url = services.safe_next(request.POST.get("next") or request.GET.get("next") or "")
     submitted = submit(
         request,
         form,
@@ -49,7 +54,9 @@ def signup(request: HttpRequest) -> HttpResponse:
             username=data["username"],
             email=data["email"],
             password=data["password1"],
+            consent=data["consent"],
             language=get_language() or "",
+            next_url=next_url,
         ),
         scope="signup",
     )
@@ -57,20 +64,75 @@ def signup(request: HttpRequest) -> HttpResponse:
         request.session["signup_email"] = form.cleaned_data["email"]
         return redirect("accounts:signup_done")
     # The status is the form's own (see `_form_page`), not the one `submit` suggests.
-    return _form_page(request, "accounts/signup.html", {"form": form}, bool(form.errors), submitted.refusal)
+    context = {"form": form, "next": next_url}
+    return _form_page(request, "accounts/signup.html", context, bool(form.errors), submitted.refusal)
 
 
 def signup_done(request: HttpRequest) -> HttpResponse:
     return render(request, "accounts/signup_done.html", {"email": request.session.get("signup_email", "")})
 
 
+def _landing(next_url: str) -> str:
+    """Where a confirmed newcomer lands: the page they came from, else their city's page (the one
+    municipality of the installation), else the list of municipalities."""
+    if next_url:
+        return next_url
+    slugs = list(municipalities_active().values_list("slug", flat=True)[:2])
+    return reverse("municipality", args=[slugs[0]]) if len(slugs) == 1 else reverse("home")
+
+
 def confirm(request: HttpRequest, token: str) -> HttpResponse:
+    """The e-mailed link: its first use confirms the address and signs its owner in.
+
+    Where someone else is signed in (a shared computer), the address is confirmed but their
+    session is kept: a link must not silently swap whose account a browser acts for.
+    """
     try:
-        services.email_confirm(token=token)
+        confirmed = services.email_confirm(token=token)
     except DomainError as error:
         return render(request, "accounts/confirm_failed.html", {"error": error}, status=400)
-    messages.success(request, _("Your e-mail address is confirmed. You can log in now."))
-    return redirect("accounts:login")
+    user = confirmed.user
+    if not confirmed.first_use:
+        return render(request, "accounts/confirm_used.html", status=410)
+    if request.user.is_authenticated and request.user.pk != user.pk:
+        messages.warning(
+            request,
+            _(
+                "The e-mail address of %(new)s is confirmed. You are still signed in as %(current)s: "
+                "log out and log in as %(new)s to use that account."
+            )
+            % {"new": user.username, "current": signed_in(request).username},
+        )
+        return redirect(_landing(confirmed.next_url))
+    if not request.user.is_authenticated:
+        login(request, user, backend=settings.AUTHENTICATION_BACKENDS[0])
+    messages.success(
+        request, _("Your e-mail address is confirmed. Welcome, %(name)s!") % {"name": user.username}
+    )
+    return redirect(_landing(confirmed.next_url))
+
+
+def _legal_page(request: HttpRequest, name: str, title: str) -> HttpResponse:
+    """A legal text in the reader's language (English where a language has none). An operator
+    replaces the wording by overriding `accounts/legal/<name>_<language>.html` in their templates."""
+    language = get_language() or settings.LANGUAGE_CODE
+    text = select_template([f"accounts/legal/{name}_{language}.html", f"accounts/legal/{name}_en.html"])
+    context = {
+        "title": title,
+        "text": text,
+        "operator_name": settings.VECHE_OPERATOR_NAME,
+        "operator_contact": settings.VECHE_OPERATOR_CONTACT,
+        "consent_version": settings.VECHE_CONSENT_VERSION,
+    }
+    return render(request, "accounts/legal/page.html", context)
+
+
+def consent(request: HttpRequest) -> HttpResponse:
+    return _legal_page(request, "consent", _("Consent to the processing of personal data"))
+
+
+def terms(request: HttpRequest) -> HttpResponse:
+    return _legal_page(request, "terms", _("Terms of use"))
 
 
 @require_http_methods(["GET", "POST"])

@@ -15,6 +15,7 @@ from veche.access.functions import access_municipality
 from veche.access.roles import Tier
 from veche.api.schemas import ERRORS, ErrorDetail
 from veche.api.security import AUTH
+from veche.budgeting import phases
 from veche.budgeting.access import access_budget, can_run_budgets, can_see_results, results_public
 from veche.budgeting.models import Budget, ProposalStatus
 from veche.budgeting.selectors import ballot_of, budget_results, budgets_for, proposals_of
@@ -42,6 +43,13 @@ class ProcessOut(Schema):
     utilities: str
     tie_breaking: str
     tier: str = Field(description="Who may propose and vote: 'registered' or 'verified' residents")
+    proposals_opens_at: datetime | None = Field(description="The announced timetable; null: not announced")
+    proposals_closes_at: datetime | None = Field(description="Review runs from here to voting_opens_at")
+    voting_opens_at: datetime | None
+    voting_closes_at: datetime | None = Field(
+        description="Announced; an admin closes voting by moving the process to counting"
+    )
+    results_at: datetime | None
 
 
 def _process(budget: Budget) -> dict[str, Any]:
@@ -59,6 +67,7 @@ def _process(budget: Budget) -> dict[str, Any]:
         "utilities": process.utilities,
         "tie_breaking": process.tie_breaking,
         "tier": Tier(process.tier).name.lower(),
+        **{name: getattr(process, name) for name in phases.DATE_FIELDS},
     }
 
 

@@ -22,6 +22,7 @@ from veche.budgeting.selectors import money
 from veche.budgeting.services.setup import Settings
 from veche.core.forms import MarkdownField
 from veche.municipalities.models import District, Municipality
+from veche.polls.forms import DATETIME_INPUT, LocalDateTimeInput
 
 UPLOAD_HELP = _("UTF-8 text, at most 20 MB.")
 
@@ -114,6 +115,31 @@ class ProcessForm(forms.Form):
         }
 
 
+class ScheduleForm(forms.Form):
+    """The timetable residents see; times are read in the municipality's time zone (the view
+    activates it). Every date may be left empty."""
+
+    proposals_opens_at = forms.DateTimeField(label=_("Proposals open"))
+    proposals_closes_at = forms.DateTimeField(label=_("Proposals close"))
+    voting_opens_at = forms.DateTimeField(
+        label=_("Voting opens"), help_text=_("Officials review the proposals until voting opens.")
+    )
+    voting_closes_at = forms.DateTimeField(label=_("Voting closes"))
+    results_at = forms.DateTimeField(label=_("Results published"))
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        for name in self.fields:
+            field = self.fields[name]
+            field.required = False
+            field.widget = LocalDateTimeInput()
+            field.input_formats = [DATETIME_INPUT]  # type: ignore[attr-defined]
+
+    @staticmethod
+    def initial_for(process: Process) -> dict[str, Any]:
+        return {name: getattr(process, name) for name in ScheduleForm.base_fields}
+
+
 class BudgetForm(forms.Form):
     district = forms.ModelChoiceField(
         label=_("District"),
@@ -183,6 +209,14 @@ class ReviewForm(forms.Form):
         }
 
 
+def _whole(value: Any) -> int:
+    """A points field's value as typed, or 0 when it is not a whole number."""
+    try:
+        return int(str(value))
+    except ValueError:
+        return 0
+
+
 class BallotForm(forms.Form):
     """The ballot: a checkbox per project, or a points field per project on a cumulative ballot.
 
@@ -223,6 +257,16 @@ class BallotForm(forms.Form):
                 {str(v) for v in self.data.getlist("projects")} if hasattr(self.data, "getlist") else set()
             )
         return [(p, str(p.pk) in checked) for p in self.options]
+
+    def chosen(self) -> tuple[int, int, int]:
+        """The projects the ballot as shown chooses: how many, their cost, and the points given. The
+        page shows this total before ballot.js takes over (and without it)."""
+        count = cost = points = 0
+        for proposal, field in self.rows():
+            given = _whole(field.value()) if self.cumulative else int(bool(field))
+            if given > 0:
+                count, cost, points = count + 1, cost + proposal.cost, points + given
+        return count, cost, points
 
     def choices(self) -> list[dict[str, int]]:
         data = self.cleaned_data

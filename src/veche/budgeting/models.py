@@ -61,7 +61,8 @@ class Utilities(models.TextChoices):
 
 
 class TieBreaking(models.TextChoices):
-    LEXICOGRAPHIC = "lexicographic", _("by project id")
+    # Project ids are compared as text, as pabulib's tools do: "10" comes before "9".
+    LEXICOGRAPHIC = "lexicographic", _("by project id, compared as text (10 before 9)")
     COST = "cost", _("cheaper project first, then by project id")
     MINUS_COST = "-cost", _("more expensive project first, then by project id")
     VOTES = "votes", _("more votes first, then by project id")
@@ -99,6 +100,14 @@ class Process(models.Model):
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     created_at = models.DateTimeField()
     phase_changed_at = models.DateTimeField()
+    # The timetable announced to residents. An admin still moves the process between phases
+    # (`phases.TRANSITIONS`); these dates say when they plan to, and review runs from the close of
+    # proposals to the opening of voting. Each may be left empty.
+    proposals_opens_at = models.DateTimeField(_("proposals open"), null=True, blank=True)
+    proposals_closes_at = models.DateTimeField(_("proposals close"), null=True, blank=True)
+    voting_opens_at = models.DateTimeField(_("voting opens"), null=True, blank=True)
+    voting_closes_at = models.DateTimeField(_("voting closes"), null=True, blank=True)
+    results_at = models.DateTimeField(_("results published"), null=True, blank=True)
     # A process made from a pabulib file: the SHA-256 of the file, to say which one.
     source_sha256 = models.CharField(max_length=64, blank=True)
 

@@ -4,9 +4,18 @@ Residents submit proposals in the proposals phase and vote in the voting phase, 
 the process asks for; the other phases are the staff's (review, counting) or for reading.
 """
 
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from django.utils import formats, timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
+
 from veche.access.predicates import Feature, Phase
 from veche.access.roles import Tier
 from veche.budgeting.models import Process, ProcessPhase
+from veche.municipalities.models import Municipality
+from veche.municipalities.zones import zone_of
 
 FEATURES: dict[str, frozenset[Feature]] = {
     ProcessPhase.DRAFT: frozenset(),
@@ -50,3 +59,76 @@ def step_of(process: Process) -> Phase:
 
 def next_phases(process: Process) -> tuple[str, ...]:
     return TRANSITIONS[process.phase]
+
+
+# The timetable: the phases residents take part in or wait for, with the process's fields for when
+# each opens and closes. Review has no dates of its own: it runs from the close of proposals to the
+# opening of voting. Results are published on one day and stay.
+SCHEDULED: tuple[tuple[str, str | None, str | None], ...] = (
+    (ProcessPhase.PROPOSALS, "proposals_opens_at", "proposals_closes_at"),
+    (ProcessPhase.REVIEW, "proposals_closes_at", "voting_opens_at"),
+    (ProcessPhase.VOTING, "voting_opens_at", "voting_closes_at"),
+    (ProcessPhase.RESULTS, "results_at", None),
+)
+# The dates an admin sets, in the order they must come.
+DATE_FIELDS: tuple[str, ...] = (
+    "proposals_opens_at",
+    "proposals_closes_at",
+    "voting_opens_at",
+    "voting_closes_at",
+    "results_at",
+)
+
+
+@dataclass(frozen=True)
+class Window:
+    """One phase of the timetable: when it opens and closes (None: not announced), whether the
+    process is in it now, and for the current phase how long is left, in words."""
+
+    phase: str
+    label: str
+    opens_at: datetime | None
+    closes_at: datetime | None
+    current: bool
+    left: str
+
+
+def time_left(closes_at: datetime, *, municipality: Municipality, now: datetime) -> str:
+    """How long is left until `closes_at`, in whole days of the municipality's calendar: "5 days
+    left", "Last day", "Ends today at 18:00"; "" once it has passed.
+
+    A phase closing at midnight ends on the day before: its last day is the one that ends there.
+    """
+    if closes_at <= now:
+        return ""
+    zone = zone_of(municipality)
+    closes = timezone.localtime(closes_at, zone)
+    last_day = timezone.localtime(closes_at - timedelta(microseconds=1), zone).date()
+    days = (last_day - timezone.localtime(now, zone).date()).days
+    if days >= 1:
+        return ngettext("%(n)d day left", "%(n)d days left", days) % {"n": days}
+    if closes.time() == datetime.min.time():
+        return _("Last day")
+    return _("Ends today at %(time)s") % {"time": formats.time_format(closes, "H:i")}
+
+
+def timetable(process: Process, *, municipality: Municipality, now: datetime | None = None) -> list[Window]:
+    """The announced dates of the process's phases, and the time left in the current one."""
+    now = now or timezone.now()
+    windows = []
+    for phase, opens_field, closes_field in SCHEDULED:
+        opens_at = getattr(process, opens_field) if opens_field else None
+        closes_at = getattr(process, closes_field) if closes_field else None
+        current = process.phase == phase
+        left = time_left(closes_at, municipality=municipality, now=now) if current and closes_at else ""
+        windows.append(Window(phase, str(ProcessPhase(phase).label), opens_at, closes_at, current, left))
+    return windows
+
+
+def headline(windows: list[Window], *, now: datetime | None = None) -> Window | None:
+    """The date to show first: the close of the current phase, else the next opening announced."""
+    now = now or timezone.now()
+    current = next((w for w in windows if w.current), None)
+    if current is not None and current.closes_at is not None and current.closes_at > now:
+        return current
+    return next((w for w in windows if w.opens_at is not None and w.opens_at > now and not w.current), None)

@@ -17,6 +17,7 @@ from django.utils.translation import gettext_lazy
 
 from veche.access.predicates import admits_district
 from veche.access.roles import is_signed_in
+from veche.budgeting import plain
 from veche.budgeting.engine import Election, Project, Voter
 from veche.budgeting.models import (
     Ballot,
@@ -301,37 +302,20 @@ class BudgetResults:
 
     @property
     def counting(self) -> str:
-        """How the rule decided, in a paragraph for people."""
-        rule = self.tally.rule
-        if rule == Rule.GREEDY:
-            text = _(
-                "Projects were taken in order of their number of votes; each one was funded if its cost "
-                "still fit in what was left of the budget."
-            )
-        elif rule == Rule.PHRAGMEN:
-            text = _(
-                "Sequential Phragmén: voters earn money at the same rate; the next project funded is the one "
-                "whose supporters can together afford it first, and it is paid from their earnings. The rule "
-                "stops at the first project in line whose cost no longer fits in the budget."
-            )
-        else:
-            text = _(
-                "Method of Equal Shares: the budget is divided equally among the voters, and each project "
-                "is paid for by its supporters only, from their shares, as equally as they can. Each round "
-                "funds the project that costs its supporters the least per unit of benefit; the rule stops "
-                "when no project's supporters can still pay for it."
-            )
-            if rule in (Rule.MES_ADD1, Rule.MES_ADD1_COMPARISON):
-                text += " " + _(
-                    "Since this usually leaves money unspent, the Add1 completion raised each voter's share "
-                    "one rouble at a time and kept the last outcome that fits in the budget."
-                )
-            if rule == Rule.MES_ADD1_COMPARISON:
-                text += " " + _(
-                    "Finally the outcome was compared with greedy counting, and the one a majority of voters "
-                    "prefers was kept."
-                )
-        return text
+        """How the rule decided, in a paragraph with its technical names."""
+        return plain.rule_details(self.tally.rule)
+
+    @property
+    def rule_name(self) -> str:
+        return str(plain.RULE_NAME[self.tally.rule])
+
+    @property
+    def rule_how(self) -> str:
+        return str(plain.RULE_HOW[self.tally.rule])
+
+    @property
+    def ties(self) -> str:
+        return str(plain.TIES[self.tally.tie_breaking])
 
 
 def _explain(decided_by: str, outcome: dict[str, Any], completed: bool) -> str:

@@ -13,6 +13,7 @@ urlpatterns = [
     path("<int:process_id>/", views.staff_process, name="process"),
     path("<int:process_id>/budgets/", views.staff_budget, name="budget"),
     path("<int:process_id>/phase/", views.staff_phase, name="phase"),
+    path("<int:process_id>/dates/", views.staff_schedule, name="schedule"),
     path("<int:process_id>/review/", views.staff_review, name="review"),
     path("<int:process_id>/review/<int:proposal_id>/", views.staff_review_decide, name="decide"),
     path("<int:process_id>/<int:budget_id>/count/", views.staff_count, name="count"),

@@ -10,6 +10,7 @@ from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
@@ -38,6 +39,7 @@ from veche.budgeting.forms import (
     ProcessForm,
     ProposalForm,
     ReviewForm,
+    ScheduleForm,
 )
 from veche.budgeting.models import BallotKind, Budget, Process, ProcessPhase, ProposalStatus
 from veche.budgeting.selectors import (
@@ -58,7 +60,13 @@ from veche.budgeting.services.counting import budget_count
 from veche.budgeting.services.pabulib import budget_export_pb, process_import_pb
 from veche.budgeting.services.paper import paper_ballots_import
 from veche.budgeting.services.proposals import proposal_review, proposal_submit
-from veche.budgeting.services.setup import budget_save, process_create, process_move, process_update
+from veche.budgeting.services.setup import (
+    budget_save,
+    process_create,
+    process_move,
+    process_schedule,
+    process_update,
+)
 from veche.core.errors import DomainError, Forbidden
 from veche.core.forms import apply_domain_error, checked, press, submit
 from veche.core.http import signed_in
@@ -93,9 +101,16 @@ def process_list(request: HttpRequest, slug: str) -> HttpResponse:
     municipality = access_municipality(request.user, slug)
     staff = can_run_budgets(request.user, municipality)
     processes = processes_for(municipality=municipality, viewer=request.user, staff=staff)
+    page = Paginator(processes, PAGE_SIZE).get_page(request.GET.get("page"))
+    now = timezone.now()
     context = {
         "municipality": municipality,
-        "page": Paginator(processes, PAGE_SIZE).get_page(request.GET.get("page")),
+        "page": page,
+        # Each process with the date to show first (see `phases.headline`).
+        "rows": [
+            (p, phases.headline(phases.timetable(p, municipality=municipality, now=now), now=now))
+            for p in page
+        ],
         "can_run": staff,
     }
     return _render(request, "budgeting/list.html", context)
@@ -123,6 +138,7 @@ def process_detail(request: HttpRequest, slug: str, process_id: int) -> HttpResp
         "municipality": municipality,
         "process": process,
         "steps": _steps(process),
+        "timetable": phases.timetable(process, municipality=municipality, now=timezone.now()),
         "budgets": [(b, district_refusal(b, district)) for b in budgets],
         "my_ballots": ballots_by_budget(process=process, user=request.user),
         "can_submit": allows(request.user, municipality, Feature.SUBMIT, phases.step_of(process)),
@@ -224,10 +240,12 @@ def _ballot_context(
         reason = district_refusal(budget, verified_district(user=request.user, municipality=municipality))
         if reason:
             decision = Decision(False, reason)
+    voting = phases.timetable(process, municipality=municipality, now=timezone.now())
     return {
         "municipality": municipality,
         "process": process,
         "budget": budget,
+        "voting": next(w for w in voting if w.phase == ProcessPhase.VOTING),
         "options": options,
         "form": form or BallotForm(process=process, options=options),
         "ballot": ballot_of(budget=budget, user=request.user),
@@ -364,6 +382,8 @@ def _staff_context(request: HttpRequest, process: Process, **forms: Any) -> dict
             else None
         ),
         "budget_form": forms.get("budget_form") or BudgetForm(municipality=municipality),
+        "schedule_form": forms.get("schedule_form")
+        or ScheduleForm(initial=ScheduleForm.initial_for(process)),
         "count_form": CountForm(
             initial={
                 "rule": process.rule,
@@ -423,6 +443,23 @@ def staff_budget(request: HttpRequest, slug: str, process_id: int) -> HttpRespon
         messages.success(request, _("The budget is saved."))
         return redirect("budgeting_staff:process", slug=slug, process_id=process.pk)
     context = _staff_context(request, process, budget_form=form)
+    return _render(request, "budgeting/staff_process.html", context, submitted.status)
+
+
+@login_required
+@require_POST
+def staff_schedule(request: HttpRequest, slug: str, process_id: int) -> HttpResponse:
+    """The timetable residents see; a municipal admin may change it in any phase."""
+    municipality = access_budgets_setup(request.user, slug)
+    process = access_process(request.user, process_id, municipality=municipality)
+    form = ScheduleForm(request.POST)
+    submitted = submit(
+        request, form, lambda data: process_schedule(actor=signed_in(request), process=process, dates=data)
+    )
+    if submitted.ok:
+        messages.success(request, _("The dates are saved."))
+        return redirect("budgeting_staff:process", slug=slug, process_id=process.pk)
+    context = _staff_context(request, process, schedule_form=form)
     return _render(request, "budgeting/staff_process.html", context, submitted.status)
 
 

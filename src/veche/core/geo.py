@@ -43,3 +43,22 @@ def point_in_geometry(lon: float, lat: float, geometry: dict[str, Any] | None) -
         if rings and _in_ring(lon, lat, rings[0]) and not any(_in_ring(lon, lat, hole) for hole in rings[1:]):
             return True
     return False
+
+
+def point_in_area(lon: float, lat: float, area: list[dict[str, Any]]) -> bool:
+    """Whether the point lies in any of the geometries; an empty area holds every point."""
+    return not area or any(point_in_geometry(lon, lat, geometry) for geometry in area)
+
+
+def geometries_box(geometries: list[dict[str, Any]]) -> tuple[float, float, float, float] | None:
+    """(west, south, east, north) around the outer rings of GeoJSON Polygons and MultiPolygons."""
+    points = [
+        point
+        for geometry in geometries
+        for rings in ([geometry["coordinates"]] if geometry["type"] == "Polygon" else geometry["coordinates"])
+        for point in (rings[0] if rings else [])
+    ]
+    if not points:
+        return None
+    lons, lats = [p[0] for p in points], [p[1] for p in points]
+    return min(lons), min(lats), max(lons), max(lats)

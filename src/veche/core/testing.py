@@ -27,9 +27,12 @@ import threading
 import time
 import traceback
 from collections.abc import Callable, Iterator, Sequence
+from contextlib import contextmanager
 from html.parser import HTMLParser
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from typing import Any
+from urllib.parse import parse_qs, urlsplit
 
 import pytest
 from django.conf import settings as django_settings
@@ -98,6 +101,43 @@ def jpeg_bytes(size: tuple[int, int] = (64, 48), exif_gps: bool = False) -> byte
     else:
         image.save(out, format="JPEG")
     return out.getvalue()
+
+
+class JsonService(BaseHTTPRequestHandler):
+    """A stand-in for a remote service a setting names (the geocoder): every GET gets `answer` after
+    `delay` seconds, and its query is kept in `queries`."""
+
+    answer: bytes = b"[]"
+    delay: float = 0.0
+    queries: list[dict[str, list[str]]] = []
+
+    def do_GET(self) -> None:
+        type(self).queries.append(parse_qs(urlsplit(self.path).query))
+        time.sleep(self.delay)
+        try:
+            self.send_response(200)
+            self.send_header("Content-Type", "application/json")
+            self.end_headers()
+            self.wfile.write(self.answer)
+        except OSError:
+            pass  # the client gave up waiting
+
+    def log_message(self, *args: Any) -> None:
+        pass
+
+
+@contextmanager
+def local_service(answer: bytes = b"[]") -> Iterator[tuple[str, type[JsonService]]]:
+    """A JsonService on 127.0.0.1 in a thread of its own: its URL, and its class to change the
+    answer or the delay and read the queries."""
+    service = type("Service", (JsonService,), {"answer": answer, "queries": []})
+    server = ThreadingHTTPServer(("127.0.0.1", 0), service)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    try:
+        yield f"http://127.0.0.1:{server.server_address[1]}/search", service
+    finally:
+        server.shutdown()
+        server.server_close()
 
 
 def text_in(language: str, message: str) -> str:

@@ -243,6 +243,24 @@ HOLIDAYS = [((1, d), "Новогодние каникулы") for d in range(1, 
 ]
 
 
+# Rough boundaries (south, west, north, east), so that the demo refuses a report placed in another
+# city; a city not named here gets a box around its centre wide enough for the demo's reports.
+BOUNDS = {
+    "moscow": (55.14, 36.80, 56.02, 37.97),
+    "saint-petersburg": (59.63, 29.42, 60.25, 30.76),
+}
+HALF_BOX = (0.2, 0.35)
+
+
+def rough_boundary(slug: str, lat: float, lon: float) -> dict[str, Any]:
+    """A GeoJSON Polygon: the box of BOUNDS, or HALF_BOX around the centre."""
+    south, west, north, east = BOUNDS.get(
+        slug, (lat - HALF_BOX[0], lon - HALF_BOX[1], lat + HALF_BOX[0], lon + HALF_BOX[1])
+    )
+    ring = [[west, south], [east, south], [east, north], [west, north], [west, south]]
+    return {"type": "Polygon", "coordinates": [ring]}
+
+
 def _user(username: str, password_hash: str, *, email_confirmed: bool = True, **extra: Any) -> User:
     user, created = User.objects.get_or_create(
         username=username,
@@ -307,6 +325,7 @@ def load(stdout: TextIO) -> None:
             population=population,
             latitude=lat,
             longitude=lon,
+            boundary=rough_boundary(slug, lat, lon),
         )
         district_objs = [
             District.objects.create(municipality=municipality, name=ru, name_en=en, slug=f"d{i + 1}")

@@ -9,14 +9,18 @@ from django.utils.translation import gettext_lazy as _
 from veche.municipalities.models import CalendarDay, Category, Department, District, Membership, Municipality
 
 
-class DistrictForm(forms.ModelForm[District]):
-    polygon = forms.CharField(
+def _geojson_field() -> forms.CharField:
+    return forms.CharField(
         label=_("Boundary (GeoJSON Polygon)"),
         required=False,
         max_length=500_000,
         widget=forms.Textarea(attrs={"rows": 4}),
         help_text=_("Optional. Paste a GeoJSON Polygon or MultiPolygon with [longitude, latitude] points."),
     )
+
+
+class DistrictForm(forms.ModelForm[District]):
+    polygon = _geojson_field()
 
     class Meta:
         model = District
@@ -26,6 +30,19 @@ class DistrictForm(forms.ModelForm[District]):
         super().__init__(*args, **kwargs)
         if self.instance.pk and self.instance.polygon:
             self.initial["polygon"] = json.dumps(self.instance.polygon)
+
+
+class BoundaryForm(forms.Form):
+    boundary = _geojson_field()
+
+    def __init__(self, *args: Any, municipality: Municipality, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["boundary"].help_text = _(
+            "Reports are taken only inside it. Empty: inside the districts' boundaries, or anywhere "
+            "while no district has one."
+        )
+        if municipality.boundary:
+            self.initial["boundary"] = json.dumps(municipality.boundary)
 
 
 class DepartmentForm(forms.ModelForm[Department]):

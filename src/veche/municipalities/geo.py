@@ -1,4 +1,4 @@
-"""Checks of the GeoJSON district boundaries that staff type or paste."""
+"""Checks of the GeoJSON boundaries (of districts and of municipalities) that staff type or paste."""
 
 import json
 from typing import Any
@@ -24,13 +24,14 @@ def _ring_ok(ring: Any) -> bool:
     return True
 
 
-def parse_polygon(value: str | dict[str, Any] | None) -> dict[str, Any] | None:
-    """A GeoJSON Polygon or MultiPolygon geometry (or a Feature holding one), or None for empty."""
+def parse_polygon(value: str | dict[str, Any] | None, field: str = "polygon") -> dict[str, Any] | None:
+    """A GeoJSON Polygon or MultiPolygon geometry (or a Feature holding one), or None for empty;
+    a refusal names the form's `field`."""
     if value in (None, "", {}):
         return None
     error = DomainError(
         fields={
-            "polygon": [
+            field: [
                 _("Give a GeoJSON Polygon or MultiPolygon with closed rings of [longitude, latitude] points.")
             ]
         }
@@ -59,5 +60,5 @@ def parse_polygon(value: str | dict[str, Any] | None) -> dict[str, Any] | None:
             raise error
         points += sum(len(r) for r in polygon)
     if points > MAX_POINTS:
-        raise DomainError(fields={"polygon": [_("The boundary has too many points (at most 20,000).")]})
+        raise DomainError(fields={field: [_("The boundary has too many points (at most 20,000).")]})
     return {"type": kind, "coordinates": coordinates}

@@ -52,6 +52,8 @@ class Municipality(Bilingual):
     longitude = models.FloatField(
         _("longitude"), validators=[MinValueValidator(-180), MaxValueValidator(180)], default=37.6173
     )
+    # Where reports are taken (GeoJSON Polygon or MultiPolygon); without it, the districts' polygons.
+    boundary = models.JSONField(_("boundary (GeoJSON Polygon)"), null=True, blank=True)
     is_active = models.BooleanField(_("active"), default=True)
     created_at = models.DateTimeField(auto_now_add=True)
 

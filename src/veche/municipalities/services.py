@@ -94,6 +94,14 @@ def district_save(
     )
 
 
+def municipality_boundary_save(*, actor: User, municipality: Municipality, boundary: Any) -> Municipality:
+    """Set (or clear, with an empty value) the polygon outside which no report is taken."""
+    require_admin(actor, municipality)
+    return audited_save(
+        actor, municipality, municipality, {"boundary": parse_polygon(boundary, "boundary")}, "boundary"
+    )
+
+
 def department_save(
     *,
     actor: User,

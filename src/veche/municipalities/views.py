@@ -20,12 +20,15 @@ from veche.accounts.models import User
 from veche.comments.forms import CommentForm
 from veche.comments.selectors import comments_for
 from veche.core.errors import DomainError, NotFound
-from veche.core.forms import apply_domain_error, page_status, press, submit
+from veche.core.forms import apply_domain_error, form_page, page_status, press, submit
 from veche.core.http import signed_in
 from veche.core.models import AuditEntry
-from veche.municipalities.forms import VerifyResidentForm
+from veche.municipalities import services
+from veche.municipalities.forms import BoundaryForm, VerifyResidentForm
+from veche.municipalities.live import municipality_live
 from veche.municipalities.selectors import municipalities_active
 from veche.municipalities.staff import KINDS, StaffKind
+from veche.reports.services import REPORTING
 
 
 def home(request: HttpRequest) -> HttpResponse:
@@ -46,6 +49,8 @@ def municipality_home(request: HttpRequest, slug: str) -> HttpResponse:
         "tier": tier_of(request.user, municipality),
         "Tier": Tier,
         "is_staff": has_permission(request.user, municipality, "staff_area"),
+        "live": municipality_live(municipality=municipality, viewer=request.user),
+        "can_report": allows(request.user, municipality, Feature.SUBMIT, REPORTING),
     }
     return render(request, "municipalities/municipality.html", context)
 
@@ -146,6 +151,25 @@ def staff_verify(request: HttpRequest, slug: str) -> HttpResponse:
         "staff/verify.html",
         {"municipality": municipality, "form": form},
         status=page_status(bool(form.errors), refusal),
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def staff_boundary(request: HttpRequest, slug: str) -> HttpResponse:
+    """The municipality's own boundary: outside it no report is taken."""
+    municipality = access_municipality_staff(request.user, slug, "manage_municipality")
+    form = BoundaryForm(request.POST or None, municipality=municipality)
+    return form_page(
+        request,
+        form,
+        lambda data: services.municipality_boundary_save(
+            actor=signed_in(request), municipality=municipality, boundary=data["boundary"]
+        ),
+        done=_("Saved."),
+        then=reverse("staff_home", args=[slug]),
+        template="staff/boundary.html",
+        context=lambda: {"municipality": municipality},
     )
 
 

@@ -37,7 +37,7 @@ from veche.open311.models import (
     Submission,
 )
 from veche.reports.models import Report, Source
-from veche.reports.services import report_submit
+from veche.reports.services import MIN_DESCRIPTION, report_submit
 
 CODE_PATTERN = re.compile(r"^[A-Za-z0-9_-]{1,64}$")
 VALUE_KEY_PATTERN = re.compile(r"^[A-Za-z0-9_.-]{1,100}$")
@@ -411,6 +411,8 @@ def service_request_create(
             errors["media_url"] = ["Send an http or https URL."]
     if len(description) > TEXT_MAX:
         errors["description"] = [f"At most {TEXT_MAX} characters."]
+    elif 0 < len("".join(c for c in description if c.isprintable()).strip()) < MIN_DESCRIPTION:
+        errors["description"] = [f"Send at least {MIN_DESCRIPTION} characters, or no description."]
     try:
         answers, labelled = _attribute_values(category, attributes or {}, tz)
     except DomainError as error:

@@ -4,10 +4,9 @@ from typing import Any
 
 from django import forms
 from django.conf import settings
-from django.forms import BoundField
 from django.utils.translation import gettext_lazy as _
 
-from veche.municipalities.models import Category, Department, Municipality
+from veche.municipalities.models import Category, Department, District, Municipality
 from veche.reports.models import AnswerTemplate, Status
 
 
@@ -31,14 +30,32 @@ class MultiplePhotoField(forms.FileField):
 
 
 class ReportForm(forms.Form):
+    """The place comes from the map (marker, "My location", the map's centre, an address found) into
+    the latitude and longitude inputs; without a script a person types them (see `clean`)."""
+
     category = forms.ModelChoiceField(label=_("What is the problem?"), queryset=Category.objects.none())
+    address = forms.CharField(label=_("Address or landmark"), max_length=300, required=False)
+    district = forms.ModelChoiceField(
+        label=_("District"),
+        queryset=District.objects.none(),
+        required=False,
+        empty_label=_("found from the place"),
+        help_text=_("Choose one if you know it; otherwise the place on the map decides."),
+    )
     latitude = forms.FloatField(
-        label=_("Latitude"), min_value=-90, max_value=90, widget=forms.NumberInput(attrs={"step": "any"})
+        label=_("Latitude"),
+        min_value=-90,
+        max_value=90,
+        required=False,
+        widget=forms.NumberInput(attrs={"step": "any", "inputmode": "decimal"}),
     )
     longitude = forms.FloatField(
-        label=_("Longitude"), min_value=-180, max_value=180, widget=forms.NumberInput(attrs={"step": "any"})
+        label=_("Longitude"),
+        min_value=-180,
+        max_value=180,
+        required=False,
+        widget=forms.NumberInput(attrs={"step": "any", "inputmode": "decimal"}),
     )
-    address = forms.CharField(label=_("Address or landmark"), max_length=300, required=False)
     description = forms.CharField(
         label=_("Describe the problem"),
         max_length=settings.TEXT_MAX_LENGTH,
@@ -49,18 +66,18 @@ class ReportForm(forms.Form):
     def __init__(self, *args: Any, municipality: Municipality, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.fields["category"].queryset = municipality.categories.filter(is_active=True)  # type: ignore[attr-defined]
+        self.fields["district"].queryset = municipality.districts.all()  # type: ignore[attr-defined]
 
-    # The page shows the open reports nearby (reports/_nearby.html) as soon as the category and the
-    # place are chosen: between the fields before the description and the rest.
-    def what_and_where(self) -> list[BoundField]:
-        return [f for f in self.visible_fields() if self._before_description(f.name)]
-
-    def the_rest(self) -> list[BoundField]:
-        return [f for f in self.visible_fields() if not self._before_description(f.name)]
-
-    def _before_description(self, name: str) -> bool:
-        names = list(self.fields)
-        return names.index(name) < names.index("description")
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        # Both inputs are optional to the browser so that one message, not two, says what is missing.
+        missing = [name for name in ("latitude", "longitude") if data.get(name) is None]
+        if missing and not any(name in self.errors for name in ("latitude", "longitude")):
+            self.add_error(
+                "latitude",
+                _("Put the place on the map, or type its coordinates under “Enter coordinates”."),
+            )
+        return data
 
 
 def seen_reports(value: str) -> set[int]:

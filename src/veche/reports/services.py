@@ -23,7 +23,7 @@ from veche.core.images import reencode_image
 from veche.core.sanitize import plain_text
 from veche.core.text import check_text
 from veche.municipalities.models import Category, Department, District, Membership, Municipality
-from veche.municipalities.selectors import municipality_add_working_days
+from veche.municipalities.selectors import municipality_add_working_days, municipality_contains
 from veche.municipalities.zones import local_day
 from veche.notifications.services import follow, notify, notify_followers
 from veche.reports import mapcells
@@ -44,6 +44,8 @@ from veche.reports.models import (
 from veche.reports.selectors import overdue
 
 MAX_PHOTOS = 5
+# "Яма" alone tells the official nothing the category does not; a sentence does.
+MIN_DESCRIPTION = 10
 REPORTING = Phase(
     name="reporting", features=frozenset({Feature.SUBMIT, Feature.SUPPORT}), tier=Tier.REGISTERED
 )
@@ -66,6 +68,27 @@ def _check_point(latitude: Any, longitude: Any) -> tuple[float, float]:
     if errors:
         raise DomainError(_("The place is outside the map."), fields=errors)
     return lat, lon
+
+
+def _check_inside(municipality: Municipality, lat: float, lon: float) -> None:
+    if not municipality_contains(municipality, lat, lon):
+        message = _("This place is outside %(city)s.") % {"city": municipality.title}
+        raise DomainError(message, fields={"latitude": [message]})
+
+
+def _check_description(description: str) -> str:
+    """The description stripped, or a refusal: empty, too long, or too short to say anything."""
+    description = check_text(description, "description", required=True)
+    if len(description) < MIN_DESCRIPTION:
+        raise DomainError(
+            fields={
+                "description": [
+                    _("Describe the problem in a few words: at least %(n)d characters.")
+                    % {"n": MIN_DESCRIPTION}
+                ]
+            }
+        )
+    return description
 
 
 def _district_for(municipality: Municipality, lat: float, lon: float) -> District | None:
@@ -200,7 +223,13 @@ def report_submit(
     if not category.in_season(local_day(municipality, now).month):
         raise DomainError(fields={"category": [_("Reports of this kind are taken only in season.")]})
     lat, lon = _check_point(latitude, longitude)
-    description = check_text(description, "description", required=True)
+    _check_inside(municipality, lat, lon)
+    # An Open311 client may send no description; the Open311 service checks one it does send.
+    description = (
+        check_text(description, "description", required=True)
+        if source == Source.OPEN311
+        else _check_description(description)
+    )
     address = plain_text(check_text(address, "address", required=False, limit=300))
     if len(photos) > MAX_PHOTOS:
         raise DomainError(fields={"photos": [_("At most %(n)d photos.") % {"n": MAX_PHOTOS}]})

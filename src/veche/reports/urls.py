@@ -11,6 +11,7 @@ urlpatterns = [
     path("map.json", views.map_data, name="map_data"),
     path("new/", views.report_new, name="new"),
     path("nearby/", views.nearby, name="nearby"),
+    path("geocode/", views.geocode, name="geocode"),
     path("feed.atom", ReportFeed(), name="feed"),
     path("<int:report_id>/", views.report_detail, name="detail"),
     path("<int:report_id>/support/", views.support, name="support"),

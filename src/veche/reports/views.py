@@ -3,11 +3,13 @@ officials' workspace."""
 
 from typing import Any
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
@@ -18,12 +20,15 @@ from veche.comments.selectors import THREAD_PAGE_SIZE, comments_for
 from veche.comments.views import post_comment
 from veche.core.errors import DomainError, NotFound
 from veche.core.forms import press, submit
+from veche.core.geo import geometries_box, point_in_area
 from veche.core.http import signed_in
 from veche.core.pagination import CappedPaginator
+from veche.core.ratelimit import rate_limit_request
+from veche.municipalities.selectors import municipality_area
 from veche.municipalities.zones import local_day
 from veche.notifications.models import Follow
 from veche.notifications.services import follow, unfollow
-from veche.reports import selectors, services
+from veche.reports import geocoder, selectors, services
 from veche.reports.access import (
     access_report,
     access_report_workspace,
@@ -45,6 +50,8 @@ from veche.reports.models import AWAITING_ANSWER, PUBLIC, EventKind, Report, Rep
 from veche.reports.phases import phase_of
 
 PAGE_SIZE = 20
+# Degrees either side of the centre the address search looks in, for a city with no boundary.
+GEOCODE_HALF_BOX = 0.3
 
 
 def _filters(form: FilterForm) -> selectors.ReportFilters:
@@ -151,12 +158,8 @@ def report_new(request: HttpRequest, slug: str) -> HttpResponse:
     municipality = access_municipality(request.user, slug)
     user = signed_in(request)
     decision = allows(user, municipality, Feature.SUBMIT, services.REPORTING)
-    form = ReportForm(
-        request.POST or None,
-        request.FILES or None,
-        municipality=municipality,
-        initial={"latitude": municipality.latitude, "longitude": municipality.longitude},
-    )
+    # No place is filled in for the resident: a report nobody placed would land on the city centre.
+    form = ReportForm(request.POST or None, request.FILES or None, municipality=municipality)
     candidates: list[selectors.Candidate] = []
     if request.method == "POST" and decision and form.is_valid():
         data = form.cleaned_data
@@ -181,6 +184,7 @@ def report_new(request: HttpRequest, slug: str) -> HttpResponse:
                 latitude=data["latitude"],
                 longitude=data["longitude"],
                 address=data["address"],
+                district=data["district"],
                 description=data["description"],
                 photos=data["photos"],
             ),
@@ -198,8 +202,50 @@ def report_new(request: HttpRequest, slug: str) -> HttpResponse:
         "nearby": candidates,
         "confirming": confirming,
         "can_support": bool(allows(user, municipality, Feature.SUPPORT, services.REPORTING)),
+        "geocoder": bool(settings.VECHE_GEOCODER_URL),
     }
     return render(request, "reports/new.html", context, status=status)
+
+
+def _json_error(
+    code: str, message: str, status: int, fields: dict[str, list[str]] | None = None
+) -> JsonResponse:
+    return JsonResponse({"error": {"code": code, "message": message, "fields": fields or {}}}, status=status)
+
+
+@login_required
+@require_GET
+def geocode(request: HttpRequest, slug: str) -> JsonResponse:
+    """Places for the address typed on the report form, inside the municipality, from the geocoder
+    the site is set up with (VECHE_GEOCODER_URL); 404 when it has none."""
+    municipality = access_municipality(request.user, slug)
+    if not settings.VECHE_GEOCODER_URL:
+        return _json_error("not_found", _("Address search is not set up on this site."), 404)
+    query = " ".join(request.GET.get("q", "").split())
+    if not 3 <= len(query) <= 200:
+        message = _("Type from 3 to 200 characters of the address.")
+        return _json_error("invalid", message, 400, {"q": [message]})
+    rate_limit_request("geocode", request)
+    area = municipality_area(municipality)
+    box = geometries_box(area) or (
+        municipality.longitude - GEOCODE_HALF_BOX,
+        municipality.latitude - GEOCODE_HALF_BOX,
+        municipality.longitude + GEOCODE_HALF_BOX,
+        municipality.latitude + GEOCODE_HALF_BOX,
+    )
+    try:
+        found = geocoder.geocode(query, box=box, language=get_language() or "ru")
+    except geocoder.GeocoderUnavailable:
+        # Not the resident's fault and not ours to fail on: the form works without the search.
+        message = _("The address search is not answering now. Put the place on the map yourself.")
+        return JsonResponse({"candidates": [], "message": message})
+    candidates = [
+        {"label": c.label, "latitude": c.latitude, "longitude": c.longitude}
+        for c in found
+        if point_in_area(c.longitude, c.latitude, area)
+    ]
+    message = "" if candidates else _("Nothing found in %(city)s.") % {"city": municipality.title}
+    return JsonResponse({"candidates": candidates, "message": message})
 
 
 @require_GET

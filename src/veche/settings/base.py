@@ -87,10 +87,13 @@ MIDDLEWARE = [
 ROOT_URLCONF = "veche.urls"
 WSGI_APPLICATION = "veche.wsgi.application"
 
+# An operator's own templates come first, so a file there (such as accounts/legal/terms_ru.html)
+# replaces the package's one of the same name.
+TEMPLATE_OVERRIDES = [Path(env("VECHE_TEMPLATE_DIR"))] if env("VECHE_TEMPLATE_DIR") else []
 TEMPLATES = [
     {
         "BACKEND": "django.template.backends.django.DjangoTemplates",
-        "DIRS": [PACKAGE_DIR / "templates"],
+        "DIRS": [*TEMPLATE_OVERRIDES, PACKAGE_DIR / "templates"],
         "APP_DIRS": True,
         "OPTIONS": {
             "context_processors": [
@@ -136,6 +139,12 @@ AUTH_PASSWORD_VALIDATORS = [
 ]
 PASSWORD_RESET_TIMEOUT = 60 * 60 * 24
 EMAIL_CONFIRMATION_MAX_AGE = 60 * 60 * 24 * 3
+# The operator of the personal data (152-FZ): named in the consent text that sign-up asks for.
+# An operator who overrides the consent template (accounts/legal/consent_<lang>.html) changes
+# VECHE_CONSENT_VERSION too, so each account records which text its holder agreed to.
+VECHE_OPERATOR_NAME = env("VECHE_OPERATOR_NAME", "")
+VECHE_OPERATOR_CONTACT = env("VECHE_OPERATOR_CONTACT", "")
+VECHE_CONSENT_VERSION = env("VECHE_CONSENT_VERSION", "2026-12-07")
 
 LANGUAGE_CODE = "ru"
 LANGUAGES = [("ru", _("Russian")), ("en", _("English"))]
@@ -209,12 +218,17 @@ RATE_LIMITS = {
     "flag": "30/3600",
     "verification_code": "5/86400",
     "open311": "120/60",
+    "geocode": "30/60",
 }
 RATE_LIMITS_ENABLED = True
 
 SITE_URL = env("SITE_URL", "http://127.0.0.1:8000")
 MAP_TILE_URL = env("MAP_TILE_URL", "https://tile.openstreetmap.org/{z}/{x}/{y}.png")
 MAP_TILE_ATTRIBUTION = env("MAP_TILE_ATTRIBUTION", "© OpenStreetMap contributors")
+# A Nominatim-compatible search URL (e.g. https://nominatim.openstreetmap.org/search); empty: the
+# report form keeps the address as typed and asks for the district instead of looking it up.
+VECHE_GEOCODER_URL = env("VECHE_GEOCODER_URL", "")
+VECHE_GEOCODER_TIMEOUT = float(env("VECHE_GEOCODER_TIMEOUT", "4"))
 
 # Limits on what a person may type; longer input is refused, never truncated.
 TEXT_MAX_LENGTH = 4000

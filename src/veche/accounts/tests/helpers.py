@@ -9,6 +9,8 @@ from django.core.mail import EmailMessage
 from django.http import HttpResponse
 from django.test import Client
 
+from veche.core.testing import PASSWORD
+
 LINK = re.compile(r"https?://[^/\s]+(/\S*)")
 
 
@@ -61,3 +63,16 @@ def assert_api_error(
 
 def logged_in_user_id(client: Client) -> str | None:
     return client.session.get("_auth_user_id")
+
+
+def signup_form(**changes: str | None) -> dict[str, str]:
+    """What a newcomer types into the sign-up form, ticking consent; a change to None leaves a field out."""
+    data: dict[str, str | None] = {
+        "username": "ivan",
+        "email": "ivan@example.org",
+        "password1": PASSWORD,
+        "password2": PASSWORD,
+        "consent": "on",
+        **changes,
+    }
+    return {name: value for name, value in data.items() if value is not None}

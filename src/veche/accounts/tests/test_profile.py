@@ -218,6 +218,7 @@ def test_a_deleted_account_cannot_log_in_and_its_address_is_free_again(leaving) 
         "email": "olga_petrova@example.org",
         "password1": PASSWORD,
         "password2": PASSWORD,
+        "consent": "on",
     }
     assert client.post("/accounts/signup/", signup).status_code == 302
     new = User.objects.get(username="olga2")

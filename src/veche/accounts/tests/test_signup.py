@@ -8,7 +8,13 @@ from django.test import Client
 
 from veche.accounts import services
 from veche.accounts.models import User
-from veche.accounts.tests.helpers import logged_in_user_id, path_in, paths_in, wait_for_fresh_window
+from veche.accounts.tests.helpers import (
+    logged_in_user_id,
+    path_in,
+    paths_in,
+    signup_form,
+    wait_for_fresh_window,
+)
 from veche.core.errors import DomainError
 from veche.core.ratelimit import limit_for
 from veche.core.testing import PASSWORD
@@ -20,7 +26,7 @@ LOGIN = "/accounts/login/"
 
 @pytest.fixture
 def form_data() -> dict[str, str]:
-    return {"username": "ivan", "email": "ivan@example.org", "password1": PASSWORD, "password2": PASSWORD}
+    return signup_form()
 
 
 def assert_refused(response, field: str | None, message: str | None = None) -> None:
@@ -51,10 +57,13 @@ def test_signup_sends_a_link_that_confirms_the_account(client: Client, form_data
 
     response = client.get(path_in(letter, "/accounts/confirm/"))
 
+    # The link signs the person in (no municipality here: the list of them is the landing page).
     assert response.status_code == 302
-    assert response["Location"] == LOGIN
+    assert response["Location"] == "/"
     user.refresh_from_db()
     assert user.email_confirmed
+    assert logged_in_user_id(client) == str(user.pk)
+    client.logout()
     response = client.post(LOGIN, {"username": "ivan", "password": PASSWORD})
     assert response.status_code == 302
     assert logged_in_user_id(client) == str(user.pk)
@@ -135,7 +144,7 @@ def test_the_service_refuses_a_tampered_token_with_a_code(newcomer: User, settin
     with pytest.raises(DomainError) as caught:
         services.email_confirm(token=_tampered(newcomer, settings))
     assert caught.value.code == "invalid_token"
-    assert services.email_confirm(token=_genuine(newcomer, settings)).email_confirmed
+    assert services.email_confirm(token=_genuine(newcomer, settings)).user.email_confirmed
 
 
 @pytest.mark.parametrize("email", ["RESIDENT@example.org", "resident@EXAMPLE.ORG", " Resident@Example.org "])
@@ -215,24 +224,34 @@ def test_ten_thousand_character_fields_are_refused(
     assert_refused(response, next(iter(overrides)))
 
 
-@pytest.mark.parametrize("missing", ["username", "email", "password1", "password2"])
+@pytest.mark.parametrize("missing", ["username", "email", "password1", "password2", "consent"])
 @pytest.mark.django_db
 def test_every_field_is_required(client: Client, form_data: dict[str, str], missing: str) -> None:
     del form_data[missing]
 
     response = client.post(SIGNUP, form_data)
 
-    assert_refused(response, missing, "Обязательное поле.")
+    required = {
+        "consent": "Без согласия на обработку персональных данных мы не можем создать учётную запись."
+    }
+    assert_refused(response, missing, required.get(missing, "Обязательное поле."))
 
 
 @pytest.mark.django_db
 def test_the_service_keeps_the_address_in_lower_case_and_the_name_trimmed() -> None:
-    user = services.user_signup(username="  Ivan ", email="Ivan.Petrov@Example.ORG", password=PASSWORD)
+    user = services.user_signup(
+        username="  Ivan ", email="Ivan.Petrov@Example.ORG", password=PASSWORD, consent=True
+    )
 
     assert user is not None
     user.refresh_from_db()
     assert (user.username, user.email) == ("Ivan", "ivan.petrov@example.org")
-    assert services.user_signup(username="other", email="IVAN.PETROV@example.org", password=PASSWORD) is None
+    assert (
+        services.user_signup(
+            username="other", email="IVAN.PETROV@example.org", password=PASSWORD, consent=True
+        )
+        is None
+    )
     assert User.objects.count() == 1
 
 

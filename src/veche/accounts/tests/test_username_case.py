@@ -19,7 +19,7 @@ def test_sign_up_with_a_name_differing_only_in_case_gets_a_field_error(make_user
     make_user("Ivan")
     with pytest.raises(DomainError) as error:
         services.user_signup(
-            username="IVAN", email="ivan2@example.org", password="a long enough passphrase 9"
+            username="IVAN", email="ivan2@example.org", password="a long enough passphrase 9", consent=True
         )
     assert "username" in error.value.fields
     assert not User.objects.filter(email="ivan2@example.org").exists()

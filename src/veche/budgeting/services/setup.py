@@ -176,6 +176,47 @@ def process_update(
     return process
 
 
+def process_schedule(*, actor: User, process: Process, dates: dict[str, datetime | None]) -> Process:
+    """Announce when the phases open and close (`phases.DATE_FIELDS`, each may stay empty); an admin
+    may change the timetable in any phase, to extend voting say, and still moves the phases."""
+    if not can_set_up_budgets(actor, process.municipality):
+        raise NotFound()
+    unknown = set(dates) - set(phases.DATE_FIELDS)
+    if unknown:
+        raise DomainError(_("Unknown dates: %(names)s.") % {"names": ", ".join(sorted(unknown))})
+    # Each date given must come after the one given before it: proposals open, proposals close
+    # (review starts), voting opens, voting closes, results are published.
+    previous: tuple[str, datetime] | None = None
+    for name in phases.DATE_FIELDS:
+        value = dates.get(name)
+        if value is None:
+            continue
+        if timezone.is_naive(value):
+            raise DomainError(fields={name: [_("Give the time with its time zone.")]})
+        if previous is not None and value <= previous[1]:
+            label = getattr(Process._meta.get_field(previous[0]), "verbose_name", previous[0])
+            raise DomainError(fields={name: [_("This must come after “%(before)s”.") % {"before": label}]})
+        previous = (name, value)
+    with transaction.atomic():
+        process = locked_process(process)
+        before = {name: _iso(getattr(process, name)) for name in phases.DATE_FIELDS}
+        for name in phases.DATE_FIELDS:
+            setattr(process, name, dates.get(name))
+        process.save(update_fields=list(phases.DATE_FIELDS))
+        audit_record(
+            actor=actor,
+            action="budgeting.process.schedule",
+            municipality=process.municipality,
+            target=process,
+            details={"before": before, "after": {name: _iso(dates.get(name)) for name in phases.DATE_FIELDS}},
+        )
+    return process
+
+
+def _iso(moment: datetime | None) -> str | None:
+    return moment.isoformat() if moment is not None else None
+
+
 def budget_save(*, actor: User, process: Process, district: District | None, amount: int) -> Budget:
     """Set the amount of the city-wide budget (`district` None) or of a district's budget, adding it
     if the process has none for that district yet."""

@@ -158,7 +158,9 @@ def test_the_results_explain_every_project_in_a_table(
     assert public.status_code == 200 and "<caption>" in html and 'scope="col"' in html
     assert html.count("<tr>") == len(projects) + 1
     assert "могли оплатить лишь" in html and "Финансируется в раунде 1" in html
-    assert "по номеру проекта" in html
+    # Ties in plain words; the technical name behind "How the votes are counted".
+    assert "выигрывает тот, чей номер идёт раньше" in html
+    assert "по номеру проекта, сравниваемому как текст (10 раньше 9)" in html.lower()
 
 
 def test_a_resident_proposes_and_an_official_reviews_through_the_pages(

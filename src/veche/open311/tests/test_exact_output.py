@@ -244,7 +244,7 @@ def awkward(
         reason="Всё ещё темно",
         report=report_services.report_resolve(
             official=official,
-            report=routed(moderator=moderator, report=submit(resident, description="Темно")),
+            report=routed(moderator=moderator, report=submit(resident, description="Темно во дворе")),
             answer="Починили",
             photos=[photo()],
         ),

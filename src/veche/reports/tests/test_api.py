@@ -233,7 +233,7 @@ def test_filing_needs_a_confirmed_account(api, make_user, municipality, lights, 
 
     response = api(user).post(
         reports_url(municipality),
-        {"category": "light", "latitude": "55.7", "longitude": "37.6", "description": "Dark"},
+        {"category": "light", "latitude": "55.7", "longitude": "37.6", "description": "Dark street corner"},
     )
 
     if code is None:
@@ -247,7 +247,7 @@ def test_filing_needs_a_confirmed_account(api, make_user, municipality, lights, 
 def test_filing_without_a_token_is_unauthorized(client, municipality, lights):
     response = client.post(
         reports_url(municipality),
-        {"category": "light", "latitude": "55.7", "longitude": "37.6", "description": "Dark"},
+        {"category": "light", "latitude": "55.7", "longitude": "37.6", "description": "Dark street corner"},
     )
 
     assert_error(response, 401, "unauthorized")

@@ -37,14 +37,27 @@ def test_the_map_page_gives_its_script_the_city_centre_unlocalised(
 
 @pytest.mark.parametrize("language", ["ru", "en"])
 def test_the_report_form_starts_at_the_city_centre_unlocalised(
-    client_for: Callable[..., Client], petersburg: Municipality, resident: User, language: str
+    client_for: Callable[..., Client], petersburg: Municipality, resident: User, lights: object, language: str
 ) -> None:
-    response = client_for(resident, language=language).get(f"/m/{petersburg.slug}/reports/new/")
-
-    html = response.content.decode()
-    # The picking map starts there, and the coordinates are filled in as a number input takes them.
+    client = client_for(resident, language=language)
+    html = client.get(f"/m/{petersburg.slug}/reports/new/").content.decode()
+    # The picking map starts there, but no place is filled in for the resident.
     assert 'id="pick-map"' in html and 'data-lat="59.9386" data-lon="30.3141"' in html
-    assert 'name="latitude" value="59.9386"' in html and 'name="longitude" value="30.3141"' in html
+    assert 'name="latitude" step="any"' in html and 'name="latitude" value=' not in html
+
+    # A refused filing gives the place back as a number input takes it.
+    refused = client.post(
+        f"/m/{petersburg.slug}/reports/new/",
+        {
+            "category": petersburg.categories.get(slug="light").pk,
+            "latitude": "59.9401",
+            "longitude": "30.3152",
+            "description": "Темно",
+        },
+    )
+    html = refused.content.decode()
+    assert refused.status_code == 400
+    assert 'name="latitude" value="59.9401"' in html and 'name="longitude" value="30.3152"' in html
 
 
 def test_a_russian_report_form_files_the_place_its_number_inputs_send(

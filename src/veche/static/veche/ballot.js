@@ -1,20 +1,21 @@
-// The budgeting ballot's running total: projects chosen, their cost or the points given, against
-// the limits. Progressive enhancement only: the form works without it and the server checks.
+// The budgeting ballot's running total, in the bar pinned to the bottom of the screen: projects
+// chosen, their cost or the points given, against the limits. Progressive enhancement only: the
+// server renders the same total and checks the ballot. Numbers are read from data-* attributes,
+// which are never localised, and written for people in the page's language.
 document.addEventListener("DOMContentLoaded", function () {
   var form = document.getElementById("ballot-form");
-  var total = document.getElementById("ballot-total");
-  if (!form || !total) { return; }
+  var bar = document.getElementById("ballot-bar");
+  if (!form || !bar) { return; }
   var kind = form.dataset.kind;
   var budget = Number(form.dataset.budget);
   var least = Number(form.dataset.min || 0);
   var most = form.dataset.max ? Number(form.dataset.max) : null;
   var points = form.dataset.points ? Number(form.dataset.points) : null;
-  var english = (document.documentElement.lang || "ru").indexOf("en") === 0;
-  var money = new Intl.NumberFormat(english ? "en-GB" : "ru-RU", { maximumFractionDigits: 0 });
+  var number = new Intl.NumberFormat(document.documentElement.lang || "ru", { maximumFractionDigits: 0 });
 
-  function roubles(n) { return money.format(n) + "\u00a0₽"; }
+  function part(name) { return bar.querySelector("[data-total=" + name + "]"); }
 
-  function text(ru, en) { return english ? en : ru; }
+  function roubles(n) { return number.format(n) + "\u00a0₽"; }
 
   function update() {
     var chosen = 0;
@@ -33,21 +34,26 @@ document.addEventListener("DOMContentLoaded", function () {
         cost += Number(input.dataset.cost);
       });
     }
-    var parts = [text("Выбрано проектов: ", "Projects chosen: ") + chosen];
     var problems = [];
     if (kind === "cumulative") {
-      parts.push(text("баллов: ", "points: ") + given + (points !== null ? " / " + points : ""));
-      if (points !== null && given > points) { problems.push(text("баллов больше, чем можно распределить", "more points than you have")); }
-      if (negative) { problems.push(text("баллы не могут быть отрицательными", "points cannot be negative")); }
-    } else {
-      parts.push(text("стоимость: ", "cost: ") + roubles(cost) + (kind === "knapsack" ? " / " + roubles(budget) : ""));
-      if (kind === "knapsack" && cost > budget) { problems.push(text("дороже бюджета", "more than the budget")); }
+      if (points !== null && given > points) { problems.push(bar.dataset.overPoints); }
+      if (negative) { problems.push(bar.dataset.negative); }
+    } else if (kind === "knapsack" && cost > budget) {
+      problems.push(bar.dataset.overBudget);
     }
-    if (chosen < least) { problems.push(text("нужно не меньше ", "choose at least ") + least); }
-    if (most !== null && chosen > most) { problems.push(text("можно не больше ", "choose at most ") + most); }
-    total.textContent = parts.join(", ") + (problems.length ? " — " + problems.join("; ") : "");
-    total.classList.toggle("ok", problems.length === 0);
-    total.hidden = false;
+    if (chosen < least) { problems.push(bar.dataset.tooFew.replace("{n}", number.format(least))); }
+    if (most !== null && chosen > most) { problems.push(bar.dataset.tooMany.replace("{n}", number.format(most))); }
+    bar.dataset.chosen = String(chosen);
+    bar.dataset.spent = String(cost);
+    bar.dataset.given = String(given);
+    if (kind === "cumulative") {
+      part("given").textContent = number.format(given);
+    } else {
+      part("cost").textContent = roubles(cost);
+    }
+    part("chosen").textContent = number.format(chosen);
+    part("problems").textContent = problems.length ? "— " + problems.join("; ") : "";
+    bar.classList.toggle("ok", problems.length === 0 && chosen > 0);
   }
 
   form.addEventListener("input", update);

@@ -1,0 +1,64 @@
+"""What is happening now in a municipality, for its home page: a few of each wing's live items,
+read through the wings' own list selectors (the ones their list pages and the API use)."""
+
+from dataclasses import dataclass
+from datetime import date
+from typing import Any
+
+from django.utils import timezone
+
+from veche.appeals.models import Appeal
+from veche.appeals.models import Status as AppealStatus
+from veche.appeals.selectors import appeals_for
+from veche.budgeting.models import Process
+from veche.budgeting.selectors import processes_for
+from veche.initiatives.models import Initiative
+from veche.initiatives.models import Status as InitiativeStatus
+from veche.initiatives.selectors import initiatives_for
+from veche.municipalities.models import Municipality
+from veche.municipalities.zones import local_day
+from veche.polls.models import Poll
+from veche.polls.models import Status as PollStatus
+from veche.polls.selectors import polls_for
+from veche.reports.models import Report
+from veche.reports.selectors import public_reports, with_list_relations
+
+# How many of each the page shows; the block links to the full list.
+SHOWN = 3
+REPORTS_SHOWN = 5
+
+
+@dataclass(frozen=True)
+class Live:
+    polls: list[Poll]  # open, closing soonest first
+    processes: list[Process]  # budgeting, newest first, with their budgets
+    initiatives: list[Initiative]  # collecting support, the window that ends first first
+    appeals: list[Appeal]  # collecting signatures, the most signed first
+    reports: list[Report]  # public, newest first
+    today: date  # the municipality's day, for the reports' overdue mark
+
+
+def municipality_live(*, municipality: Municipality, viewer: Any) -> Live:
+    """A bounded read: one query per block (two for polls and processes, whose lists prefetch)."""
+    now = timezone.now()
+    return Live(
+        polls=list(
+            polls_for(municipality=municipality, viewer=viewer, status=PollStatus.OPEN, now=now)[:SHOWN]
+        ),
+        # The public view for everyone, staff included: set-up processes belong to the staff pages.
+        processes=list(processes_for(municipality=municipality, viewer=viewer, staff=False)[:SHOWN]),
+        initiatives=list(
+            initiatives_for(
+                municipality=municipality, viewer=viewer, status=InitiativeStatus.PUBLISHED, order="ending"
+            )[:SHOWN]
+        ),
+        appeals=list(
+            appeals_for(
+                municipality=municipality, viewer=viewer, status=AppealStatus.PUBLISHED, order="signatures"
+            )[:SHOWN]
+        ),
+        reports=list(
+            with_list_relations(public_reports(municipality)).order_by("-created_at", "-id")[:REPORTS_SHOWN]
+        ),
+        today=local_day(municipality),
+    )
