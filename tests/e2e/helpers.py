@@ -14,6 +14,8 @@ from typing import Any
 
 from django.conf import settings
 from django.test import Client
+from django.utils import translation
+from django.utils.translation import ngettext
 
 from veche.accounts.models import User
 from veche.core.testing import text_in
@@ -107,6 +109,11 @@ class Walk:
 
     def _(self, message: str) -> str:
         return text_in(self.language, message)
+
+    def count(self, singular: str, plural: str, n: int) -> str:
+        """A count as the site writes it in the walk's language (`{% blocktranslate count n=... %}`)."""
+        with translation.override(self.language):
+            return ngettext(singular, plural, n) % {"n": n}
 
     def choose_language(self, code: str) -> None:
         """Choose the language in the header's switch, as a person does: on a phone the switch is
