@@ -124,6 +124,8 @@ class Walk:
             menu.click()
         with self.page.expect_navigation():
             self.page.select_option("#language-select", code)
+        cookies = {cookie["name"]: cookie["value"] for cookie in self.context.cookies()}
+        assert cookies.get(settings.LANGUAGE_COOKIE_NAME) == code, cookies
         self.check()
 
     def as_(self, user: User | None) -> None:
