@@ -2,9 +2,9 @@
 Chromium, in Russian on a phone (390x844) and in English on a desktop (1280x800): no page has a
 violation of impact "serious" or "critical".
 
-axe-core comes with the axe-playwright-python package (its own copy of axe.min.js: nothing is
-fetched while testing). One data set serves both languages; each language and width has one
-browser context, signed in as a resident and then as an official by their session cookies. The
+axe runs as in every browser walk (tests/e2e/helpers.py, `axe_problems`). One data set serves both
+languages; each language and width has one browser context, signed in as a resident and then as an
+official by their session cookies (`sign_in`). The
 map's tile requests are refused (the tiles are not the site's). Besides axe's rules: every id that
 aria-describedby, aria-labelledby and label[for] name is on the page, and tabbing through the
 sign-in page shows each focused element a ring of 3:1 contrast (WCAG 2.4.7, 1.4.11); the focused
@@ -20,9 +20,8 @@ from dataclasses import dataclass
 from typing import Any
 
 import pytest
-from django.conf import settings
-from django.test import Client
 
+from tests.e2e.helpers import axe_problems, sign_in
 from veche.accounts.models import User
 from veche.appeals.services import appeal_create
 from veche.budgeting.models import BallotKind, Process
@@ -33,8 +32,6 @@ from veche.polls.models import Poll
 from veche.reports.models import Report
 
 pytestmark = pytest.mark.e2e
-TAGS = ["wcag2a", "wcag2aa", "wcag21aa"]
-BLOCKING = {"serious", "critical"}
 SCREENS = [("ru", "ru-RU", 390, 844), ("en", "en-GB", 1280, 800)]
 # Ids that an element names and the page lacks (axe leaves these "incomplete", not violations).
 MISSING_IDS = """() => [...document.querySelectorAll('[aria-describedby], [aria-labelledby], label[for]')]
@@ -126,17 +123,6 @@ def pages(city: City) -> dict[User | None, list[str]]:
     }
 
 
-def sign_in(context: Any, base: str, user: User | None) -> None:
-    """The context's session becomes `user`'s (a session made by Django's test client)."""
-    context.clear_cookies()
-    if user is None:
-        return
-    client = Client()
-    client.force_login(user)
-    cookie = client.cookies[settings.SESSION_COOKIE_NAME]
-    context.add_cookies([{"name": cookie.key, "value": cookie.value, "url": base}])
-
-
 def luminance(css: str) -> float:
     """The relative luminance (WCAG 2) of a computed CSS colour, `rgb(r, g, b)`."""
     channels = [int(c) / 255 for c in re.findall(r"\d+", css)[:3]]
@@ -172,22 +158,11 @@ def walk_focus(visitor: Any, shots: str) -> list[str]:
     return [*problems, f"40 tabs reached no link and button of the main content (got {sorted(seen)})"]
 
 
-def blocking(results: dict[str, Any]) -> list[str]:
-    """One line per serious or critical violation: its id, impact, help and the elements it names."""
-    return [
-        f"{v['id']} ({v['impact']}) {v['help']}: " + ", ".join(str(node["target"]) for node in v["nodes"])
-        for v in results["violations"]
-        if v["impact"] in BLOCKING
-    ]
-
-
 def check_screen(browser: Any, base: str, city: City, screen: tuple[str, str, int, int]) -> list[str]:
     """Run axe on every page of `pages` in one browser context of the screen's language and size,
     then walk the focus on the sign-in page: what is wrong."""
-    from axe_playwright_python.sync_playwright import Axe
-
     language, locale, width, height = screen
-    axe, found = Axe(), []
+    found: list[str] = []
     context = browser.new_context(locale=locale, viewport={"width": width, "height": height})
     context.set_default_timeout(15_000)
     # The map's tiles are not the site's: no picture is needed to check the page around them.
@@ -201,9 +176,8 @@ def check_screen(browser: Any, base: str, city: City, screen: tuple[str, str, in
                 answer = visitor.goto(base + path)
                 assert answer is not None and answer.status == 200, (path, answer and answer.status)
                 assert visitor.get_attribute("html", "lang") == language, path
-                results = axe.run(visitor, options={"runOnly": {"type": "tag", "values": TAGS}})
                 where = f"{language} {width}px {who} {path}"
-                found += [f"{where}: {line}" for line in blocking(results.response)]
+                found += [f"{where}: {line}" for line in axe_problems(visitor)]
                 found += [f"{where}: missing id {m}" for m in visitor.evaluate(MISSING_IDS)]
         sign_in(context, base, None)
         visitor.goto(base + "/accounts/login/")

@@ -1,5 +1,6 @@
-"""A problem report's whole life in a real Chromium: a resident files it, a moderator passes it,
-an official answers it in the workspace, the resident confirms the fix and the report closes."""
+"""A problem report's whole life in a real Chromium, in Russian on a phone and in English on a desktop:
+a resident files it, a moderator passes it, an official answers it in the workspace, the resident
+confirms the fix and the report closes. Every page on the way is checked (tests/e2e/helpers.py)."""
 
 from __future__ import annotations
 
@@ -10,13 +11,12 @@ from typing import Any
 import pytest
 from PIL import Image
 
+from tests.e2e.helpers import Walk
 from veche.accounts.models import User
-from veche.core.testing import text_in
 from veche.municipalities.models import Category, Membership, Municipality
 from veche.reports.models import Report, ReportEvent, Status
 
 pytestmark = pytest.mark.e2e
-PASSWORD = "correct horse battery staple"
 
 
 def photo_file(tmp_path: Any) -> str:
@@ -27,83 +27,70 @@ def photo_file(tmp_path: Any) -> str:
     return str(path)
 
 
-def log_in(page: Any, base: str, username: str) -> Any:
-    """A page of a fresh browser context (its own cookies), signed in as `username`."""
-    context = page.context.browser.new_context(locale="ru-RU", viewport={"width": 1200, "height": 900})
-    context.set_default_timeout(15_000)
-    fresh = context.new_page()
-    fresh.goto(base + "/accounts/login/")
-    fresh.fill("#id_username", username)
-    fresh.fill("#id_password", PASSWORD)
-    with fresh.expect_navigation():
-        fresh.click("main form button[type=submit]")
-    assert fresh.url == base + "/", fresh.url
-    return fresh
-
-
-def press(page: Any, selector: str) -> None:
-    with page.expect_navigation():
-        page.click(selector)
+def type_the_place(walk: Walk, latitude: str, longitude: str) -> None:
+    """Type the coordinates, unfolding them first where the form keeps them folded away."""
+    page = walk.page
+    folded = page.locator("details:has([name=latitude])")
+    if folded.count() and folded.first.get_attribute("open") is None:
+        folded.first.locator("summary").click()
+    page.fill("[name=latitude]", latitude)
+    page.fill("[name=longitude]", longitude)
 
 
 def test_a_report_goes_from_the_resident_through_the_workspace_to_closure(
-    transactional_db: None,
-    live_server: Any,
-    page: Any,
+    walk: Walk,
     municipality: Municipality,
     make_user: Callable[..., User],
     tmp_path: Any,
 ) -> None:
-    base = live_server.url
-    slug = municipality.slug
-    make_user("anna")
-    make_user("moderator", role=Membership.Role.MODERATOR, municipality=municipality)
-    make_user("official", role=Membership.Role.OFFICIAL, municipality=municipality)
+    page, slug = walk.page, municipality.slug
+    anna = make_user("anna")
+    moderator = make_user("moderator", role=Membership.Role.MODERATOR, municipality=municipality)
+    official = make_user("official", role=Membership.Role.OFFICIAL, municipality=municipality)
     pothole = Category.objects.get(municipality=municipality, slug="pothole")  # needs a photo
 
     # The resident files the report, with a photo, at a place typed into the coordinates.
-    page = log_in(page, base, "anna")
-    page.goto(f"{base}/m/{slug}/reports/new/")
-    page.select_option("#id_category", str(pothole.pk))
-    page.fill("#id_latitude", "55.7601")
-    page.fill("#id_longitude", "37.6201")
-    page.fill("#id_address", "ул. Тверская, 7")
-    page.fill("#id_description", "Глубокая яма у перехода")
-    page.set_input_files("#id_photos", photo_file(tmp_path))
-    press(page, "#report-form button[type=submit]")
+    walk.as_(anna)
+    walk.open(f"/m/{slug}/reports/new/")
+    page.select_option("[name=category]", str(pothole.pk))
+    type_the_place(walk, "55.7601", "37.6201")
+    page.fill("[name=address]", "ул. Тверская, 7")
+    page.get_by_label(walk._("Describe the problem")).fill("Глубокая яма у перехода")
+    page.set_input_files("[name=photos]", photo_file(tmp_path))
+    walk.press("Send the report")
     report = Report.objects.get()
-    assert page.url == f"{base}/m/{slug}/reports/{report.pk}/", page.url
+    assert walk.url == f"/m/{slug}/reports/{report.pk}/"
     assert (report.status, report.photos.count()) == (Status.SUBMITTED, 1)
 
-    # The moderator passes it; it goes to the roads department.
-    page = log_in(page, base, "moderator")
-    page.goto(f"{base}/m/{slug}/staff/reports/?status=submitted")
-    press(page, f"main a[href='/m/{slug}/reports/{report.pk}/']")
-    press(page, f"form[action$='/reports/{report.pk}/moderate/'] button")
+    # The moderator finds it in the workspace and passes it; it goes to the roads department.
+    walk.as_(moderator)
+    walk.open(f"/m/{slug}/staff/reports/?status=submitted")
+    walk.press(page.locator(f"main a[href='/m/{slug}/reports/{report.pk}/']").first)
+    walk.press("Pass moderation")
     report.refresh_from_db()
     assert report.status == Status.ROUTED
 
     # The official finds it in the department's queue, takes it into work and answers with a photo.
-    page = log_in(page, base, "official")
-    page.goto(f"{base}/m/{slug}/staff/reports/")
-    press(page, f"main a[href='/m/{slug}/reports/{report.pk}/']")
-    press(page, f"form[action$='/reports/{report.pk}/start/'] button")
-    page.fill("#answer-form textarea[name=note]", "Яму заделали, спасибо")
-    page.set_input_files("#answer-form input[name=photos]", photo_file(tmp_path))
-    press(page, "#answer-form button[type=submit]:not([formaction])")
+    walk.as_(official)
+    walk.open(f"/m/{slug}/staff/reports/")
+    walk.press(page.locator(f"main a[href='/m/{slug}/reports/{report.pk}/']").first)
+    walk.press("Take into work")
+    answer = page.locator("#answer-form")
+    answer.get_by_label(walk._("Answer to the resident")).fill("Яму заделали, спасибо")
+    answer.locator("input[name=photos]").set_input_files(photo_file(tmp_path))
+    walk.press(walk.button("Resolved", within=answer))
     report.refresh_from_db()
     assert report.status == Status.RESOLVED
     assert report.photos.filter(kind="answer").count() == 1
 
     # The resident sees the answer and confirms the fix; the report closes.
-    page = log_in(page, base, "anna")
-    page.goto(f"{base}/m/{slug}/reports/{report.pk}/")
+    walk.as_(anna)
+    walk.open(f"/m/{slug}/reports/{report.pk}/")
     assert "Яму заделали, спасибо" in page.locator("section.answer").inner_text()
-    press(page, f"form[action$='/reports/{report.pk}/confirm/'] button")
+    walk.press("The problem is solved")
     report.refresh_from_db()
     assert report.status == Status.CLOSED
     kinds = list(ReportEvent.objects.filter(report=report).values_list("kind", flat=True))
     assert kinds == ["submitted", "moderated", "routed", "started", "resolved", "confirmed"]
-    history = page.locator("ol.history").inner_text()
-    assert text_in("ru", "confirmed by the author") in history
-    page.screenshot(path="/tmp/e2e-report.png", full_page=True)  # noqa: S108
+    assert walk._("confirmed by the author") in page.locator("ol.history").inner_text()
+    page.screenshot(path=f"/tmp/e2e-report-{walk.setting}.png", full_page=True)  # noqa: S108

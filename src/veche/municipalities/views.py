@@ -60,7 +60,14 @@ def staff_home(request: HttpRequest, slug: str) -> HttpResponse:
     municipality = access_municipality_staff(request.user, slug, "staff_area")
     permissions = {
         p: has_permission(request.user, municipality, p)
-        for p in ("manage_municipality", "manage_staff", "moderate", "verify_residents", "view_audit")
+        for p in (
+            "manage_municipality",
+            "manage_staff",
+            "moderate",
+            "verify_residents",
+            "view_audit",
+            "answer_appeals",
+        )
     }
     open_flags = municipality.flags.filter(resolved_at__isnull=True).count()
     context = {

@@ -134,6 +134,14 @@ def test_an_official_publishes_the_answer(client_for, client, appeal, signers, o
     assert AuditEntry.objects.filter(action="appeal.answer", actor=official).count() == 1
 
 
+def test_the_staff_area_leads_those_who_answer_to_the_appeals_awaiting_an_answer(
+    client_for, official, moderator
+):
+    awaiting = f'href="{BASE}?status=threshold_reached&amp;order=due"'
+    assert awaiting in client_for(official).get("/m/testgrad/staff/").content.decode()
+    assert awaiting not in client_for(moderator).get("/m/testgrad/staff/").content.decode()
+
+
 def test_answering_too_early_or_empty_is_refused(client_for, appeal, signers, municipal_admin):
     early = client_for(municipal_admin).post(url(appeal, "answer"), {"answer": "Too early"})
     assert early.status_code == 409 and "наберёт необходимое число подписей" in early.content.decode()
