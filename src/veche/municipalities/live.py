@@ -10,6 +10,7 @@ from django.utils import timezone
 from veche.appeals.models import Appeal
 from veche.appeals.models import Status as AppealStatus
 from veche.appeals.selectors import appeals_for
+from veche.budgeting import phases
 from veche.budgeting.models import Process
 from veche.budgeting.selectors import processes_for
 from veche.initiatives.models import Initiative
@@ -31,7 +32,8 @@ REPORTS_SHOWN = 5
 @dataclass(frozen=True)
 class Live:
     polls: list[Poll]  # open, closing soonest first
-    processes: list[Process]  # budgeting, newest first, with their budgets
+    # Budgeting, newest first, each with the date to show first (as on the list: phases.headline).
+    processes: list[tuple[Process, phases.Window | None]]
     initiatives: list[Initiative]  # collecting support, the window that ends first first
     appeals: list[Appeal]  # collecting signatures, the most signed first
     reports: list[Report]  # public, newest first
@@ -46,7 +48,10 @@ def municipality_live(*, municipality: Municipality, viewer: Any) -> Live:
             polls_for(municipality=municipality, viewer=viewer, status=PollStatus.OPEN, now=now)[:SHOWN]
         ),
         # The public view for everyone, staff included: set-up processes belong to the staff pages.
-        processes=list(processes_for(municipality=municipality, viewer=viewer, staff=False)[:SHOWN]),
+        processes=[
+            (p, phases.headline(phases.timetable(p, municipality=municipality, now=now), now=now))
+            for p in processes_for(municipality=municipality, viewer=viewer, staff=False)[:SHOWN]
+        ],
         initiatives=list(
             initiatives_for(
                 municipality=municipality, viewer=viewer, status=InitiativeStatus.PUBLISHED, order="ending"

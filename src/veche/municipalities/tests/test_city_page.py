@@ -2,7 +2,7 @@
 gathering support, recent reports, the map and the calls to act; each block says when it is empty."""
 
 from collections.abc import Callable
-from datetime import timedelta
+from datetime import UTC, datetime, timedelta
 
 import pytest
 from django.contrib.contenttypes.models import ContentType
@@ -12,6 +12,7 @@ from django.utils import timezone
 from veche.accounts.models import User
 from veche.appeals.services import appeal_create
 from veche.budgeting.models import Process
+from veche.budgeting.services.setup import process_schedule
 from veche.core.testing import localised_numbers
 from veche.initiatives.services import initiative_create
 from veche.municipalities.models import Municipality
@@ -167,3 +168,26 @@ def test_a_signed_in_visit_takes_a_fixed_number_of_queries(
     with django_assert_num_queries(SIGNED_IN_QUERIES):
         response = client.get(CITY)
     assert "Верните автобус 12" in response.content.decode()
+
+
+def test_the_budgeting_block_says_when_voting_closes_as_the_list_does(
+    client: Client,
+    municipality: Municipality,
+    make_process: Callable[..., Process],
+    municipal_admin: User,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    now = datetime(2026, 12, 9, 16, 0, tzinfo=UTC)  # 19:00 in Moscow
+    monkeypatch.setattr(timezone, "now", lambda: now)
+    process = process_schedule(
+        actor=municipal_admin,
+        process=make_process(),
+        dates={"voting_closes_at": datetime(2026, 12, 11, 17, 0, tzinfo=UTC)},
+    )
+
+    budgeting = _block(client.get(CITY).content.decode(), "budgeting")
+    english = _block(client.get(CITY, headers={"accept-language": "en"}).content.decode(), "budgeting")
+
+    assert process.title in budgeting
+    assert "До 11 декабря 2026, 20:00" in budgeting and "Осталось 2 дня" in budgeting
+    assert "Until 11 December 2026, 20:00" in english and "2 days left" in english
