@@ -1,10 +1,13 @@
 """Pages of accounts: thin — parse, check access, call a service, render."""
 
+from typing import Any
+
 from django.contrib import messages
 from django.contrib.auth import authenticate, login, logout
 from django.contrib.auth.decorators import login_required
 from django.contrib.auth.forms import PasswordResetForm, SetPasswordForm
 from django.contrib.auth.views import PasswordResetConfirmView, PasswordResetView
+from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.http import url_has_allowed_host_and_scheme
@@ -15,6 +18,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 from veche.access.functions import access_municipality
 from veche.access.roles import Tier, tier_of
 from veche.accounts import services
+from veche.accounts.activity import activity_of
 from veche.accounts.forms import (
     CodeConfirmForm,
     CodeRequestForm,
@@ -134,6 +138,17 @@ class RateLimitedPasswordResetView(PasswordResetView):
     def form_valid(self, form: PasswordResetForm) -> HttpResponse:
         rate_limit_request("password_reset", self.request)
         return super().form_valid(form)
+
+
+ACTIVITY_PAGE_SIZE = 20
+
+
+@login_required
+def activity(request: HttpRequest) -> HttpResponse:
+    """The person's own reports, signatures, supports, votes and ballots, newest first, with receipts."""
+    activity: Any = activity_of(signed_in(request))  # a sequence the paginator slices, not a QuerySet
+    page = Paginator(activity, ACTIVITY_PAGE_SIZE).get_page(request.GET.get("page"))
+    return render(request, "accounts/activity.html", {"page": page})
 
 
 @login_required
