@@ -2,7 +2,7 @@
 
 Each app (appeals, initiatives) describes itself once in a `PetitionRules` and calls these with it;
 it keeps in its own services only what is its own (an appeal's closing by its author, an
-initiative's drafts, window, district rule, ledger and vote on options).
+initiative's drafts, window, district rule and vote on options).
 
 The rules every petition follows:
 
