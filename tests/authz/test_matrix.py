@@ -364,6 +364,7 @@ ROUTES: dict[str, Case] = {
         changes=(False,) + (True,) * (len(ROLES) - 1),
     ),
     "accounts:profile": Case("/accounts/profile/", signed_in(200)),
+    "accounts:activity": Case("/accounts/activity/", signed_in(200)),
     "accounts:token_create": Case(
         "/accounts/tokens/", signed_in(302), "POST", data={"name": "matrix"}, state=lambda w: _tokens()
     ),
@@ -771,6 +772,8 @@ ROUTES: dict[str, Case] = {
     "ledger:check": Case("/ledger/", every(200)),
     "ledger:check#unknown-receipt": Case("/ledger/?receipt=no-such-receipt", every(404)),
     "ledger:heads": Case("/ledger/heads.json", every(200)),
+    # One entry as JSON (here an unknown one: not found for anyone; the found one: ledger's tests).
+    "ledger:entry": Case(f"/ledger/entries/{'0' * 64}.json", every(404)),
     # Official polls: officials and municipal admins run them; a draft is theirs alone. This poll
     # is for verified residents and shows its results only once voting has ended.
     "polls:list": Case("/m/{slug}/polls/", every(200)),
@@ -1028,6 +1031,7 @@ ROUTES: dict[str, Case] = {
         state=lambda w: _tokens(),
     ),
     "api:me": Case("/api/v1/me", api_signed_in(200), api=True),
+    "api:my_activity": Case("/api/v1/me/activity", api_signed_in(200), api=True),
     "api:municipality_list": Case("/api/v1/municipalities", every(200), api=True),
     "api:municipality_detail": Case("/api/v1/municipalities/{slug}", every(200), api=True),
     "api:municipality_detail#inactive": Case(

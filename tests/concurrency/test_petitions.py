@@ -12,7 +12,6 @@ from django.utils import timezone
 
 from veche.accounts.models import User
 from veche.core.testing import race
-from veche.initiatives.models import InitiativeSupport
 from veche.ledger.models import LedgerEntry
 from veche.ledger.selectors import chain_break
 from veche.ledger.services import chain_name
@@ -66,25 +65,22 @@ def test_one_person_endorsing_eight_times_at_once_counts_once(collecting):
     petition.refresh_from_db()
     assert petition.endorsements_count == type(results[0]).objects.count() == 1
     assert petition.status == "published"
+    # One entry on the ledger, whose receipt the endorsement (and every repeat's answer) carries.
+    entry = LedgerEntry.objects.get(chain=chain_name(petition))
+    assert results[0].receipt == entry.entry_hash  # type: ignore[attr-defined]
+    assert {e.endorsement.receipt for e in errors} == {entry.entry_hash}  # type: ignore[attr-defined]
 
 
-def test_supports_at_once_get_consecutive_ledger_entries_and_their_receipts(
-    transactional_db, make_user, municipality
-):
-    kind = KINDS["initiative"]
-    admin = make_user("cityadmin", role=Membership.Role.ADMIN, municipality=municipality)
-    kind.set_policy(municipality, admin)
-    supporters = [make_user(f"supporter{i}", verified_in=municipality) for i in range(THREADS)]
-    author = make_user("author", verified_in=municipality)
-    initiative = kind.publish(author=author, municipality=municipality, title="Lane", now=timezone.now())
+def test_endorsements_at_once_get_consecutive_ledger_entries_and_their_receipts(collecting):
+    kind, petition, endorsers = collecting
 
-    results, errors = race([partial(kind.endorse, user=s, petition=initiative) for s in supporters])
+    results, errors = race([partial(kind.endorse, user=e, petition=petition) for e in endorsers])
 
-    assert errors == [] and InitiativeSupport.objects.count() == THREADS
-    entries = LedgerEntry.objects.filter(chain=chain_name(initiative))
+    assert errors == [] and kind.endorsement_model.objects.count() == THREADS
+    entries = LedgerEntry.objects.filter(chain=chain_name(petition))
     assert sorted(entries.values_list("seq", flat=True)) == list(range(1, THREADS + 1))
     assert {r.receipt for r in results} == set(entries.values_list("entry_hash", flat=True))  # type: ignore[attr-defined]
-    assert chain_break(chain_name(initiative)) is None
+    assert chain_break(chain_name(petition)) is None
     out = StringIO()
     call_command("ledger", "verify", stdout=out)
     assert "chains intact" in out.getvalue()

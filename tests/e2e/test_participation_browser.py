@@ -58,7 +58,9 @@ def test_a_resident_supports_an_initiative_votes_in_a_poll_and_fills_a_budget_ba
     support_button.wait_for(state="detached")
     walk.check()
     support = InitiativeSupport.objects.get(petition=initiative, user=anna)
-    assert support.receipt and support.receipt in box.inner_text()
+    code = box.locator("code.receipt-code")
+    assert code.get_attribute("data-receipt") == support.receipt
+    assert code.inner_text().replace(" ", "") == support.receipt  # shown in groups of four
 
     # Vote in the poll.
     walk.open(f"/m/{slug}/polls/{poll.pk}/")

@@ -61,8 +61,8 @@ TARGETS = """() => {
     }
   };
   const fields = "select, textarea, input:not([type=checkbox]):not([type=radio]):not([type=hidden])";
-  document.querySelectorAll(`button, a.button, input[type=submit], summary, .menu-panel a, ${fields}`).forEach(
-    (el) => check(el, el.tagName.toLowerCase()));
+  const taps = "button, a.button, input[type=submit], summary, .menu-panel a";
+  document.querySelectorAll(`${taps}, ${fields}`).forEach((el) => check(el, el.tagName.toLowerCase()));
   document.querySelectorAll("input[type=checkbox], input[type=radio]").forEach((input) => {
     if (!visible(input)) return;
     const label = input.closest("label") || (input.labels && input.labels[0]);
@@ -130,7 +130,7 @@ def the_city(
         lasts=timedelta(days=7),
     )
     options = list(poll.options.order_by("position"))
-    poll_vote(user=anna, poll=poll, options=[options[0].pk])
+    vote_receipt = poll_vote(user=anna, poll=poll, options=[options[0].pk])
     voting = make_process(kind=BallotKind.KNAPSACK, max_projects=None, projects=PROJECTS)
     counted = make_process(kind=BallotKind.KNAPSACK, max_projects=None, projects=PROJECTS)
     counted_city = counted.budgets.get(district=None)
@@ -162,6 +162,8 @@ def the_city(
             "budgeting:results", kwargs={**m, "process_id": counted.pk, "budget_id": counted_city.pk}
         ),
         "profile": reverse("accounts:profile"),
+        "activity": reverse("accounts:activity"),
+        "receipt-check": f"{reverse('ledger:check')}?receipt={vote_receipt.entry_hash}",
         "notifications": reverse("notifications"),
         "login": reverse("accounts:login"),
         "signup": reverse("accounts:signup"),

@@ -1,11 +1,17 @@
 """API of accounts: personal tokens and the caller's own profile."""
 
+from datetime import datetime
+from typing import Any
+
 from django.contrib.auth import authenticate
 from django.http import HttpRequest
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from ninja import Router, Schema
+from ninja.pagination import LimitOffsetPagination, paginate
 from pydantic import Field
 
+from veche.accounts.activity import Item, activity_of
 from veche.accounts.services import api_token_create
 from veche.api.schemas import ERRORS
 from veche.api.security import AUTH
@@ -45,6 +51,32 @@ class MeOut(Schema):
     email_confirmed: bool
     roles: list[MembershipOut]
     verifications: list[VerificationOut]
+
+
+class ActivityOut(Schema):
+    kind: str = Field(description='"report", "signature", "support", "vote" or "ballot"')
+    what: str = Field(description="What it was, in the reader's language")
+    status: str = Field(description="A report's status now, in words; empty for the others")
+    url: str = Field(description="The page of the report, appeal, initiative, poll or budget process")
+    at: datetime
+    receipt: str | None = Field(description="The hash of its ledger entry; none for reports")
+    check_url: str | None = Field(description="Where the receipt is checked")
+
+    @staticmethod
+    def resolve_what(obj: Item) -> str:
+        return str(obj.what)
+
+    @staticmethod
+    def resolve_status(obj: Item) -> str:
+        return str(obj.status)
+
+    @staticmethod
+    def resolve_receipt(obj: Item) -> str | None:
+        return obj.receipt or None
+
+    @staticmethod
+    def resolve_check_url(obj: Item) -> str | None:
+        return f"{reverse('ledger:check')}?receipt={obj.receipt}" if obj.receipt else None
 
 
 @router.post("/auth/token", response={200: TokenOut, **ERRORS}, auth=None)
@@ -87,3 +119,10 @@ def me(request: HttpRequest) -> MeOut:
             for v in user.verifications.select_related("municipality", "district")
         ],
     )
+
+
+@router.get("/me/activity", response=list[ActivityOut], auth=AUTH)
+@paginate(LimitOffsetPagination)
+def my_activity(request: HttpRequest) -> Any:
+    """Your reports, signatures, supports, votes and ballots, newest first, with their receipts."""
+    return activity_of(signed_in(request))

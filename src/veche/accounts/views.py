@@ -1,11 +1,14 @@
 """Pages of accounts: thin — parse, check access, call a service, render."""
 
+from typing import Any
+
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import authenticate, login, logout
 from django.contrib.auth.decorators import login_required
 from django.contrib.auth.forms import PasswordResetForm, SetPasswordForm
 from django.contrib.auth.views import PasswordResetConfirmView, PasswordResetView
+from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.template.loader import select_template
@@ -18,6 +21,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 from veche.access.functions import access_municipality
 from veche.access.roles import Tier, tier_of
 from veche.accounts import services
+from veche.accounts.activity import activity_of
 from veche.accounts.forms import (
     CodeConfirmForm,
     CodeRequestForm,
@@ -196,6 +200,17 @@ class RateLimitedPasswordResetView(PasswordResetView):
     def form_valid(self, form: PasswordResetForm) -> HttpResponse:
         rate_limit_request("password_reset", self.request)
         return super().form_valid(form)
+
+
+ACTIVITY_PAGE_SIZE = 20
+
+
+@login_required
+def activity(request: HttpRequest) -> HttpResponse:
+    """The person's own reports, signatures, supports, votes and ballots, newest first, with receipts."""
+    activity: Any = activity_of(signed_in(request))  # a sequence the paginator slices, not a QuerySet
+    page = Paginator(activity, ACTIVITY_PAGE_SIZE).get_page(request.GET.get("page"))
+    return render(request, "accounts/activity.html", {"page": page})
 
 
 @login_required

@@ -8,4 +8,4 @@ class AppealsConfig(AppConfig):
     verbose_name = _("Appeals")
 
     def ready(self) -> None:
-        from veche.appeals import flaggable  # noqa: F401 - registers appeals with moderation
+        from veche.appeals import activity, flaggable  # noqa: F401 - registers with moderation, receipts, activity

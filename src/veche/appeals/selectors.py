@@ -4,7 +4,7 @@ from typing import Any
 
 from django.db.models import F, OrderBy, QuerySet
 
-from veche.appeals.models import Appeal, AppealPolicy, Status
+from veche.appeals.models import Appeal, AppealPolicy, AppealSignature, Status
 from veche.municipalities.models import Municipality
 from veche.petitions.selectors import petitions_for, petitions_overdue_count
 
@@ -23,9 +23,17 @@ def appeals_for(
     status: str = "",
     query: str = "",
     order: str = "new",
+    mine: bool = False,
 ) -> QuerySet[Appeal]:
-    """Appeals of `municipality` that `viewer` may see, each with `overdue` (`petitions_for`)."""
-    appeals = petitions_for(Appeal, municipality=municipality, viewer=viewer, query=query)
+    """Appeals of `municipality` that `viewer` may see, each with `overdue` (`petitions_for`); `mine`:
+    only those they published or signed."""
+    appeals = petitions_for(
+        Appeal,
+        municipality=municipality,
+        viewer=viewer,
+        query=query,
+        mine_of=AppealSignature if mine else None,
+    )
     if status in Status.values:
         appeals = appeals.filter(status=status)
     return appeals.order_by(*ORDERINGS.get(order, ORDERINGS["new"]))

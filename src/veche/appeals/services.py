@@ -74,6 +74,7 @@ RULES = PetitionRules(
     },
     reached_audience=lambda appeal: [appeal.author],
     answer_audience=lambda appeal: [appeal.author, *_signers(appeal)],
+    ledger_kind="signature",
 )
 
 # The answer an appeal gets.

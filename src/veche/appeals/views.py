@@ -27,7 +27,7 @@ PAGE_SIZE = 20
 
 def appeal_list(request: HttpRequest, slug: str) -> HttpResponse:
     municipality = access_municipality(request.user, slug)
-    filters = AppealFilterForm(request.GET)
+    filters = AppealFilterForm(request.GET, viewer=request.user)
     appeals = appeals_for(municipality=municipality, viewer=request.user, **filters.filters())
     can_answer = can_answer_appeals(request.user, municipality)
     context = {

@@ -139,18 +139,12 @@ class InitiativeDetailOut(InitiativeOut):
 class SupportOut(EndorsementOut):
     initiative_id: int = Field(validation_alias="petition_id")
     district: str | None
-    receipt: str = Field(description="The hash of the support's ledger entry: check it at check_url")
-    check_url: str
     supporters_count: int
     status: str = Field(description="The initiative's status after this support")
 
     @staticmethod
     def resolve_district(obj: Any) -> str | None:
         return str(obj.district.slug) if obj.district_id else None
-
-    @staticmethod
-    def resolve_check_url(obj: Any) -> str:
-        return f"{reverse('ledger:check')}?receipt={obj.receipt}"
 
     @staticmethod
     def resolve_supporters_count(obj: Any) -> int:

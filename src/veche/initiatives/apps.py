@@ -8,4 +8,4 @@ class InitiativesConfig(AppConfig):
     verbose_name = _("Initiatives")
 
     def ready(self) -> None:
-        from veche.initiatives import flaggable  # noqa: F401 - registers initiatives with moderation
+        from veche.initiatives import activity, flaggable  # noqa: F401 - registers with moderation, receipts, activity

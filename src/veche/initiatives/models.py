@@ -204,8 +204,6 @@ class InitiativeSupport(Endorsement):
     district = models.ForeignKey(
         "municipalities.District", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )
-    # The hash of the support's ledger entry, to check at /ledger/.
-    receipt = models.CharField(max_length=64, blank=True)
 
 
 class ImplementationMilestone(models.Model):

@@ -41,13 +41,15 @@ def initiatives_for(
     district: District | None = None,
     query: str = "",
     order: str = "new",
+    mine: bool = False,
 ) -> QuerySet[Initiative]:
     """Published initiatives of `municipality` that `viewer` may see, each annotated with `supported`
     and `overdue` (`petitions_for`). Drafts are never listed; hidden initiatives only to their
-    authors and the moderators.
+    authors and the moderators. `mine`: only those they proposed or supported.
     """
+    mine_of = InitiativeSupport if mine else None
     initiatives = (
-        petitions_for(Initiative, municipality=municipality, viewer=viewer, query=query)
+        petitions_for(Initiative, municipality=municipality, viewer=viewer, query=query, mine_of=mine_of)
         .exclude(status=Status.DRAFT)
         .select_related("district")
     )

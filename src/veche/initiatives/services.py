@@ -45,7 +45,6 @@ from veche.initiatives.models import (
 )
 from veche.initiatives.phases import DRAFTING, PUBLISHING, phase_of
 from veche.initiatives.selectors import threshold_for, vote_leaders
-from veche.ledger.services import chain_name, ledger_append
 from veche.municipalities.models import District, Municipality
 from veche.municipalities.zones import zone_of
 from veche.notifications.services import follow, notify
@@ -372,16 +371,13 @@ def _admit_district(initiative: Initiative, user: User) -> dict[str, object]:
     return {"district": district}
 
 
-def _record_on_ledger(initiative: Initiative, support: InitiativeSupport) -> None:
-    """The support goes on the initiative's hash chain; the supporter follows the initiative."""
-    district = support.district
-    receipt = ledger_append(
-        chain=chain_name(initiative),
-        kind="support",
-        payload={"initiative": initiative.pk, "district": district.pk if district else None},
-    )
-    support.receipt = receipt.entry_hash
-    support.save(update_fields=["receipt"])
+def _ledger_district(initiative: Initiative, support: InitiativeSupport) -> dict[str, object]:
+    """A support's ledger entry holds the district it was given from."""
+    return {"district": support.district_id}
+
+
+def _follow(initiative: Initiative, support: InitiativeSupport) -> None:
+    """The supporter follows the initiative."""
     follow(user=support.user, target=initiative)
 
 
@@ -407,7 +403,9 @@ RULES = PetitionRules(
     related=("municipality", "author", "district", "poll", "chosen_option"),
     refuse=_window_refusal,
     admit=_admit_district,
-    after_endorse=_record_on_ledger,
+    after_endorse=_follow,
+    ledger_kind="support",
+    ledger_payload=_ledger_district,
 )
 
 # The refusal of an initiative (its acceptance opens a vote: `initiative_accept`).

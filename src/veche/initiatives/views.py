@@ -61,7 +61,7 @@ PAGE_SIZE = 20
 
 def initiative_list(request: HttpRequest, slug: str) -> HttpResponse:
     municipality = access_municipality(request.user, slug)
-    filters = InitiativeFilterForm(request.GET, municipality=municipality)
+    filters = InitiativeFilterForm(request.GET, municipality=municipality, viewer=request.user)
     initiatives = initiatives_for(municipality=municipality, viewer=request.user, **filters.filters())
     policy = initiative_policy_of(municipality=municipality)
     can_answer = can_answer_initiatives(request.user, municipality)

@@ -32,7 +32,8 @@ def chain_break(chain: str) -> hashchain.Break | None:
 
 
 def find_receipt(entry_hash: str) -> LedgerEntry | None:
-    entry_hash = entry_hash.strip().lower()
+    """The entry with this receipt code; spaces and dashes do not count (pages show it in groups)."""
+    entry_hash = "".join(entry_hash.split()).replace("-", "").lower()
     if len(entry_hash) != 64 or any(c not in "0123456789abcdef" for c in entry_hash):
         return None
     return LedgerEntry.objects.filter(entry_hash=entry_hash).first()

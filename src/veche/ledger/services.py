@@ -4,6 +4,7 @@ refusal of a second vote."""
 import secrets
 from collections.abc import Mapping
 from dataclasses import dataclass
+from datetime import datetime
 from typing import Any
 
 from django.db import IntegrityError, models, transaction
@@ -17,12 +18,14 @@ from veche.ledger.models import LedgerEntry, LedgerHead
 
 @dataclass(frozen=True)
 class Receipt:
-    """What the voter keeps: where their entry is, its hash, and the nonce that hides the content."""
+    """What the voter keeps: where their entry is, its hash, the nonce that hides the content, and
+    when it was recorded."""
 
     chain: str
     seq: int
     entry_hash: str
     nonce: str
+    created_at: datetime | None = None
 
     def __str__(self) -> str:
         return self.entry_hash
@@ -91,4 +94,4 @@ def ledger_append(*, chain: str, kind: str, payload: dict[str, Any]) -> Receipt:
     )
     head.seq, head.head_hash = seq, entry_hash
     head.save(update_fields=["seq", "head_hash", "updated_at"])
-    return Receipt(chain=chain, seq=seq, entry_hash=entry_hash, nonce=nonce)
+    return Receipt(chain=chain, seq=seq, entry_hash=entry_hash, nonce=nonce, created_at=created_at)

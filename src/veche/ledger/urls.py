@@ -7,4 +7,5 @@ app_name = "ledger"
 urlpatterns = [
     path("", views.check, name="check"),
     path("heads.json", views.heads, name="heads"),
+    path("entries/<str:receipt>.json", views.entry, name="entry"),
 ]

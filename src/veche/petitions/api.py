@@ -13,6 +13,7 @@ from datetime import date, datetime
 from typing import Any
 
 from django.http import HttpRequest
+from django.urls import reverse
 from django.utils import timezone
 from ninja import Router, Schema, Status
 from ninja.params.functions import Path
@@ -79,10 +80,16 @@ class PetitionOut(Schema):
 class EndorsementOut(Schema):
     tier: str = Field(description="How sure we were of who endorsed: 'verified' or 'registered'")
     created_at: datetime
+    receipt: str = Field(description="The hash of the endorsement's ledger entry: check it at check_url")
+    check_url: str
 
     @staticmethod
     def resolve_tier(obj: Any) -> str:
         return Tier(obj.tier).name.lower()
+
+    @staticmethod
+    def resolve_check_url(obj: Any) -> str:
+        return f"{reverse('ledger:check')}?receipt={obj.receipt}"
 
 
 def endorse_answer(request: HttpRequest, petition: Any, rules: PetitionRules[Any]) -> Status[Any]:

@@ -7,6 +7,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 from django_stubs_ext import StrOrPromise
 
+from veche.access.roles import is_signed_in
 from veche.core.forms import MarkdownField
 from veche.petitions.models import ANSWER_DAYS_MAX, THRESHOLD_MAX, TITLE_MAX_LENGTH
 from veche.petitions.selectors import QUERY_MAX_LENGTH
@@ -35,7 +36,14 @@ class PetitionFilterForm(forms.Form):
     """The list's filters; anything invalid is ignored rather than refused."""
 
     q = forms.CharField(label=_("Search"), required=False, max_length=QUERY_MAX_LENGTH)
+    # Those the person published or endorsed; offered only to a signed-in person.
+    mine = forms.BooleanField(label=_("Only mine"), required=False)
     orderings: tuple[str, ...] = ()
+
+    def __init__(self, *args: Any, viewer: Any = None, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        if not is_signed_in(viewer):
+            del self.fields["mine"]
 
     @staticmethod
     def status_field(statuses: Iterable[tuple[str, StrOrPromise]]) -> forms.ChoiceField:
@@ -60,4 +68,5 @@ class PetitionFilterForm(forms.Form):
             "status": data.get("status", ""),
             "query": data.get("q", ""),
             "order": order if order in self.orderings else "new",
+            "mine": bool(data.get("mine")),
         }

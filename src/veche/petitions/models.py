@@ -141,6 +141,9 @@ class Endorsement(models.Model):
     user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     tier = models.PositiveSmallIntegerField(choices=EndorsementTier.choices)
     created_at = models.DateTimeField()
+    # The hash of the endorsement's ledger entry, to check at /ledger/ (empty for those given before
+    # appeals' signatures went on the ledger).
+    receipt = models.CharField(max_length=64, blank=True)
 
     class Meta:
         abstract = True

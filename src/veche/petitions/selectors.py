@@ -15,9 +15,18 @@ E = TypeVar("E", bound=Endorsement)
 QUERY_MAX_LENGTH = 100
 
 
-def petitions_for(model: type[P], *, municipality: Municipality, viewer: Any, query: str = "") -> QuerySet[P]:
+def petitions_for(
+    model: type[P],
+    *,
+    municipality: Municipality,
+    viewer: Any,
+    query: str = "",
+    mine_of: type[Endorsement] | None = None,
+) -> QuerySet[P]:
     """Petitions of `municipality` that `viewer` may see (hidden ones only to their authors and the
-    moderators), with words of `query` in the title or text, each annotated with `overdue`.
+    moderators), with words of `query` in the title or text, each annotated with `overdue`; with
+    `mine_of` (the kind's endorsements), only those the viewer published or endorsed (ignored for
+    anyone not signed in).
 
     `overdue` is `Petition.overdue_on`: it owes an answer whose day has passed in the
     municipality, and it is not hidden (so the moderators who see hidden ones see no badge on them).
@@ -38,6 +47,10 @@ def petitions_for(model: type[P], *, municipality: Municipality, viewer: Any, qu
         if is_signed_in(viewer):
             visible |= Q(author=viewer)
         petitions = petitions.filter(visible)
+    if mine_of is not None and is_signed_in(viewer):
+        endorsements: Any = mine_of._default_manager  # `petition` is declared by each app
+        endorsed = endorsements.filter(user=viewer).values("petition")
+        petitions = petitions.filter(Q(author=viewer) | Q(pk__in=endorsed))
     query = query.strip()[:QUERY_MAX_LENGTH]
     if query:
         petitions = petitions.filter(Q(title__icontains=query) | Q(body__icontains=query))

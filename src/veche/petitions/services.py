@@ -2,11 +2,12 @@
 
 Each app (appeals, initiatives) describes itself once in a `PetitionRules` and calls these with it;
 it keeps in its own services only what is its own (an appeal's closing by its author, an
-initiative's drafts, window, district rule, ledger and vote on options).
+initiative's drafts, window, district rule and vote on options).
 
 The rules every petition follows:
 
 - Endorsing locks the petition row first, so every endorser reads the count the one before left.
+  The endorsement goes on the petition's hash chain in its transaction and keeps its receipt.
   A person who has endorsed before gets their first endorsement back as the app's "already"
   conflict (`AlreadyEndorsed`) whatever the petition's state: a double submit, or a second tab
   sent after the petition stopped collecting, is not an error, and the pages and the API answer
@@ -41,6 +42,7 @@ from veche.accounts.models import User
 from veche.core.audit import audit_record
 from veche.core.errors import Conflict, Forbidden, NotFound
 from veche.core.text import check_text
+from veche.ledger.services import chain_name, ledger_append
 from veche.municipalities.models import Municipality
 from veche.municipalities.selectors import municipality_add_working_days
 from veche.municipalities.zones import local_day
@@ -106,8 +108,11 @@ class PetitionRules(Generic[E]):
     # after it (who may endorse: raise Forbidden, or return the extra fields of the endorsement).
     refuse: Callable[[Any, User, datetime], None] = field(default=_no_refusal)
     admit: Callable[[Any, User], dict[str, Any]] = field(default=_no_extra)
-    # After the endorsement is stored and counted, in the same transaction.
+    # After the endorsement is stored, counted and on the ledger, in the same transaction.
     after_endorse: Callable[[Any, Any], None] = field(default=_nothing_after)
+    # The kind of its ledger entries, and what an entry holds besides the petition's id (a district).
+    ledger_kind: str = "endorsement"
+    ledger_payload: Callable[[Any, Any], dict[str, Any]] = field(default=_no_extra)
 
 
 def petition_text(*, title: str, body: str) -> tuple[str, str]:
@@ -195,6 +200,7 @@ def petition_endorse(*, rules: PetitionRules[E], user: User, petition: Petition,
         counted = rules.model._default_manager.filter(pk=petition.pk)
         counted.update(endorsements_count=F("endorsements_count") + 1)
         petition.refresh_from_db(fields=["endorsements_count"])
+        _record_on_ledger(rules, petition, endorsement)
         rules.after_endorse(petition, endorsement)
         threshold = petition.threshold
         if (
@@ -205,6 +211,15 @@ def petition_endorse(*, rules: PetitionRules[E], user: User, petition: Petition,
             petition_threshold_reached(rules=rules, petition=petition, now=now)
     endorsement.petition = petition  # type: ignore[attr-defined]  # each app declares `petition`
     return endorsement
+
+
+def _record_on_ledger(rules: PetitionRules[Any], petition: Petition, endorsement: Endorsement) -> None:
+    """The endorsement goes on the petition's hash chain, and keeps its receipt, in its transaction."""
+    payload: dict[str, Any] = {str(rules.model._meta.model_name): petition.pk}
+    payload.update(rules.ledger_payload(petition, endorsement))
+    receipt = ledger_append(chain=chain_name(petition), kind=rules.ledger_kind, payload=payload)
+    endorsement.receipt = receipt.entry_hash
+    endorsement.save(update_fields=["receipt"])
 
 
 def petition_threshold_reached(*, rules: PetitionRules[Any], petition: Petition, now: datetime) -> bool:

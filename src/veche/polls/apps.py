@@ -6,3 +6,6 @@ class PollsConfig(AppConfig):
     name = "veche.polls"
     label = "polls"
     verbose_name = _("Polls")
+
+    def ready(self) -> None:
+        from veche.polls import activity  # noqa: F401 - registers with receipts and activity

@@ -8,4 +8,4 @@ class ReportsConfig(AppConfig):
     verbose_name = _("Problem reports")
 
     def ready(self) -> None:
-        from veche.reports import flaggable, staff  # noqa: F401 - registers with moderation and staff pages
+        from veche.reports import activity, flaggable, staff  # noqa: F401 - registers with moderation, staff pages, activity

@@ -95,6 +95,8 @@ class FilterForm(forms.Form):
         choices=[("", _("any")), ("open", _("open"))] + list(Status.choices),
     )
     overdue = forms.BooleanField(label=_("Overdue only"), required=False)
+    # Only for a signed-in person (the list ignores it for anyone else).
+    mine = forms.BooleanField(label=_("Only mine"), required=False)
 
 
 class NoteForm(forms.Form):

@@ -50,6 +50,11 @@ def public_reports(municipality: Municipality) -> QuerySet[Report]:
     return Report.objects.filter(municipality=municipality, status__in=PUBLIC, hidden_at__isnull=True)
 
 
+def reports_of(municipality: Municipality, *, author: Any) -> QuerySet[Report]:
+    """Every report `author` filed in `municipality`, whatever its status (they see their own)."""
+    return Report.objects.filter(municipality=municipality, author=author)
+
+
 def filter_reports(
     reports: QuerySet[Report],
     filters: ReportFilters,

@@ -88,9 +88,16 @@ def _filter_context(request: HttpRequest, municipality: Any) -> dict[str, Any]:
 def report_list(request: HttpRequest, slug: str) -> HttpResponse:
     municipality = access_municipality(request.user, slug)
     context = _filter_context(request, municipality)
-    reports = selectors.filter_reports(
-        selectors.public_reports(municipality), _filters(context["form"]), municipality=municipality
+    form = context["form"]
+    # "Only mine" lists every report of the person's own, those still awaiting moderation too; for
+    # anyone not signed in it is ignored.
+    mine = form.is_valid() and form.cleaned_data["mine"] and request.user.is_authenticated
+    listed = (
+        selectors.reports_of(municipality, author=request.user)
+        if mine
+        else selectors.public_reports(municipality)
     )
+    reports = selectors.filter_reports(listed, _filters(form), municipality=municipality)
     # The count stops at 1,000: counting a million public reports on every page costs more than the page.
     context["page"] = CappedPaginator(
         selectors.with_list_relations(reports).order_by("-created_at", "-id"), PAGE_SIZE

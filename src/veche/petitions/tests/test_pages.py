@@ -154,3 +154,53 @@ def test_a_comment_that_starts_a_second_page_is_shown_on_it_after_posting(
     assert response.redirect_chain == [(f"{url(kind, petition)}?page=2#comment-{comment.pk}", 302)]
     assert [c.body for c in response.context["comments"]] == ["The 51st"]
     assert f'id="comment-{comment.pk}"' in response.content.decode()
+
+
+# Receipts, and the list's "Only mine".
+
+COUNTED = {"appeal": "Подпись под петицией «{}»", "initiative": "Поддержка инициативы «{}»"}
+
+
+def test_an_endorsement_shows_its_receipt_with_and_without_htmx(kind, client_for, petition, endorsers):
+    from veche.ledger.models import LedgerEntry
+    from veche.ledger.services import chain_name
+    from veche.ledger.templatetags.receipts import receipt_groups
+
+    plain = client_for(endorsers[0]).post(url(kind, petition, kind.endorse_path), follow=True)
+    boxed = client_for(endorsers[1]).post(url(kind, petition, kind.endorse_path), headers=HTMX)
+
+    entries = LedgerEntry.objects.filter(chain=chain_name(petition)).order_by("seq")
+    first, second = entries
+    endorsements = kind.endorsement_model.objects.order_by("created_at", "id")
+    assert [e.receipt for e in endorsements] == [first.entry_hash, second.entry_hash]
+    assert receipt_groups(first.entry_hash) in plain.content.decode()
+    assert receipt_groups(second.entry_hash) in boxed.content.decode()
+    assert f"/ledger/?receipt={first.entry_hash}" in plain.content.decode()
+    check = client_for().get("/ledger/", {"receipt": first.entry_hash}).content.decode()
+    assert COUNTED[kind.name].format(petition.title) in check
+    assert f"{kind.model._meta.label_lower}:" not in check and "endorser0" not in check
+
+
+def test_only_mine_lists_what_i_published_or_endorsed(
+    kind, client_for, client, municipality, author, endorsers
+):
+    from django.utils import timezone
+
+    mine = kind.publish(author=author, municipality=municipality, title="Published by me", now=timezone.now())
+    theirs = kind.publish(
+        author=endorsers[1], municipality=municipality, title="Endorsed by me", now=timezone.now()
+    )
+    other = kind.publish(
+        author=endorsers[2], municipality=municipality, title="Not mine at all", now=timezone.now()
+    )
+    kind.endorse(user=author, petition=theirs)
+
+    listed = client_for(author).get(url(kind), {"mine": "on"}).content.decode()
+    everyone = client_for(author).get(url(kind)).content.decode()
+    anonymous = client.get(url(kind), {"mine": "on"})
+
+    assert mine.title in listed and theirs.title in listed and other.title not in listed
+    assert "Только мои" in everyone and other.title in everyone
+    # Signed out, the filter is not offered and is ignored.
+    assert anonymous.status_code == 200
+    assert other.title in anonymous.content.decode() and "Только мои" not in anonymous.content.decode()
