@@ -63,6 +63,11 @@ def test_the_ballot_works_without_javascript_and_shows_the_receipt_once(client_f
     assert ballot.receipt in answer.content.decode() and "Секретный код" in answer.content.decode()
     repeat = client.post(url(process, budget.pk, "vote"), {"projects": [bike.pk]}, follow=True)
     assert "Вы уже проголосовали здесь." in repeat.content.decode() and Ballot.objects.count() == 1
+    # The ballot page then shows the stored ballot's receipt as every receipt is shown: readable
+    # groups and a link to check it.
+    again = client.get(url(process, budget.pk, "ballot")).content.decode()
+    assert f'data-receipt="{ballot.receipt}"' in again and ballot.receipt[:4] + " " in again
+    assert f"?receipt={ballot.receipt}" in again and "Проверить" in again
 
 
 def test_a_ballot_refused_by_the_rate_limit_answers_429_with_retry_after(client_for, make_process, voter):
