@@ -37,7 +37,7 @@ def test_eight_reports_moderated_at_once_in_one_cell_count_eight(
             category=category,
             latitude=55.75 + i * 0.00001,
             longitude=37.61,
-            description=f"Hole {i}",
+            description=f"A hole in the road, No. {i}",
         )
         for i in range(THREADS)
     ]
@@ -86,7 +86,7 @@ def test_steps_moving_reports_both_ways_through_the_same_cells_at_once_do_not_de
             category=category,
             latitude=55.75 + i * 0.00001,
             longitude=37.61,
-            description=f"Hole {i}",
+            description=f"A hole in the road, No. {i}",
         )
         return services.report_start(
             official=official, report=services.report_moderate(moderator=moderator, report=report)
@@ -129,7 +129,7 @@ def test_the_days_tick_racing_the_steps_of_reports_falling_due_keeps_the_counts(
                 category=category,
                 latitude=55.75,
                 longitude=37.61 + i * 0.00001,
-                description=f"Hole {i}",
+                description=f"A hole in the road, No. {i}",
                 now=long_ago,
             ),
         )
