@@ -6,21 +6,21 @@ from veche.municipalities.models import CalendarDay, Category, Department, Distr
 # The Translation* admin classes show each translated field once per language (name [ru], name [en]).
 
 
-class DistrictInline(TranslationTabularInline):  # type: ignore[misc]
+class DistrictInline(TranslationTabularInline):  # type: ignore[type-arg]
     model = District
     extra = 0
     fields = ["name", "slug"]
 
 
 @admin.register(Municipality)
-class MunicipalityAdmin(TranslationAdmin):  # type: ignore[misc]
+class MunicipalityAdmin(TranslationAdmin):  # type: ignore[type-arg]
     list_display = ["name_ru", "name_en", "slug", "region", "is_active"]
     prepopulated_fields = {"slug": ["name_en"]}
     inlines = [DistrictInline]
 
 
 @admin.register(Department, Category)
-class NamedAdmin(TranslationAdmin):  # type: ignore[misc]
+class NamedAdmin(TranslationAdmin):  # type: ignore[type-arg]
     list_display = ["name_ru", "name_en", "municipality"]
     list_filter = ["municipality"]
 

@@ -13,6 +13,8 @@ from django.utils.translation import gettext_lazy as _
 
 
 class InReaderOrder(models.Manager[Any]):
+    # (django-stubs cannot resolve the related managers a custom manager of an abstract model gives:
+    # the ignores on Municipality and Department.)
     """Rows sorted by name in the reader's language, a row without that name by its Russian one.
 
     (modeltranslation would rewrite an ordering by "name" to name_en alone, which puts the rows that
@@ -35,6 +37,9 @@ class Named(models.Model):
     """
 
     name = models.CharField(_("name"), max_length=200)
+    # The columns modeltranslation adds (veche/municipalities/translation.py), for type checkers.
+    name_ru: str
+    name_en: str | None
 
     objects = InReaderOrder()
 
@@ -47,7 +52,7 @@ class Named(models.Model):
     def save(self, *args: Any, **kwargs: Any) -> None:
         # Russian is the name every language falls back to: a name given while English was active
         # (and no Russian one) serves as the Russian one too.
-        if not self.name_ru:  # type: ignore[has-type]
+        if not self.name_ru:
             self.name_ru = self.name
         super().save(*args, **kwargs)
 
@@ -67,7 +72,7 @@ def validate_time_zone(name: str) -> None:
         )
 
 
-class Municipality(Named):
+class Municipality(Named):  # type: ignore[django-manager-missing]
     slug = models.SlugField(_("slug"), max_length=60, unique=True)
     region = models.CharField(_("region"), max_length=200, blank=True)
     timezone = models.CharField(
@@ -99,7 +104,7 @@ class District(Named):
         constraints = [models.UniqueConstraint(fields=["municipality", "slug"], name="district_slug_unique")]
 
 
-class Department(Named):
+class Department(Named):  # type: ignore[django-manager-missing]
     municipality = models.ForeignKey(Municipality, on_delete=models.CASCADE, related_name="departments")
     email = models.EmailField(_("contact e-mail"), blank=True)
 
