@@ -54,6 +54,9 @@ class Named(models.Model):
         # (and no Russian one) serves as the Russian one too.
         if not self.name_ru:
             self.name_ru = self.name
+        # No English name is NULL, not "": two departments without one do not collide on the unique
+        # (municipality, name_en) constraint modeltranslation adds.
+        self.name_en = self.name_en or None
         super().save(*args, **kwargs)
 
     @property

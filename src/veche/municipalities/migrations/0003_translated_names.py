@@ -21,6 +21,15 @@ def to_russian_columns(apps: Any, schema_editor: Any) -> None:
             model.objects.update(**{f"{field}_ru": models.F(field)})
             model.objects.filter(**{f"{field}_ru": ""}).update(**{f"{field}_ru": None})
         model.objects.filter(name_en="").update(name_en=None)
+    _check_now(schema_editor)
+
+
+def _check_now(schema_editor: Any) -> None:
+    """PostgreSQL checks the foreign keys of the updated rows at commit; the tables cannot be altered
+    further in this migration while those checks wait, so run them now."""
+    if schema_editor.connection.vendor == "postgresql":
+        schema_editor.execute("SET CONSTRAINTS ALL IMMEDIATE")
+        schema_editor.execute("SET CONSTRAINTS ALL DEFERRED")
 
 
 def to_single_columns(apps: Any, schema_editor: Any) -> None:
@@ -29,6 +38,7 @@ def to_single_columns(apps: Any, schema_editor: Any) -> None:
         for field in fields:
             model.objects.exclude(**{f"{field}_ru": None}).update(**{field: models.F(f"{field}_ru")})
         model.objects.filter(name_en=None).update(name_en="")
+    _check_now(schema_editor)
 
 
 class Migration(migrations.Migration):
