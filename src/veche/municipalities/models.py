@@ -1,6 +1,6 @@
 """Municipalities, their districts, departments, report categories, calendars and staff."""
 
-from typing import Any
+from typing import Any, TypeVar
 from zoneinfo import available_timezones
 
 from django.conf import settings
@@ -11,17 +11,17 @@ from django.db.models.functions import Coalesce
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
+_Named = TypeVar("_Named", bound=models.Model)
 
-class InReaderOrder(models.Manager[Any]):
-    # (django-stubs cannot resolve the related managers a custom manager of an abstract model gives:
-    # the ignores on Municipality and Department.)
+
+class InReaderOrder(models.Manager[_Named]):
     """Rows sorted by name in the reader's language, a row without that name by its Russian one.
 
     (modeltranslation would rewrite an ordering by "name" to name_en alone, which puts the rows that
     have no English name first on one database and last on the other.)
     """
 
-    def get_queryset(self) -> models.QuerySet[Any]:
+    def get_queryset(self) -> models.QuerySet[_Named]:
         language = get_language() or settings.LANGUAGE_CODE
         if language not in {code for code, _name in settings.LANGUAGES}:
             language = settings.LANGUAGE_CODE
@@ -33,7 +33,8 @@ class Named(models.Model):
 
     veche/municipalities/translation.py registers `name` (and the models' other texts) with
     django-modeltranslation: the columns are name_ru and name_en, `name` reads the one of the active
-    language (Russian when the English one is empty), and ordering and filtering by `name` use it.
+    language (Russian when the English one is empty), and filtering by `name` uses it; lists are
+    sorted by `InReaderOrder`.
     """
 
     name = models.CharField(_("name"), max_length=200)
@@ -41,6 +42,8 @@ class Named(models.Model):
     name_ru: str
     name_en: str | None
 
+    # (django-stubs cannot resolve the related managers this custom manager of an abstract model
+    # gives: hence the ignores on Municipality and Department.)
     objects = InReaderOrder()
 
     class Meta:
