@@ -142,8 +142,6 @@ EMAIL_CONFIRMATION_MAX_AGE = 60 * 60 * 24 * 3
 LANGUAGE_CODE = "ru"
 LANGUAGES = [("ru", _("Russian")), ("en", _("English"))]
 LOCALE_PATHS = [PACKAGE_DIR / "locale"]
-# Number formats of our own for some languages (see veche/formats/); Django's for the rest.
-FORMAT_MODULE_PATH = ["veche.formats"]
 # Numbers are not grouped by thousands by default: an id in a URL or a value in a form must stay
 # plain. Quantities for people are grouped by the `quantity` filter (veche.core.templatetags.veche).
 USE_THOUSAND_SEPARATOR = False

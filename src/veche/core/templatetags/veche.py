@@ -39,7 +39,7 @@ def filtered(query: Any) -> bool:
 @register.filter
 def quantity(value: Any) -> Any:
     """A count or an amount for people to read, grouped by thousands as the active language writes
-    them: "12 345" (narrow no-break space) in Russian, "12,345" in English. Only for text: a value a
+    them: "12 345" (a no-break space) in Russian, "12,345" in English. Only for text: a value a
     script, a link or a form reads stays plain (`unlocalize`), which is why grouping is not on for
     every number (USE_THOUSAND_SEPARATOR)."""
     if isinstance(value, bool) or not isinstance(value, (int, float, Decimal)):
