@@ -994,8 +994,8 @@ ROUTES: dict[str, Case] = {
         "/m/{slug}/staff/districts/{district}/",
         (LOGIN, 404, 404, 404, 404, 302, 404, 302),
         "POST",
-        data={"name": "Переименованный", "name_en": "Renamed", "slug": "renamed", "polygon": ""},
-        state=lambda w: District.objects.get(pk=w.district.pk).name,
+        data={"name_ru": "Переименованный", "name_en": "Renamed", "slug": "renamed", "polygon": ""},
+        state=lambda w: District.objects.values_list("name_ru", "name_en").get(pk=w.district.pk),
     ),
     # Another municipality's district through this municipality's staff area.
     "staff_edit#other-municipality": Case("/m/{slug}/staff/districts/{foreign_district}/", signed_in(404)),
@@ -1003,8 +1003,8 @@ ROUTES: dict[str, Case] = {
         "/m/{slug}/staff/districts/{foreign_district}/",
         signed_in(404),
         "POST",
-        data={"name": "Захвачен", "name_en": "Taken", "slug": "taken", "polygon": ""},
-        state=lambda w: District.objects.get(pk=w.foreign_district.pk).name,
+        data={"name_ru": "Захвачен", "name_en": "Taken", "slug": "taken", "polygon": ""},
+        state=lambda w: District.objects.values_list("name_ru", "name_en").get(pk=w.foreign_district.pk),
     ),
     "staff_delete": Case(
         "/m/{slug}/staff/districts/{spare_district}/delete/",

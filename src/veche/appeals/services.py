@@ -5,9 +5,8 @@ from datetime import datetime
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
-from django.utils.text import format_lazy
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, gettext_noop
 
 from veche.access.roles import has_permission
 from veche.accounts.models import User
@@ -17,6 +16,7 @@ from veche.appeals.phases import PUBLISHING, phase_of
 from veche.core.audit import audit_record
 from veche.core.errors import Conflict, DomainError, Forbidden, NotFound
 from veche.municipalities.models import Municipality
+from veche.notifications.messages import message
 from veche.notifications.services import follow, notify
 from veche.petitions.services import (
     AlreadyEndorsed,
@@ -64,9 +64,9 @@ RULES = PetitionRules(
     answer_permission="answer_appeals",
     policy=AppealPolicy,
     audit_count="signatures",
-    reached_title=gettext_lazy("The appeal “{}” has collected enough signatures"),
-    reached_body=gettext_lazy("An official answer is due by {}."),
-    overdue_title=gettext_lazy("The appeal “{}” is overdue"),
+    reached_title=gettext_noop("The appeal “{}” has collected enough signatures"),
+    reached_body=gettext_noop("An official answer is due by {}."),
+    overdue_title=gettext_noop("The appeal “{}” is overdue"),
     answer_refusals={
         "hidden": gettext_lazy("A moderator has hidden this appeal; restore it before answering."),
         "answered": gettext_lazy("This appeal has already been answered."),
@@ -82,7 +82,7 @@ ANSWERED = Outcome(
     Status.ANSWERED,
     "appeal.answer",
     "appeal.answered",
-    gettext_lazy("The municipality has answered the appeal “{}”"),
+    gettext_noop("The municipality has answered the appeal “{}”"),
 )
 
 
@@ -170,7 +170,7 @@ def appeal_close(*, author: User, appeal: Appeal, now: datetime | None = None) -
         notify(
             recipients=signers + (petition_answerers(RULES, appeal.municipality) if answer_was_due else []),
             kind="appeal.closed",
-            title=format_lazy(gettext_lazy("The author has closed the appeal “{}”"), appeal.title),
+            title=message(gettext_noop("The author has closed the appeal “{}”"), appeal.title),
             url=appeal_url(appeal),
         )
     return appeal

@@ -6,14 +6,17 @@ from django.contrib.contenttypes.models import ContentType
 from django.db import models, transaction
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import gettext_noop
 
 from veche.access.predicates import OPEN_DISCUSSION, Feature, Phase, allows
 from veche.accounts.models import User
 from veche.comments.flaggable import comment_url
 from veche.comments.models import Comment
 from veche.core.errors import Conflict, Forbidden
+from veche.core.sanitize import markdown_text
 from veche.core.text import check_text
 from veche.municipalities.models import Municipality
+from veche.notifications.messages import message
 from veche.notifications.services import follow, notify_followers
 
 REPEAT_WINDOW = timedelta(minutes=10)
@@ -72,8 +75,8 @@ def comment_create(
     notify_followers(
         target=target,
         kind="comment.created",
-        title=_("New comment"),
-        body=body[:500],
+        title=message(gettext_noop("New comment")),
+        body=markdown_text(body)[:500],
         url=comment_url(comment),
         exclude=author,
     )

@@ -44,3 +44,9 @@ def plain_text(text: str) -> str:
     Templates escape it when they show it.
     """
     return html.unescape(nh3.clean(text, tags=set())).strip()
+
+
+def markdown_text(text: str) -> str:
+    """Markdown written by people as the plain text its reader sees: for notices and e-mails, which
+    show text, not the marks ("**urgent**" becomes "urgent")."""
+    return plain_text(render_markdown(text))

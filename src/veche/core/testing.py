@@ -72,16 +72,16 @@ def build_municipality(
     """A municipality with two districts (d1 Central, d2 Northern), a roads department and its
     pothole category (8 working days to answer, photo required)."""
     municipality = Municipality.objects.create(
-        slug=slug, name=name, name_en=name_en, region="Тестовая область"
+        slug=slug, name_ru=name, name_en=name_en, region_ru="Тестовая область", region_en="Test Oblast"
     )
     for i, (ru, en) in enumerate([("Центральный", "Central"), ("Северный", "Northern")], start=1):
-        District.objects.create(municipality=municipality, name=ru, name_en=en, slug=f"d{i}")
-    roads = Department.objects.create(municipality=municipality, name="Дороги", name_en="Roads")
+        District.objects.create(municipality=municipality, name_ru=ru, name_en=en, slug=f"d{i}")
+    roads = Department.objects.create(municipality=municipality, name_ru="Дороги", name_en="Roads")
     Category.objects.create(
         municipality=municipality,
         department=roads,
         slug="pothole",
-        name="Яма",
+        name_ru="Яма",
         name_en="Pothole",
         answer_days=8,
         photo_required=True,

@@ -5,7 +5,7 @@ answer is due) → rejected, or accepted with a vote on ready-made options → v
 implemented. Initiatives that do not reach their threshold within the window are archived.
 """
 
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Mapping, Sequence
 from datetime import date, datetime, timedelta
 from decimal import Decimal
 
@@ -16,10 +16,8 @@ from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
 from django.db.models import Q
 from django.utils import formats, timezone
-from django.utils.functional import lazy
-from django.utils.text import format_lazy
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, gettext_noop
 
 from veche.access.predicates import Feature, admits_district, allows
 from veche.access.roles import has_permission, verified_district
@@ -47,6 +45,7 @@ from veche.initiatives.phases import DRAFTING, PUBLISHING, phase_of
 from veche.initiatives.selectors import threshold_for, vote_leaders
 from veche.municipalities.models import District, Municipality
 from veche.municipalities.zones import zone_of
+from veche.notifications.messages import message
 from veche.notifications.services import follow, notify
 from veche.petitions.models import TITLE_MAX_LENGTH
 from veche.petitions.services import (
@@ -93,12 +92,6 @@ class AlreadySupported(AlreadyEndorsed):
 
     default_code = "already_supported"
     default_message = gettext_lazy("You already support this initiative.")
-
-
-# A moment written out in the language of whoever reads it (notify renders each in theirs).
-_lazy_datetime: Callable[[datetime], str] = lazy(
-    lambda moment: formats.date_format(moment, "DATETIME_FORMAT"), str
-)
 
 
 def initiative_url(initiative: Initiative) -> str:
@@ -390,9 +383,9 @@ RULES = PetitionRules(
     answer_permission="answer_initiatives",
     policy=InitiativePolicy,
     audit_count="supporters",
-    reached_title=gettext_lazy("The initiative “{}” has collected enough support"),
-    reached_body=gettext_lazy("The municipality's answer is due by {}."),
-    overdue_title=gettext_lazy("The initiative “{}” is overdue"),
+    reached_title=gettext_noop("The initiative “{}” has collected enough support"),
+    reached_body=gettext_noop("The municipality's answer is due by {}."),
+    overdue_title=gettext_noop("The initiative “{}” is overdue"),
     answer_refusals={
         "hidden": gettext_lazy("A moderator has hidden this initiative; restore it before answering."),
         "answered": gettext_lazy("This initiative has already been answered."),
@@ -413,7 +406,7 @@ REJECTED = Outcome(
     Status.REJECTED,
     "initiative.reject",
     "initiative.rejected",
-    gettext_lazy("The municipality has rejected the initiative “{}”"),
+    gettext_noop("The municipality has rejected the initiative “{}”"),
 )
 
 
@@ -516,18 +509,20 @@ def initiative_accept(
             target=initiative,
             details={**details, "poll": poll.pk, "options": texts},
         )
-        when = _lazy_datetime(_local_time(initiative.municipality, poll.opens_at))
+        when = _local_time(initiative.municipality, poll.opens_at)
         notify(
             recipients=_audience(initiative),
             kind="initiative.accepted",
-            title=format_lazy(
-                gettext_lazy("The municipality has accepted the initiative “{}”"), initiative.title
+            title=message(
+                gettext_noop("The municipality has accepted the initiative “{}”"), initiative.title
             ),
             body=(
-                gettext_lazy("Residents now choose how to carry it out: the vote on the options is open.")
+                message(
+                    gettext_noop("Residents now choose how to carry it out: the vote on the options is open.")
+                )
                 if voting_now
-                else format_lazy(
-                    gettext_lazy("Residents will choose how to carry it out: the vote opens on {}."), when
+                else message(
+                    gettext_noop("Residents will choose how to carry it out: the vote opens on {}."), when
                 )
             ),
             url=initiative_url(initiative),
@@ -587,7 +582,7 @@ def _decide(
     notify(
         recipients=_audience(initiative),
         kind="initiative.decided",
-        title=format_lazy(gettext_lazy("Residents have chosen how to carry out “{}”"), initiative.title),
+        title=message(gettext_noop("Residents have chosen how to carry out “{}”"), initiative.title),
         body=chosen.text,
         url=initiative_url(initiative),
     )
@@ -685,7 +680,7 @@ def milestone_complete(
             notify(
                 recipients=_audience(initiative),
                 kind="initiative.milestone",
-                title=format_lazy(gettext_lazy("“{}”: a step is done"), initiative.title),
+                title=message(gettext_noop("“{}”: a step is done"), initiative.title),
                 body=milestone.title,
                 url=initiative_url(initiative),
             )
@@ -695,7 +690,7 @@ def milestone_complete(
         notify(
             recipients=_audience(initiative),
             kind="initiative.implemented",
-            title=format_lazy(gettext_lazy("The initiative “{}” is implemented"), initiative.title),
+            title=message(gettext_noop("The initiative “{}” is implemented"), initiative.title),
             body=milestone.title,
             url=initiative_url(initiative),
         )
@@ -722,8 +717,10 @@ def initiatives_archive_expired(*, now: datetime | None = None) -> int:
             notify(
                 recipients=_audience(initiative),
                 kind="initiative.archived",
-                title=format_lazy(gettext_lazy("The initiative “{}” is archived"), initiative.title),
-                body=gettext_lazy("It did not collect enough support in time. It stays on the site."),
+                title=message(gettext_noop("The initiative “{}” is archived"), initiative.title),
+                body=message(
+                    gettext_noop("It did not collect enough support in time. It stays on the site.")
+                ),
                 url=initiative_url(initiative),
             )
             archived += 1
@@ -744,8 +741,8 @@ def initiatives_open_voting(*, now: datetime | None = None) -> int:
                 notify(
                     recipients=_audience(initiative),
                     kind="initiative.voting",
-                    title=format_lazy(gettext_lazy("Vote on how to carry out “{}”"), initiative.title),
-                    body=gettext_lazy("The vote on the ready-made options is open."),
+                    title=message(gettext_noop("Vote on how to carry out “{}”"), initiative.title),
+                    body=message(gettext_noop("The vote on the ready-made options is open.")),
                     url=initiative_url(initiative),
                 )
             opened += 1

@@ -3,8 +3,8 @@
 from django.contrib.contenttypes.models import ContentType
 from django.db import IntegrityError, transaction
 from django.utils import timezone
-from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import gettext_noop
 
 from veche.access.predicates import Feature, allows
 from veche.access.roles import has_permission
@@ -13,6 +13,7 @@ from veche.core.audit import audit_record
 from veche.core.errors import Conflict, DomainError, Forbidden, NotFound
 from veche.moderation.models import Flag, Moderated
 from veche.moderation.registry import for_instance
+from veche.notifications.messages import message
 from veche.notifications.services import notify
 
 REASON_MAX = 500
@@ -93,8 +94,12 @@ def _set_hidden(moderator: User, content: Moderated, reason: str, *, hide: bool)
     notify(
         recipients=[author] if author is not None else [],
         kind="moderation.hidden" if hide else "moderation.restored",
-        title=_("A moderator hid what you wrote") if hide else _("A moderator restored what you wrote"),
-        body=format_lazy("{}: {}", _("Reason"), reason),
+        title=message(
+            gettext_noop("A moderator hid what you wrote")
+            if hide
+            else gettext_noop("A moderator restored what you wrote")
+        ),
+        body=message(gettext_noop("Reason: {}"), reason),
         url=flaggable.url(content),
     )
     return content

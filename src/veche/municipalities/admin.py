@@ -1,19 +1,28 @@
 from django.contrib import admin
+from modeltranslation.admin import TranslationAdmin, TranslationTabularInline
 
 from veche.municipalities.models import CalendarDay, Category, Department, District, Membership, Municipality
 
+# The Translation* admin classes show each translated field once per language (name [ru], name [en]).
 
-class DistrictInline(admin.TabularInline[District, Municipality]):
+
+class DistrictInline(TranslationTabularInline):  # type: ignore[type-arg]
     model = District
     extra = 0
-    fields = ["name", "name_en", "slug"]
+    fields = ["name", "slug"]
 
 
 @admin.register(Municipality)
-class MunicipalityAdmin(admin.ModelAdmin[Municipality]):
-    list_display = ["name", "name_en", "slug", "region", "is_active"]
+class MunicipalityAdmin(TranslationAdmin):  # type: ignore[type-arg]
+    list_display = ["name_ru", "name_en", "slug", "region", "is_active"]
     prepopulated_fields = {"slug": ["name_en"]}
     inlines = [DistrictInline]
+
+
+@admin.register(Department, Category)
+class NamedAdmin(TranslationAdmin):  # type: ignore[type-arg]
+    list_display = ["name_ru", "name_en", "municipality"]
+    list_filter = ["municipality"]
 
 
 @admin.register(Membership)
@@ -23,4 +32,4 @@ class MembershipAdmin(admin.ModelAdmin[Membership]):
     raw_id_fields = ["user"]
 
 
-admin.site.register([Department, Category, CalendarDay])
+admin.site.register([CalendarDay])

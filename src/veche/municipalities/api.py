@@ -12,10 +12,20 @@ from veche.municipalities.selectors import municipalities_active
 router = Router(tags=["municipalities"])
 
 
-class MunicipalityOut(Schema):
-    slug: str
+class Names(Schema):
+    """`name` in the request's language (Russian where no English one is given), and both as given."""
+
     name: str
+    name_ru: str
     name_en: str
+
+    @staticmethod
+    def resolve_name_en(obj: Any) -> str:
+        return obj.name_en or ""
+
+
+class MunicipalityOut(Names):
+    slug: str
     region: str
     population: int | None
     latitude: float
@@ -27,23 +37,18 @@ class MunicipalityOut(Schema):
         return f"/m/{obj.slug}/"
 
 
-class DistrictOut(Schema):
+class DistrictOut(Names):
     slug: str
-    name: str
-    name_en: str
     polygon: dict[str, Any] | None
 
 
-class DepartmentOut(Schema):
+class DepartmentOut(Names):
     id: int
-    name: str
-    name_en: str
 
 
-class CategoryOut(Schema):
+class CategoryOut(Names):
     slug: str
-    name: str
-    name_en: str
+    # In the request's language, as `name`.
     description: str
     department_id: int
     moderation_days: int

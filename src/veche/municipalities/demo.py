@@ -11,7 +11,28 @@ from veche.municipalities.models import CalendarDay, Category, Department, Distr
 
 PASSWORD = "demo-password"  # noqa: S105 - the published demo password
 
-# slug, Russian name, English name, region, population, latitude, longitude, districts (ru, en)
+# The regions of CITIES in English.
+REGIONS_EN = {
+    "Москва": "Moscow",
+    "Санкт-Петербург": "Saint Petersburg",
+    "Новосибирская область": "Novosibirsk Oblast",
+    "Свердловская область": "Sverdlovsk Oblast",
+    "Республика Татарстан": "Republic of Tatarstan",
+    "Нижегородская область": "Nizhny Novgorod Oblast",
+    "Челябинская область": "Chelyabinsk Oblast",
+    "Самарская область": "Samara Oblast",
+    "Тюменская область": "Tyumen Oblast",
+    "Пермский край": "Perm Krai",
+}
+
+# The names of each city's staff: people's names, written as they are (in Russian) in both languages.
+STAFF_NAMES = {
+    "admin": "Ольга Смирнова",
+    "moderator": "Пётр Кузнецов",
+    "official": "Игорь Волков",
+}
+
+# slug, Russian name, English name, region (Russian), population, latitude, longitude, districts (ru, en)
 CITIES: list[tuple[str, str, str, str, int, float, float, list[tuple[str, str]]]] = [
     (
         "moscow",
@@ -314,26 +335,27 @@ def load(stdout: TextIO) -> None:
         stdout.write("  municipalities already loaded")
         return
     password_hash = make_password(PASSWORD)
-    _user("admin", password_hash, is_superuser=True, is_staff=True, display_name="Platform admin")
+    _user("admin", password_hash, is_superuser=True, is_staff=True, display_name="Администратор платформы")
     year = timezone.localdate().year
     for slug, name, name_en, region, population, lat, lon, districts in CITIES:
         municipality = Municipality.objects.create(
             slug=slug,
-            name=name,
+            name_ru=name,
             name_en=name_en,
-            region=region,
+            region_ru=region,
+            region_en=REGIONS_EN[region],
             population=population,
             latitude=lat,
             longitude=lon,
             boundary=rough_boundary(slug, lat, lon),
         )
         district_objs = [
-            District.objects.create(municipality=municipality, name=ru, name_en=en, slug=f"d{i + 1}")
+            District.objects.create(municipality=municipality, name_ru=ru, name_en=en, slug=f"d{i + 1}")
             for i, (ru, en) in enumerate(districts)
         ]
         departments = {
             key: Department.objects.create(
-                municipality=municipality, name=ru, name_en=en, email=f"{key}@{slug}.demo.veche.local"
+                municipality=municipality, name_ru=ru, name_en=en, email=f"{key}@{slug}.demo.veche.local"
             )
             for key, ru, en in DEPARTMENTS
         }
@@ -342,7 +364,7 @@ def load(stdout: TextIO) -> None:
                 Category(
                     municipality=municipality,
                     slug=c_slug,
-                    name=ru,
+                    name_ru=ru,
                     name_en=en,
                     department=departments[dep],
                     moderation_days=mod,
@@ -367,7 +389,7 @@ def load(stdout: TextIO) -> None:
             (f"{slug}-official", Membership.Role.OFFICIAL, departments["roads"]),
         ]
         for username, role, department in staff:
-            user = _user(username, password_hash, display_name=f"{name_en} {role}")
+            user = _user(username, password_hash, display_name=STAFF_NAMES[role])
             Membership.objects.create(user=user, municipality=municipality, role=role, department=department)
         if slug == "moscow":
             resident1 = _user("resident1", password_hash, display_name="Анна Иванова")

@@ -8,6 +8,30 @@ from django.utils.translation import gettext_lazy as _
 
 from veche.municipalities.models import CalendarDay, Category, Department, District, Membership, Municipality
 
+# What staff give in each language (the columns of veche/municipalities/translation.py).
+BILINGUAL_LABELS = {
+    "name_ru": _("Name in Russian"),
+    "name_en": _("Name in English"),
+    "description_ru": _("Description in Russian"),
+    "description_en": _("Description in English"),
+}
+ENGLISH_HELP = _("Optional: pages in English show the Russian one while this is empty.")
+
+
+class Bilingual:
+    """Labels the Russian and English fields of a form, and says what an empty English one means."""
+
+    fields: dict[str, forms.Field]
+
+    def label_languages(self) -> None:
+        for name, label in BILINGUAL_LABELS.items():
+            if name in self.fields:
+                self.fields[name].label = label
+                if name.endswith("_en"):
+                    self.fields[name].help_text = ENGLISH_HELP
+        if "name_ru" in self.fields:
+            self.fields["name_ru"].required = True
+
 
 def _geojson_field() -> forms.CharField:
     return forms.CharField(
@@ -19,15 +43,16 @@ def _geojson_field() -> forms.CharField:
     )
 
 
-class DistrictForm(forms.ModelForm[District]):
+class DistrictForm(Bilingual, forms.ModelForm[District]):
     polygon = _geojson_field()
 
     class Meta:
         model = District
-        fields = ["name", "name_en", "slug", "polygon"]
+        fields = ["name_ru", "name_en", "slug", "polygon"]
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
+        self.label_languages()
         if self.instance.pk and self.instance.polygon:
             self.initial["polygon"] = json.dumps(self.instance.polygon)
 
@@ -45,21 +70,26 @@ class BoundaryForm(forms.Form):
             self.initial["boundary"] = json.dumps(municipality.boundary)
 
 
-class DepartmentForm(forms.ModelForm[Department]):
+class DepartmentForm(Bilingual, forms.ModelForm[Department]):
     class Meta:
         model = Department
-        fields = ["name", "name_en", "email"]
+        fields = ["name_ru", "name_en", "email"]
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.label_languages()
 
 
-class CategoryForm(forms.ModelForm[Category]):
+class CategoryForm(Bilingual, forms.ModelForm[Category]):
     class Meta:
         model = Category
         fields = [
-            "name",
+            "name_ru",
             "name_en",
             "slug",
             "department",
-            "description",
+            "description_ru",
+            "description_en",
             "moderation_days",
             "answer_days",
             "photo_required",
@@ -70,6 +100,7 @@ class CategoryForm(forms.ModelForm[Category]):
 
     def __init__(self, *args: Any, municipality: Municipality, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
+        self.label_languages()
         self.fields["department"].queryset = municipality.departments.all()  # type: ignore[attr-defined]
 
 

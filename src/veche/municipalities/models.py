@@ -1,20 +1,50 @@
 """Municipalities, their districts, departments, report categories, calendars and staff."""
 
+from typing import Any, TypeVar
 from zoneinfo import available_timezones
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
+from django.db.models.functions import Coalesce
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
+_Named = TypeVar("_Named", bound=models.Model)
 
-class Bilingual(models.Model):
-    """A name in Russian and, optionally, in English; pages show the one for the language."""
 
-    name = models.CharField(_("name (Russian)"), max_length=200)
-    name_en = models.CharField(_("name (English)"), max_length=200, blank=True)
+class InReaderOrder(models.Manager[_Named]):
+    """Rows sorted by name in the reader's language, a row without that name by its Russian one.
+
+    (modeltranslation would rewrite an ordering by "name" to name_en alone, which puts the rows that
+    have no English name first on one database and last on the other.)
+    """
+
+    def get_queryset(self) -> models.QuerySet[_Named]:
+        language = get_language() or settings.LANGUAGE_CODE
+        if language not in {code for code, _name in settings.LANGUAGES}:
+            language = settings.LANGUAGE_CODE
+        return super().get_queryset().order_by(Coalesce(f"name_{language}", "name_ru"), "pk")
+
+
+class Named(models.Model):
+    """A name staff give in Russian and, optionally, in English.
+
+    veche/municipalities/translation.py registers `name` (and the models' other texts) with
+    django-modeltranslation: the columns are name_ru and name_en, `name` reads the one of the active
+    language (Russian when the English one is empty), and filtering by `name` uses it; lists are
+    sorted by `InReaderOrder`.
+    """
+
+    name = models.CharField(_("name"), max_length=200)
+    # The columns modeltranslation adds (veche/municipalities/translation.py), for type checkers.
+    name_ru: str
+    name_en: str | None
+
+    # (django-stubs cannot resolve the related managers this custom manager of an abstract model
+    # gives: hence the ignores on Municipality and Department.)
+    objects = InReaderOrder()
 
     class Meta:
         abstract = True
@@ -22,10 +52,19 @@ class Bilingual(models.Model):
     def __str__(self) -> str:
         return self.title
 
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        # Russian is the name every language falls back to: a name given while English was active
+        # (and no Russian one) serves as the Russian one too.
+        if not self.name_ru:
+            self.name_ru = self.name
+        # No English name is NULL, not "": two departments without one do not collide on the unique
+        # (municipality, name_en) constraint modeltranslation adds.
+        self.name_en = self.name_en or None
+        super().save(*args, **kwargs)
+
     @property
     def title(self) -> str:
-        if (get_language() or "").startswith("en") and self.name_en:
-            return self.name_en
+        """The name in the reader's language (what pages and the API show)."""
         return self.name
 
 
@@ -39,7 +78,7 @@ def validate_time_zone(name: str) -> None:
         )
 
 
-class Municipality(Bilingual):
+class Municipality(Named):  # type: ignore[django-manager-missing]
     slug = models.SlugField(_("slug"), max_length=60, unique=True)
     region = models.CharField(_("region"), max_length=200, blank=True)
     timezone = models.CharField(
@@ -58,29 +97,26 @@ class Municipality(Bilingual):
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
-        ordering = ["name"]
         verbose_name = _("municipality")
         verbose_name_plural = _("municipalities")
 
 
-class District(Bilingual):
+class District(Named):
     municipality = models.ForeignKey(Municipality, on_delete=models.CASCADE, related_name="districts")
     slug = models.SlugField(_("slug"), max_length=60)
     polygon = models.JSONField(_("boundary (GeoJSON Polygon)"), null=True, blank=True)
 
     class Meta:
-        ordering = ["name"]
         verbose_name = _("district")
         verbose_name_plural = _("districts")
         constraints = [models.UniqueConstraint(fields=["municipality", "slug"], name="district_slug_unique")]
 
 
-class Department(Bilingual):
+class Department(Named):  # type: ignore[django-manager-missing]
     municipality = models.ForeignKey(Municipality, on_delete=models.CASCADE, related_name="departments")
     email = models.EmailField(_("contact e-mail"), blank=True)
 
     class Meta:
-        ordering = ["name"]
         verbose_name = _("department")
         verbose_name_plural = _("departments")
         constraints = [
@@ -88,7 +124,7 @@ class Department(Bilingual):
         ]
 
 
-class Category(Bilingual):
+class Category(Named):
     """A kind of problem a resident can report, with who answers and by when."""
 
     municipality = models.ForeignKey(Municipality, on_delete=models.CASCADE, related_name="categories")
@@ -119,7 +155,6 @@ class Category(Bilingual):
     is_active = models.BooleanField(_("active"), default=True)
 
     class Meta:
-        ordering = ["name"]
         verbose_name = _("category")
         verbose_name_plural = _("categories")
         constraints = [models.UniqueConstraint(fields=["municipality", "slug"], name="category_slug_unique")]

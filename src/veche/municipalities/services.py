@@ -68,13 +68,18 @@ def audited_delete(actor: User, municipality: Municipality, obj: models.Model, a
         raise Conflict(_("This is still in use and cannot be deleted.")) from None
 
 
+def _optional(text: str | None) -> str | None:
+    """A text in one language that may be left out: None when empty (the page shows the Russian one)."""
+    return (text or "").strip() or None
+
+
 def district_save(
     *,
     actor: User,
     municipality: Municipality,
     district: District | None = None,
-    name: str,
-    name_en: str = "",
+    name_ru: str,
+    name_en: str | None = "",
     slug: str,
     polygon: Any = None,
 ) -> District:
@@ -85,8 +90,8 @@ def district_save(
         municipality,
         obj,
         {
-            "name": name.strip(),
-            "name_en": name_en.strip(),
+            "name_ru": name_ru.strip(),
+            "name_en": _optional(name_en),
             "slug": slug.strip(),
             "polygon": parse_polygon(polygon),
         },
@@ -107,8 +112,8 @@ def department_save(
     actor: User,
     municipality: Municipality,
     department: Department | None = None,
-    name: str,
-    name_en: str = "",
+    name_ru: str,
+    name_en: str | None = "",
     email: str = "",
 ) -> Department:
     require_admin(actor, municipality)
@@ -117,7 +122,7 @@ def department_save(
         actor,
         municipality,
         obj,
-        {"name": name.strip(), "name_en": name_en.strip(), "email": email.strip()},
+        {"name_ru": name_ru.strip(), "name_en": _optional(name_en), "email": email.strip()},
         "department",
     )
 
@@ -127,11 +132,12 @@ def category_save(
     actor: User,
     municipality: Municipality,
     category: Category | None = None,
-    name: str,
-    name_en: str = "",
+    name_ru: str,
+    name_en: str | None = "",
     slug: str,
     department: Department,
-    description: str = "",
+    description_ru: str | None = "",
+    description_en: str | None = "",
     moderation_days: int = 1,
     answer_days: int = 8,
     photo_required: bool = False,
@@ -150,11 +156,12 @@ def category_save(
         municipality,
         obj,
         {
-            "name": name.strip(),
-            "name_en": name_en.strip(),
+            "name_ru": name_ru.strip(),
+            "name_en": _optional(name_en),
             "slug": slug.strip(),
             "department": department,
-            "description": description.strip(),
+            "description_ru": _optional(description_ru),
+            "description_en": _optional(description_en),
             "moderation_days": moderation_days,
             "answer_days": answer_days,
             "photo_required": photo_required,

@@ -63,7 +63,7 @@ KINDS = {
             _("Districts"),
             _form(DistrictForm),
             lambda actor, m, obj, d: services.district_save(actor=actor, municipality=m, district=obj, **d),
-            ((_("Name"), "name"), (_("English name"), "name_en"), (_("Slug"), "slug")),
+            ((_("Name"), "name_ru"), (_("English name"), "name_en"), (_("Slug"), "slug")),
             _delete_object,
         ),
         StaffKind(
@@ -74,7 +74,7 @@ KINDS = {
             lambda actor, m, obj, d: services.department_save(
                 actor=actor, municipality=m, department=obj, **d
             ),
-            ((_("Name"), "name"), (_("English name"), "name_en"), (_("Contact e-mail"), "email")),
+            ((_("Name"), "name_ru"), (_("English name"), "name_en"), (_("Contact e-mail"), "email")),
             _delete_object,
         ),
         StaffKind(
@@ -84,7 +84,8 @@ KINDS = {
             _form(CategoryForm, True),
             lambda actor, m, obj, d: services.category_save(actor=actor, municipality=m, category=obj, **d),
             (
-                (_("Name"), "name"),
+                (_("Name"), "name_ru"),
+                (_("English name"), "name_en"),
                 (_("Department"), "department"),
                 (_("Moderation, days"), "moderation_days"),
                 (_("Answer, working days"), "answer_days"),

@@ -11,6 +11,7 @@ from pydantic import Field
 from veche.api.schemas import ERRORS
 from veche.api.security import AUTH
 from veche.core.http import signed_in
+from veche.notifications.models import Notification
 from veche.notifications.selectors import notifications_for
 from veche.notifications.services import notifications_mark_read
 
@@ -20,11 +21,20 @@ router = Router(tags=["notifications"])
 class NotificationOut(Schema):
     id: int
     kind: str
+    # In the request's language (its Accept-Language), plain text.
     title: str
     body: str
     url: str
     created_at: datetime
     read_at: datetime | None
+
+    @staticmethod
+    def resolve_title(obj: Notification) -> str:
+        return obj.title_text
+
+    @staticmethod
+    def resolve_body(obj: Notification) -> str:
+        return obj.body_text
 
 
 class MarkReadIn(Schema):

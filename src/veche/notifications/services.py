@@ -9,21 +9,31 @@ from django.utils.functional import Promise
 
 from veche.accounts.models import User
 from veche.core.tasks import enqueue_on_commit
+from veche.notifications.messages import Message, encode
 from veche.notifications.models import Follow, Notification
 
-Text = str | Promise
+Text = Message | str | Promise
 
 
 def notify(
     *, recipients: Iterable[User], kind: str, title: Text, body: Text = "", url: str = ""
 ) -> list[Notification]:
-    """Leave a notice for each recipient in their own language; e-mail it after commit."""
+    """Leave a notice for each recipient; e-mail it after commit.
+
+    A `title` given as a `message` is kept with its arguments and written out in the reader's
+    language whenever the notice is shown; the title and body are also stored as written in the
+    recipient's language now. Plain text (user content in a body) is kept as given.
+    """
+    params = {"title": encode(title), "body": encode(body)} if isinstance(title, Message) else None
     created = []
     for recipient in {r.pk: r for r in recipients if r.is_active and not r.deleted_at}.values():
+        notification = Notification(recipient=recipient, kind=kind, params=params, url=url)
         with translation.override(recipient.language):
-            notification = Notification.objects.create(
-                recipient=recipient, kind=kind, title=str(title)[:200], body=str(body), url=url
-            )
+            if params is None:
+                notification.title, notification.body = str(title)[:200], str(body)
+            else:
+                notification.title, notification.body = notification.title_text, notification.body_text
+            notification.save()
         created.append(notification)
         if recipient.email_notifications and recipient.email:
             from veche.notifications.tasks import send_notification_email

@@ -19,13 +19,14 @@ def send_notification_email(self: Task, notification_id: int) -> bool:
         return False
     notification = Notification.objects.select_related("recipient").get(pk=notification_id)
     recipient = notification.recipient
+    # In the language the recipient chose in their profile (their sign-up's language until then).
     with translation.override(recipient.language):
-        body = notification.body
+        body = notification.body_text
         if notification.url:
             body = f"{body}\n\n{settings.SITE_URL.rstrip('/')}{notification.url}"
         body += "\n\n" + _("You can turn these e-mails off in your profile.")
         try:
-            send_mail(notification.title, body, None, [recipient.email])
+            send_mail(notification.title_text, body, None, [recipient.email])
         except Exception as exc:
             Notification.objects.filter(pk=notification_id).update(emailed_at=None)
             raise self.retry(exc=exc) from exc

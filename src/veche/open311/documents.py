@@ -72,7 +72,7 @@ def discovery(changeset: datetime | None) -> dict[str, Any]:
 
 
 def service(category: Category) -> dict[str, Any]:
-    keywords = ", ".join(dict.fromkeys(n for n in (category.name, category.name_en) if n))
+    keywords = ", ".join(dict.fromkeys(n for n in (category.name_ru, category.name_en) if n))
     return {
         "service_code": category.slug,
         "service_name": category.title,
@@ -177,7 +177,7 @@ def locale_for(municipality: Municipality) -> Locale:
 
 
 def _title(name: str | None, name_en: str | None, in_english: bool) -> str:
-    """Bilingual.title for names read as plain values."""
+    """Named.title for names read as plain values (Russian, and English where there is one)."""
     return (name_en if in_english and name_en else name) or ""
 
 

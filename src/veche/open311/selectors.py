@@ -262,7 +262,7 @@ def _names(
         model._default_manager.filter(pk__in=ids)
         .order_by()
         .annotate(kind=Value(kind), code=F("slug") if model is Category else Value(""))
-        .values_list("kind", "pk", "code", "name", "name_en")
+        .values_list("kind", "pk", "code", "name_ru", "name_en")
         for kind, (model, ids) in enumerate(
             ((Category, categories), (Department, departments), (District, districts))
         )

@@ -31,29 +31,27 @@ from typing import Any, Generic, TypeVar
 
 from django.db import IntegrityError, transaction
 from django.db.models import F, QuerySet
-from django.utils import formats, timezone
-from django.utils.functional import Promise, lazy
-from django.utils.text import format_lazy
-from django.utils.translation import gettext_lazy
+from django.utils import timezone
+from django.utils.functional import Promise
+from django.utils.translation import gettext_noop
 
 from veche.access.predicates import Feature, Phase, allows
 from veche.access.roles import has_permission, holders_of, tier_of
 from veche.accounts.models import User
 from veche.core.audit import audit_record
 from veche.core.errors import Conflict, Forbidden, NotFound
+from veche.core.sanitize import markdown_text
 from veche.core.text import check_text
 from veche.ledger.services import chain_name, ledger_append
 from veche.municipalities.models import Municipality
 from veche.municipalities.selectors import municipality_add_working_days
 from veche.municipalities.zones import local_day
+from veche.notifications.messages import message
 from veche.notifications.services import notify
 from veche.petitions.models import TITLE_MAX_LENGTH, Endorsement, Petition, PetitionPolicy
 
 Policy = TypeVar("Policy", bound=PetitionPolicy)
 E = TypeVar("E", bound=Endorsement)
-
-# A date written out in the language of whoever reads it (notify renders each notice in theirs).
-lazy_date: Callable[[date | None], str] = lazy(lambda day: formats.date_format(day, "DATE_FORMAT"), str)
 
 
 class AlreadyEndorsed(Conflict):
@@ -92,16 +90,17 @@ class PetitionRules(Generic[E]):
     policy: type[PetitionPolicy]
     # What the audit log calls the count ("signatures", "supporters"), as it always has.
     audit_count: str
-    # Titles and bodies with one "{}": the petition's title, then the answer's day.
-    reached_title: str | Promise
-    reached_body: str | Promise
-    overdue_title: str | Promise
+    # Titles and bodies of notices (message ids: veche.notifications.messages) with one "{}": the
+    # petition's title, then the answer's day.
+    reached_title: str
+    reached_body: str
+    overdue_title: str
     # Why no answer can be given now: "hidden", "answered", "early".
     answer_refusals: Mapping[str, str | Promise]
     # Who hears that the threshold is reached, besides those who answer; and who hears the answer.
     reached_audience: Callable[[Any], list[User]]
     answer_audience: Callable[[Any], list[User]]
-    overdue_body: str | Promise = gettext_lazy("The official answer was due on {}.")
+    overdue_body: str = gettext_noop("The official answer was due on {}.")
     # Related rows read with the locked petition.
     related: tuple[str, ...] = ("municipality", "author")
     # The app's own refusals: before the tier is checked (a closed window: raise a Conflict), and
@@ -241,8 +240,8 @@ def petition_threshold_reached(*, rules: PetitionRules[Any], petition: Petition,
     notify(
         recipients=[*rules.reached_audience(petition), *petition_answerers(rules, municipality)],
         kind=f"{model._meta.model_name}.threshold_reached",
-        title=format_lazy(rules.reached_title, petition.title),
-        body=format_lazy(rules.reached_body, lazy_date(due)),
+        title=message(rules.reached_title, petition.title),
+        body=message(rules.reached_body, due),
         url=petition.get_absolute_url(),
     )
     return True
@@ -290,7 +289,7 @@ class Outcome:
     status: str
     action: str
     notice: str
-    title: str | Promise
+    title: str
 
 
 def petition_answer(
@@ -324,8 +323,8 @@ def petition_answer(
         notify(
             recipients=rules.answer_audience(petition),
             kind=outcome.notice,
-            title=format_lazy(outcome.title, petition.title),
-            body=answer[:500],
+            title=message(outcome.title, petition.title),
+            body=markdown_text(answer)[:500],
             url=petition.get_absolute_url(),
         )
     return petition
@@ -358,8 +357,8 @@ def petitions_escalate_overdue(*, rules: PetitionRules[Any], now: datetime) -> i
                 notify(
                     recipients=answerers,
                     kind=f"{model._meta.model_name}.overdue",
-                    title=format_lazy(rules.overdue_title, petition.title),
-                    body=format_lazy(rules.overdue_body, lazy_date(petition.answer_due)),
+                    title=message(rules.overdue_title, petition.title),
+                    body=message(rules.overdue_body, petition.answer_due),
                     url=petition.get_absolute_url(),
                 )
                 escalated += 1

@@ -1,7 +1,7 @@
 """Every write to polls: create and edit a draft, publish, close early, vote, and tell residents
 when voting opens and closes."""
 
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from datetime import datetime
 from typing import Any
 
@@ -10,10 +10,8 @@ from django.db import IntegrityError, models, transaction
 from django.db.models import F, Q, QuerySet
 from django.urls import reverse
 from django.utils import formats, timezone
-from django.utils.functional import lazy
-from django.utils.text import format_lazy
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy, ngettext
+from django.utils.translation import gettext_noop, ngettext
 
 from veche.access.predicates import Decision, Feature, Phase, admits_district, allows
 from veche.access.roles import Tier, tier_of, verified_district
@@ -24,6 +22,7 @@ from veche.core.text import check_text
 from veche.ledger.services import AlreadyVoted, Receipt, chain_name, ledger_append
 from veche.municipalities.models import District, Municipality
 from veche.municipalities.zones import zone_of
+from veche.notifications.messages import message
 from veche.notifications.services import notify
 from veche.polls.access import can_manage_polls
 from veche.polls.models import (
@@ -357,10 +356,6 @@ def poll_close(*, actor: User, poll: Poll, now: datetime | None = None) -> Poll:
 
 # Telling residents that voting opened and closed.
 
-_local_datetime: Callable[[datetime], str] = lazy(
-    lambda moment: formats.date_format(moment, "DATETIME_FORMAT"), str
-)
-
 
 def _not_told_by_origin(people: QuerySet[User], poll: Poll) -> QuerySet[User]:
     """`people` without the followers of the poll's origin: the origin tells them of its own vote (an
@@ -403,12 +398,12 @@ def _announce_opened(poll: Poll, now: datetime) -> bool:
         status_q(Status.OPEN, now), pk=poll.pk, opened_notified_at__isnull=True
     ).update(opened_notified_at=now):
         return False
-    closes = _local_datetime(timezone.localtime(poll.closes_at, zone_of(poll.municipality)))
+    closes = timezone.localtime(poll.closes_at, zone_of(poll.municipality))
     notify(
         recipients=opening_audience(poll),
         kind="poll.opened",
-        title=format_lazy(gettext_lazy("Voting has opened: “{}”"), poll.title),
-        body=format_lazy(gettext_lazy("You can vote until {}."), closes),
+        title=message(gettext_noop("Voting has opened: “{}”"), poll.title),
+        body=message(gettext_noop("You can vote until {}."), closes),
         url=poll_url(poll),
     )
     return True
@@ -427,8 +422,8 @@ def _announce_closed(poll: Poll, now: datetime) -> bool:
         notify(
             recipients=closing_audience(poll),
             kind="poll.closed",
-            title=format_lazy(gettext_lazy("Voting has closed: “{}”"), poll.title),
-            body=gettext_lazy("The results are published."),
+            title=message(gettext_noop("Voting has closed: “{}”"), poll.title),
+            body=message(gettext_noop("The results are published.")),
             url=reverse("polls:results", args=[poll.municipality.slug, poll.pk]),
         )
     return True

@@ -9,9 +9,8 @@ from django.db import IntegrityError, transaction
 from django.db.models import F
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.text import format_lazy
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_noop
 
 from veche.access.functions import is_author
 from veche.access.predicates import Feature, Phase, allows
@@ -25,6 +24,7 @@ from veche.core.text import check_text
 from veche.municipalities.models import Category, Department, District, Membership, Municipality
 from veche.municipalities.selectors import municipality_add_working_days, municipality_contains
 from veche.municipalities.zones import local_day
+from veche.notifications.messages import Message, message
 from veche.notifications.services import follow, notify, notify_followers
 from veche.reports import mapcells
 from veche.reports.access import can_handle_report, can_moderate_reports, can_see_report
@@ -157,9 +157,14 @@ def _transition(
     _event(report, transition.event, actor=actor, from_status=from_status, note=note, now=now)
 
 
-def _notify_change(report: Report, title: Any, body: str = "", exclude: User | None = None) -> None:
+def _notify_change(report: Report, title: Message, body: str = "", exclude: User | None = None) -> None:
     notify_followers(
-        target=report, kind="report.changed", title=title, body=body, url=report_url(report), exclude=exclude
+        target=report,
+        kind="report.changed",
+        title=title,
+        body=body,
+        url=report_url(report),
+        exclude=exclude,
     )
 
 
@@ -284,7 +289,7 @@ def report_moderate(*, moderator: User, report: Report, now: datetime | None = N
         _transition(report, "route", actor=None, now=now)
         report.save()
         _notify_change(
-            report, format_lazy(gettext_lazy("Report #{} was sent to {}"), report.pk, report.department)
+            report, message(gettext_noop("Report #{} was sent to {}"), report.pk, report.department)
         )
         _notify_officials(report)
     return report
@@ -299,7 +304,7 @@ def _notify_officials(report: Report) -> None:
     notify(
         recipients=officials,
         kind="report.routed",
-        title=format_lazy(gettext_lazy("New report #{} for your department"), report.pk),
+        title=message(gettext_noop("New report #{} for your department"), report.pk),
         body=report.description[:500],
         url=report_url(report),
     )
@@ -313,7 +318,7 @@ def report_decline(*, moderator: User, report: Report, reason: str, now: datetim
         _transition(report, "decline", actor=moderator, note=reason, now=now)
         report.closed_at = now
         report.save()
-        _notify_change(report, format_lazy(gettext_lazy("Report #{} was declined"), report.pk), reason)
+        _notify_change(report, message(gettext_noop("Report #{} was declined"), report.pk), reason)
     return report
 
 
@@ -333,7 +338,7 @@ def report_reassign(
         _transition(report, "reassign", actor=official, note=reason, now=now)
         report.save()
         _notify_change(
-            report, format_lazy(gettext_lazy("Report #{} was sent to {}"), report.pk, department), reason
+            report, message(gettext_noop("Report #{} was sent to {}"), report.pk, department), reason
         )
         _notify_officials(report)
     return report
@@ -346,7 +351,7 @@ def report_start(*, official: User, report: Report, now: datetime | None = None)
         _require(official, report, Actor.OFFICIAL)
         _transition(report, "start", actor=official, now=now)
         report.save()
-        _notify_change(report, format_lazy(gettext_lazy("Work on report #{} has started"), report.pk))
+        _notify_change(report, message(gettext_noop("Work on report #{} has started"), report.pk))
     return report
 
 
@@ -370,11 +375,11 @@ def _answer(
         for content in encoded:
             ReportPhoto.objects.create(report=report, kind=ReportPhoto.Kind.ANSWER, image=content)
         title = (
-            gettext_lazy("Report #{} is resolved")
+            gettext_noop("Report #{} is resolved")
             if action == "resolve"
-            else gettext_lazy("Report #{} was rejected")
+            else gettext_noop("Report #{} was rejected")
         )
-        _notify_change(report, format_lazy(title, report.pk), answer)
+        _notify_change(report, message(title, report.pk), answer)
     return report
 
 
@@ -423,7 +428,7 @@ def report_confirm(*, author: User, report: Report, now: datetime | None = None)
         _transition(report, "confirm", actor=author, now=now)
         report.closed_at = now
         report.save()
-        _notify_change(report, format_lazy(gettext_lazy("Report #{} is closed"), report.pk), exclude=author)
+        _notify_change(report, message(gettext_noop("Report #{} is closed"), report.pk), exclude=author)
     return report
 
 
@@ -445,7 +450,7 @@ def report_dispute(*, author: User, report: Report, reason: str, now: datetime |
         report.save()
         _notify_change(
             report,
-            format_lazy(gettext_lazy("Report #{} was disputed and reopened"), report.pk),
+            message(gettext_noop("Report #{} was disputed and reopened"), report.pk),
             reason,
             exclude=author,
         )
@@ -516,8 +521,8 @@ def reports_escalate_overdue(*, now: datetime | None = None) -> int:
             notify(
                 recipients=admins,
                 kind="report.overdue",
-                title=format_lazy(gettext_lazy("Report #{} is overdue"), report.pk),
-                body=format_lazy(gettext_lazy("The answer was due on {}."), report.answer_due),
+                title=message(gettext_noop("Report #{} is overdue"), report.pk),
+                body=message(gettext_noop("The answer was due on {}."), report.answer_due),
                 url=report_url(report),
             )
             escalated += 1

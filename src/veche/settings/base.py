@@ -41,6 +41,8 @@ ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", "localhost,127.0.0.1,[::1]")
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS")
 
 INSTALLED_APPS = [
+    # Before the admin, so that the admin shows each translated field once per language.
+    "modeltranslation",
     "django.contrib.admin",
     "django.contrib.auth",
     "django.contrib.contenttypes",
@@ -149,6 +151,13 @@ VECHE_CONSENT_VERSION = env("VECHE_CONSENT_VERSION", "2026-12-07")
 LANGUAGE_CODE = "ru"
 LANGUAGES = [("ru", _("Russian")), ("en", _("English"))]
 LOCALE_PATHS = [PACKAGE_DIR / "locale"]
+# Numbers are not grouped by thousands by default: an id in a URL or a value in a form must stay
+# plain. Quantities for people are grouped by the `quantity` filter (veche.core.templatetags.veche).
+USE_THOUSAND_SEPARATOR = False
+# Texts staff give in both languages (veche/*/translation.py): Russian is required, and shown
+# whenever the English one is empty.
+MODELTRANSLATION_DEFAULT_LANGUAGE = "ru"
+MODELTRANSLATION_FALLBACK_LANGUAGES = ("ru",)
 TIME_ZONE = env("TIME_ZONE", "Europe/Moscow")
 USE_I18N = True
 USE_TZ = True

@@ -202,7 +202,7 @@ def process_import_pb(
         (
             d
             for d in municipality.districts.all()
-            if named and named in {d.name.casefold(), d.name_en.casefold(), d.slug}
+            if named and named in {d.name_ru.casefold(), (d.name_en or "").casefold(), d.slug}
         ),
         None,
     )

@@ -6,7 +6,7 @@ from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_noop
 
 from veche.access.predicates import Feature
 from veche.accounts.models import User
@@ -18,6 +18,7 @@ from veche.budgeting.services.common import check_amount, locked_process, may_ta
 from veche.core.audit import audit_record
 from veche.core.errors import Conflict, DomainError, Forbidden, NotFound
 from veche.core.text import check_text
+from veche.notifications.messages import message
 from veche.notifications.services import notify
 
 
@@ -146,10 +147,10 @@ def proposal_review(
             },
         )
         if proposal.author is not None:
-            title = (
-                gettext_lazy("Your proposal is feasible and will be on the ballot")
+            title = message(
+                gettext_noop("Your proposal is feasible and will be on the ballot")
                 if feasible
-                else gettext_lazy("Your proposal was found not feasible")
+                else gettext_noop("Your proposal was found not feasible")
             )
             notify(
                 recipients=[proposal.author],

@@ -18,11 +18,11 @@ def base(kind):
 
 def category_data(municipality, **changes):
     data = {
-        "name": "Мусор",
+        "name_ru": "Мусор",
         "name_en": "Rubbish",
         "slug": "rubbish",
         "department": municipality.departments.get(name="Дороги").pk,
-        "description": "",
+        "description_ru": "",
         "moderation_days": "1",
         "answer_days": "5",
         "season_start": "",
@@ -38,16 +38,16 @@ def cases(municipality):
         "districts": (
             District,
             "district",
-            {"name": "Южный", "name_en": "Southern", "slug": "d3", "polygon": ""},
-            {"name": "Южный", "name_en": "South", "slug": "d3", "polygon": ""},
+            {"name_ru": "Южный", "name_en": "Southern", "slug": "d3", "polygon": ""},
+            {"name_ru": "Южный", "name_en": "South", "slug": "d3", "polygon": ""},
             {"slug": "d3"},
         ),
         "departments": (
             Department,
             "department",
-            {"name": "Парки", "name_en": "Parks", "email": "parks@example.org"},
-            {"name": "Парки", "name_en": "Parks and gardens", "email": "parks@example.org"},
-            {"name": "Парки"},
+            {"name_ru": "Парки", "name_en": "Parks", "email": "parks@example.org"},
+            {"name_ru": "Парки", "name_en": "Parks and gardens", "email": "parks@example.org"},
+            {"name_ru": "Парки"},
         ),
         "categories": (
             Category,

@@ -73,7 +73,7 @@ def test_an_unknown_kind_is_404(client_for, municipal_admin):
 def test_a_platform_admin_can_use_them(client_for, platform_admin, municipality):
     client = client_for(platform_admin)
     assert client.get("/m/testgrad/staff/districts/").status_code == 200
-    response = client.post("/m/testgrad/staff/districts/new/", {"name": "Южный", "slug": "d3"})
+    response = client.post("/m/testgrad/staff/districts/new/", {"name_ru": "Южный", "slug": "d3"})
     assert response.status_code == 302
     district = District.objects.get(municipality=municipality, slug="d3")
     assert AuditEntry.objects.get(action="district.create").actor == platform_admin
@@ -86,7 +86,7 @@ def test_a_save_refused_by_the_rate_limit_answers_429_with_retry_after(
 ):
     with override_settings(RATE_LIMITS={**settings.RATE_LIMITS, "write": "0/3600"}):
         response = client_for(municipal_admin).post(
-            "/m/testgrad/staff/districts/new/", {"name": "Южный", "slug": "d3"}
+            "/m/testgrad/staff/districts/new/", {"name_ru": "Южный", "slug": "d3"}
         )
 
     assert response.status_code == 429
