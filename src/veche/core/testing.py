@@ -467,7 +467,7 @@ def lights(municipality: Municipality) -> Category:
     """A category of the roads department without a required photo."""
     return Category.objects.create(
         municipality=municipality,
-        department=municipality.departments.get(name="Дороги"),
+        department=municipality.departments.get(name_ru="Дороги"),
         slug="light",
         name="Свет",
         name_en="Street light",

@@ -21,7 +21,7 @@ def category_data(municipality, **changes):
         "name_ru": "Мусор",
         "name_en": "Rubbish",
         "slug": "rubbish",
-        "department": municipality.departments.get(name="Дороги").pk,
+        "department": municipality.departments.get(name_ru="Дороги").pk,
         "description_ru": "",
         "moderation_days": "1",
         "answer_days": "5",
@@ -129,7 +129,7 @@ def test_admin_grants_and_revokes_a_role(admin_client, make_user, municipality):
 
 def test_admin_makes_an_official_of_a_department(admin_client, make_user, municipality):
     make_user("clerk")
-    roads = municipality.departments.get(name="Дороги")
+    roads = municipality.departments.get(name_ru="Дороги")
     data = {"username": "clerk", "role": "official", "department": roads.pk}
     assert admin_client.post(base("staff") + "new/", data).status_code == 302
     assert Membership.objects.get(user__username="clerk").department == roads

@@ -41,7 +41,7 @@ def category_data(municipality, **changes):
         "name_ru": "Мусор",
         "name_en": "Rubbish",
         "slug": "rubbish",
-        "department": municipality.departments.get(name="Дороги").pk,
+        "department": municipality.departments.get(name_ru="Дороги").pk,
         "moderation_days": "1",
         "answer_days": "5",
         "is_active": "on",
@@ -157,7 +157,7 @@ def test_a_department_of_another_municipality_is_refused(
 
 
 def test_a_department_with_categories_is_not_deleted(admin_client, municipality, unchanged):
-    roads = municipality.departments.get(name="Дороги")
+    roads = municipality.departments.get(name_ru="Дороги")
     response = admin_client.post(f"/m/testgrad/staff/departments/{roads.pk}/delete/", follow=True, headers=EN)
     assert response.status_code == 200
     assert "still in use" in " ".join(str(m) for m in response.context["messages"])
