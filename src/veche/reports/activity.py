@@ -1,4 +1,5 @@
-"""Reports in a person's activity: the reports they filed, with their status now."""
+"""Reports in a person's activity: the reports they filed, and those they said "Me too" to, with
+their status now."""
 
 from django.utils.text import Truncator, format_lazy
 from django.utils.translation import gettext_lazy as _
@@ -6,7 +7,7 @@ from django.utils.translation import gettext_lazy as _
 from veche.accounts.activity import Item
 from veche.accounts.activity import register as register_activity
 from veche.municipalities.zones import zone_of
-from veche.reports.models import Report
+from veche.reports.models import Report, ReportSupport
 from veche.reports.services import report_url
 
 
@@ -27,4 +28,29 @@ def _items(ids: list[int]) -> dict[int, Item]:
     }
 
 
+def _supports(ids: list[int]) -> dict[int, Item]:
+    supports = ReportSupport.objects.filter(pk__in=ids).select_related(
+        "report__municipality", "report__category"
+    )
+    return {
+        support.pk: Item(
+            kind="report_support",
+            what=format_lazy(
+                _("You said “Me too” to the report “{}”: {}"),
+                support.report.category.title,
+                Truncator(support.report.description).chars(80),
+            ),
+            url=report_url(support.report),
+            at=support.created_at,
+            zone=zone_of(support.report.municipality),
+            status=support.report.get_status_display(),
+        )
+        for support in supports
+    }
+
+
 register_activity("report", rows=lambda user: Report.objects.filter(author=user), items=_items)
+# Not a counted action (no receipt): "Me too" tells the city how many care, it decides nothing.
+register_activity(
+    "report_support", rows=lambda user: ReportSupport.objects.filter(user=user), items=_supports
+)

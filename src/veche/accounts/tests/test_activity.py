@@ -13,6 +13,7 @@ from veche.ledger.templatetags.receipts import receipt_groups
 from veche.petitions.tests.kinds import KINDS
 from veche.polls.services import poll_vote
 from veche.polls.tests.helpers import option_ids
+from veche.reports.services import report_support
 
 # Newest first: the order `act` does them in, reversed.
 KINDS_NEWEST_FIRST = ["ballot", "vote", "support", "signature", "report"]
@@ -142,3 +143,19 @@ def test_the_api_lists_my_activity_paginated(act, api_for, voter, django_assert_
 QUERIES = 14
 # The token and its person, the count, the page's rows, and three counted kinds.
 API_QUERIES = 10
+
+
+def test_a_me_too_on_someone_else_s_report_is_in_my_activity_without_a_receipt(
+    client_for, voter, make_user, municipality, routed
+):
+    neighbour = make_user("neighbour", verified_in=municipality)
+    report = routed(neighbour, description="Street light by the school is out")
+    report_support(user=voter, report=report)
+
+    mine = list(client_for(voter).get("/accounts/activity/").context["page"])
+    theirs = list(client_for(neighbour).get("/accounts/activity/").context["page"])
+
+    assert [(item.kind, item.receipt) for item in mine] == [("report_support", "")]
+    assert str(mine[0].what) == "Вы поддержали обращение «Свет»: Street light by the school is out"
+    assert mine[0].url.endswith(f"/reports/{report.pk}/")
+    assert [item.kind for item in theirs] == ["report"]  # the author's own report, not the support
