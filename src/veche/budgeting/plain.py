@@ -63,8 +63,8 @@ def rule_details(rule: str) -> str:
     """How the rule works, with its technical names: the text behind "How the votes are counted"."""
     if rule == Rule.GREEDY:
         return _(
-            "Projects were taken in order of their number of votes; each one was funded if its cost "
-            "still fit in what was left of the budget."
+            "Projects are taken in order of their number of votes; each one is funded if its cost "
+            "still fits in what is left of the budget."
         )
     if rule == Rule.PHRAGMEN:
         return _(
@@ -80,12 +80,12 @@ def rule_details(rule: str) -> str:
     )
     if rule in (Rule.MES_ADD1, Rule.MES_ADD1_COMPARISON):
         text += " " + _(
-            "Since this usually leaves money unspent, the Add1 completion raised each voter's share "
-            "one rouble at a time and kept the last outcome that fits in the budget."
+            "Since this usually leaves money unspent, the Add1 completion raises each voter's share "
+            "one rouble at a time and keeps the last outcome that fits in the budget."
         )
     if rule == Rule.MES_ADD1_COMPARISON:
         text += " " + _(
-            "Finally the outcome was compared with greedy counting, and the one a majority of voters "
-            "prefers was kept."
+            "Finally the outcome is compared with greedy counting, and the one a majority of voters "
+            "prefers is kept."
         )
     return text
