@@ -18,6 +18,7 @@ from veche.access.roles import Tier, tier_of, verified_district
 from veche.accounts.models import User
 from veche.core.audit import audit_record
 from veche.core.errors import Conflict, DomainError, Forbidden, NotFound
+from veche.core.moments import check_moment
 from veche.core.text import check_text
 from veche.ledger.services import AlreadyVoted, Receipt, chain_name, ledger_append
 from veche.municipalities.models import District, Municipality
@@ -139,8 +140,8 @@ def _check_districts(municipality: Municipality, districts: Sequence[District], 
 
 
 def _check_times(opens_at: datetime, closes_at: datetime) -> None:
-    if timezone.is_naive(opens_at) or timezone.is_naive(closes_at):
-        raise ValueError("poll times must be timezone-aware")
+    check_moment(opens_at, field="opens_at")
+    check_moment(closes_at, field="closes_at")
     if closes_at <= opens_at:
         raise DomainError(fields={"closes_at": [_("The poll must close after it opens.")]})
 

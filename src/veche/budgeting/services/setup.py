@@ -34,6 +34,7 @@ from veche.budgeting.selectors import money
 from veche.budgeting.services.common import check_amount, is_int, locked_process, wrong_phase
 from veche.core.audit import audit_record
 from veche.core.errors import Conflict, DomainError, NotFound
+from veche.core.moments import check_moment
 from veche.core.text import check_text
 from veche.municipalities.models import District, Municipality
 
@@ -191,8 +192,7 @@ def process_schedule(*, actor: User, process: Process, dates: dict[str, datetime
         value = dates.get(name)
         if value is None:
             continue
-        if timezone.is_naive(value):
-            raise DomainError(fields={name: [_("Give the time with its time zone.")]})
+        check_moment(value, field=name)
         if previous is not None and value <= previous[1]:
             label = getattr(Process._meta.get_field(previous[0]), "verbose_name", previous[0])
             raise DomainError(fields={name: [_("This must come after “%(before)s”.") % {"before": label}]})

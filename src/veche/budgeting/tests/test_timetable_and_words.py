@@ -116,6 +116,22 @@ def test_a_date_before_the_one_it_follows_is_refused_and_nothing_changes(
     assert list(refused.value.fields) == ["voting_closes_at"]
 
 
+@pytest.mark.parametrize("typed", ["0001-01-01T00:00", "1999-12-31T23:00", "9999-12-31T23:59"])
+def test_a_date_outside_the_years_a_city_plans_for_is_refused_and_the_pages_still_open(
+    client_for, make_process, municipal_admin, voter, typed
+):
+    """Year 1 in Moscow's time of that age is out of PostgreSQL's range once shifted to UTC: stored,
+    it made the city page fail for everyone; now it is refused like any wrong date."""
+    process = make_process(ProcessPhase.PROPOSALS)
+
+    answer = client_for(municipal_admin).post(staff_url(process, "dates"), {"results_at": typed})
+
+    process.refresh_from_db()
+    assert answer.status_code == 400 and "Укажите дату с 2000 по" in answer.content.decode()
+    assert process.results_at is None
+    assert client_for(voter).get(f"/m/{process.municipality.slug}/").status_code == 200
+
+
 def test_only_municipal_admins_set_the_dates(client_for, make_process, official, voter):
     process = make_process(ProcessPhase.VOTING)
     for person in (official, voter):

@@ -1,6 +1,6 @@
 """The poll services: drafts are checked, published polls do not change, status follows the times."""
 
-from datetime import timedelta
+from datetime import UTC, datetime, timedelta
 
 import pytest
 from django.contrib.contenttypes.models import ContentType
@@ -63,6 +63,8 @@ def test_an_official_creates_a_draft_with_an_origin(official, municipality, cent
         ({"tier": 0}, "tier"),
         ({"tier": PollTier.REGISTERED, "districts": "central"}, "tier"),
         ({"closes_at": timezone.now()}, "closes_at"),
+        ({"opens_at": datetime(1, 1, 1, tzinfo=UTC)}, "opens_at"),
+        ({"closes_at": datetime(9999, 12, 31, tzinfo=UTC)}, "closes_at"),
     ],
     ids=[
         "blank-title",
@@ -76,6 +78,8 @@ def test_an_official_creates_a_draft_with_an_origin(official, municipality, cent
         "anonymous-tier",
         "districts-for-registered",
         "closes-before-opening",
+        "opens-in-year-1",
+        "closes-in-year-9999",
     ],
 )
 def test_a_bad_draft_is_refused_and_nothing_saved(overrides, field, municipal_admin, municipality, central):
