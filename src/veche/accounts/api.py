@@ -8,11 +8,12 @@ from django.http import HttpRequest
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from ninja import Router, Schema
-from ninja.pagination import LimitOffsetPagination, paginate
+from ninja.pagination import paginate
 from pydantic import Field
 
 from veche.accounts.activity import Item, activity_of
 from veche.accounts.services import api_token_create
+from veche.api.pagination import ListPagination
 from veche.api.schemas import ERRORS
 from veche.api.security import AUTH
 from veche.core.errors import DomainError
@@ -122,7 +123,7 @@ def me(request: HttpRequest) -> MeOut:
 
 
 @router.get("/me/activity", response=list[ActivityOut], auth=AUTH)
-@paginate(LimitOffsetPagination)
+@paginate(ListPagination)
 def my_activity(request: HttpRequest) -> Any:
     """Your reports, signatures, supports, votes and ballots, newest first, with their receipts."""
     return activity_of(signed_in(request))

@@ -6,11 +6,12 @@ from typing import Any, Literal
 from django.conf import settings
 from django.http import HttpRequest
 from ninja import Query, Router, Schema, Status
-from ninja.pagination import LimitOffsetPagination, paginate
+from ninja.pagination import paginate
 from pydantic import Field
 
 from veche.access.functions import access_municipality
 from veche.accounts.models import User
+from veche.api.pagination import ListPagination
 from veche.api.schemas import ERRORS
 from veche.api.security import AUTH
 from veche.appeals import services
@@ -61,7 +62,7 @@ class SignatureOut(EndorsementOut):
 
 
 @router.get("/municipalities/{slug}/appeals", response={200: list[AppealOut], **ERRORS})
-@paginate(LimitOffsetPagination)
+@paginate(ListPagination)
 def appeal_list(request: HttpRequest, slug: str, filters: Query[AppealFilters]) -> Any:
     """The municipality's appeals, newest first unless `order` says otherwise."""
     municipality = access_municipality(request.user, slug)

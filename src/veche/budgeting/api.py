@@ -8,11 +8,12 @@ from django.http import HttpRequest
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from ninja import Router, Schema, Status
-from ninja.pagination import LimitOffsetPagination, paginate
+from ninja.pagination import paginate
 from pydantic import Field, StrictInt
 
 from veche.access.functions import access_municipality
 from veche.access.roles import Tier
+from veche.api.pagination import ListPagination
 from veche.api.schemas import ERRORS, ErrorDetail
 from veche.api.security import AUTH
 from veche.budgeting import phases
@@ -197,7 +198,7 @@ class ResultsOut(Schema):
 
 
 @router.get("/municipalities/{slug}/budgets", response={200: list[BudgetOut], **ERRORS})
-@paginate(LimitOffsetPagination)
+@paginate(ListPagination)
 def budget_list(request: HttpRequest, slug: str) -> Any:
     """The budgets of the municipality's processes (city-wide and district ones), newest first."""
     municipality = access_municipality(request.user, slug)

@@ -6,10 +6,11 @@ from typing import Any
 from django.conf import settings
 from django.http import HttpRequest
 from ninja import Router, Schema, Status
-from ninja.pagination import LimitOffsetPagination, paginate
+from ninja.pagination import paginate
 from pydantic import Field
 
 from veche.access.functions import access_municipality
+from veche.api.pagination import ListPagination
 from veche.api.schemas import ERRORS
 from veche.api.security import AUTH
 from veche.comments.selectors import comments_for
@@ -48,7 +49,7 @@ class CommentOut(Schema):
 
 
 @router.get("/municipalities/{slug}/comments", response=list[CommentOut])
-@paginate(LimitOffsetPagination)
+@paginate(ListPagination)
 def comment_list(request: HttpRequest, slug: str) -> Any:
     municipality = access_municipality(request.user, slug)
     return comments_for(target=municipality, viewer=request.user).order_by("-created_at", "-id")

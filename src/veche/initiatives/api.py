@@ -9,11 +9,12 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from ninja import Query, Router, Schema, Status
-from ninja.pagination import LimitOffsetPagination, paginate
+from ninja.pagination import paginate
 from pydantic import Field
 
 from veche.access.functions import access_municipality
 from veche.accounts.models import User
+from veche.api.pagination import ListPagination
 from veche.api.schemas import ERRORS
 from veche.api.security import AUTH
 from veche.core.errors import DomainError
@@ -171,7 +172,7 @@ def _detail(initiative: Initiative) -> Initiative:
 
 
 @router.get("/municipalities/{slug}/initiatives", response={200: list[InitiativeOut], **ERRORS})
-@paginate(LimitOffsetPagination)
+@paginate(ListPagination)
 def initiative_list(request: HttpRequest, slug: str, filters: Query[InitiativeFilters]) -> Any:
     """The municipality's published initiatives, newest first unless `order` says otherwise."""
     municipality = access_municipality(request.user, slug)

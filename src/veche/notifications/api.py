@@ -5,9 +5,10 @@ from typing import Any
 
 from django.http import HttpRequest
 from ninja import Router, Schema
-from ninja.pagination import LimitOffsetPagination, paginate
+from ninja.pagination import paginate
 from pydantic import Field
 
+from veche.api.pagination import ListPagination
 from veche.api.schemas import ERRORS
 from veche.api.security import AUTH
 from veche.core.http import signed_in
@@ -46,7 +47,7 @@ class MarkReadOut(Schema):
 
 
 @router.get("/notifications", response=list[NotificationOut], auth=AUTH)
-@paginate(LimitOffsetPagination)
+@paginate(ListPagination)
 def notification_list(request: HttpRequest) -> Any:
     return notifications_for(user=signed_in(request))
 

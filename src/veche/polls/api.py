@@ -7,11 +7,12 @@ from django.http import HttpRequest
 from django.urls import reverse
 from django.utils import timezone
 from ninja import Query, Router, Schema, Status
-from ninja.pagination import LimitOffsetPagination, paginate
+from ninja.pagination import paginate
 from pydantic import Field, StrictInt
 
 from veche.access.functions import access_municipality
 from veche.access.roles import Tier
+from veche.api.pagination import ListPagination
 from veche.api.schemas import ERRORS, ErrorDetail
 from veche.api.security import AUTH
 from veche.core.errors import Forbidden
@@ -174,7 +175,7 @@ def _polls_with_my_vote(request: HttpRequest, slug: str, status: str) -> Any:
 
 
 @router.get("/municipalities/{slug}/polls", response={200: list[PollOut], **ERRORS})
-@paginate(LimitOffsetPagination)
+@paginate(ListPagination)
 def poll_list(request: HttpRequest, slug: str, filters: Query[PollFilters]) -> Any:
     """The municipality's published polls, with your vote in each (a bearer token or session)."""
     return _polls_with_my_vote(request, slug, filters.status or "")

@@ -8,10 +8,11 @@ from django.http import HttpRequest
 from django.utils.translation import gettext as _
 from ninja import File, Form, Query, Router, Schema, Status
 from ninja.files import UploadedFile
-from ninja.pagination import LimitOffsetPagination, paginate
+from ninja.pagination import paginate
 from pydantic import Field
 
 from veche.access.functions import access_municipality
+from veche.api.pagination import ListPagination
 from veche.api.schemas import ERRORS
 from veche.api.security import AUTH
 from veche.core.errors import DomainError
@@ -116,7 +117,7 @@ class SupportOut(Schema):
 
 
 @router.get("/municipalities/{slug}/reports", response=list[ReportOut])
-@paginate(LimitOffsetPagination)
+@paginate(ListPagination)
 def report_list(request: HttpRequest, slug: str, filters: Query[FiltersIn]) -> Any:
     municipality = access_municipality(request.user, slug)
     reports = selectors.filter_reports(
