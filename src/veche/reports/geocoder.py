@@ -48,7 +48,8 @@ def geocode(query: str, *, box: tuple[float, float, float, float], language: str
     try:
         with urllib.request.urlopen(request, timeout=settings.VECHE_GEOCODER_TIMEOUT) as answer:  # noqa: S310
             rows = json.loads(answer.read(MAX_ANSWER_BYTES))
-    except (OSError, ValueError) as error:  # URLError, timeouts and HTTP errors are OSErrors
+    # URLError, timeouts and HTTP errors are OSErrors; JSON nested too deep is a RecursionError.
+    except (OSError, ValueError, RecursionError) as error:
         raise GeocoderUnavailable(str(error)) from error
     if not isinstance(rows, list):
         raise GeocoderUnavailable("not a list")

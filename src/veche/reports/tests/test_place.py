@@ -260,7 +260,11 @@ def test_the_address_search_offers_the_places_inside_the_city(
     assert query["viewbox"] == ["37.3,56.0,37.9,55.5"] and query["accept-language"] == ["ru"]
 
 
-@pytest.mark.parametrize("answer", [b"not json", b'{"error": "Unable to geocode"}'])
+@pytest.mark.parametrize(
+    "answer",
+    [b"not json", b'{"error": "Unable to geocode"}', b"[" * 100_000],  # too deep for the parser: a 500 once
+    ids=["not-json", "an-object", "nested-too-deep"],
+)
 def test_a_geocoder_that_answers_nonsense_leaves_the_resident_a_message(
     client_for: Callable[..., Client],
     resident: User,
