@@ -1,5 +1,7 @@
 """Forms of accounts: they parse input; the services decide."""
 
+from typing import Any
+
 from django import forms
 from django.conf import settings
 from django.contrib.auth import password_validation
@@ -9,6 +11,18 @@ from django.utils.translation import gettext_lazy as _
 
 from veche.accounts.verification.providers import CHANNEL_LABELS, code_providers
 from veche.municipalities.models import District, Municipality
+
+
+class Ticked(forms.CheckboxInput):
+    """A checkbox that counts as ticked only for what browsers send for a ticked box ("on", or the
+    box's value) and the usual spellings of yes: Django's CheckboxInput takes every value but "false"
+    as ticked, so a crafted "0", "off" or "no" would have been recorded as consent."""
+
+    TICKED = frozenset({"on", "true", "1", "yes"})
+
+    def value_from_datadict(self, data: Any, files: Any, name: str) -> bool:
+        value = data.get(name)
+        return isinstance(value, str) and value.strip().lower() in self.TICKED
 
 
 class SignupForm(forms.Form):
@@ -32,6 +46,7 @@ class SignupForm(forms.Form):
     # Unticked by default: consent under 152-FZ is an act of the person, never a default.
     consent = forms.BooleanField(
         required=True,
+        widget=Ticked,
         error_messages={
             "required": _(
                 "Without your consent to the processing of personal data we cannot create an account."

@@ -25,7 +25,9 @@ RULES = {
 
 
 @pytest.mark.parametrize("language", ["ru", "en"])
-@pytest.mark.parametrize("consent", [None, ""], ids=["unticked", "empty"])
+@pytest.mark.parametrize(
+    "consent", [None, "", "0", "off", "no", "false"], ids=["unticked", "empty", "0", "off", "no", "false"]
+)
 @pytest.mark.django_db
 def test_sign_up_without_consent_is_refused_and_writes_nothing(
     client: Client, language: str, consent: str | None
