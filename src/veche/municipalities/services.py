@@ -14,6 +14,7 @@ from veche.access.roles import forget_cached_access, has_permission
 from veche.accounts.models import User
 from veche.core.audit import audit_record
 from veche.core.errors import Conflict, DomainError, NotFound
+from veche.core.text import check_text, visible_length
 from veche.municipalities.geo import parse_polygon
 from veche.municipalities.models import (
     CalendarDay,
@@ -69,8 +70,15 @@ def audited_delete(actor: User, municipality: Municipality, obj: models.Model, a
 
 
 def _optional(text: str | None) -> str | None:
-    """A text in one language that may be left out: None when empty (the page shows the Russian one)."""
-    return (text or "").strip() or None
+    """A text in one language that may be left out: None when nothing visible is in it (the page shows
+    the Russian one)."""
+    text = (text or "").strip()
+    return text if visible_length(text) else None
+
+
+def _name(text: str, field: str = "name_ru") -> str:
+    """A required name: one line, something visible in it."""
+    return check_text(text, field, limit=200, one_line=True)
 
 
 def district_save(
@@ -90,7 +98,7 @@ def district_save(
         municipality,
         obj,
         {
-            "name_ru": name_ru.strip(),
+            "name_ru": _name(name_ru),
             "name_en": _optional(name_en),
             "slug": slug.strip(),
             "polygon": parse_polygon(polygon),
@@ -122,7 +130,7 @@ def department_save(
         actor,
         municipality,
         obj,
-        {"name_ru": name_ru.strip(), "name_en": _optional(name_en), "email": email.strip()},
+        {"name_ru": _name(name_ru), "name_en": _optional(name_en), "email": email.strip()},
         "department",
     )
 
@@ -156,7 +164,7 @@ def category_save(
         municipality,
         obj,
         {
-            "name_ru": name_ru.strip(),
+            "name_ru": _name(name_ru),
             "name_en": _optional(name_en),
             "slug": slug.strip(),
             "department": department,

@@ -20,7 +20,7 @@ from veche.core.errors import Conflict, DomainError, Forbidden, NotFound
 from veche.core.geo import point_in_geometry
 from veche.core.images import reencode_image
 from veche.core.sanitize import plain_text
-from veche.core.text import check_text
+from veche.core.text import check_text, visible_length
 from veche.municipalities.models import Category, Department, District, Membership, Municipality
 from veche.municipalities.selectors import municipality_add_working_days, municipality_contains
 from veche.municipalities.zones import local_day
@@ -79,7 +79,7 @@ def _check_inside(municipality: Municipality, lat: float, lon: float) -> None:
 def _check_description(description: str) -> str:
     """The description stripped, or a refusal: empty, too long, or too short to say anything."""
     description = check_text(description, "description", required=True)
-    if len(description) < MIN_DESCRIPTION:
+    if visible_length(description) < MIN_DESCRIPTION:
         raise DomainError(
             fields={
                 "description": [

@@ -194,3 +194,17 @@ def test_the_admin_may_remove_another_admin(admin_client, make_user, municipalit
     membership = Membership.objects.get(user=other)
     admin_client.post(f"{STAFF}{membership.pk}/delete/")
     assert not Membership.objects.filter(pk=membership.pk).exists()
+
+
+@pytest.mark.parametrize(
+    "name", ["\u200b", "\u2800\u200b", " \u200d "], ids=["zero-width", "blanks", "joiner"]
+)
+@pytest.mark.parametrize("where", ["districts", "categories"])
+def test_a_name_that_shows_nothing_is_refused(admin_client, municipality, unchanged, name, where):
+    data = (
+        {"name_ru": name, "slug": "blank"}
+        if where == "districts"
+        else category_data(municipality, slug="blank", name_ru=name)
+    )
+    response = admin_client.post(f"/m/testgrad/staff/{where}/new/", data, headers=EN)
+    assert "required" in field_errors(response, "name_ru")

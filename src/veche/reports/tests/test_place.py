@@ -78,16 +78,42 @@ def test_a_city_with_neither_boundary_nor_district_polygons_takes_any_place(
     assert submit(resident, latitude=PETERSBURG[0], longitude=PETERSBURG[1]).latitude == PETERSBURG[0]
 
 
-@pytest.mark.parametrize("description", ["Яма", "  Яма тут  ", "123456789"])
+SHORT = "Опишите проблему хотя бы в нескольких словах: не меньше 10 символов."
+BLANK = "Обязательное поле."
+
+
+@pytest.mark.parametrize(
+    ("description", "message"),
+    # Characters that show nothing do not count: zero-width spaces, the braille blank, combining
+    # accents on their own; a run of spaces counts as one.
+    [
+        ("Яма", SHORT),
+        ("  Яма тут  ", SHORT),
+        ("123456789", SHORT),
+        ("Яма   у   до", SHORT),
+        ("\u200b" * 21 + " a", SHORT),
+        ("\u200b" * 40, BLANK),
+        ("\u2800" * 40, BLANK),
+        ("\u0301" * 40, BLANK),
+    ],
+    ids=[
+        "short",
+        "spaces",
+        "nine",
+        "spaced-out",
+        "zero-width-and-a",
+        "zero-width",
+        "braille-blank",
+        "accents",
+    ],
+)
 def test_a_description_shorter_than_ten_characters_is_refused(
-    submit: Callable[..., Report], resident: User, description: str
+    submit: Callable[..., Report], resident: User, description: str, message: str
 ) -> None:
     with pytest.raises(DomainError) as refused:
         submit(resident, description=description)
 
-    assert refused.value.fields == {
-        "description": ["Опишите проблему хотя бы в нескольких словах: не меньше 10 символов."]
-    }
+    assert refused.value.fields == {"description": [message]}
     assert nothing_written()
     assert submit(resident, description="  Яма у дома  ").description == "Яма у дома"
 
