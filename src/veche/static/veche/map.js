@@ -107,7 +107,18 @@
         })
         .catch(function () { /* a superseded request */ });
     }
-    map.on("moveend", load);
+    // While a popup is open the pins stay as they are: opening one pans the map to fit it (on a
+    // phone, nearly always), and redrawing then would remove the pin and its popup with it.
+    var reading = false;
+    var movedWhileReading = false;
+    map.on("popupopen", function () { reading = true; });
+    map.on("popupclose", function () {
+      reading = false;
+      if (movedWhileReading) { movedWhileReading = false; load(); }
+    });
+    map.on("moveend", function () {
+      if (reading) { movedWhileReading = true; } else { load(); }
+    });
     load();
   }
 
