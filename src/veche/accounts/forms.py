@@ -5,10 +5,12 @@ from typing import Any
 from django import forms
 from django.conf import settings
 from django.contrib.auth import password_validation
+from django.core.exceptions import ValidationError
 from django.urls import reverse
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
+from veche.accounts.models import User
 from veche.accounts.verification.providers import CHANNEL_LABELS, code_providers
 from veche.municipalities.models import District, Municipality
 
@@ -61,8 +63,10 @@ class SignupForm(forms.Form):
         self.fields["password1"].help_text = " ".join(
             str(text) for text in password_validation.password_validators_help_texts()
         )
+        # One span: the label is a flex row beside its box, and loose text and a link would
+        # become three squeezed columns of it on a phone.
         self.fields["consent"].label = format_html(
-            '{} (<a href="{}">{}</a>)',
+            '<span>{} (<a href="{}">{}</a>)</span>',
             _("I consent to the processing of my personal data"),
             reverse("accounts:consent"),
             _("what this means"),
@@ -70,8 +74,17 @@ class SignupForm(forms.Form):
 
     def clean(self) -> dict[str, object]:
         data = super().clean() or {}
-        if data.get("password1") and data.get("password1") != data.get("password2"):
+        password = data.get("password1")
+        if password and password != data.get("password2"):
             self.add_error("password2", _("The passwords differ."))
+        elif isinstance(password, str):
+            # Said with the form's other errors, so that a refused sign-up tells everything at once
+            # (the service checks again with the same validators).
+            candidate = User(username=str(data.get("username") or ""), email=str(data.get("email") or ""))
+            try:
+                password_validation.validate_password(password, candidate)
+            except ValidationError as refused:
+                self.add_error("password1", refused)
         return data
 
 

@@ -22,7 +22,13 @@ from veche.budgeting.services.ballots import ballot_cast
 from veche.budgeting.services.counting import budget_count
 from veche.budgeting.services.paper import paper_ballots_import
 from veche.budgeting.services.proposals import proposal_review, proposal_submit
-from veche.budgeting.services.setup import Settings, budget_save, process_create, process_move
+from veche.budgeting.services.setup import (
+    Settings,
+    budget_save,
+    process_create,
+    process_move,
+    process_schedule,
+)
 from veche.municipalities.demo import PASSWORD
 from veche.municipalities.models import Municipality
 
@@ -220,6 +226,17 @@ def _moscow(municipality: Municipality, now: datetime) -> None:
     feasible = _review(official, city_proposals, MOSCOW_CITY, start + timedelta(days=15))
     _review(official, central_proposals, MOSCOW_CENTRAL, start + timedelta(days=16))
     process = process_move(actor=admin, process=process, to="voting", now=start + timedelta(days=20))
+    process = process_schedule(
+        actor=admin,
+        process=process,
+        dates={
+            "proposals_opens_at": start + timedelta(days=1),
+            "proposals_closes_at": start + timedelta(days=14),
+            "voting_opens_at": start + timedelta(days=20),
+            "voting_closes_at": now + timedelta(days=10),
+            "results_at": now + timedelta(days=14),
+        },
+    )
     city.process = process
     for hour, (voter, positions) in enumerate(zip(others, MOSCOW_BALLOTS, strict=False), start=1):
         ballot_cast(
@@ -237,7 +254,17 @@ def _moscow(municipality: Municipality, now: datetime) -> None:
         amount=20_000_000,
         now=now - timedelta(days=3),
     )
-    process_move(actor=admin, process=ideas, to="proposals", now=now - timedelta(days=2))
+    ideas = process_move(actor=admin, process=ideas, to="proposals", now=now - timedelta(days=2))
+    process_schedule(
+        actor=admin,
+        process=ideas,
+        dates={
+            "proposals_opens_at": now - timedelta(days=2),
+            "proposals_closes_at": now + timedelta(days=19),
+            "voting_opens_at": now + timedelta(days=26),
+            "voting_closes_at": now + timedelta(days=40),
+        },
+    )
 
 
 def _voters(municipality: Municipality, official: User) -> list[User]:
@@ -324,7 +351,18 @@ def _counted(municipality: Municipality, now: datetime) -> None:
     )
     # Many ballots keep the Add1 completion short: it raises each share one rouble at a time.
     budget_count(actor=official, budget=budget, rule=Rule.MES_ADD1, now=start + timedelta(days=46))
-    process_move(actor=admin, process=process, to="results", now=start + timedelta(days=47))
+    process = process_move(actor=admin, process=process, to="results", now=start + timedelta(days=47))
+    process_schedule(
+        actor=admin,
+        process=process,
+        dates={
+            "proposals_opens_at": start + timedelta(days=1),
+            "proposals_closes_at": start + timedelta(days=20),
+            "voting_opens_at": start + timedelta(days=30),
+            "voting_closes_at": start + timedelta(days=45),
+            "results_at": start + timedelta(days=47),
+        },
+    )
 
 
 def load(stdout: TextIO) -> None:

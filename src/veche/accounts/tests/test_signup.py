@@ -297,3 +297,19 @@ def test_the_sixth_signup_from_one_address_in_an_hour_answers_429(
     assert "Too many requests" in response.content.decode()
     assert not User.objects.filter(username="ivan").exists()
     assert User.objects.count() == limit.count
+
+
+@pytest.mark.django_db
+def test_a_weak_password_is_said_with_the_other_errors_at_the_first_try(
+    client: Client, form_data: dict[str, str]
+) -> None:
+    """Unticked consent and a weak password: both are said at once, not the password on a second try."""
+    data = {**form_data, "password1": "12345678", "password2": "12345678"}
+    del data["consent"]
+
+    response = client.post(SIGNUP, data)
+
+    errors = response.context["form"].errors
+    assert response.status_code == 400 and set(errors) == {"consent", "password1"}
+    assert "Введённый пароль состоит только из цифр." in errors["password1"]
+    assert not User.objects.exists()

@@ -6,6 +6,7 @@ from io import StringIO
 import pytest
 from django.apps import apps
 from django.core.management import call_command
+from django.utils import timezone
 
 from veche.access.predicates import Feature, allows
 from veche.access.roles import verified_district
@@ -43,6 +44,9 @@ def test_the_demo_leaves_resident1_a_ballot_to_cast_and_a_counted_city_and_loads
     district = verified_district(user=resident1, municipality=moscow)
     assert all(district_refusal(b, district) == "" for b in budgets)
     assert Process.objects.filter(municipality=moscow, phase=ProcessPhase.PROPOSALS).exists()
+    # Every process announces its timetable: the one voting now says when voting closes.
+    assert voting.voting_closes_at is not None and voting.voting_closes_at > timezone.now()
+    assert not Process.objects.filter(proposals_opens_at=None).exists()
 
     counted = Process.objects.exclude(municipality=moscow).get()
     assert counted.phase == ProcessPhase.RESULTS
