@@ -2,19 +2,13 @@
 
 from django.utils.translation import gettext_lazy as _
 
-from veche.accounts.activity import register_counted
 from veche.appeals.models import Appeal, AppealSignature
-from veche.ledger.subjects import register
+from veche.petitions.activity import register_endorsements
 
-register(
+register_endorsements(
     Appeal,
+    AppealSignature,
+    kind="signature",
     yours=_("Your signature under the appeal “{}”"),
     entry=_("A signature under the appeal “{}”"),
-    municipality=lambda appeal: appeal.municipality,
-    url=lambda appeal: appeal.get_absolute_url(),
-    related=("municipality",),
-    title=lambda appeal: appeal.title,
-    # A hidden appeal's title is shown to nobody here; its receipts still check, in general words.
-    shown=lambda appeal: not appeal.is_hidden,
 )
-register_counted("signature", AppealSignature, subject="petition")
