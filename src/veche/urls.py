@@ -18,6 +18,7 @@ municipality_patterns: list[URLPattern | URLResolver] = [
     path("budgets/", include("veche.budgeting.urls")),
     path("polls/", include("veche.polls.urls")),
     path("initiatives/", include("veche.initiatives.urls")),
+    path("projects/", include("veche.crowdprojects.urls")),
     path("reports/", include("veche.reports.urls")),
     path("staff/", municipality_views.staff_home, name="staff_home"),
     path("staff/moderation/", moderation_views.queue, name="moderation_queue"),

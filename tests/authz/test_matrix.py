@@ -38,6 +38,7 @@ from django.utils import timezone
 from django.utils.encoding import force_bytes
 from django.utils.http import urlsafe_base64_encode
 
+from tests.authz.crowd import crowd_routes, crowd_world
 from veche.accounts.models import ApiToken, User, Verification
 from veche.accounts.services import api_token_create, email_confirmation_token
 from veche.appeals.models import Appeal, AppealPolicy
@@ -1301,6 +1302,7 @@ ROUTES: dict[str, Case] = {
     ),
     # Django admin: platform admins only; one entry for the whole namespace.
     "admin": Case("/admin/", every(ADMIN_LOGIN)[:-1] + (200,)),
+    **crowd_routes(Case, every),
 }
 
 
@@ -1577,8 +1579,16 @@ def world(
     budgeting = _budgeting_world(
         municipality, other_municipality, municipal_admin, other_admin, official, author
     )
+    crowd = crowd_world(
+        municipality=municipality,
+        other_municipality=other_municipality,
+        municipal_admin=municipal_admin,
+        other_admin=other_admin,
+        author=author,
+    )
     world.values = {
         **budgeting,
+        **crowd,
         "slug": municipality.slug,
         "initiative": collecting_initiative.pk,
         "draft_initiative": draft_initiative.pk,

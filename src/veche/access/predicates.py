@@ -22,6 +22,13 @@ class Feature(StrEnum):
     SUPPORT = "support"
     VOTE = "vote"
     FLAG = "flag"
+    # Model 1's crowd projects: rate ideas 1-5, propose amendments to a text, pledge money towards an
+    # idea, register for a meeting, report on an implementation.
+    RATE = "rate"
+    AMEND = "amend"
+    PLEDGE = "pledge"
+    REGISTER = "register"
+    MONITOR = "monitor"
 
 
 @dataclass(frozen=True)

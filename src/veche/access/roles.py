@@ -41,6 +41,11 @@ PERMISSIONS: dict[str, frozenset[str]] = {
     "set_up_budgets": frozenset({ADMIN}),
     # Review proposals, count, import paper ballots, export pabulib files.
     "run_budgets": frozenset({OFFICIAL, ADMIN}),
+    # Open crowd projects, choose their organiser and edit their timelines.
+    "set_up_projects": frozenset({ADMIN}),
+    # Run a crowd project: merge ideas, invite experts, select, publish milestones and documents. An
+    # official runs only the projects their department organises (`crowdprojects.access.can_run`).
+    "run_projects": frozenset({OFFICIAL, ADMIN}),
     "view_audit": frozenset({ADMIN}),
     "staff_area": frozenset({MODERATOR, OFFICIAL, ADMIN}),
 }

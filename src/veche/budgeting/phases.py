@@ -5,17 +5,15 @@ the process asks for; the other phases are the staff's (review, counting) or for
 """
 
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import datetime
 
-from django.utils import formats, timezone
-from django.utils.translation import gettext as _
-from django.utils.translation import ngettext
+from django.utils import timezone
 
 from veche.access.predicates import Feature, Phase
 from veche.access.roles import Tier
 from veche.budgeting.models import Process, ProcessPhase
 from veche.municipalities.models import Municipality
-from veche.municipalities.zones import zone_of
+from veche.municipalities.zones import time_left
 
 FEATURES: dict[str, frozenset[Feature]] = {
     ProcessPhase.DRAFT: frozenset(),
@@ -91,25 +89,6 @@ class Window:
     closes_at: datetime | None
     current: bool
     left: str
-
-
-def time_left(closes_at: datetime, *, municipality: Municipality, now: datetime) -> str:
-    """How long is left until `closes_at`, in whole days of the municipality's calendar: "5 days
-    left", "Last day", "Ends today at 18:00"; "" once it has passed.
-
-    A phase closing at midnight ends on the day before: its last day is the one that ends there.
-    """
-    if closes_at <= now:
-        return ""
-    zone = zone_of(municipality)
-    closes = timezone.localtime(closes_at, zone)
-    last_day = timezone.localtime(closes_at - timedelta(microseconds=1), zone).date()
-    days = (last_day - timezone.localtime(now, zone).date()).days
-    if days >= 1:
-        return ngettext("%(n)d day left", "%(n)d days left", days) % {"n": days}
-    if closes.time() == datetime.min.time():
-        return _("Last day")
-    return _("Ends today at %(time)s") % {"time": formats.time_format(closes, "H:i")}
 
 
 def timetable(process: Process, *, municipality: Municipality, now: datetime | None = None) -> list[Window]:

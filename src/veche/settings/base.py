@@ -65,6 +65,7 @@ INSTALLED_APPS = [
     "veche.polls",
     "veche.initiatives",
     "veche.budgeting",
+    "veche.crowdprojects",
     "veche.api",
 ]
 

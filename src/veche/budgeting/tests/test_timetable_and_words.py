@@ -9,7 +9,6 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone, translation
 
-from veche.budgeting import phases
 from veche.budgeting.models import BallotKind, Process, ProcessPhase, TieBreaking
 from veche.budgeting.services.ballots import ballot_cast
 from veche.budgeting.services.counting import budget_count
@@ -19,6 +18,7 @@ from veche.budgeting.tests.test_pages import staff_url, url
 from veche.core.errors import DomainError
 from veche.core.models import AuditEntry
 from veche.core.testing import localised_numbers
+from veche.municipalities import zones
 
 # A Wednesday afternoon, UTC: 19:00 in Moscow, 23:00 in Novosibirsk.
 NOW = datetime(2026, 12, 9, 16, 0, tzinfo=UTC)
@@ -30,7 +30,7 @@ def at(*args: int) -> datetime:
 
 def left(municipality, closes_at, language="ru"):
     with translation.override(language):
-        return phases.time_left(closes_at, municipality=municipality, now=NOW)
+        return zones.time_left(closes_at, municipality=municipality, now=NOW)
 
 
 @pytest.fixture

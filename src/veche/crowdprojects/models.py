@@ -1,0 +1,268 @@
+"""Crowd projects (model 1): the municipality opens a question and residents take part in the whole
+cycle, stage by stage: propose ideas, discuss and assess them, map opinions, vote, then follow the
+selection and the implementation (and, where a stage says so, co-finance, draft a text together and
+meet).
+
+A project is a draft until it is published. Its timeline is a list of dated stages, made from a
+template the organiser edits (`stages.TEMPLATES`); what a stage allows is declared by its kind
+(`stages.KINDS`), and the project's status and current stage follow from the dates. An idea is a
+petition without a threshold: residents support it (once each, on the project's hash chain), and the
+selection answers every idea, taken up or not, with a public reason.
+"""
+
+from datetime import datetime
+
+from django.conf import settings
+from django.core.validators import MaxValueValidator, MinValueValidator
+from django.db import models
+from django.db.models import Q
+from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
+
+from veche.access.roles import Tier
+from veche.municipalities.models import District
+from veche.petitions.models import Endorsement, Petition, petition_indexes
+
+TITLE_MAX_LENGTH = 200
+STAGE_TITLE_MAX_LENGTH = 120
+TAGS_MAX_LENGTH = 200
+STAGES_MAX = 20
+
+
+class StageKind(models.TextChoices):
+    """What a stage is for; what each allows is data in `stages.KINDS`."""
+
+    IDEAS = "ideas", pgettext_lazy("stage", "ideas")
+    DISCUSSION = "discussion", pgettext_lazy("stage", "discussion")
+    ASSESSMENT = "assessment", pgettext_lazy("stage", "assessment")
+    DELIBERATION = "deliberation", pgettext_lazy("stage", "opinion mapping")
+    VOTING = "voting", pgettext_lazy("stage", "voting")
+    SELECTION = "selection", pgettext_lazy("stage", "selection")
+    IMPLEMENTATION = "implementation", pgettext_lazy("stage", "implementation")
+    COFINANCING = "cofinancing", pgettext_lazy("stage", "co-financing")
+    DRAFTING = "drafting", pgettext_lazy("stage", "drafting the text")
+    MEETINGS = "meetings", pgettext_lazy("stage", "meetings")
+    ANNOUNCEMENT = "announcement", pgettext_lazy("stage", "announcement")
+
+
+class ProjectStatus(models.TextChoices):
+    """Where a published project stands, from its dates: `stages.status_at`."""
+
+    DRAFT = "draft", pgettext_lazy("project status", "draft")
+    UPCOMING = "upcoming", pgettext_lazy("project status", "upcoming")
+    RUNNING = "running", pgettext_lazy("project status", "running")
+    FINISHED = "finished", pgettext_lazy("project status", "finished")
+
+
+class ProjectTier(models.IntegerChoices):
+    """Who may take part: anyone with a confirmed account, or only residents verified in the municipality."""
+
+    REGISTERED = Tier.REGISTERED.value, _("registered users")
+    VERIFIED = Tier.VERIFIED.value, _("verified residents")
+
+
+class VotingMethod(models.TextChoices):
+    APPROVAL = "approval", _("approval: choose up to a number of ideas")
+    RATING = "rating", _("rating: give each idea 1 to 5")
+
+
+class Project(models.Model):
+    municipality = models.ForeignKey(
+        "municipalities.Municipality", on_delete=models.CASCADE, related_name="crowd_projects"
+    )
+    title = models.CharField(_("question"), max_length=TITLE_MAX_LENGTH)
+    description = models.TextField(_("description"), max_length=settings.TEXT_MAX_LENGTH)
+    # The body that organises the project; none: the municipality's administration itself.
+    department = models.ForeignKey(
+        "municipalities.Department",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="crowd_projects",
+        verbose_name=_("organiser"),
+    )
+    tier = models.PositiveSmallIntegerField(
+        _("who may take part"), choices=ProjectTier.choices, default=ProjectTier.REGISTERED
+    )
+    # No districts: the whole municipality. Otherwise only residents verified in one of them take part.
+    districts: "models.ManyToManyField[District, ProjectDistrict]" = models.ManyToManyField(
+        "municipalities.District", through="ProjectDistrict", related_name="+", blank=True
+    )
+    voting_method = models.CharField(
+        _("how residents vote"), max_length=10, choices=VotingMethod.choices, default=VotingMethod.APPROVAL
+    )
+    # An approval ballot chooses at most this many ideas.
+    approval_limit = models.PositiveSmallIntegerField(
+        _("ideas a resident may choose"), default=3, validators=[MinValueValidator(1), MaxValueValidator(50)]
+    )
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    created_at = models.DateTimeField()
+    published_at = models.DateTimeField(null=True, blank=True)
+    published_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    # Kept from the stages on every change of the timeline, so lists filter by status in the database.
+    starts_at = models.DateTimeField(null=True, blank=True)
+    ends_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-starts_at", "-id"]
+        verbose_name = _("crowd project")
+        verbose_name_plural = _("crowd projects")
+        indexes = [
+            models.Index(fields=["municipality", "published_at", "starts_at"], name="project_starts"),
+            models.Index(fields=["municipality", "published_at", "ends_at"], name="project_ends"),
+        ]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(starts_at__isnull=True, ends_at__isnull=True)
+                | Q(starts_at__lt=models.F("ends_at")),
+                name="project_starts_first",
+            ),
+            models.CheckConstraint(
+                condition=Q(approval_limit__gte=1), name="project_approval_limit_positive"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.title
+
+    def get_absolute_url(self) -> str:
+        return reverse("crowdprojects:detail", args=[self.municipality.slug, self.pk])
+
+    def status_at(self, now: datetime) -> ProjectStatus:
+        """`status_q` as a test on the object."""
+        if self.published_at is None:
+            return ProjectStatus.DRAFT
+        if self.starts_at is None or self.ends_at is None or now < self.starts_at:
+            return ProjectStatus.UPCOMING
+        if now < self.ends_at:
+            return ProjectStatus.RUNNING
+        return ProjectStatus.FINISHED
+
+
+def status_q(status: str, now: datetime) -> Q:
+    """The projects in `status` at `now`, as a filter: `Project.status_at` as a query."""
+    published = Q(published_at__isnull=False)
+    if status == ProjectStatus.DRAFT:
+        return Q(published_at__isnull=True)
+    if status == ProjectStatus.UPCOMING:
+        return published & (Q(starts_at__isnull=True) | Q(starts_at__gt=now))
+    if status == ProjectStatus.RUNNING:
+        return published & Q(starts_at__lte=now, ends_at__gt=now)
+    if status == ProjectStatus.FINISHED:
+        return published & Q(ends_at__lte=now)
+    raise ValueError(status)
+
+
+class ProjectDistrict(models.Model):
+    """A district a project is limited to; a district with projects cannot be deleted from under them."""
+
+    project = models.ForeignKey(Project, on_delete=models.CASCADE, related_name="+")
+    district = models.ForeignKey("municipalities.District", on_delete=models.PROTECT, related_name="+")
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["project", "district"], name="project_district_once")]
+
+    def __str__(self) -> str:
+        return f"{self.project_id} in {self.district_id}"
+
+
+class Stage(models.Model):
+    """One dated step of a project's timeline. Stages follow one another: each starts no earlier than
+    the one before ends (checked by `services.project_set_stages`), so at any moment at most one runs."""
+
+    project = models.ForeignKey(Project, on_delete=models.CASCADE, related_name="stages")
+    position = models.PositiveSmallIntegerField()
+    kind = models.CharField(_("kind"), max_length=20, choices=StageKind.choices)
+    # Empty: the kind's name is the stage's title.
+    title = models.CharField(_("title"), max_length=STAGE_TITLE_MAX_LENGTH, blank=True)
+    description = models.TextField(_("what happens"), max_length=settings.TEXT_MAX_LENGTH, blank=True)
+    starts_at = models.DateTimeField(_("starts"))
+    ends_at = models.DateTimeField(_("ends"))
+
+    class Meta:
+        ordering = ["project", "position"]
+        constraints = [
+            models.UniqueConstraint(fields=["project", "position"], name="stage_position_once"),
+            models.CheckConstraint(condition=Q(starts_at__lt=models.F("ends_at")), name="stage_starts_first"),
+        ]
+
+    def __str__(self) -> str:
+        return self.title or str(StageKind(self.kind).label)
+
+    @property
+    def name(self) -> str:
+        return str(self)
+
+    def runs_at(self, now: datetime) -> bool:
+        return self.starts_at <= now < self.ends_at
+
+
+class IdeaStatus(models.TextChoices):
+    PUBLISHED = "published", pgettext_lazy("idea status", "proposed")
+    # Petition's second status; ideas have no threshold, so none is ever in it.
+    THRESHOLD_REACHED = "threshold_reached", pgettext_lazy("idea status", "proposed")
+    SELECTED = "selected", pgettext_lazy("idea status", "taken up")
+    NOT_SELECTED = "not_selected", pgettext_lazy("idea status", "not taken up")
+    MERGED = "merged", pgettext_lazy("idea status", "merged into another idea")
+
+
+class Idea(Petition):
+    """A resident's proposal in a project (CrowdCreation). Its supporters are `IdeaSupport`s; the
+    selection's decision is the petition's answer (`answer`, `answered_at`, `answered_by`)."""
+
+    URL_NAME = "crowdprojects:idea"
+    ANSWERED = (IdeaStatus.SELECTED, IdeaStatus.NOT_SELECTED)
+
+    project = models.ForeignKey(Project, on_delete=models.CASCADE, related_name="ideas")
+    status = models.CharField(max_length=20, choices=IdeaStatus.choices, default=IdeaStatus.PUBLISHED)
+    # Comma-separated, lower case, as the author typed them (`services.idea_tags`).
+    tags = models.CharField(_("tags"), max_length=TAGS_MAX_LENGTH, blank=True)
+    latitude = models.FloatField(
+        _("latitude"), null=True, blank=True, validators=[MinValueValidator(-90), MaxValueValidator(90)]
+    )
+    longitude = models.FloatField(
+        _("longitude"), null=True, blank=True, validators=[MinValueValidator(-180), MaxValueValidator(180)]
+    )
+    updated_at = models.DateTimeField(null=True, blank=True)
+    # The idea this one was merged into by a moderator; its supporters and author are credited there.
+    merged_into = models.ForeignKey(
+        "self", null=True, blank=True, on_delete=models.PROTECT, related_name="merged_ideas"
+    )
+
+    class Meta(Petition.Meta):
+        verbose_name = _("idea")
+        verbose_name_plural = _("ideas")
+        indexes = [
+            *petition_indexes("-created_at"),
+            models.Index(fields=["project", "status", "-endorsements_count"], name="idea_project_popular"),
+        ]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(latitude__isnull=True, longitude__isnull=True)
+                | Q(latitude__isnull=False, longitude__isnull=False),
+                name="idea_point_whole",
+            ),
+            models.CheckConstraint(
+                condition=~Q(status="merged") | Q(merged_into__isnull=False), name="idea_merged_has_target"
+            ),
+            models.CheckConstraint(
+                condition=~Q(status__in=["selected", "not_selected"]) | Q(answered_at__isnull=False),
+                name="idea_decided_has_date",
+            ),
+        ]
+
+    def get_absolute_url(self) -> str:
+        return reverse(self.URL_NAME, args=[self.municipality.slug, self.project_id, self.pk])
+
+    @property
+    def tag_list(self) -> list[str]:
+        return [tag for tag in (t.strip() for t in self.tags.split(",")) if tag]
+
+
+class IdeaSupport(Endorsement):
+    """One person's support of an idea, with their tier; once per person, on the project's chain."""
+
+    petition = models.ForeignKey(Idea, on_delete=models.CASCADE, related_name="supports")
