@@ -15,7 +15,7 @@ from django.utils import timezone
 
 from veche.accounts.models import User
 from veche.crowdprojects.models import Idea, Project
-from veche.crowdprojects.services import project_create, project_publish
+from veche.crowdprojects.services.projects import project_create, project_publish
 from veche.municipalities.models import Municipality
 
 if TYPE_CHECKING:

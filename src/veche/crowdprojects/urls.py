@@ -2,12 +2,12 @@
 
 from django.urls import path
 
-from veche.crowdprojects import views
+from veche.crowdprojects.views import projects
 
 app_name = "crowdprojects"
 
 urlpatterns = [
-    path("", views.project_list, name="list"),
-    path("<int:project_id>/", views.project_detail, name="detail"),
-    path("<int:project_id>/ideas/<int:idea_id>/", views.idea_detail, name="idea"),
+    path("", projects.project_list, name="list"),
+    path("<int:project_id>/", projects.project_detail, name="detail"),
+    path("<int:project_id>/ideas/<int:idea_id>/", projects.idea_detail, name="idea"),
 ]

@@ -1,8 +1,4 @@
-"""Every write to a crowd project itself: open one, edit it and its timeline, publish it.
-
-The parts of a project (ideas, discussion, assessment, voting, selection, implementation) keep their
-writes in their own modules of this package; meetings, drafting and co-financing are their own apps.
-"""
+"""Every write to a crowd project itself: open one, edit it and its timeline, publish it."""
 
 from collections.abc import Sequence
 from datetime import datetime

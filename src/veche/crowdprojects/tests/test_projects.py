@@ -1,0 +1,86 @@
+"""Projects, their timelines and what each stage opens."""
+
+from datetime import timedelta
+
+import pytest
+from django.utils import timezone
+
+from veche.access.predicates import Feature, allows
+from veche.core.errors import Conflict, DomainError, NotFound
+from veche.crowdprojects.models import ProjectStatus, StageKind
+from veche.crowdprojects.selectors import stages_of
+from veche.crowdprojects.services.projects import project_create, project_set_stages
+from veche.crowdprojects.stages import PlannedStage, phase_of, stage_at
+from veche.crowdprojects.tests.helpers import project_in_stage
+
+pytestmark = pytest.mark.django_db
+
+
+def test_a_stage_opens_what_its_kind_declares(municipality, municipal_admin, resident):
+    project = project_in_stage(actor=municipal_admin, municipality=municipality, kind=StageKind.IDEAS)
+    now = timezone.now()
+    current = stage_at(stages_of(project), now)
+    assert current is not None and current.kind == StageKind.IDEAS
+    assert project.status_at(now) == ProjectStatus.RUNNING
+    phase = phase_of(project, current)
+    assert allows(resident, municipality, Feature.SUBMIT, phase)
+    assert not allows(resident, municipality, Feature.VOTE, phase)
+    voting = project_in_stage(actor=municipal_admin, municipality=municipality, kind=StageKind.VOTING)
+    voting_phase = phase_of(voting, stage_at(stages_of(voting), now))
+    assert allows(resident, municipality, Feature.VOTE, voting_phase)
+    assert not allows(resident, municipality, Feature.SUBMIT, voting_phase)
+
+
+def test_a_timeline_refuses_overlapping_or_backward_stages(municipality, municipal_admin):
+    start = timezone.now() + timedelta(days=2)
+    project = project_create(
+        actor=municipal_admin,
+        municipality=municipality,
+        title="Transport plan",
+        description="Which routes should change?",
+        template="full",
+        starts_at=start,
+    )
+    before = [(s.kind, s.starts_at) for s in stages_of(project)]
+    overlapping = [
+        PlannedStage(StageKind.IDEAS, start, start + timedelta(days=5)),
+        PlannedStage(StageKind.VOTING, start + timedelta(days=4), start + timedelta(days=9)),
+    ]
+    with pytest.raises(DomainError) as refused:
+        project_set_stages(actor=municipal_admin, project=project, stages=overlapping)
+    assert "stages" in refused.value.fields
+    backward = [PlannedStage(StageKind.IDEAS, start, start - timedelta(days=1))]
+    with pytest.raises(DomainError):
+        project_set_stages(actor=municipal_admin, project=project, stages=backward)
+    assert [(s.kind, s.starts_at) for s in stages_of(project)] == before
+    fine = [
+        PlannedStage(StageKind.IDEAS, start, start + timedelta(days=5)),
+        PlannedStage(StageKind.VOTING, start + timedelta(days=5), start + timedelta(days=9)),
+    ]
+    project_set_stages(actor=municipal_admin, project=project, stages=fine)
+    assert [s.kind for s in stages_of(project)] == [StageKind.IDEAS, StageKind.VOTING]
+    project.refresh_from_db()
+    assert project.ends_at == start + timedelta(days=9)
+
+
+def test_a_published_timeline_keeps_its_past(municipality, municipal_admin):
+    project = project_in_stage(actor=municipal_admin, municipality=municipality, kind=StageKind.DISCUSSION)
+    stages = stages_of(project)
+    moved = [PlannedStage(s.kind, s.starts_at, s.ends_at) for s in stages]
+    moved[0] = PlannedStage(StageKind.ANNOUNCEMENT, stages[0].starts_at, stages[0].ends_at)
+    with pytest.raises(Conflict):
+        project_set_stages(actor=municipal_admin, project=project, stages=moved)
+    assert stages_of(project)[0].kind == StageKind.IDEAS
+
+
+def test_only_those_who_set_projects_up_open_one(municipality, official, resident):
+    for actor in (official, resident):
+        with pytest.raises(NotFound):
+            project_create(
+                actor=actor,
+                municipality=municipality,
+                title="Mine",
+                description="A project",
+                template="full",
+                starts_at=timezone.now() + timedelta(days=1),
+            )

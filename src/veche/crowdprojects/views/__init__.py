@@ -1,0 +1,1 @@
+"""Pages of crowd projects, one module per part of a project."""
