@@ -7,7 +7,8 @@ from django.utils import timezone
 
 from veche.access.predicates import Feature, allows
 from veche.core.errors import Conflict, DomainError, NotFound
-from veche.crowdprojects.models import ProjectStatus, StageKind
+from veche.crowdprojects import tallies
+from veche.crowdprojects.models import Idea, IdeaSupport, ProjectStatus, StageKind
 from veche.crowdprojects.selectors import stages_of
 from veche.crowdprojects.services.projects import project_create, project_set_stages
 from veche.crowdprojects.stages import PlannedStage, phase_of, stage_at
@@ -84,3 +85,27 @@ def test_only_those_who_set_projects_up_open_one(municipality, official, residen
                 template="full",
                 starts_at=timezone.now() + timedelta(days=1),
             )
+
+
+def test_figures_and_contributions_count_each_idea(
+    municipality, municipal_admin, resident, verified_resident
+):
+    project = project_in_stage(actor=municipal_admin, municipality=municipality, kind=StageKind.IDEAS)
+    now = timezone.now()
+    ideas = [
+        Idea.objects.create(
+            municipality=municipality,
+            project=project,
+            author=resident,
+            title=t,
+            body="x" * 20,
+            created_at=now,
+        )
+        for t in ("Benches", "Lights")
+    ]
+    for user in (resident, verified_resident):
+        IdeaSupport.objects.create(petition=ideas[0], user=user, tier=1, created_at=now)
+    [(figure, values)] = [(f, v) for f, v in tallies.figures_of(project) if f.key == "supporters"]
+    assert values == {ideas[0].pk: 2.0}
+    counted = {c.key: c.rows(project).count() for c in tallies.contributions()}
+    assert counted["ideas"] == 2 and counted["supports"] == 2
