@@ -10,7 +10,8 @@ petition without a threshold: residents support it (once each, on the project's 
 selection answers every idea, taken up or not, with a public reason.
 """
 
-from datetime import datetime
+import uuid
+from datetime import date, datetime
 
 from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
@@ -21,6 +22,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
 from veche.access.roles import Tier
+from veche.moderation.models import Moderated
 from veche.municipalities.models import District
 from veche.petitions.models import Endorsement, Petition, petition_indexes
 
@@ -266,3 +268,203 @@ class IdeaSupport(Endorsement):
     """One person's support of an idea, with their tier; once per person, on the project's chain."""
 
     petition = models.ForeignKey(Idea, on_delete=models.CASCADE, related_name="supports")
+
+
+# The selection and the implementation (issue 12, part "selection").
+
+REASON_MIN_LENGTH = 10
+RESPONSIBLE_MAX_LENGTH = 200
+MONITORING_MAX_LENGTH = 2000
+PHOTOS_MAX = 3
+
+
+class Selection(models.Model):
+    """The organiser's published selection of a project: until it exists, the decisions on the ideas
+    are seen only by those who run the project."""
+
+    project = models.OneToOneField(Project, on_delete=models.CASCADE, related_name="selection")
+    published_at = models.DateTimeField()
+    published_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+
+    def __str__(self) -> str:
+        return f"{self.project_id} selected at {self.published_at:%Y-%m-%d}"
+
+
+class Decision(models.Model):
+    """The organiser's decision on an idea, with the reason in the idea's `answer` (`answered_at`,
+    `answered_by`). It stays the organisers' until the selection is published, which moves the idea
+    to SELECTED or NOT_SELECTED: the idea's status is public, the decision before that is not. A
+    taken-up idea names who carries it out (a department of the municipality, or a body in words)
+    and by when."""
+
+    idea = models.OneToOneField(Idea, on_delete=models.CASCADE, related_name="decision")
+    selected = models.BooleanField(_("taken up"))
+    department = models.ForeignKey(
+        "municipalities.Department",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("responsible department"),
+    )
+    responsible = models.CharField(_("responsible"), max_length=RESPONSIBLE_MAX_LENGTH, blank=True)
+    planned_by = models.DateField(_("to be done by"), null=True, blank=True)
+
+    class Meta:
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(selected=False) | Q(planned_by__isnull=False), name="decision_taken_up_has_date"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.idea_id}: {'taken up' if self.selected else 'not taken up'}"
+
+    @property
+    def who(self) -> str:
+        return self.responsible or str(self.department or "")
+
+
+class Milestone(models.Model):
+    """A step of carrying out a taken-up idea, with a due day and its progress."""
+
+    idea = models.ForeignKey(Idea, on_delete=models.CASCADE, related_name="milestones")
+    position = models.PositiveSmallIntegerField()
+    title = models.CharField(_("milestone"), max_length=TITLE_MAX_LENGTH)
+    description = models.TextField(_("description"), max_length=settings.TEXT_MAX_LENGTH, blank=True)
+    due_on = models.DateField(_("due"))
+    progress = models.PositiveSmallIntegerField(
+        _("progress, %"), default=0, validators=[MinValueValidator(0), MaxValueValidator(100)]
+    )
+    done_at = models.DateTimeField(null=True, blank=True)
+    # The local day of the latest update: a milestone updated since its due day is not overdue.
+    updated_on = models.DateField(null=True, blank=True)
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    created_at = models.DateTimeField()
+    updated_at = models.DateTimeField()
+
+    class Meta:
+        ordering = ["idea", "position"]
+        verbose_name = _("milestone")
+        verbose_name_plural = _("milestones")
+        constraints = [
+            models.UniqueConstraint(fields=["idea", "position"], name="milestone_position_once"),
+            models.CheckConstraint(condition=Q(progress__lte=100), name="milestone_progress_percent"),
+        ]
+
+    def __str__(self) -> str:
+        return self.title
+
+    def is_overdue(self, today: date) -> bool:
+        """Past its due day, not done, and no update since that day: `overdue_on` as a test."""
+        return (
+            self.done_at is None
+            and self.due_on < today
+            and (self.updated_on is None or self.updated_on <= self.due_on)
+        )
+
+    @classmethod
+    def overdue_on(cls, today: date) -> Q:
+        """Milestones past their due day by `today`, not done, not updated since: `is_overdue` as a query."""
+        return Q(done_at__isnull=True, due_on__lt=today) & (
+            Q(updated_on__isnull=True) | Q(updated_on__lte=models.F("due_on"))
+        )
+
+
+def implementation_photo_path(instance: models.Model, filename: str) -> str:
+    # The server names every file; nothing of the uploaded name is kept.
+    return f"crowdprojects/{uuid.uuid4().hex}.jpg"
+
+
+class MilestoneUpdate(models.Model):
+    """What the organiser reports on a milestone's work: a text, the progress now, photos."""
+
+    milestone = models.ForeignKey(Milestone, on_delete=models.CASCADE, related_name="updates")
+    text = models.TextField(_("what was done"), max_length=settings.TEXT_MAX_LENGTH)
+    progress = models.PositiveSmallIntegerField(_("progress, %"))
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    created_at = models.DateTimeField()
+
+    class Meta:
+        ordering = ["milestone", "created_at", "id"]
+
+    def __str__(self) -> str:
+        return f"{self.milestone_id}: {self.progress}%"
+
+
+class MilestonePhoto(models.Model):
+    """A photo of a milestone's update, re-encoded on upload (no EXIF or GPS data is kept)."""
+
+    update = models.ForeignKey(MilestoneUpdate, on_delete=models.CASCADE, related_name="photos")
+    image = models.ImageField(upload_to=implementation_photo_path, width_field="width", height_field="height")
+    width = models.PositiveIntegerField(default=0)
+    height = models.PositiveIntegerField(default=0)
+
+    def __str__(self) -> str:
+        return str(self.image.name)
+
+
+class Verdict(models.TextChoices):
+    DONE = "done", pgettext_lazy("verdict", "done")
+    PARTLY = "partly", pgettext_lazy("verdict", "partly done")
+    NOT_DONE = "not_done", pgettext_lazy("verdict", "not done")
+
+
+class MonitoringReport(Moderated):
+    """A resident's report of what they see on the ground of a taken-up idea's work."""
+
+    municipality = models.ForeignKey(
+        "municipalities.Municipality", on_delete=models.CASCADE, related_name="+"
+    )
+    idea = models.ForeignKey(Idea, on_delete=models.CASCADE, related_name="monitoring_reports")
+    milestone = models.ForeignKey(
+        Milestone, null=True, blank=True, on_delete=models.SET_NULL, related_name="monitoring_reports"
+    )
+    author = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    verdict = models.CharField(_("verdict"), max_length=10, choices=Verdict.choices)
+    text = models.TextField(_("what you saw"), max_length=MONITORING_MAX_LENGTH)
+    tier = models.PositiveSmallIntegerField()
+    created_at = models.DateTimeField()
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        indexes = [models.Index(fields=["idea", "-created_at"], name="monitoring_idea_newest")]
+
+    def __str__(self) -> str:
+        return f"{self.get_verdict_display()}: {self.text[:60]}"
+
+    def get_absolute_url(self) -> str:
+        return reverse(
+            "crowdprojects:implementation",
+            args=[self.municipality.slug, self.idea.project_id, self.idea_id],
+        )
+
+
+class MonitoringPhoto(models.Model):
+    report = models.ForeignKey(MonitoringReport, on_delete=models.CASCADE, related_name="photos")
+    image = models.ImageField(upload_to=implementation_photo_path, width_field="width", height_field="height")
+    width = models.PositiveIntegerField(default=0)
+    height = models.PositiveIntegerField(default=0)
+
+    def __str__(self) -> str:
+        return str(self.image.name)
+
+
+class ResultRating(models.Model):
+    """One person's rating of a taken-up idea's result, 1 to 5; changeable, once per person."""
+
+    idea = models.ForeignKey(Idea, on_delete=models.CASCADE, related_name="result_ratings")
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    stars = models.PositiveSmallIntegerField(validators=[MinValueValidator(1), MaxValueValidator(5)])
+    tier = models.PositiveSmallIntegerField()
+    created_at = models.DateTimeField()
+    updated_at = models.DateTimeField()
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["idea", "user"], name="result_rating_once"),
+            models.CheckConstraint(condition=Q(stars__gte=1, stars__lte=5), name="result_rating_stars"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.idea_id}: {self.stars}"

@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from veche.crowdprojects.views import projects
+from veche.crowdprojects.views import projects, selection
 
 app_name = "crowdprojects"
 
@@ -10,4 +10,38 @@ urlpatterns = [
     path("", projects.project_list, name="list"),
     path("<int:project_id>/", projects.project_detail, name="detail"),
     path("<int:project_id>/ideas/<int:idea_id>/", projects.idea_detail, name="idea"),
+    # The selection, the final report and the implementation.
+    path("<int:project_id>/selection/", selection.selection_page, name="selection"),
+    path(
+        "<int:project_id>/selection/ideas/<int:idea_id>/", selection.selection_decide, name="selection_decide"
+    ),
+    path("<int:project_id>/selection/publish/", selection.selection_publish, name="selection_publish"),
+    path("<int:project_id>/report/", selection.report, name="report"),
+    path("<int:project_id>/report/print/", selection.report, name="report_print"),
+    path(
+        "<int:project_id>/ideas/<int:idea_id>/implementation/",
+        selection.implementation,
+        name="implementation",
+    ),
+    path(
+        "<int:project_id>/ideas/<int:idea_id>/implementation/milestones/",
+        selection.milestone_add,
+        name="milestone_add",
+    ),
+    path(
+        "<int:project_id>/ideas/<int:idea_id>/implementation/milestones/<int:milestone_id>/update/",
+        selection.milestone_update,
+        name="milestone_update",
+    ),
+    path(
+        "<int:project_id>/ideas/<int:idea_id>/implementation/milestones/<int:milestone_id>/complete/",
+        selection.milestone_complete,
+        name="milestone_complete",
+    ),
+    path(
+        "<int:project_id>/ideas/<int:idea_id>/implementation/monitoring/",
+        selection.monitoring_file,
+        name="monitoring",
+    ),
+    path("<int:project_id>/ideas/<int:idea_id>/implementation/rating/", selection.result_rate, name="rating"),
 ]
