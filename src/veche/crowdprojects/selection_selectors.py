@@ -48,7 +48,7 @@ def published_decisions(project: Project) -> QuerySet[Idea]:
     return (
         ideas_to_decide(project)
         .filter(status__in=Idea.ANSWERED, decision__isnull=False)
-        .order_by("status", "-endorsements_count", "pk")
+        .order_by("-status", "-endorsements_count", "pk")
     )
 
 
