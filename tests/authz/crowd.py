@@ -14,8 +14,20 @@ from typing import TYPE_CHECKING, Any
 from django.utils import timezone
 
 from veche.accounts.models import User
-from veche.crowdprojects.models import Idea, Project
+from veche.crowdprojects.models import (
+    Decision,
+    Idea,
+    Milestone,
+    MilestoneUpdate,
+    MonitoringReport,
+    Project,
+    ResultRating,
+    Selection,
+    StageKind,
+)
 from veche.crowdprojects.services.projects import project_create, project_publish
+from veche.crowdprojects.tests.helpers import project_in_stage
+from veche.crowdprojects.tests.selection_helpers import decide, idea_in, implementing
 from veche.municipalities.models import Municipality
 
 if TYPE_CHECKING:
@@ -25,6 +37,10 @@ if TYPE_CHECKING:
 def crowd_routes(case: type[Case], every: Any) -> dict[str, Case]:
     # The draft is the roads department's: its official sees it, as do those who set projects up.
     draft_seen = (404, 404, 404, 404, 200, 200, 404, 200)
+    # Those who run the roads department's projects: its official, municipal and platform admins.
+    runs = ("login", 404, 404, 404, 302, 302, 404, 302)
+    runs_page = ("login", 404, 404, 404, 200, 200, 404, 200)
+    taken_up = "/m/{slug}/projects/{implementing_project}/ideas/{taken_up_idea}/implementation/"
     return {
         "crowdprojects:list": case("/m/{slug}/projects/", every(200)),
         "crowdprojects:detail": case("/m/{slug}/projects/{project}/", every(200)),
@@ -37,6 +53,97 @@ def crowd_routes(case: type[Case], every: Any) -> dict[str, Case]:
         "api:project_list": case("/api/v1/municipalities/{slug}/projects", every(200), api=True),
         "api:project_detail": case("/api/v1/projects/{project}", every(200), api=True),
         "api:project_detail#draft": case("/api/v1/projects/{draft_project}", draft_seen, api=True),
+        # The selection and the implementation.
+        "crowdprojects:selection": case("/m/{slug}/projects/{selecting_project}/selection/", runs_page),
+        "crowdprojects:selection#published": case(
+            "/m/{slug}/projects/{implementing_project}/selection/", runs_page
+        ),
+        "crowdprojects:selection_decide": case(
+            "/m/{slug}/projects/{selecting_project}/selection/ideas/{selecting_idea}/",
+            runs,
+            "POST",
+            data={
+                "decision": "yes",
+                "reason": "The park needs it this year.",
+                "responsible": "Parks service",
+                "planned_by": "2031-01-01",
+            },
+            state=lambda w: Decision.objects.get(idea_id=w.values["selecting_idea"]).selected,
+        ),
+        "crowdprojects:selection_decide#other-project": case(
+            "/m/{slug}/projects/{selecting_project}/selection/ideas/{taken_up_idea}/",
+            ("login", *every(404)[1:]),
+            "POST",
+            data={"decision": "no", "reason": "Not this year at all."},
+            state=lambda w: Decision.objects.get(idea_id=w.values["taken_up_idea"]).selected,
+        ),
+        "crowdprojects:selection_publish": case(
+            "/m/{slug}/projects/{selecting_project}/selection/publish/",
+            runs,
+            "POST",
+            state=lambda w: Selection.objects.filter(project_id=w.values["selecting_project"]).exists(),
+        ),
+        "crowdprojects:report": case("/m/{slug}/projects/{implementing_project}/report/", every(200)),
+        "crowdprojects:report#draft": case("/m/{slug}/projects/{draft_project}/report/", draft_seen),
+        "crowdprojects:report_print": case(
+            "/m/{slug}/projects/{implementing_project}/report/print/", every(200)
+        ),
+        "crowdprojects:implementation": case(taken_up, every(200)),
+        "crowdprojects:implementation#other-project": case(
+            "/m/{slug}/projects/{project}/ideas/{taken_up_idea}/implementation/", every(404)
+        ),
+        "crowdprojects:milestone_add": case(
+            taken_up + "milestones/",
+            runs,
+            "POST",
+            data={"title": "Benches", "due_on": "2031-01-01"},
+            state=lambda w: Milestone.objects.count(),
+        ),
+        "crowdprojects:milestone_update": case(
+            taken_up + "milestones/{crowd_milestone}/update/",
+            runs,
+            "POST",
+            data={"text": "Half of the pipes are laid.", "progress": "50"},
+            state=lambda w: MilestoneUpdate.objects.count(),
+        ),
+        "crowdprojects:milestone_complete": case(
+            taken_up + "milestones/{crowd_milestone}/complete/",
+            runs,
+            "POST",
+            state=lambda w: Milestone.objects.get(pk=w.values["crowd_milestone"]).done_at,
+        ),
+        "crowdprojects:milestone_complete#other-idea": case(
+            "/m/{slug}/projects/{implementing_project}/ideas/{declined_idea}/implementation/milestones/"
+            "{crowd_milestone}/complete/",
+            ("login", *every(404)[1:]),
+            "POST",
+            state=lambda w: Milestone.objects.get(pk=w.values["crowd_milestone"]).done_at,
+        ),
+        "crowdprojects:monitoring": case(
+            taken_up + "monitoring/",
+            ("login", *every(302)[1:]),
+            "POST",
+            data={"verdict": "partly", "text": "Half of the path is done."},
+            state=lambda w: MonitoringReport.objects.count(),
+        ),
+        "crowdprojects:rating": case(
+            taken_up + "rating/",
+            ("login", *every(302)[1:]),
+            "POST",
+            data={"stars": "4"},
+            state=lambda w: ResultRating.objects.count(),
+        ),
+        "api:decision_list": case("/api/v1/projects/{implementing_project}/decisions", every(200), api=True),
+        "api:decision_list#draft": case("/api/v1/projects/{draft_project}/decisions", draft_seen, api=True),
+        "api:milestone_list": case("/api/v1/ideas/{taken_up_idea}/milestones", every(200), api=True),
+        "api:monitoring_create": case(
+            "/api/v1/ideas/{taken_up_idea}/monitoring",
+            (401, *every(201)[1:]),
+            "POST",
+            api=True,
+            data={"verdict": "done", "text": "The fountain works."},
+            state=lambda w: MonitoringReport.objects.count(),
+        ),
     }
 
 
@@ -74,7 +181,27 @@ def crowd_world(
         body="A fountain by the pond",
         created_at=timezone.now(),
     )
+    # A project in its implementation stage (one idea taken up, with a milestone, one declined), and
+    # one in its selection stage with one idea decided (not taken up) and the selection unpublished.
+    built = implementing(
+        actor=municipal_admin, municipality=municipality, author=author, title="Carried out", department=roads
+    )
+    selecting = project_in_stage(
+        actor=municipal_admin,
+        municipality=municipality,
+        kind=StageKind.SELECTION,
+        title="Being selected",
+        department=roads,
+    )
+    selecting_idea = idea_in(selecting, author, "Swings")
+    decide(municipal_admin, selecting_idea, selected=False)
     return {
+        "implementing_project": built.project.pk,
+        "taken_up_idea": built.taken_up.pk,
+        "declined_idea": built.declined.pk,
+        "crowd_milestone": built.milestone.pk,
+        "selecting_project": selecting.pk,
+        "selecting_idea": selecting_idea.pk,
         "project": running.pk,
         "draft_project": draft.pk,
         "other_project": other.pk,

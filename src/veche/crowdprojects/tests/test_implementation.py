@@ -46,6 +46,11 @@ def world(municipality, municipal_admin, author):
     return implementing(actor=municipal_admin, municipality=municipality, author=author)
 
 
+def _page(world):
+    project = world.project
+    return f"/m/{project.municipality.slug}/projects/{project.pk}/ideas/{world.taken_up.pk}/implementation/"
+
+
 def _today():
     return timezone.localdate()
 
@@ -206,7 +211,7 @@ def test_monitoring_is_closed_outside_the_stage_and_the_project_scope(
 def test_a_hidden_report_is_seen_by_its_author_and_moderators(world, resident, moderator, client_for):
     report = monitoring_report_file(actor=resident, idea=world.taken_up, verdict="not_done", text=SEEN)
     content_hide(moderator=moderator, content=report, reason="Personal data")
-    url = f"/m/{world.project.municipality.slug}/projects/{world.project.pk}/ideas/{world.taken_up.pk}/implementation/"
+    url = _page(world)
     assert SEEN not in client_for().get(url).content.decode()
     assert SEEN in client_for(resident).get(url).content.decode()
     assert SEEN in client_for(moderator).get(url).content.decode()
@@ -227,7 +232,7 @@ def test_one_rating_per_person_changeable_and_counted(world, resident, verified_
 
 
 def test_the_implementation_page_and_its_forms(world, client_for, resident, municipal_admin, photo):
-    base = f"/m/{world.project.municipality.slug}/projects/{world.project.pk}/ideas/{world.taken_up.pk}/implementation/"
+    base = _page(world)
     page = client_for(resident).get(base).content.decode()
     assert "Lay the pipes" in page and "готово на 0%" in page and 'data-progress="0"' in page
     assert "Сообщите, что вы видите" in page and "Добавить этап" not in page
@@ -265,7 +270,7 @@ def test_the_implementation_page_and_its_forms(world, client_for, resident, muni
 
 @pytest.mark.language("en")
 def test_the_implementation_page_in_english(world, client_for):
-    url = f"/m/{world.project.municipality.slug}/projects/{world.project.pk}/ideas/{world.taken_up.pk}/implementation/"
+    url = _page(world)
     html = client_for(language="en").get(url).content.decode()
     assert "Implementation" in html and "0% done" in html and "Log in to report what you see." in html
 

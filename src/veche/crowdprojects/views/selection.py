@@ -75,7 +75,7 @@ def _selection_page(
                 if decision is not None
                 else {}
             )
-            form = DecisionForm(initial=initial, municipality=municipality, prefix=f"idea{idea.pk}")
+            form = DecisionForm(initial=initial, municipality=municipality, auto_id=f"idea{idea.pk}-%s")
         rows.append((idea, form))
     context = {
         "municipality": municipality,
@@ -104,7 +104,7 @@ def selection_decide(request: HttpRequest, slug: str, project_id: int, idea_id: 
     municipality = access_municipality(request.user, slug)
     project = access_project_to_run(request.user, project_id, municipality=municipality)
     idea = access_idea(request.user, idea_id, project=project)
-    form = DecisionForm(request.POST, municipality=municipality, prefix=f"idea{idea.pk}")
+    form = DecisionForm(request.POST, municipality=municipality, auto_id=f"idea{idea.pk}-%s")
     submitted = submit(
         request,
         form,
