@@ -13,6 +13,7 @@ from django.core.files.base import ContentFile
 from django.core.files.uploadedfile import UploadedFile
 from django.db import IntegrityError, transaction
 from django.db.models import Max
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
@@ -190,8 +191,6 @@ def milestone_complete(*, actor: User, milestone: Milestone, now: datetime | Non
 
 
 def implementation_url(idea: Idea) -> str:
-    from django.urls import reverse
-
     return reverse("crowdprojects:implementation", args=[idea.municipality.slug, idea.project_id, idea.pk])
 
 
