@@ -118,7 +118,7 @@ class IdeaSimilarOut(Schema):
     score: float = Field(description="How alike, from 0 to 1")
 
 
-class SimilarQuery(Schema):
+class IdeaSimilarQuery(Schema):
     text: str = Field(min_length=1, max_length=5000, description="The draft's title and text")
 
 
@@ -157,7 +157,7 @@ def idea_post(request: HttpRequest, project_id: int, payload: IdeaIn) -> Any:
 
 
 @router.get("/projects/{project_id}/ideas/similar", response={200: list[IdeaSimilarOut], **ERRORS})
-def idea_similar(request: HttpRequest, project_id: int, query: Query[SimilarQuery]) -> Any:
+def idea_similar(request: HttpRequest, project_id: int, query: Query[IdeaSimilarQuery]) -> Any:
     """Up to 5 ideas of the project that share word stems with the draft (Russian and English)."""
     project = access_project(request.user, project_id)
     return [
