@@ -83,9 +83,7 @@ class Similar:
     shared: frozenset[str]
 
 
-def similar_ideas(
-    *, project: Project, text: str, exclude: int | None = None, limit: int = SIMILAR_MAX
-) -> list[Similar]:
+def similar_ideas(*, project: Project, text: str, limit: int = SIMILAR_MAX) -> list[Similar]:
     """Up to `limit` ideas of `project` (proposed, selected or not, but not hidden nor merged) that
     share word stems with the draft `text`, most alike first. Two queries: the candidates' texts,
     then the few ideas shown."""
@@ -95,8 +93,6 @@ def similar_ideas(
     candidates = Idea.objects.filter(project=project, hidden_at__isnull=True).exclude(
         status=IdeaStatus.MERGED
     )
-    if exclude is not None:
-        candidates = candidates.exclude(pk=exclude)
     texts = [
         (pk, stems(f"{title} {body[:BODY_COMPARED]}"))
         for pk, title, body in candidates.values_list("pk", "title", "body").order_by()

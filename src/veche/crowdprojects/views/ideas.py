@@ -22,7 +22,7 @@ from veche.core.forms import checked, press, submit
 from veche.core.http import signed_in
 from veche.crowdprojects.access import access_idea, access_project
 from veche.crowdprojects.idea_forms import IdeaForm, MergeForm
-from veche.crowdprojects.ideas_selectors import SORTS, ideas_for, project_tags, similar_ideas
+from veche.crowdprojects.ideas_selectors import SORTS, Similar, ideas_for, project_tags, similar_ideas
 from veche.crowdprojects.models import Idea, IdeaStatus, Project, StageKind
 from veche.crowdprojects.sections import Page, register
 from veche.crowdprojects.services import ideas as services
@@ -72,10 +72,6 @@ register("ideas", order=20, template="crowdprojects/ideas/_section.html", contex
 # Proposing an idea ----------------------------------------------------------------------------------
 
 
-def _similar_context(project: Project, text: str, exclude: int | None = None) -> list[Any]:
-    return similar_ideas(project=project, text=text, exclude=exclude)
-
-
 @login_required
 @require_http_methods(["GET", "POST"])
 def idea_new(request: HttpRequest, slug: str, project_id: int) -> HttpResponse:
@@ -88,10 +84,10 @@ def idea_new(request: HttpRequest, slug: str, project_id: int) -> HttpResponse:
     phase = services.project_phase(project, now)
     decision = allows(user, project.municipality, Feature.SUBMIT, phase)
     form = IdeaForm(request.POST or None, request.FILES or None)
-    similar: list[Any] = []
+    similar: list[Similar] = []
     if request.method == "POST" and decision and form.is_valid():
         data = form.cleaned_data
-        similar = _similar_context(project, f"{data['title']} {data['body']}")
+        similar = similar_ideas(project=project, text=f"{data['title']} {data['body']}")
     seen = seen_reports(request.POST.get("confirm", ""))
     confirming = any(s.idea.pk not in seen for s in similar)
     status = 200
@@ -135,10 +131,7 @@ def idea_similar(request: HttpRequest, slug: str, project_id: int) -> HttpRespon
     box as an HTML fragment, or JSON for a script that asks for it."""
     project = _project(request, slug, project_id)
     text = " ".join(request.GET.get(name, "")[:5000] for name in ("text", "title", "body"))
-    exclude = request.GET.get("exclude", "")
-    similar = _similar_context(
-        project, text, int(exclude) if exclude.isdigit() and len(exclude) < 19 else None
-    )
+    similar = similar_ideas(project=project, text=text)
     if "application/json" in request.headers.get("Accept", ""):
         return JsonResponse(
             {
@@ -241,9 +234,6 @@ def idea_support(request: HttpRequest, slug: str, project_id: int, idea_id: int)
     """Support the idea: from its page (back to it with the receipt) or from the similar ideas' box of
     the form (in place, `Accept: application/json`); a repeat is told, not refused."""
     idea = _idea(request, slug, project_id, idea_id)
-    back_to = request.POST.get("next", "")
-    if not back_to.startswith("/") or back_to.startswith("//"):
-        back_to = idea.get_absolute_url()
 
     def act() -> str:
         try:
@@ -252,7 +242,7 @@ def idea_support(request: HttpRequest, slug: str, project_id: int, idea_id: int)
             return str(again.message)
         return _("Thank you. Your support is counted.")
 
-    return press(request, act, done=lambda notice: notice, back_to=back_to)
+    return press(request, act, done=lambda notice: notice, back_to=idea.get_absolute_url())
 
 
 @login_required
