@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING, Any
 from django.utils import timezone
 
 from veche.accounts.models import User
+from veche.comments.models import Comment
 from veche.crowdprojects.models import (
     Decision,
     Idea,
@@ -144,6 +145,93 @@ def crowd_routes(case: type[Case], every: Any) -> dict[str, Case]:
             data={"verdict": "done", "text": "The fountain works."},
             state=lambda w: MonitoringReport.objects.count(),
         ),
+        **idea_routes(case, every),
+    }
+
+
+def _idea(w: Any, name: str = "idea") -> Idea:
+    return Idea.objects.get(pk=w.values[name])
+
+
+def idea_routes(case: type[Case], every: Any) -> dict[str, Case]:
+    """The ideas of the running project (its ideas stage open): anyone signed in proposes, supports and
+    comments; moderators and those who run the project merge; only the author edits."""
+    login = "login"
+    signed_in = (login,) + (302,) * 7
+    api_signed_in = (401,) + (201,) * 7
+    # Moderators, the roads official (who runs the project), municipal and platform admins.
+    mergers = (login, 404, 404, 302, 302, 302, 404, 302)
+    nobody = (login,) + (404,) * 7
+    one = "/m/{slug}/projects/{project}/ideas/{idea}"
+    new_idea = {"title": "Matrix playground", "body": "Swings and slides for the children."}
+    return {
+        "crowdprojects:idea_new": case("/m/{slug}/projects/{project}/ideas/new/", (login,) + (200,) * 7),
+        "crowdprojects:idea_new#post": case(
+            "/m/{slug}/projects/{project}/ideas/new/",
+            signed_in,
+            "POST",
+            data=new_idea,
+            state=lambda w: Idea.objects.count(),
+        ),
+        "crowdprojects:idea_new#other-municipality": case(
+            "/m/{slug}/projects/{other_project}/ideas/new/",
+            nobody,
+            "POST",
+            data=new_idea,
+            state=lambda w: Idea.objects.count(),
+        ),
+        "crowdprojects:idea_similar": case(
+            "/m/{slug}/projects/{project}/ideas/similar/?text=fountain", every(200)
+        ),
+        "crowdprojects:idea_edit": case(f"{one}/edit/", nobody),
+        "crowdprojects:idea_edit#post": case(
+            f"{one}/edit/", nobody, "POST", data=new_idea, state=lambda w: _idea(w).title
+        ),
+        "crowdprojects:idea_support": case(
+            f"{one}/support/", signed_in, "POST", state=lambda w: _idea(w).endorsements_count
+        ),
+        "crowdprojects:idea_support#other-project": case(
+            "/m/{slug}/projects/{draft_project}/ideas/{idea}/support/",
+            nobody,
+            "POST",
+            state=lambda w: _idea(w).endorsements_count,
+        ),
+        "crowdprojects:idea_merge": case(
+            f"{one}/merge/",
+            mergers,
+            "POST",
+            data={"target": "{merge_target}", "reason": "The same"},
+            state=lambda w: _idea(w).status,
+        ),
+        "crowdprojects:idea_comment": case(
+            f"{one}/comments/",
+            signed_in,
+            "POST",
+            data={"body": "Agreed"},
+            state=lambda w: Comment.objects.count(),
+        ),
+        "api:idea_list": case("/api/v1/projects/{project}/ideas", every(200), api=True),
+        "api:idea_list#draft": case(
+            "/api/v1/projects/{draft_project}/ideas", (404, 404, 404, 404, 200, 200, 404, 200), api=True
+        ),
+        "api:idea_similar": case(
+            "/api/v1/projects/{project}/ideas/similar?text=fountain", every(200), api=True
+        ),
+        "api:idea_post": case(
+            "/api/v1/projects/{project}/ideas",
+            api_signed_in,
+            "POST",
+            api=True,
+            data=new_idea,
+            state=lambda w: Idea.objects.count(),
+        ),
+        "api:idea_support": case(
+            "/api/v1/ideas/{idea}/supports",
+            api_signed_in,
+            "POST",
+            api=True,
+            state=lambda w: _idea(w).endorsements_count,
+        ),
     }
 
 
@@ -195,13 +283,25 @@ def crowd_world(
     )
     selecting_idea = idea_in(selecting, author, "Swings")
     decide(municipal_admin, selecting_idea, selected=False)
-    return {
+    values = {
         "implementing_project": built.project.pk,
         "taken_up_idea": built.taken_up.pk,
         "declined_idea": built.declined.pk,
         "crowd_milestone": built.milestone.pk,
         "selecting_project": selecting.pk,
         "selecting_idea": selecting_idea.pk,
+    }
+    merge_target = Idea.objects.create(
+        municipality=municipality,
+        project=running,
+        author=author,
+        title="A pond",
+        body="Clean the pond",
+        created_at=timezone.now(),
+    )
+    return {
+        **values,
+        "merge_target": merge_target.pk,
         "project": running.pk,
         "draft_project": draft.pk,
         "other_project": other.pk,

@@ -11,3 +11,4 @@ class CrowdProjectsConfig(AppConfig):
         # Each part of a project (ideas, voting, meetings...) registers its section of the project page
         # and its moderated content when its module is imported.
         from veche.crowdprojects import activity, flaggable, selection_parts, tallies  # noqa: F401
+        from veche.crowdprojects.views import ideas  # noqa: F401 - the ideas' section

@@ -404,6 +404,26 @@ class MilestonePhoto(models.Model):
         return str(self.image.name)
 
 
+def idea_photo_path(instance: "IdeaPhoto", filename: str) -> str:
+    return f"ideas/{instance.idea_id}/{filename}"
+
+
+class IdeaPhoto(models.Model):
+    """A photo the author attached to an idea, re-encoded when it was uploaded (`core.images`)."""
+
+    idea = models.ForeignKey(Idea, on_delete=models.CASCADE, related_name="photos")
+    image = models.ImageField(upload_to=idea_photo_path, width_field="width", height_field="height")
+    width = models.PositiveIntegerField(default=0)
+    height = models.PositiveIntegerField(default=0)
+    created_at = models.DateTimeField()
+
+    class Meta:
+        ordering = ["created_at", "id"]
+
+    def __str__(self) -> str:
+        return str(self.image.name)
+
+
 class Verdict(models.TextChoices):
     DONE = "done", pgettext_lazy("verdict", "done")
     PARTLY = "partly", pgettext_lazy("verdict", "partly done")
@@ -468,3 +488,20 @@ class ResultRating(models.Model):
 
     def __str__(self) -> str:
         return f"{self.idea_id}: {self.stars}"
+
+
+class IdeaAuthor(models.Model):
+    """A co-author of an idea besides its own author: the author of an idea merged into it."""
+
+    idea = models.ForeignKey(Idea, on_delete=models.CASCADE, related_name="coauthors")
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    # The idea whose merge credited them.
+    merged_from = models.ForeignKey(Idea, on_delete=models.PROTECT, related_name="+")
+    created_at = models.DateTimeField()
+
+    class Meta:
+        ordering = ["created_at", "id"]
+        constraints = [models.UniqueConstraint(fields=["idea", "user"], name="idea_author_once")]
+
+    def __str__(self) -> str:
+        return f"{self.user_id} co-authors {self.idea_id}"

@@ -6,7 +6,7 @@ from django.shortcuts import render
 from django.utils import timezone
 
 from veche.access.functions import access_municipality
-from veche.crowdprojects.access import access_idea, access_project, can_run, can_set_up_projects
+from veche.crowdprojects.access import access_project, can_run, can_set_up_projects
 from veche.crowdprojects.models import Project, ProjectStatus, status_q
 from veche.crowdprojects.sections import Page, sections_for
 from veche.crowdprojects.selectors import LISTED, projects_for, stages_of
@@ -55,11 +55,3 @@ def project_detail(request: HttpRequest, slug: str, project_id: int) -> HttpResp
         "sections": sections_for(Page(request=request, project=project, stages=stages, current=current)),
     }
     return render(request, "crowdprojects/detail.html", context)
-
-
-def idea_detail(request: HttpRequest, slug: str, project_id: int, idea_id: int) -> HttpResponse:
-    municipality = access_municipality(request.user, slug)
-    project = access_project(request.user, project_id, municipality=municipality)
-    idea = access_idea(request.user, idea_id, project=project)
-    context = {"municipality": municipality, "project": project, "idea": idea}
-    return render(request, "crowdprojects/idea.html", context)
