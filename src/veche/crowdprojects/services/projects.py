@@ -1,12 +1,14 @@
 """Every write to a crowd project itself: open one, edit it and its timeline, publish it."""
 
 from collections.abc import Sequence
+from dataclasses import dataclass
 from datetime import datetime
 
 from django.db import transaction
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
+from django_stubs_ext import StrOrPromise
 
 from veche.access.roles import Person
 from veche.accounts.models import User
@@ -26,8 +28,9 @@ from veche.crowdprojects.models import (
     StageKind,
     VotingMethod,
 )
-from veche.crowdprojects.stages import TEMPLATES, PlannedStage, plan_from_template
+from veche.crowdprojects.stages import KINDS, TEMPLATES, PlannedStage, plan_from_template
 from veche.municipalities.models import Department, District, Municipality
+from veche.municipalities.zones import zone_of
 from veche.notifications.messages import message
 from veche.notifications.services import notify_followers
 
@@ -104,7 +107,15 @@ def _check_stages(planned: Sequence[PlannedStage]) -> list[PlannedStage]:
 
 
 def _write_stages(project: Project, planned: Sequence[PlannedStage]) -> None:
-    """Replace the project's stages by `planned` (already checked) and keep its span in step."""
+    """Replace the project's stages by `planned` (already checked) and keep its span in step. A stage
+    that stays where it was (same place, kind and start) keeps its announcement, so that it is not
+    announced again."""
+    announced = {
+        (position, kind, starts_at): at
+        for position, kind, starts_at, at in Stage.objects.filter(
+            project=project, announced_at__isnull=False
+        ).values_list("position", "kind", "starts_at", "announced_at")
+    }
     Stage.objects.filter(project=project).delete()
     Stage.objects.bulk_create(
         [
@@ -116,6 +127,7 @@ def _write_stages(project: Project, planned: Sequence[PlannedStage]) -> None:
                 description=stage.description,
                 starts_at=stage.starts_at,
                 ends_at=stage.ends_at,
+                announced_at=announced.get((number, stage.kind, stage.starts_at)),
             )
             for number, stage in enumerate(planned, start=1)
         ]
@@ -308,3 +320,61 @@ def may_run(actor: Person, project: Project) -> None:
     """For the writes of those who run a project: NotFound for anyone else."""
     if not can_run(actor, project):
         raise NotFound()
+
+
+@dataclass(frozen=True)
+class _Named:
+    """A text written in both languages now, for a notice that is read later in either (a stage
+    kind's name, what it invites to do): the notice keeps both, as it keeps staff's names."""
+
+    name_ru: str
+    name_en: str | None
+
+
+def _in_both(text: StrOrPromise) -> _Named:
+    with translation.override("ru"):
+        ru = str(text)
+    with translation.override("en"):
+        en = str(text)
+    return _Named(ru, en)
+
+
+def projects_announce(*, now: datetime | None = None) -> dict[str, int]:
+    """The hourly tick: tell the followers of each published project that a stage has begun, once.
+
+    Each stage that has started and was not announced is claimed by a conditional UPDATE of its
+    `announced_at`, so ticks running at once tell nobody twice. A stage that was over before any
+    tick saw it (a project published late) is claimed without a notice: there is nothing to do in it.
+    """
+    now = now or timezone.now()
+    told = {"announced": 0, "skipped": 0}
+    due = (
+        Stage.objects.filter(
+            announced_at__isnull=True, starts_at__lte=now, project__published_at__isnull=False
+        )
+        .select_related("project", "project__municipality")
+        .order_by("starts_at", "pk")
+    )
+    for stage in due:
+        with transaction.atomic():
+            if not Stage.objects.filter(pk=stage.pk, announced_at__isnull=True).update(announced_at=now):
+                continue
+            if stage.ends_at <= now:
+                told["skipped"] += 1
+                continue
+            _announce_stage(stage)
+            told["announced"] += 1
+    return told
+
+
+def _announce_stage(stage: Stage) -> None:
+    project = stage.project
+    name: str | _Named = stage.title or _in_both(StageKind(stage.kind).label)
+    until = timezone.localtime(stage.ends_at, zone_of(project.municipality))
+    notify_followers(
+        target=project,
+        kind="project.stage",
+        title=message(gettext_noop("Stage “{}” of “{}” has begun"), name, project.title),
+        body=message(gettext_noop("{} Until {}."), _in_both(KINDS[stage.kind].invitation), until),
+        url=project_url(project),
+    )
