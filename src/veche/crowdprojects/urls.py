@@ -9,5 +9,6 @@ app_name = "crowdprojects"
 urlpatterns = [
     path("", projects.project_list, name="list"),
     path("<int:project_id>/", projects.project_detail, name="detail"),
+    path("<int:project_id>/follow/", projects.follow_toggle, name="follow"),
     path("<int:project_id>/ideas/<int:idea_id>/", projects.idea_detail, name="idea"),
 ]

@@ -6,9 +6,9 @@ from datetime import datetime
 
 from django.db import transaction
 from django.utils import timezone, translation
+from django.utils.functional import Promise
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
-from django_stubs_ext import StrOrPromise
 
 from veche.access.roles import Person
 from veche.accounts.models import User
@@ -79,6 +79,23 @@ def _check_settings(
     return list(chosen.values())
 
 
+class StageRefused(DomainError):
+    """A refusal of one stage of a timeline: on "stages" for the API, and `number` (from 1, in the
+    order given) with `field` so that a form shows it on that stage's row."""
+
+    def __init__(self, message: str, *, number: int, field: str) -> None:
+        super().__init__(fields={"stages": [message]})
+        self.number, self.field = number, field
+
+
+class StageConflict(Conflict):
+    """A change to a stage that has started (its past stays): `number` and `field` as `StageRefused`."""
+
+    def __init__(self, message: str, *, number: int, field: str) -> None:
+        super().__init__(message, code="stage_started")
+        self.number, self.field = number, field
+
+
 def _check_stages(planned: Sequence[PlannedStage]) -> list[PlannedStage]:
     """A timeline as it will be saved: 1 to STAGES_MAX stages of known kinds, each ending after it
     starts and starting no earlier than the one before ends; or a DomainError on "stages"."""
@@ -88,19 +105,34 @@ def _check_stages(planned: Sequence[PlannedStage]) -> list[PlannedStage]:
     previous_end: datetime | None = None
     for number, stage in enumerate(planned, start=1):
         if stage.kind not in StageKind.values:
-            raise DomainError(fields={"stages": [_("Stage %(n)d: choose its kind.") % {"n": number}]})
-        check_moment(stage.starts_at, field="stages")
-        check_moment(stage.ends_at, field="stages")
-        if stage.ends_at <= stage.starts_at:
-            raise DomainError(fields={"stages": [_("Stage %(n)d must end after it starts.") % {"n": number}]})
-        if previous_end is not None and stage.starts_at < previous_end:
-            raise DomainError(
-                fields={
-                    "stages": [_("Stage %(n)d must start when the one before ends or later.") % {"n": number}]
-                }
+            raise StageRefused(
+                _("Stage %(n)d: choose its kind.") % {"n": number}, number=number, field="kind"
             )
-        title = check_text(stage.title, "stages", limit=STAGE_TITLE_MAX_LENGTH, one_line=True, required=False)
-        description = check_text(stage.description, "stages", required=False)
+        for name in ("starts_at", "ends_at"):
+            try:
+                check_moment(getattr(stage, name), field="stages")
+            except DomainError as error:
+                raise StageRefused(error.summary, number=number, field=name) from error
+        if stage.ends_at <= stage.starts_at:
+            raise StageRefused(
+                _("Stage %(n)d must end after it starts.") % {"n": number}, number=number, field="ends_at"
+            )
+        if previous_end is not None and stage.starts_at < previous_end:
+            raise StageRefused(
+                _("Stage %(n)d must start when the one before ends or later.") % {"n": number},
+                number=number,
+                field="starts_at",
+            )
+        try:
+            title = check_text(
+                stage.title, "stages", limit=STAGE_TITLE_MAX_LENGTH, one_line=True, required=False
+            )
+        except DomainError as error:
+            raise StageRefused(error.summary, number=number, field="title") from error
+        try:
+            description = check_text(stage.description, "stages", required=False)
+        except DomainError as error:
+            raise StageRefused(error.summary, number=number, field="description") from error
         checked.append(PlannedStage(stage.kind, stage.starts_at, stage.ends_at, title, description))
         previous_end = stage.ends_at
     return checked
@@ -288,17 +320,24 @@ def _keep_the_past(before: list[Stage], planned: Sequence[PlannedStage], now: da
         raise Conflict(_("A stage that has started cannot be removed."), code="stage_started")
     for number, (old, new) in enumerate(zip(started, planned, strict=False), start=1):
         if old.kind != new.kind or old.starts_at != new.starts_at:
-            raise Conflict(
+            raise StageConflict(
                 _("Stage %(n)d has started: its kind and start stay as they were.") % {"n": number},
-                code="stage_started",
+                number=number,
+                field="kind" if old.kind != new.kind else "starts_at",
             )
         if old.ends_at <= now and new.ends_at != old.ends_at:
-            raise Conflict(_("Stage %(n)d is over: its dates stay.") % {"n": number}, code="stage_started")
+            raise StageConflict(
+                _("Stage %(n)d is over: its dates stay.") % {"n": number}, number=number, field="ends_at"
+            )
         if old.ends_at > now and new.ends_at <= now:
-            raise Conflict(_("Stage %(n)d cannot end in the past.") % {"n": number}, code="stage_started")
+            raise StageConflict(
+                _("Stage %(n)d cannot end in the past.") % {"n": number}, number=number, field="ends_at"
+            )
     for number, new in enumerate(planned[len(started) :], start=len(started) + 1):
         if new.starts_at < now:
-            raise Conflict(_("Stage %(n)d cannot start in the past.") % {"n": number}, code="stage_started")
+            raise StageConflict(
+                _("Stage %(n)d cannot start in the past.") % {"n": number}, number=number, field="starts_at"
+            )
 
 
 def project_publish(*, actor: User, project: Project, now: datetime | None = None) -> Project:
@@ -331,7 +370,7 @@ class _Named:
     name_en: str | None
 
 
-def _in_both(text: StrOrPromise) -> _Named:
+def _in_both(text: str | Promise) -> _Named:
     with translation.override("ru"):
         ru = str(text)
     with translation.override("en"):

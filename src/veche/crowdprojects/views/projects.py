@@ -1,16 +1,23 @@
 """Pages of crowd projects: the list, a project with its timeline and the sections of its parts."""
 
+from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
 
 from veche.access.functions import access_municipality
+from veche.access.roles import Tier, is_signed_in, tier_of
+from veche.core.forms import press
+from veche.core.http import signed_in
 from veche.crowdprojects.access import access_idea, access_project, can_run, can_set_up_projects
-from veche.crowdprojects.models import Project, ProjectStatus, status_q
+from veche.crowdprojects.models import Project, ProjectStatus, ProjectTier, status_q
 from veche.crowdprojects.sections import Page, sections_for
-from veche.crowdprojects.selectors import LISTED, projects_for, stages_of
+from veche.crowdprojects.selectors import LISTED, follows, projects_for, stages_of
 from veche.crowdprojects.stages import KINDS, phase_of, stage_at, timeline
+from veche.notifications.services import follow, unfollow
 
 PAGE_SIZE = 20
 
@@ -40,13 +47,20 @@ def project_detail(request: HttpRequest, slug: str, project_id: int) -> HttpResp
     now = timezone.now()
     stages = stages_of(project)
     current = stage_at(stages, now)
+    steps = timeline(project, stages, now=now)
     context = {
         "municipality": municipality,
         "project": project,
         "status": project.status_at(now),
         "ProjectStatus": ProjectStatus,
-        "steps": timeline(project, stages, now=now),
+        "steps": steps,
         "current": current,
+        "current_left": next((step.left for step in steps if step.current), ""),
+        "next_stage": next((stage for stage in stages if stage.starts_at > now), None),
+        "needs_verification": is_signed_in(request.user)
+        and project.tier == ProjectTier.VERIFIED
+        and tier_of(request.user, municipality) < Tier.VERIFIED,
+        "following": follows(request.user, project),
         "current_kind": KINDS[current.kind] if current is not None else None,
         "phase": phase_of(project, current),
         "districts": list(project.districts.order_by("name")),
@@ -63,3 +77,20 @@ def idea_detail(request: HttpRequest, slug: str, project_id: int, idea_id: int) 
     idea = access_idea(request.user, idea_id, project=project)
     context = {"municipality": municipality, "project": project, "idea": idea}
     return render(request, "crowdprojects/idea.html", context)
+
+
+@login_required
+@require_POST
+def follow_toggle(request: HttpRequest, slug: str, project_id: int) -> HttpResponse:
+    """Follow a project (told when each stage begins and when its timeline changes), or stop."""
+    municipality = access_municipality(request.user, slug)
+    project = access_project(request.user, project_id, municipality=municipality)
+    stop = request.POST.get("follow") == "0"
+    return press(
+        request,
+        lambda: (unfollow if stop else follow)(user=signed_in(request), target=project),
+        done=_("You no longer follow this project.")
+        if stop
+        else _("You will be told when each stage of the project begins."),
+        back_to=project.get_absolute_url(),
+    )
