@@ -39,7 +39,7 @@ def test_the_project_page_says_what_one_can_do_now_and_until_when(client_for, ru
     assert "Обсуждение" in page  # today's stage
     assert "Обсудите идеи" in page  # what one can do in it
     assert "осталось" in page.lower()  # time left
-    assert "Дороги" in page and "весь муниципалитет" in page  # organiser and scope
+    assert "Дороги" in page and "весь город" in page  # organiser and scope
     assert "Зарегистрированные пользователи" in page  # tier
 
 
@@ -122,7 +122,7 @@ def test_a_resident_follows_and_unfollows_a_project(client_for, running, residen
 
     assert client.post(url, {"follow": "1"}).status_code == 302
     assert follows(resident, running)
-    assert "Перестать следить" in client.get(detail_url(running)).content.decode()
+    assert "Не следить" in client.get(detail_url(running)).content.decode()
     assert client.post(url, {"follow": "1"}).status_code == 302  # twice keeps one
     assert Follow.objects.count() == 1
 
