@@ -5,6 +5,8 @@ from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from veche.core.audit import AuditEntry
@@ -334,3 +336,17 @@ def test_staff_pages_in_english(client_for, municipality, municipal_admin):
     assert "Save the timeline" in client.get(staff_url(municipality, project.pk, "stages")).content.decode()
     assert "Edit the timeline" in client.get(staff_url(municipality, project.pk)).content.decode()
     assert Stage.objects.filter(project=project).count() == 4
+
+
+def test_the_staff_list_reads_a_fixed_number_of_queries(client_for, municipality, municipal_admin):
+    client = client_for(municipal_admin)
+    draft(municipality, municipal_admin)
+    client.get(staff_url(municipality))
+    with CaptureQueriesContext(connection) as one:
+        assert client.get(staff_url(municipality)).status_code == 200
+    for kind in (StageKind.IDEAS, StageKind.VOTING, StageKind.SELECTION):
+        project_in_stage(actor=municipal_admin, municipality=municipality, kind=kind, title=f"In {kind}")
+    with CaptureQueriesContext(connection) as four:
+        page = client.get(staff_url(municipality))
+    assert len(four) == len(one) <= 12
+    assert page.content.decode().count("/dashboard/") == 4

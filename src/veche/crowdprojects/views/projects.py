@@ -1,5 +1,7 @@
 """Pages of crowd projects: the list, a project with its timeline and the sections of its parts."""
 
+from datetime import datetime
+
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
@@ -13,10 +15,11 @@ from veche.access.roles import Tier, is_signed_in, tier_of
 from veche.core.forms import press
 from veche.core.http import signed_in
 from veche.crowdprojects.access import access_idea, access_project, can_run, can_set_up_projects
-from veche.crowdprojects.models import Project, ProjectStatus, ProjectTier, status_q
+from veche.crowdprojects.models import Project, ProjectStatus, ProjectTier, Stage, status_q
 from veche.crowdprojects.sections import Page, sections_for
 from veche.crowdprojects.selectors import LISTED, follows, projects_for, stages_of
 from veche.crowdprojects.stages import KINDS, phase_of, stage_at, timeline
+from veche.municipalities.zones import time_left
 from veche.notifications.services import follow, unfollow
 
 PAGE_SIZE = 20
@@ -30,15 +33,24 @@ def project_list(request: HttpRequest, slug: str) -> HttpResponse:
         status = ProjectStatus.RUNNING
     projects = projects_for(municipality=municipality, viewer=request.user, status=status, now=now)
     published = Project.objects.filter(municipality=municipality)
+    page = Paginator(projects, PAGE_SIZE).get_page(request.GET.get("page"))
     context = {
         "municipality": municipality,
         "status": status,
         "tabs": [(s, ProjectStatus(s).label, published.filter(status_q(s, now)).count()) for s in LISTED],
-        "page": Paginator(projects, PAGE_SIZE).get_page(request.GET.get("page")),
+        "page": page,
+        "rows": [_card(project, now) for project in page],
         "now": now,
         "can_set_up": can_set_up_projects(request.user, municipality),
     }
     return render(request, "crowdprojects/list.html", context)
+
+
+def _card(project: Project, now: datetime) -> tuple[Project, Stage | None, str]:
+    """A project on the list with the stage running now and the time left in it."""
+    current = stage_at(list(project.stages.all()), now)
+    left = time_left(current.ends_at, municipality=project.municipality, now=now) if current else ""
+    return project, current, left
 
 
 def project_detail(request: HttpRequest, slug: str, project_id: int) -> HttpResponse:
