@@ -13,6 +13,7 @@ from veche.crowdprojects.models import Project, Stage, StageKind
 from veche.crowdprojects.selectors import stages_of
 from veche.crowdprojects.services.projects import project_set_stages, projects_announce
 from veche.crowdprojects.stages import PlannedStage
+from veche.crowdprojects.tasks import projects_tick
 from veche.crowdprojects.tests.helpers import project_in_stage
 from veche.notifications.models import Follow, Notification
 from veche.notifications.services import follow
@@ -201,3 +202,11 @@ def test_drafts_and_stages_over_before_any_tick_are_not_announced(municipality, 
     assert told == {"announced": 1, "skipped": 3}
     assert Notification.objects.filter(kind="project.stage").count() == 1
     assert Stage.objects.filter(project=draft, announced_at__isnull=False).count() == 0
+
+
+def test_the_hourly_task_announces(settings, municipality, municipal_admin, resident):
+    assert settings.CELERY_BEAT_SCHEDULE["projects-tick"]["task"] == "veche.crowdprojects.tasks.projects_tick"
+    project = project_in_stage(actor=municipal_admin, municipality=municipality, kind=StageKind.VOTING)
+    follow(user=resident, target=project)
+    assert projects_tick() == {"announced": 1, "skipped": 3}
+    assert projects_tick() == {"announced": 0, "skipped": 0}
