@@ -71,6 +71,14 @@ def access_projects_staff(user: Person, slug: str) -> Municipality:
     return municipality
 
 
+def access_projects_setup(user: Person, slug: str) -> Municipality:
+    """The municipality for one who sets projects up; NotFound for everyone else."""
+    municipality = access_municipality(user, slug)
+    if not can_set_up_projects(user, municipality):
+        raise NotFound()
+    return municipality
+
+
 def can_see_idea(user: Person, idea: Idea) -> bool:
     """An idea is public with its project; hidden by a moderator, its author and moderators see it."""
     return can_see_project(user, idea.project) and is_visible(user, idea, idea.author)

@@ -183,6 +183,9 @@ class Stage(models.Model):
     description = models.TextField(_("what happens"), max_length=settings.TEXT_MAX_LENGTH, blank=True)
     starts_at = models.DateTimeField(_("starts"))
     ends_at = models.DateTimeField(_("ends"))
+    # When the project's followers were told the stage began (`services.projects_announce`); kept
+    # across edits of the timeline, so that a stage is announced once.
+    announced_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         ordering = ["project", "position"]

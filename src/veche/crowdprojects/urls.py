@@ -50,4 +50,5 @@ urlpatterns = [
     path("<int:project_id>/ideas/<int:idea_id>/support/", ideas.idea_support, name="idea_support"),
     path("<int:project_id>/ideas/<int:idea_id>/merge/", ideas.idea_merge, name="idea_merge"),
     path("<int:project_id>/ideas/<int:idea_id>/comments/", ideas.idea_comment, name="idea_comment"),
+    path("<int:project_id>/follow/", projects.follow_toggle, name="follow"),
 ]

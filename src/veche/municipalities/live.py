@@ -13,6 +13,9 @@ from veche.appeals.selectors import appeals_for
 from veche.budgeting import phases
 from veche.budgeting.models import Process
 from veche.budgeting.selectors import processes_for
+from veche.crowdprojects.models import Project, ProjectStatus, Stage
+from veche.crowdprojects.selectors import projects_for
+from veche.crowdprojects.stages import stage_at
 from veche.initiatives.models import Initiative
 from veche.initiatives.models import Status as InitiativeStatus
 from veche.initiatives.selectors import initiatives_for
@@ -34,6 +37,7 @@ class Live:
     polls: list[Poll]  # open, closing soonest first
     # Budgeting, newest first, each with the date to show first (as on the list: phases.headline).
     processes: list[tuple[Process, phases.Window | None]]
+    projects: list[tuple[Project, Stage | None]]  # crowd projects running now, with the stage that runs
     initiatives: list[Initiative]  # collecting support, the window that ends first first
     appeals: list[Appeal]  # collecting signatures, the most signed first
     reports: list[Report]  # public, newest first
@@ -41,7 +45,7 @@ class Live:
 
 
 def municipality_live(*, municipality: Municipality, viewer: Any) -> Live:
-    """A bounded read: one query per block (two for polls and processes, whose lists prefetch)."""
+    """A bounded read: one query per block (two for polls, processes and projects, whose lists prefetch)."""
     now = timezone.now()
     return Live(
         polls=list(
@@ -51,6 +55,12 @@ def municipality_live(*, municipality: Municipality, viewer: Any) -> Live:
         processes=[
             (p, phases.headline(phases.timetable(p, municipality=municipality, now=now), now=now))
             for p in processes_for(municipality=municipality, viewer=viewer, staff=False)[:SHOWN]
+        ],
+        projects=[
+            (project, stage_at(list(project.stages.all()), now))
+            for project in projects_for(
+                municipality=municipality, viewer=viewer, status=ProjectStatus.RUNNING, now=now
+            )[:SHOWN]
         ],
         initiatives=list(
             initiatives_for(

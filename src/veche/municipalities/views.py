@@ -67,6 +67,7 @@ def staff_home(request: HttpRequest, slug: str) -> HttpResponse:
             "verify_residents",
             "view_audit",
             "answer_appeals",
+            "run_projects",
         )
     }
     open_flags = municipality.flags.filter(resolved_at__isnull=True).count()

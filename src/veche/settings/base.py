@@ -193,6 +193,7 @@ CELERY_BEAT_SCHEDULE = {
         ("advance-map-overdue-day", "veche.reports.tasks.advance_map_overdue_day"),
         ("initiatives-tick", "veche.initiatives.tasks.initiatives_tick"),
         ("polls-tick", "veche.polls.tasks.polls_tick"),
+        ("projects-tick", "veche.crowdprojects.tasks.projects_tick"),
         ("escalate-overdue-appeals", "veche.appeals.tasks.escalate_overdue_appeals"),
     )
 }

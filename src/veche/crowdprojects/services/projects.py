@@ -1,10 +1,12 @@
 """Every write to a crowd project itself: open one, edit it and its timeline, publish it."""
 
 from collections.abc import Sequence
+from dataclasses import dataclass
 from datetime import datetime
 
 from django.db import transaction
-from django.utils import timezone
+from django.utils import timezone, translation
+from django.utils.functional import Promise
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
 
@@ -26,8 +28,9 @@ from veche.crowdprojects.models import (
     StageKind,
     VotingMethod,
 )
-from veche.crowdprojects.stages import TEMPLATES, PlannedStage, plan_from_template
+from veche.crowdprojects.stages import KINDS, TEMPLATES, PlannedStage, plan_from_template
 from veche.municipalities.models import Department, District, Municipality
+from veche.municipalities.zones import zone_of
 from veche.notifications.messages import message
 from veche.notifications.services import notify_followers
 
@@ -76,6 +79,23 @@ def _check_settings(
     return list(chosen.values())
 
 
+class StageRefused(DomainError):
+    """A refusal of one stage of a timeline: on "stages" for the API, and `number` (from 1, in the
+    order given) with `field` so that a form shows it on that stage's row."""
+
+    def __init__(self, message: str, *, number: int, field: str) -> None:
+        super().__init__(fields={"stages": [message]})
+        self.number, self.field = number, field
+
+
+class StageConflict(Conflict):
+    """A change to a stage that has started (its past stays): `number` and `field` as `StageRefused`."""
+
+    def __init__(self, message: str, *, number: int, field: str) -> None:
+        super().__init__(message, code="stage_started")
+        self.number, self.field = number, field
+
+
 def _check_stages(planned: Sequence[PlannedStage]) -> list[PlannedStage]:
     """A timeline as it will be saved: 1 to STAGES_MAX stages of known kinds, each ending after it
     starts and starting no earlier than the one before ends; or a DomainError on "stages"."""
@@ -85,26 +105,49 @@ def _check_stages(planned: Sequence[PlannedStage]) -> list[PlannedStage]:
     previous_end: datetime | None = None
     for number, stage in enumerate(planned, start=1):
         if stage.kind not in StageKind.values:
-            raise DomainError(fields={"stages": [_("Stage %(n)d: choose its kind.") % {"n": number}]})
-        check_moment(stage.starts_at, field="stages")
-        check_moment(stage.ends_at, field="stages")
-        if stage.ends_at <= stage.starts_at:
-            raise DomainError(fields={"stages": [_("Stage %(n)d must end after it starts.") % {"n": number}]})
-        if previous_end is not None and stage.starts_at < previous_end:
-            raise DomainError(
-                fields={
-                    "stages": [_("Stage %(n)d must start when the one before ends or later.") % {"n": number}]
-                }
+            raise StageRefused(
+                _("Stage %(n)d: choose its kind.") % {"n": number}, number=number, field="kind"
             )
-        title = check_text(stage.title, "stages", limit=STAGE_TITLE_MAX_LENGTH, one_line=True, required=False)
-        description = check_text(stage.description, "stages", required=False)
+        for name in ("starts_at", "ends_at"):
+            try:
+                check_moment(getattr(stage, name), field="stages")
+            except DomainError as error:
+                raise StageRefused(error.summary, number=number, field=name) from error
+        if stage.ends_at <= stage.starts_at:
+            raise StageRefused(
+                _("Stage %(n)d must end after it starts.") % {"n": number}, number=number, field="ends_at"
+            )
+        if previous_end is not None and stage.starts_at < previous_end:
+            raise StageRefused(
+                _("Stage %(n)d must start when the one before ends or later.") % {"n": number},
+                number=number,
+                field="starts_at",
+            )
+        try:
+            title = check_text(
+                stage.title, "stages", limit=STAGE_TITLE_MAX_LENGTH, one_line=True, required=False
+            )
+        except DomainError as error:
+            raise StageRefused(error.summary, number=number, field="title") from error
+        try:
+            description = check_text(stage.description, "stages", required=False)
+        except DomainError as error:
+            raise StageRefused(error.summary, number=number, field="description") from error
         checked.append(PlannedStage(stage.kind, stage.starts_at, stage.ends_at, title, description))
         previous_end = stage.ends_at
     return checked
 
 
 def _write_stages(project: Project, planned: Sequence[PlannedStage]) -> None:
-    """Replace the project's stages by `planned` (already checked) and keep its span in step."""
+    """Replace the project's stages by `planned` (already checked) and keep its span in step. A stage
+    that stays where it was (same place, kind and start) keeps its announcement, so that it is not
+    announced again."""
+    announced = {
+        (position, kind, starts_at): at
+        for position, kind, starts_at, at in Stage.objects.filter(
+            project=project, announced_at__isnull=False
+        ).values_list("position", "kind", "starts_at", "announced_at")
+    }
     Stage.objects.filter(project=project).delete()
     Stage.objects.bulk_create(
         [
@@ -116,6 +159,7 @@ def _write_stages(project: Project, planned: Sequence[PlannedStage]) -> None:
                 description=stage.description,
                 starts_at=stage.starts_at,
                 ends_at=stage.ends_at,
+                announced_at=announced.get((number, stage.kind, stage.starts_at)),
             )
             for number, stage in enumerate(planned, start=1)
         ]
@@ -276,17 +320,24 @@ def _keep_the_past(before: list[Stage], planned: Sequence[PlannedStage], now: da
         raise Conflict(_("A stage that has started cannot be removed."), code="stage_started")
     for number, (old, new) in enumerate(zip(started, planned, strict=False), start=1):
         if old.kind != new.kind or old.starts_at != new.starts_at:
-            raise Conflict(
+            raise StageConflict(
                 _("Stage %(n)d has started: its kind and start stay as they were.") % {"n": number},
-                code="stage_started",
+                number=number,
+                field="kind" if old.kind != new.kind else "starts_at",
             )
         if old.ends_at <= now and new.ends_at != old.ends_at:
-            raise Conflict(_("Stage %(n)d is over: its dates stay.") % {"n": number}, code="stage_started")
+            raise StageConflict(
+                _("Stage %(n)d is over: its dates stay.") % {"n": number}, number=number, field="ends_at"
+            )
         if old.ends_at > now and new.ends_at <= now:
-            raise Conflict(_("Stage %(n)d cannot end in the past.") % {"n": number}, code="stage_started")
+            raise StageConflict(
+                _("Stage %(n)d cannot end in the past.") % {"n": number}, number=number, field="ends_at"
+            )
     for number, new in enumerate(planned[len(started) :], start=len(started) + 1):
         if new.starts_at < now:
-            raise Conflict(_("Stage %(n)d cannot start in the past.") % {"n": number}, code="stage_started")
+            raise StageConflict(
+                _("Stage %(n)d cannot start in the past.") % {"n": number}, number=number, field="starts_at"
+            )
 
 
 def project_publish(*, actor: User, project: Project, now: datetime | None = None) -> Project:
@@ -308,3 +359,61 @@ def may_run(actor: Person, project: Project) -> None:
     """For the writes of those who run a project: NotFound for anyone else."""
     if not can_run(actor, project):
         raise NotFound()
+
+
+@dataclass(frozen=True)
+class _Named:
+    """A text written in both languages now, for a notice that is read later in either (a stage
+    kind's name, what it invites to do): the notice keeps both, as it keeps staff's names."""
+
+    name_ru: str
+    name_en: str | None
+
+
+def _in_both(text: str | Promise) -> _Named:
+    with translation.override("ru"):
+        ru = str(text)
+    with translation.override("en"):
+        en = str(text)
+    return _Named(ru, en)
+
+
+def projects_announce(*, now: datetime | None = None) -> dict[str, int]:
+    """The hourly tick: tell the followers of each published project that a stage has begun, once.
+
+    Each stage that has started and was not announced is claimed by a conditional UPDATE of its
+    `announced_at`, so ticks running at once tell nobody twice. A stage that was over before any
+    tick saw it (a project published late) is claimed without a notice: there is nothing to do in it.
+    """
+    now = now or timezone.now()
+    told = {"announced": 0, "skipped": 0}
+    due = (
+        Stage.objects.filter(
+            announced_at__isnull=True, starts_at__lte=now, project__published_at__isnull=False
+        )
+        .select_related("project", "project__municipality")
+        .order_by("starts_at", "pk")
+    )
+    for stage in due:
+        with transaction.atomic():
+            if not Stage.objects.filter(pk=stage.pk, announced_at__isnull=True).update(announced_at=now):
+                continue
+            if stage.ends_at <= now:
+                told["skipped"] += 1
+                continue
+            _announce_stage(stage)
+            told["announced"] += 1
+    return told
+
+
+def _announce_stage(stage: Stage) -> None:
+    project = stage.project
+    name: str | _Named = stage.title or _in_both(StageKind(stage.kind).label)
+    until = timezone.localtime(stage.ends_at, zone_of(project.municipality))
+    notify_followers(
+        target=project,
+        kind="project.stage",
+        title=message(gettext_noop("Stage “{}” of “{}” has begun"), name, project.title),
+        body=message(gettext_noop("{} Until {}."), _in_both(KINDS[stage.kind].invitation), until),
+        url=project_url(project),
+    )

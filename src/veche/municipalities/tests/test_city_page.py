@@ -1,5 +1,6 @@
-"""A municipality's page shows what is live now: open polls, budgeting, initiatives and appeals
-gathering support, recent reports, the map and the calls to act; each block says when it is empty."""
+"""A municipality's page shows what is live now: open polls, budgeting, running crowd projects,
+initiatives and appeals gathering support, recent reports, the map and the calls to act; each block
+says when it is empty."""
 
 from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
@@ -14,6 +15,8 @@ from veche.appeals.services import appeal_create
 from veche.budgeting.models import Process
 from veche.budgeting.services.setup import process_schedule
 from veche.core.testing import localised_numbers
+from veche.crowdprojects.models import StageKind
+from veche.crowdprojects.tests.helpers import project_in_stage
 from veche.initiatives.services import initiative_create
 from veche.municipalities.models import Municipality
 from veche.polls.models import Poll
@@ -22,10 +25,10 @@ from veche.reports.models import Report
 CITY = "/m/testgrad/"
 # The page's queries: the municipality, its districts and categories, the town square's comment
 # count and two content types (their cache is emptied before each count), one per live block and
-# one more for each prefetching list (polls' districts, processes' budgets); for a signed-in
-# visitor also the session, the user, their roles, their verification and unread notifications.
-ANONYMOUS_QUERIES = 12
-SIGNED_IN_QUERIES = 17
+# one more for each prefetching list (polls' districts, processes' budgets, projects' stages); for a
+# signed-in visitor also the session, the user, their roles, their verification and unread notifications.
+ANONYMOUS_QUERIES = 14
+SIGNED_IN_QUERIES = 19
 
 
 def _block(page: str, block: str) -> str:
@@ -47,9 +50,20 @@ def live_city(
     make_process: Callable[..., Process],
     routed: Callable[..., Report],
     submit: Callable[..., Report],
+    municipal_admin: User,
 ) -> dict[str, object]:
     """Something in every block, and things that must not show: a closed poll, a draft
-    initiative, a report awaiting moderation."""
+    initiative, a draft project, a report awaiting moderation."""
+    project_in_stage(
+        actor=municipal_admin, municipality=municipality, kind=StageKind.VOTING, title="Набережная"
+    )
+    project_in_stage(
+        actor=municipal_admin,
+        municipality=municipality,
+        kind=StageKind.IDEAS,
+        title="Черновик проекта",
+        publish=False,
+    )
     open_poll = make_poll("Где поставить новую площадку?", lasts=timedelta(days=3))
     make_poll("Закрытый опрос", opens_in=timedelta(days=-3), lasts=timedelta(days=1))
     process = make_process()
@@ -76,6 +90,7 @@ def test_an_empty_city_says_so_in_every_block(client: Client, municipality: Muni
 
     assert "Сейчас нет открытых опросов." in _block(page, "polls")
     assert "Кампаний инициативного бюджетирования пока нет." in _block(page, "budgeting")
+    assert "Сейчас не идёт ни один краудпроект." in _block(page, "projects")
     assert "Сейчас ни одна инициатива не собирает поддержку." in _block(page, "initiatives")
     assert "Сейчас ни одна петиция не собирает подписи." in _block(page, "appeals")
     assert "Здесь ещё никто не сообщал о проблемах. Будьте первым." in _block(page, "reports")
@@ -95,6 +110,8 @@ def test_the_live_blocks_show_what_is_open_with_dates_and_counts(
     assert "Сейчас нет открытых опросов." not in polls
     budgeting = _block(page, "budgeting")
     assert "Participatory budget" in budgeting and "Голосование" in budgeting
+    projects = _block(page, "projects")
+    assert "Набережная" in projects and "Голосование" in projects and "Черновик проекта" not in page
     initiatives = _block(page, "initiatives")
     assert "Велодорожка" in initiatives and "Сбор поддержки до" in initiatives
     assert "Черновик инициативы" not in page
@@ -144,9 +161,13 @@ def test_more_of_everything_takes_no_more_queries(
     make_poll: Callable[..., Poll],
     make_process: Callable[..., Process],
     routed: Callable[..., Report],
+    municipal_admin: User,
     django_assert_num_queries,
 ) -> None:
     for i in range(4):
+        project_in_stage(
+            actor=municipal_admin, municipality=municipality, kind=StageKind.IDEAS, title=f"Проект {i}"
+        )
         make_poll(f"Ещё опрос {i}")
         make_process()
         appeal_create(author=writer, municipality=municipality, title=f"Петиция {i}", body="Текст.")
