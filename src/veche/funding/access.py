@@ -8,6 +8,8 @@ business, not a department's).
 
 from typing import Any
 
+from django.db.models import QuerySet
+
 from veche.access.functions import access_municipality, access_visible, parse_pk
 from veche.access.roles import Person, has_permission, is_signed_in
 from veche.core.errors import NotFound
@@ -20,7 +22,8 @@ def can_see_campaign(user: Person, campaign: Campaign) -> bool:
     return can_see_idea(user, campaign.funded_idea)
 
 
-def campaigns() -> Any:
+def campaigns() -> QuerySet[Campaign]:
+    """Campaigns with what they fund and where: what every page and endpoint of one reads."""
     return Campaign.objects.select_related(
         "municipality", "idea", "idea__municipality", "idea__project", "idea__project__municipality"
     )

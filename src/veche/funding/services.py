@@ -377,7 +377,7 @@ def _settle(campaign_id: int, now: datetime) -> str | None:
         details={"status": campaign.status, "pledged_total": campaign.pledged_total, "released": released},
     )
     _tell_closed(campaign)
-    return campaign.status
+    return str(campaign.status)
 
 
 def campaigns_settle(*, now: datetime | None = None) -> dict[str, int]:
