@@ -25,7 +25,12 @@ def can_see_campaign(user: Person, campaign: Campaign) -> bool:
 def campaigns() -> QuerySet[Campaign]:
     """Campaigns with what they fund and where: what every page and endpoint of one reads."""
     return Campaign.objects.select_related(
-        "municipality", "idea", "idea__municipality", "idea__project", "idea__project__municipality"
+        "municipality",
+        "idea",
+        "idea__author",
+        "idea__municipality",
+        "idea__project",
+        "idea__project__municipality",
     )
 
 

@@ -11,7 +11,7 @@ from django.utils import timezone, translation
 from veche.core.testing import localised_numbers, messages_of, text_in
 from veche.funding.models import Campaign, CampaignStatus, Pledge, PledgeStatus
 from veche.funding.services import Organisation, campaigns_settle, pledge_make
-from veche.funding.tests.helpers import past_deadline, taken_up_idea
+from veche.funding.tests.helpers import open_campaign, past_deadline, taken_up_idea
 from veche.municipalities.zones import time_left, zone_of
 
 pytestmark = pytest.mark.django_db
@@ -200,3 +200,17 @@ def test_the_treasury_lists_pledges_to_mark_paid_and_marks_one(
     assert str(pledge.pk) not in [
         line for line in client.get(url).content.decode().split() if line == str(pledge.pk)
     ]
+
+
+def test_the_project_section_reads_campaigns_in_a_fixed_number_of_queries(
+    campaign, project, author, municipal_admin, client_for
+):
+    client = client_for(municipal_admin)
+    with CaptureQueriesContext(connection) as one:
+        client.get(project.get_absolute_url())
+    for title in ("Benches", "Lights", "Paths"):
+        open_campaign(actor=municipal_admin, idea=taken_up_idea(project=project, author=author, title=title))
+    with CaptureQueriesContext(connection) as four:
+        page = client.get(project.get_absolute_url())
+    assert page.content.decode().count("/funding/") >= 4
+    assert len(four) == len(one), [q["sql"] for q in four.captured_queries]
