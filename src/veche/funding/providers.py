@@ -18,6 +18,7 @@ from veche.core.errors import NotFound
 from veche.core.text import check_text
 from veche.funding.access import can_confirm_in
 from veche.funding.models import REFERENCE_MAX_LENGTH, Pledge
+from veche.funding.selectors import roubles
 
 DEFAULT_PROVIDER = "veche.funding.providers.ManualTreasury"
 
@@ -43,10 +44,10 @@ class ManualTreasury:
 
     def instructions(self, pledge: Pledge) -> str:
         return _(
-            "If the target is reached, pay %(amount)d roubles to the municipality's treasury by bank "
+            "If the target is reached, pay %(amount)s to the municipality's treasury by bank "
             "transfer with “pledge %(number)d” in the payment's purpose; the treasury then marks the "
             "pledge paid. If the target is not reached, nothing is owed."
-        ) % {"amount": pledge.amount, "number": pledge.pk}
+        ) % {"amount": roubles(pledge.amount), "number": pledge.pk}
 
     def confirm(self, pledge: Pledge, actor: Person, reference: str) -> str:
         if not can_confirm_in(actor, pledge.campaign.municipality):

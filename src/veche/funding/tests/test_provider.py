@@ -1,6 +1,7 @@
 """Payment: the provider chosen by the setting, and the treasury confirming pledges by hand."""
 
 import pytest
+from django.utils import translation
 
 from veche.core.errors import Conflict, DomainError, NotFound
 from veche.core.models import AuditEntry
@@ -37,7 +38,13 @@ def test_the_treasury_is_the_default_provider_and_says_how_to_pay(campaign, resi
     provider = payment_provider()
     assert isinstance(provider, ManualTreasury) and provider.name == "treasury"
     pledge = pledge_make(user=resident, campaign=campaign, amount=1_234)
-    assert f"pledge {pledge.pk}" in provider.instructions(pledge)
+    assert f"«взнос {pledge.pk}»" in provider.instructions(
+        pledge
+    ) and "1\u00a0234\u00a0₽" in provider.instructions(pledge)
+    with translation.override("en"):
+        assert f"“pledge {pledge.pk}”" in provider.instructions(
+            pledge
+        ) and "1,234\u00a0₽" in provider.instructions(pledge)
 
 
 def test_the_treasury_marks_a_pledge_of_a_succeeded_campaign_paid(
