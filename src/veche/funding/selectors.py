@@ -2,7 +2,7 @@
 
 from dataclasses import dataclass
 
-from django.db.models import Count, Q, QuerySet, Sum
+from django.db.models import Case, Count, Q, QuerySet, Sum, Value, When
 from django.utils import formats
 
 from veche.access.roles import Person, is_signed_in
@@ -18,7 +18,8 @@ def roubles(amount: int) -> str:
 
 def campaigns_of_project(project: Project) -> QuerySet[Campaign]:
     """The project's campaigns, open ones first, each with its idea: one query however many."""
-    return campaigns().filter(idea__project=project).order_by("status", "-created_at", "-id")
+    open_first = Case(When(status=CampaignStatus.OPEN, then=Value(0)), default=Value(1))
+    return campaigns().filter(idea__project=project).order_by(open_first, "-created_at", "-id")
 
 
 def ideas_to_fund(project: Project) -> QuerySet[Idea]:

@@ -5,7 +5,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from veche.funding.models import Pledge
-from veche.funding.services import pledge_make
+from veche.funding.services import campaign_cancel, pledge_make
 from veche.funding.tests.helpers import open_campaign, past_deadline, taken_up_idea
 
 pytestmark = pytest.mark.django_db
@@ -30,11 +30,15 @@ def test_a_campaign_reads_with_its_numbers_unlocalised(campaign, resident, clien
 def test_a_projects_campaigns_list_in_a_fixed_number_of_queries(
     campaign, project, author, municipal_admin, client_for
 ):
-    for title in ("Benches", "Lights", "Paths"):
+    made = [
         open_campaign(actor=municipal_admin, idea=taken_up_idea(project=project, author=author, title=title))
+        for title in ("Benches", "Lights", "Paths")
+    ]
+    campaign_cancel(actor=municipal_admin, campaign=made[-1])
     with CaptureQueriesContext(connection) as queries:
         body = client_for().get(f"/api/v1/projects/{project.pk}/campaigns").json()
     assert body["count"] == 4 and len(body["items"]) == 4
+    assert [item["status"] for item in body["items"]] == ["open"] * 3 + ["cancelled"]  # open ones first
     assert len(queries) <= 6, [q["sql"] for q in queries.captured_queries]
 
 
