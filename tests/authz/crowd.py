@@ -30,7 +30,11 @@ from veche.crowdprojects.models import (
 from veche.crowdprojects.services.projects import project_create, project_publish
 from veche.crowdprojects.tests.helpers import project_in_stage
 from veche.crowdprojects.tests.selection_helpers import decide, idea_in, implementing
+from veche.funding.models import Campaign, Pledge
+from veche.funding.services import campaigns_settle, pledge_make
+from veche.funding.tests.helpers import cofinanced_project, open_campaign, past_deadline, taken_up_idea
 from veche.municipalities.models import Municipality
+from veche.municipalities.zones import zone_of
 from veche.notifications.models import Follow
 
 if TYPE_CHECKING:
@@ -222,6 +226,7 @@ def crowd_routes(case: type[Case], every: Any) -> dict[str, Case]:
         "crowdprojects_staff:dashboard#other-municipality": case(
             "/m/{slug}/staff/projects/{other_project}/dashboard/", signed_in(404)
         ),
+        **_funding_routes(case, every),
     }
 
 
@@ -352,6 +357,121 @@ def idea_routes(case: type[Case], every: Any) -> dict[str, Case]:
     }
 
 
+# Co-financing: a project of the roads department in its co-financing stage; its campaign takes
+# pledges from anyone registered; those who run the project open and cancel campaigns; municipal and
+# platform admins ("confirm_pledges") mark the pledges of a campaign that reached its target paid.
+FUNDING_RUNS = ("login", 404, 404, 404, 302, 302, 404, 302)
+TREASURY = ("login", 404, 404, 404, 404, 200, 404, 200)
+
+
+def _pledges() -> int:
+    return Pledge.objects.count()
+
+
+def _funding_routes(case: type[Case], every: Any) -> dict[str, Case]:
+    login = "login"
+    signed_in_404 = (login,) + (404,) * 7
+    return {
+        "funding:campaign": case("/m/{slug}/funding/{campaign}/", every(200)),
+        "funding:campaign#other-municipality": case("/m/{other_slug}/funding/{campaign}/", every(404)),
+        "funding:report": case("/m/{slug}/funding/{campaign}/report/", every(200)),
+        "funding:pledge": case(
+            "/m/{slug}/funding/{campaign}/pledge/",
+            (login, 302, 302, 302, 302, 302, 302, 302),
+            "POST",
+            data={"amount": "500"},
+            state=lambda w: _pledges(),
+        ),
+        "funding:pledge#settled": case(
+            "/m/{slug}/funding/{settled_campaign}/pledge/",
+            (login, 409, 409, 409, 409, 409, 409, 409),
+            "POST",
+            data={"amount": "500"},
+            state=lambda w: _pledges(),
+        ),
+        "funding:withdraw": case(
+            "/m/{slug}/funding/{campaign}/pledges/{authors_pledge}/withdraw/",
+            signed_in_404,
+            "POST",
+            state=lambda w: Pledge.objects.get(pk=w.values["authors_pledge"]).status,
+        ),
+        "funding:cancel": case(
+            "/m/{slug}/funding/{campaign}/cancel/",
+            FUNDING_RUNS,
+            "POST",
+            state=lambda w: Campaign.objects.get(pk=w.values["campaign"]).status,
+        ),
+        "funding:new": case(
+            "/m/{slug}/funding/new/{cofinanced_project}/{settled_idea}/",
+            tuple(200 if s == 302 else s for s in FUNDING_RUNS),
+        ),
+        "funding:new#post": case(
+            "/m/{slug}/funding/new/{cofinanced_project}/{settled_idea}/",
+            FUNDING_RUNS,
+            "POST",
+            data={"target_amount": "20000", "deadline": "{funding_deadline}"},
+            state=lambda w: Campaign.objects.count(),
+        ),
+        "funding:new#other-project": case("/m/{slug}/funding/new/{project}/{settled_idea}/", signed_in_404),
+        "funding:treasury": case("/m/{slug}/funding/treasury/", TREASURY),
+        "funding:confirm": case("/m/{slug}/funding/treasury/{settled_pledge}/", TREASURY),
+        "funding:confirm#post": case(
+            "/m/{slug}/funding/treasury/{settled_pledge}/",
+            ("login", 404, 404, 404, 404, 302, 404, 302),
+            "POST",
+            data={"reference": "Statement 1207"},
+            state=lambda w: Pledge.objects.get(pk=w.values["settled_pledge"]).status,
+        ),
+        "api:campaign_detail": case("/api/v1/campaigns/{campaign}", every(200), api=True),
+        "api:project_campaigns": case(
+            "/api/v1/projects/{cofinanced_project}/campaigns", every(200), api=True
+        ),
+        "api:project_campaigns#draft": case(
+            "/api/v1/projects/{draft_project}/campaigns", (404, 404, 404, 404, 200, 200, 404, 200), api=True
+        ),
+        "api:pledge_create": case(
+            "/api/v1/campaigns/{campaign}/pledges",
+            (401, 201, 201, 201, 201, 201, 201, 201),
+            "POST",
+            api=True,
+            data={"amount": 500},
+            state=lambda w: _pledges(),
+        ),
+        "api:pledge_create#settled": case(
+            "/api/v1/campaigns/{settled_campaign}/pledges",
+            (401, 409, 409, 409, 409, 409, 409, 409),
+            "POST",
+            api=True,
+            data={"amount": 500},
+            state=lambda w: _pledges(),
+        ),
+    }
+
+
+def _funding_world(*, municipality: Municipality, municipal_admin: User, author: User) -> dict[str, Any]:
+    """A project in its co-financing stage with two taken-up ideas: one with an open campaign (the
+    author has pledged to it), one whose campaign reached its target and was settled."""
+    roads = municipality.departments.get(name_en="Roads")
+    project = cofinanced_project(actor=municipal_admin, municipality=municipality, department=roads)
+    idea = taken_up_idea(project=project, author=author)
+    campaign = open_campaign(actor=municipal_admin, idea=idea, target=100_000)
+    authors = pledge_make(user=author, campaign=campaign, amount=1_000)
+    settled_idea = taken_up_idea(project=project, author=author, title="Benches")
+    settled = open_campaign(actor=municipal_admin, idea=settled_idea, target=5_000)
+    paid = pledge_make(user=author, campaign=settled, amount=5_000)
+    campaigns_settle(now=past_deadline(settled).deadline + timedelta(seconds=1))
+    deadline = timezone.localtime(timezone.now() + timedelta(days=5), zone_of(municipality))
+    return {
+        "cofinanced_project": project.pk,
+        "campaign": campaign.pk,
+        "authors_pledge": authors.pk,
+        "settled_idea": settled_idea.pk,
+        "settled_campaign": settled.pk,
+        "settled_pledge": paid.pk,
+        "funding_deadline": deadline.strftime("%Y-%m-%dT%H:%M"),
+    }
+
+
 def crowd_world(
     *,
     municipality: Municipality,
@@ -426,6 +546,7 @@ def crowd_world(
         created_at=timezone.now(),
     )
     return {
+        **_funding_world(municipality=municipality, municipal_admin=municipal_admin, author=author),
         **values,
         "merge_target": merge_target.pk,
         "project": running.pk,

@@ -46,6 +46,9 @@ PERMISSIONS: dict[str, frozenset[str]] = {
     # Run a crowd project: merge ideas, invite experts, select, publish milestones and documents. An
     # official runs only the projects their department organises (`crowdprojects.access.can_run`).
     "run_projects": frozenset({OFFICIAL, ADMIN}),
+    # Mark pledges of co-financing campaigns paid (the municipality's treasury): money received is the
+    # administration's business, not a department's.
+    "confirm_pledges": frozenset({ADMIN}),
     "view_audit": frozenset({ADMIN}),
     "staff_area": frozenset({MODERATOR, OFFICIAL, ADMIN}),
 }

@@ -66,6 +66,7 @@ INSTALLED_APPS = [
     "veche.initiatives",
     "veche.budgeting",
     "veche.crowdprojects",
+    "veche.funding",
     "veche.api",
 ]
 
@@ -184,7 +185,7 @@ CELERY_TASK_EAGER_PROPAGATES = True
 CELERY_TASK_ACKS_LATE = True
 CELERY_TASK_SERIALIZER = "json"
 # With a broker, `celery -A veche beat` runs these; without one, run `veche reports tick`,
-# `veche initiatives tick`, `veche polls tick` and `veche appeals tick` from cron.
+# `veche initiatives tick`, `veche polls tick`, `veche funding settle` and `veche appeals tick` from cron.
 CELERY_BEAT_SCHEDULE = {
     name: {"task": task, "schedule": 3600.0}
     for name, task in (
@@ -194,6 +195,7 @@ CELERY_BEAT_SCHEDULE = {
         ("initiatives-tick", "veche.initiatives.tasks.initiatives_tick"),
         ("polls-tick", "veche.polls.tasks.polls_tick"),
         ("projects-tick", "veche.crowdprojects.tasks.projects_tick"),
+        ("funding-settle", "veche.funding.tasks.campaigns_settle"),
         ("escalate-overdue-appeals", "veche.appeals.tasks.escalate_overdue_appeals"),
     )
 }
@@ -238,6 +240,8 @@ MAP_TILE_URL = env("MAP_TILE_URL", "https://tile.openstreetmap.org/{z}/{x}/{y}.p
 MAP_TILE_ATTRIBUTION = env("MAP_TILE_ATTRIBUTION", "© OpenStreetMap contributors")
 # A Nominatim-compatible search URL (e.g. https://nominatim.openstreetmap.org/search); empty: the
 # report form keeps the address as typed and asks for the district instead of looking it up.
+# How pledges to co-financing campaigns are paid: a dotted path to a class (`funding.providers`).
+VECHE_PAYMENT_PROVIDER = env("VECHE_PAYMENT_PROVIDER", "veche.funding.providers.ManualTreasury")
 VECHE_GEOCODER_URL = env("VECHE_GEOCODER_URL", "")
 VECHE_GEOCODER_TIMEOUT = float(env("VECHE_GEOCODER_TIMEOUT", "4"))
 

@@ -1,0 +1,12 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class FundingConfig(AppConfig):
+    name = "veche.funding"
+    label = "funding"
+    verbose_name = _("co-financing")
+
+    def ready(self) -> None:
+        # The campaigns' section of a crowd project's page.
+        from veche.funding import sections  # noqa: F401
