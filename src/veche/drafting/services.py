@@ -52,7 +52,7 @@ from veche.drafting.models import (
     Section,
     Version,
 )
-from veche.drafting.splitting import Part, split_text
+from veche.drafting.splitting import Part, free_number, split_text
 from veche.notifications.messages import message
 from veche.notifications.services import notify, notify_followers
 
@@ -418,13 +418,6 @@ def _conflicting(accepted: list[Amendment]) -> list[list[Amendment]]:
     return [group for group in by_key.values() if len(group) > 1]
 
 
-def _free_number(base: str, used: set[str]) -> str:
-    k = 1
-    while f"{base}.{k}" in used:
-        k += 1
-    return f"{base}.{k}"[:NUMBER_MAX_LENGTH]
-
-
 def version_publish(
     *, actor: User, document: Document, note: str = "", now: datetime | None = None
 ) -> Version:
@@ -472,7 +465,7 @@ def version_publish(
                 rows.append((section.key, section.number, section.heading, change.body))
             for added in additions.get(section.key, []):
                 document.last_key += 1
-                number = _free_number(section.number, used)
+                number = free_number(section.number, used)[:NUMBER_MAX_LENGTH]
                 used.add(number)
                 rows.append((document.last_key, number, added.heading, added.body))
         if not rows:

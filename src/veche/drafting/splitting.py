@@ -12,8 +12,10 @@ The rule, in order (the first that applies):
    before the first numbered paragraph is a section of its own.
 3. Paragraphs. Otherwise every paragraph is a section.
 
-A section the text does not number is numbered by its place ("1", "2", ...). Sections with nothing
-in them (a heading line alone is not empty) are dropped.
+A text that numbers none of its sections is numbered by place ("1", "2", ...). In a text that numbers
+some, a section before the first numbered one is "0" (a preamble), and an unnumbered one after
+section "N" is "N.1" (the next free "N.k"). Sections with nothing in them (a heading line alone is
+not empty) are dropped.
 """
 
 import re
@@ -50,9 +52,26 @@ def split_text(text: str) -> list[Part]:
         else:
             parts = [Part("", "", p) for p in paragraphs]
     kept = [part for part in parts if part.heading or part.body]
-    return [
-        Part(part.number or str(place), part.heading, part.body) for place, part in enumerate(kept, start=1)
-    ]
+    if not any(part.number for part in kept):
+        return [Part(str(place), part.heading, part.body) for place, part in enumerate(kept, start=1)]
+    used = {part.number for part in kept}
+    numbered, previous = [], "0"
+    for part in kept:
+        number = part.number
+        if not number:
+            number = "0" if previous == "0" and "0" not in used else free_number(previous, used)
+            used.add(number)
+        numbered.append(Part(number, part.heading, part.body))
+        previous = number
+    return numbered
+
+
+def free_number(base: str, used: set[str]) -> str:
+    """The first of "base.1", "base.2"... not in `used`: the number of a section added after `base`."""
+    k = 1
+    while f"{base}.{k}" in used:
+        k += 1
+    return f"{base}.{k}"
 
 
 def _by_headings(lines: list[str]) -> list[Part]:
