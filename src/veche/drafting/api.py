@@ -183,7 +183,7 @@ def _version_out(request: HttpRequest, version: Version) -> dict[str, Any]:
 
 @router.get("/projects/{project_id}/documents", response={200: list[DraftDocumentSummaryOut], **ERRORS})
 @paginate(ListPagination)
-def document_list(request: HttpRequest, project_id: int) -> Any:
+def drafting_documents(request: HttpRequest, project_id: int) -> Any:
     """A crowd project's texts drafted together (drafts only for its organisers)."""
     project = access_project(request.user, project_id)
     documents = documents_for(project=project, viewer=request.user, runs=can_run(request.user, project))
@@ -191,7 +191,7 @@ def document_list(request: HttpRequest, project_id: int) -> Any:
 
 
 @router.get("/documents/{document_id}", response={200: DraftDocumentOut, **ERRORS})
-def document_detail(request: HttpRequest, document_id: int) -> Any:
+def drafting_document(request: HttpRequest, document_id: int) -> Any:
     """A document with its latest version's sections."""
     document = access_document(request.user, document_id)
     version = latest_version(document)
@@ -209,7 +209,7 @@ def document_detail(request: HttpRequest, document_id: int) -> Any:
 
 
 @router.get("/documents/{document_id}/versions/{number}", response={200: DraftVersionOut, **ERRORS})
-def version_detail(request: HttpRequest, document_id: int, number: int) -> Any:
+def drafting_version(request: HttpRequest, document_id: int, number: int) -> Any:
     """One version of a document, its sections as they were then."""
     document = access_document(request.user, document_id)
     return _version_out(request, access_version(document, number))
@@ -226,7 +226,7 @@ def _pieces(pieces: tuple[Piece, ...]) -> list[dict[str, str]]:
 
 
 @router.get("/documents/{document_id}/compare", response={200: DraftCompareOut, **ERRORS})
-def version_compare(request: HttpRequest, document_id: int, filters: Query[CompareFilters]) -> Any:
+def drafting_compare(request: HttpRequest, document_id: int, filters: Query[CompareFilters]) -> Any:
     """Two versions compared section by section (matched by key), each difference word by word."""
     document = access_document(request.user, document_id)
     to = access_version(document, filters.to) if filters.to is not None else latest_version(document)
@@ -261,7 +261,7 @@ def _published(request: HttpRequest, document_id: int) -> Document:
 
 
 @router.post("/documents/{document_id}/amendments", response={201: AmendmentOut, **ERRORS}, auth=AUTH)
-def amendment_create(request: HttpRequest, document_id: int, payload: AmendmentIn) -> Any:
+def drafting_amendment_create(request: HttpRequest, document_id: int, payload: AmendmentIn) -> Any:
     """Propose an amendment to a section of the latest version, while the drafting stage runs. The
     same proposal again answers the amendment already there."""
     document = _published(request, document_id)
@@ -282,7 +282,7 @@ def amendment_create(request: HttpRequest, document_id: int, payload: AmendmentI
 
 
 @router.post("/amendments/{amendment_id}/supports", response={201: AmendmentSupportOut, **ERRORS}, auth=AUTH)
-def amendment_support(request: HttpRequest, amendment_id: int) -> Any:
+def drafting_amendment_support(request: HttpRequest, amendment_id: int) -> Any:
     """Support another person's open amendment, once; a repeat answers 409."""
     amendment = access_amendment(request.user, amendment_id)
     rate_limit_request("write", request)
