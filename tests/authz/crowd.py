@@ -172,7 +172,7 @@ def drafting_world(*, municipality: Municipality, municipal_admin: User, author:
     )
     text = "Preamble.\n\n## 1. Paths\nClean.\n\n## 2. Benches\nEvery fifty metres."
     document = document_create(actor=municipal_admin, project=project, title="Park rules", text=text)
-    document_publish(actor=municipal_admin, document=document)
+    document = document_publish(actor=municipal_admin, document=document)
     draft = document_create(actor=municipal_admin, project=project, title="Not yet", text="## A\nx")
     benches = latest_version(document).sections.get(number="2")
     benches.version.document = document

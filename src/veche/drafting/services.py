@@ -247,8 +247,6 @@ def amendment_propose(
     stage runs. The same proposal by the same author while it is open is the one already there."""
     now = now or timezone.now()
     document = section.version.document
-    if document.published_at is None:
-        raise NotFound()
     project = document.project
     _may_take_part(author, project, Feature.AMEND, now)
     if kind not in AmendmentKind.values:
@@ -267,6 +265,8 @@ def amendment_propose(
         raise DomainError(fields={"body": [_("The new wording is the same as the current one.")]})
     with transaction.atomic():
         document = _locked(document)
+        if document.published_at is None:
+            raise NotFound()
         latest = latest_version(document)
         if section.version_id != latest.pk:
             raise Conflict(
