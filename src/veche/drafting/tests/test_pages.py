@@ -2,6 +2,8 @@
 
 import pytest
 from django.contrib.contenttypes.models import ContentType
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from veche.comments.models import Comment
@@ -9,6 +11,7 @@ from veche.core.testing import localised_numbers, text_in
 from veche.drafting.models import Amendment, AmendmentStatus, Document, Section, Version
 from veche.drafting.services import amendment_decide, amendment_propose, version_publish
 from veche.drafting.tests.helpers import TEXT, drafting_project, published_document, section
+from veche.moderation.services import content_hide
 
 pytestmark = pytest.mark.django_db
 
@@ -168,3 +171,26 @@ def test_the_comparison_page_stacks_the_changes_with_words_for_screen_readers(
     assert client.get(_url("drafting:compare", document) + "?from=1&to=9").status_code == 404
     assert client.get(_url("drafting:compare", document) + "?from=x").status_code == 404
     assert client.get(_url("drafting:compare", document)).status_code == 200
+
+
+def test_a_hidden_amendment_is_seen_by_its_author_and_moderators_only(
+    document, resident, verified_resident, moderator, client_for, django_assert_max_num_queries
+):
+    shown = amendment_propose(author=verified_resident, section=section(document, "2"), body="Twenty metres.")
+    hidden = amendment_propose(author=resident, section=section(document, "2"), body="Buy my benches!")
+    content_hide(moderator=moderator, content=hidden, reason="Advertising")
+    url = _url("drafting:section", document, section(document, "2").key)
+    viewer = client_for(verified_resident)
+    with CaptureQueriesContext(connection) as few:
+        viewer.get(url)
+    for n in range(3):
+        amendment_propose(author=moderator, section=section(document, "2"), body=f"Wording {n}.")
+    with django_assert_max_num_queries(len(few.captured_queries)):
+        page = viewer.get(url).content.decode()
+    assert "Twenty metres." in page and "Buy my benches!" not in page and "Wording 2." in page
+    assert "Buy my benches!" in client_for(resident).get(url).content.decode()
+    assert "Buy my benches!" in client_for(moderator).get(url).content.decode()
+    assert (
+        client_for(verified_resident).post(_url("drafting:support", document, hidden.pk)).status_code == 404
+    )
+    assert shown.pk != hidden.pk
