@@ -20,6 +20,7 @@ municipality_patterns: list[URLPattern | URLResolver] = [
     path("initiatives/", include("veche.initiatives.urls")),
     path("projects/", include("veche.crowdprojects.urls")),
     path("funding/", include("veche.funding.urls")),
+    path("projects/<int:project_id>/text/", include("veche.drafting.urls")),
     path("reports/", include("veche.reports.urls")),
     path("staff/", municipality_views.staff_home, name="staff_home"),
     path("staff/moderation/", moderation_views.queue, name="moderation_queue"),

@@ -67,6 +67,7 @@ INSTALLED_APPS = [
     "veche.budgeting",
     "veche.crowdprojects",
     "veche.funding",
+    "veche.drafting",
     "veche.api",
 ]
 
