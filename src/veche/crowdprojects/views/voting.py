@@ -27,6 +27,14 @@ from veche.ledger.services import Receipt
 RATINGS = [("", _("no rating"))] + [(str(n), str(n)) for n in range(RATING_MIN, RATING_MAX + 1)]
 
 
+class _IdeaChoices(forms.TypedMultipleChoiceField):
+    """Checkboxes whose ids the service checks (an idea no longer on the ballot, another project's),
+    so a page and the API refuse a ballot with the same message."""
+
+    def valid_value(self, value: Any) -> bool:
+        return True
+
+
 class CrowdBallotForm(forms.Form):
     """An approval ballot (a checkbox per idea) or a rating ballot (five radio buttons per idea, "no
     rating" by default). The limits are the service's to check, so its messages are the same here
@@ -37,7 +45,7 @@ class CrowdBallotForm(forms.Form):
         self.project = project
         self.ideas = ideas
         if project.voting_method == VotingMethod.APPROVAL:
-            self.fields["ideas"] = forms.TypedMultipleChoiceField(
+            self.fields["ideas"] = _IdeaChoices(
                 label=project.title,
                 choices=[(idea.pk, idea.title) for idea in ideas],
                 coerce=int,
@@ -100,12 +108,12 @@ def _ballot_context(
 @require_http_methods(["GET", "POST"])
 def ballot(request: HttpRequest, slug: str, project_id: int) -> HttpResponse:
     """The ballot, or the ballot cast; a POST casts it and shows the receipt, once."""
+    if request.method == "POST" and not request.user.is_authenticated:
+        return redirect_to_login(request.get_full_path())
     municipality = access_municipality(request.user, slug)
     project = access_project(request.user, project_id, municipality=municipality)
     if request.method == "GET":
         return render(request, "crowdprojects/voting/ballot.html", _ballot_context(request, project))
-    if not request.user.is_authenticated:
-        return redirect_to_login(request.get_full_path())
     form = CrowdBallotForm(request.POST, project=project, ideas=list(services.ballot_ideas(project)))
     return cast_vote(
         request,
