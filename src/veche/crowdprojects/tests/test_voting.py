@@ -281,7 +281,7 @@ def test_approval_results_count_voters_by_idea_district_and_tier(
     by_district = {t.slug: t.voters for t in results.by_district}
     assert by_district[central.slug] == 1 and by_district[northern.slug] == 1 and by_district[None] == 1
     assert {t.slug: t.voters for t in results.by_tier} == {"verified": 2, "registered": 1}
-    figures = dict((f.key, v) for f, v in tallies.figures_of(project))
+    figures = {f.key: v for f, v in tallies.figures_of(project)}
     assert figures["votes"] == {ideas[0].pk: 2.0, ideas[1].pk: 2.0, ideas[2].pk: 1.0}
     [ballots] = [c for c in tallies.contributions() if c.key == "ballots"]
     assert ballots.has_tier and ballots.has_district and ballots.rows(project).count() == 3
@@ -298,7 +298,7 @@ def test_rating_results_give_the_count_mean_and_sum(rating, resident_of, central
     assert (first.id, first.votes, first.mean, first.total) == (ideas[0].pk, 2, 4.5, 9)
     unrated = next(r for r in results.ideas if r.id == ideas[2].pk)
     assert (unrated.votes, unrated.mean, unrated.total) == (0, None, 0)
-    figures = dict((f.key, v) for f, v in tallies.figures_of(project))
+    figures = {f.key: v for f, v in tallies.figures_of(project)}
     assert figures["votes"] == {ideas[0].pk: 4.5, ideas[1].pk: 2.0}
 
 

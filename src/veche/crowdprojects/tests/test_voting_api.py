@@ -4,8 +4,8 @@ from datetime import timedelta
 
 import pytest
 from django.db import connection
-from django.utils import timezone
 from django.test.utils import CaptureQueriesContext
+from django.utils import timezone
 
 from veche.accounts.tests.helpers import assert_api_error, post_json
 from veche.crowdprojects.models import CrowdBallot, CrowdBallotChoice, ProjectTier, Stage, VotingMethod
