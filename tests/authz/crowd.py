@@ -17,12 +17,14 @@ from django.utils import timezone
 from veche.accounts.models import User
 from veche.comments.models import Comment
 from veche.crowdprojects.models import (
+    CrowdBallot,
     Decision,
     Idea,
     Milestone,
     MilestoneUpdate,
     MonitoringReport,
     Project,
+    ProjectTier,
     ResultRating,
     Selection,
     StageKind,
@@ -230,6 +232,7 @@ def crowd_routes(case: type[Case], every: Any) -> dict[str, Case]:
         ),
         **_funding_routes(case, every),
         **drafting_routes(case, every),
+        **_voting_routes(case, every),
     }
 
 
@@ -616,6 +619,54 @@ def drafting_world(*, municipality: Municipality, municipal_admin: User, author:
     }
 
 
+def _voting_routes(case: type[Case], every: Any) -> dict[str, Case]:
+    draft_seen = (404, 404, 404, 404, 200, 200, 404, 200)
+    # Results before the voting stage ends: the project's organisers (the official of roads, admins).
+    organisers = (403, 403, 403, 403, 200, 200, 403, 200)
+    return {
+        # Voting: the voting project (its voting stage open now) is for verified residents, and
+        # its results are the organisers' until the stage ends. Only the verified resident votes.
+        "crowdprojects:vote": case("/m/{slug}/projects/{voting_project}/vote/", every(200)),
+        "crowdprojects:vote#post": case(
+            "/m/{slug}/projects/{voting_project}/vote/",
+            ("login", 403, 200, 403, 403, 403, 403, 403),  # "login": test_matrix.LOGIN
+            "POST",
+            data={"ideas": "{voting_idea}"},
+            state=lambda w: CrowdBallot.objects.count(),
+        ),
+        "crowdprojects:vote#draft": case(
+            "/m/{slug}/projects/{draft_project}/vote/",
+            ("login", 404, 404, 404, 409, 409, 404, 409),
+            "POST",
+            data={"ideas": "{voting_idea}"},
+            state=lambda w: CrowdBallot.objects.count(),
+        ),
+        "crowdprojects:vote#other-municipality": case("/m/{slug}/projects/{other_project}/vote/", every(404)),
+        "crowdprojects:results": case("/m/{slug}/projects/{voting_project}/results/", organisers),
+        "crowdprojects:results#draft": case("/m/{slug}/projects/{draft_project}/results/", draft_seen),
+        "api:crowd_ballot_cast": case(
+            "/api/v1/projects/{voting_project}/ballots",
+            (401, 403, 201, 403, 403, 403, 403, 403),
+            "POST",
+            api=True,
+            data={"ideas": ["{voting_idea}"]},
+            state=lambda w: CrowdBallot.objects.count(),
+        ),
+        "api:crowd_ballot_cast#draft": case(
+            "/api/v1/projects/{draft_project}/ballots",
+            (401, 404, 404, 404, 409, 409, 404, 409),
+            "POST",
+            api=True,
+            data={"ideas": ["{voting_idea}"]},
+            state=lambda w: CrowdBallot.objects.count(),
+        ),
+        "api:crowd_ballot_mine": case(
+            "/api/v1/projects/{voting_project}/ballot", (401,) + (404,) * 7, api=True
+        ),
+        "api:crowd_results": case("/api/v1/projects/{voting_project}/results", organisers, api=True),
+    }
+
+
 def crowd_world(
     *,
     municipality: Municipality,
@@ -689,7 +740,25 @@ def crowd_world(
         body="Clean the pond",
         created_at=timezone.now(),
     )
+    voting = project_in_stage(
+        actor=municipal_admin,
+        municipality=municipality,
+        kind=StageKind.VOTING,
+        title="Choose the park's ideas",
+        department=roads,
+        tier=ProjectTier.VERIFIED,
+    )
+    voting_idea = Idea.objects.create(
+        municipality=municipality,
+        project=voting,
+        author=author,
+        title="Benches",
+        body="Benches along the river",
+        created_at=timezone.now(),
+    )
     return {
+        "voting_project": voting.pk,
+        "voting_idea": voting_idea.pk,
         **drafting_world(municipality=municipality, municipal_admin=municipal_admin, author=author),
         **_funding_world(municipality=municipality, municipal_admin=municipal_admin, author=author),
         **values,

@@ -508,3 +508,52 @@ class IdeaAuthor(models.Model):
 
     def __str__(self) -> str:
         return f"{self.user_id} co-authors {self.idea_id}"
+
+
+class CrowdBallot(models.Model):
+    """One person's ballot in a project's voting stage, with the tier and district it was cast with.
+    It never changes; its choices are `CrowdBallotChoice`s, its receipt on the project's chain."""
+
+    project = models.ForeignKey(Project, on_delete=models.CASCADE, related_name="ballots")
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="crowd_ballots")
+    tier = models.PositiveSmallIntegerField(choices=ProjectTier.choices)
+    # The district of the voter's verification when they voted (none for a registered voter).
+    district = models.ForeignKey(
+        "municipalities.District", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    # The hash of the ballot's ledger entry, to check at /ledger/; the nonce stays with the voter.
+    receipt = models.CharField(max_length=64, blank=True)
+    created_at = models.DateTimeField()
+
+    class Meta:
+        ordering = ["created_at", "id"]
+        verbose_name = _("ballot")
+        verbose_name_plural = _("ballots")
+        constraints = [models.UniqueConstraint(fields=["project", "user"], name="crowd_ballot_once")]
+
+    def __str__(self) -> str:
+        return f"{self.user_id} voted in {self.project_id}"
+
+
+RATING_MIN, RATING_MAX = 1, 5
+
+
+class CrowdBallotChoice(models.Model):
+    """An idea on a ballot: chosen (approval, no rating) or rated 1 to 5 (rating)."""
+
+    ballot = models.ForeignKey(CrowdBallot, on_delete=models.CASCADE, related_name="choices")
+    idea = models.ForeignKey(Idea, on_delete=models.PROTECT, related_name="ballot_choices")
+    rating = models.PositiveSmallIntegerField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["ballot", "id"]
+        constraints = [
+            models.UniqueConstraint(fields=["ballot", "idea"], name="crowd_ballot_idea_once"),
+            models.CheckConstraint(
+                condition=Q(rating__isnull=True) | Q(rating__gte=RATING_MIN, rating__lte=RATING_MAX),
+                name="crowd_ballot_rating_1_to_5",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.ballot_id}: {self.idea_id}" + (f" = {self.rating}" if self.rating is not None else "")

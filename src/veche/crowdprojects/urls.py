@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from veche.crowdprojects.views import ideas, projects, selection
+from veche.crowdprojects.views import ideas, projects, selection, voting
 
 app_name = "crowdprojects"
 
@@ -51,4 +51,6 @@ urlpatterns = [
     path("<int:project_id>/ideas/<int:idea_id>/merge/", ideas.idea_merge, name="idea_merge"),
     path("<int:project_id>/ideas/<int:idea_id>/comments/", ideas.idea_comment, name="idea_comment"),
     path("<int:project_id>/follow/", projects.follow_toggle, name="follow"),
+    path("<int:project_id>/vote/", voting.ballot, name="vote"),
+    path("<int:project_id>/results/", voting.results, name="results"),
 ]
