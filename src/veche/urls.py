@@ -19,6 +19,7 @@ municipality_patterns: list[URLPattern | URLResolver] = [
     path("polls/", include("veche.polls.urls")),
     path("initiatives/", include("veche.initiatives.urls")),
     path("projects/", include("veche.crowdprojects.urls")),
+    path("projects/<int:project_id>/meetings/", include("veche.meetings.urls")),
     path("reports/", include("veche.reports.urls")),
     path("staff/", municipality_views.staff_home, name="staff_home"),
     path("staff/moderation/", moderation_views.queue, name="moderation_queue"),

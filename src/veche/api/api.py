@@ -10,6 +10,7 @@ from veche.budgeting.api import router as budgeting_router
 from veche.comments.api import router as comments_router
 from veche.crowdprojects.api import router as crowdprojects_router
 from veche.initiatives.api import router as initiatives_router
+from veche.meetings.api import router as meetings_router
 from veche.moderation.api import router as moderation_router
 from veche.municipalities.api import router as municipalities_router
 from veche.notifications.api import router as notifications_router
@@ -46,6 +47,7 @@ api.add_router("", polls_router)
 api.add_router("", budgeting_router)
 api.add_router("", initiatives_router)
 api.add_router("", crowdprojects_router)
+api.add_router("", meetings_router)
 api.add_router("", moderation_router)
 api.add_router("", notifications_router)
 api.add_router("", reports_router)

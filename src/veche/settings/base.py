@@ -66,6 +66,7 @@ INSTALLED_APPS = [
     "veche.initiatives",
     "veche.budgeting",
     "veche.crowdprojects",
+    "veche.meetings",
     "veche.api",
 ]
 
