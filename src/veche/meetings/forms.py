@@ -71,8 +71,7 @@ class MeetingForm(forms.Form):
 
     @staticmethod
     def initial_for(meeting: Meeting) -> dict[str, Any]:
-        names = [name for name in MeetingForm.base_fields]
-        return {name: getattr(meeting, name) for name in names}
+        return {name: getattr(meeting, name) for name in MeetingForm.base_fields}
 
 
 class MinutesForm(forms.Form):
