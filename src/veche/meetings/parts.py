@@ -3,7 +3,6 @@ registrations counted among the project's contributions."""
 
 from typing import Any
 
-from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -31,6 +30,6 @@ tallies.register_contribution(
     rows=lambda project: (
         Registration.objects.filter(meeting__project=project)
         .exclude(status=RegistrationStatus.CANCELLED)
-        .values("created_at", user_id=F("user_id"))
+        .values("created_at", "user_id")
     ),
 )

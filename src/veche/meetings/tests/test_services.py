@@ -303,3 +303,17 @@ def test_minutes_only_after_the_meeting_with_ideas_of_its_project(
     assert list(published.ideas.values_list("pk", flat=True)) == [idea.pk]
     with pytest.raises(NotFound):
         minutes_publish(actor=people[0], meeting=meeting, minutes="Mine", ideas=[])
+
+
+def test_registrations_count_among_the_projects_contributions(project, municipal_admin, people):
+    from veche.crowdprojects.tallies import contributions
+
+    meeting = announce(municipal_admin, project, capacity=1)
+    for person in people[:3]:
+        registration_make(user=person, meeting=meeting)
+    registration_cancel(user=people[2], meeting=meeting)
+
+    (part,) = [c for c in contributions() if c.key == "meeting_registrations"]
+    rows = list(part.rows(project))
+    assert sorted(row["user_id"] for row in rows) == sorted(p.pk for p in people[:2])
+    assert all(row["created_at"] for row in rows)
