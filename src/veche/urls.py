@@ -21,6 +21,7 @@ municipality_patterns: list[URLPattern | URLResolver] = [
     path("projects/", include("veche.crowdprojects.urls")),
     path("funding/", include("veche.funding.urls")),
     path("projects/<int:project_id>/text/", include("veche.drafting.urls")),
+    path("projects/<int:project_id>/meetings/", include("veche.meetings.urls")),
     path("reports/", include("veche.reports.urls")),
     path("staff/", municipality_views.staff_home, name="staff_home"),
     path("staff/moderation/", moderation_views.queue, name="moderation_queue"),

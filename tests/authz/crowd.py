@@ -37,6 +37,8 @@ from veche.drafting.services import amendment_propose, document_create, document
 from veche.funding.models import Campaign, Pledge
 from veche.funding.services import campaigns_settle, pledge_make
 from veche.funding.tests.helpers import cofinanced_project, open_campaign, past_deadline, taken_up_idea
+from veche.meetings.models import Kind, Meeting, Registration
+from veche.meetings.services import meeting_create, registration_make
 from veche.municipalities.models import Municipality
 from veche.municipalities.zones import zone_of
 from veche.notifications.models import Follow
@@ -233,6 +235,7 @@ def crowd_routes(case: type[Case], every: Any) -> dict[str, Case]:
         **_funding_routes(case, every),
         **drafting_routes(case, every),
         **_voting_routes(case, every),
+        **_meeting_routes(case, every, draft_seen),
     }
 
 
@@ -667,6 +670,102 @@ def _voting_routes(case: type[Case], every: Any) -> dict[str, Case]:
     }
 
 
+# Meetings: those who run the project (its roads official, the municipal and platform admins) announce
+# and manage them; anyone signed in registers. The resident of the matrix holds a place already.
+RUN = ("login", 404, 404, 404, 200, 200, 404, 200)
+RUN_DONE = ("login", 404, 404, 404, 302, 302, 404, 302)
+MEETING_FORM = {
+    "title": "Another walk",
+    "kind": "in_person",
+    "address": "Lenin st, 1",
+    "starts_at": "2030-06-01T18:00",
+    "ends_at": "2030-06-01T20:00",
+    "capacity": "10",
+}
+
+
+def _places() -> int:
+    return Registration.objects.exclude(status="cancelled").count()
+
+
+def _meeting(w: Any, name: str) -> Meeting:
+    return Meeting.objects.get(pk=w.values[name])
+
+
+def _meeting_routes(case: type[Case], every: Any, draft_seen: tuple[Any, ...]) -> dict[str, Case]:
+    base = "/m/{slug}/projects/{project}/meetings/"
+    signed = ("login",) + (302,) * 7
+    only_resident = (False, True, False, False, False, False, False, False)
+    return {
+        "meetings:list": case(base, every(200)),
+        "meetings:list#draft": case("/m/{slug}/projects/{draft_project}/meetings/", draft_seen),
+        "meetings:list#other-municipality": case("/m/{slug}/projects/{other_project}/meetings/", every(404)),
+        "meetings:calendar": case(base + "calendar.ics", every(200)),
+        "meetings:detail": case(base + "{meeting}/", every(200)),
+        "meetings:detail#other-project": case(
+            "/m/{slug}/projects/{draft_project}/meetings/{meeting}/", every(404)
+        ),
+        "meetings:ics": case(base + "{meeting}/meeting.ics", every(200)),
+        "meetings:register": case(
+            base + "{meeting}/register/",
+            signed,
+            "POST",
+            state=lambda w: _places(),
+            changes=(False, False) + (True,) * 6,
+        ),
+        "meetings:unregister": case(
+            base + "{meeting}/unregister/", signed, "POST", state=lambda w: _places(), changes=only_resident
+        ),
+        "meetings:create": case(base + "new/", RUN),
+        "meetings:create#post": case(
+            base + "new/", RUN_DONE, "POST", data=MEETING_FORM, state=lambda w: Meeting.objects.count()
+        ),
+        "meetings:edit": case(base + "{meeting}/edit/", RUN),
+        "meetings:edit#post": case(
+            base + "{meeting}/edit/",
+            RUN_DONE,
+            "POST",
+            data=MEETING_FORM,
+            state=lambda w: _meeting(w, "meeting").title,
+        ),
+        "meetings:cancel": case(
+            base + "{meeting}/cancel/", RUN_DONE, "POST", state=lambda w: _meeting(w, "meeting").cancelled_at
+        ),
+        "meetings:registrations": case(base + "{meeting}/registrations/", RUN),
+        "meetings:minutes": case(base + "{held_meeting}/minutes/", RUN),
+        "meetings:minutes#post": case(
+            base + "{held_meeting}/minutes/",
+            RUN_DONE,
+            "POST",
+            data={"minutes": "We met.", "ideas": "{idea}"},
+            state=lambda w: _meeting(w, "held_meeting").minutes_published_at,
+        ),
+        "api:project_meeting_list": case("/api/v1/projects/{project}/meetings", every(200), api=True),
+        "api:project_meeting_list#draft": case(
+            "/api/v1/projects/{draft_project}/meetings", draft_seen, api=True
+        ),
+        "api:meeting_detail": case("/api/v1/meetings/{meeting}", every(200), api=True),
+        "api:meeting_registration_mine": case(
+            "/api/v1/meetings/{meeting}/registrations/mine", (401, 200) + (404,) * 6, api=True
+        ),
+        "api:meeting_register": case(
+            "/api/v1/meetings/{meeting}/registrations",
+            (401, 200) + (201,) * 6,
+            "POST",
+            api=True,
+            state=lambda w: _places(),
+            changes=(False, False) + (True,) * 6,
+        ),
+        "api:meeting_unregister": case(
+            "/api/v1/meetings/{meeting}/registrations/mine/cancel",
+            (401, 200) + (409,) * 6,
+            "POST",
+            api=True,
+            state=lambda w: _places(),
+        ),
+    }
+
+
 def crowd_world(
     *,
     municipality: Municipality,
@@ -756,7 +855,34 @@ def crowd_world(
         body="Benches along the river",
         created_at=timezone.now(),
     )
+    starts = timezone.now() + timedelta(days=3)
+    where = {"stage": None, "description": "", "kind": Kind.IN_PERSON, "address": "Lenin st, 1"}
+    place = {"latitude": None, "longitude": None, "online_url": "", "registration_opens": None}
+    meeting = meeting_create(
+        actor=municipal_admin,
+        project=running,
+        title="Park walk",
+        starts_at=starts,
+        ends_at=starts + timedelta(hours=2),
+        capacity=10,
+        **where,
+        **place,
+    )
+    registration_make(user=User.objects.get(username="resident"), meeting=meeting)
+    held = meeting_create(
+        actor=municipal_admin,
+        project=running,
+        title="Held",
+        starts_at=starts,
+        ends_at=starts + timedelta(hours=2),
+        capacity=None,
+        **where,
+        **place,
+    )
+    Meeting.objects.filter(pk=held.pk).update(starts_at=start - timedelta(days=1), ends_at=start)
     return {
+        "meeting": meeting.pk,
+        "held_meeting": held.pk,
         "voting_project": voting.pk,
         "voting_idea": voting_idea.pk,
         **drafting_world(municipality=municipality, municipal_admin=municipal_admin, author=author),

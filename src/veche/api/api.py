@@ -12,6 +12,7 @@ from veche.crowdprojects.api import router as crowdprojects_router
 from veche.drafting.api import router as drafting_router
 from veche.funding.api import router as funding_router
 from veche.initiatives.api import router as initiatives_router
+from veche.meetings.api import router as meetings_router
 from veche.moderation.api import router as moderation_router
 from veche.municipalities.api import router as municipalities_router
 from veche.notifications.api import router as notifications_router
@@ -50,6 +51,7 @@ api.add_router("", initiatives_router)
 api.add_router("", crowdprojects_router)
 api.add_router("", funding_router)
 api.add_router("", drafting_router)
+api.add_router("", meetings_router)
 api.add_router("", moderation_router)
 api.add_router("", notifications_router)
 api.add_router("", reports_router)

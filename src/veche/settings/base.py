@@ -68,6 +68,7 @@ INSTALLED_APPS = [
     "veche.crowdprojects",
     "veche.funding",
     "veche.drafting",
+    "veche.meetings",
     "veche.api",
 ]
 

@@ -139,5 +139,7 @@
     if (el) { publicMap(el); }
     var spot = document.getElementById("report-spot");
     if (spot) { spotMap(spot); }
+    // Other pages' single places (a meeting's) mark their small map with data-spot-map.
+    Array.prototype.forEach.call(document.querySelectorAll("[data-spot-map]"), spotMap);
   });
 })();
