@@ -104,7 +104,7 @@ def report_of(project: Project, *, viewer: Person, today: date) -> Report:
     ideas = list(
         ideas_to_decide(project).prefetch_related(Prefetch("milestones", queryset=milestones_of_all()))
     )
-    figures = tallies.figures_of(project)
+    figures = tallies.figures_of(project, viewer=viewer)
     rows = [
         ReportIdea(
             idea=idea,

@@ -28,6 +28,9 @@ class Figure:
     order: int
     # The figure of each idea of the project that has one: {idea id: number}.
     values: Callable[[Project], dict[int, float]]
+    # Whether `viewer` may see the figure of `project` now (running votes are secret until voting
+    # ends); None: always.
+    shown: Callable[[Project, Any], bool] | None = None
 
 
 @dataclass(frozen=True)
@@ -46,9 +49,14 @@ _contributions: dict[str, Contribution] = {}
 
 
 def register_figure(
-    key: str, *, label: StrOrPromise, order: int, values: Callable[[Project], dict[int, float]]
+    key: str,
+    *,
+    label: StrOrPromise,
+    order: int,
+    values: Callable[[Project], dict[int, float]],
+    shown: Callable[[Project, Any], bool] | None = None,
 ) -> None:
-    _figures[key] = Figure(key, label, order, values)
+    _figures[key] = Figure(key, label, order, values, shown)
 
 
 def register_contribution(
@@ -67,9 +75,13 @@ def figures() -> list[Figure]:
     return sorted(_figures.values(), key=lambda f: (f.order, f.key))
 
 
-def figures_of(project: Project) -> list[tuple[Figure, dict[int, float]]]:
-    """Every registered figure of the project's ideas: one query per figure."""
-    return [(figure, figure.values(project)) for figure in figures()]
+def figures_of(project: Project, *, viewer: Any) -> list[tuple[Figure, dict[int, float]]]:
+    """Every registered figure of the project's ideas that `viewer` may see now: one query per figure."""
+    return [
+        (figure, figure.values(project))
+        for figure in figures()
+        if figure.shown is None or figure.shown(project, viewer)
+    ]
 
 
 def contributions() -> list[Contribution]:

@@ -21,7 +21,13 @@ def _votes(project: Project) -> dict[int, float]:
     if project.voting_method == VotingMethod.RATING:
         rows = choices.annotate(v=Avg("rating")).values_list("idea", "v")
         return {idea: round(float(v), 2) for idea, v in rows if v is not None}
-    return {idea: float(n) for idea, n in choices.annotate(v=Count("id")).values_list("idea", "v")}
+    return {idea: n for idea, n in choices.annotate(v=Count("id")).values_list("idea", "v")}
+
+
+def _votes_shown(project: Project, viewer: Any) -> bool:
+    """Running votes are secret until voting ends, as the results are; organisers see them."""
+    stages = list(project.stages.all())
+    return results_public(project, stages, timezone.now()) or can_run(viewer, project)
 
 
 def _section(page: sections.Page) -> dict[str, Any] | None:
@@ -44,7 +50,7 @@ def _section(page: sections.Page) -> dict[str, Any] | None:
 
 
 sections.register("voting", order=50, template="crowdprojects/voting/_section.html", context=_section)
-tallies.register_figure("votes", label=_("votes"), order=50, values=_votes)
+tallies.register_figure("votes", label=_("votes"), order=50, values=_votes, shown=_votes_shown)
 tallies.register_contribution(
     "ballots",
     label=_("ballots"),

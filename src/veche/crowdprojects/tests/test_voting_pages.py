@@ -156,6 +156,22 @@ def test_results_are_for_organisers_until_voting_ends_then_public(
     assert localised_numbers(text) == []
 
 
+def test_the_final_report_keeps_running_votes_secret_until_voting_ends(
+    client_for, voter, municipal_admin, approval
+):
+    """The report lists every part's figures; the votes are among them only once voting has ended,
+    as the results page is (an organiser sees them at any time)."""
+    project, ideas = approval
+    ballot_cast(user=voter, project=project, ideas=[ideas[0].pk])
+
+    during = client_for().get(url(project, "report")).content.decode()
+    organiser = client_for(municipal_admin).get(url(project, "report")).content.decode()
+    assert "Голоса" not in during and "Голоса" in organiser
+    end_voting(project)
+    after = client_for().get(url(project, "report")).content.decode()
+    assert "Голоса" in after
+
+
 @pytest.mark.language("en")
 def test_rating_results_in_english(client_for, voter, resident, rating):
     project, ideas = rating
