@@ -5,6 +5,7 @@ from typing import Any
 
 from django.db.models import Avg, Count, Prefetch, Q, Sum
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from veche.access.roles import Tier, is_signed_in
 from veche.crowdprojects.models import (
@@ -87,6 +88,9 @@ class Results:
         ) % {"n": self.project.approval_limit}
 
 
+HIDDEN_IDEA = gettext_lazy("An idea hidden by a moderator")
+
+
 def _share(n: int, voters: int) -> float:
     return n / voters if voters else 0.0
 
@@ -111,11 +115,13 @@ def ballot_results(*, project: Project) -> Results:
     rows = []
     for idea in ideas.select_related("municipality").order_by("created_at", "id"):
         row = counts.get(idea.pk, {"n": 0, "mean": None, "total": None})
+        # A hidden idea's votes still count; its title and page are for its author and moderators.
+        hidden = idea.hidden_at is not None
         rows.append(
             IdeaResult(
                 id=idea.pk,
-                title=idea.title,
-                url=idea.get_absolute_url(),
+                title=str(HIDDEN_IDEA) if hidden else idea.title,
+                url="" if hidden else idea.get_absolute_url(),
                 votes=row["n"],
                 share=_share(row["n"], voters),
                 mean=(round(float(row["mean"]), 2) if row["mean"] is not None else None) if rating else None,

@@ -322,4 +322,7 @@ def test_results_still_count_a_ballot_for_an_idea_hidden_since(approval, voter):
     ideas[0].save()
     end_voting(project)
 
-    assert {r.id: r.votes for r in ballot_results(project=project).ideas}[ideas[0].pk] == 1
+    results = {r.id: r for r in ballot_results(project=project).ideas}
+    assert results[ideas[0].pk].votes == 1
+    # Its votes count, but its title and page are not shown to anyone in the results.
+    assert results[ideas[0].pk].title != ideas[0].title and results[ideas[0].pk].url == ""
