@@ -8,6 +8,7 @@ the running project; municipal and platform admins run every project.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import timedelta
 from typing import TYPE_CHECKING, Any
 
@@ -766,19 +767,51 @@ def _meeting_routes(case: type[Case], every: Any, draft_seen: tuple[Any, ...]) -
     }
 
 
+class LazyValues(dict[str, Any]):
+    """The world's values, with the crowd projects' parts built only when a cell names one of their
+    values: each part costs many services' calls, and a cell needs at most one or two of them.
+
+    A part's builder runs once; the keys each builder gives are learnt the first time it runs (in this
+    process), so a later cell builds only the part that holds its key."""
+
+    def __init__(self, values: dict[str, Any], builders: dict[str, Callable[[], dict[str, Any]]]) -> None:
+        super().__init__(values)
+        self._builders = dict(builders)
+
+    def __missing__(self, key: str) -> Any:
+        for name in [n for n in self._builders if key in _KEYS_OF.get(n, ())] + list(self._builders):
+            builder = self._builders.pop(name, None)
+            if builder is None:
+                continue
+            built = builder()
+            _KEYS_OF[name] = frozenset(built)
+            self.update(built)
+            if key in self:
+                return self[key]
+        raise KeyError(key)
+
+
+# The keys each part's builder gave when it last ran: {builder's name: keys}.
+_KEYS_OF: dict[str, frozenset[str]] = {}
+
+
 def crowd_world(
     *,
+    values: dict[str, Any],
     municipality: Municipality,
     other_municipality: Municipality,
     municipal_admin: User,
     other_admin: User,
     author: User,
-) -> dict[str, Any]:
+) -> LazyValues:
+    """`values` and, built when first asked for, the crowd projects' world: the base (projects in their
+    ideas stage, a draft, another municipality's, the administration's) and each part's own."""
     start = timezone.now() - timedelta(days=1)
     roads = municipality.departments.get(name_en="Roads")
+    made: dict[str, Any] = {}
 
     def project(where: Municipality, actor: User, title: str, *, publish: bool) -> Project:
-        made = project_create(
+        created = project_create(
             actor=actor,
             municipality=where,
             title=title,
@@ -787,111 +820,141 @@ def crowd_world(
             starts_at=start,
             department=roads if where == municipality else None,
         )
-        return project_publish(actor=actor, project=made) if publish else made
+        return project_publish(actor=actor, project=created) if publish else created
 
-    running = project(municipality, municipal_admin, "Rebuild the park", publish=True)
-    draft = project(municipality, municipal_admin, "Not yet", publish=False)
-    other = project(other_municipality, other_admin, "Elsewhere", publish=True)
-    # Organised by the administration itself: the roads department's officials do not run it.
-    administration = project_create(
-        actor=municipal_admin,
-        municipality=municipality,
-        title="The administration's",
-        description="What should the city do?",
-        template="full",
-        starts_at=start,
+    def base() -> dict[str, Any]:
+        if made:
+            return made
+        running = project(municipality, municipal_admin, "Rebuild the park", publish=True)
+        draft = project(municipality, municipal_admin, "Not yet", publish=False)
+        other = project(other_municipality, other_admin, "Elsewhere", publish=True)
+        # Organised by the administration itself: the roads department's officials do not run it.
+        administration = project_create(
+            actor=municipal_admin,
+            municipality=municipality,
+            title="The administration's",
+            description="What should the city do?",
+            template="full",
+            starts_at=start,
+        )
+        idea = Idea.objects.create(
+            municipality=municipality,
+            project=running,
+            author=author,
+            title="A fountain",
+            body="A fountain by the pond",
+            created_at=timezone.now(),
+        )
+        merge_target = Idea.objects.create(
+            municipality=municipality,
+            project=running,
+            author=author,
+            title="A pond",
+            body="Clean the pond",
+            created_at=timezone.now(),
+        )
+        made.update(
+            {
+                "merge_target": merge_target.pk,
+                "project": running.pk,
+                "draft_project": draft.pk,
+                "other_project": other.pk,
+                "admin_project": administration.pk,
+                "idea": idea.pk,
+            }
+        )
+        return made
+
+    def selection() -> dict[str, Any]:
+        # A project in its implementation stage (one idea taken up, with a milestone, one declined), and
+        # one in its selection stage with one idea decided (not taken up) and the selection unpublished.
+        built = implementing(
+            actor=municipal_admin,
+            municipality=municipality,
+            author=author,
+            title="Carried out",
+            department=roads,
+        )
+        selecting = project_in_stage(
+            actor=municipal_admin,
+            municipality=municipality,
+            kind=StageKind.SELECTION,
+            title="Being selected",
+            department=roads,
+        )
+        selecting_idea = idea_in(selecting, author, "Swings")
+        decide(municipal_admin, selecting_idea, selected=False)
+        return {
+            "implementing_project": built.project.pk,
+            "taken_up_idea": built.taken_up.pk,
+            "declined_idea": built.declined.pk,
+            "crowd_milestone": built.milestone.pk,
+            "selecting_project": selecting.pk,
+            "selecting_idea": selecting_idea.pk,
+        }
+
+    def voting() -> dict[str, Any]:
+        voting = project_in_stage(
+            actor=municipal_admin,
+            municipality=municipality,
+            kind=StageKind.VOTING,
+            title="Choose the park's ideas",
+            department=roads,
+            tier=ProjectTier.VERIFIED,
+        )
+        voting_idea = Idea.objects.create(
+            municipality=municipality,
+            project=voting,
+            author=author,
+            title="Benches",
+            body="Benches along the river",
+            created_at=timezone.now(),
+        )
+        return {"voting_project": voting.pk, "voting_idea": voting_idea.pk}
+
+    def meetings() -> dict[str, Any]:
+        running = Project.objects.get(pk=base()["project"])
+        starts = timezone.now() + timedelta(days=3)
+        where = {"stage": None, "description": "", "kind": Kind.IN_PERSON, "address": "Lenin st, 1"}
+        place = {"latitude": None, "longitude": None, "online_url": "", "registration_opens": None}
+        meeting = meeting_create(
+            actor=municipal_admin,
+            project=running,
+            title="Park walk",
+            starts_at=starts,
+            ends_at=starts + timedelta(hours=2),
+            capacity=10,
+            **where,
+            **place,
+        )
+        registration_make(user=User.objects.get(username="resident"), meeting=meeting)
+        held = meeting_create(
+            actor=municipal_admin,
+            project=running,
+            title="Held",
+            starts_at=starts,
+            ends_at=starts + timedelta(hours=2),
+            capacity=None,
+            **where,
+            **place,
+        )
+        Meeting.objects.filter(pk=held.pk).update(starts_at=start - timedelta(days=1), ends_at=start)
+        return {"meeting": meeting.pk, "held_meeting": held.pk}
+
+    def drafting() -> dict[str, Any]:
+        return drafting_world(municipality=municipality, municipal_admin=municipal_admin, author=author)
+
+    def funding() -> dict[str, Any]:
+        return _funding_world(municipality=municipality, municipal_admin=municipal_admin, author=author)
+
+    return LazyValues(
+        values,
+        {
+            "base": base,
+            "selection": selection,
+            "voting": voting,
+            "meetings": meetings,
+            "drafting": drafting,
+            "funding": funding,
+        },
     )
-    idea = Idea.objects.create(
-        municipality=municipality,
-        project=running,
-        author=author,
-        title="A fountain",
-        body="A fountain by the pond",
-        created_at=timezone.now(),
-    )
-    # A project in its implementation stage (one idea taken up, with a milestone, one declined), and
-    # one in its selection stage with one idea decided (not taken up) and the selection unpublished.
-    built = implementing(
-        actor=municipal_admin, municipality=municipality, author=author, title="Carried out", department=roads
-    )
-    selecting = project_in_stage(
-        actor=municipal_admin,
-        municipality=municipality,
-        kind=StageKind.SELECTION,
-        title="Being selected",
-        department=roads,
-    )
-    selecting_idea = idea_in(selecting, author, "Swings")
-    decide(municipal_admin, selecting_idea, selected=False)
-    values = {
-        "implementing_project": built.project.pk,
-        "taken_up_idea": built.taken_up.pk,
-        "declined_idea": built.declined.pk,
-        "crowd_milestone": built.milestone.pk,
-        "selecting_project": selecting.pk,
-        "selecting_idea": selecting_idea.pk,
-    }
-    merge_target = Idea.objects.create(
-        municipality=municipality,
-        project=running,
-        author=author,
-        title="A pond",
-        body="Clean the pond",
-        created_at=timezone.now(),
-    )
-    voting = project_in_stage(
-        actor=municipal_admin,
-        municipality=municipality,
-        kind=StageKind.VOTING,
-        title="Choose the park's ideas",
-        department=roads,
-        tier=ProjectTier.VERIFIED,
-    )
-    voting_idea = Idea.objects.create(
-        municipality=municipality,
-        project=voting,
-        author=author,
-        title="Benches",
-        body="Benches along the river",
-        created_at=timezone.now(),
-    )
-    starts = timezone.now() + timedelta(days=3)
-    where = {"stage": None, "description": "", "kind": Kind.IN_PERSON, "address": "Lenin st, 1"}
-    place = {"latitude": None, "longitude": None, "online_url": "", "registration_opens": None}
-    meeting = meeting_create(
-        actor=municipal_admin,
-        project=running,
-        title="Park walk",
-        starts_at=starts,
-        ends_at=starts + timedelta(hours=2),
-        capacity=10,
-        **where,
-        **place,
-    )
-    registration_make(user=User.objects.get(username="resident"), meeting=meeting)
-    held = meeting_create(
-        actor=municipal_admin,
-        project=running,
-        title="Held",
-        starts_at=starts,
-        ends_at=starts + timedelta(hours=2),
-        capacity=None,
-        **where,
-        **place,
-    )
-    Meeting.objects.filter(pk=held.pk).update(starts_at=start - timedelta(days=1), ends_at=start)
-    return {
-        "meeting": meeting.pk,
-        "held_meeting": held.pk,
-        "voting_project": voting.pk,
-        "voting_idea": voting_idea.pk,
-        **drafting_world(municipality=municipality, municipal_admin=municipal_admin, author=author),
-        **_funding_world(municipality=municipality, municipal_admin=municipal_admin, author=author),
-        **values,
-        "merge_target": merge_target.pk,
-        "project": running.pk,
-        "draft_project": draft.pk,
-        "other_project": other.pk,
-        "admin_project": administration.pk,
-        "idea": idea.pk,
-    }

@@ -1579,16 +1579,8 @@ def world(
     budgeting = _budgeting_world(
         municipality, other_municipality, municipal_admin, other_admin, official, author
     )
-    crowd = crowd_world(
-        municipality=municipality,
-        other_municipality=other_municipality,
-        municipal_admin=municipal_admin,
-        other_admin=other_admin,
-        author=author,
-    )
-    world.values = {
+    values = {
         **budgeting,
-        **crowd,
         "slug": municipality.slug,
         "initiative": collecting_initiative.pk,
         "draft_initiative": draft_initiative.pk,
@@ -1633,6 +1625,14 @@ def world(
         "uidb64": urlsafe_base64_encode(force_bytes(author.pk)),
         "reset_token": default_token_generator.make_token(author),
     }
+    world.values = crowd_world(
+        values=values,
+        municipality=municipality,
+        other_municipality=other_municipality,
+        municipal_admin=municipal_admin,
+        other_admin=other_admin,
+        author=author,
+    )
     return world
 
 
@@ -1642,7 +1642,7 @@ def _fill(value: Any, values: dict[str, Any]) -> Any:
         return [_fill(item, values) for item in value]
     if isinstance(value, str):
         whole = re.fullmatch(r"\{(\w+)\}", value)
-        return values[whole.group(1)] if whole else value.format(**values)
+        return values[whole.group(1)] if whole else value.format_map(values)
     return value
 
 
@@ -1687,7 +1687,7 @@ CELLS = [_cell(key, role) for key in ROUTES for role in ROLES]
 def test_cell(world: World, key: str, role: str) -> None:
     case = ROUTES[key]
     expected = case.statuses[ROLES.index(role)]
-    url = case.url.format(**world.values)
+    url = case.url.format_map(world.values)
     data = {name: _fill(value, world.values) for name, value in case.data.items()}
     client = _client(case, world.users[role])
     before = case.state(world) if case.state else None
