@@ -10,4 +10,4 @@ class CrowdProjectsConfig(AppConfig):
     def ready(self) -> None:
         # Each part of a project (ideas, voting, meetings...) registers its section of the project page
         # and its moderated content when its module is imported.
-        from veche.crowdprojects import activity, flaggable, tallies  # noqa: F401
+        from veche.crowdprojects import activity, flaggable, tallies, wisdom  # noqa: F401
