@@ -132,7 +132,7 @@ def comment_react(*, user: User, comment: Comment, kind: str) -> bool:
     decision = may_react(user, target, comment.municipality)
     if not decision:
         raise Forbidden(decision.reason)
-    if comment.is_hidden:
+    if Comment.objects.filter(pk=comment.pk, hidden_at__isnull=False).exists():
         raise Conflict(_("A moderator hid this comment."), code="comment_hidden")
     if comment.author_id == user.pk:
         raise DomainError(fields={"kind": [_("You cannot mark your own comment.")]})
