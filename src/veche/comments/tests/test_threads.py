@@ -150,13 +150,13 @@ def test_the_api_takes_replies_and_gives_marks(api_for, client, resident, author
     top = post(author, municipality, "Fix the fountain")
     api = api_for(resident)
     made = api.post(
-        f"/api/v1/municipalities/testgrad/comments",
+        "/api/v1/municipalities/testgrad/comments",
         json.dumps({"body": "Yes", "parent_id": top.pk}),
         content_type="application/json",
     )
     assert made.status_code == 201 and made.json()["parent_id"] == top.pk and made.json()["stance"] == ""
     side = api.post(
-        f"/api/v1/municipalities/testgrad/comments",
+        "/api/v1/municipalities/testgrad/comments",
         json.dumps({"body": "No", "stance": "for"}),
         content_type="application/json",
     )

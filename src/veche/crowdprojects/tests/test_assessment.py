@@ -3,8 +3,8 @@
 import json
 
 import pytest
-from django.test.utils import CaptureQueriesContext
 from django.db import connection
+from django.test.utils import CaptureQueriesContext
 
 from veche.core.errors import Conflict, DomainError, Forbidden, NotFound
 from veche.core.testing import messages_of
@@ -248,7 +248,7 @@ def test_expert_scores_need_an_expert_the_stage_and_reasons(
         expert_score(actor=resident, idea=idea, scores={cost.pk: (3, "Fine")})
     with pytest.raises(DomainError) as no_reason:
         expert_score(actor=prof, idea=idea, scores={cost.pk: (3, "  ")})
-    assert "comment_%d" % cost.pk in no_reason.value.fields
+    assert f"comment_{cost.pk}" in no_reason.value.fields
     with pytest.raises(DomainError):
         expert_score(actor=prof, idea=idea, scores={cost.pk: (6, "Too high")})
     other = project_in_stage(actor=municipal_admin, municipality=municipality, kind=StageKind.ASSESSMENT)
