@@ -237,6 +237,7 @@ def crowd_routes(case: type[Case], every: Any) -> dict[str, Case]:
         **drafting_routes(case, every),
         **_voting_routes(case, every),
         **_meeting_routes(case, every, draft_seen),
+        **wisdom_routes(case, every),
     }
 
 
@@ -767,6 +768,98 @@ def _meeting_routes(case: type[Case], every: Any, draft_seen: tuple[Any, ...]) -
     }
 
 
+# CrowdWisdom (discussion and assessment). The running project is in its ideas stage: commenting is
+# open, rating is not. Its organisers (the roads official, municipal and platform admins) manage the
+# criteria and experts; the world's author is its one expert, so nobody of the roles scores.
+LOGIN = "login"
+STAFF = (LOGIN, 404, 404, 404, 200, 200, 404, 200)
+STAFF_POST = (LOGIN, 404, 404, 404, 302, 302, 404, 302)
+
+
+def _count(model: Any, **where: Any) -> Any:
+    return lambda w: model.objects.filter(**{k: v(w) if callable(v) else v for k, v in where.items()}).count()
+
+
+def wisdom_routes(case: type[Case], every: Any) -> dict[str, Case]:
+    from veche.comments.models import Comment, CommentReaction
+    from veche.crowdprojects.models import Criterion, IdeaRating, ProjectExpert
+
+    signed_in_302 = (LOGIN,) + (302,) * 7
+    assessment = "/m/{slug}/projects/{project}/assessment/"
+    return {
+        "crowdprojects:idea_comment": case(
+            "/m/{slug}/projects/{project}/ideas/{idea}/comments/",
+            signed_in_302,
+            "POST",
+            data={"body": "A bench here, please", "stance": "for"},
+            state=_count(Comment, stance="for"),
+        ),
+        "crowdprojects:idea_rate": case(
+            "/m/{slug}/projects/{project}/ideas/{idea}/rating/",
+            (LOGIN,) + (403,) * 7,
+            "POST",
+            data={"stars": "5"},
+            state=_count(IdeaRating),
+        ),
+        "crowdprojects:assessment": case(assessment, every(200)),
+        "crowdprojects:assessment#other-municipality": case(
+            "/m/{slug}/projects/{other_project}/assessment/", every(404)
+        ),
+        "crowdprojects:assessment_manage": case(f"{assessment}manage/", STAFF),
+        "crowdprojects:criterion_add": case(
+            f"{assessment}criteria/",
+            STAFF_POST,
+            "POST",
+            data={"name": "Benefit", "weight": "2"},
+            state=_count(Criterion),
+        ),
+        "crowdprojects:criterion_remove": case(
+            assessment + "criteria/{criterion}/remove/", STAFF_POST, "POST", state=_count(Criterion)
+        ),
+        "crowdprojects:expert_invite": case(
+            f"{assessment}experts/",
+            STAFF_POST,
+            "POST",
+            data={"account": "crowd-expert-2", "public_name": "Dr. Petrov", "affiliation": ""},
+            state=_count(ProjectExpert),
+        ),
+        "crowdprojects:expert_remove": case(
+            assessment + "experts/{expert}/remove/", STAFF_POST, "POST", state=_count(ProjectExpert)
+        ),
+        "crowdprojects:assessment_score": case(f"{assessment}score/", (LOGIN,) + (404,) * 7),
+        "comments:react": case(
+            "/m/{slug}/comments/{comment}/react/",
+            signed_in_302,
+            "POST",
+            data={"kind": "useful"},
+            state=_count(CommentReaction),
+        ),
+        "api:idea_rating": case(
+            "/api/v1/ideas/{idea}/rating",
+            (401,) + (403,) * 7,
+            "PUT",
+            api=True,
+            data={"stars": 4},
+            state=_count(IdeaRating),
+        ),
+        "api:idea_arguments": case("/api/v1/ideas/{idea}/arguments", every(200), api=True),
+        "api:project_assessment": case("/api/v1/projects/{project}/assessment", every(200), api=True),
+        "api:project_assessment#draft": case(
+            "/api/v1/projects/{draft_project}/assessment",
+            (404, 404, 404, 404, 200, 200, 404, 200),
+            api=True,
+        ),
+        "api:comment_mark": case(
+            "/api/v1/municipalities/{slug}/comments/{comment}/marks",
+            (401,) + (200,) * 7,
+            "POST",
+            api=True,
+            data={"kind": "agree"},
+            state=_count(CommentReaction),
+        ),
+    }
+
+
 class LazyValues(dict[str, Any]):
     """The world's values, with the crowd projects' parts built only when a cell names one of their
     values: each part costs many services' calls, and a cell needs at most one or two of them.
@@ -853,6 +946,8 @@ def crowd_world(
             body="Clean the pond",
             created_at=timezone.now(),
         )
+        # Named in a form (the expert to invite), not by a value: made with the base.
+        User.objects.create_user("crowd-expert-2", "expert2@example.org", "x")
         made.update(
             {
                 "merge_target": merge_target.pk,
@@ -941,6 +1036,14 @@ def crowd_world(
         Meeting.objects.filter(pk=held.pk).update(starts_at=start - timedelta(days=1), ends_at=start)
         return {"meeting": meeting.pk, "held_meeting": held.pk}
 
+    def wisdom() -> dict[str, Any]:
+        from veche.crowdprojects.services.assessment import criterion_add, expert_invite
+
+        running = Project.objects.get(pk=base()["project"])
+        criterion = criterion_add(actor=municipal_admin, project=running, name="Cost")
+        expert = expert_invite(actor=municipal_admin, project=running, user=author, public_name="Dr. Ivanova")
+        return {"criterion": criterion.pk, "expert": expert.pk}
+
     def drafting() -> dict[str, Any]:
         return drafting_world(municipality=municipality, municipal_admin=municipal_admin, author=author)
 
@@ -954,6 +1057,7 @@ def crowd_world(
             "selection": selection,
             "voting": voting,
             "meetings": meetings,
+            "wisdom": wisdom,
             "drafting": drafting,
             "funding": funding,
         },

@@ -1664,6 +1664,8 @@ def _client(case: Case, user: User | None) -> Client:
 def _request(client: Client, case: Case, url: str, data: dict[str, Any]) -> Any:
     if case.method == "GET":
         return client.get(url)
+    if case.method == "PUT":
+        return client.put(url, data=data, content_type="application/json")
     if case.api and not case.multipart:
         return client.post(url, data=data, content_type="application/json")
     return client.post(url, data=data)

@@ -557,3 +557,102 @@ class CrowdBallotChoice(models.Model):
 
     def __str__(self) -> str:
         return f"{self.ballot_id}: {self.idea_id}" + (f" = {self.rating}" if self.rating is not None else "")
+
+
+# CrowdWisdom: assessment. Residents rate ideas 1 to 5; invited experts score them on the project's
+# criteria (1 to 5, as residents rate), each score with its reason.
+
+STARS_MAX = 5
+SCORE_MAX = 5
+CRITERION_NAME_MAX_LENGTH = 120
+EXPERT_NAME_MAX_LENGTH = 120
+
+
+class IdeaRating(models.Model):
+    """One person's rating of an idea, 1 to 5 stars; changed, never doubled, while the assessment runs."""
+
+    idea = models.ForeignKey(Idea, on_delete=models.CASCADE, related_name="ratings")
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    stars = models.PositiveSmallIntegerField(
+        _("stars"), validators=[MinValueValidator(1), MaxValueValidator(STARS_MAX)]
+    )
+    tier = models.PositiveSmallIntegerField()
+    district = models.ForeignKey(
+        "municipalities.District", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_at = models.DateTimeField()
+    updated_at = models.DateTimeField()
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["idea", "user"], name="idea_rating_once"),
+            models.CheckConstraint(condition=Q(stars__gte=1, stars__lte=STARS_MAX), name="idea_rating_stars"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.stars} for {self.idea_id}"
+
+
+class Criterion(models.Model):
+    """What experts score the ideas of a project on (cost, feasibility, benefit...), with its weight."""
+
+    project = models.ForeignKey(Project, on_delete=models.CASCADE, related_name="criteria")
+    position = models.PositiveSmallIntegerField()
+    name = models.CharField(_("criterion"), max_length=CRITERION_NAME_MAX_LENGTH)
+    description = models.TextField(_("what it means"), max_length=settings.TEXT_MAX_LENGTH, blank=True)
+    weight = models.PositiveSmallIntegerField(
+        _("weight"), default=1, validators=[MinValueValidator(1), MaxValueValidator(10)]
+    )
+
+    class Meta:
+        ordering = ["project", "position", "id"]
+        constraints = [
+            models.UniqueConstraint(fields=["project", "name"], name="criterion_name_once"),
+            models.CheckConstraint(condition=Q(weight__gte=1, weight__lte=10), name="criterion_weight"),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class ProjectExpert(models.Model):
+    """A person the organiser invited to score a project's ideas; published with their name."""
+
+    project = models.ForeignKey(Project, on_delete=models.CASCADE, related_name="experts")
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    invited_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    invited_at = models.DateTimeField()
+    public_name = models.CharField(_("name shown"), max_length=EXPERT_NAME_MAX_LENGTH)
+    affiliation = models.CharField(_("affiliation"), max_length=EXPERT_NAME_MAX_LENGTH, blank=True)
+
+    class Meta:
+        ordering = ["project", "public_name", "id"]
+        constraints = [models.UniqueConstraint(fields=["project", "user"], name="project_expert_once")]
+
+    def __str__(self) -> str:
+        return self.public_name
+
+
+class ExpertScore(models.Model):
+    """An expert's score of an idea on a criterion, 1 to SCORE_MAX, with the reason for it."""
+
+    expert = models.ForeignKey(ProjectExpert, on_delete=models.CASCADE, related_name="scores")
+    idea = models.ForeignKey(Idea, on_delete=models.CASCADE, related_name="expert_scores")
+    criterion = models.ForeignKey(Criterion, on_delete=models.PROTECT, related_name="scores")
+    score = models.PositiveSmallIntegerField(
+        _("score"), validators=[MinValueValidator(1), MaxValueValidator(SCORE_MAX)]
+    )
+    comment = models.TextField(_("why"), max_length=settings.TEXT_MAX_LENGTH)
+    created_at = models.DateTimeField()
+    updated_at = models.DateTimeField()
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["expert", "idea", "criterion"], name="expert_score_once"),
+            models.CheckConstraint(
+                condition=Q(score__gte=1, score__lte=SCORE_MAX), name="expert_score_range"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.score} for {self.idea_id} on {self.criterion_id}"

@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from veche.crowdprojects.views import ideas, projects, selection, voting
+from veche.crowdprojects.views import assessment, discussion, ideas, projects, selection, voting
 
 app_name = "crowdprojects"
 
@@ -49,8 +49,28 @@ urlpatterns = [
     path("<int:project_id>/ideas/<int:idea_id>/edit/", ideas.idea_edit, name="idea_edit"),
     path("<int:project_id>/ideas/<int:idea_id>/support/", ideas.idea_support, name="idea_support"),
     path("<int:project_id>/ideas/<int:idea_id>/merge/", ideas.idea_merge, name="idea_merge"),
-    path("<int:project_id>/ideas/<int:idea_id>/comments/", ideas.idea_comment, name="idea_comment"),
     path("<int:project_id>/follow/", projects.follow_toggle, name="follow"),
     path("<int:project_id>/vote/", voting.ballot, name="vote"),
     path("<int:project_id>/results/", voting.results, name="results"),
+]
+
+# CrowdWisdom: discussion and assessment.
+urlpatterns += [
+    path("<int:project_id>/ideas/<int:idea_id>/comments/", discussion.comment, name="idea_comment"),
+    path("<int:project_id>/ideas/<int:idea_id>/rating/", assessment.rate, name="idea_rate"),
+    path("<int:project_id>/assessment/", assessment.assessment, name="assessment"),
+    path("<int:project_id>/assessment/manage/", assessment.manage, name="assessment_manage"),
+    path("<int:project_id>/assessment/criteria/", assessment.criterion_new, name="criterion_add"),
+    path(
+        "<int:project_id>/assessment/criteria/<int:criterion_id>/remove/",
+        assessment.criterion_delete,
+        name="criterion_remove",
+    ),
+    path("<int:project_id>/assessment/experts/", assessment.expert_new, name="expert_invite"),
+    path(
+        "<int:project_id>/assessment/experts/<int:expert_id>/remove/",
+        assessment.expert_delete,
+        name="expert_remove",
+    ),
+    path("<int:project_id>/assessment/score/", assessment.score, name="assessment_score"),
 ]

@@ -21,7 +21,7 @@ def _votes(project: Project) -> dict[int, float]:
     if project.voting_method == VotingMethod.RATING:
         rows = choices.annotate(v=Avg("rating")).values_list("idea", "v")
         return {idea: round(float(v), 2) for idea, v in rows if v is not None}
-    return {idea: n for idea, n in choices.annotate(v=Count("id")).values_list("idea", "v")}
+    return dict(choices.annotate(v=Count("id")).values_list("idea", "v"))
 
 
 def _votes_shown(project: Project, viewer: Any) -> bool:

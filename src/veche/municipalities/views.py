@@ -38,7 +38,9 @@ def home(request: HttpRequest) -> HttpResponse:
 
 def municipality_home(request: HttpRequest, slug: str) -> HttpResponse:
     municipality = access_municipality(request.user, slug)
-    comments = Paginator(comments_for(target=municipality, viewer=request.user).order_by("-created_at"), 20)
+    comments = Paginator(
+        comments_for(target=municipality, viewer=request.user, replies=False).order_by("-created_at"), 20
+    )
     context = {
         "municipality": municipality,
         "districts": municipality.districts.all(),

@@ -168,7 +168,7 @@ class PetitionPages:
         whether the answer is overdue; then what the kind adds (`page_extra`)."""
         user = request.user
         municipality = petition.municipality
-        comments = comments_for(target=petition, viewer=user).order_by("created_at", "id")
+        comments = comments_for(target=petition, viewer=user, replies=False).order_by("created_at", "id")
         context = {
             **self.box_context(request, petition, error=endorse_error),
             "comments": Paginator(comments, THREAD_PAGE_SIZE).get_page(request.GET.get("page")),

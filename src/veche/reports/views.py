@@ -310,7 +310,7 @@ def report_detail(request: HttpRequest, slug: str, report_id: int) -> HttpRespon
         if "resolve" in staff_actions
         else {}
     )
-    comments = comments_for(target=report, viewer=user).order_by("created_at", "id")
+    comments = comments_for(target=report, viewer=user, replies=False).order_by("created_at", "id")
     context = {
         "municipality": municipality,
         "report": report,

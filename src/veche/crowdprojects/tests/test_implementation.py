@@ -225,7 +225,9 @@ def test_one_rating_per_person_changeable_and_counted(world, resident, verified_
     result_rate(actor=resident, idea=world.taken_up, stars=5)
     result_rate(actor=verified_resident, idea=world.taken_up, stars=4)
     assert ResultRating.objects.filter(user=resident).get().stars == 5
-    [(_figure, values)] = [(f, v) for f, v in tallies.figures_of(world.project, viewer=None) if f.key == "result_rating"]
+    [(_figure, values)] = [
+        (f, v) for f, v in tallies.figures_of(world.project, viewer=None) if f.key == "result_rating"
+    ]
     assert values == {world.taken_up.pk: 4.5}
     counted = {c.key: c.rows(world.project).count() for c in tallies.contributions()}
     assert counted["result_ratings"] == 2

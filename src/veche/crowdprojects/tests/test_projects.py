@@ -105,7 +105,9 @@ def test_figures_and_contributions_count_each_idea(
     ]
     for user in (resident, verified_resident):
         IdeaSupport.objects.create(petition=ideas[0], user=user, tier=1, created_at=now)
-    [(figure, values)] = [(f, v) for f, v in tallies.figures_of(project, viewer=None) if f.key == "supporters"]
+    [(figure, values)] = [
+        (f, v) for f, v in tallies.figures_of(project, viewer=None) if f.key == "supporters"
+    ]
     assert values == {ideas[0].pk: 2.0}
     counted = {c.key: c.rows(project).count() for c in tallies.contributions()}
     assert counted["ideas"] == 2 and counted["supports"] == 2

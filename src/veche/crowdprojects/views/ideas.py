@@ -16,7 +16,6 @@ from veche.access.functions import access_municipality, is_author
 from veche.access.predicates import Feature, allows
 from veche.comments.forms import CommentForm
 from veche.comments.selectors import THREAD_PAGE_SIZE, comments_for
-from veche.comments.views import post_comment
 from veche.core.errors import NotFound
 from veche.core.forms import checked, press, submit
 from veche.core.http import signed_in
@@ -266,13 +265,4 @@ def idea_merge(request: HttpRequest, slug: str, project_id: int, idea_id: int) -
         done=_("The ideas are merged. Their authors and supporters are notified."),
         back_to=idea.get_absolute_url(),
         then=lambda target: target.get_absolute_url(),
-    )
-
-
-@login_required
-@require_POST
-def idea_comment(request: HttpRequest, slug: str, project_id: int, idea_id: int) -> HttpResponse:
-    idea = _idea(request, slug, project_id, idea_id)
-    return post_comment(
-        request, idea.municipality, idea, idea.get_absolute_url(), services.idea_phase(idea), paged=True
     )
