@@ -6,6 +6,7 @@ from typing import Any
 
 from django.contrib.contenttypes.models import ContentType
 from django.db.models import F, QuerySet
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from veche.comments.models import Comment
@@ -18,7 +19,10 @@ ARGUMENTS_SHOWN = 50
 
 
 def _has(page: sections.Page, kind: str) -> bool:
-    return any(stage.kind == kind for stage in page.stages)
+    """Whether a stage of `kind` has begun: before it, the section would list ideas with nothing to
+    say about them (and repeat the ideas' own list)."""
+    now = timezone.now()
+    return any(stage.kind == kind and stage.starts_at <= now for stage in page.stages)
 
 
 def _arguments_section(page: sections.Page) -> dict[str, Any] | None:

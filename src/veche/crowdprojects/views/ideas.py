@@ -14,6 +14,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from veche.access.functions import access_municipality, is_author
 from veche.access.predicates import Feature, allows
+from veche.access.roles import is_signed_in
 from veche.comments.forms import CommentForm
 from veche.comments.selectors import THREAD_PAGE_SIZE, comments_for
 from veche.core.errors import NotFound
@@ -22,10 +23,13 @@ from veche.core.http import signed_in
 from veche.crowdprojects.access import access_idea, access_project
 from veche.crowdprojects.idea_forms import IdeaForm, MergeForm
 from veche.crowdprojects.ideas_selectors import SORTS, Similar, ideas_for, project_tags, similar_ideas
-from veche.crowdprojects.models import Idea, IdeaStatus, Project, StageKind
+from veche.crowdprojects.models import Idea, IdeaRating, IdeaStatus, Project, StageKind
 from veche.crowdprojects.sections import Page, register
 from veche.crowdprojects.services import ideas as services
+from veche.crowdprojects.services.assessment import rate_decision
+from veche.crowdprojects.services.discussion import comment_decision
 from veche.crowdprojects.stages import phase_of
+from veche.crowdprojects.wisdom_selectors import arguments_of
 from veche.petitions.selectors import endorsement_of
 from veche.reports.forms import seen_reports
 
@@ -164,7 +168,8 @@ def idea_detail(request: HttpRequest, slug: str, project_id: int, idea_id: int) 
     project, user = idea.project, request.user
     now = timezone.now()
     phase = services.idea_phase(idea, now)
-    comments = comments_for(target=idea, viewer=user).order_by("created_at", "id")
+    comments = comments_for(target=idea, viewer=user, replies=False).order_by("created_at", "id")
+    rating = IdeaRating.objects.filter(idea=idea, user=user).first() if is_signed_in(user) else None
     may_merge = (
         services.can_merge(user, project) and idea.status == IdeaStatus.PUBLISHED and not idea.is_hidden
     )
@@ -185,7 +190,11 @@ def idea_detail(request: HttpRequest, slug: str, project_id: int, idea_id: int) 
         "merge_form": MergeForm(idea=idea) if may_merge else None,
         "comments": Paginator(comments, THREAD_PAGE_SIZE).get_page(request.GET.get("page")),
         "comment_form": CommentForm(),
-        "can_comment": allows(user, project.municipality, Feature.COMMENT, phase),
+        # The discussion: for, against or neutral, with the stage, the tier and the project's districts.
+        "can_comment": comment_decision(user, idea, now),
+        "arguments": arguments_of(idea),
+        "can_rate": rate_decision(user, idea, now),
+        "my_stars": rating.stars if rating is not None else None,
     }
     return render(request, "crowdprojects/idea.html", context)
 
