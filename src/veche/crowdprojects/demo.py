@@ -20,7 +20,7 @@ services take a draft's timeline at any dates (only a published project keeps it
 is written around them.
 """
 
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import datetime, timedelta
@@ -93,7 +93,7 @@ def _project(
     municipality: Municipality,
     title: str,
     description: str,
-    stages: list[tuple[str, int]],
+    stages: Sequence[tuple[str, int]],
     starts_at: datetime,
     residents: list[User],
     department: Department | None = None,
