@@ -23,6 +23,7 @@ from veche.crowdprojects.models import (
     StageKind,
 )
 from veche.crowdprojects.services.ideas import project_phase
+from veche.crowdprojects.services.implementation import implementation_url
 from veche.crowdprojects.services.voting import district_refusal
 from veche.crowdprojects.stages import stage_at
 from veche.drafting.models import Amendment, AmendmentStatus, Document
@@ -57,7 +58,7 @@ def running(municipality, kind, now):
 
 
 @pytest.mark.django_db
-def test_the_demo_runs_model_1_as_the_issue_says_and_loads_once():
+def test_the_demo_runs_model_1_as_the_issue_says_and_loads_once(client):
     # Loaded once for every check: it takes a while, as every service call is a real one.
     municipalities_demo.load(StringIO())
     demo.load(StringIO())
@@ -65,6 +66,7 @@ def test_the_demo_runs_model_1_as_the_issue_says_and_loads_once():
     check_one_was_co_financed_and_one_drafted_a_text_in_three_versions()
     check_moscow_runs_ideas_voting_and_deliberation_today_with_meetings_to_come()
     check_the_other_seven_cities_have_no_completed_project()
+    check_the_pages_of_what_it_made_answer(client)
 
     before = row_counts()
     out = StringIO()
@@ -149,3 +151,15 @@ def check_the_other_seven_cities_have_no_completed_project():
     assert not [p for p in Project.objects.filter(municipality__in=others) if completed(p, now)]
     # One of them announces a project to come.
     assert Project.objects.filter(municipality__in=others, starts_at__gt=now).count() == 1
+
+
+def check_the_pages_of_what_it_made_answer(client):
+    made = [
+        *Project.objects.all(),
+        *Campaign.objects.all(),
+        *Document.objects.all(),
+        *Meeting.objects.all(),
+    ]
+    urls = [item.get_absolute_url() for item in made]
+    urls += [implementation_url(idea) for idea in Idea.objects.filter(status=IdeaStatus.SELECTED)]
+    assert {url: client.get(url).status_code for url in urls} == dict.fromkeys(urls, 200)
