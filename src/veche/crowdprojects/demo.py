@@ -856,7 +856,7 @@ def load(stdout: TextIO) -> None:
     # resident2 is not verified: Moscow's verified residents only, resident1 first.
     residents = sorted((r for r in residents if r.username != "resident2"), key=lambda r: int(r.username[8:]))
     _kuzminki(moscow, residents, now)
-    made = ["Moscow"]
+    made = ["moscow"]
     for slug, make in zip(REGIONAL, (_iset, _strategy), strict=True):
         city = Municipality.objects.filter(slug=slug, is_active=True).first()
         if city is None:
