@@ -723,7 +723,7 @@ def _today(moscow: Municipality, residents: list[User], now: datetime) -> None:
         (StageKind.SELECTION, 14),
         (StageKind.IMPLEMENTATION, 365),
     ]
-    # Officials run their department's projects; the municipal admin sets them up.
+    # Organised by the Department of Transport, whose officials run it; the municipal admin sets it up.
     transport = _project(
         organiser=admin,
         municipality=moscow,
