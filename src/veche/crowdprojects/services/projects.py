@@ -139,31 +139,28 @@ def _check_stages(planned: Sequence[PlannedStage]) -> list[PlannedStage]:
 
 
 def _write_stages(project: Project, planned: Sequence[PlannedStage]) -> None:
-    """Replace the project's stages by `planned` (already checked) and keep its span in step. A stage
-    that stays where it was (same place, kind and start) keeps its announcement, so that it is not
-    announced again."""
-    announced = {
-        (position, kind, starts_at): at
-        for position, kind, starts_at, at in Stage.objects.filter(
-            project=project, announced_at__isnull=False
-        ).values_list("position", "kind", "starts_at", "announced_at")
-    }
-    Stage.objects.filter(project=project).delete()
-    Stage.objects.bulk_create(
-        [
-            Stage(
-                project=project,
-                position=number,
-                kind=stage.kind,
-                title=stage.title,
-                description=stage.description,
-                starts_at=stage.starts_at,
-                ends_at=stage.ends_at,
-                announced_at=announced.get((number, stage.kind, stage.starts_at)),
-            )
-            for number, stage in enumerate(planned, start=1)
-        ]
-    )
+    """Make the project's stages `planned` (already checked) and keep its span in step.
+
+    Stages are changed in place, position by position: a row kept keeps its id, so what hangs on a
+    stage (its meetings) stays with it, and one that stays where it was (same kind and start) keeps
+    its announcement, so that it is not announced again. Positions past the new end are removed."""
+    existing = {stage.position: stage for stage in Stage.objects.filter(project=project)}
+    Stage.objects.filter(project=project, position__gt=len(planned)).delete()
+    changed, added = [], []
+    for number, stage in enumerate(planned, start=1):
+        row = existing.get(number)
+        if row is None:
+            added.append(Stage(project=project, position=number))
+            row = added[-1]
+        elif (row.kind, row.starts_at) != (stage.kind, stage.starts_at):
+            row.announced_at = None
+        row.kind, row.title, row.description = stage.kind, stage.title, stage.description
+        row.starts_at, row.ends_at = stage.starts_at, stage.ends_at
+        if row.pk is not None:
+            changed.append(row)
+    fields = ["kind", "title", "description", "starts_at", "ends_at", "announced_at"]
+    Stage.objects.bulk_update(changed, fields)
+    Stage.objects.bulk_create(added)
     project.starts_at, project.ends_at = planned[0].starts_at, planned[-1].ends_at
     project.save(update_fields=["starts_at", "ends_at"])
 

@@ -13,6 +13,8 @@ from veche.crowdprojects.selectors import stages_of
 from veche.crowdprojects.services.projects import project_create, project_set_stages
 from veche.crowdprojects.stages import PlannedStage, phase_of, stage_at
 from veche.crowdprojects.tests.helpers import project_in_stage
+from veche.meetings.models import Kind
+from veche.meetings.services import meeting_create
 
 pytestmark = pytest.mark.django_db
 
@@ -111,3 +113,47 @@ def test_figures_and_contributions_count_each_idea(
     assert values == {ideas[0].pk: 2.0}
     counted = {c.key: c.rows(project).count() for c in tallies.contributions()}
     assert counted["ideas"] == 2 and counted["supports"] == 2
+
+
+def test_editing_the_timeline_keeps_what_hangs_on_its_stages(municipality, municipal_admin):
+    """Stages change in place: a meeting of a stage stays with it when another stage's title or a later
+    date changes (the timeline was once written anew, and every meeting lost its stage)."""
+    start = timezone.now() + timedelta(days=2)
+    project = project_create(
+        actor=municipal_admin,
+        municipality=municipality,
+        title="Transport plan",
+        description="Which routes should change?",
+        template="full",
+        starts_at=start,
+    )
+    stages = stages_of(project)
+    meeting = meeting_create(
+        actor=municipal_admin,
+        project=project,
+        stage=stages[1],
+        title="Talk it over",
+        description="",
+        kind=Kind.IN_PERSON,
+        address="Lenin st, 1",
+        latitude=None,
+        longitude=None,
+        online_url="",
+        starts_at=stages[1].starts_at + timedelta(hours=2),
+        ends_at=stages[1].starts_at + timedelta(hours=4),
+        capacity=20,
+        registration_opens=None,
+    )
+    edited = [PlannedStage(s.kind, s.starts_at, s.ends_at, s.title, s.description) for s in stages]
+    edited[0] = PlannedStage(
+        stages[0].kind, stages[0].starts_at, stages[0].ends_at, "Your ideas for the routes"
+    )
+    edited = edited[:4]
+    project_set_stages(actor=municipal_admin, project=project, stages=edited)
+
+    meeting.refresh_from_db()
+    assert meeting.stage_id == stages[1].pk
+    after = stages_of(project)
+    assert [s.pk for s in after] == [s.pk for s in stages[:4]] and after[
+        0
+    ].title == "Your ideas for the routes"
