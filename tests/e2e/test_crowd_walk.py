@@ -128,6 +128,8 @@ def test_a_resident_and_an_official_walk_the_crowd_projects(
     _look(
         walk, "report", f"{d}/report/", problems, (f"{d}/", f"{d}/ideas/{done.taken_up.pk}/implementation/")
     )
+    taken_up = f"{d}/ideas/{done.taken_up.pk}"
+    _look(walk, "idea-taken-up", f"{taken_up}/", problems, (f"{taken_up}/implementation/",))
     _look(walk, "implementation", f"{d}/ideas/{done.taken_up.pk}/implementation/", problems, (f"{d}/",))
     _look(walk, "drafting", f"{t}/", problems, (f"{t}/text/{document.pk}/",))
     _look(walk, "texts", f"{t}/text/", problems, (f"{t}/", f"{t}/text/{document.pk}/"))
