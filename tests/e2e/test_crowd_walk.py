@@ -149,7 +149,7 @@ def test_a_resident_and_an_official_walk_the_crowd_projects(
     _look(walk, "staff-edit", f"{staff}/{gathering.pk}/edit/", problems)
     _look(walk, "staff-stages", f"{staff}/{gathering.pk}/stages/", problems)
     _look(walk, "dashboard", f"{staff}/{gathering.pk}/dashboard/", problems, (f"{staff}/{gathering.pk}/",))
-    _look(walk, "ballot", f"{v}/vote/", problems, (f"{v}/",))
+    _look(walk, "ballot", f"{v}/vote/", problems, (f"{v}/", f"{v}/ideas/{ballot[0].pk}/"))
     _look(walk, "selection", f"{d}/selection/", problems, (f"{d}/",))
     _look(walk, "staff-implementation", f"{d}/ideas/{done.taken_up.pk}/implementation/", problems)
     _look(walk, "meeting-new", f"{g}/meetings/new/", problems)
