@@ -93,7 +93,7 @@ def project_dashboard(project: Project) -> Dashboard:
         [
             (
                 day.isoformat(),
-                date_format(day, "SHORT_DATE_FORMAT"),
+                date_format(day, "j E Y"),
                 [per_day[day].get(c.key, 0) for c in columns] + [len(people[day])],
             )
             for day in sorted(per_day)

@@ -78,6 +78,7 @@ class MonitoringForm(forms.Form):
 class RatingForm(forms.Form):
     stars = forms.TypedChoiceField(
         label=_("Your rating of the result"),
+        help_text=_("From 1 (poor) to 5 (excellent)."),
         choices=[(n, str(n)) for n in range(1, 6)],
         coerce=int,
         widget=forms.RadioSelect,

@@ -8,6 +8,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import pgettext_lazy
 from django.views.decorators.http import require_POST
 
 from veche.access.functions import access_municipality
@@ -25,6 +26,14 @@ from veche.notifications.services import follow, unfollow
 PAGE_SIZE = 20
 
 
+# The list's tabs name groups of projects ("running" projects); a status names one project's state.
+TABS = {
+    ProjectStatus.RUNNING: pgettext_lazy("projects tab", "running"),
+    ProjectStatus.UPCOMING: pgettext_lazy("projects tab", "upcoming"),
+    ProjectStatus.FINISHED: pgettext_lazy("projects tab", "finished"),
+}
+
+
 def project_list(request: HttpRequest, slug: str) -> HttpResponse:
     municipality = access_municipality(request.user, slug)
     now = timezone.now()
@@ -37,7 +46,7 @@ def project_list(request: HttpRequest, slug: str) -> HttpResponse:
     context = {
         "municipality": municipality,
         "status": status,
-        "tabs": [(s, ProjectStatus(s).label, published.filter(status_q(s, now)).count()) for s in LISTED],
+        "tabs": [(s, TABS[s], published.filter(status_q(s, now)).count()) for s in LISTED],
         "page": page,
         "rows": [_card(project, now) for project in page],
         "now": now,
