@@ -107,7 +107,8 @@ def ballot_results(*, project: Project) -> Results:
         .order_by()
     }
     ideas = Idea.objects.filter(project=project).filter(
-        Q(status__in=ON_THE_BALLOT, hidden_at__isnull=True) | Q(pk__in=list(counts))
+        # Decided ideas were on the ballot too: the selection answers them after the vote.
+        Q(status__in=(*ON_THE_BALLOT, *Idea.ANSWERED), hidden_at__isnull=True) | Q(pk__in=list(counts))
     )
     ballots = CrowdBallot.objects.filter(project=project)
     voters = ballots.count()

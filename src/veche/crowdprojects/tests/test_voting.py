@@ -13,6 +13,7 @@ from veche.crowdprojects import tallies
 from veche.crowdprojects.models import (
     CrowdBallot,
     CrowdBallotChoice,
+    Idea,
     IdeaStatus,
     ProjectTier,
     StageKind,
@@ -326,3 +327,18 @@ def test_results_still_count_a_ballot_for_an_idea_hidden_since(approval, voter):
     assert results[ideas[0].pk].votes == 1
     # Its votes count, but its title and page are not shown to anyone in the results.
     assert results[ideas[0].pk].title != ideas[0].title and results[ideas[0].pk].url == ""
+
+
+def test_results_list_the_ideas_decided_since_the_vote(approval, voter):
+    """The selection answers the ideas after the vote; the results still list every one of them, the
+    ones nobody chose included (they once said "no ideas on the ballot"; found by a phone walk)."""
+    project, ideas = approval
+    ballot_cast(user=voter, project=project, ideas=[ideas[0].pk])
+    end_voting(project)
+    Idea.objects.filter(pk=ideas[0].pk).update(status=IdeaStatus.SELECTED, answered_at=timezone.now())
+    Idea.objects.filter(pk__in=[i.pk for i in ideas[1:]]).update(
+        status=IdeaStatus.NOT_SELECTED, answered_at=timezone.now()
+    )
+
+    listed = {r.id: r.votes for r in ballot_results(project=project).ideas}
+    assert listed == {idea.pk: (1 if idea == ideas[0] else 0) for idea in ideas}
