@@ -160,7 +160,7 @@ def _monitoring_input(request: HttpRequest) -> tuple[MonitoringIn, list[Any]]:
         data: Any = {key: request.POST.get(key) for key in ("verdict", "text") if key in request.POST}
         if request.POST.get("milestone"):
             raw = request.POST["milestone"]
-            data["milestone"] = int(raw) if raw.isdigit() else raw
+            data["milestone"] = int(raw) if raw.isascii() and raw.isdigit() else raw
         photos = request.FILES.getlist("photos")
     else:
         try:
@@ -192,7 +192,7 @@ def monitoring_create(request: HttpRequest, idea_id: int) -> Any:
     rate_limit_request("write", request)
     milestone: Milestone | None = None
     if payload.milestone is not None:
-        milestone = Milestone.objects.filter(pk=payload.milestone).first()
+        milestone = Milestone.objects.filter(pk=payload.milestone, idea=idea).first()
         if milestone is None:
             raise DomainError(fields={"milestone": [_("Choose a milestone of this idea.")]})
     report = monitoring_report_file(

@@ -59,7 +59,9 @@ def _check_photos(photos: Sequence[UploadedFile]) -> "list[ContentFile[bytes]]":
 
 def _taken_up(idea: Idea) -> Idea:
     """The idea's row locked, if a published selection took it up; a Conflict otherwise."""
-    idea = Idea.objects.select_for_update().select_related("municipality", "project").get(pk=idea.pk)
+    idea = (
+        Idea.objects.select_for_update(of=("self",)).select_related("municipality", "project").get(pk=idea.pk)
+    )
     if idea.status != IdeaStatus.SELECTED or idea.is_hidden:
         raise Conflict(
             _("Milestones and reports are kept only for ideas the published selection took up."),

@@ -75,7 +75,7 @@ def is_published(project: Project) -> bool:
 
 def _locked_project(project: Project) -> Project:
     # Every write of a project's selection locks the project's row first: one order, no deadlock.
-    return Project.objects.select_for_update().select_related("municipality").get(pk=project.pk)
+    return Project.objects.select_for_update(of=("self",)).select_related("municipality").get(pk=project.pk)
 
 
 def _opened(project: Project, now: datetime) -> Window:
@@ -143,7 +143,9 @@ def idea_decide(
                 _("The selection is published: its decisions are final."), code="already_published"
             )
         idea = (
-            Idea.objects.select_for_update().select_related("municipality").get(pk=idea.pk, project=project)
+            Idea.objects.select_for_update(of=("self",))
+            .select_related("municipality")
+            .get(pk=idea.pk, project=project)
         )
         if not decidable(idea):
             raise Conflict(_("Merged and hidden ideas are not decided."), code="not_decidable")

@@ -313,6 +313,11 @@ def test_the_api_takes_monitoring_as_json_or_multipart(world, api_for, resident,
         answer = api.post(url, body, content_type=content_type)
         assert answer.status_code in (400, 422), body
         assert "error" in answer.json()
+    # A digit that is not an ASCII one (it once passed str.isdigit and int() failed: a 500).
+    for odd in ("²", "١", "9" * 30):
+        answer = api.post(url, {"verdict": "done", "text": SEEN, "milestone": odd})
+        assert answer.status_code in (400, 422), odd
+        assert "error" in answer.json()
     declined = api.post(
         f"/api/v1/ideas/{world.declined.pk}/monitoring",
         {"verdict": "done", "text": SEEN},
