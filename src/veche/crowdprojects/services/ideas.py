@@ -41,6 +41,7 @@ from veche.crowdprojects.models import (
     IdeaStatus,
     IdeaSupport,
     Project,
+    Stage,
     StageKind,
 )
 from veche.crowdprojects.selectors import stages_of
@@ -333,8 +334,14 @@ def idea_merge(*, actor: User, source: Idea, target: Idea, reason: str, now: dat
     if source.pk == target.pk:
         raise DomainError(fields={"target": [_("Choose another idea to merge into.")]})
     with transaction.atomic():
-        # Both rows locked in the order of their ids, as every writer of two ideas does, so that two
-        # merges (or a merge and a support) never wait for each other in a circle.
+        # The project's row first, as the selection does (deciding, publishing), so that a merge and a
+        # publication of the selection come one after the other; then both ideas in the order of their
+        # ids, as every writer of two ideas does, so that two merges (or a merge and a support) never
+        # wait for each other in a circle.
+        Project.objects.select_for_update(of=("self",)).filter(pk=project.pk).first()
+        if Stage.objects.filter(project=project, kind=StageKind.VOTING, starts_at__lte=now).exists():
+            # Ballots name ideas: a merge after voting began would split or double their votes.
+            raise Conflict(_("Ideas cannot be merged once voting has begun."), code="voting_started")
         locked = {
             idea.pk: idea
             for idea in Idea.objects.select_for_update(of=("self",))

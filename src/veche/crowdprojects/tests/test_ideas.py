@@ -293,6 +293,26 @@ def test_only_moderators_and_organisers_merge(
         idea_merge(actor=municipal_admin, source=source, target=target, reason="", now=timezone.now())
 
 
+def test_no_merge_once_voting_has_begun(municipality, municipal_admin, resident, author):
+    """Ballots name ideas: merging two of them after voting began would split or double their votes."""
+    project = project_in_stage(actor=municipal_admin, municipality=municipality, kind=StageKind.VOTING)
+    source, target = (
+        project.ideas.create(
+            municipality=municipality,
+            author=who,
+            title=title,
+            body="A long enough body",
+            created_at=timezone.now(),
+        )
+        for who, title in ((author, "Benches"), (resident, "More benches"))
+    )
+    with pytest.raises(Conflict) as refused:
+        idea_merge(actor=municipal_admin, source=source, target=target, reason="", now=timezone.now())
+    assert refused.value.code == "voting_started"
+    source.refresh_from_db()
+    assert source.status == IdeaStatus.PUBLISHED and source.merged_into_id is None
+
+
 def test_another_projects_idea_cannot_be_a_merge_target(
     propose, municipality, municipal_admin, author, resident
 ):
