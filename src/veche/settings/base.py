@@ -234,6 +234,8 @@ RATE_LIMITS = {
     "verification_code": "5/86400",
     "open311": "120/60",
     "geocode": "30/60",
+    # Similar ideas while a person types (stems every idea of a project): 2 a second, bursts allowed.
+    "similar": "120/60",
 }
 RATE_LIMITS_ENABLED = True
 

@@ -160,6 +160,7 @@ def idea_post(request: HttpRequest, project_id: int, payload: IdeaIn) -> Any:
 def idea_similar(request: HttpRequest, project_id: int, query: Query[IdeaSimilarQuery]) -> Any:
     """Up to 5 ideas of the project that share word stems with the draft (Russian and English)."""
     project = access_project(request.user, project_id)
+    rate_limit_request("similar", request)
     return [
         {
             "id": s.idea.pk,

@@ -174,3 +174,13 @@ def test_support_outside_the_project_districts_is_403(
     assert answer.status_code == 403 and answer.json()["error"]["message"]
     idea_support(user=resident_of("neighbour", central), idea=idea, now=timezone.now())
     assert IdeaSupport.objects.count() == 1
+
+
+def test_similar_ideas_are_rate_limited(client, project, settings):
+    """Each request stems every idea of the project: a burst beyond the limit gets 429, not the work."""
+    settings.RATE_LIMITS = {**settings.RATE_LIMITS, "similar": "2/60"}
+    url = f"/api/v1/projects/{project.pk}/ideas/similar"
+    answers = [client.get(url, {"text": "скамейки в парке"}).status_code for _ in range(3)]
+    assert answers == [200, 200, 429]
+    page = client.get(f"/m/{project.municipality.slug}/projects/{project.pk}/ideas/similar/", {"text": "x"})
+    assert page.status_code == 429

@@ -20,6 +20,7 @@ from veche.comments.selectors import THREAD_PAGE_SIZE, comments_for
 from veche.core.errors import NotFound
 from veche.core.forms import checked, press, submit
 from veche.core.http import signed_in
+from veche.core.ratelimit import rate_limit_request
 from veche.crowdprojects.access import access_idea, access_project
 from veche.crowdprojects.idea_forms import IdeaForm, MergeForm
 from veche.crowdprojects.ideas_selectors import SORTS, Similar, ideas_for, project_tags, similar_ideas
@@ -133,6 +134,7 @@ def idea_similar(request: HttpRequest, slug: str, project_id: int) -> HttpRespon
     """The ideas of the project that look like the draft in `text` (or `title` and `body`): the form's
     box as an HTML fragment, or JSON for a script that asks for it."""
     project = _project(request, slug, project_id)
+    rate_limit_request("similar", request)
     text = " ".join(request.GET.get(name, "")[:5000] for name in ("text", "title", "body"))
     similar = similar_ideas(project=project, text=text)
     if "application/json" in request.headers.get("Accept", ""):
