@@ -270,6 +270,13 @@ def test_the_implementation_page_and_its_forms(world, client_for, resident, muni
     )
 
 
+def test_the_monitoring_form_sends_a_report_not_an_appeal(world, client_for, resident):
+    # "Send the report" is also the reports' button, in Russian "Отправить обращение" (an appeal to the
+    # city); a monitoring report is a "отчёт".
+    page = client_for(resident).get(_page(world)).content.decode()
+    assert "Отправить отчёт" in page and "Отправить обращение" not in page
+
+
 @pytest.mark.language("en")
 def test_the_implementation_page_in_english(world, client_for):
     url = _page(world)
