@@ -8,8 +8,11 @@ public; a draft is seen only by those who set projects up and by its organisers.
 
 from typing import Any
 
+from django.utils.translation import gettext as _
+
 from veche.access.functions import access_municipality, access_visible, is_visible
-from veche.access.roles import OFFICIAL, Person, has_permission, is_signed_in
+from veche.access.predicates import Decision, Feature, Phase, admits_district, allows
+from veche.access.roles import OFFICIAL, Person, has_permission, is_signed_in, verified_district
 from veche.core.errors import NotFound
 from veche.crowdprojects.models import Idea, Project
 from veche.municipalities.models import Membership, Municipality
@@ -90,3 +93,20 @@ def access_idea(user: Person, idea_id: Any, *, project: Project) -> Idea:
         project=project
     )
     return access_visible(user, ideas, idea_id, can_see_idea)
+
+
+def district_decision(user: Person, project: Project) -> Decision:
+    """Whether `user` lives where `project` is open (no districts: everywhere)."""
+    scope = set(project.districts.values_list("pk", flat=True))
+    if admits_district(scope, verified_district(user=user, municipality=project.municipality)):
+        return Decision(True)
+    return Decision(False, _("Only residents verified in the project's districts can take part."))
+
+
+def take_part(user: Person, project: Project, feature: Feature, phase: Phase) -> Decision:
+    """Whether `user` may use `feature` in `project` now: `allows` (the stage and the tier), then the
+    project's districts. The one rule of every part's "may this resident take part"."""
+    decision = allows(user, project.municipality, feature, phase)
+    if not decision:
+        return decision
+    return district_decision(user, project)

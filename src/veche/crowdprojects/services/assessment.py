@@ -21,7 +21,7 @@ from veche.accounts.models import User
 from veche.core.audit import audit_record
 from veche.core.errors import Conflict, DomainError, Forbidden, NotFound
 from veche.core.text import check_text
-from veche.crowdprojects.access import can_run
+from veche.crowdprojects.access import can_run, take_part
 from veche.crowdprojects.models import (
     CRITERION_NAME_MAX_LENGTH,
     EXPERT_NAME_MAX_LENGTH,
@@ -37,7 +37,7 @@ from veche.crowdprojects.models import (
     StageKind,
 )
 from veche.crowdprojects.selectors import stages_of
-from veche.crowdprojects.services.discussion import project_phase, take_part
+from veche.crowdprojects.services.discussion import project_phase
 from veche.crowdprojects.stages import stage_at
 from veche.crowdprojects.wisdom_selectors import assessment_stage
 from veche.notifications.messages import message

@@ -9,13 +9,14 @@ from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from veche.access.predicates import Decision, Feature, Phase, admits_district, allows
-from veche.access.roles import Person, verified_district
+from veche.access.predicates import Decision, Feature, Phase
+from veche.access.roles import Person
 from veche.accounts.models import User
 from veche.comments import rules
 from veche.comments.models import Comment
 from veche.comments.services import comment_create
 from veche.core.errors import Conflict, Forbidden, NotFound
+from veche.crowdprojects.access import take_part
 from veche.crowdprojects.models import Idea, IdeaStatus, Project
 from veche.crowdprojects.selectors import stages_of
 from veche.crowdprojects.stages import phase_of, stage_at
@@ -25,22 +26,6 @@ from veche.municipalities.models import Municipality
 def project_phase(project: Project, now: datetime | None = None) -> Phase:
     """The access predicate's view of the stage of `project` running at `now`."""
     return phase_of(project, stage_at(stages_of(project), now or timezone.now()))
-
-
-def district_decision(user: Person, project: Project) -> Decision:
-    """Whether `user` lives where `project` is open (no districts: everywhere)."""
-    scope = set(project.districts.values_list("pk", flat=True))
-    if admits_district(scope, verified_district(user=user, municipality=project.municipality)):
-        return Decision(True)
-    return Decision(False, _("Only residents verified in the project's districts can take part."))
-
-
-def take_part(user: Person, project: Project, feature: Feature, phase: Phase) -> Decision:
-    """`allows` (stage and tier) and then the project's districts."""
-    decision = allows(user, project.municipality, feature, phase)
-    if not decision:
-        return decision
-    return district_decision(user, project)
 
 
 def comment_decision(user: Person, idea: Idea, now: datetime | None = None) -> Decision:
