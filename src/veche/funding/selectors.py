@@ -45,7 +45,7 @@ def pledges_to_confirm(municipality_id: int) -> QuerySet[Pledge]:
             campaign__status=CampaignStatus.SUCCEEDED,
             status=PledgeStatus.PLEDGED,
         )
-        .select_related("campaign", "campaign__idea", "user")
+        .select_related("campaign__municipality", "campaign__idea", "user")
         .order_by("campaign__closed_at", "created_at", "id")
     )
 

@@ -214,3 +214,32 @@ def test_the_project_section_reads_campaigns_in_a_fixed_number_of_queries(
         page = client.get(project.get_absolute_url())
     assert page.content.decode().count("/funding/") >= 4
     assert len(four) == len(one), [q["sql"] for q in four.captured_queries]
+
+
+def test_the_treasury_reads_its_pledges_in_a_fixed_number_of_queries(
+    project, author, resident, municipal_admin, client_for
+):
+    url = f"/m/{project.municipality.slug}/funding/treasury/"
+    client = client_for(municipal_admin)
+
+    def succeeded(title: str, pledges: int) -> None:
+        campaign = open_campaign(
+            actor=municipal_admin,
+            idea=taken_up_idea(project=project, author=author, title=title),
+            target=pledges,
+        )
+        for _ in range(pledges):
+            pledge_make(user=resident, campaign=campaign, amount=1)
+        past_deadline(campaign)
+
+    succeeded("Benches", 1)
+    campaigns_settle()
+    with CaptureQueriesContext(connection) as one:
+        assert client.get(url).status_code == 200
+    succeeded("Lights", 3)
+    succeeded("Paths", 2)
+    campaigns_settle()
+    with CaptureQueriesContext(connection) as six:
+        page = client.get(url)
+    assert page.content.decode().count("/funding/treasury/") >= 6
+    assert len(six) == len(one), [q["sql"] for q in six.captured_queries]
