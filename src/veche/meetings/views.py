@@ -22,6 +22,7 @@ from veche.meetings.access import access_meeting, access_meeting_to_run, can_see
 from veche.meetings.forms import MeetingForm, MinutesForm
 from veche.meetings.models import Meeting, RegistrationStatus
 from veche.meetings.selectors import (
+    ideas_of,
     links_for,
     my_registrations,
     registrants,
@@ -73,7 +74,7 @@ def _detail_context(request: HttpRequest, meeting: Meeting) -> dict[str, Any]:
         and project.tier == Tier.VERIFIED,
         "show_link": can_see_link(request.user, meeting),
         "can_run": can_run(request.user, project),
-        "ideas": list(meeting.ideas.select_related("project", "municipality").order_by("pk")),
+        "ideas": ideas_of(meeting),
         "Status": RegistrationStatus,
     }
 
@@ -231,7 +232,7 @@ def minutes(request: HttpRequest, slug: str, project_id: int, meeting_id: int) -
     municipality = access_municipality(request.user, slug)
     project = access_project_to_run(request.user, project_id, municipality=municipality)
     meeting = access_meeting_to_run(request.user, meeting_id, project=project)
-    initial = {"minutes": meeting.minutes, "ideas": list(meeting.ideas.values_list("pk", flat=True))}
+    initial = {"minutes": meeting.minutes, "ideas": [idea.pk for idea in ideas_of(meeting)]}
     form = MinutesForm(request.POST or None, project=project, initial=initial)
     return form_page(
         request,
