@@ -4,6 +4,7 @@ organisers' pages (announce, change, cancel, registrations, minutes)."""
 from typing import Any
 
 from django.contrib.auth.decorators import login_required
+from django.db.models import Q
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.urls import reverse
@@ -138,10 +139,13 @@ def meeting_ics(request: HttpRequest, slug: str, project_id: int, meeting_id: in
 
 
 def project_ics(request: HttpRequest, slug: str, project_id: int) -> HttpResponse:
-    """Every meeting of the project that is not cancelled, for a calendar to subscribe to."""
+    """Every meeting of the project, for a calendar to subscribe to. Cancelled meetings stay in it,
+    with STATUS:CANCELLED, until they would have ended: a subscribed calendar that had the event only
+    learns of the cancellation from the event itself (most drop a vanished event without a word)."""
     project = _project(request, slug, project_id)
     meetings = list(
-        Meeting.objects.filter(project=project, cancelled_at__isnull=True)
+        Meeting.objects.filter(project=project)
+        .filter(Q(cancelled_at__isnull=True) | Q(ends_at__gt=timezone.now()))
         .select_related("project", "project__municipality")
         .order_by("starts_at", "pk")
     )
