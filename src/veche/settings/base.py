@@ -234,6 +234,8 @@ RATE_LIMITS = {
     "verification_code": "5/86400",
     "open311": "120/60",
     "geocode": "30/60",
+    # Public reads that cost computation: comparing two versions of a drafted document.
+    "compare": "30/60",
 }
 RATE_LIMITS_ENABLED = True
 
