@@ -21,9 +21,9 @@ from veche.core.sanitize import render_markdown
 from veche.crowdprojects.access import access_project, can_run
 from veche.drafting import services
 from veche.drafting.access import access_amendment, access_document, access_version
-from veche.drafting.diff import Piece, compare
+from veche.drafting.diff import Piece
 from veche.drafting.models import AmendmentKind, Document, Section, Version
-from veche.drafting.selectors import documents_for, section_rows, sections_of
+from veche.drafting.selectors import compare_versions, documents_for, section_rows
 from veche.drafting.services import latest_version
 
 router = Router(tags=["drafting"])
@@ -234,7 +234,8 @@ def drafting_compare(request: HttpRequest, document_id: int, filters: Query[Comp
         start = access_version(document, filters.start)
     else:
         start = Version.objects.filter(document=document, number=to.number - 1).first() or to
-    diffs = compare(sections_of(start), sections_of(to))
+    rate_limit_request("compare", request)
+    diffs = compare_versions(document, start, to)
     return {
         "document": document.pk,
         "from_version": start.number,

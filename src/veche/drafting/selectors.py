@@ -4,10 +4,12 @@ from dataclasses import dataclass
 from typing import Any
 
 from django.contrib.contenttypes.models import ContentType
+from django.core.cache import cache
 from django.db.models import Count, Q, QuerySet
 
 from veche.access.roles import Person, has_permission, is_signed_in
 from veche.comments.models import Comment
+from veche.drafting.diff import SectionDiff, compare
 from veche.drafting.models import Amendment, AmendmentStatus, AmendmentSupport, Document, Section, Version
 
 
@@ -28,6 +30,24 @@ def sections_of(version: Version) -> list[Section]:
     for section in sections:
         section.version = version
     return sections
+
+
+# A day: versions never change, so an entry is only ever dropped to free room.
+COMPARE_CACHE_SECONDS = 24 * 60 * 60
+
+
+def compare_versions(document: Document, start: Version, to: Version) -> list[SectionDiff]:
+    """`start` and `to` compared section by section, cached per pair of versions: versions never
+    change once published, and a comparison may cost a fraction of a second (`diff.MAX_TOKEN_PAIRS`).
+    The key holds each version's creation time too, so that a restored or rebuilt database reusing
+    ids never reads another document's comparison."""
+    versions = f"{start.pk}:{start.created_at.timestamp()}:{to.pk}:{to.created_at.timestamp()}"
+    key = f"drafting:compare:{document.pk}:{versions}"
+    diffs: list[SectionDiff] | None = cache.get(key)
+    if diffs is None:
+        diffs = compare(sections_of(start), sections_of(to))
+        cache.set(key, diffs, COMPARE_CACHE_SECONDS)
+    return diffs
 
 
 def visible_amendments(*, document: Document, viewer: Person) -> QuerySet[Amendment]:

@@ -371,6 +371,10 @@ def amendment_decide(
     _may_run(actor, amendment.document.project)
     reason = check_text(reason, "reason")
     with transaction.atomic():
+        # The document first, as version_publish locks it: an accept then waits for a version being
+        # published and checks its wording against that version, never against the one before.
+        # (Rows are locked in a fixed order, document then amendment, everywhere.)
+        _locked(amendment.document)
         amendment = _locked_amendment(amendment)
         if amendment.status != AmendmentStatus.PROPOSED:
             raise Conflict(_("This amendment is already decided or withdrawn."), code="decided")
@@ -436,10 +440,25 @@ def version_publish(
                 status=AmendmentStatus.ACCEPTED,
                 applied_in__isnull=True,
                 hidden_at__isnull=True,
-            ).order_by("created_at", "id")
+            )
+            .select_related("section")
+            .order_by("created_at", "id")
         )
         if not accepted:
             raise Conflict(_("No accepted amendment waits to be applied."), code="nothing_to_apply")
+        # amendment_decide checks this under the document's lock too; checked again here so that an
+        # accept that raced a version (or came before that lock was taken) is never applied over
+        # wording it did not see.
+        outdated = [a for a in accepted if is_outdated(a, latest)]
+        if outdated:
+            raise Conflict(
+                _(
+                    "These accepted amendments were written for wording that a later version has "
+                    "changed, so they cannot be applied: %(ids)s."
+                )
+                % {"ids": ", ".join(f"#{a.pk}" for a in outdated)},
+                code="outdated_amendments",
+            )
         for group in _conflicting(accepted):
             raise Conflict(
                 _("Amendments %(ids)s all change section %(key)s: reject all but one before publishing.")

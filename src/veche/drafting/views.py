@@ -21,6 +21,7 @@ from veche.comments.views import post_comment
 from veche.core.errors import NotFound
 from veche.core.forms import checked, form_page, press, submit
 from veche.core.http import signed_in
+from veche.core.ratelimit import rate_limit_request
 from veche.crowdprojects.access import access_project, can_run
 from veche.crowdprojects.models import Project
 from veche.drafting import services
@@ -31,10 +32,10 @@ from veche.drafting.access import (
     access_section,
     access_version,
 )
-from veche.drafting.diff import compare as compare_sections
 from veche.drafting.forms import AmendmentForm, DecisionForm, DocumentForm, VersionForm
 from veche.drafting.models import AmendmentKind, AmendmentStatus, Document, Version
 from veche.drafting.selectors import (
+    compare_versions,
     documents_for,
     section_rows,
     sections_of,
@@ -368,7 +369,8 @@ def version_compare(request: HttpRequest, slug: str, project_id: int, document_i
         start = _version(request, document, "from")
     else:
         start = next((v for v in versions if v.number == to.number - 1), to)
-    diffs = compare_sections(sections_of(start), sections_of(to))
+    rate_limit_request("compare", request)
+    diffs = compare_versions(document, start, to)
     context = _base(
         municipality,
         project,

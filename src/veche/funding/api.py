@@ -76,7 +76,9 @@ class PledgeOrganisationIn(Schema):
 class PledgeIn(Schema):
     amount: StrictInt = Field(description="Whole roubles, at least 1, at most what remains")
     organisation: PledgeOrganisationIn | None = Field(
-        default=None, description="Pledge on behalf of an organisation; its name is public in the report"
+        default=None,
+        description="Pledge on behalf of an organisation; its name (never its INN) is public in the report "
+        "once the payment is confirmed",
     )
 
 

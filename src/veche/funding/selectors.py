@@ -45,24 +45,32 @@ def pledges_to_confirm(municipality_id: int) -> QuerySet[Pledge]:
             campaign__status=CampaignStatus.SUCCEEDED,
             status=PledgeStatus.PLEDGED,
         )
-        .select_related("campaign", "campaign__idea", "user")
+        .select_related("campaign__municipality", "campaign__idea", "user")
         .order_by("campaign__closed_at", "created_at", "id")
     )
 
 
 @dataclass(frozen=True)
 class OrganisationLine:
+    """An organisation the treasury has received money from, by name only: a 12-digit INN is a sole
+    trader's, a private person's number (personal data), and any pledger may type any INN, so the
+    report names an organisation only once its payment is confirmed, and never prints the INN (the
+    treasury's page shows it, to match the payment)."""
+
     name: str
-    inn: str
-    amount: int
     paid: int
 
 
 @dataclass(frozen=True)
 class Report:
-    """A campaign's pledges for the public: organisations by name, residents only as numbers."""
+    """A campaign's pledges for the public: organisations by name once they have paid, residents and
+    unpaid organisation pledges only as numbers."""
 
     organisations: list[OrganisationLine]
+    # Pledges made on behalf of an organisation that no payment has confirmed yet: anyone may type
+    # any company's name and INN, so they are counted, not named.
+    unconfirmed_pledges: int
+    unconfirmed_amount: int
     residents: int
     residents_pledges: int
     residents_amount: int
@@ -70,25 +78,27 @@ class Report:
 
 
 def campaign_report(campaign: Campaign) -> Report:
-    """Two queries: the organisations' lines, and the residents' sums."""
+    """Three queries: the paying organisations' lines, the organisations' unconfirmed pledges, and the
+    residents' sums."""
     counted = Pledge.objects.filter(campaign=campaign).exclude(status=PledgeStatus.CANCELLED)
     paid = Sum("amount", filter=Q(status=PledgeStatus.CONFIRMED))
+    organisations = counted.exclude(organisation_inn="")
     lines = (
-        counted.exclude(organisation_inn="")
+        organisations.filter(status=PledgeStatus.CONFIRMED)
         .values("organisation_inn", "organisation_name")
-        .annotate(total=Sum("amount"), paid=paid)
+        .annotate(total=Sum("amount"))
         .order_by("-total", "organisation_name")
+    )
+    unconfirmed = organisations.exclude(status=PledgeStatus.CONFIRMED).aggregate(
+        pledges=Count("id"), total=Sum("amount")
     )
     people = counted.filter(organisation_inn="").aggregate(
         people=Count("user", distinct=True), pledges=Count("id"), total=Sum("amount"), paid=paid
     )
     return Report(
-        organisations=[
-            OrganisationLine(
-                row["organisation_name"], row["organisation_inn"], row["total"], row["paid"] or 0
-            )
-            for row in lines
-        ],
+        organisations=[OrganisationLine(row["organisation_name"], row["total"]) for row in lines],
+        unconfirmed_pledges=unconfirmed["pledges"],
+        unconfirmed_amount=unconfirmed["total"] or 0,
         residents=people["people"],
         residents_pledges=people["pledges"],
         residents_amount=people["total"] or 0,

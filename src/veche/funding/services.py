@@ -408,7 +408,6 @@ def pledge_confirm(*, actor: User, pledge: Pledge, reference: str, now: datetime
             .select_related("campaign", "campaign__municipality", "campaign__idea", "user")
             .get(pk=pledge.pk)
         )
-        reference = provider.confirm(pledge, actor, reference)
         if pledge.provider != provider.name:
             raise Conflict(_("This pledge is paid through another provider."), code="other_provider")
         if pledge.campaign.status != CampaignStatus.SUCCEEDED:
@@ -417,6 +416,9 @@ def pledge_confirm(*, actor: User, pledge: Pledge, reference: str, now: datetime
             )
         if pledge.status != PledgeStatus.PLEDGED:
             raise Conflict(_("This pledge is already marked paid or released."), code="not_pledged")
+        # Only now, once the pledge is known to be this provider's and payable: a provider's confirm
+        # may act outside the database (capture a payment), which a refusal could not undo.
+        reference = provider.confirm(pledge, actor, reference)
         pledge.status, pledge.provider_reference = PledgeStatus.CONFIRMED, reference
         pledge.confirmed_at, pledge.confirmed_by = now, actor
         pledge.save(update_fields=["status", "provider_reference", "confirmed_at", "confirmed_by"])

@@ -20,7 +20,7 @@ from veche.crowdprojects.access import access_project
 from veche.meetings import ics, services
 from veche.meetings.access import access_meeting, can_see_link
 from veche.meetings.models import Meeting, Registration
-from veche.meetings.selectors import links_for, meetings_of, registration_of
+from veche.meetings.selectors import ideas_of, links_for, meetings_of, registration_of
 
 router = Router(tags=["meetings"])
 
@@ -105,7 +105,14 @@ class MeetingOut(Schema):
 
     @staticmethod
     def resolve_ideas(obj: Any) -> list[Any]:
-        return list(obj.ideas.all()) if obj.minutes_published_at else []
+        # `meetings_of` prefetches only the ideas that may be shown; a meeting without it asks.
+        if not obj.minutes_published_at:
+            return []
+        return (
+            list(obj.ideas.all())
+            if "ideas" in getattr(obj, "_prefetched_objects_cache", {})
+            else ideas_of(obj)
+        )
 
 
 class MeetingRegistrationOut(Schema):

@@ -15,6 +15,7 @@ from veche.meetings.models import (
     Kind,
     Meeting,
 )
+from veche.meetings.selectors import SHOWN_IDEAS
 from veche.polls.forms import DATETIME_INPUT, LocalDateTimeInput
 
 
@@ -85,5 +86,9 @@ class MinutesForm(forms.Form):
 
     def __init__(self, *args: Any, project: Project, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        ideas = Idea.objects.filter(project=project).order_by("-created_at").values_list("pk", "title")[:500]
+        ideas = (
+            Idea.objects.filter(SHOWN_IDEAS, project=project)
+            .order_by("-created_at")
+            .values_list("pk", "title")[:500]
+        )
         self.fields["ideas"].choices = [(pk, title) for pk, title in ideas]  # type: ignore[attr-defined]

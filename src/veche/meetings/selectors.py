@@ -3,17 +3,32 @@
 from collections.abc import Iterable
 from datetime import datetime
 
-from django.db.models import Prefetch, QuerySet
+from django.db.models import Prefetch, Q, QuerySet
 
 from veche.access.roles import Person, is_signed_in
 from veche.crowdprojects.access import can_run
-from veche.crowdprojects.models import Idea, Project
-from veche.meetings.models import Meeting, Registration, RegistrationStatus
+from veche.crowdprojects.models import Idea, IdeaStatus, Project
+from veche.meetings.models import Meeting, MeetingIdea, Registration, RegistrationStatus
+
+# The ideas a meeting may show and its minutes may name: neither hidden by moderation nor merged into
+# another idea (whose page the merged one's link leads to anyway). `minutes_publish` refuses the rest.
+SHOWN_IDEAS = Q(hidden_at__isnull=True) & ~Q(status=IdeaStatus.MERGED)
+
+
+def ideas_of(meeting: Meeting) -> list[Idea]:
+    """The meeting's ideas that may be shown, in the order they were made: one query."""
+    produced = MeetingIdea.objects.filter(meeting=meeting).values("idea_id")
+    return list(
+        Idea.objects.filter(SHOWN_IDEAS, pk__in=produced)
+        .select_related("project", "municipality")
+        .order_by("pk")
+    )
 
 
 def meetings_of(project: Project) -> QuerySet[Meeting]:
-    """The project's meetings, soonest first, with what their rows show: two queries however many."""
-    ideas = Idea.objects.select_related("project", "municipality").order_by("pk")
+    """The project's meetings, soonest first, with what their rows show (their ideas that may be
+    shown): two queries however many."""
+    ideas = Idea.objects.filter(SHOWN_IDEAS).select_related("project", "municipality").order_by("pk")
     return (
         Meeting.objects.filter(project=project)
         .select_related("project", "project__municipality", "stage")

@@ -48,6 +48,7 @@ from veche.meetings.models import (
     Registration,
     RegistrationStatus,
 )
+from veche.meetings.selectors import SHOWN_IDEAS
 from veche.municipalities.selectors import municipality_contains
 from veche.municipalities.zones import zone_of
 from veche.notifications.messages import message
@@ -364,9 +365,16 @@ def minutes_publish(
                 code="not_ended",
             )
         text = check_text(minutes, "minutes")
-        found = set(Idea.objects.filter(project=meeting.project, pk__in=ids).values_list("pk", flat=True))
+        chosen = Idea.objects.filter(project=meeting.project, pk__in=ids)
+        found = set(chosen.values_list("pk", flat=True))
         if len(found) != len(ids):
             raise DomainError(fields={"ideas": [_("Choose ideas of this project.")]})
+        if chosen.exclude(SHOWN_IDEAS).exists():
+            raise DomainError(
+                fields={
+                    "ideas": [_("Hidden ideas and ideas merged into another cannot be named in the minutes.")]
+                }
+            )
         first = meeting.minutes_published_at is None
         meeting.minutes = text
         meeting.minutes_published_at = meeting.minutes_published_at or now

@@ -4,6 +4,7 @@ organisers' pages (announce, change, cancel, registrations, minutes)."""
 from typing import Any
 
 from django.contrib.auth.decorators import login_required
+from django.db.models import Q
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.urls import reverse
@@ -22,6 +23,7 @@ from veche.meetings.access import access_meeting, access_meeting_to_run, can_see
 from veche.meetings.forms import MeetingForm, MinutesForm
 from veche.meetings.models import Meeting, RegistrationStatus
 from veche.meetings.selectors import (
+    ideas_of,
     links_for,
     my_registrations,
     registrants,
@@ -73,7 +75,7 @@ def _detail_context(request: HttpRequest, meeting: Meeting) -> dict[str, Any]:
         and project.tier == Tier.VERIFIED,
         "show_link": can_see_link(request.user, meeting),
         "can_run": can_run(request.user, project),
-        "ideas": list(meeting.ideas.select_related("project", "municipality").order_by("pk")),
+        "ideas": ideas_of(meeting),
         "Status": RegistrationStatus,
     }
 
@@ -137,10 +139,13 @@ def meeting_ics(request: HttpRequest, slug: str, project_id: int, meeting_id: in
 
 
 def project_ics(request: HttpRequest, slug: str, project_id: int) -> HttpResponse:
-    """Every meeting of the project that is not cancelled, for a calendar to subscribe to."""
+    """Every meeting of the project, for a calendar to subscribe to. Cancelled meetings stay in it,
+    with STATUS:CANCELLED, until they would have ended: a subscribed calendar that had the event only
+    learns of the cancellation from the event itself (most drop a vanished event without a word)."""
     project = _project(request, slug, project_id)
     meetings = list(
-        Meeting.objects.filter(project=project, cancelled_at__isnull=True)
+        Meeting.objects.filter(project=project)
+        .filter(Q(cancelled_at__isnull=True) | Q(ends_at__gt=timezone.now()))
         .select_related("project", "project__municipality")
         .order_by("starts_at", "pk")
     )
@@ -231,7 +236,7 @@ def minutes(request: HttpRequest, slug: str, project_id: int, meeting_id: int) -
     municipality = access_municipality(request.user, slug)
     project = access_project_to_run(request.user, project_id, municipality=municipality)
     meeting = access_meeting_to_run(request.user, meeting_id, project=project)
-    initial = {"minutes": meeting.minutes, "ideas": list(meeting.ideas.values_list("pk", flat=True))}
+    initial = {"minutes": meeting.minutes, "ideas": [idea.pk for idea in ideas_of(meeting)]}
     form = MinutesForm(request.POST or None, project=project, initial=initial)
     return form_page(
         request,

@@ -236,6 +236,8 @@ RATE_LIMITS = {
     "geocode": "30/60",
     # Similar ideas while a person types (stems every idea of a project): 2 a second, bursts allowed.
     "similar": "120/60",
+    # Public reads that cost computation: comparing two versions of a drafted document.
+    "compare": "30/60",
 }
 RATE_LIMITS_ENABLED = True
 

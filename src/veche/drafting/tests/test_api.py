@@ -3,7 +3,10 @@
 import json
 
 import pytest
+from django.urls import reverse
 
+from veche.drafting import selectors
+from veche.drafting.diff import compare as real_compare
 from veche.drafting.models import Amendment, AmendmentSupport
 from veche.drafting.services import amendment_decide, amendment_propose, document_create, version_publish
 from veche.drafting.tests.helpers import drafting_project, published_document, section
@@ -123,3 +126,25 @@ def test_outside_the_stage_the_api_answers_409(municipality, municipal_admin, re
         api_for(resident), f"/api/v1/documents/{document.pk}/amendments", {"section_key": 3, "body": "x"}
     )
     assert answer.status_code == 409 and answer.json()["error"]["code"] == "stage_closed"
+
+
+def test_a_comparison_is_computed_once_and_limited_per_client(
+    document, resident, municipal_admin, client, settings, monkeypatch
+):
+    amendment = amendment_propose(author=resident, section=section(document, "2"), body="Thirty metres.")
+    amendment_decide(actor=municipal_admin, amendment=amendment, accept=True, reason="Yes.")
+    version_publish(actor=municipal_admin, document=document)
+    computed = []
+    monkeypatch.setattr(selectors, "compare", lambda a, b: computed.append(1) or real_compare(a, b))
+    settings.RATE_LIMITS = {**settings.RATE_LIMITS, "compare": "3/60"}
+    url = f"/api/v1/documents/{document.pk}/compare?from=1&to=2"
+    page = reverse("drafting:compare", args=[document.municipality.slug, document.project_id, document.pk])
+    page += "?from=1&to=2"
+
+    first, second = client.get(url), client.get(url)
+
+    assert first.status_code == second.status_code == 200 and first.json() == second.json()
+    assert computed == [1]
+    assert client.get(page).status_code == 200
+    assert client.get(url).status_code == 429 and client.get(page).status_code == 429
+    assert computed == [1]

@@ -1,6 +1,7 @@
 """Two versions compared section by section (`diff.compare`, `diff.render`)."""
 
 import re
+import time
 from dataclasses import dataclass
 
 import pytest
@@ -65,3 +66,31 @@ def test_rendering_escapes_the_texts_and_marks_changes_for_screen_readers():
 def test_an_unchanged_section_renders_as_its_text():
     (d,) = compare([S(1, "1", "H", "a & b")], [S(1, "1", "H", "a & b")])
     assert d.status == "unchanged" and d.body_html == "a &amp; b" and d.heading_html == "H"
+
+
+def _rejoined(pieces, side):
+    return "".join(p.text for p in pieces if p.op in ("equal", side))
+
+
+def test_long_sections_that_differ_throughout_are_one_replacement_in_bounded_time():
+    # Alternating one-letter words: the matcher's worst case, minutes for two such 4 000-character
+    # sections before MAX_TOKEN_PAIRS.
+    before = " ".join("ab"[i % 2] for i in range(2000))
+    after = " ".join("ba"[i % 3 % 2] for i in range(2000))
+    started = time.perf_counter()
+    pieces = words(before, after)
+    assert time.perf_counter() - started < 0.5
+    assert [p.op for p in pieces] == ["delete", "insert"]
+    assert _rejoined(pieces, "delete") == before and _rejoined(pieces, "insert") == after
+
+
+def test_an_edit_in_a_long_section_is_still_shown_word_by_word():
+    words_of_text = [f"слово{i}" for i in range(700)]
+    before = " ".join(words_of_text) + "."
+    words_of_text[350] = "новое"
+    after = " ".join(words_of_text) + "."
+    assert len(before) > 4000
+    pieces = words(before, after)
+    assert [p.op for p in pieces] == ["equal", "delete", "insert", "equal"]
+    assert (pieces[1].text, pieces[2].text) == ("слово350 ", "новое ")
+    assert _rejoined(pieces, "delete") == before and _rejoined(pieces, "insert") == after

@@ -2,6 +2,9 @@
 
 import pytest
 from django.conf import settings
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.utils import timezone
 
 from veche.access.roles import Tier
 from veche.comments.services import comment_create
@@ -249,3 +252,41 @@ def test_amendments_and_their_supports_are_counted_as_contributions(document, re
     assert found["amendments"].has_tier
     assert list(found["amendments"].rows(document.project).values_list("user_id", flat=True)) == [resident.pk]
     assert found["amendment_supports"].rows(document.project).count() == 1
+
+
+def test_an_accept_that_raced_a_version_is_not_applied_over_the_new_wording(
+    document, resident, verified_resident, municipal_admin
+):
+    benches = section(document, "2")
+    first = amendment_propose(author=resident, section=benches, body="Thirty metres.")
+    raced = amendment_propose(author=verified_resident, section=benches, body="Twenty metres.")
+    amendment_decide(actor=municipal_admin, amendment=first, accept=True, reason="Yes.")
+    version_publish(actor=municipal_admin, document=document)
+    # What an accept checked against version 1 while version 2 was being published would have left.
+    Amendment.objects.filter(pk=raced.pk).update(
+        status=AmendmentStatus.ACCEPTED, decided_at=timezone.now(), decision_reason="Yes."
+    )
+
+    with pytest.raises(Conflict) as refused:
+        version_publish(actor=municipal_admin, document=document)
+
+    assert refused.value.code == "outdated_amendments" and f"#{raced.pk}" in refused.value.message
+    assert Version.objects.filter(document=document).count() == 2
+    assert section(document, "2").body == "Thirty metres."
+
+
+def test_deciding_an_amendment_locks_its_document_before_the_amendment(document, resident, municipal_admin):
+    amendment = amendment_propose(author=resident, section=section(document, "2"), body="Thirty metres.")
+    with CaptureQueriesContext(connection) as queries:
+        amendment_decide(actor=municipal_admin, amendment=amendment, accept=True, reason="Yes.")
+    tables = [
+        table
+        for query in queries.captured_queries
+        for table in ("drafting_document", "drafting_amendment")
+        if query["sql"].startswith("SELECT")
+        and f'FROM "{table}"' in query["sql"]
+        and (connection.vendor != "postgresql" or "FOR UPDATE" in query["sql"])
+    ]
+    # On PostgreSQL the FOR UPDATE rows; SQLite takes the database at the first write (IMMEDIATE), and
+    # the same order of reads shows there.
+    assert tables[:2] == ["drafting_document", "drafting_amendment"], tables

@@ -10,7 +10,7 @@ from django.utils import timezone, translation
 
 from veche.core.testing import localised_numbers, messages_of, text_in
 from veche.funding.models import Campaign, CampaignStatus, Pledge, PledgeStatus
-from veche.funding.services import Organisation, campaigns_settle, pledge_make
+from veche.funding.services import Organisation, campaigns_settle, pledge_confirm, pledge_make
 from veche.funding.tests.helpers import open_campaign, past_deadline, taken_up_idea
 from veche.municipalities.zones import time_left, zone_of
 
@@ -123,26 +123,47 @@ def test_withdrawing_ones_pledge(campaign, resident, verified_resident, client_f
 
 
 @pytest.mark.parametrize("language", LANGUAGES)
-def test_the_report_names_organisations_and_only_counts_residents(campaign, make_user, client_for, language):
+def test_the_report_names_paying_organisations_without_inn_and_only_counts_residents(
+    campaign, make_user, municipal_admin, client_for, language
+):
     resident, verified_resident = make_user("zhitel-7f2a"), make_user("zhitelnitsa-9c1b")
     pledge_make(user=resident, campaign=campaign, amount=1_000)
     pledge_make(user=resident, campaign=campaign, amount=2_000)
     pledge_make(user=verified_resident, campaign=campaign, amount=4_000)
-    pledge_make(
+    company = pledge_make(
         user=verified_resident,
         campaign=campaign,
         amount=30_000,
         organisation=Organisation("ООО «Ромашка»", "7707083893"),
     )
+    # Anyone may type any company, or a sole trader's INN (a private person's number).
+    pledge_make(
+        user=resident, campaign=campaign, amount=500, organisation=Organisation("ООО «Чужая»", "7736207543")
+    )
+    pledge_make(
+        user=resident,
+        campaign=campaign,
+        amount=62_500,
+        organisation=Organisation("ИП Петров", "500100732259"),
+    )
+    past_deadline(campaign)
+    campaigns_settle()
+    pledge_confirm(actor=municipal_admin, pledge=company, reference="Выписка 1")
+
     with CaptureQueriesContext(connection) as queries:
         page = client_for(language=language).get(_url(campaign, "report/"))
     html = page.content.decode()
-    assert page.status_code == 200 and len(queries) <= 8
-    assert "ООО «Ромашка»" in html and "7707083893" in html
+    treasury = client_for(municipal_admin).get(f"/m/{campaign.municipality.slug}/funding/treasury/")
+
+    assert page.status_code == 200 and len(queries) <= 9
+    assert "ООО «Ромашка»" in html and "7707083893" not in html
+    assert "Чужая" not in html and "Петров" not in html and "500100732259" not in html
+    assert ("63 000" if language == "ru" else "63,000") in html  # two unconfirmed, counted
     for person in (resident, verified_resident):
         assert person.username not in html and person.email not in html
-    assert ("7\u00a0000" if language == "ru" else "7,000") in html  # the residents' sum, 3 pledges by 2
+    assert ("7 000" if language == "ru" else "7,000") in html  # the residents' sum, 3 pledges by 2
     assert localised_numbers(html) == []
+    assert "500100732259" in treasury.content.decode()  # the treasury matches payments by INN
 
 
 def test_the_project_page_lists_its_campaigns_and_staff_may_open_one(
@@ -214,3 +235,32 @@ def test_the_project_section_reads_campaigns_in_a_fixed_number_of_queries(
         page = client.get(project.get_absolute_url())
     assert page.content.decode().count("/funding/") >= 4
     assert len(four) == len(one), [q["sql"] for q in four.captured_queries]
+
+
+def test_the_treasury_reads_its_pledges_in_a_fixed_number_of_queries(
+    project, author, resident, municipal_admin, client_for
+):
+    url = f"/m/{project.municipality.slug}/funding/treasury/"
+    client = client_for(municipal_admin)
+
+    def succeeded(title: str, pledges: int) -> None:
+        campaign = open_campaign(
+            actor=municipal_admin,
+            idea=taken_up_idea(project=project, author=author, title=title),
+            target=pledges,
+        )
+        for _ in range(pledges):
+            pledge_make(user=resident, campaign=campaign, amount=1)
+        past_deadline(campaign)
+
+    succeeded("Benches", 1)
+    campaigns_settle()
+    with CaptureQueriesContext(connection) as one:
+        assert client.get(url).status_code == 200
+    succeeded("Lights", 3)
+    succeeded("Paths", 2)
+    campaigns_settle()
+    with CaptureQueriesContext(connection) as six:
+        page = client.get(url)
+    assert page.content.decode().count("/funding/treasury/") >= 6
+    assert len(six) == len(one), [q["sql"] for q in six.captured_queries]

@@ -93,3 +93,39 @@ def test_the_setting_chooses_the_provider_and_a_pledge_keeps_its_own(
     with pytest.raises(Conflict) as other:
         pledge_confirm(actor=municipal_admin, pledge=treasury_pledge, reference="1")
     assert other.value.code == "other_provider"
+
+
+class Recording(Instant):
+    """The test's provider, remembering every pledge it was asked to confirm."""
+
+    calls: list[int] = []
+
+    def confirm(self, pledge: Pledge, actor: object, reference: str) -> str:
+        Recording.calls.append(pledge.pk)
+        return super().confirm(pledge, actor, reference)
+
+
+def test_the_provider_is_asked_to_confirm_only_a_pledge_that_may_be_paid(
+    settings, campaign, resident, municipal_admin
+):
+    settings.VECHE_PAYMENT_PROVIDER = "veche.funding.tests.test_provider.Recording"
+    Recording.calls = []
+    early = pledge_make(user=resident, campaign=campaign, amount=10)
+    with pytest.raises(Conflict) as not_yet:
+        pledge_confirm(actor=resident, pledge=early, reference="a")
+    assert not_yet.value.code == "not_succeeded" and Recording.calls == []
+    settings.VECHE_PAYMENT_PROVIDER = "veche.funding.providers.ManualTreasury"
+    treasury_pledge = pledge_make(user=resident, campaign=campaign, amount=40_000)
+    settings.VECHE_PAYMENT_PROVIDER = "veche.funding.tests.test_provider.Recording"
+    payable = pledge_make(user=resident, campaign=campaign, amount=59_990)
+    past_deadline(campaign)
+    campaigns_settle()
+    with pytest.raises(Conflict) as other:
+        pledge_confirm(actor=resident, pledge=treasury_pledge, reference="b")
+    assert other.value.code == "other_provider" and Recording.calls == []
+
+    assert pledge_confirm(actor=resident, pledge=payable, reference="c").provider_reference == "C"
+    assert Recording.calls == [payable.pk]
+    with pytest.raises(Conflict) as again:
+        pledge_confirm(actor=resident, pledge=payable, reference="d")
+    assert again.value.code == "not_pledged" and Recording.calls == [payable.pk]

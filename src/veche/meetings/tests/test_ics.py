@@ -6,9 +6,10 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 from django.test import Client
+from django.utils import timezone
 
 from veche.meetings.ics import fold
-from veche.meetings.models import Kind
+from veche.meetings.models import Kind, Meeting
 from veche.meetings.services import meeting_cancel, meeting_update, registration_make
 from veche.meetings.tests.helpers import announce, meeting_fields, running_project
 
@@ -135,14 +136,23 @@ def test_a_change_keeps_the_uid_and_raises_the_sequence_a_cancel_says_so(project
     assert cancelled["STATUS"] == ["CANCELLED"]
 
 
-def test_the_project_calendar_leaves_out_cancelled_meetings(project, municipal_admin):
+def test_the_project_calendar_says_a_meeting_is_cancelled_until_it_would_have_ended(project, municipal_admin):
     kept = announce(municipal_admin, project, title="Kept")
-    dropped = announce(municipal_admin, project, title="Dropped")
-    meeting_cancel(actor=municipal_admin, meeting=dropped)
+    cancelled = announce(municipal_admin, project, title="Cancelled")
+    long_ago = announce(municipal_admin, project, title="Long ago")
+    url = f"/m/{project.municipality.slug}/projects/{project.pk}/meetings/calendar.ics"
+    assert {e["STATUS"][0] for e in events(Client().get(url).content)} == {"CONFIRMED"}
+    meeting_cancel(actor=municipal_admin, meeting=cancelled)
+    meeting_cancel(actor=municipal_admin, meeting=long_ago)
+    Meeting.objects.filter(pk=long_ago.pk).update(
+        starts_at=timezone.now() - timedelta(days=2), ends_at=timezone.now() - timedelta(days=2, hours=-1)
+    )
 
-    response = Client().get(f"/m/{project.municipality.slug}/projects/{project.pk}/meetings/calendar.ics")
+    subscribed = {e["UID"][0]: e for e in events(Client().get(url).content)}
 
-    assert [e["UID"][0] for e in events(response.content)] == [f"meeting-{kept.pk}@127.0.0.1"]
+    assert set(subscribed) == {f"meeting-{kept.pk}@127.0.0.1", f"meeting-{cancelled.pk}@127.0.0.1"}
+    assert subscribed[f"meeting-{kept.pk}@127.0.0.1"]["STATUS"] == ["CONFIRMED"]
+    assert subscribed[f"meeting-{cancelled.pk}@127.0.0.1"]["STATUS"] == ["CANCELLED"]
 
 
 def test_the_online_link_is_in_the_calendar_of_those_with_a_place_only(

@@ -6,7 +6,7 @@ import pytest
 from django.utils import timezone
 
 from veche.core.testing import localised_numbers, messages_of
-from veche.crowdprojects.models import Idea
+from veche.crowdprojects.models import Idea, IdeaStatus
 from veche.meetings.models import Kind, Meeting, Registration, RegistrationStatus
 from veche.meetings.services import minutes_publish, registration_make
 from veche.meetings.tests.helpers import announce, held, running_project
@@ -201,3 +201,34 @@ def test_a_meeting_of_another_project_is_not_found_under_this_one(
     other = running_project(municipal_admin, municipality, title="Other")
     meeting = announce(municipal_admin, other)
     assert client_for().get(_base(project) + f"{meeting.pk}/").status_code == 404
+
+
+def test_ideas_hidden_or_merged_after_the_minutes_leave_the_page_and_the_api(
+    project, municipal_admin, client_for, author
+):
+    meeting = held(announce(municipal_admin, project, title="Held"))
+    kept, hidden, merged = (
+        Idea.objects.create(
+            municipality=project.municipality,
+            project=project,
+            author=author,
+            title=title,
+            body="By the pond",
+            created_at=timezone.now(),
+        )
+        for title in ("Kept-idea-1a", "Hidden-idea-2b", "Merged-idea-3c")
+    )
+    minutes_publish(
+        actor=municipal_admin, meeting=meeting, minutes="We met.", ideas=[kept.pk, hidden.pk, merged.pk]
+    )
+    Idea.objects.filter(pk=hidden.pk).update(hidden_at=timezone.now())
+    Idea.objects.filter(pk=merged.pk).update(status=IdeaStatus.MERGED, merged_into=kept)
+    client = client_for(author)
+
+    page = client.get(meeting.get_absolute_url()).content.decode()
+    one = client.get(f"/api/v1/meetings/{meeting.pk}").json()
+    (listed,) = client.get(f"/api/v1/projects/{project.pk}/meetings").json()["items"]
+
+    assert "Kept-idea-1a" in page and "Hidden-idea-2b" not in page and "Merged-idea-3c" not in page
+    assert [idea["id"] for idea in one["ideas"]] == [kept.pk]
+    assert [idea["id"] for idea in listed["ideas"]] == [kept.pk]

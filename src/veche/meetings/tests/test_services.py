@@ -8,7 +8,7 @@ from django.utils import timezone
 
 from veche.core.errors import Conflict, DomainError, Forbidden, NotFound
 from veche.core.models import AuditEntry
-from veche.crowdprojects.models import Idea, ProjectTier, StageKind
+from veche.crowdprojects.models import Idea, IdeaStatus, ProjectTier, StageKind
 from veche.crowdprojects.tests.helpers import stage_of
 from veche.meetings.models import Kind, Meeting, MeetingIdea, Registration, RegistrationStatus
 from veche.meetings.services import (
@@ -317,3 +317,21 @@ def test_registrations_count_among_the_projects_contributions(project, municipal
     rows = list(part.rows(project))
     assert sorted(row["user_id"] for row in rows) == sorted(p.pk for p in people[:2])
     assert all(row["created_at"] for row in rows)
+
+
+def test_minutes_refuse_a_hidden_or_merged_idea(project, municipal_admin, people):
+    meeting = held(announce(municipal_admin, project))
+    kept, hidden, merged = (_idea(project, people[0], title) for title in ("Kept", "Hidden", "Merged"))
+    Idea.objects.filter(pk=hidden.pk).update(hidden_at=timezone.now())
+    Idea.objects.filter(pk=merged.pk).update(status=IdeaStatus.MERGED, merged_into=kept)
+    for refused in (hidden, merged):
+        with pytest.raises(DomainError) as error:
+            minutes_publish(
+                actor=municipal_admin, meeting=meeting, minutes="We met.", ideas=[kept.pk, refused.pk]
+            )
+        assert "ideas" in error.value.fields
+    assert not MeetingIdea.objects.exists()
+
+    published = minutes_publish(actor=municipal_admin, meeting=meeting, minutes="We met.", ideas=[kept.pk])
+
+    assert list(published.ideas.values_list("pk", flat=True)) == [kept.pk]
