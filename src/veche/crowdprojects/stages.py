@@ -79,8 +79,10 @@ KINDS: dict[str, Kind] = {
         _("Pledge money towards the selected ideas that ask for it."),
         days=30,
     ),
+    # Amending covers proposing a wording and supporting another's: SUPPORT is an idea's, and would let
+    # proposed ideas gather supports while a text is drafted.
     StageKind.DRAFTING: Kind(
-        frozenset({Feature.AMEND, Feature.SUPPORT, Feature.COMMENT, _FLAG}),
+        frozenset({Feature.AMEND, Feature.COMMENT, _FLAG}),
         _("Comment on the text section by section, propose new wordings and support others'."),
         days=21,
     ),

@@ -21,20 +21,22 @@ from collections import defaultdict
 from datetime import datetime
 
 from django.conf import settings
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, models, transaction
 from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, gettext_noop
 
-from veche.access.predicates import Feature, Phase, admits_district, allows
-from veche.access.roles import tier_of, verified_district
+from veche.access.predicates import Feature, Phase, allows
+from veche.access.roles import tier_of
 from veche.accounts.models import User
+from veche.comments.models import Comment
+from veche.comments.services import comment_create
 from veche.core.audit import audit_record
 from veche.core.errors import Conflict, DomainError, Forbidden, NotFound
 from veche.core.text import check_text
-from veche.crowdprojects.access import can_run
-from veche.crowdprojects.models import Project, ProjectDistrict, StageKind
+from veche.crowdprojects.access import can_run, take_part
+from veche.crowdprojects.models import Project, StageKind
 from veche.crowdprojects.selectors import stages_of
 from veche.crowdprojects.stages import phase_of, stage_at
 from veche.drafting.models import (
@@ -53,6 +55,7 @@ from veche.drafting.models import (
     Version,
 )
 from veche.drafting.splitting import Part, free_number, split_text
+from veche.municipalities.models import Municipality
 from veche.notifications.messages import message
 from veche.notifications.services import notify, notify_followers
 
@@ -72,17 +75,41 @@ def drafting_phase(project: Project, *, now: datetime | None = None) -> Phase:
 
 
 def _may_take_part(user: User, project: Project, feature: Feature, now: datetime) -> None:
-    """A resident's write in the drafting stage: the stage open, the project's tier and districts."""
-    decision = allows(user, project.municipality, feature, drafting_phase(project, now=now))
+    """A resident's write in the drafting stage: the stage open, the project's tier and districts
+    (`crowdprojects.access.take_part`)."""
+    decision = take_part(user, project, feature, drafting_phase(project, now=now))
     if not decision:
         if decision.closed:
             raise Conflict(decision.reason, code="stage_closed")
-        raise Forbidden(decision.reason)
-    scope = set(ProjectDistrict.objects.filter(project=project).values_list("district_id", flat=True))
-    if not admits_district(scope, verified_district(user=user, municipality=project.municipality)):
-        raise Forbidden(
-            _("Only residents verified in the project's districts can take part."), code="other_district"
-        )
+        allowed_here = allows(user, project.municipality, feature, drafting_phase(project, now=now))
+        raise Forbidden(decision.reason, code="other_district" if allowed_here else None)
+
+
+def section_comment(
+    *,
+    author: User,
+    municipality: Municipality,
+    target: models.Model,
+    body: str,
+    phase: Phase | None = None,
+    parent_id: int | None = None,
+    stance: str = "",
+) -> Comment:
+    """A comment under a section of a text: the drafting stage (`Feature.COMMENT`), the project's tier
+    and districts, then `comment_create`."""
+    if not isinstance(target, Section):
+        raise NotFound()
+    project = target.version.document.project
+    _may_take_part(author, project, Feature.COMMENT, timezone.now())
+    return comment_create(
+        author=author,
+        municipality=municipality,
+        target=target,
+        body=body,
+        phase=phase or drafting_phase(project),
+        parent_id=parent_id,
+        stance=stance,
+    )
 
 
 def _may_run(actor: User, project: Project) -> None:
@@ -315,7 +342,8 @@ def amendment_support(*, user: User, amendment: Amendment, now: datetime | None 
     """Support an open amendment of another person, once: a second support (even at the same moment)
     is refused with 409 and counts nothing."""
     now = now or timezone.now()
-    _may_take_part(user, amendment.document.project, Feature.SUPPORT, now)
+    # Supporting an amendment is part of amending the text (AMEND), not an idea's support (SUPPORT).
+    _may_take_part(user, amendment.document.project, Feature.AMEND, now)
     if amendment.author_id == user.pk:
         raise Conflict(_("Proposing an amendment is supporting it already."), code="own_amendment")
     with transaction.atomic():

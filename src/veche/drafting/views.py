@@ -119,7 +119,7 @@ def _section_context(
         supported=supported_by(request.user, amendments),
         can_run=can_run(request.user, project),
         can_amend=allows(request.user, municipality, Feature.AMEND, phase),
-        can_support=allows(request.user, municipality, Feature.SUPPORT, phase),
+        can_support=allows(request.user, municipality, Feature.AMEND, phase),
         can_comment=allows(request.user, municipality, Feature.COMMENT, phase)
         if version.pk == latest.pk and document.published_at
         else None,
@@ -153,7 +153,15 @@ def section_comment(
         raise NotFound()
     section = access_section(services.latest_version(document), key)
     url = reverse("drafting:section", args=[slug, project.pk, document.pk, section.key])
-    return post_comment(request, municipality, section, url, services.drafting_phase(project), paged=True)
+    return post_comment(
+        request,
+        municipality,
+        section,
+        url,
+        services.drafting_phase(project),
+        paged=True,
+        create=services.section_comment,
+    )
 
 
 @login_required

@@ -7,11 +7,13 @@ from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from veche.access.roles import Tier
+from veche.comments.models import Comment
 from veche.comments.services import comment_create
 from veche.core.audit import AuditEntry
 from veche.core.errors import Conflict, DomainError, Forbidden, NotFound
 from veche.crowdprojects import tallies
 from veche.crowdprojects.models import StageKind
+from veche.crowdprojects.services.ideas import idea_support
 from veche.drafting.models import Amendment, AmendmentStatus, AmendmentSupport, Section, Version
 from veche.drafting.services import (
     amendment_decide,
@@ -23,6 +25,7 @@ from veche.drafting.services import (
     document_update,
     drafting_phase,
     latest_version,
+    section_comment,
     version_publish,
 )
 from veche.drafting.tests.helpers import TEXT, drafting_project, published_document, section
@@ -243,6 +246,41 @@ def test_section_comments_use_the_drafting_phase(document, resident, municipalit
         phase=drafting_phase(document.project),
     )
     assert comment.target == benches
+
+
+def test_section_comments_keep_to_the_projects_districts(
+    municipality, municipal_admin, resident_of, central, northern
+):
+    """A project for one district: a resident verified elsewhere may not comment on its text, as they
+    may not amend it (comments once checked only the stage and the tier; found by review)."""
+    project = drafting_project(
+        actor=municipal_admin, municipality=municipality, tier=Tier.VERIFIED, districts=[central]
+    )
+    document = published_document(actor=municipal_admin, project=project)
+    benches = section(document, "2")
+    with pytest.raises(Forbidden):
+        section_comment(
+            author=resident_of("north", northern), municipality=municipality, target=benches, body="Not here"
+        )
+    assert not Comment.objects.exists()
+    section_comment(
+        author=resident_of("here", central), municipality=municipality, target=benches, body="Here"
+    )
+    assert Comment.objects.count() == 1
+
+
+def test_a_drafting_stage_does_not_open_ideas_to_support(municipality, municipal_admin, author, resident):
+    """Supporting amendments is amending (AMEND); an idea still proposed takes no supports then."""
+    project = drafting_project(actor=municipal_admin, municipality=municipality)
+    idea = project.ideas.create(
+        municipality=municipality,
+        author=author,
+        title="Benches",
+        body="Benches by the pond",
+        created_at=timezone.now(),
+    )
+    with pytest.raises(Conflict):
+        idea_support(user=resident, idea=idea, now=timezone.now())
 
 
 def test_amendments_and_their_supports_are_counted_as_contributions(document, resident, verified_resident):
