@@ -2,9 +2,11 @@
 the municipality's home page, following a project, and the notice of each stage that begins."""
 
 from datetime import timedelta
+from io import StringIO
 
 import pytest
 from django.contrib.contenttypes.models import ContentType
+from django.core.management import call_command
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone, translation
@@ -210,3 +212,15 @@ def test_the_hourly_task_announces(settings, municipality, municipal_admin, resi
     follow(user=resident, target=project)
     assert projects_tick() == {"announced": 1, "skipped": 3}
     assert projects_tick() == {"announced": 0, "skipped": 0}
+
+
+def test_the_tick_runs_from_cron_too(municipality, municipal_admin, resident):
+    """`veche projects tick`, for installations that run cron rather than Celery beat."""
+    project = project_in_stage(actor=municipal_admin, municipality=municipality, kind=StageKind.IDEAS)
+    follow(user=resident, target=project)
+    out = StringIO()
+    call_command("projects", "tick", stdout=out)
+    assert "announced=1" in out.getvalue()
+    assert Notification.objects.filter(kind="project.stage", recipient=resident).count() == 1
+    call_command("projects", "tick", stdout=StringIO())
+    assert Notification.objects.filter(kind="project.stage", recipient=resident).count() == 1
