@@ -48,6 +48,8 @@ def test_the_table_as_written():
         "answer_initiatives",
         "manage_polls",
         "run_budgets",
+        # Only the projects their department organises (crowdprojects.access.can_run).
+        "run_projects",
         "staff_area",
     }
     assert {p for p, roles in PERMISSIONS.items() if roles == {"admin"}} == {
@@ -55,6 +57,8 @@ def test_the_table_as_written():
         "manage_staff",
         "view_audit",
         "set_up_budgets",
+        "set_up_projects",
+        "confirm_pledges",
     }
     assert all("admin" in roles for roles in PERMISSIONS.values())
 
