@@ -293,11 +293,15 @@ def idea_update(
     title, body = _text(title, body)
     stored_tags = idea_tags(tags)
     lat, lon = _point(project, latitude, longitude)
+    # Photos are re-encoded before the idea's row is locked (on SQLite the lock is the whole
+    # database's write lock), then their number is checked again under the lock.
+    encoded = _photos(photos, idea.photos.count())
     with transaction.atomic():
         idea = _idea_locked(idea)
         if idea.status != IdeaStatus.PUBLISHED:
             raise Conflict(_("This idea can no longer be changed."), code="invalid_transition")
-        encoded = _photos(photos, idea.photos.count())
+        if len(encoded) + idea.photos.count() > MAX_PHOTOS:
+            raise DomainError(fields={"photos": [_("At most %(n)d photos.") % {"n": MAX_PHOTOS}]})
         idea.title, idea.body, idea.tags = title, body, stored_tags
         idea.latitude, idea.longitude, idea.updated_at = lat, lon, now
         idea.save(update_fields=["title", "body", "tags", "latitude", "longitude", "updated_at"])
