@@ -4,10 +4,13 @@ from datetime import datetime
 
 from django.contrib.contenttypes.models import ContentType
 from django.db.models import F, Prefetch, QuerySet
+from django.utils import timezone
 
+from veche.access.predicates import Phase
 from veche.access.roles import OFFICIAL, Person, is_signed_in
 from veche.crowdprojects.access import can_set_up_projects
 from veche.crowdprojects.models import Project, ProjectStatus, Stage, status_q
+from veche.crowdprojects.stages import phase_of, stage_at
 from veche.municipalities.models import Membership, Municipality
 from veche.notifications.models import Follow
 
@@ -58,3 +61,10 @@ def follows(viewer: Person, project: Project) -> bool:
     return Follow.objects.filter(
         user=viewer, content_type=ContentType.objects.get_for_model(Project), object_id=project.pk
     ).exists()
+
+
+def current_phase(project: Project, now: datetime | None = None) -> Phase:
+    """What `project` opens to residents at `now`: the phase of the stage running then (nothing but
+    flagging between stages), with the project's tier. The one reading of "the current stage's rules"
+    that every part asks (`stages.phase_of` over `stages.stage_at`)."""
+    return phase_of(project, stage_at(stages_of(project), now or timezone.now()))

@@ -29,9 +29,8 @@ from veche.core.errors import Conflict, DomainError, Forbidden, NotFound
 from veche.core.moments import check_moment
 from veche.core.text import check_text
 from veche.crowdprojects.models import Idea, IdeaStatus, Project, StageKind
-from veche.crowdprojects.selectors import stages_of
+from veche.crowdprojects.selectors import current_phase, stages_of
 from veche.crowdprojects.services.projects import may_run
-from veche.crowdprojects.stages import phase_of, stage_at
 from veche.funding.access import campaigns
 from veche.funding.models import (
     ORGANISATION_NAME_MAX_LENGTH,
@@ -225,7 +224,7 @@ def pledge_decision(user: Person, campaign: Campaign, now: datetime) -> Decision
     """Whether who `user` is and where the project stands let them pledge now: the running stage's
     PLEDGE with the project's tier, then its districts. The campaign's own state is checked apart."""
     project = campaign.project
-    phase = phase_of(project, stage_at(stages_of(project), now))
+    phase = current_phase(project, now)
     decision = allows(user, project.municipality, Feature.PLEDGE, phase)
     if not decision:
         return decision

@@ -36,8 +36,7 @@ from veche.crowdprojects.models import (
     ProjectExpert,
     StageKind,
 )
-from veche.crowdprojects.selectors import stages_of
-from veche.crowdprojects.services.discussion import project_phase
+from veche.crowdprojects.selectors import current_phase, stages_of
 from veche.crowdprojects.stages import stage_at
 from veche.crowdprojects.wisdom_selectors import assessment_stage
 from veche.notifications.messages import message
@@ -48,7 +47,7 @@ CRITERIA_MAX = 20
 
 def rate_decision(user: Person, idea: Idea, now: datetime | None = None) -> Decision:
     """Whether `user` may rate `idea` now: the stage (`Feature.RATE`), the tier and the districts."""
-    return take_part(user, idea.project, Feature.RATE, project_phase(idea.project, now))
+    return take_part(user, idea.project, Feature.RATE, current_phase(idea.project, now))
 
 
 def _check_number(value: object, field: str, top: int) -> int:

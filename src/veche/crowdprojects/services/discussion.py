@@ -6,7 +6,6 @@ from datetime import datetime
 from typing import Any
 
 from django.db import models
-from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from veche.access.predicates import Decision, Feature, Phase
@@ -17,20 +16,14 @@ from veche.comments.models import Comment
 from veche.comments.services import comment_create
 from veche.core.errors import Conflict, Forbidden, NotFound
 from veche.crowdprojects.access import take_part
-from veche.crowdprojects.models import Idea, IdeaStatus, Project
-from veche.crowdprojects.selectors import stages_of
-from veche.crowdprojects.stages import phase_of, stage_at
+from veche.crowdprojects.models import Idea, IdeaStatus
+from veche.crowdprojects.selectors import current_phase
 from veche.municipalities.models import Municipality
-
-
-def project_phase(project: Project, now: datetime | None = None) -> Phase:
-    """The access predicate's view of the stage of `project` running at `now`."""
-    return phase_of(project, stage_at(stages_of(project), now or timezone.now()))
 
 
 def comment_decision(user: Person, idea: Idea, now: datetime | None = None) -> Decision:
     """Whether `user` may comment on (or mark comments under) `idea` now."""
-    return take_part(user, idea.project, Feature.COMMENT, project_phase(idea.project, now))
+    return take_part(user, idea.project, Feature.COMMENT, current_phase(idea.project, now))
 
 
 def idea_comment(
@@ -51,7 +44,7 @@ def idea_comment(
     idea = target
     if idea.is_hidden or idea.status == IdeaStatus.MERGED:
         raise Conflict(_("This idea is closed for discussion."), code="idea_closed")
-    phase = phase or project_phase(idea.project)
+    phase = phase or current_phase(idea.project)
     decision = take_part(author, idea.project, Feature.COMMENT, phase)
     if not decision:
         raise Forbidden(decision.reason)

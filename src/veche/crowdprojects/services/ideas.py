@@ -44,8 +44,7 @@ from veche.crowdprojects.models import (
     Stage,
     StageKind,
 )
-from veche.crowdprojects.selectors import stages_of
-from veche.crowdprojects.stages import phase_of, stage_at
+from veche.crowdprojects.selectors import current_phase
 from veche.municipalities.selectors import municipality_contains
 from veche.notifications.messages import message
 from veche.notifications.services import follow, notify
@@ -73,15 +72,10 @@ class AlreadySupported(AlreadyEndorsed):
     default_message = gettext_lazy("You have already supported this idea.")
 
 
-def project_phase(project: Project, now: datetime) -> Phase:
-    """What the project's stage running at `now` opens (BETWEEN when none runs)."""
-    return phase_of(project, stage_at(stages_of(project), now))
-
-
 def idea_phase(idea: Idea, now: datetime | None = None) -> Phase:
     """The project's phase as it applies to `idea`: a hidden, merged or decided idea takes no
     supports whatever the stage opens."""
-    phase = project_phase(idea.project, now or timezone.now())
+    phase = current_phase(idea.project, now or timezone.now())
     if idea.is_hidden or idea.status != IdeaStatus.PUBLISHED:
         return Phase(
             name=phase.name,
@@ -215,7 +209,7 @@ def _photos(photos: Sequence[UploadedFile], already: int = 0) -> list[Any]:
 def _may_submit(author: User, project: Project, now: datetime) -> None:
     if not project.municipality.is_active:
         raise NotFound()
-    phase = project_phase(project, now)
+    phase = current_phase(project, now)
     decision = allows(author, project.municipality, Feature.SUBMIT, phase)
     if decision.closed:
         raise Conflict(_("Ideas are proposed only while the ideas stage runs."), code="not_collecting")
@@ -288,7 +282,7 @@ def idea_update(
     if not is_author(author, idea):
         raise NotFound()
     project = idea.project
-    if project_phase(project, now).name != StageKind.IDEAS:
+    if current_phase(project, now).name != StageKind.IDEAS:
         raise Conflict(_("Ideas can be changed only while the ideas stage runs."), code="not_collecting")
     title, body = _text(title, body)
     stored_tags = idea_tags(tags)
@@ -422,5 +416,4 @@ __all__ = [
     "idea_support",
     "idea_tags",
     "idea_update",
-    "project_phase",
 ]

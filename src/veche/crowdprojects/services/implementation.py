@@ -39,10 +39,9 @@ from veche.crowdprojects.models import (
     MonitoringReport,
     ProjectDistrict,
     ResultRating,
-    Stage,
     Verdict,
 )
-from veche.crowdprojects.stages import phase_of, stage_at
+from veche.crowdprojects.selectors import current_phase
 from veche.municipalities.zones import local_day
 from veche.notifications.messages import message
 from veche.notifications.services import notify_followers
@@ -200,8 +199,7 @@ def may_monitor(user: User, idea: Idea, now: datetime) -> None:
     """Whether `user` may report on and rate `idea`'s work now: the implementation stage runs (its
     `Feature.MONITOR`), with the project's tier and districts. Raises Conflict or Forbidden."""
     project = idea.project
-    current = stage_at(list(Stage.objects.filter(project=project).order_by("position")), now)
-    decision = allows(user, project.municipality, Feature.MONITOR, phase_of(project, current))
+    decision = allows(user, project.municipality, Feature.MONITOR, current_phase(project, now))
     if not decision:
         raise Conflict(decision.reason, code="closed") if decision.closed else Forbidden(decision.reason)
     scope = set(ProjectDistrict.objects.filter(project=project).values_list("district_id", flat=True))

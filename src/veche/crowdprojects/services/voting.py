@@ -33,7 +33,8 @@ from veche.crowdprojects.models import (
     StageKind,
     VotingMethod,
 )
-from veche.crowdprojects.stages import phase_of, stage_at
+from veche.crowdprojects.selectors import current_phase
+from veche.crowdprojects.stages import phase_of
 from veche.ledger.services import AlreadyVoted, Receipt, chain_name, ledger_append
 from veche.municipalities.zones import zone_of
 
@@ -195,8 +196,7 @@ def ballot_cast(
     with transaction.atomic():
         # Voters queue on the project's row: a change of the timeline cannot slip in between.
         project = _locked(project)
-        current = stage_at(list(Stage.objects.filter(project=project).order_by("position")), now)
-        decision = allows(user, project.municipality, Feature.VOTE, phase_of(project, current))
+        decision = allows(user, project.municipality, Feature.VOTE, current_phase(project, now))
         if not decision and decision.closed:
             raise Conflict(decision.reason or _("Voting is not open now."), code="not_voting")
         existing = CrowdBallot.objects.filter(project=project, user=user).first()

@@ -22,7 +22,7 @@ from veche.crowdprojects.models import (
     Selection,
     StageKind,
 )
-from veche.crowdprojects.services.ideas import project_phase
+from veche.crowdprojects.selectors import current_phase
 from veche.crowdprojects.services.implementation import implementation_url
 from veche.crowdprojects.services.voting import district_refusal
 from veche.crowdprojects.stages import stage_at
@@ -126,7 +126,7 @@ def check_moscow_runs_ideas_voting_and_deliberation_today_with_meetings_to_come(
     resident1 = User.objects.get(username="resident1")
 
     [ideas] = running(moscow, StageKind.IDEAS, now)
-    phase = project_phase(ideas, now)
+    phase = current_phase(ideas, now)
     assert allows(resident1, moscow, Feature.SUBMIT, phase)
     assert allows(resident1, moscow, Feature.SUPPORT, phase)
     assert Idea.objects.filter(project=ideas).exists()
@@ -135,7 +135,7 @@ def check_moscow_runs_ideas_voting_and_deliberation_today_with_meetings_to_come(
     [voting] = running(moscow, StageKind.VOTING, now)
     assert CrowdBallot.objects.filter(project=voting).count() >= 5
     assert not CrowdBallot.objects.filter(project=voting, user=resident1).exists()
-    assert allows(resident1, moscow, Feature.VOTE, project_phase(voting, now))
+    assert allows(resident1, moscow, Feature.VOTE, current_phase(voting, now))
     assert district_refusal(voting, resident1) == ""
 
     [deliberation] = running(moscow, StageKind.DELIBERATION, now)

@@ -7,7 +7,8 @@ from django.views.decorators.http import require_POST
 from veche.access.functions import access_municipality
 from veche.comments.views import post_comment
 from veche.crowdprojects.access import access_idea, access_project
-from veche.crowdprojects.services.discussion import idea_comment, project_phase
+from veche.crowdprojects.selectors import current_phase
+from veche.crowdprojects.services.discussion import idea_comment
 
 
 @login_required
@@ -21,7 +22,7 @@ def comment(request: HttpRequest, slug: str, project_id: int, idea_id: int) -> H
         municipality,
         idea,
         idea.get_absolute_url(),
-        project_phase(project),
+        current_phase(project),
         paged=True,
         create=idea_comment,
     )

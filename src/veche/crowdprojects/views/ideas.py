@@ -26,6 +26,7 @@ from veche.crowdprojects.idea_forms import IdeaForm, MergeForm
 from veche.crowdprojects.ideas_selectors import SORTS, Similar, ideas_for, project_tags, similar_ideas
 from veche.crowdprojects.models import Idea, IdeaRating, IdeaStatus, Project, StageKind
 from veche.crowdprojects.sections import Page, register
+from veche.crowdprojects.selectors import current_phase
 from veche.crowdprojects.services import ideas as services
 from veche.crowdprojects.services.assessment import rate_decision
 from veche.crowdprojects.services.discussion import comment_decision
@@ -85,7 +86,7 @@ def idea_new(request: HttpRequest, slug: str, project_id: int) -> HttpResponse:
     project = _project(request, slug, project_id)
     user = signed_in(request)
     now = timezone.now()
-    phase = services.project_phase(project, now)
+    phase = current_phase(project, now)
     decision = allows(user, project.municipality, Feature.SUBMIT, phase)
     form = IdeaForm(request.POST or None, request.FILES or None)
     similar: list[Similar] = []
@@ -152,7 +153,7 @@ def idea_similar(request: HttpRequest, slug: str, project_id: int) -> HttpRespon
                 ]
             }
         )
-    phase = services.project_phase(project, timezone.now())
+    phase = current_phase(project, timezone.now())
     context = {
         "municipality": project.municipality,
         "project": project,
@@ -188,7 +189,7 @@ def idea_detail(request: HttpRequest, slug: str, project_id: int, idea_id: int) 
         "closed_reason": services.RULES.not_endorsable["hidden" if idea.is_hidden else idea.status],
         "can_edit": is_author(user, idea)
         and idea.status == IdeaStatus.PUBLISHED
-        and services.project_phase(project, now).name == StageKind.IDEAS,
+        and current_phase(project, now).name == StageKind.IDEAS,
         "merge_form": MergeForm(idea=idea) if may_merge else None,
         "comments": Paginator(comments, THREAD_PAGE_SIZE).get_page(request.GET.get("page")),
         "comment_form": CommentForm(),
