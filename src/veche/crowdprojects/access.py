@@ -38,6 +38,13 @@ def _official_of(user: Person, project: Project) -> bool:
     ).exists()
 
 
+def require_run(user: Person, project: Project) -> None:
+    """For the writes of those who run a project (`can_run`): NotFound for anyone else, so nobody learns
+    what they may not touch. The one check every part's staff services make."""
+    if not can_run(user, project):
+        raise NotFound()
+
+
 def can_see_project(user: Person, project: Project) -> bool:
     return (
         project.published_at is not None

@@ -35,7 +35,7 @@ from veche.comments.services import comment_create
 from veche.core.audit import audit_record
 from veche.core.errors import Conflict, DomainError, Forbidden, NotFound
 from veche.core.text import check_text
-from veche.crowdprojects.access import can_run, take_part
+from veche.crowdprojects.access import require_run, take_part
 from veche.crowdprojects.models import Project, StageKind
 from veche.crowdprojects.selectors import stages_of
 from veche.crowdprojects.stages import phase_of, stage_at
@@ -112,11 +112,6 @@ def section_comment(
     )
 
 
-def _may_run(actor: User, project: Project) -> None:
-    if not can_run(actor, project):
-        raise NotFound()
-
-
 def _locked(document: Document) -> Document:
     return (
         Document.objects.select_for_update(of=("self",))
@@ -186,7 +181,7 @@ def document_create(
 ) -> Document:
     """A draft document of `project`, its text split into sections as the first version (not public
     until `document_publish`)."""
-    _may_run(actor, project)
+    require_run(actor, project)
     title = check_text(title, "title", limit=TITLE_MAX_LENGTH, one_line=True)
     parts = _check_parts(text)
     now = now or timezone.now()
@@ -213,7 +208,7 @@ def document_create(
 
 def document_update(*, actor: User, document: Document, title: str, text: str) -> Document:
     """Rewrite a document not yet published: its title and its whole text, split again."""
-    _may_run(actor, document.project)
+    require_run(actor, document.project)
     title = check_text(title, "title", limit=TITLE_MAX_LENGTH, one_line=True)
     parts = _check_parts(text)
     with transaction.atomic():
@@ -239,7 +234,7 @@ def document_update(*, actor: User, document: Document, title: str, text: str) -
 
 def document_publish(*, actor: User, document: Document, now: datetime | None = None) -> Document:
     """Make the document public as version 1; publishing twice is once."""
-    _may_run(actor, document.project)
+    require_run(actor, document.project)
     with transaction.atomic():
         document = _locked(document)
         if document.published_at is not None:
@@ -396,7 +391,7 @@ def amendment_decide(
     *, actor: User, amendment: Amendment, accept: bool, reason: str, now: datetime | None = None
 ) -> Amendment:
     """Accept or reject an open amendment, with a public reason; its author and supporters are told."""
-    _may_run(actor, amendment.document.project)
+    require_run(actor, amendment.document.project)
     reason = check_text(reason, "reason")
     with transaction.atomic():
         # The document first, as version_publish locks it: an accept then waits for a version being
@@ -454,7 +449,7 @@ def version_publish(
     *, actor: User, document: Document, note: str = "", now: datetime | None = None
 ) -> Version:
     """Version N+1: the latest version with every accepted amendment not applied yet applied to it."""
-    _may_run(actor, document.project)
+    require_run(actor, document.project)
     note = check_text(note, "note", limit=NOTE_MAX_LENGTH, required=False)
     now = now or timezone.now()
     with transaction.atomic():

@@ -28,9 +28,9 @@ from veche.core.audit import audit_record
 from veche.core.errors import Conflict, DomainError, Forbidden, NotFound
 from veche.core.moments import check_moment
 from veche.core.text import check_text
+from veche.crowdprojects.access import require_run
 from veche.crowdprojects.models import Idea, IdeaStatus, Project, StageKind
 from veche.crowdprojects.selectors import current_phase, stages_of
-from veche.crowdprojects.services.projects import may_run
 from veche.funding.access import campaigns
 from veche.funding.models import (
     ORGANISATION_NAME_MAX_LENGTH,
@@ -134,7 +134,7 @@ def campaign_open(
     `deadline`, which falls within a co-financing stage of the idea's project (pledges are taken only
     while that stage runs). One open campaign per idea."""
     project = idea.project
-    may_run(actor, project)
+    require_run(actor, project)
     now = now or timezone.now()
     target = check_amount(target_amount, "target_amount")
     check_moment(deadline, field="deadline", now=now)
@@ -189,7 +189,7 @@ def campaign_open(
 def campaign_cancel(*, actor: User, campaign: Campaign, now: datetime | None = None) -> Campaign:
     """Stop an open campaign before its deadline (the idea is dropped, or funded otherwise): every
     pledge is released and the pledgers told."""
-    may_run(actor, campaign.project)
+    require_run(actor, campaign.project)
     now = now or timezone.now()
     with transaction.atomic():
         campaign = _locked(campaign)

@@ -30,10 +30,10 @@ from veche.access.predicates import Decision, Feature, Phase, admits_district, a
 from veche.access.roles import Tier, verified_district
 from veche.accounts.models import User
 from veche.core.audit import audit_record
-from veche.core.errors import Conflict, DomainError, Forbidden, NotFound
+from veche.core.errors import Conflict, DomainError, Forbidden
 from veche.core.moments import check_moment
 from veche.core.text import check_text
-from veche.crowdprojects.access import can_run
+from veche.crowdprojects.access import require_run
 from veche.crowdprojects.models import Idea, Project, Stage
 from veche.meetings.models import (
     ADDRESS_MAX_LENGTH,
@@ -241,8 +241,7 @@ def meeting_create(*, actor: User, project: Project, now: datetime | None = None
     online_url, starts_at, ends_at, capacity, registration_opens. A meeting already held may be
     recorded too, so that its minutes can be published.
     """
-    if not can_run(actor, project):
-        raise NotFound()
+    require_run(actor, project)
     now = now or timezone.now()
     checked = _check(project, **fields)
     meeting = Meeting(project=project, created_by=actor, created_at=now, updated_at=now, **vars(checked))
@@ -261,8 +260,7 @@ def meeting_create(*, actor: User, project: Project, now: datetime | None = None
 def meeting_update(*, actor: User, meeting: Meeting, now: datetime | None = None, **fields: Any) -> Meeting:
     """Change a meeting; its calendar entry's SEQUENCE goes up, and the registered people hear of a new
     time, place or link. More places go to the waiting list at once; fewer unseat nobody."""
-    if not can_run(actor, meeting.project):
-        raise NotFound()
+    require_run(actor, meeting.project)
     now = now or timezone.now()
     with transaction.atomic():
         meeting = _locked(meeting)
@@ -307,8 +305,7 @@ def meeting_update(*, actor: User, meeting: Meeting, now: datetime | None = None
 
 def meeting_cancel(*, actor: User, meeting: Meeting, now: datetime | None = None) -> Meeting:
     """Cancel a meeting that has not ended; everyone registered or waiting hears of it."""
-    if not can_run(actor, meeting.project):
-        raise NotFound()
+    require_run(actor, meeting.project)
     now = now or timezone.now()
     with transaction.atomic():
         meeting = _locked(meeting)
@@ -350,8 +347,7 @@ def minutes_publish(
 ) -> Meeting:
     """Publish (or correct) the minutes of a meeting that has ended, with the ideas it produced: ideas
     of the meeting's project only. The first publication is announced to those who had a place."""
-    if not can_run(actor, meeting.project):
-        raise NotFound()
+    require_run(actor, meeting.project)
     now = now or timezone.now()
     ids = _idea_ids(ideas)
     with transaction.atomic():

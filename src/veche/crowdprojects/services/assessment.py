@@ -21,7 +21,7 @@ from veche.accounts.models import User
 from veche.core.audit import audit_record
 from veche.core.errors import Conflict, DomainError, Forbidden, NotFound
 from veche.core.text import check_text
-from veche.crowdprojects.access import can_run, take_part
+from veche.crowdprojects.access import require_run, take_part
 from veche.crowdprojects.models import (
     CRITERION_NAME_MAX_LENGTH,
     EXPERT_NAME_MAX_LENGTH,
@@ -95,11 +95,6 @@ def idea_rate(*, user: User, idea: Idea, stars: int, now: datetime | None = None
 # Criteria.
 
 
-def _may_run(actor: Person, project: Project) -> None:
-    if not can_run(actor, project):
-        raise NotFound()
-
-
 def _assessment_started(project: Project, now: datetime) -> bool:
     stage = assessment_stage(stages_of(project))
     return project.published_at is not None and stage is not None and stage.starts_at <= now
@@ -121,7 +116,7 @@ def criterion_add(
     *, actor: User, project: Project, name: str, description: str = "", weight: int = 1
 ) -> Criterion:
     """A new criterion at the end of the project's list."""
-    _may_run(actor, project)
+    require_run(actor, project)
     name, description, weight = _check_criterion(name, description, weight)
     with transaction.atomic():
         project = _locked_project(project)
@@ -163,7 +158,7 @@ def criterion_edit(
     weight: int,
     now: datetime | None = None,
 ) -> Criterion:
-    _may_run(actor, criterion.project)
+    require_run(actor, criterion.project)
     name, description, weight = _check_criterion(name, description, weight)
     with transaction.atomic():
         project = _locked_project(criterion.project)
@@ -184,7 +179,7 @@ def criterion_edit(
 
 
 def criterion_remove(*, actor: User, criterion: Criterion, now: datetime | None = None) -> None:
-    _may_run(actor, criterion.project)
+    require_run(actor, criterion.project)
     with transaction.atomic():
         project = _locked_project(criterion.project)
         _changeable(criterion, now or timezone.now())
@@ -212,7 +207,7 @@ def expert_invite(
     now: datetime | None = None,
 ) -> ProjectExpert:
     """Invite `user` to score the project's ideas, shown as `public_name` of `affiliation`; they are told."""
-    _may_run(actor, project)
+    require_run(actor, project)
     public_name = check_text(public_name, "public_name", limit=EXPERT_NAME_MAX_LENGTH, one_line=True)
     affiliation = check_text(
         affiliation, "affiliation", limit=EXPERT_NAME_MAX_LENGTH, one_line=True, required=False
@@ -255,7 +250,7 @@ def _score_url(project: Project) -> str:
 
 def expert_remove(*, actor: User, expert: ProjectExpert, now: datetime | None = None) -> None:
     """Remove an expert and their scores, until the assessment stage ends (then they are published)."""
-    _may_run(actor, expert.project)
+    require_run(actor, expert.project)
     now = now or timezone.now()
     with transaction.atomic():
         project = _locked_project(expert.project)

@@ -22,10 +22,10 @@ from veche.access.predicates import Feature, admits_district, allows
 from veche.access.roles import tier_of, verified_district
 from veche.accounts.models import User
 from veche.core.audit import audit_record
-from veche.core.errors import Conflict, DomainError, Forbidden, NotFound
+from veche.core.errors import Conflict, DomainError, Forbidden
 from veche.core.images import reencode_image
 from veche.core.text import check_text
-from veche.crowdprojects.access import can_run
+from veche.crowdprojects.access import require_run
 from veche.crowdprojects.models import (
     MONITORING_MAX_LENGTH,
     PHOTOS_MAX,
@@ -86,8 +86,7 @@ def milestone_add(
     now: datetime | None = None,
 ) -> Milestone:
     """Plan a step of carrying out a taken-up idea; the project's followers hear of it."""
-    if not can_run(actor, idea.project):
-        raise NotFound()
+    require_run(actor, idea.project)
     title = check_text(title, "title", limit=TITLE_MAX_LENGTH, one_line=True)
     description = check_text(description, "description", required=False)
     now = now or timezone.now()
@@ -132,8 +131,7 @@ def milestone_update(
     now: datetime | None = None,
 ) -> MilestoneUpdate:
     """Report the work on a milestone: what was done, the progress now (0 to 100) and photos."""
-    if not can_run(actor, milestone.idea.project):
-        raise NotFound()
+    require_run(actor, milestone.idea.project)
     text = check_text(text, "text")
     if not isinstance(progress, int) or isinstance(progress, bool) or not 0 <= progress <= 100:
         raise DomainError(fields={"progress": [_("Give the progress from 0 to 100.")]})
@@ -163,8 +161,7 @@ def milestone_update(
 
 def milestone_complete(*, actor: User, milestone: Milestone, now: datetime | None = None) -> Milestone:
     """Mark a milestone done (its progress 100); the project's followers hear of it."""
-    if not can_run(actor, milestone.idea.project):
-        raise NotFound()
+    require_run(actor, milestone.idea.project)
     now = now or timezone.now()
     with transaction.atomic():
         idea, milestone = _own_milestone(milestone)

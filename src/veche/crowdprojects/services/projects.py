@@ -10,13 +10,12 @@ from django.utils.functional import Promise
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
 
-from veche.access.roles import Person
 from veche.accounts.models import User
 from veche.core.audit import audit_record
 from veche.core.errors import Conflict, DomainError, NotFound
 from veche.core.moments import check_moment
 from veche.core.text import check_text
-from veche.crowdprojects.access import can_run, can_set_up_projects
+from veche.crowdprojects.access import can_set_up_projects
 from veche.crowdprojects.models import (
     STAGE_TITLE_MAX_LENGTH,
     STAGES_MAX,
@@ -350,12 +349,6 @@ def project_publish(*, actor: User, project: Project, now: datetime | None = Non
         project.save(update_fields=["published_at", "published_by"])
         audit_record(actor=actor, action="project.publish", municipality=project.municipality, target=project)
     return project
-
-
-def may_run(actor: Person, project: Project) -> None:
-    """For the writes of those who run a project: NotFound for anyone else."""
-    if not can_run(actor, project):
-        raise NotFound()
 
 
 @dataclass(frozen=True)

@@ -22,10 +22,10 @@ from django.utils.translation import gettext_noop
 
 from veche.accounts.models import User
 from veche.core.audit import audit_record
-from veche.core.errors import Conflict, DomainError, NotFound
+from veche.core.errors import Conflict, DomainError
 from veche.core.sanitize import markdown_text
 from veche.core.text import check_text, visible_length
-from veche.crowdprojects.access import can_run
+from veche.crowdprojects.access import require_run
 from veche.crowdprojects.models import (
     REASON_MIN_LENGTH,
     RESPONSIBLE_MAX_LENGTH,
@@ -116,8 +116,7 @@ def idea_decide(
     carries it out (`department` or `responsible` in words) and by when (`planned_by`). Audited, each
     correction too. NotFound for those who do not run the project."""
     project = idea.project
-    if not can_run(actor, project):
-        raise NotFound()
+    require_run(actor, project)
     reason = _check_reason(reason)
     responsible = check_text(
         responsible, "responsible", limit=RESPONSIBLE_MAX_LENGTH, one_line=True, required=False
@@ -186,8 +185,7 @@ def project_selection_publish(*, actor: User, project: Project, now: datetime | 
     """Publish the decisions once every idea to decide has one (refused naming those without); each
     idea moves to SELECTED or NOT_SELECTED, and the project's followers, each idea's author and its
     supporters are told, once."""
-    if not can_run(actor, project):
-        raise NotFound()
+    require_run(actor, project)
     now = now or timezone.now()
     with transaction.atomic():
         project = _locked_project(project)
