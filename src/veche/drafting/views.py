@@ -2,6 +2,7 @@
 its discussion and amendments, proposing and supporting amendments, versions and their comparison,
 and the organiser's pages (write, publish, decide, publish a version)."""
 
+from collections.abc import Callable
 from typing import Any
 
 from django.contrib import messages
@@ -33,7 +34,7 @@ from veche.drafting.access import (
     access_version,
 )
 from veche.drafting.forms import AmendmentForm, DecisionForm, DocumentForm, VersionForm
-from veche.drafting.models import AmendmentKind, AmendmentStatus, Document, Version
+from veche.drafting.models import Amendment, AmendmentKind, AmendmentStatus, Document, Version
 from veche.drafting.selectors import (
     compare_versions,
     documents_for,
@@ -201,20 +202,33 @@ def amendment_create(
     )
 
 
+def _press_amendment(
+    request: HttpRequest,
+    names: tuple[str, int, int, int],
+    act: Callable[[Amendment], object],
+    *,
+    done: str,
+) -> HttpResponse:
+    """A resident's button on an amendment (support, withdraw): the amendment the URL names, `act` on it
+    through `press`, back to it on its section's page."""
+    slug, project_id, document_id, amendment_id = names
+    _municipality, project = _project(request, slug, project_id)
+    document = access_document(request.user, document_id, project=project)
+    amendment = access_amendment(request.user, amendment_id, document=document)
+    back = reverse("drafting:section", args=[slug, project.pk, document.pk, amendment.section_key])
+    return press(request, lambda: act(amendment), done=done, back_to=f"{back}#amendment-{amendment.pk}")
+
+
 @login_required
 @require_POST
 def amendment_support(
     request: HttpRequest, slug: str, project_id: int, document_id: int, amendment_id: int
 ) -> HttpResponse:
-    municipality, project = _project(request, slug, project_id)
-    document = access_document(request.user, document_id, project=project)
-    amendment = access_amendment(request.user, amendment_id, document=document)
-    back = reverse("drafting:section", args=[slug, project.pk, document.pk, amendment.section_key])
-    return press(
+    return _press_amendment(
         request,
-        lambda: services.amendment_support(user=signed_in(request), amendment=amendment),
+        (slug, project_id, document_id, amendment_id),
+        lambda amendment: services.amendment_support(user=signed_in(request), amendment=amendment),
         done=_("You support the amendment."),
-        back_to=f"{back}#amendment-{amendment.pk}",
     )
 
 
@@ -223,15 +237,11 @@ def amendment_support(
 def amendment_withdraw(
     request: HttpRequest, slug: str, project_id: int, document_id: int, amendment_id: int
 ) -> HttpResponse:
-    municipality, project = _project(request, slug, project_id)
-    document = access_document(request.user, document_id, project=project)
-    amendment = access_amendment(request.user, amendment_id, document=document)
-    back = reverse("drafting:section", args=[slug, project.pk, document.pk, amendment.section_key])
-    return press(
+    return _press_amendment(
         request,
-        lambda: services.amendment_withdraw(actor=signed_in(request), amendment=amendment),
+        (slug, project_id, document_id, amendment_id),
+        lambda amendment: services.amendment_withdraw(actor=signed_in(request), amendment=amendment),
         done=_("Your amendment is withdrawn."),
-        back_to=f"{back}#amendment-{amendment.pk}",
     )
 
 
