@@ -197,6 +197,9 @@ def idea_detail(request: HttpRequest, slug: str, project_id: int, idea_id: int) 
         "can_comment": comment_decision(user, idea, now),
         "arguments": arguments_of(idea),
         "can_rate": rate_decision(user, idea, now),
+        # The rating box appears once an assessment stage has begun (before, it could only say "not
+        # now"), as the project page's assessment section does.
+        "rating_shown": project.stages.filter(kind=StageKind.ASSESSMENT, starts_at__lte=now).exists(),
         "my_stars": rating.stars if rating is not None else None,
     }
     return render(request, "crowdprojects/idea.html", context)
