@@ -15,6 +15,7 @@ from typing import Any
 import pytest
 from django.test import override_settings
 from PIL import Image
+from playwright.sync_api import expect
 
 from veche.accounts.models import User
 from veche.core.testing import local_service, text_in
@@ -102,7 +103,7 @@ def test_my_location_and_the_keyboard_put_the_marker_and_the_report_is_filed_the
 
         # "My location": the marker goes to the browser's position and fills the coordinates.
         visitor.click("#my-location")
-        visitor.wait_for_function("document.querySelector('[name=latitude]').value === '55.760100'")
+        expect(visitor.locator("[name=latitude]")).to_have_value("55.760100")
         assert visitor.input_value("[name=longitude]") == "37.620100"
         assert visitor.locator("#pick-map .leaflet-marker-icon").count() == 1
         located = text_in(language, "The marker is at your location. Drag it if it is not quite there.")
@@ -117,7 +118,7 @@ def test_my_location_and_the_keyboard_put_the_marker_and_the_report_is_filed_the
         visitor.wait_for_timeout(400)  # Leaflet's pan animation
         visitor.focus("#put-here")
         visitor.keyboard.press("Enter")
-        visitor.wait_for_function("document.querySelector('[name=longitude]').value !== '37.620100'")
+        expect(visitor.locator("[name=longitude]")).not_to_have_value("37.620100")
         latitude = float(visitor.input_value("[name=latitude]"))
         longitude = float(visitor.input_value("[name=longitude]"))
         assert abs(latitude - HERE["latitude"]) < 0.0005 and longitude > HERE["longitude"] + 0.0005
@@ -154,9 +155,7 @@ def test_a_refused_location_says_so_and_places_nothing(
         refused = text_in(
             "ru", "You did not let the site see your location. Drag the marker, or type the address."
         )
-        visitor.wait_for_function(
-            "text => document.getElementById('place-status').textContent === text", arg=refused
-        )
+        expect(visitor.locator("#place-status")).to_have_text(refused)
         assert visitor.input_value("[name=latitude]") == ""
         assert visitor.locator("#pick-map .leaflet-marker-icon").count() == 0
     finally:
