@@ -7,6 +7,7 @@ import pytest
 from django.utils import timezone
 
 from veche.access.predicates import Feature
+from veche.core.errors import NotFound
 from veche.crowdprojects.models import ProjectTier, StageKind
 from veche.deliberation.access import (
     access_deliberation,
@@ -18,7 +19,6 @@ from veche.deliberation.models import Deliberation
 from veche.deliberation.phases import deliberation_phase
 from veche.deliberation.services import deliberation_create
 from veche.deliberation.tests.helpers import open_deliberation, project_deliberation
-from veche.core.errors import NotFound
 from veche.municipalities.models import Membership
 
 pytestmark = pytest.mark.django_db

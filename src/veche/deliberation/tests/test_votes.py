@@ -7,6 +7,7 @@ import pytest
 from django.utils import timezone
 
 from veche.core.errors import Conflict, DomainError, Forbidden
+from veche.crowdprojects.models import ProjectTier
 from veche.deliberation.models import Deliberation, Participant, Vote
 from veche.deliberation.services import (
     find_participant,
@@ -16,7 +17,6 @@ from veche.deliberation.services import (
     vote_cast,
 )
 from veche.deliberation.tests.helpers import SEEDS, open_deliberation, shown
-from veche.crowdprojects.models import ProjectTier
 
 pytestmark = pytest.mark.django_db
 
