@@ -57,9 +57,7 @@ def run(args: argparse.Namespace, stdout: Output, stderr: Output) -> int:
         return EXIT_BAD_FILE
     votes = conversation.matrix()
     participants, statements = votes.shape
-    progress(
-        f"read {len(conversation.votes):,} vote rows: {participants:,} participants x {statements:,} statements"
-    )
+    progress(f"read {len(conversation.votes):,} vote rows: {participants:,} participants x {statements:,}")
 
     from veche.deliberation.engine import cluster  # the math, only once the files are read
 
@@ -106,9 +104,8 @@ def render_text(conversation: Conversation, result: Result) -> str:
         lines.append("")
         lines.append(f"group {group} ({result.group_sizes[group]} participants):")
         for rep in result.repness.get(group, []):
-            lines.append(
-                f"  {rep.direction:8} {rep.p:4.0%} in the group, {rep.p_out:4.0%} outside  {statement(rep.statement)}"
-            )
+            shares = f"{rep.p:4.0%} in the group, {rep.p_out:4.0%} outside"
+            lines.append(f"  {rep.direction:8} {shares}  {statement(rep.statement)}")
     if result.consensus:
         lines.append("")
         lines.append("consensus:")
