@@ -32,8 +32,9 @@ from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
+import numpy as np
 from django.conf import settings
 from django.db import IntegrityError, transaction
 from django.db.models import Count, F
@@ -54,6 +55,8 @@ from veche.deliberation.access import (
     can_run_deliberation,
     require_run_deliberation,
 )
+from veche.deliberation.engine import State, Votes, cluster, place, priorities
+from veche.deliberation.engine.polis import Conversation, read_polis
 from veche.deliberation.models import (
     REASON_MAX_LENGTH,
     STATEMENT_MAX_LENGTH,
@@ -71,9 +74,6 @@ from veche.deliberation.models import (
 )
 from veche.deliberation.phases import deliberation_phase
 from veche.municipalities.models import Department, District, Municipality
-
-if TYPE_CHECKING:
-    from veche.deliberation.engine import Conversation
 
 log = logging.getLogger(__name__)
 
@@ -637,8 +637,6 @@ def participant_place(*, deliberation: Deliberation, participant: Participant | 
     )
     if not answers or not last.state:
         return NOWHERE
-    from veche.deliberation.engine import State, place
-
     x, y, group = place(State.from_json(last.state), {int(n): int(v) for n, v in answers.items()})
     return Place(group=group, point=(float(x), float(y)), in_map=False, projected=True)
 
@@ -659,8 +657,6 @@ class LatestVotes:
 
 def latest_votes(deliberation: Deliberation) -> LatestVotes:
     """Every vote on a shown statement, as arrays; one query for the statements, one for the votes."""
-    import numpy as np
-
     number_of = dict(
         Statement.objects.filter(shown_q(), deliberation=deliberation).values_list("pk", "number")
     )
@@ -698,8 +694,6 @@ def map_recompute(*, deliberation: Deliberation, seed: int = 0, now: datetime | 
     k smoother), and store it as the deliberation's `Map`. A deliberation too small to group gets a map
     with k = 0 and the engine's reason, not an error. A map computed from older votes never replaces
     one computed from newer ones."""
-    from veche.deliberation.engine import State, Votes, cluster, priorities
-
     # The serial first: votes that arrive while the votes are read count as new for the next run.
     serial = int(Deliberation.objects.filter(pk=deliberation.pk).values_list("vote_serial", flat=True).get())
     last = Map.objects.filter(deliberation=deliberation).first()
@@ -794,8 +788,6 @@ def deliberation_import_polis(
     (-1 rejected, 1 accepted, 0 pending), participants its participant ids, and each participant's
     latest vote on a statement counts. All in one transaction: a broken file (PolisError, naming the
     file and line) leaves nothing."""
-    from veche.deliberation.engine import Conversation, read_polis
-
     now = now or timezone.now()
     say = progress or (lambda _message: None)
     conversation = source if isinstance(source, Conversation) else read_polis(Path(source))
@@ -815,7 +807,9 @@ def deliberation_import_polis(
         known_comments = {c.id for c in conversation.comments}
         pids = {c.author for c in conversation.comments if c.author is not None and c.author >= 0}
         latest: dict[tuple[int, int], tuple[int, int]] = {}
-        for row in conversation.votes:
+        # In time order (stable: rows of the same moment keep the file's order), the last of a pair
+        # winning, as the engine reads a conversation (`Conversation.matrix`).
+        for row in sorted(conversation.votes, key=lambda row: row.timestamp_ms):
             if row.comment in known_comments:
                 latest[(row.voter, row.comment)] = (row.vote, row.timestamp_ms)
                 pids.add(row.voter)
