@@ -72,7 +72,10 @@ class Deliberation(models.Model):
         validators=[MinValueValidator(STATEMENT_MIN_LIMIT), MaxValueValidator(STATEMENT_MAX_LENGTH)],
     )
     residents_add_statements = models.BooleanField(_("residents may add statements"), default=True)
-    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    # None: made by the platform itself (an import from the command line, the demo).
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
     created_at = models.DateTimeField()
     published_at = models.DateTimeField(null=True, blank=True)
     # The last numbers given to a participant and a statement (Polis's pid and comment id), raised with
