@@ -156,8 +156,8 @@ def export_comments(deliberation: Deliberation, *, everything: bool = False) -> 
                 text=s.text,
                 moderated=_polis_moderated(s),
                 timestamp_ms=_ms(s.created_at),
-                agrees=s.agrees,  # type: ignore[attr-defined]
-                disagrees=s.disagrees,  # type: ignore[attr-defined]
+                agrees=s.agrees,
+                disagrees=s.disagrees,
             )
             for s in statements
         ),

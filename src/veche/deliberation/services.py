@@ -844,12 +844,12 @@ def deliberation_import_polis(
         statement_pk = dict(Statement.objects.filter(deliberation=deliberation).values_list("number", "pk"))
         say(f"{len(statement_pk)} statements")
         rows = []
-        for (voter, comment), (value, stamp) in latest.items():
+        for (voter, comment_id), (value, stamp) in latest.items():
             if isinstance(value, bool) or value not in (1, -1, 0):
                 raise DomainError(_("A vote is 1 (agree), -1 (disagree) or 0 (pass)."), code="bad_vote")
             moment = _moment(stamp, now)
             rows.append(
-                (deliberation.pk, participant_pk[voter], statement_pk[comment], value, moment, moment)
+                (deliberation.pk, participant_pk[voter], statement_pk[comment_id], value, moment, moment)
             )
         written = _insert_votes(rows, say)
         Deliberation.objects.filter(pk=deliberation.pk).update(
