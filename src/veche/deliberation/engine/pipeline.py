@@ -240,9 +240,9 @@ def _run(votes: Votes, inside: npt.NDArray[np.bool_], previous: State | None, se
         statements=[int(s) for s in statements],
         center=x.center.tolist(),
         components=comps.tolist(),
-        in_conversation=[int(p) for p in ids_in],
-        base_of=[int(b) for b in base_ids[base_of]],
-        base_ids=[int(b) for b in base_ids],
+        in_conversation=ids_in.tolist(),
+        base_of=base_ids[base_of].tolist(),
+        base_ids=base_ids.tolist(),
         next_base_id=next_base_id,
         group_members={
             kk: [[int(b) for b in base_ids[labels == g]] for g in range(len(c))]
@@ -256,8 +256,8 @@ def _run(votes: Votes, inside: npt.NDArray[np.bool_], previous: State | None, se
     return Result(
         k=k,
         reason=None,
-        groups={int(ids[r]): int(group_of_row[r]) for r in rows_in},
-        points={int(ids[r]): (float(p[0]), float(p[1])) for r, p in zip(rows_in, points, strict=True)},
+        groups=dict(zip(ids_in.tolist(), group_of_row[rows_in].tolist(), strict=True)),
+        points=dict(zip(ids_in.tolist(), map(tuple, points.tolist()), strict=True)),
         group_sizes=[int(s) for s in sizes],
         centres=[(float(c[0]), float(c[1])) for c in group_centres],
         repness={
