@@ -55,8 +55,8 @@ def main() -> None:
     warm_seconds, warm_cpu = time.perf_counter() - started, time.process_time() - cpu
     peak_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     print(
-        f"| {args.participants:,} x {args.statements:,} | {len(votes):,} | {full_seconds:.2f} ({full_cpu:.2f}) | "
-        f"{warm_seconds:.3f} ({warm_cpu:.3f}) | {full.k} / {warm.k} | {ari:.3f} | {peak_mb:.0f} | "
+        f"| {args.participants:,} x {args.statements:,} | {len(votes):,} | "
+        f"{full_seconds:.2f} ({full_cpu:.2f}) | {warm_seconds:.3f} ({warm_cpu:.3f}) | {full.k} / {warm.k} | {ari:.3f} | {peak_mb:.0f} | "
         f"{os.getloadavg()[0]:.1f} |"
     )
 
