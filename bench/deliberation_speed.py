@@ -56,7 +56,8 @@ def main() -> None:
     peak_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     print(
         f"| {args.participants:,} x {args.statements:,} | {len(votes):,} | "
-        f"{full_seconds:.2f} ({full_cpu:.2f}) | {warm_seconds:.3f} ({warm_cpu:.3f}) | {full.k} / {warm.k} | {ari:.3f} | {peak_mb:.0f} | "
+        f"{full_seconds:.2f} ({full_cpu:.2f}) | {warm_seconds:.3f} ({warm_cpu:.3f}) | "
+        f"{full.k} / {warm.k} | {ari:.3f} | {peak_mb:.0f} | "
         f"{os.getloadavg()[0]:.1f} |"
     )
 
