@@ -96,6 +96,21 @@ def _last_membership(
     return member_of, last_ids
 
 
+def _group_of(base_ids: npt.NDArray[np.int64], groups: list[list[int]]) -> npt.NDArray[np.intp]:
+    """Each base cluster's group in `groups` (lists of base-cluster ids), -1 if in none."""
+    member = np.fromiter((b for g in groups for b in g), dtype=np.int64)
+    group = np.repeat(np.arange(len(groups), dtype=np.intp), [len(g) for g in groups])
+    out = np.full(len(base_ids), -1, dtype=np.intp)
+    if len(member) == 0:
+        return out
+    order = np.argsort(member)
+    member, group = member[order], group[order]
+    where = np.minimum(np.searchsorted(member, base_ids), len(member) - 1)
+    found = member[where] == base_ids
+    out[found] = group[where[found]]
+    return out
+
+
 def _empty(
     votes: Votes, reason: str, n_participants: int, state: State, counts: StatementCounts | None = None
 ) -> Result:
@@ -212,9 +227,7 @@ def _run(
     for k in range(2, max_k + 1):
         last_groups = previous.group_members.get(k) if previous is not None else None
         if last_groups:
-            group_of_base = np.full(len(base_ids), -1, dtype=np.intp)
-            for g, members in enumerate(last_groups):
-                group_of_base[np.isin(base_ids, np.asarray(members, dtype=np.int64))] = g
+            group_of_base = _group_of(base_ids, last_groups)
             recentred, _ = km.recentred(base_centres, base_weight, group_of_base, len(last_groups))
             group_init = km.add_distal(base_centres, recentred, k)
         else:
