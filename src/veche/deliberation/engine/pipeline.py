@@ -212,6 +212,8 @@ def _run(
             statements=[int(s) for s in votes.statements],
             center=x.center.tolist(),
             components=comps.tolist(),
+            columns=n_columns,
+            hidden_columns=votes.hidden_statements,
             in_conversation=[int(p) for p in ids_in],
             last_k=smoother.last_k,
             last_k_count=smoother.last_k_count,
@@ -258,6 +260,8 @@ def _run(
         statements=[int(s) for s in statements],
         center=x.center.tolist(),
         components=comps.tolist(),
+        columns=n_columns,
+        hidden_columns=votes.hidden_statements,
         in_conversation=ids_in.tolist(),
         base_of=base_ids[base_of].tolist(),
         base_ids=base_ids.tolist(),
@@ -320,7 +324,9 @@ def place(state: State, answers: Mapping[int, int]) -> tuple[float, float, int |
     center = np.asarray(state.center, dtype=np.float64)
     comps = np.asarray(state.components, dtype=np.float64)
     raw = comps[:, where] @ (given - center[where])
-    xy = raw * np.sqrt(len(statements) / len(where))
+    # Scaled as cluster() scales: Polis's columns over the votes cast, moderated-out ones included.
+    n_columns = state.columns or len(statements)
+    xy = raw * np.sqrt(n_columns / (len(where) + state.hidden_columns))
     if not state.centres:
         return float(xy[0]), float(xy[1]), None
     centres = np.asarray(state.centres, dtype=np.float64)
