@@ -395,7 +395,7 @@ def test_votes_on_unknown_statements_are_refused(
     other = open_deliberation(municipal_admin, municipality, title="Другой вопрос", statements=("Чужое",))
     api = api_for(resident)
 
-    for statement in (shown(other)[0].pk, 999999):
+    for statement in (shown(other)[0].pk, 999999, 0, -5, 2**70):
         error = assert_api_error(_vote(api, deliberation, statement, 1), 400, "unknown_statement")
         assert set(error["fields"]) == {"statement"}
     assert (
