@@ -98,6 +98,7 @@ def test_the_list_shows_published_deliberations_with_their_counts(
     client, deliberation, municipal_admin, municipality, resident
 ):
     deliberation_create(actor=municipal_admin, municipality=municipality, title="Черновик")
+    unpublished_project = project_deliberation(municipal_admin, municipality, publish=False)
     vote_cast(user=resident, deliberation=deliberation, statement=shown(deliberation)[0], value=1)
 
     response = client.get(f"/api/v1/municipalities/{municipality.slug}/deliberations")
@@ -108,6 +109,7 @@ def test_the_list_shows_published_deliberations_with_their_counts(
     assert item["id"] == deliberation.pk and item["title"] == deliberation.title
     assert (item["participants"], item["statements"], item["votes"]) == (1, len(SEEDS), 1)
     assert item["project"] is None and item["tier"] == "registered"
+    assert_api_error(client.get(f"{API}/{unpublished_project.pk}"), 404, "not_found")
     assert_api_error(client.get("/api/v1/municipalities/nowhere/deliberations"), 404, "not_found")
 
 
