@@ -9,6 +9,7 @@ from veche.appeals.api import router as appeals_router
 from veche.budgeting.api import router as budgeting_router
 from veche.comments.api import router as comments_router
 from veche.crowdprojects.api import router as crowdprojects_router
+from veche.deliberation.api import router as deliberation_router
 from veche.drafting.api import router as drafting_router
 from veche.funding.api import router as funding_router
 from veche.initiatives.api import router as initiatives_router
@@ -49,6 +50,7 @@ api.add_router("", polls_router)
 api.add_router("", budgeting_router)
 api.add_router("", initiatives_router)
 api.add_router("", crowdprojects_router)
+api.add_router("", deliberation_router)
 api.add_router("", funding_router)
 api.add_router("", drafting_router)
 api.add_router("", meetings_router)
