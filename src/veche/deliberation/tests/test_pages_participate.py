@@ -5,6 +5,7 @@ who sees what (signed out, another district, closed, a project's deliberation ou
 import re
 from datetime import timedelta
 from html import unescape
+from urllib.parse import quote
 
 import pytest
 from django.contrib.contenttypes.models import ContentType
@@ -120,8 +121,10 @@ def test_the_page_reads_a_fixed_number_of_queries(
     client = client_for(resident)
     vote_cast(user=resident, deliberation=deliberation, statement=shown(deliberation)[0], value=1)
     client.get(page_url(deliberation))
-    # The session, the user and their roles, the municipality, the deliberation; its phase and who may
-    # take part; the participant, the next statement, the answers, the map; the counts.
+    # The session, the user, their roles (runs it?), unread notifications; the municipality, the
+    # deliberation; who may take part (verification, districts, the verified district); the participant,
+    # the map (their place), its priorities, the statements seen least and the one chosen; the answers;
+    # the counts.
     with django_assert_num_queries(16) as first:
         client.get(page_url(deliberation))
     for statement in shown(deliberation)[1:4]:
@@ -321,7 +324,7 @@ def test_a_signed_out_visitor_sees_the_card_read_only(client, deliberation):
     html = client.get(page_url(deliberation)).content.decode()
     assert card_statement(html) is not None
     assert 'name="vote"' not in html
-    assert f"/accounts/login/?next={page_url(deliberation)}" in card(html)
+    assert f"/accounts/login/?next={quote(page_url(deliberation), safe='')}" in card(html)
     assert ru("Sign in to answer") in html
     assert 'id="statement-form"' not in html
     response = client.post(vote_url(deliberation), {"statement": shown(deliberation)[0].pk, "vote": "1"})
@@ -456,3 +459,19 @@ def test_in_english_the_card_and_form_read_as_the_vocabulary_says(client_for, de
         assert words in html
     response = client_for(resident).post(add_url(deliberation), {"text": "More fountains"}, follow=True)
     assert "Thank you: your statement will be shown once a moderator accepts it." in messages_of(response)
+
+
+def test_answers_are_rate_limited_as_every_write(client_for, deliberation, resident, settings):
+    settings.RATE_LIMITS = {**settings.RATE_LIMITS, "write": "2/60"}
+    client = client_for(resident)
+    statements = shown(deliberation)
+    for statement in statements[:2]:
+        assert (
+            client.post(vote_url(deliberation), {"statement": statement.pk, "vote": "1"}).status_code == 302
+        )
+    refused = client.post(vote_url(deliberation), {"statement": statements[2].pk, "vote": "1"})
+    assert refused.status_code == 429 and refused.has_header("Retry-After")
+    assert Vote.objects.count() == 2
+    refused = client.post(add_url(deliberation), {"text": "Нужны фонтаны"})
+    assert refused.status_code == 429
+    assert not Statement.objects.filter(text="Нужны фонтаны").exists()

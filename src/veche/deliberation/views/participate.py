@@ -18,6 +18,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
@@ -85,7 +86,7 @@ def _card_context(
         "answers": answers_of(participant),
         "group": group_letter(place.group),
         "vote_form": vote_form,
-        "login_url": f"{reverse('accounts:login')}?next={deliberation.get_absolute_url()}",
+        "login_url": f"{reverse('accounts:login')}?{urlencode({'next': deliberation.get_absolute_url()})}",
     }
 
 
