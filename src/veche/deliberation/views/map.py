@@ -1,0 +1,39 @@
+"""The opinion map of a deliberation (a picture drawn on the server and the same content as tables)
+and its Polis CSV exports."""
+
+from django.http import HttpRequest, HttpResponse, StreamingHttpResponse
+from django.shortcuts import render
+
+from veche.access.functions import access_municipality
+from veche.core.errors import NotFound
+from veche.deliberation.access import access_deliberation
+from veche.deliberation.exports import NAMES, export_rows
+from veche.deliberation.map_selectors import last_map, map_view
+from veche.deliberation.services import find_participant, participant_place
+
+
+def map_page(request: HttpRequest, slug: str, deliberation_id: int) -> HttpResponse:
+    """The groups, what each thinks, what everyone agrees on, and where the caller stands."""
+    municipality = access_municipality(request.user, slug)
+    deliberation = access_deliberation(request.user, deliberation_id, municipality=municipality)
+    participant = find_participant(user=request.user, deliberation=deliberation)
+    place = participant_place(deliberation=deliberation, participant=participant)
+    view = map_view(deliberation, last_map(deliberation), place)
+    context = {
+        "municipality": municipality,
+        "deliberation": deliberation,
+        "map": view,
+        "exports": NAMES,
+    }
+    return render(request, "deliberation/map.html", context)
+
+
+def export(request: HttpRequest, slug: str, deliberation_id: int, name: str) -> StreamingHttpResponse:
+    """comments.csv, votes.csv or participants-votes.csv in Polis's format, sent as it is written."""
+    municipality = access_municipality(request.user, slug)
+    deliberation = access_deliberation(request.user, deliberation_id, municipality=municipality)
+    if name not in NAMES:
+        raise NotFound()
+    response = StreamingHttpResponse(export_rows(deliberation, name), content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="deliberation-{deliberation.pk}-{name}.csv"'
+    return response
