@@ -16,11 +16,14 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
 WIDTH = 600
-HEIGHT = 400
-PAD = 28  # room for the letters at the edges
+HEIGHT = 520  # the tallest picture; a flatter cloud of points gets a lower one, down to LOW
+LOW = 240
+PAD = 30  # room for the letters at the edges
 MAX_MARKS = 2000
 CELL = 8  # the side of a cell, in viewBox units, when points are gathered
-MARK = 3.2  # a single participant's mark: its half-size
+MARK = 3.2  # a single participant's mark: its half-size (FEW_MARK while there are few)
+FEW = 500
+FEW_MARK = 4.5
 
 # Colour-blind-safe colours (Okabe and Ito), each with 3:1 contrast or more on white; the shape and the
 # letter tell the groups apart without them.
@@ -116,12 +119,14 @@ def picture(
         return Picture(WIDTH, HEIGHT, [], [], None, False, 0)
     left, right, bottom, top = min(xs), max(xs), min(ys), max(ys)
     span_x, span_y = max(right - left, 1e-9), max(top - bottom, 1e-9)
-    scale = min((WIDTH - 2 * PAD) / span_x, (HEIGHT - 2 * PAD) / span_y)
+    # A phone shows the picture 360 px wide: the cloud fills the width, and the height follows it.
+    height = round(min(max(span_y / span_x * (WIDTH - 2 * PAD) + 2 * PAD, LOW), HEIGHT))
+    scale = min((WIDTH - 2 * PAD) / span_x, (height - 2 * PAD) / span_y)
     offset_x = (WIDTH - span_x * scale) / 2
-    offset_y = (HEIGHT - span_y * scale) / 2
+    offset_y = (height - span_y * scale) / 2
 
     def at(x: float, y: float) -> tuple[float, float]:
-        return offset_x + (x - left) * scale, HEIGHT - (offset_y + (y - bottom) * scale)
+        return offset_x + (x - left) * scale, height - (offset_y + (y - bottom) * scale)
 
     gathered = len(points) > MAX_MARKS
     by_group: dict[int | None, list[tuple[float, float]]] = {}
@@ -145,7 +150,8 @@ def picture(
                 for (cx, cy), n in sorted(cells.items())
             ]
         else:
-            parts = [mark_path(shape, x, y, MARK) for x, y in placed]
+            size = FEW_MARK if len(points) <= FEW else MARK
+            parts = [mark_path(shape, x, y, size) for x, y in placed]
         layers.append(Layer(group, fill, shape, "".join(parts), len(parts)))
     labels = []
     for index, centre in enumerate(centres):
@@ -157,4 +163,4 @@ def picture(
     if you is not None:
         x, y = at(you[0], you[1])
         you_at = (_n(x), _n(y))
-    return Picture(WIDTH, HEIGHT, layers, labels, you_at, gathered, sum(layer.marks for layer in layers))
+    return Picture(WIDTH, height, layers, labels, you_at, gathered, sum(layer.marks for layer in layers))
