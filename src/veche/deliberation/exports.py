@@ -1,166 +1,87 @@
 # mypy: disallow-untyped-defs, disallow-incomplete-defs, check-untyped-defs
-"""A deliberation in Polis's export format (comments.csv, votes.csv, participants-votes.csv), written
-by the engine's writers and yielded in pieces, so that a conversation of any size is sent without the
-whole file in memory.
+"""A deliberation's public export in Polis's format, as pieces of text for a streaming response.
 
-Only what is public goes out: the shown statements (accepted, not hidden) and the latest votes on
-them, people as their Polis numbers (an author without a participant, such as the organisers' seed
-statements, as -1). Texts are neutralised against spreadsheet formulas by the writers.
+comments.csv and votes.csv are the core's (`selectors.export_comments`: the statements, a few
+thousand lines at most; `selectors.export_votes`: in chunks). participants-votes.csv has a line per
+participant and a column per statement (100,000 x 1,000 makes hundreds of megabytes), so it is written
+here in pieces of BATCH participants from the matrix of latest votes, which is held (numpy arrays, a
+few bytes a vote) while the text is not.
 """
 
 from __future__ import annotations
 
 import io
-from collections import Counter
-from collections.abc import Callable, Iterable, Iterator
-from datetime import datetime
-from typing import TextIO, TypeVar
+from collections.abc import Iterator
 
 import numpy as np
-from django.db.models import Count, Q
+from django.db.models import Count
 
 from veche.deliberation.engine import Votes
-from veche.deliberation.engine.polis import (
-    Comment,
-    VoteRow,
-    write_comments,
-    write_participants_votes,
-    write_votes,
-)
-from veche.deliberation.models import (
-    POLIS_MODERATED,
-    Deliberation,
-    Map,
-    Statement,
-    StatementStatus,
-    Vote,
-    shown_q,
-)
-from veche.deliberation.services import latest_votes
+from veche.deliberation.engine.polis import write_participants_votes
+from veche.deliberation.models import Deliberation, Statement, shown_q
+from veche.deliberation.selectors import export_comments, export_votes, latest_votes, map_of
 
 NAMES = ("comments", "votes", "participants-votes")
-BATCH = 5000  # rows written and sent at a time
-NO_AUTHOR = -1
-
-T = TypeVar("T")
+BATCH = 5000  # participants a piece
 
 
-def _ms(moment: datetime) -> int:
-    return int(moment.timestamp() * 1000)
+def export_pieces(deliberation: Deliberation, name: str) -> Iterator[str]:
+    """The public file `name` (one of NAMES) of `deliberation`, in pieces."""
+    if name == "comments":
+        return iter((export_comments(deliberation),))
+    if name == "votes":
+        return export_votes(deliberation)
+    if name == "participants-votes":
+        return participants_votes_pieces(deliberation)
+    raise ValueError(name)
 
 
-def _pieces(rows: Iterable[T], write: Callable[[TextIO, list[T]], None]) -> Iterator[str]:
-    """The file in pieces of BATCH rows: the writer writes its header each time; all but the first
-    piece drop it (a header is one line)."""
-    batch: list[T] = []
-    first = True
-
-    def flush() -> str:
-        out = io.StringIO()
-        write(out, batch)
-        text = out.getvalue()
-        return text if first else text.split("\n", 1)[1]
-
-    for row in rows:
-        batch.append(row)
-        if len(batch) >= BATCH:
-            yield flush()
-            first = False
-            batch = []
-    if batch or first:
-        yield flush()
-
-
-def _comments(deliberation: Deliberation) -> Iterator[Comment]:
-    statements = (
-        Statement.objects.filter(shown_q(), deliberation=deliberation)
-        .annotate(
-            agrees=Count("votes", filter=Q(votes__value=1)),
-            disagrees=Count("votes", filter=Q(votes__value=-1)),
-        )
-        .order_by("number")
-        .values_list("number", "participant__number", "text", "created_at", "agrees", "disagrees")
-    )
-    moderated = POLIS_MODERATED[StatementStatus.ACCEPTED]
-    for number, author, text, created_at, agrees, disagrees in statements.iterator(chunk_size=BATCH):
-        yield Comment(
-            id=number,
-            author=NO_AUTHOR if author is None else author,
-            text=text,
-            moderated=moderated,
-            timestamp_ms=_ms(created_at),
-            agrees=agrees,
-            disagrees=disagrees,
-        )
-
-
-def _votes(deliberation: Deliberation) -> Iterator[VoteRow]:
-    """The latest vote of each participant on each shown statement, in the order they were cast."""
-    votes = (
-        Vote.objects.filter(shown_q("statement__"), deliberation=deliberation)
-        .order_by("updated_at", "pk")
-        .values_list("updated_at", "statement__number", "participant__number", "value")
-    )
-    for updated_at, statement, participant, value in votes.iterator(chunk_size=BATCH):
-        yield VoteRow(timestamp_ms=_ms(updated_at), comment=statement, voter=participant, vote=value)
-
-
-def _participants_votes(deliberation: Deliberation) -> Iterator[str]:
-    """One participant a row with the map's group, in pieces of BATCH participants: the matrix of
-    latest votes is held (numpy arrays, a few bytes a vote), the text is not."""
+def participants_votes_pieces(deliberation: Deliberation) -> Iterator[str]:
+    """participants-votes.csv (as `selectors.export_participants_votes` writes it) in pieces: each
+    participant's group on the last map and latest vote on each shown statement; then the authors who
+    did not vote."""
     latest = latest_votes(deliberation)
     votes = Votes.from_arrays(latest.participants, latest.statements, latest.values, statements=latest.shown)
-    stored = Map.objects.filter(deliberation=deliberation).values_list("result", flat=True).first() or {}
-    groups = {int(pid): int(g) for pid, g in (stored.get("groups") or {}).items()}
-    authored = dict(
-        Counter(
-            Statement.objects.filter(shown_q(), deliberation=deliberation, participant__isnull=False)
-            .values_list("participant__number", flat=True)
-            .iterator()
-        )
+    last = map_of(deliberation)
+    groups = {int(p): int(g) for p, g in ((last.result.get("groups") or {}) if last else {}).items()}
+    authored: dict[int, int] = dict(
+        Statement.objects.filter(shown_q(), deliberation=deliberation, participant__isnull=False)
+        .values_list("participant__number")
+        .annotate(n=Count("pk"))
+        .values_list("participant__number", "n")
     )
-    rows = np.asarray(votes.rows)
     n = len(votes.participants)
-    starts = np.searchsorted(rows, np.arange(0, n + BATCH, BATCH))  # cells are sorted by row
-    first = True
-    for index in range(0, max(n, 1), BATCH):
-        lo, hi = int(starts[index // BATCH]), int(starts[min(index // BATCH + 1, len(starts) - 1)])
+    # Cells are sorted by row: the cells of rows [i, i + BATCH) start at starts[i // BATCH].
+    starts = np.searchsorted(np.asarray(votes.rows), np.arange(0, n + BATCH, BATCH))
+    header = True
+    for piece, first in enumerate(range(0, max(n, 1), BATCH)):
+        lo, hi = int(starts[piece]), int(starts[min(piece + 1, len(starts) - 1)])
         part = Votes(
-            participants=votes.participants[index : index + BATCH],
+            participants=votes.participants[first : first + BATCH],
             statements=votes.statements,
-            rows=(votes.rows[lo:hi] - index).astype(np.int32),
+            rows=(votes.rows[lo:hi] - first).astype(np.int32),
             cols=votes.cols[lo:hi],
             values=votes.values[lo:hi],
         )
-        mine = {int(p): authored[int(p)] for p in part.participants if int(p) in authored}
-        yield _written(part, groups, mine, first)
-        first = False
+        theirs = {int(p): authored[int(p)] for p in part.participants if int(p) in authored}
+        yield _written(part, groups, theirs, header)
+        header = False
     voted = set(votes.participants.tolist())
-    silent = {p: n for p, n in authored.items() if p not in voted}
+    silent = {p: count for p, count in authored.items() if p not in voted}
     if silent:
-        empty = Votes(
+        nobody = Votes(
             participants=np.zeros(0, dtype=np.int64),
             statements=votes.statements,
             rows=np.zeros(0, dtype=np.int32),
             cols=np.zeros(0, dtype=np.int32),
             values=np.zeros(0, dtype=np.int8),
         )
-        yield _written(empty, groups, silent, first)
+        yield _written(nobody, groups, silent, header)
 
 
 def _written(part: Votes, groups: dict[int, int], authored: dict[int, int], header: bool) -> str:
     out = io.StringIO()
     write_participants_votes(out, part, groups, authored)
     text = out.getvalue()
+    # The writer writes its header each time (one line); the pieces after the first drop it.
     return text if header else text.split("\n", 1)[1]
-
-
-def export_rows(deliberation: Deliberation, name: str) -> Iterator[str]:
-    """The file `name` (one of NAMES) of `deliberation`, in pieces."""
-    if name == "comments":
-        return _pieces(_comments(deliberation), write_comments)
-    if name == "votes":
-        return _pieces(_votes(deliberation), write_votes)
-    if name == "participants-votes":
-        return _participants_votes(deliberation)
-    raise ValueError(name)

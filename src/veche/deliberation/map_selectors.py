@@ -78,7 +78,7 @@ class Informed:
 
 
 @dataclass(frozen=True)
-class MapView:
+class OpinionMap:
     computed_at: datetime
     stale: bool  # votes came since
     k: int
@@ -94,8 +94,9 @@ class MapView:
     your_group: Group | None
 
 
-def last_map(deliberation: Deliberation) -> Map | None:
-    """The deliberation's map without the engine's state (large, and only the next run needs it)."""
+def map_without_state(deliberation: Deliberation) -> Map | None:
+    """The deliberation's map (`selectors.map_of`) without the engine's state: a page never needs it,
+    and it holds a hundred base centres over every statement."""
     return Map.objects.filter(deliberation=deliberation).defer("state").first()
 
 
@@ -109,7 +110,7 @@ def _texts(deliberation: Deliberation, numbers: set[int]) -> dict[int, str]:
     return dict(rows)
 
 
-def map_view(deliberation: Deliberation, stored: Map | None, place: Place) -> MapView | None:
+def opinion_map(deliberation: Deliberation, stored: Map | None, place: Place) -> OpinionMap | None:
     """The map to show, with where the caller stands (`place`, from `services.participant_place`);
     None when none was computed yet."""
     if stored is None:
@@ -176,7 +177,7 @@ def map_view(deliberation: Deliberation, stored: Map | None, place: Place) -> Ma
             you=place.point,
         )
     your_group = groups[place.group] if place.group is not None and 0 <= place.group < len(groups) else None
-    return MapView(
+    return OpinionMap(
         computed_at=stored.computed_at,
         stale=deliberation.vote_serial > stored.vote_serial,
         k=k,

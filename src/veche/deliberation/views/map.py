@@ -7,8 +7,8 @@ from django.shortcuts import render
 from veche.access.functions import access_municipality
 from veche.core.errors import NotFound
 from veche.deliberation.access import access_deliberation
-from veche.deliberation.exports import NAMES, export_rows
-from veche.deliberation.map_selectors import last_map, map_view
+from veche.deliberation.exports import NAMES, export_pieces
+from veche.deliberation.map_selectors import map_without_state, opinion_map
 from veche.deliberation.services import find_participant, participant_place
 
 
@@ -18,7 +18,7 @@ def map_page(request: HttpRequest, slug: str, deliberation_id: int) -> HttpRespo
     deliberation = access_deliberation(request.user, deliberation_id, municipality=municipality)
     participant = find_participant(user=request.user, deliberation=deliberation)
     place = participant_place(deliberation=deliberation, participant=participant)
-    view = map_view(deliberation, last_map(deliberation), place)
+    view = opinion_map(deliberation, map_without_state(deliberation), place)
     context = {
         "municipality": municipality,
         "deliberation": deliberation,
@@ -34,6 +34,8 @@ def export(request: HttpRequest, slug: str, deliberation_id: int, name: str) -> 
     deliberation = access_deliberation(request.user, deliberation_id, municipality=municipality)
     if name not in NAMES:
         raise NotFound()
-    response = StreamingHttpResponse(export_rows(deliberation, name), content_type="text/csv; charset=utf-8")
+    response = StreamingHttpResponse(
+        export_pieces(deliberation, name), content_type="text/csv; charset=utf-8"
+    )
     response["Content-Disposition"] = f'attachment; filename="deliberation-{deliberation.pk}-{name}.csv"'
     return response
