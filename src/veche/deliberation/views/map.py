@@ -3,6 +3,7 @@ and its Polis CSV exports."""
 
 from django.http import HttpRequest, HttpResponse, StreamingHttpResponse
 from django.shortcuts import render
+from django.views.decorators.http import require_GET
 
 from veche.access.functions import access_municipality
 from veche.core.errors import NotFound
@@ -12,6 +13,7 @@ from veche.deliberation.map_selectors import map_without_state, opinion_map
 from veche.deliberation.services import find_participant, participant_place
 
 
+@require_GET
 def map_page(request: HttpRequest, slug: str, deliberation_id: int) -> HttpResponse:
     """The groups, what each thinks, what everyone agrees on, and where the caller stands."""
     municipality = access_municipality(request.user, slug)
@@ -28,6 +30,7 @@ def map_page(request: HttpRequest, slug: str, deliberation_id: int) -> HttpRespo
     return render(request, "deliberation/map.html", context)
 
 
+@require_GET
 def export(request: HttpRequest, slug: str, deliberation_id: int, name: str) -> StreamingHttpResponse:
     """comments.csv, votes.csv or participants-votes.csv in Polis's format, sent as it is written."""
     municipality = access_municipality(request.user, slug)
