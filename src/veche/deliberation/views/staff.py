@@ -13,12 +13,17 @@ from django.urls import NoReverseMatch, reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from veche.access.roles import OFFICIAL
+from veche.access.roles import OFFICIAL, has_permission
 from veche.core.errors import DomainError, NotFound
 from veche.core.forms import apply_domain_error, form_page, page_status, press, submit
 from veche.core.http import signed_in
 from veche.core.ratelimit import rate_limit_request
-from veche.crowdprojects.access import access_project_to_run, can_set_up_projects
+from veche.crowdprojects.access import (
+    access_project_to_run,
+    access_projects_setup,
+    access_projects_staff,
+    can_set_up_projects,
+)
 from veche.crowdprojects.models import StageKind
 from veche.deliberation import services
 from veche.deliberation.access import (
@@ -82,6 +87,7 @@ def deliberation_list(request: HttpRequest, slug: str) -> HttpResponse:
         "page": page,
         "rows": rows,
         "can_set_up": can_set_up_projects(request.user, municipality),
+        "can_open": has_permission(request.user, municipality, "run_projects"),
     }
     return render(request, "deliberation/staff/list.html", context)
 
@@ -90,7 +96,7 @@ def deliberation_list(request: HttpRequest, slug: str) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def deliberation_create(request: HttpRequest, slug: str) -> HttpResponse:
     """A standalone deliberation, as a draft. Officials open one for their own department."""
-    municipality = access_deliberations_staff(request.user, slug)
+    municipality = access_projects_staff(request.user, slug)
     form = DeliberationForm(request.POST or None, municipality=municipality)
     if not can_set_up_projects(request.user, municipality):
         # An official opens one for their own department: the choice is among theirs.
@@ -114,7 +120,7 @@ def deliberation_create(request: HttpRequest, slug: str) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def project_deliberation_create(request: HttpRequest, slug: str, project_id: int) -> HttpResponse:
     """The deliberation of a project with an opinion-mapping stage (one per project)."""
-    municipality = access_deliberations_staff(request.user, slug)
+    municipality = access_projects_staff(request.user, slug)
     project = access_project_to_run(request.user, project_id, municipality=municipality)
     if not project.stages.filter(kind=StageKind.DELIBERATION).exists():
         raise NotFound()
@@ -348,9 +354,7 @@ def statement_moderate(
 def polis_import(request: HttpRequest, slug: str) -> HttpResponse:
     """A Polis export (comments.csv and votes.csv) as a new standalone deliberation. A broken file is
     named with its line at its field, and nothing is stored."""
-    municipality = access_deliberations_staff(request.user, slug)
-    if not can_set_up_projects(request.user, municipality):
-        raise NotFound()
+    municipality = access_projects_setup(request.user, slug)
     form = PolisImportForm(request.POST or None, request.FILES or None)
 
     def write(data: dict[str, Any]) -> Deliberation:
