@@ -10,6 +10,7 @@ statements (and the list of what they moderate), nothing else.
 
 from __future__ import annotations
 
+from collections.abc import Callable, Mapping
 from typing import TYPE_CHECKING, Any
 
 from veche.accounts.models import User
@@ -21,7 +22,6 @@ from veche.deliberation.tests.helpers import SEEDS, open_deliberation
 from veche.municipalities.models import Municipality
 
 if TYPE_CHECKING:
-    from tests.authz.crowd import LazyValues
     from tests.authz.test_matrix import Case, World
 
 LOGIN = "login"
@@ -136,10 +136,28 @@ def deliberation_staff_routes(case: type[Case], every: Any) -> dict[str, Case]:
     }
 
 
+class StaffValues(dict[str, Any]):
+    """The matrix's values with the staff pages' own (named staff_...) built on first need; every
+    other value is the wrapped values' (built lazily by their own parts)."""
+
+    def __init__(self, inner: Mapping[str, Any], build: Callable[[], dict[str, Any]]) -> None:
+        super().__init__()
+        self._inner = inner
+        self._build: Callable[[], dict[str, Any]] | None = build
+
+    def __missing__(self, key: str) -> Any:
+        if key.startswith("staff_") and self._build is not None:
+            build, self._build = self._build, None
+            self.update(build())
+            if key in self:
+                return self[key]
+        return self._inner[key]
+
+
 def deliberation_staff_world(
-    *, values: LazyValues, municipality: Municipality, municipal_admin: User, author: User
-) -> LazyValues:
-    """Add the staff pages' part to the world's lazily built values."""
+    *, values: Mapping[str, Any], municipality: Municipality, municipal_admin: User, author: User
+) -> StaffValues:
+    """The world's values with the staff pages' part, built when a cell first names one of its values."""
 
     def build() -> dict[str, Any]:
         roads = municipality.departments.get(name_en="Roads")
@@ -165,6 +183,4 @@ def deliberation_staff_world(
             "staff_mapping_project": project.pk,
         }
 
-    # The crowd world builds its parts when a cell first names one of their values; this is one more.
-    values._builders["deliberation_staff"] = build
-    return values
+    return StaffValues(values, build)

@@ -162,7 +162,7 @@ def test_an_admin_creates_a_draft_and_publishes_it(client_for, municipal_admin, 
         ({"statement_max_length": "10"}, "statement_max_length", "Выберите от 20 до 500 символов."),
         ({"statement_max_length": "900"}, "statement_max_length", "Выберите от 20 до 500 символов."),
         ({"statement_max_length": "много"}, "statement_max_length", "Введите целое число."),
-        ({"opens_at": "2031-03-02T09:00", "closes_at": "2031-03-01T09:00"}, "closes_at", "закрыться после"),
+        ({"opens_at": "2031-03-02T09:00", "closes_at": "2031-03-01T09:00"}, "closes_at", "закрываться позже"),
         ({"districts": ["{central}"]}, "tier", "только жителям, подтвердившим"),
         ({"opens_at": "завтра"}, "opens_at", "Введите правильную дату"),
     ],
@@ -202,7 +202,7 @@ def test_edit_keeps_who_takes_part_once_published(client_for, municipal_admin, m
         settings_form(title="Новый вопрос", department=str(roads.pk), tier=str(ProjectTier.VERIFIED)),
     )
     assert response.status_code == 409
-    assert "не может измениться" in response.content.decode()
+    assert "нельзя изменить, кто участвует" in response.content.decode()
     of_roads.refresh_from_db()
     assert (of_roads.title, of_roads.tier) != ("Новый вопрос", ProjectTier.VERIFIED)
     opens = timezone.localtime(of_roads.opens_at).strftime("%Y-%m-%dT%H:%M")
@@ -228,7 +228,7 @@ def test_publishing_a_draft_that_closed_already_is_refused(client_for, municipal
     client = client_for(municipal_admin)
     response = client.post(staff_url(municipality, draft.pk, "publish"), follow=True)
     assert response.redirect_chain == [(staff_url(municipality, draft.pk), 302)]
-    assert "закрыться после" in messages_of(response)
+    assert "закрываться позже" in messages_of(response)
     draft.refresh_from_db()
     assert draft.published_at is None
 
