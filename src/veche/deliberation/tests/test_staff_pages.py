@@ -16,7 +16,7 @@ from veche.crowdprojects.models import ProjectTier, StageKind
 from veche.crowdprojects.tests.helpers import project_in_stage
 from veche.deliberation.models import Deliberation, Map, Participant, Statement, StatementStatus, Vote
 from veche.deliberation.services import deliberation_create, statement_add, vote_cast
-from veche.deliberation.tests.helpers import SEEDS, open_deliberation
+from veche.deliberation.tests.helpers import SEEDS, open_deliberation, project_deliberation
 from veche.municipalities.models import Department
 
 pytestmark = pytest.mark.django_db
@@ -500,3 +500,54 @@ def test_a_broken_file_in_english(client_for, municipal_admin, municipality):
     assert response.status_code == 400
     assert "votes.csv" in " ".join(response.context["form"].errors["votes"])
     assert not Deliberation.objects.exists()
+
+
+# Rate limits: every write is counted as the other staff writes are.
+
+
+def test_every_write_is_rate_limited(client_for, municipal_admin, municipality, of_roads, pending, settings):
+    settings.RATE_LIMITS = {**settings.RATE_LIMITS, "write": "0/3600"}
+    client = client_for(municipal_admin)
+    base = staff_url(municipality, of_roads.pk)
+    assert client.post(staff_url(municipality, "new"), settings_form()).status_code == 429
+    assert client.post(base, settings_form(title="Другой")).status_code == 429
+    assert client.post(f"{base}statements/new/", {"text": "Нужны урны"}).status_code == 429
+    refused = client.post(f"{base}statements/{pending.pk}/", {"decision": "accept"})
+    assert refused.status_code == 429 and refused["Retry-After"]
+    assert (
+        client.post(f"{base}statements/{pending.pk}/", {"decision": "accept"}, headers=HTMX).status_code
+        == 429
+    )
+    assert client.post(f"{base}map/").status_code == 302  # back with the message, and no map
+    comments = (POLIS / "comments.csv").read_bytes()
+    votes = (POLIS / "votes.csv").read_bytes()
+    response = client.post(
+        staff_url(municipality, "import"),
+        import_form(upload("comments.csv", comments), upload("votes.csv", votes)),
+    )
+    assert response.status_code == 429
+    of_roads.refresh_from_db()
+    pending.refresh_from_db()
+    assert Deliberation.objects.count() == 1 and of_roads.title != "Другой"
+    assert pending.status == StatementStatus.PENDING
+    assert Statement.objects.filter(deliberation=of_roads).count() == 4
+    assert not Map.objects.exists()
+
+
+def test_a_projects_deliberation_is_edited_without_dates(client_for, municipal_admin, municipality):
+    made = project_deliberation(municipal_admin, municipality)
+    client = client_for(municipal_admin)
+    page = client.get(staff_url(municipality, made.pk))
+    assert page.status_code == 200
+    assert set(page.context["form"].fields) == {
+        "title",
+        "description",
+        "statement_max_length",
+        "residents_add_statements",
+    }
+    response = client.post(
+        staff_url(municipality, made.pk), {"title": "Где мы согласны?", "statement_max_length": "200"}
+    )
+    assert response.status_code == 302
+    made.refresh_from_db()
+    assert (made.title, made.statement_max_length, made.opens_at) == ("Где мы согласны?", 200, None)
