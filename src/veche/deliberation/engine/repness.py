@@ -59,14 +59,11 @@ def tally(
     """group_of_row: each participant's group, -1 for those in no group."""
     g = group_of_row[rows]
     mask = g >= 0
-    cell = g[mask].astype(np.int64) * n_statements + cols[mask]
-    v = values[mask]
-    size = k * n_statements
-
-    def count(m: npt.NDArray[np.bool_]) -> IntArray:
-        return np.bincount(cell[m], minlength=size).reshape(k, n_statements).astype(np.int64)
-
-    return Tally(agree=count(v == 1), disagree=count(v == -1), seen=count(np.ones(len(v), dtype=bool)))
+    # One pass: each cell counted in its (group, statement) slot for its value (-1, 0, 1 -> 0, 1, 2).
+    slot = (g[mask].astype(np.int64) * n_statements + cols[mask]) * 3 + (values[mask] + 1)
+    by_value = np.bincount(slot, minlength=3 * k * n_statements).reshape(k, n_statements, 3)
+    by_value = by_value.astype(np.int64)
+    return Tally(agree=by_value[:, :, 2].copy(), disagree=by_value[:, :, 0].copy(), seen=by_value.sum(axis=2))
 
 
 @dataclass(frozen=True)
@@ -133,11 +130,21 @@ def representative(t: Tally) -> list[list[RepStat]]:
             best = int(np.argmax(np.maximum(rat[g], rdt[g])))
             out.append([final(g, best)])
             continue
-        stats = [final(g, int(j)) for j in sufficient if int(j) != best_agree]
-        stats.sort(key=lambda s: -s.score)
+        # Each statement in the direction finalize-cmt-stats reports, ranked by the metric.
+        is_agree = rat[g, sufficient] > rdt[g, sufficient]
+        score = np.where(
+            is_agree,
+            ra[g, sufficient] * rat[g, sufficient] * pa[g, sufficient] * pat[g, sufficient],
+            rd[g, sufficient] * rdt[g, sufficient] * pd[g, sufficient] * pdt[g, sufficient],
+        )
+        ranked = sufficient[np.argsort(-score, kind="stable")]
+        ranked = ranked[ranked != best_agree][:MAX_REPRESENTATIVE]
+        stats = [final(g, int(j)) for j in ranked]
         head = [final(g, best_agree)] if best_agree is not None else []
         chosen = (head + stats)[:MAX_REPRESENTATIVE]
-        out.append([s for s in chosen if s.direction == "agree"] + [s for s in chosen if s.direction == "disagree"])
+        out.append(
+            [s for s in chosen if s.direction == "agree"] + [s for s in chosen if s.direction == "disagree"]
+        )
     return out
 
 
@@ -189,4 +196,5 @@ def consensus(agree: IntArray, disagree: IntArray, seen: IntArray) -> list[Conse
 
 def group_informed_consensus(t: Tally) -> FloatArray:
     """Per statement: the product over groups of (agrees in group + 1) / (seen in group + 2)."""
-    return np.prod((t.agree + 1.0) / (t.seen + 2.0), axis=0)
+    product: FloatArray = np.prod((t.agree + 1.0) / (t.seen + 2.0), axis=0)
+    return product
