@@ -39,7 +39,13 @@ from django.utils.encoding import force_bytes
 from django.utils.http import urlsafe_base64_encode
 
 from tests.authz.crowd import crowd_routes, crowd_world
-from tests.authz.deliberation import deliberation_api_routes, deliberation_routes, deliberation_world
+from tests.authz.deliberation import (
+    deliberation_api_routes,
+    deliberation_routes,
+    deliberation_staff_routes,
+    deliberation_staff_world,
+    deliberation_world,
+)
 from veche.accounts.models import ApiToken, User, Verification
 from veche.accounts.services import api_token_create, email_confirmation_token
 from veche.appeals.models import Appeal, AppealPolicy
@@ -1306,6 +1312,7 @@ ROUTES: dict[str, Case] = {
     **crowd_routes(Case, every),
     **deliberation_routes(Case, every),
     **deliberation_api_routes(Case, every),
+    **deliberation_staff_routes(Case, every),
 }
 
 
@@ -1636,12 +1643,15 @@ def world(
         other_admin=other_admin,
         author=author,
     )
-    world.values = deliberation_world(
+    mapping = deliberation_world(
         values=crowd,
         municipality=municipality,
         other_municipality=other_municipality,
         municipal_admin=municipal_admin,
         other_admin=other_admin,
+    )
+    world.values = deliberation_staff_world(
+        values=mapping, municipality=municipality, municipal_admin=municipal_admin, author=author
     )
     return world
 
