@@ -1,0 +1,111 @@
+"""Polis's k-means (plain and weighted) in the plane, and the silhouette it chooses k by."""
+
+from __future__ import annotations
+
+import numpy as np
+import numpy.typing as npt
+
+FloatArray = npt.NDArray[np.float64]
+IndexArray = npt.NDArray[np.intp]
+
+# Polis stops when no centre moved more than this.
+SAME_CLUSTERING = 0.01
+_CHUNK = 8192
+
+
+def first_distinct(points: FloatArray, k: int) -> FloatArray:
+    """Polis's cold start: the first k distinct points, in the data's order."""
+    if len(points) == 0:
+        return np.zeros((0, 2))
+    _, first = np.unique(points, axis=0, return_index=True)
+    return points[np.sort(first)[:k]].copy()
+
+
+def nearest(points: FloatArray, centres: FloatArray) -> tuple[IndexArray, FloatArray]:
+    """Index of each point's nearest centre (the first on a tie) and the squared distance to it."""
+    labels = np.empty(len(points), dtype=np.intp)
+    dist = np.empty(len(points))
+    c2 = np.sum(centres * centres, axis=1)
+    for start in range(0, len(points), _CHUNK):
+        p = points[start : start + _CHUNK]
+        # |p - c|^2 = |p|^2 - 2 p.c + |c|^2; only the last two terms decide the nearest.
+        d = c2[None, :] - 2.0 * (p @ centres.T)
+        j = np.argmin(d, axis=1)
+        labels[start : start + _CHUNK] = j
+        dist[start : start + _CHUNK] = np.maximum(d[np.arange(len(p)), j] + np.sum(p * p, axis=1), 0.0)
+    return labels, dist
+
+
+def add_distal(points: FloatArray, centres: FloatArray, k: int) -> FloatArray:
+    """Polis's warm start: while there are fewer than k centres and a point lies away from all of
+    them, the point farthest from its nearest centre becomes a centre."""
+    possible = min(k, len(np.unique(points, axis=0))) if len(points) else 0
+    if len(centres) == 0:
+        return first_distinct(points, k)
+    _, dist = nearest(points, centres)
+    out = [c for c in centres]
+    while len(out) < possible:
+        far = int(np.argmax(dist))
+        if dist[far] <= 0:
+            break
+        out.append(points[far].copy())
+        dist = np.minimum(dist, np.sum((points - points[far]) ** 2, axis=1))
+    return np.array(out).reshape(-1, 2)
+
+
+def kmeans(
+    points: FloatArray,
+    centres: FloatArray,
+    *,
+    weights: FloatArray | None = None,
+    max_iterations: int = 100,
+) -> tuple[FloatArray, IndexArray]:
+    """Lloyd's iterations from `centres`; a centre left without points is dropped, as in Polis.
+
+    Returns the centres and each point's label (an index into them)."""
+    w = np.ones(len(points)) if weights is None else weights
+    current = centres.copy()
+    labels = np.zeros(len(points), dtype=np.intp)
+    for _ in range(max_iterations + 1):
+        labels, _ = nearest(points, current)
+        mass = np.bincount(labels, weights=w, minlength=len(current))
+        sx = np.bincount(labels, weights=w * points[:, 0], minlength=len(current))
+        sy = np.bincount(labels, weights=w * points[:, 1], minlength=len(current))
+        kept = np.flatnonzero(np.bincount(labels, minlength=len(current)) > 0)
+        safe = np.where(mass > 0, mass, 1.0)
+        moved = np.stack([sx / safe, sy / safe], axis=1)
+        # A cluster whose members all weigh nothing keeps its centre.
+        moved[mass <= 0] = current[mass <= 0]
+        moved = moved[kept]
+        same = len(kept) == len(current) and bool(
+            np.all(np.sqrt(np.sum((moved - current) ** 2, axis=1)) < SAME_CLUSTERING)
+        )
+        current = moved
+        if same:
+            break
+    labels, _ = nearest(points, current)
+    return current, labels
+
+
+def silhouette(points: FloatArray, labels: IndexArray) -> float:
+    """Mean silhouette over the points (Polis: unweighted, over the base-cluster centres).
+
+    A point alone in its cluster scores 0; one cluster overall scores 0."""
+    n = len(points)
+    clusters = np.unique(labels)
+    if n < 2 or len(clusters) < 2:
+        return 0.0
+    d = np.sqrt(np.sum((points[:, None, :] - points[None, :, :]) ** 2, axis=2))
+    sums = np.zeros((n, int(labels.max()) + 1))
+    np.add.at(sums.T, labels, d)
+    sizes = np.bincount(labels).astype(np.float64)
+    own = sizes[labels] - 1
+    a = np.divide(sums[np.arange(n), labels], own, out=np.zeros(n), where=own > 0)
+    other = sums / np.where(sizes > 0, sizes, 1.0)[None, :]
+    other[np.arange(n), labels] = np.inf
+    other[:, sizes == 0] = np.inf
+    b = other.min(axis=1)
+    top = np.maximum(a, b)
+    s = np.divide(b - a, top, out=np.zeros(n), where=top > 0)
+    s[own == 0] = 0.0
+    return float(s.mean())
