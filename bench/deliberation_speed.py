@@ -242,9 +242,8 @@ def main() -> int:
         update = run_child(
             [*me, "--child", "update", "--folder", tmp], f"ours: update after {NEW_VOTES:,} votes"
         )
-    large = run_child(
-        [*me, "--child", "large"], f"ours: {sizes.large_participants:,} x {sizes.large_statements:,}"
-    )
+    large_size = f"{sizes.large_participants // 1000}k x {sizes.large_statements:,}"
+    large = run_child([*me, "--child", "large"], f"ours: {large_size}")
 
     def groups_of(answer: dict[str, Any]) -> dict[int, int]:
         return {int(p): int(g) for p, g in answer["groups"].items()}
