@@ -32,7 +32,10 @@ def read_votes(folder: Path) -> Votes:
     with (folder / "comments.csv").open(newline="", encoding="utf-8") as f:
         shown = [int(r["comment-id"]) for r in csv.DictReader(f) if int(r["moderated"]) != -1]
     with (folder / "votes.csv").open(newline="", encoding="utf-8") as f:
-        rows = [(int(r["timestamp"]), int(r["voter-id"]), int(r["comment-id"]), int(r["vote"])) for r in csv.DictReader(f)]
+        rows = [
+            (int(r["timestamp"]), int(r["voter-id"]), int(r["comment-id"]), int(r["vote"]))
+            for r in csv.DictReader(f)
+        ]
     rows.sort(key=lambda r: r[0])  # stable: rows with the same time keep the file's order
     a = np.array([r[1:] for r in rows], dtype=np.int64).reshape(-1, 3)
     return Votes.from_events(a[:, 0], a[:, 1], a[:, 2], statements=shown)
@@ -66,7 +69,9 @@ def adjusted_rand(a: list[int], b: list[int]) -> float:
 
 
 def main() -> int:
-    print("| conversation | participants | statements | votes | Polis k | our k | compared | Polis-only | ARI | s |")
+    print(
+        "| conversation | participants | statements | votes | Polis k | our k | compared | Polis-only | ARI | s |"
+    )
     print("| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |")
     aris: list[float] = []
     same_k = 0
@@ -92,7 +97,9 @@ def main() -> int:
         )
     median = statistics.median(aris)
     print()
-    print(f"median ARI {median:.3f} (target >= {TARGET_ARI}); same k in {same_k} of {len(folders)} (target >= {len(folders) - 1})")
+    print(
+        f"median ARI {median:.3f} (target >= {TARGET_ARI}); same k in {same_k} of {len(folders)} (target >= {len(folders) - 1})"
+    )
     print(f"participants Polis grouped that we did not: {missing_total}")
     ok = median >= TARGET_ARI and same_k >= len(folders) - 1
     print("target met" if ok else "TARGET MISSED")

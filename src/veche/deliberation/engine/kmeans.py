@@ -36,6 +36,28 @@ def nearest(points: FloatArray, centres: FloatArray) -> tuple[IndexArray, FloatA
     return labels, dist
 
 
+def recentred(
+    points: FloatArray, weights: FloatArray, member_of: IndexArray, n_clusters: int
+) -> tuple[FloatArray, IndexArray]:
+    """Polis's warm start, first half: each last-run cluster moved to the (weighted) mean of its
+    members' positions today; `member_of` is each point's last-run cluster or -1 for a newcomer.
+    Clusters left without members are dropped and identical ones merged. Returns the centres and,
+    for each, the index of the last-run cluster it continues."""
+    known = member_of >= 0
+    m = member_of[known]
+    w = weights[known]
+    mass = np.bincount(m, weights=w, minlength=n_clusters)
+    count = np.bincount(m, minlength=n_clusters)
+    sx = np.bincount(m, weights=w * points[known, 0], minlength=n_clusters)
+    sy = np.bincount(m, weights=w * points[known, 1], minlength=n_clusters)
+    alive = np.flatnonzero(count > 0)
+    safe = np.where(mass > 0, mass, 1.0)
+    centres = np.stack([sx / safe, sy / safe], axis=1)[alive]
+    _, first = np.unique(centres, axis=0, return_index=True)
+    keep = np.sort(first)
+    return centres[keep], alive[keep]
+
+
 def add_distal(points: FloatArray, centres: FloatArray, k: int) -> FloatArray:
     """Polis's warm start: while there are fewer than k centres and a point lies away from all of
     them, the point farthest from its nearest centre becomes a centre."""
@@ -43,7 +65,7 @@ def add_distal(points: FloatArray, centres: FloatArray, k: int) -> FloatArray:
     if len(centres) == 0:
         return first_distinct(points, k)
     _, dist = nearest(points, centres)
-    out = [c for c in centres]
+    out = list(centres)
     while len(out) < possible:
         far = int(np.argmax(dist))
         if dist[far] <= 0:
@@ -59,12 +81,14 @@ def kmeans(
     *,
     weights: FloatArray | None = None,
     max_iterations: int = 100,
-) -> tuple[FloatArray, IndexArray]:
+) -> tuple[FloatArray, IndexArray, IndexArray]:
     """Lloyd's iterations from `centres`; a centre left without points is dropped, as in Polis.
 
-    Returns the centres and each point's label (an index into them)."""
+    Returns the centres, each point's label (an index into them) and, for each centre, the index
+    of the starting centre it grew from."""
     w = np.ones(len(points)) if weights is None else weights
     current = centres.copy()
+    origin = np.arange(len(centres), dtype=np.intp)
     labels = np.zeros(len(points), dtype=np.intp)
     for _ in range(max_iterations + 1):
         labels, _ = nearest(points, current)
@@ -77,6 +101,7 @@ def kmeans(
         # A cluster whose members all weigh nothing keeps its centre.
         moved[mass <= 0] = current[mass <= 0]
         moved = moved[kept]
+        origin = origin[kept]
         same = len(kept) == len(current) and bool(
             np.all(np.sqrt(np.sum((moved - current) ** 2, axis=1)) < SAME_CLUSTERING)
         )
@@ -84,7 +109,12 @@ def kmeans(
         if same:
             break
     labels, _ = nearest(points, current)
-    return current, labels
+    used = np.flatnonzero(np.bincount(labels, minlength=len(current)) > 0)
+    if len(used) < len(current):
+        remap = np.full(len(current), -1, dtype=np.intp)
+        remap[used] = np.arange(len(used))
+        current, origin, labels = current[used], origin[used], remap[labels]
+    return current, labels, origin
 
 
 def silhouette(points: FloatArray, labels: IndexArray) -> float:

@@ -37,6 +37,10 @@ class Votes:
     rows: npt.NDArray[np.int32]
     cols: npt.NDArray[np.int32]
     values: npt.NDArray[np.int8]
+    # Votes on statements outside `statements` (moderated out) are not cells, but Polis still
+    # counts them: how many distinct such statements were voted on, and each row's votes on them.
+    hidden_statements: int = 0
+    hidden_cast: IntArray | None = None
 
     @classmethod
     def from_arrays(
@@ -80,11 +84,14 @@ class Votes:
         if len(val) and not np.isin(val, (AGREE, DISAGREE, PASS)).all():
             raise ValueError("a vote must be 1, -1 or 0")
         val = val.astype(np.int8)
+        hidden_pid = np.zeros(0, dtype=np.int64)
+        hidden_sid = np.zeros(0, dtype=np.int64)
         if statements is None:
             shown = np.unique(sid)
         else:
             shown = np.unique(np.asarray(statements, dtype=np.int64).ravel())
             keep_mask = np.isin(sid, shown)
+            hidden_pid, hidden_sid = pid[~keep_mask], sid[~keep_mask]
             pid, sid, val = pid[keep_mask], sid[keep_mask], val[keep_mask]
         people, rows = np.unique(pid, return_inverse=True)
         cols = np.searchsorted(shown, sid)
@@ -97,12 +104,23 @@ class Votes:
         if keep == "any" and not last.all():
             raise ValueError("from_arrays: a (participant, statement) pair appears twice; use from_events")
         picked = order[last]
+        hidden_cast = np.zeros(len(people), dtype=np.int64)
+        n_hidden = 0
+        if len(hidden_pid):
+            pairs = np.unique(np.stack([hidden_pid, hidden_sid], axis=1), axis=0)
+            n_hidden = len(np.unique(pairs[:, 1]))
+            # Someone who voted only on hidden statements has no row: Polis would put them at the centre.
+            where = np.minimum(np.searchsorted(people, pairs[:, 0]), max(len(people) - 1, 0))
+            known = people[where] == pairs[:, 0] if len(people) else np.zeros(len(pairs), dtype=bool)
+            hidden_cast = np.bincount(where[known], minlength=len(people)).astype(np.int64)
         return cls(
             participants=people.astype(np.int64),
             statements=shown.astype(np.int64),
             rows=rows[picked].astype(np.int32),
             cols=cols[picked].astype(np.int32),
             values=val[picked],
+            hidden_statements=n_hidden,
+            hidden_cast=hidden_cast,
         )
 
     @classmethod

@@ -124,7 +124,8 @@ def components(
     v = _orthonormal(v)
     iterations = 0
     values = np.zeros(block)
-    for iterations in range(1, max_iterations + 1):
+    while iterations < max_iterations:
+        iterations += 1
         w = transposed_times(x, times(x, v))
         # Rayleigh-Ritz: rotate the block to the eigenvectors of its projected X'X.
         h = v.T @ w
@@ -164,14 +165,18 @@ def _oriented(comps: FloatArray, start: FloatArray | None) -> FloatArray:
     return out
 
 
-def project(x: Centred, comps: FloatArray) -> FloatArray:
+def project(x: Centred, comps: FloatArray, *, columns: int, hidden_columns: int = 0) -> FloatArray:
     """Polis's sparsity-aware projection: each participant's centred votes on the axes, scaled by
     sqrt(statements / votes cast), so that one who voted on few statements is not pulled to the
-    centre. Shape (n_rows, 2)."""
+    centre. Shape (n_rows, 2).
+
+    `columns` is the number of statements Polis's matrix has: those with a vote, including the
+    `hidden_columns` moderated out, which Polis keeps as columns of zeros that every participant
+    then counts as votes cast."""
     raw = times(x, comps.T)
     cast = np.zeros(x.n_rows)
     if len(x.row_starts):
         ends = np.r_[x.row_starts[1:], len(x.by_row_cols)]
         cast[x.row_ids] = ends - x.row_starts
-    scale = np.sqrt(x.n_cols / np.maximum(cast, 1.0))
+    scale = np.sqrt(columns / np.maximum(cast + hidden_columns, 1.0))
     return raw * scale[:, None]

@@ -33,8 +33,10 @@ NO_DIFFERENCES = "no-differences"
 def in_conversation(votes: Votes, previous: State | None) -> npt.NDArray[np.bool_]:
     """Polis's in-conv: voted on min(7, statements) statements, or was in before; topped up with
     the most active voters (the lower id first on a tie) until there are 15."""
-    n_s = len(votes.statements)
+    n_s = columns(votes)
     cast = votes.votes_per_participant()
+    if votes.hidden_cast is not None:
+        cast = cast + votes.hidden_cast
     inside = cast >= min(MIN_VOTES, n_s)
     if previous is not None and previous.in_conversation:
         inside |= np.isin(votes.participants, np.asarray(previous.in_conversation, dtype=np.int64))
@@ -44,6 +46,15 @@ def in_conversation(votes: Votes, previous: State | None) -> npt.NDArray[np.bool
         order = outside[np.argsort(-cast[outside], kind="stable")]
         inside[order[:missing]] = True
     return inside
+
+
+def columns(votes: Votes) -> int:
+    """How many statements Polis's matrix has: a column appears with its first vote, and a
+    moderated-out statement stays as a column (of zeros)."""
+    return (
+        int(np.count_nonzero(np.bincount(votes.cols, minlength=len(votes.statements))))
+        + votes.hidden_statements
+    )
 
 
 def _aligned(previous: State | None, statements: npt.NDArray[np.int64]) -> npt.NDArray[np.float64] | None:
@@ -60,6 +71,28 @@ def _aligned(previous: State | None, statements: npt.NDArray[np.int64]) -> npt.N
     found = old[where] == statements
     out[:, found] = comps[:, where[found]]
     return out
+
+
+def _last_membership(
+    previous: State | None, ids_in: npt.NDArray[np.int64]
+) -> tuple[npt.NDArray[np.intp], npt.NDArray[np.int64]] | None:
+    """Each participant's base cluster in the last run, as an index into its base ids (-1 for a
+    newcomer), and those ids; None without a usable last run."""
+    if previous is None or not previous.base_ids or len(previous.base_of) != len(previous.in_conversation):
+        return None
+    last_ids = np.asarray(previous.base_ids, dtype=np.int64)
+    who = np.asarray(previous.in_conversation, dtype=np.int64)
+    which = np.asarray(previous.base_of, dtype=np.int64)
+    order = np.argsort(who)
+    who, which = who[order], which[order]
+    pos = np.minimum(np.searchsorted(who, ids_in), max(len(who) - 1, 0))
+    found = who[pos] == ids_in if len(who) else np.zeros(len(ids_in), dtype=bool)
+    id_order = np.argsort(last_ids)
+    slot = np.minimum(np.searchsorted(last_ids[id_order], which), len(last_ids) - 1)
+    index_of_which = np.where(last_ids[id_order][slot] == which, id_order[slot], -1)
+    member_of = np.full(len(ids_in), -1, dtype=np.intp)
+    member_of[found] = index_of_which[pos[found]]
+    return member_of, last_ids
 
 
 def _empty(votes: Votes, reason: str, n_participants: int, previous: State | None) -> Result:
@@ -118,7 +151,7 @@ def cluster(votes: Votes, *, previous: State | None = None, seed: int = 0) -> Re
     n_p, n_s = votes.shape
     inside = in_conversation(votes, previous)
     n_in = int(inside.sum())
-    if n_s < MIN_STATEMENTS:
+    if columns(votes) - votes.hidden_statements < MIN_STATEMENTS:
         return _empty(votes, TOO_FEW_STATEMENTS, n_in, previous)
     if n_in < MIN_PARTICIPANTS:
         return _empty(votes, TOO_FEW_PARTICIPANTS, n_in, previous)
@@ -127,14 +160,26 @@ def cluster(votes: Votes, *, previous: State | None = None, seed: int = 0) -> Re
     start = _aligned(previous, votes.statements)
     comps, _ = pca.components(x, start=start, seed=seed)
     rows_in = np.flatnonzero(inside)
-    points = pca.project(x, comps)[rows_in]
+    points = pca.project(x, comps, columns=columns(votes), hidden_columns=votes.hidden_statements)[rows_in]
 
-    # Base clusters: k-means with 100 centres on the participants in the conversation.
-    if previous is not None and previous.base_centres:
-        init = km.add_distal(points, np.asarray(previous.base_centres, dtype=np.float64), BASE_K)
+    ids = votes.participants
+    ids_in = ids[rows_in]
+
+    # Base clusters: k-means with 100 centres on the participants in the conversation, started
+    # from the last run's clusters recentred on their members (Polis's clean-start-clusters).
+    first_new_id = previous.next_base_id if previous is not None else 0
+    last_base = _last_membership(previous, ids_in)
+    if last_base is not None:
+        member_of, last_ids = last_base
+        recentred, continued = km.recentred(points, np.ones(len(points)), member_of, len(last_ids))
+        init = km.add_distal(points, recentred, BASE_K)
+        init_ids = np.r_[last_ids[continued], first_new_id + np.arange(len(init) - len(recentred))]
     else:
         init = km.first_distinct(points, BASE_K)
-    base_centres, base_of = km.kmeans(points, init, max_iterations=BASE_ITERATIONS)
+        init_ids = np.arange(len(init))
+    base_centres, base_of, origin = km.kmeans(points, init, max_iterations=BASE_ITERATIONS)
+    base_ids = init_ids[origin].astype(np.int64)
+    next_base_id = int(max(init_ids.max(initial=-1) + 1, first_new_id))
     base_weight = np.bincount(base_of, minlength=len(base_centres)).astype(np.float64)
     if len(base_centres) < 2:
         return _empty(votes, NO_DIFFERENCES, n_in, previous)
@@ -144,16 +189,20 @@ def cluster(votes: Votes, *, previous: State | None = None, seed: int = 0) -> Re
     clusterings: dict[int, tuple[npt.NDArray[np.float64], npt.NDArray[np.intp]]] = {}
     silhouettes: dict[int, float] = {}
     for k in range(2, max_k + 1):
-        last = previous.group_centres.get(k) if previous is not None else None
-        if last:
-            group_init = km.add_distal(base_centres, np.asarray(last, dtype=np.float64), k)
+        last_groups = previous.group_members.get(k) if previous is not None else None
+        if last_groups:
+            group_of_base = np.full(len(base_ids), -1, dtype=np.intp)
+            for g, members in enumerate(last_groups):
+                group_of_base[np.isin(base_ids, np.asarray(members, dtype=np.int64))] = g
+            recentred, _ = km.recentred(base_centres, base_weight, group_of_base, len(last_groups))
+            group_init = km.add_distal(base_centres, recentred, k)
         else:
             group_init = km.first_distinct(base_centres, k)
-        centres, group_of_base = km.kmeans(
+        centres, labels, _ = km.kmeans(
             base_centres, group_init, weights=base_weight, max_iterations=GROUP_ITERATIONS
         )
-        clusterings[k] = (centres, group_of_base)
-        silhouettes[k] = km.silhouette(base_centres, group_of_base)
+        clusterings[k] = (centres, labels)
+        silhouettes[k] = km.silhouette(base_centres, labels)
     # On a tie the larger k wins, as Clojure's max-key returns the last maximum.
     this_k = max(silhouettes, key=lambda k: (silhouettes[k], k))
     last_k, last_k_count, smoothed_k = _smooth(previous, this_k)
@@ -169,20 +218,24 @@ def cluster(votes: Votes, *, previous: State | None = None, seed: int = 0) -> Re
     t = repness.tally(group_of_row, votes.rows, votes.cols, votes.values, k, n_s)
     reps = repness.representative(t)
     gic = repness.group_informed_consensus(t)
-    ids = votes.participants
     statements = votes.statements
 
     state = State(
         statements=[int(s) for s in statements],
         center=x.center.tolist(),
         components=comps.tolist(),
-        base_centres=base_centres.tolist(),
-        group_centres={kk: c.tolist() for kk, (c, _) in clusterings.items()},
+        in_conversation=[int(p) for p in ids_in],
+        base_of=[int(b) for b in base_ids[base_of]],
+        base_ids=[int(b) for b in base_ids],
+        next_base_id=next_base_id,
+        group_members={
+            kk: [[int(b) for b in base_ids[labels == g]] for g in range(len(c))]
+            for kk, (c, labels) in clusterings.items()
+        },
         last_k=last_k,
         last_k_count=last_k_count,
         smoothed_k=smoothed_k,
         centres=group_centres.tolist(),
-        in_conversation=[int(p) for p in ids[rows_in]],
     )
     return Result(
         k=k,

@@ -137,7 +137,9 @@ def representative(t: Tally) -> list[list[RepStat]]:
         stats.sort(key=lambda s: -s.score)
         head = [final(g, best_agree)] if best_agree is not None else []
         chosen = (head + stats)[:MAX_REPRESENTATIVE]
-        out.append([s for s in chosen if s.direction == "agree"] + [s for s in chosen if s.direction == "disagree"])
+        out.append(
+            [s for s in chosen if s.direction == "agree"] + [s for s in chosen if s.direction == "disagree"]
+        )
     return out
 
 
@@ -189,4 +191,5 @@ def consensus(agree: IntArray, disagree: IntArray, seen: IntArray) -> list[Conse
 
 def group_informed_consensus(t: Tally) -> FloatArray:
     """Per statement: the product over groups of (agrees in group + 1) / (seen in group + 2)."""
-    return np.prod((t.agree + 1.0) / (t.seen + 2.0), axis=0)
+    product: FloatArray = np.prod((t.agree + 1.0) / (t.seen + 2.0), axis=0)
+    return product

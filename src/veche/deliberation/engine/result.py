@@ -62,34 +62,40 @@ class Consensus:
 
 @dataclass(frozen=True)
 class State:
-    """What one run hands the next: the PCA (to warm-start it and to place newcomers), the base and
-    group centres (to warm-start k-means), the k smoother's streak and who is in the conversation.
+    """What one run hands the next, as Polis's conversation does: the PCA (to warm-start it and to
+    place newcomers), who is in the conversation and in which base cluster (Polis warm-starts
+    k-means from the clusters' members, recentred where they stand now), which base clusters make
+    up each group for every k tried, and the k smoother's streak.
 
-    Plain lists so that it goes to JSON and back unchanged."""
+    Plain lists and ints so that it goes to JSON and back unchanged."""
 
     statements: list[int] = field(default_factory=list)
     center: list[float] = field(default_factory=list)  # per statement: the mean vote
     components: list[list[float]] = field(default_factory=list)  # 2 x statements
-    base_centres: list[list[float]] = field(default_factory=list)
-    group_centres: dict[int, list[list[float]]] = field(default_factory=dict)  # k -> centres, for warm starts
+    in_conversation: list[int] = field(default_factory=list)  # participant ids; once in, always in
+    base_of: list[int] = field(default_factory=list)  # base-cluster id of each of in_conversation
+    base_ids: list[int] = field(default_factory=list)  # the base clusters' ids (stable across runs)
+    next_base_id: int = 0
+    group_members: dict[int, list[list[int]]] = field(default_factory=dict)  # k -> base ids per group
     last_k: int = 0  # the k the silhouette chose last time
     last_k_count: int = 0  # how many runs in a row it chose it
     smoothed_k: int = 0  # the k shown
     centres: list[list[float]] = field(default_factory=list)  # the shown groups' centres, for place()
-    in_conversation: list[int] = field(default_factory=list)  # participant ids; once in, always in
 
     def to_json(self) -> dict[str, Any]:
         return {
             "statements": list(self.statements),
             "center": list(self.center),
             "components": [list(c) for c in self.components],
-            "base_centres": [list(c) for c in self.base_centres],
-            "group_centres": {str(k): [list(c) for c in v] for k, v in self.group_centres.items()},
+            "in_conversation": list(self.in_conversation),
+            "base_of": list(self.base_of),
+            "base_ids": list(self.base_ids),
+            "next_base_id": self.next_base_id,
+            "group_members": {str(k): [list(g) for g in v] for k, v in self.group_members.items()},
             "last_k": self.last_k,
             "last_k_count": self.last_k_count,
             "smoothed_k": self.smoothed_k,
             "centres": [list(c) for c in self.centres],
-            "in_conversation": list(self.in_conversation),
         }
 
     @classmethod
@@ -98,15 +104,17 @@ class State:
             statements=[int(x) for x in d.get("statements", [])],
             center=[float(x) for x in d.get("center", [])],
             components=[[float(x) for x in c] for c in d.get("components", [])],
-            base_centres=[[float(x) for x in c] for c in d.get("base_centres", [])],
-            group_centres={
-                int(k): [[float(x) for x in c] for c in v] for k, v in d.get("group_centres", {}).items()
+            in_conversation=[int(x) for x in d.get("in_conversation", [])],
+            base_of=[int(x) for x in d.get("base_of", [])],
+            base_ids=[int(x) for x in d.get("base_ids", [])],
+            next_base_id=int(d.get("next_base_id", 0)),
+            group_members={
+                int(k): [[int(x) for x in g] for g in v] for k, v in d.get("group_members", {}).items()
             },
             last_k=int(d.get("last_k", 0)),
             last_k_count=int(d.get("last_k_count", 0)),
             smoothed_k=int(d.get("smoothed_k", 0)),
             centres=[[float(x) for x in c] for c in d.get("centres", [])],
-            in_conversation=[int(x) for x in d.get("in_conversation", [])],
         )
 
 
