@@ -29,7 +29,7 @@ import numpy as np
 from django.utils import timezone
 
 from veche.accounts.models import User
-from veche.crowdprojects.models import Project
+from veche.crowdprojects.models import Project, StageKind
 from veche.deliberation.engine.synthetic import planted_conversation
 from veche.deliberation.models import Deliberation, Participant, Statement, Vote
 from veche.deliberation.offline import deliberation_add_offline_votes
@@ -126,16 +126,24 @@ def load(stdout: TextIO) -> None:
     if moscow is None or project is None:
         return
     now = timezone.now()
+    made: list[tuple[Deliberation, float]] = []
     started = time.perf_counter()
-    strategy = _strategy(moscow, project, now)
-    middle = time.perf_counter()
-    seattle = _seattle(moscow, now)
-    done = time.perf_counter()
-    for made, seconds in ((strategy, middle - started), (seattle, done - middle)):
+    # The residents' answers are dated over the last days of the stage: a crowd demo loaded long ago
+    # (its stage over, or begun only just) gets no deliberation rather than refused votes.
+    stage = project.stages.filter(kind=StageKind.DELIBERATION).first()
+    if stage is not None and stage.runs_at(now) and stage.runs_at(now - timedelta(days=SURVEY_DAYS + 4)):
+        made.append((_strategy(moscow, project, now), time.perf_counter() - started))
+    else:
+        stdout.write("  the strategy chapter is not in its deliberation stage today: no deliberation for it")
+    started = time.perf_counter()
+    made.append((_seattle(moscow, now), time.perf_counter() - started))
+    for deliberation, seconds in made:
         stdout.write(
-            f"  deliberation «{made.title[:60]}»: {Participant.objects.filter(deliberation=made).count()} "
-            f"participants, {Statement.objects.filter(deliberation=made).count()} statements, "
-            f"{Vote.objects.filter(deliberation=made).count()} votes, map k={made.map.k} ({seconds:.1f} s)"
+            f"  deliberation {deliberation.pk} «{deliberation.title[:60]}»: "
+            f"{Participant.objects.filter(deliberation=deliberation).count()} participants, "
+            f"{Statement.objects.filter(deliberation=deliberation).count()} statements, "
+            f"{Vote.objects.filter(deliberation=deliberation).count()} votes, "
+            f"map k={deliberation.map.k} ({seconds:.1f} s)"
         )
 
 
@@ -147,11 +155,15 @@ def _strategy(moscow: Municipality, project: Project, now: datetime) -> Delibera
         project=project,
         title=QUESTION,
         description=DESCRIPTION,
-        now=now - timedelta(days=15),
+        now=now - timedelta(days=SURVEY_DAYS + 5),
     )
-    deliberation = deliberation_publish(actor=admin, deliberation=deliberation, now=now - timedelta(days=14))
+    deliberation = deliberation_publish(
+        actor=admin, deliberation=deliberation, now=now - timedelta(days=SURVEY_DAYS + 4)
+    )
     seeds = [
-        statement_add(author=admin, deliberation=deliberation, text=text, now=now - timedelta(days=14))
+        statement_add(
+            author=admin, deliberation=deliberation, text=text, now=now - timedelta(days=SURVEY_DAYS + 4)
+        )
         for text, *_leaning in LEANINGS
     ]
     leaning = np.array([row[1:] for row in LEANINGS])  # statements x groups
@@ -173,7 +185,7 @@ def _strategy(moscow: Municipality, project: Project, now: datetime) -> Delibera
             actor=admin,
             deliberation=deliberation,
             sheets=sheets[day * per_day : (day + 1) * per_day],
-            now=now - timedelta(days=13 - day, hours=-18),
+            now=now - timedelta(days=SURVEY_DAYS + 3 - day, hours=-18),
         )
 
     # Demo residents on the site, a few hours apart over the last days.
