@@ -34,7 +34,6 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
-import numpy as np
 from django.conf import settings
 from django.db import IntegrityError, connection, transaction
 from django.db.models import Count, F
@@ -72,6 +71,7 @@ from veche.deliberation.models import (
     shown_q,
 )
 from veche.deliberation.phases import deliberation_phase
+from veche.deliberation.selectors import LatestVotes, latest_votes
 from veche.municipalities.models import Department, District, Municipality
 
 log = logging.getLogger(__name__)
@@ -644,41 +644,6 @@ def participant_place(*, deliberation: Deliberation, participant: Participant | 
 # The map.
 
 
-@dataclass(frozen=True)
-class LatestVotes:
-    """The deliberation's latest votes in the engine's numbering (Polis's: participant and statement
-    numbers), and the shown statements."""
-
-    participants: Any  # numpy int64 arrays
-    statements: Any
-    values: Any
-    shown: Any
-
-
-def latest_votes(deliberation: Deliberation) -> LatestVotes:
-    """Every vote on a shown statement, as arrays; one query for the statements, one for the votes."""
-    number_of = dict(
-        Statement.objects.filter(shown_q(), deliberation=deliberation).values_list("pk", "number")
-    )
-    participant_number = dict(
-        Participant.objects.filter(deliberation=deliberation).values_list("pk", "number")
-    )
-    rows = Vote.objects.filter(deliberation=deliberation, statement_id__in=list(number_of)).values_list(
-        "participant_id", "statement_id", "value"
-    )
-    p, s, v = [], [], []
-    for participant_id, statement_id, value in rows.iterator(chunk_size=20000):
-        p.append(participant_number[participant_id])
-        s.append(number_of[statement_id])
-        v.append(value)
-    return LatestVotes(
-        participants=np.array(p, dtype=np.int64),
-        statements=np.array(s, dtype=np.int64),
-        values=np.array(v, dtype=np.int8),
-        shown=np.array(sorted(number_of.values()), dtype=np.int64),
-    )
-
-
 def _counts(latest: LatestVotes) -> dict[str, list[int]]:
     """Statement number -> [seen, agree, disagree, pass], for every shown statement."""
     counts = {int(n): [0, 0, 0, 0] for n in latest.shown}
@@ -879,12 +844,12 @@ def deliberation_import_polis(
         statement_pk = dict(Statement.objects.filter(deliberation=deliberation).values_list("number", "pk"))
         say(f"{len(statement_pk)} statements")
         rows = []
-        for (voter, comment), (value, stamp) in latest.items():
+        for (voter, comment_id), (value, stamp) in latest.items():
             if isinstance(value, bool) or value not in (1, -1, 0):
                 raise DomainError(_("A vote is 1 (agree), -1 (disagree) or 0 (pass)."), code="bad_vote")
             moment = _moment(stamp, now)
             rows.append(
-                (deliberation.pk, participant_pk[voter], statement_pk[comment], value, moment, moment)
+                (deliberation.pk, participant_pk[voter], statement_pk[comment_id], value, moment, moment)
             )
         written = _insert_votes(rows, say)
         Deliberation.objects.filter(pk=deliberation.pk).update(
