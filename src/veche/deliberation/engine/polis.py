@@ -302,7 +302,11 @@ def unneutralise(text: str) -> str:
 
 def _datetime(timestamp_ms: int) -> str:
     # Polis writes the server's local time in JavaScript's Date format; this writes UTC in that shape.
-    return datetime.fromtimestamp(timestamp_ms / 1000, tz=UTC).strftime("%a %b %d %H:%M:%S UTC %Y")
+    # The column is for people: the reader takes `timestamp`, so one out of range is left empty.
+    try:
+        return datetime.fromtimestamp(timestamp_ms / 1000, tz=UTC).strftime("%a %b %d %H:%M:%S UTC %Y")
+    except (ValueError, OverflowError, OSError):
+        return ""
 
 
 def write_comments(out: TextIO, comments: Iterable[Comment]) -> None:

@@ -147,6 +147,15 @@ def test_votes_are_written_in_polis_order() -> None:
     assert lines[1] == "1500000000000,Fri Jul 14 02:40:00 UTC 2017,3,7,-1"
 
 
+def test_a_timestamp_out_of_range_still_round_trips(tmp_path: Path) -> None:
+    conversation = Conversation(
+        comments=[Comment(id=1, author=2, text="x", timestamp_ms=10**18)],
+        votes=[VoteRow(timestamp_ms=-(10**18), comment=1, voter=2, vote=1)],
+    )
+    write_polis(tmp_path, conversation)
+    assert read_polis(tmp_path) == conversation
+
+
 # Broken files -----------------------------------------------------------------------------------------
 
 GOOD_COMMENTS = """timestamp,datetime,comment-id,author-id,agrees,disagrees,moderated,comment-body
