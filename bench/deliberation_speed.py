@@ -100,6 +100,10 @@ def adjusted_rand(truth: dict[int, int], found: dict[int, int]) -> float:
     return 1.0 if best == expected else (index - expected) / (best - expected)
 
 
+def load() -> str:
+    return " ".join(f"{x:.1f}" for x in os.getloadavg())
+
+
 def peak_mb() -> float:
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024  # kilobytes on Linux
 
@@ -113,12 +117,13 @@ def child_ours(folder: str, seed: int) -> dict[str, Any]:
 
     start = time.perf_counter()
     votes = read_polis(folder).matrix()
-    loaded = time.perf_counter()
+    loaded, loaded_cpu = time.perf_counter(), time.process_time()
     result = cluster(votes, seed=seed)
-    done = time.perf_counter()
+    done, done_cpu = time.perf_counter(), time.process_time()
     return {
         "load_s": loaded - start,
         "compute_s": done - loaded,
+        "compute_cpu_s": done_cpu - loaded_cpu,
         "peak_mb": peak_mb(),
         "k": result.k,
         "groups": {str(p): g for p, g in result.groups.items()},
@@ -134,11 +139,12 @@ def child_update(folder: str, seed: int) -> dict[str, Any]:
     after = conversation.matrix()
     first = cluster(before, seed=seed)
     state = State.from_json(json.loads(json.dumps(first.state.to_json())))  # as the database keeps it
-    start = time.perf_counter()
+    start, start_cpu = time.perf_counter(), time.process_time()
     result = cluster(after, previous=state, seed=seed)
-    done = time.perf_counter()
+    done, done_cpu = time.perf_counter(), time.process_time()
     return {
         "compute_s": done - start,
+        "compute_cpu_s": done_cpu - start_cpu,
         "peak_mb": peak_mb(),
         "k": result.k,
         "groups": {str(p): g for p, g in result.groups.items()},
@@ -153,12 +159,13 @@ def child_large(sizes: Sizes, seed: int) -> dict[str, Any]:
     votes, truth = planted_conversation(
         sizes.large_participants, sizes.large_statements, sizes.large_per_participant, sizes.groups, seed
     )
-    generated = time.perf_counter()
+    generated, generated_cpu = time.perf_counter(), time.process_time()
     result = cluster(votes, seed=seed)
-    done = time.perf_counter()
+    done, done_cpu = time.perf_counter(), time.process_time()
     return {
         "generate_s": generated - start,
         "compute_s": done - generated,
+        "compute_cpu_s": done_cpu - generated_cpu,
         "peak_mb": peak_mb(),
         "k": result.k,
         "votes": len(votes),
@@ -275,6 +282,15 @@ def main() -> int:
         ">= 10x faster",
         speed >= 10 if speed else None,
     )
+    cpu = peer["compute_cpu_s"] / ours["compute_cpu_s"] if peer else None
+    add(
+        f"{size}: clustering, CPU s (load-proof; information)",
+        f"{ours['compute_cpu_s']:.2f}",
+        f"{peer['compute_cpu_s']:.2f}" if peer else "-",
+        f"{cpu:.1f}x" if cpu else "-",
+        "(>= 10x)",
+        None,
+    )
     add(
         f"{size}: peak memory of the process, MB",
         f"{ours['peak_mb']:.0f}",
@@ -300,6 +316,15 @@ def main() -> int:
         ">= 50x faster",
         ratio_update >= 50 if ratio_update else None,
     )
+    cpu_update = peer["compute_cpu_s"] / update["compute_cpu_s"] if peer else None
+    add(
+        f"{size}: update, CPU s (peer: full run; information)",
+        f"{update['compute_cpu_s']:.3f}",
+        f"{peer['compute_cpu_s']:.2f}" if peer else "-",
+        f"{cpu_update:.0f}x" if cpu_update else "-",
+        "(>= 50x)",
+        None,
+    )
     add(
         f"{size}: adjusted Rand after the update",
         f"{ari_update:.3f} (k {update['k']})",
@@ -317,6 +342,14 @@ def main() -> int:
         large["compute_s"] <= 30,
     )
     add(
+        f"{large_size}: clustering, CPU s (information)",
+        f"{large['compute_cpu_s']:.2f}",
+        "-",
+        "-",
+        "(<= 30 s)",
+        None,
+    )
+    add(
         f"{large_size}: peak MB; adjusted Rand",
         f"{large['peak_mb']:.0f}; {large['ari']:.3f} (k {large['k']})",
         "-",
@@ -326,7 +359,7 @@ def main() -> int:
     )
 
     print(f"deliberation engine vs red-dwarf 0.4.0, seed {args.seed}{' (quick sizes)' if args.quick else ''}")
-    print(f"{len(votes):,} votes on {size}; {large['votes']:,} on {large_size}")
+    print(f"{len(votes):,} votes on {size}; {large['votes']:,} on {large_size}; load average {load()}")
     print()
     print("| line | ours | red-dwarf | ratio | target | ok |")
     print("| --- | ---: | ---: | ---: | --- | --- |")

@@ -95,8 +95,9 @@ class Conversation:
     comments: list[Comment]
     votes: list[VoteRow]
 
-    def matrix(self) -> Votes:
-        """The latest vote of each participant on each statement shown (moderated -1 left out).
+    def matrix(self, *, hidden: bool = False) -> Votes:
+        """The latest vote of each participant on each statement shown (moderated -1 left out; with
+        `hidden`, every statement is a column, as in Polis's participants-votes.csv).
 
         The rows are taken in time order (a stable sort: rows with the same timestamp keep the file's
         order), the last of a pair winning."""
@@ -110,7 +111,8 @@ class Conversation:
         statement = np.fromiter((row.comment for row in self.votes), dtype=np.int64, count=n)
         value = np.fromiter((row.vote for row in self.votes), dtype=np.int8, count=n)
         order = np.argsort(timestamp, kind="stable")
-        shown = np.array(sorted(c.id for c in self.comments if c.moderated != -1), dtype=np.int64)
+        columns = sorted(c.id for c in self.comments if hidden or c.moderated != -1)
+        shown = np.array(columns, dtype=np.int64)
         return Votes.from_events(participant[order], statement[order], value[order], statements=shown)
 
 
@@ -300,7 +302,11 @@ def unneutralise(text: str) -> str:
 
 def _datetime(timestamp_ms: int) -> str:
     # Polis writes the server's local time in JavaScript's Date format; this writes UTC in that shape.
-    return datetime.fromtimestamp(timestamp_ms / 1000, tz=UTC).strftime("%a %b %d %H:%M:%S UTC %Y")
+    # The column is for people: the reader takes `timestamp`, so one out of range is left empty.
+    try:
+        return datetime.fromtimestamp(timestamp_ms / 1000, tz=UTC).strftime("%a %b %d %H:%M:%S UTC %Y")
+    except (ValueError, OverflowError, OSError):
+        return ""
 
 
 def write_comments(out: TextIO, comments: Iterable[Comment]) -> None:
@@ -339,14 +345,12 @@ def write_votes(out: TextIO, votes: Iterable[VoteRow]) -> None:
 def write_participants_votes(
     out: TextIO, votes: Votes, groups: dict[int, int], authored: dict[int, int]
 ) -> None:
-    """participants-votes.csv: one participant a row (those who voted, then authors who did not), with
-    the group (empty when not grouped), counts and the latest vote on each statement shown (empty when
-    not seen)."""
+    """participants-votes.csv: one row per participant who voted, with the group (empty when not
+    grouped), the statements authored, counts and the latest vote on each column of `votes` (empty when
+    not seen). With `Conversation.matrix(hidden=True)` it is Polis's own file, cell for cell."""
     import numpy as np
 
     participants = [int(p) for p in votes.participants]
-    voted = set(participants)
-    participants += sorted(author for author in authored if author not in voted)
     statements = [int(s) for s in votes.statements]
     rows = np.asarray(votes.rows)
     order = np.argsort(rows, kind="stable")
@@ -359,15 +363,13 @@ def write_participants_votes(
     writer.writerow((*PARTICIPANT_COLUMNS, *statements))
     for index, participant in enumerate(participants):
         cells = [""] * len(statements)
-        n_agree = n_disagree = n_votes = 0
-        if index < len(votes.participants):
-            start, end = int(starts[index]), int(starts[index + 1])
-            for col, value in zip(cols[start:end].tolist(), values[start:end].tolist(), strict=True):
-                cells[col] = str(value)
-            block = values[start:end]
-            n_votes = end - start
-            n_agree = int(np.count_nonzero(block == 1))
-            n_disagree = int(np.count_nonzero(block == -1))
+        start, end = int(starts[index]), int(starts[index + 1])
+        for col, value in zip(cols[start:end].tolist(), values[start:end].tolist(), strict=True):
+            cells[col] = str(value)
+        block = values[start:end]
+        n_votes = end - start
+        n_agree = int(np.count_nonzero(block == 1))
+        n_disagree = int(np.count_nonzero(block == -1))
         group = groups.get(participant)
         writer.writerow(
             (
@@ -406,7 +408,7 @@ def write_polis(
         write_comments(out, conversation.comments)
     with open(base / VOTES, "w", encoding="utf-8", newline="") as out:
         write_votes(out, conversation.votes)
-    votes = conversation.matrix()
+    votes = conversation.matrix(hidden=True)
     with open(base / PARTICIPANTS_VOTES, "w", encoding="utf-8", newline="") as out:
         write_participants_votes(out, votes, groups, authored)
     voters = len({row.voter for row in conversation.votes})

@@ -133,8 +133,16 @@ def representative(t: Tally) -> list[list[RepStat]]:
             best = int(np.argmax(np.maximum(rat[g], rdt[g])))
             out.append([final(g, best)])
             continue
-        stats = [final(g, int(j)) for j in sufficient if int(j) != best_agree]
-        stats.sort(key=lambda s: -s.score)
+        # Each statement in the direction finalize-cmt-stats reports, ranked by the metric.
+        is_agree = rat[g, sufficient] > rdt[g, sufficient]
+        score = np.where(
+            is_agree,
+            ra[g, sufficient] * rat[g, sufficient] * pa[g, sufficient] * pat[g, sufficient],
+            rd[g, sufficient] * rdt[g, sufficient] * pd[g, sufficient] * pdt[g, sufficient],
+        )
+        ranked = sufficient[np.argsort(-score, kind="stable")]
+        ranked = ranked[ranked != best_agree][:MAX_REPRESENTATIVE]
+        stats = [final(g, int(j)) for j in ranked]
         head = [final(g, best_agree)] if best_agree is not None else []
         chosen = (head + stats)[:MAX_REPRESENTATIVE]
         out.append(
