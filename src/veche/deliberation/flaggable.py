@@ -3,6 +3,7 @@ and the map until a moderator restores it."""
 
 from veche.deliberation.access import can_see_statement
 from veche.deliberation.models import Statement
+from veche.deliberation.services import map_inputs_changed
 from veche.moderation.registry import register
 
 register(
@@ -12,4 +13,6 @@ register(
     author=lambda statement: statement.author,
     related=("municipality", "author", "deliberation", "deliberation__municipality"),
     visible=can_see_statement,
+    # Hidden or restored, the statement leaves or rejoins the map at its next recompute.
+    on_hidden=lambda statement, _hidden: map_inputs_changed(statement),
 )

@@ -435,6 +435,12 @@ def statement_add(
     return statement
 
 
+def map_inputs_changed(statement: Statement) -> None:
+    """What the map reads changed without a vote (a statement accepted, rejected, hidden or restored):
+    raise the serial, so the next recompute (the tick's, or after the next votes) takes it in."""
+    Deliberation.objects.filter(pk=statement.deliberation_id).update(vote_serial=F("vote_serial") + 1)
+
+
 def statement_moderate(
     *, moderator: User, statement: Statement, accept: bool, reason: str = "", now: datetime | None = None
 ) -> Statement:
@@ -452,6 +458,7 @@ def statement_moderate(
         statement.moderation_reason = "" if accept else reason
         statement.moderated_by, statement.moderated_at = moderator, now
         statement.save(update_fields=["status", "moderation_reason", "moderated_by", "moderated_at"])
+        map_inputs_changed(statement)
         audit_record(
             actor=moderator,
             action="deliberation.statement_accept" if accept else "deliberation.statement_reject",

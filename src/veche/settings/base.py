@@ -188,7 +188,8 @@ CELERY_TASK_EAGER_PROPAGATES = True
 CELERY_TASK_ACKS_LATE = True
 CELERY_TASK_SERIALIZER = "json"
 # With a broker, `celery -A veche beat` runs these; without one, run `veche reports tick`,
-# `veche initiatives tick`, `veche polls tick`, `veche funding settle` and `veche appeals tick` from cron.
+# `veche initiatives tick`, `veche polls tick`, `veche funding settle`, `veche appeals tick` and
+# `veche deliberation tick` from cron.
 CELERY_BEAT_SCHEDULE = {
     name: {"task": task, "schedule": 3600.0}
     for name, task in (

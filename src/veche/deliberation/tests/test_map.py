@@ -140,6 +140,14 @@ def test_the_tick_recomputes_maps_out_of_date(deliberation, resident):
     assert maps_refresh(now=later) == 1
 
 
+def test_the_tick_command(deliberation, resident, capsys):
+    from django.core.management import call_command
+
+    vote_cast(user=resident, deliberation=deliberation, statement=shown(deliberation)[0], value=1)
+    call_command("deliberation", "tick")
+    assert capsys.readouterr().out.strip() == "recomputed=1"
+
+
 def test_where_a_participant_stands(deliberation, resident):
     _planted(deliberation)
     stored = map_recompute(deliberation=deliberation)

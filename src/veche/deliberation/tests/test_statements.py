@@ -116,3 +116,24 @@ def test_moderation_accepts_or_rejects_with_a_reason(deliberation, resident, mod
     assert access_statement(make_user("other"), accepted.pk, deliberation=deliberation) == accepted
     with pytest.raises(NotFound):
         access_statement(make_user("third"), rejected.pk, deliberation=deliberation)
+
+
+def test_a_flagged_statement_hidden_by_a_moderator_leaves_the_vote(
+    deliberation, resident, moderator, monkeypatch
+):
+    from veche.deliberation.models import Deliberation
+    from veche.deliberation.services import vote_cast
+    from veche.moderation.services import content_hide, flag_create
+
+    # The pages' route ("deliberation:detail") comes with the pages; moderation only needs a link.
+    monkeypatch.setattr(Deliberation, "get_absolute_url", lambda self: f"/deliberations/{self.pk}/")
+    statement = Statement.objects.filter(deliberation=deliberation).first()
+    flag_create(reporter=resident, content=statement, reason="spam")
+    before = Deliberation.objects.get(pk=deliberation.pk).vote_serial
+
+    content_hide(moderator=moderator, content=statement, reason="Реклама")
+
+    assert Deliberation.objects.get(pk=deliberation.pk).vote_serial == before + 1
+    with pytest.raises(Conflict) as refused:
+        vote_cast(user=resident, deliberation=deliberation, statement=statement, value=1)
+    assert refused.value.code == "statement_not_shown"

@@ -1,5 +1,5 @@
-"""`veche deliberation cluster|import DIR ...`: opinion groups of a Polis export (the engine alone), or
-a Polis export imported as a deliberation."""
+"""`veche deliberation cluster|import DIR ...|tick`: opinion groups of a Polis export (the engine
+alone), a Polis export imported as a deliberation, or the maps out of date recomputed."""
 
 import argparse
 import time
@@ -11,7 +11,7 @@ from veche.core.errors import DomainError
 from veche.crowdprojects.models import Project
 from veche.deliberation.engine import cli
 from veche.deliberation.engine.polis import PolisError
-from veche.deliberation.services import deliberation_import_polis
+from veche.deliberation.services import deliberation_import_polis, maps_refresh
 from veche.municipalities.models import Municipality
 
 
@@ -32,10 +32,17 @@ class Command(BaseCommand):
         imported.add_argument("--title", default="", help="the question (default: the project's title)")
         imported.add_argument("--description", default="")
         imported.add_argument("--draft", action="store_true", help="leave it unpublished")
+        sub.add_parser(
+            "tick",
+            help="Recompute the opinion maps out of date (for installations that run cron, not Celery beat).",
+        )
 
     def handle(self, *args: Any, **options: Any) -> None:
         if options["action"] == "import":
             self._import(options)
+            return
+        if options["action"] == "tick":
+            self.stdout.write(f"recomputed={maps_refresh()}")
             return
         code = cli.run(argparse.Namespace(**options), self.stdout, self.stderr)
         if code:
