@@ -17,23 +17,41 @@ def first_distinct(points: FloatArray, k: int) -> FloatArray:
     """Polis's cold start: the first k distinct points, in the data's order."""
     if len(points) == 0:
         return np.zeros((0, 2))
-    _, first = np.unique(points, axis=0, return_index=True)
-    return points[np.sort(first)[:k]].copy()
+    # The first k distinct points lie among the first m for a small m, as a rule: look there first.
+    m = 4 * k
+    while True:
+        _, first = np.unique(points[:m], axis=0, return_index=True)
+        if len(first) >= k or m >= len(points):
+            return points[np.sort(first)[:k]].copy()
+        m *= 4
 
 
 def nearest(points: FloatArray, centres: FloatArray) -> tuple[IndexArray, FloatArray]:
     """Index of each point's nearest centre (the first on a tie) and the squared distance to it."""
+    labels, first, _ = _two_nearest(points, centres)
+    return labels, first * first
+
+
+def _two_nearest(points: FloatArray, centres: FloatArray) -> tuple[IndexArray, FloatArray, FloatArray]:
+    """Each point's nearest centre, the distance to it and the distance to the second nearest."""
     labels = np.empty(len(points), dtype=np.intp)
-    dist = np.empty(len(points))
+    first = np.empty(len(points))
+    second = np.full(len(points), np.inf)
     c2 = np.sum(centres * centres, axis=1)
     for start in range(0, len(points), _CHUNK):
         p = points[start : start + _CHUNK]
-        # |p - c|^2 = |p|^2 - 2 p.c + |c|^2; only the last two terms decide the nearest.
-        d = c2[None, :] - 2.0 * (p @ centres.T)
+        # |p - c|^2 = |p|^2 - 2 p.c + |c|^2
+        d = c2[None, :] - 2.0 * (p @ centres.T) + np.sum(p * p, axis=1)[:, None]
         j = np.argmin(d, axis=1)
+        rows = np.arange(len(p))
         labels[start : start + _CHUNK] = j
-        dist[start : start + _CHUNK] = np.maximum(d[np.arange(len(p)), j] + np.sum(p * p, axis=1), 0.0)
-    return labels, dist
+        first[start : start + _CHUNK] = d[rows, j]
+        if centres.shape[0] > 1:
+            d[rows, j] = np.inf
+            second[start : start + _CHUNK] = d.min(axis=1)
+    np.sqrt(np.maximum(first, 0.0), out=first)
+    np.sqrt(np.maximum(second, 0.0), out=second)
+    return labels, first, second
 
 
 def recentred(
@@ -61,12 +79,14 @@ def recentred(
 def add_distal(points: FloatArray, centres: FloatArray, k: int) -> FloatArray:
     """Polis's warm start: while there are fewer than k centres and a point lies away from all of
     them, the point farthest from its nearest centre becomes a centre."""
-    possible = min(k, len(np.unique(points, axis=0))) if len(points) else 0
     if len(centres) == 0:
         return first_distinct(points, k)
+    if len(centres) >= k:
+        return centres
     _, dist = nearest(points, centres)
     out = list(centres)
-    while len(out) < possible:
+    # Stops at k centres, or when every point sits on one (no more distinct points).
+    while len(out) < k and len(points):
         far = int(np.argmax(dist))
         if dist[far] <= 0:
             break
@@ -82,39 +102,60 @@ def kmeans(
     weights: FloatArray | None = None,
     max_iterations: int = 100,
 ) -> tuple[FloatArray, IndexArray, IndexArray]:
-    """Lloyd's iterations from `centres`; a centre left without points is dropped, as in Polis.
+    """Lloyd's iterations from `centres` until no centre moves 0.01 or more (Polis's test); a centre
+    left without points is dropped, as in Polis.
 
     Returns the centres, each point's label (an index into them) and, for each centre, the index
-    of the starting centre it grew from."""
+    of the starting centre it grew from. Hamerly's bounds (the distance to the own centre from
+    above, to the second nearest from below) spare recomputing the points no centre's move can
+    have changed; the result is the same as plain Lloyd's."""
     w = np.ones(len(points)) if weights is None else weights
     current = centres.copy()
     origin = np.arange(len(centres), dtype=np.intp)
-    labels = np.zeros(len(points), dtype=np.intp)
+    labels, upper, lower = _two_nearest(points, current)
     for _ in range(max_iterations + 1):
-        labels, _ = nearest(points, current)
+        count = np.bincount(labels, minlength=len(current))
+        kept = np.flatnonzero(count > 0)
+        if len(kept) < len(current):
+            remap = np.full(len(current), -1, dtype=np.intp)
+            remap[kept] = np.arange(len(kept))
+            labels, current, origin = remap[labels], current[kept], origin[kept]
         mass = np.bincount(labels, weights=w, minlength=len(current))
         sx = np.bincount(labels, weights=w * points[:, 0], minlength=len(current))
         sy = np.bincount(labels, weights=w * points[:, 1], minlength=len(current))
-        kept = np.flatnonzero(np.bincount(labels, minlength=len(current)) > 0)
         safe = np.where(mass > 0, mass, 1.0)
         moved = np.stack([sx / safe, sy / safe], axis=1)
         # A cluster whose members all weigh nothing keeps its centre.
         moved[mass <= 0] = current[mass <= 0]
-        moved = moved[kept]
-        origin = origin[kept]
-        same = len(kept) == len(current) and bool(
-            np.all(np.sqrt(np.sum((moved - current) ** 2, axis=1)) < SAME_CLUSTERING)
-        )
+        shift = np.sqrt(np.sum((moved - current) ** 2, axis=1))
+        same = len(kept) == len(count) and bool(np.all(shift < SAME_CLUSTERING))
         current = moved
+        upper += shift[labels]
+        lower -= shift.max(initial=0.0)
+        labels, upper, lower = _reassign(points, current, labels, upper, lower)
         if same:
             break
-    labels, _ = nearest(points, current)
     used = np.flatnonzero(np.bincount(labels, minlength=len(current)) > 0)
     if len(used) < len(current):
         remap = np.full(len(current), -1, dtype=np.intp)
         remap[used] = np.arange(len(used))
         current, origin, labels = current[used], origin[used], remap[labels]
     return current, labels, origin
+
+
+def _reassign(
+    points: FloatArray, centres: FloatArray, labels: IndexArray, upper: FloatArray, lower: FloatArray
+) -> tuple[IndexArray, FloatArray, FloatArray]:
+    """Hamerly's step: only a point whose bound to its centre exceeds the bound to the others can
+    have a new nearest centre."""
+    maybe = np.flatnonzero(upper > lower)
+    if len(maybe):
+        upper[maybe] = np.sqrt(np.sum((points[maybe] - centres[labels[maybe]]) ** 2, axis=1))
+        maybe = maybe[upper[maybe] > lower[maybe]]
+    if len(maybe):
+        j, first, second = _two_nearest(points[maybe], centres)
+        labels[maybe], upper[maybe], lower[maybe] = j, first, second
+    return labels, upper, lower
 
 
 def silhouette(points: FloatArray, labels: IndexArray) -> float:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
+from dataclasses import replace
 
 import numpy as np
 import numpy.typing as npt
@@ -95,12 +96,7 @@ def _last_membership(
     return member_of, last_ids
 
 
-def _empty(votes: Votes, reason: str, n_participants: int, previous: State | None) -> Result:
-    state = State(
-        last_k=previous.last_k if previous else 0,
-        last_k_count=previous.last_k_count if previous else 0,
-        smoothed_k=previous.smoothed_k if previous else 0,
-    )
+def _empty(votes: Votes, reason: str, n_participants: int, state: State) -> Result:
     return Result(
         k=0,
         reason=reason,
@@ -152,9 +148,18 @@ def cluster(votes: Votes, *, previous: State | None = None, seed: int = 0) -> Re
     inside = in_conversation(votes, previous)
     n_in = int(inside.sum())
     if columns(votes) - votes.hidden_statements < MIN_STATEMENTS:
-        return _empty(votes, TOO_FEW_STATEMENTS, n_in, previous)
-    if n_in < MIN_PARTICIPANTS:
-        return _empty(votes, TOO_FEW_PARTICIPANTS, n_in, previous)
+        return _empty(votes, TOO_FEW_STATEMENTS, n_in, previous or State())
+    result = _run(votes, inside, previous, seed)
+    if result.k and n_in < MIN_PARTICIPANTS:
+        # Polis clusters from the first votes on; the groups are not shown yet, but the state
+        # carries them so that later runs start where Polis's would.
+        return _empty(votes, TOO_FEW_PARTICIPANTS, n_in, replace(result.state, centres=[]))
+    return result
+
+
+def _run(votes: Votes, inside: npt.NDArray[np.bool_], previous: State | None, seed: int) -> Result:
+    n_p, n_s = votes.shape
+    n_in = int(inside.sum())
 
     x = pca.centre(votes)
     start = _aligned(previous, votes.statements)
@@ -182,7 +187,18 @@ def cluster(votes: Votes, *, previous: State | None = None, seed: int = 0) -> Re
     next_base_id = int(max(init_ids.max(initial=-1) + 1, first_new_id))
     base_weight = np.bincount(base_of, minlength=len(base_centres)).astype(np.float64)
     if len(base_centres) < 2:
-        return _empty(votes, NO_DIFFERENCES, n_in, previous)
+        smoother = previous or State()
+        state = State(
+            statements=[int(s) for s in votes.statements],
+            center=x.center.tolist(),
+            components=comps.tolist(),
+            in_conversation=[int(p) for p in ids_in],
+            last_k=smoother.last_k,
+            last_k_count=smoother.last_k_count,
+            smoothed_k=smoother.smoothed_k,
+        )
+        reason = TOO_FEW_PARTICIPANTS if n_in < MIN_PARTICIPANTS else NO_DIFFERENCES
+        return _empty(votes, reason, n_in, state)
 
     # Groups: weighted k-means on the base centres for each k, chosen by the silhouette on them.
     max_k = min(MAX_K, 2 + len(base_centres) // 12)
@@ -224,9 +240,9 @@ def cluster(votes: Votes, *, previous: State | None = None, seed: int = 0) -> Re
         statements=[int(s) for s in statements],
         center=x.center.tolist(),
         components=comps.tolist(),
-        in_conversation=[int(p) for p in ids_in],
-        base_of=[int(b) for b in base_ids[base_of]],
-        base_ids=[int(b) for b in base_ids],
+        in_conversation=ids_in.tolist(),
+        base_of=base_ids[base_of].tolist(),
+        base_ids=base_ids.tolist(),
         next_base_id=next_base_id,
         group_members={
             kk: [[int(b) for b in base_ids[labels == g]] for g in range(len(c))]
@@ -240,8 +256,8 @@ def cluster(votes: Votes, *, previous: State | None = None, seed: int = 0) -> Re
     return Result(
         k=k,
         reason=None,
-        groups={int(ids[r]): int(group_of_row[r]) for r in rows_in},
-        points={int(ids[r]): (float(p[0]), float(p[1])) for r, p in zip(rows_in, points, strict=True)},
+        groups=dict(zip(ids_in.tolist(), group_of_row[rows_in].tolist(), strict=True)),
+        points=dict(zip(ids_in.tolist(), map(tuple, points.tolist()), strict=True)),
         group_sizes=[int(s) for s in sizes],
         centres=[(float(c[0]), float(c[1])) for c in group_centres],
         repness={
