@@ -1,6 +1,6 @@
 """Fidelity of the opinion-mapping engine: our groups against Polis's own on seven real conversations.
 
-    .venv/bin/python bench/deliberation_fidelity.py [--batch 50]
+    .venv/bin/python bench/deliberation_fidelity.py [--batch 20]
 
 For each conversation kept with the engine's tests (src/veche/deliberation/engine/tests/data/polis/)
 the engine reads comments.csv and votes.csv only (the latest vote of a participant on a statement
@@ -21,81 +21,30 @@ conversations but one (judged on the replay).
 from __future__ import annotations
 
 import argparse
-import csv
 import statistics
 import sys
 import time
-from pathlib import Path
 
-import numpy as np
+from veche.deliberation.engine import Votes, cluster
+from veche.deliberation.engine.tests.helpers import (
+    CONVERSATIONS,
+    agreement,
+    polis_groups,
+    read_events,
+    replay,
+)
 
-from veche.deliberation.engine import Result, Votes, cluster
-
-DATA = Path(__file__).resolve().parent.parent / "src/veche/deliberation/engine/tests/data/polis"
 TARGET_ARI = 0.9
 
 
-def read_events(folder: Path) -> tuple[list[int], np.ndarray]:
-    """The shown statements (comments.csv) and the votes (votes.csv) as rows of (participant,
-    statement, vote) in time order: a private reader for this bench."""
-    with (folder / "comments.csv").open(newline="", encoding="utf-8") as f:
-        shown = [int(r["comment-id"]) for r in csv.DictReader(f) if int(r["moderated"]) != -1]
-    with (folder / "votes.csv").open(newline="", encoding="utf-8") as f:
-        rows = [
-            (int(r["timestamp"]), int(r["voter-id"]), int(r["comment-id"]), int(r["vote"]))
-            for r in csv.DictReader(f)
-        ]
-    rows.sort(key=lambda r: r[0])  # stable: votes with the same time keep the file's order
-    return shown, np.array([r[1:] for r in rows], dtype=np.int64).reshape(-1, 3)
-
-
-def polis_groups(folder: Path) -> dict[int, int]:
-    with (folder / "participants-votes.csv").open(newline="", encoding="utf-8") as f:
-        return {int(r["participant"]): int(r["group-id"]) for r in csv.DictReader(f) if r["group-id"] != ""}
-
-
-def adjusted_rand(a: list[int], b: list[int]) -> float:
-    """Hubert and Arabie's adjusted Rand index of two labellings of the same items."""
-    if len(a) < 2:
-        return 1.0
-    _, ia = np.unique(np.asarray(a), return_inverse=True)
-    _, ib = np.unique(np.asarray(b), return_inverse=True)
-    table = np.zeros((ia.max() + 1, ib.max() + 1))
-    np.add.at(table, (ia, ib), 1)
-
-    def pairs(x: np.ndarray) -> float:
-        return float(np.sum(x * (x - 1) / 2))
-
-    index = pairs(table)
-    rows, cols = pairs(table.sum(axis=1)), pairs(table.sum(axis=0))
-    expected = rows * cols / (len(a) * (len(a) - 1) / 2)
-    top = (rows + cols) / 2
-    if top == expected:
-        return 1.0
-    return (index - expected) / (top - expected)
-
-
-def replay(shown: list[int], events: np.ndarray, batch: int) -> tuple[Result, int]:
-    """Run the engine after every `batch` votes, each run from the last one's state."""
-    result = None
-    runs = 0
-    for end in [*range(batch, len(events), batch), len(events)]:
-        head = events[:end]
-        votes = Votes.from_events(head[:, 0], head[:, 1], head[:, 2], statements=shown)
-        result = cluster(votes, previous=result.state if result else None)
-        runs += 1
-    assert result is not None
-    return result, runs
-
-
-def agreement(theirs: dict[int, int], ours: Result) -> tuple[int, float]:
-    both = sorted(set(theirs) & set(ours.groups))
-    return len(both), adjusted_rand([theirs[p] for p in both], [ours.groups[p] for p in both])
+def n_s_all(votes: Votes) -> int:
+    """Statements in Polis's matrix: voted on, moderated-out ones included."""
+    return int((votes.counts().seen > 0).sum()) + votes.hidden_statements
 
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
-    parser.add_argument("--batch", type=int, default=50, help="votes between two updates in the replay")
+    parser.add_argument("--batch", type=int, default=20, help="votes between two updates in the replay")
     args = parser.parse_args(argv)
 
     header = "| conversation | participants | statements | votes | Polis k | our k | compared | Polis-only"
@@ -106,10 +55,10 @@ def main(argv: list[str] | None = None) -> int:
     aris: list[float] = []
     same_k = 0
     missing_total = 0
-    folders = sorted(p for p in DATA.iterdir() if p.is_dir())
-    for folder in folders:
-        shown, events = read_events(folder)
-        theirs = polis_groups(folder)
+    missing_few_votes = 0
+    for name in CONVERSATIONS:
+        shown, events = read_events(name)
+        theirs = polis_groups(name)
         polis_k = len(set(theirs.values()))
         votes = Votes.from_events(events[:, 0], events[:, 1], events[:, 2], statements=shown)
 
@@ -118,26 +67,37 @@ def main(argv: list[str] | None = None) -> int:
         cold_seconds = time.perf_counter() - started
         _, cold_ari = agreement(theirs, cold)
 
-        print(f"{folder.name} ...", file=sys.stderr, flush=True)
+        print(f"{name} ...", file=sys.stderr, flush=True)
         started = time.perf_counter()
         ours, runs = replay(shown, events, args.batch)
         seconds = time.perf_counter() - started
         compared, ari = agreement(theirs, ours)
-        missing = len(set(theirs) - set(ours.groups))
+        polis_only = set(theirs) - set(ours.groups)
+        missing = len(polis_only)
         missing_total += missing
+        # Polis's rule lets in those who voted on min(7, statements); those below it that Polis
+        # grouped anyway came in under an older rule or the early top-up, and stay in.
+        cast = dict(zip(votes.participants.tolist(), votes.votes_per_participant().tolist(), strict=True))
+        hidden = votes.hidden_cast if votes.hidden_cast is not None else [0] * len(votes.participants)
+        total = {p: cast[p] + int(h) for p, h in zip(votes.participants.tolist(), hidden, strict=True)}
+        missing_few_votes += sum(total.get(p, 0) < min(7, n_s_all(votes)) for p in polis_only)
         aris.append(ari)
         same_k += polis_k == ours.k
         n_p, n_s = votes.shape
         print(
-            f"| {folder.name} | {n_p} | {n_s} | {len(votes)} | {polis_k} | {ours.k} | {compared} | {missing} "
+            f"| {name} | {n_p} | {n_s} | {len(votes)} | {polis_k} | {ours.k} | {compared} | {missing} "
             f"| {ari:.3f} | {runs} | {seconds:.1f} | {cold.k} | {cold_ari:.3f} | {cold_seconds:.3f} |"
         )
     median = statistics.median(aris)
     print()
     print(f"median ARI {median:.3f} (target >= {TARGET_ARI})")
-    print(f"same k in {same_k} of {len(folders)} (target >= {len(folders) - 1})")
-    print(f"participants Polis grouped that we did not: {missing_total}")
-    ok = median >= TARGET_ARI and same_k >= len(folders) - 1
+    print(f"same k in {same_k} of {len(CONVERSATIONS)} (target >= {len(CONVERSATIONS) - 1})")
+    print(
+        f"participants Polis grouped that we did not: {missing_total}, of whom {missing_few_votes} voted "
+        "on fewer than min(7, statements) statements (Polis's own threshold: they came in under an "
+        "earlier rule of Polis's and stay in; see bench/README.md)"
+    )
+    ok = median >= TARGET_ARI and same_k >= len(CONVERSATIONS) - 1
     print("target met" if ok else "TARGET MISSED")
     return 0 if ok else 1
 

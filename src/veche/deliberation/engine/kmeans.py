@@ -167,9 +167,11 @@ def silhouette(points: FloatArray, labels: IndexArray) -> float:
     if n < 2 or len(clusters) < 2:
         return 0.0
     d = np.sqrt(np.sum((points[:, None, :] - points[None, :, :]) ** 2, axis=2))
-    sums = np.zeros((n, int(labels.max()) + 1))
-    np.add.at(sums.T, labels, d)
-    sizes = np.bincount(labels).astype(np.float64)
+    # Each point's summed distance to every cluster's points: d times the membership matrix.
+    membership = np.zeros((n, int(labels.max()) + 1))
+    membership[np.arange(n), labels] = 1.0
+    sums = d @ membership
+    sizes = membership.sum(axis=0)
     own = sizes[labels] - 1
     a = np.divide(sums[np.arange(n), labels], own, out=np.zeros(n), where=own > 0)
     other = sums / np.where(sizes > 0, sizes, 1.0)[None, :]

@@ -137,11 +137,14 @@ class Votes:
     def counts(self) -> StatementCounts:
         """Per statement: seen (any vote, pass included), agree, disagree, pass."""
         n = len(self.statements)
+        # One pass: each cell counted in its column's slot for its value (-1, 0, 1 -> 0, 1, 2).
+        slot = self.cols.astype(np.int64) * 3 + (self.values + 1)
+        by_value = np.bincount(slot, minlength=3 * n).reshape(n, 3).astype(np.int64)
         return StatementCounts(
-            seen=np.bincount(self.cols, minlength=n).astype(np.int64),
-            agree=np.bincount(self.cols[self.values == AGREE], minlength=n).astype(np.int64),
-            disagree=np.bincount(self.cols[self.values == DISAGREE], minlength=n).astype(np.int64),
-            passed=np.bincount(self.cols[self.values == PASS], minlength=n).astype(np.int64),
+            seen=by_value.sum(axis=1),
+            agree=by_value[:, 2].copy(),
+            disagree=by_value[:, 0].copy(),
+            passed=by_value[:, 1].copy(),
         )
 
     def votes_per_participant(self) -> IntArray:

@@ -10,7 +10,7 @@ import numpy.typing as npt
 
 from veche.deliberation.engine import kmeans as km
 from veche.deliberation.engine import pca, repness
-from veche.deliberation.engine.matrix import Votes
+from veche.deliberation.engine.matrix import StatementCounts, Votes
 from veche.deliberation.engine.result import Consensus, Rep, Result, State
 
 # Polis's constants (math/conversation.clj).
@@ -31,10 +31,12 @@ TOO_FEW_STATEMENTS = "too-few-statements"
 NO_DIFFERENCES = "no-differences"
 
 
-def in_conversation(votes: Votes, previous: State | None) -> npt.NDArray[np.bool_]:
+def in_conversation(
+    votes: Votes, previous: State | None, counts: StatementCounts | None = None
+) -> npt.NDArray[np.bool_]:
     """Polis's in-conv: voted on min(7, statements) statements, or was in before; topped up with
     the most active voters (the lower id first on a tie) until there are 15."""
-    n_s = columns(votes)
+    n_s = columns(votes, counts)
     cast = votes.votes_per_participant()
     if votes.hidden_cast is not None:
         cast = cast + votes.hidden_cast
@@ -49,13 +51,11 @@ def in_conversation(votes: Votes, previous: State | None) -> npt.NDArray[np.bool
     return inside
 
 
-def columns(votes: Votes) -> int:
+def columns(votes: Votes, counts: StatementCounts | None = None) -> int:
     """How many statements Polis's matrix has: a column appears with its first vote, and a
     moderated-out statement stays as a column (of zeros)."""
-    return (
-        int(np.count_nonzero(np.bincount(votes.cols, minlength=len(votes.statements))))
-        + votes.hidden_statements
-    )
+    seen = (counts if counts is not None else votes.counts()).seen
+    return int(np.count_nonzero(seen)) + votes.hidden_statements
 
 
 def _aligned(previous: State | None, statements: npt.NDArray[np.int64]) -> npt.NDArray[np.float64] | None:
@@ -96,7 +96,24 @@ def _last_membership(
     return member_of, last_ids
 
 
-def _empty(votes: Votes, reason: str, n_participants: int, state: State) -> Result:
+def _group_of(base_ids: npt.NDArray[np.int64], groups: list[list[int]]) -> npt.NDArray[np.intp]:
+    """Each base cluster's group in `groups` (lists of base-cluster ids), -1 if in none."""
+    member = np.fromiter((b for g in groups for b in g), dtype=np.int64)
+    group = np.repeat(np.arange(len(groups), dtype=np.intp), [len(g) for g in groups])
+    out = np.full(len(base_ids), -1, dtype=np.intp)
+    if len(member) == 0:
+        return out
+    order = np.argsort(member)
+    member, group = member[order], group[order]
+    where = np.minimum(np.searchsorted(member, base_ids), len(member) - 1)
+    found = member[where] == base_ids
+    out[found] = group[where[found]]
+    return out
+
+
+def _empty(
+    votes: Votes, reason: str, n_participants: int, state: State, counts: StatementCounts | None = None
+) -> Result:
     return Result(
         k=0,
         reason=reason,
@@ -105,7 +122,7 @@ def _empty(votes: Votes, reason: str, n_participants: int, state: State) -> Resu
         group_sizes=[],
         centres=[],
         repness={},
-        consensus=_consensus(votes),
+        consensus=_consensus(votes, counts),
         group_consensus={},
         n_participants=n_participants,
         n_votes=len(votes),
@@ -113,8 +130,8 @@ def _empty(votes: Votes, reason: str, n_participants: int, state: State) -> Resu
     )
 
 
-def _consensus(votes: Votes) -> list[Consensus]:
-    counts = votes.counts()
+def _consensus(votes: Votes, counts: StatementCounts | None = None) -> list[Consensus]:
+    counts = counts if counts is not None else votes.counts()
     return [
         Consensus(
             direction=c.direction,
@@ -144,28 +161,31 @@ def cluster(votes: Votes, *, previous: State | None = None, seed: int = 0) -> Re
 
     `previous` (the last run's `result.state`) warm-starts the PCA and both k-means and carries the
     k smoother's streak. Small input gives k == 0 and a reason, never an exception."""
-    n_p, n_s = votes.shape
-    inside = in_conversation(votes, previous)
+    counts = votes.counts()
+    inside = in_conversation(votes, previous, counts)
     n_in = int(inside.sum())
-    if columns(votes) - votes.hidden_statements < MIN_STATEMENTS:
-        return _empty(votes, TOO_FEW_STATEMENTS, n_in, previous or State())
-    result = _run(votes, inside, previous, seed)
+    if columns(votes, counts) - votes.hidden_statements < MIN_STATEMENTS:
+        return _empty(votes, TOO_FEW_STATEMENTS, n_in, previous or State(), counts)
+    result = _run(votes, counts, inside, previous, seed)
     if result.k and n_in < MIN_PARTICIPANTS:
         # Polis clusters from the first votes on; the groups are not shown yet, but the state
         # carries them so that later runs start where Polis's would.
-        return _empty(votes, TOO_FEW_PARTICIPANTS, n_in, replace(result.state, centres=[]))
+        return _empty(votes, TOO_FEW_PARTICIPANTS, n_in, replace(result.state, centres=[]), counts)
     return result
 
 
-def _run(votes: Votes, inside: npt.NDArray[np.bool_], previous: State | None, seed: int) -> Result:
+def _run(
+    votes: Votes, counts: StatementCounts, inside: npt.NDArray[np.bool_], previous: State | None, seed: int
+) -> Result:
     n_p, n_s = votes.shape
     n_in = int(inside.sum())
 
-    x = pca.centre(votes)
+    x = pca.centre(votes, counts)
     start = _aligned(previous, votes.statements)
     comps, _ = pca.components(x, start=start, seed=seed)
     rows_in = np.flatnonzero(inside)
-    points = pca.project(x, comps, columns=columns(votes), hidden_columns=votes.hidden_statements)[rows_in]
+    n_columns = columns(votes, counts)
+    points = pca.project(x, comps, columns=n_columns, hidden_columns=votes.hidden_statements)[rows_in]
 
     ids = votes.participants
     ids_in = ids[rows_in]
@@ -192,13 +212,15 @@ def _run(votes: Votes, inside: npt.NDArray[np.bool_], previous: State | None, se
             statements=[int(s) for s in votes.statements],
             center=x.center.tolist(),
             components=comps.tolist(),
+            columns=n_columns,
+            hidden_columns=votes.hidden_statements,
             in_conversation=[int(p) for p in ids_in],
             last_k=smoother.last_k,
             last_k_count=smoother.last_k_count,
             smoothed_k=smoother.smoothed_k,
         )
         reason = TOO_FEW_PARTICIPANTS if n_in < MIN_PARTICIPANTS else NO_DIFFERENCES
-        return _empty(votes, reason, n_in, state)
+        return _empty(votes, reason, n_in, state, counts)
 
     # Groups: weighted k-means on the base centres for each k, chosen by the silhouette on them.
     max_k = min(MAX_K, 2 + len(base_centres) // 12)
@@ -207,9 +229,7 @@ def _run(votes: Votes, inside: npt.NDArray[np.bool_], previous: State | None, se
     for k in range(2, max_k + 1):
         last_groups = previous.group_members.get(k) if previous is not None else None
         if last_groups:
-            group_of_base = np.full(len(base_ids), -1, dtype=np.intp)
-            for g, members in enumerate(last_groups):
-                group_of_base[np.isin(base_ids, np.asarray(members, dtype=np.int64))] = g
+            group_of_base = _group_of(base_ids, last_groups)
             recentred, _ = km.recentred(base_centres, base_weight, group_of_base, len(last_groups))
             group_init = km.add_distal(base_centres, recentred, k)
         else:
@@ -240,6 +260,8 @@ def _run(votes: Votes, inside: npt.NDArray[np.bool_], previous: State | None, se
         statements=[int(s) for s in statements],
         center=x.center.tolist(),
         components=comps.tolist(),
+        columns=n_columns,
+        hidden_columns=votes.hidden_statements,
         in_conversation=ids_in.tolist(),
         base_of=base_ids[base_of].tolist(),
         base_ids=base_ids.tolist(),
@@ -277,7 +299,7 @@ def _run(votes: Votes, inside: npt.NDArray[np.bool_], previous: State | None, se
             ]
             for g, group_reps in enumerate(reps)
         },
-        consensus=_consensus(votes),
+        consensus=_consensus(votes, counts),
         group_consensus={int(s): float(v) for s, v in zip(statements, gic, strict=True)},
         n_participants=n_in,
         n_votes=len(votes),
@@ -302,7 +324,9 @@ def place(state: State, answers: Mapping[int, int]) -> tuple[float, float, int |
     center = np.asarray(state.center, dtype=np.float64)
     comps = np.asarray(state.components, dtype=np.float64)
     raw = comps[:, where] @ (given - center[where])
-    xy = raw * np.sqrt(len(statements) / len(where))
+    # Scaled as cluster() scales: Polis's columns over the votes cast, moderated-out ones included.
+    n_columns = state.columns or len(statements)
+    xy = raw * np.sqrt(n_columns / (len(where) + state.hidden_columns))
     if not state.centres:
         return float(xy[0]), float(xy[1]), None
     centres = np.asarray(state.centres, dtype=np.float64)

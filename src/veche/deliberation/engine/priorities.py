@@ -31,7 +31,8 @@ def priorities(votes: Votes, result: Result | None) -> dict[int, float]:
         center = np.asarray(state.center, dtype=np.float64)
         comps = np.asarray(state.components, dtype=np.float64)
         # Polis projects a single "agree" on the statement with the participant projection.
-        e = (1.0 - center) * np.sqrt(np.sum(comps * comps, axis=0)) * np.sqrt(len(known))
+        n_columns = state.columns or len(known)
+        e = (1.0 - center) * np.sqrt(np.sum(comps * comps, axis=0)) * np.sqrt(n_columns)
         where = np.minimum(np.searchsorted(known, votes.statements), len(known) - 1)
         found = known[where] == votes.statements
         extremity[found] = np.abs(e[where[found]])

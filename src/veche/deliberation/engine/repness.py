@@ -59,14 +59,11 @@ def tally(
     """group_of_row: each participant's group, -1 for those in no group."""
     g = group_of_row[rows]
     mask = g >= 0
-    cell = g[mask].astype(np.int64) * n_statements + cols[mask]
-    v = values[mask]
-    size = k * n_statements
-
-    def count(m: npt.NDArray[np.bool_]) -> IntArray:
-        return np.bincount(cell[m], minlength=size).reshape(k, n_statements).astype(np.int64)
-
-    return Tally(agree=count(v == 1), disagree=count(v == -1), seen=count(np.ones(len(v), dtype=bool)))
+    # One pass: each cell counted in its (group, statement) slot for its value (-1, 0, 1 -> 0, 1, 2).
+    slot = (g[mask].astype(np.int64) * n_statements + cols[mask]) * 3 + (values[mask] + 1)
+    by_value = np.bincount(slot, minlength=3 * k * n_statements).reshape(k, n_statements, 3)
+    by_value = by_value.astype(np.int64)
+    return Tally(agree=by_value[:, :, 2].copy(), disagree=by_value[:, :, 0].copy(), seen=by_value.sum(axis=2))
 
 
 @dataclass(frozen=True)

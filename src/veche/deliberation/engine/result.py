@@ -72,6 +72,8 @@ class State:
     statements: list[int] = field(default_factory=list)
     center: list[float] = field(default_factory=list)  # per statement: the mean vote
     components: list[list[float]] = field(default_factory=list)  # 2 x statements
+    columns: int = 0  # statements in Polis's matrix (voted on, moderated-out ones included)
+    hidden_columns: int = 0  # of which moderated out: columns of zeros everyone "voted" on
     in_conversation: list[int] = field(default_factory=list)  # participant ids; once in, always in
     base_of: list[int] = field(default_factory=list)  # base-cluster id of each of in_conversation
     base_ids: list[int] = field(default_factory=list)  # the base clusters' ids (stable across runs)
@@ -87,6 +89,8 @@ class State:
             "statements": list(self.statements),
             "center": list(self.center),
             "components": [list(c) for c in self.components],
+            "columns": self.columns,
+            "hidden_columns": self.hidden_columns,
             "in_conversation": list(self.in_conversation),
             "base_of": list(self.base_of),
             "base_ids": list(self.base_ids),
@@ -104,6 +108,8 @@ class State:
             statements=[int(x) for x in d.get("statements", [])],
             center=[float(x) for x in d.get("center", [])],
             components=[[float(x) for x in c] for c in d.get("components", [])],
+            columns=int(d.get("columns", 0)),
+            hidden_columns=int(d.get("hidden_columns", 0)),
             in_conversation=[int(x) for x in d.get("in_conversation", [])],
             base_of=[int(x) for x in d.get("base_of", [])],
             base_ids=[int(x) for x in d.get("base_ids", [])],

@@ -70,5 +70,5 @@ def test_a_warm_start_converges_to_the_same_axes_in_fewer_iterations():
     cold, cold_iterations = pca.components(x, seed=1)
     warm, warm_iterations = pca.components(x, start=cold, seed=2)
 
-    assert np.allclose(warm, cold, atol=1e-5)
+    assert np.allclose(warm, cold, atol=1e-3)
     assert warm_iterations <= cold_iterations
