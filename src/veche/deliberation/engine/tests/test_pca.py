@@ -3,6 +3,7 @@
 import numpy as np
 
 from veche.deliberation.engine import Votes, pca
+from veche.deliberation.engine.tests.helpers import planted
 
 
 def small_votes(seed: int = 3) -> Votes:
