@@ -21,8 +21,10 @@ N_COMPONENTS = 2
 # start is already near the answer and needs fewer.
 BLOCK = 4
 WARM_BLOCK = 3
-MAX_ITERATIONS = 300
+MAX_ITERATIONS = 100  # Polis's pca-iters
 TOLERANCE = 1e-4
+TIE = 0.05
+SETTLED = 1e-3
 
 
 @dataclass(frozen=True)
@@ -132,6 +134,7 @@ def components(
     v = _orthonormal(v)
     iterations = 0
     values = np.zeros(block)
+    last_values = np.full(block, np.inf)
     while iterations < max_iterations:
         iterations += 1
         w = transposed_times(x, times(x, v))
@@ -145,10 +148,18 @@ def components(
         # Converged when the kept Ritz pairs are eigenpairs up to a residual small against the
         # largest eigenvalue (the axis is then off by about residual / eigengap: on the kept
         # conversations 1e-4 leaves 1 - |cos| below 1e-7 against a converged axis).
+        # An axis whose eigenvalue is within a few per cent of the next one is not determined by
+        # the data (a tie, or noise: planted two-group data has nothing but noise after the first
+        # axis); its vector wanders among its neighbours' and converges only very slowly. Such an
+        # axis is taken once its eigenvalue has settled: any axis of the tie is as good as another.
         kept = min(N_COMPONENTS, block)
         residual = np.linalg.norm(w[:, :kept] - ritz[:, :kept] * values[:kept], axis=0)
+        following = np.r_[values[1:], 0.0][:kept]
+        tied = following >= (1.0 - TIE) * values[:kept]
+        settled = tied & (np.abs(values[:kept] - last_values[:kept]) <= SETTLED * values[:kept])
+        last_values = values
         v = _orthonormal(w)
-        if values[0] <= 0 or np.all(residual <= tolerance * values[0]):
+        if values[0] <= 0 or np.all((residual <= tolerance * values[0]) | settled):
             break
     comps = np.zeros((N_COMPONENTS, n))
     kept = min(N_COMPONENTS, block)

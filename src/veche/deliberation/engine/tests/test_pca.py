@@ -3,6 +3,7 @@
 import numpy as np
 
 from veche.deliberation.engine import Votes, pca
+from veche.deliberation.engine.tests.helpers import planted
 
 
 def small_votes(seed: int = 3) -> Votes:
@@ -65,7 +66,8 @@ def test_projection_is_scaled_by_the_root_of_statements_over_votes_cast():
 
 
 def test_a_warm_start_converges_to_the_same_axes_in_fewer_iterations():
-    votes = small_votes(7)
+    # Three planted groups: two clear axes (random votes would leave the second axis a tie).
+    votes, _ = planted(300, 30, 15, 3, seed=7)
     x = pca.centre(votes)
     cold, cold_iterations = pca.components(x, seed=1)
     warm, warm_iterations = pca.components(x, start=cold, seed=2)
