@@ -4,31 +4,13 @@ state and counts (the list, the home page), and one deliberation's counts and th
 from dataclasses import dataclass
 from datetime import datetime
 
-from django.db.models import Count, IntegerField, OuterRef, Prefetch, Q, QuerySet, Subquery
-from django.db.models.functions import Coalesce
+from django.db.models import Prefetch
 
 from veche.crowdprojects.models import Stage, StageKind
 from veche.crowdprojects.stages import stage_at
-from veche.deliberation.models import Deliberation, Participant, Statement, Vote, shown_q
+from veche.deliberation.listing_selectors import deliberations_for, with_counts
+from veche.deliberation.models import Deliberation, Participant, Vote, shown_q
 from veche.municipalities.models import Municipality
-
-
-def _count(model: type[Participant] | type[Statement], condition: Q) -> Coalesce:
-    rows = (
-        model.objects.filter(condition, deliberation=OuterRef("pk"))
-        .order_by()
-        .values("deliberation")
-        .annotate(n=Count("pk"))
-        .values("n")
-    )
-    return Coalesce(Subquery(rows, output_field=IntegerField()), 0)
-
-
-def with_counts(deliberations: QuerySet[Deliberation]) -> QuerySet[Deliberation]:
-    """`n_participants` and `n_statements` (the statements shown to voters) on each, in the same query."""
-    return deliberations.annotate(
-        n_participants=_count(Participant, Q()), n_statements=_count(Statement, shown_q())
-    )
 
 
 @dataclass(frozen=True)
@@ -63,11 +45,8 @@ def published_deliberations(*, municipality: Municipality, now: datetime) -> lis
     """The municipality's published deliberations that everyone sees (standalone ones and those of
     published projects), open first (closing soonest first), then those to open, then the closed ones,
     newest first within each. Three queries whatever their number."""
-    deliberations = with_counts(
-        Deliberation.objects.filter(municipality=municipality, published_at__isnull=False)
-        .filter(Q(project__isnull=True) | Q(project__published_at__isnull=False))
-        .select_related("municipality", "project")
-        .prefetch_related(Prefetch("project__stages", queryset=Stage.objects.order_by("position")))
+    deliberations = deliberations_for(municipality=municipality).prefetch_related(
+        Prefetch("project__stages", queryset=Stage.objects.order_by("position"))
     )
     rows = [_listed(d, now) for d in deliberations]
 
@@ -85,10 +64,10 @@ def counts_of(deliberation: Deliberation) -> tuple[int, int]:
     """(participants, statements shown to voters) of one deliberation, in one query."""
     row = (
         with_counts(Deliberation.objects.filter(pk=deliberation.pk))
-        .values("n_participants", "n_statements")  # type: ignore[misc]  # annotated by with_counts
+        .values("participants_count", "statements_count")  # type: ignore[misc]  # annotated by with_counts
         .get()
     )
-    return int(row["n_participants"]), int(row["n_statements"])
+    return int(row["participants_count"]), int(row["statements_count"])
 
 
 def answers_of(participant: Participant | None) -> list[Vote]:

@@ -7,7 +7,7 @@ from django.utils import timezone
 
 from veche.crowdprojects import sections
 from veche.deliberation.access import can_see_deliberation
-from veche.deliberation.lists import with_counts
+from veche.deliberation.listing_selectors import with_counts
 from veche.deliberation.models import Deliberation
 from veche.deliberation.phases import deliberation_phase
 
@@ -28,8 +28,8 @@ def _section(page: sections.Page) -> dict[str, Any] | None:
         "open": is_open,
         "until": page.current.ends_at if is_open and page.current is not None else None,
         "reason": phase.closed_reason or "",
-        "n_participants": deliberation.n_participants,  # type: ignore[attr-defined]
-        "n_statements": deliberation.n_statements,  # type: ignore[attr-defined]
+        "n_participants": deliberation.participants_count,  # type: ignore[attr-defined]
+        "n_statements": deliberation.statements_count,  # type: ignore[attr-defined]
     }
 
 
