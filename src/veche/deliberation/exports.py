@@ -37,7 +37,7 @@ def export_pieces(deliberation: Deliberation, name: str) -> Iterator[str]:
 
 
 def participants_votes_pieces(deliberation: Deliberation) -> Iterator[str]:
-    """participants-votes.csv (as `selectors.export_participants_votes` writes it) in pieces: each
+    """participants-votes.csv in pieces: each
     participant's group on the last map and latest vote on each shown statement; then the authors who
     did not vote."""
     latest = latest_votes(deliberation)

@@ -14,12 +14,10 @@ from typing import Any
 import numpy as np
 from django.db.models import Case, Count, Q, QuerySet, When
 
-from veche.deliberation.engine import Votes
 from veche.deliberation.engine.polis import (
     Comment,
     VoteRow,
     write_comments,
-    write_participants_votes,
     write_votes,
 )
 from veche.deliberation.models import (
@@ -197,21 +195,3 @@ def _rows_only(batch: list[VoteRow]) -> str:
     out = io.StringIO()
     write_votes(out, batch)
     return out.getvalue().split("\n", 1)[1]
-
-
-def export_participants_votes(deliberation: Deliberation) -> str:
-    """participants-votes.csv: each participant's group on the last map (empty when not grouped) and
-    latest vote on each shown statement."""
-    latest = latest_votes(deliberation)
-    votes = Votes.from_arrays(latest.participants, latest.statements, latest.values, statements=latest.shown)
-    last = map_of(deliberation)
-    groups = {int(p): int(g) for p, g in (last.result.get("groups", {}) if last is not None else {}).items()}
-    authored = dict(
-        Statement.objects.filter(shown_q(), deliberation=deliberation, participant__isnull=False)
-        .values_list("participant__number")
-        .annotate(n=Count("pk"))
-        .values_list("participant__number", "n")
-    )
-    out = io.StringIO()
-    write_participants_votes(out, votes, groups, authored)
-    return out.getvalue()

@@ -4,10 +4,10 @@ latest votes, the groups of the last map; and the public export leaves out what 
 import pytest
 
 from veche.deliberation.engine.polis import read_polis
+from veche.deliberation.exports import participants_votes_pieces
 from veche.deliberation.models import Statement
 from veche.deliberation.selectors import (
     export_comments,
-    export_participants_votes,
     export_votes,
     map_view,
     statements_to_moderate,
@@ -27,7 +27,9 @@ def _write(folder, deliberation, everything=False):
     (folder / "votes.csv").write_text(
         "".join(export_votes(deliberation, everything=everything)), encoding="utf-8"
     )
-    (folder / "participants-votes.csv").write_text(export_participants_votes(deliberation), encoding="utf-8")
+    (folder / "participants-votes.csv").write_text(
+        "".join(participants_votes_pieces(deliberation)), encoding="utf-8"
+    )
     return read_polis(folder)
 
 
