@@ -56,11 +56,12 @@ def _two_nearest(points: FloatArray, centres: FloatArray) -> tuple[IndexArray, F
 
 def recentred(
     points: FloatArray, weights: FloatArray, member_of: IndexArray, n_clusters: int
-) -> tuple[FloatArray, IndexArray]:
-    """Polis's warm start, first half: each last-run cluster moved to the (weighted) mean of its
-    members' positions today; `member_of` is each point's last-run cluster or -1 for a newcomer.
-    Clusters left without members are dropped and identical ones merged. Returns the centres and,
-    for each, the index of the last-run cluster it continues."""
+) -> tuple[FloatArray, IndexArray, IndexArray]:
+    """Polis's warm start, first half (safe-recenter-clusters, uniqify-clusters): each last-run
+    cluster moved to the (weighted) mean of its members' positions today; `member_of` is each
+    point's last-run cluster or -1 for a newcomer. Clusters left without members are dropped and
+    identical ones merged. Returns the centres, for each the index of the last-run cluster it
+    continues, and each point's cluster among them (-1 for a newcomer)."""
     known = member_of >= 0
     m = member_of[known]
     w = weights[known]
@@ -71,27 +72,74 @@ def recentred(
     alive = np.flatnonzero(count > 0)
     safe = np.where(mass > 0, mass, 1.0)
     centres = np.stack([sx / safe, sy / safe], axis=1)[alive]
-    _, first = np.unique(centres, axis=0, return_index=True)
-    keep = np.sort(first)
-    return centres[keep], alive[keep]
+    _, first, inverse = np.unique(centres, axis=0, return_index=True, return_inverse=True)
+    order = np.argsort(first)
+    keep = first[order]
+    # Each alive cluster's place among the kept ones (a merged duplicate joins the first).
+    rank = np.empty(len(order), dtype=np.intp)
+    rank[order] = np.arange(len(order))
+    slot = np.full(n_clusters, -1, dtype=np.intp)
+    slot[alive] = rank[np.asarray(inverse).reshape(-1)]
+    member_pos = np.where(member_of >= 0, slot[np.maximum(member_of, 0)], -1)
+    return centres[keep], alive[keep], member_pos
 
 
-def add_distal(points: FloatArray, centres: FloatArray, k: int) -> FloatArray:
-    """Polis's warm start: while there are fewer than k centres and a point lies away from all of
-    them, the point farthest from its nearest centre becomes a centre."""
+def add_distal(
+    points: FloatArray,
+    centres: FloatArray,
+    k: int,
+    *,
+    weights: FloatArray | None = None,
+    member_pos: IndexArray | None = None,
+) -> FloatArray:
+    """Polis's warm start, second half (clean-start-clusters' loop): while there are fewer than k
+    centres and a point lies away from all of them, the point farthest from its nearest centre
+    (the last in the data's order on a tie, as Clojure's max-key) leaves its cluster, which is
+    recentred on the members left, and becomes a cluster of its own. `member_pos` is each
+    point's cluster among `centres` (-1 for none)."""
     if len(centres) == 0:
         return first_distinct(points, k)
     if len(centres) >= k:
         return centres
-    _, dist = nearest(points, centres)
-    out = list(centres)
+    n = len(points)
+    w = np.ones(n) if weights is None else weights
+    pos = np.full(n, -1, dtype=np.intp) if member_pos is None else member_pos.copy()
+    known = pos >= 0
+    m = len(centres)
+    mass = list(np.bincount(pos[known], weights=w[known], minlength=m))
+    sx = list(np.bincount(pos[known], weights=w[known] * points[known, 0], minlength=m))
+    sy = list(np.bincount(pos[known], weights=w[known] * points[known, 1], minlength=m))
+    out = [c.copy() for c in centres]
+    labels, dist = nearest(points, centres)
     # Stops at k centres, or when every point sits on one (no more distinct points).
-    while len(out) < k and len(points):
-        far = int(np.argmax(dist))
+    while len(out) < k and n:
+        far = n - 1 - int(np.argmax(dist[::-1]))
         if dist[far] <= 0:
             break
+        c = int(pos[far])
+        if c >= 0:
+            mass[c] -= w[far]
+            sx[c] -= w[far] * points[far, 0]
+            sy[c] -= w[far] * points[far, 1]
+        pos[far] = len(out)
+        mass.append(w[far])
+        sx.append(w[far] * points[far, 0])
+        sy.append(w[far] * points[far, 1])
         out.append(points[far].copy())
-        dist = np.minimum(dist, np.sum((points - points[far]) ** 2, axis=1))
+        if c >= 0 and mass[c] > 0:
+            # The cluster the point left moves: its own points' distances are recomputed
+            # against every centre, the others may now be nearer to it.
+            out[c] = np.array([sx[c] / mass[c], sy[c] / mass[c]])
+            d_c = np.sum((points - out[c]) ** 2, axis=1)
+            closer = d_c < dist
+            labels[closer], dist[closer] = c, d_c[closer]
+            own = np.flatnonzero(labels == c)
+            if len(own):
+                lab, d = nearest(points[own], np.array(out))
+                labels[own], dist[own] = lab, d
+        d_new = np.sum((points - points[far]) ** 2, axis=1)
+        closer = d_new < dist
+        labels[closer], dist[closer] = len(out) - 1, d_new[closer]
     return np.array(out).reshape(-1, 2)
 
 
@@ -113,7 +161,10 @@ def kmeans(
     current = centres.copy()
     origin = np.arange(len(centres), dtype=np.intp)
     labels, upper, lower = _two_nearest(points, current)
-    for _ in range(max_iterations + 1):
+    for iteration in range(max_iterations + 1):
+        # One of Polis's cluster-steps: the points were assigned to the nearest of `current`;
+        # clusters left empty are dropped and the others move to their members' mean.
+        before = current
         count = np.bincount(labels, minlength=len(current))
         kept = np.flatnonzero(count > 0)
         if len(kept) < len(current):
@@ -128,19 +179,29 @@ def kmeans(
         # A cluster whose members all weigh nothing keeps its centre.
         moved[mass <= 0] = current[mass <= 0]
         shift = np.sqrt(np.sum((moved - current) ** 2, axis=1))
-        same = len(kept) == len(count) and bool(np.all(shift < SAME_CLUSTERING))
         current = moved
+        # Polis returns the step's clusters as they are: the members assigned to the centres
+        # before the step, the centres their mean (clusters.clj, kmeans and cluster-step).
+        if iteration == max_iterations or _same_clustering(before, current):
+            break
         upper += shift[labels]
         lower -= shift.max(initial=0.0)
         labels, upper, lower = _reassign(points, current, labels, upper, lower)
-        if same:
-            break
     used = np.flatnonzero(np.bincount(labels, minlength=len(current)) > 0)
     if len(used) < len(current):
         remap = np.full(len(current), -1, dtype=np.intp)
         remap[used] = np.arange(len(used))
         current, origin, labels = current[used], origin[used], remap[labels]
     return current, labels, origin
+
+
+def _same_clustering(before: FloatArray, after: FloatArray) -> bool:
+    """Polis's same-clustering?: both sets of centres sorted (by x, then y) and paired in that
+    order, the shorter list deciding how many pairs; the same when every pair is closer than 0.01."""
+    a = before[np.lexsort((before[:, 1], before[:, 0]))]
+    b = after[np.lexsort((after[:, 1], after[:, 0]))]
+    n = min(len(a), len(b))
+    return bool(np.all(np.sqrt(np.sum((a[:n] - b[:n]) ** 2, axis=1)) < SAME_CLUSTERING))
 
 
 def _reassign(

@@ -196,8 +196,10 @@ def _run(
     last_base = _last_membership(previous, ids_in)
     if last_base is not None:
         member_of, last_ids = last_base
-        recentred, continued = km.recentred(points, np.ones(len(points)), member_of, len(last_ids))
-        init = km.add_distal(points, recentred, BASE_K)
+        recentred, continued, member_pos = km.recentred(
+            points, np.ones(len(points)), member_of, len(last_ids)
+        )
+        init = km.add_distal(points, recentred, BASE_K, member_pos=member_pos)
         init_ids = np.r_[last_ids[continued], first_new_id + np.arange(len(init) - len(recentred))]
     else:
         init = km.first_distinct(points, BASE_K)
@@ -230,8 +232,10 @@ def _run(
         last_groups = previous.group_members.get(k) if previous is not None else None
         if last_groups:
             group_of_base = _group_of(base_ids, last_groups)
-            recentred, _ = km.recentred(base_centres, base_weight, group_of_base, len(last_groups))
-            group_init = km.add_distal(base_centres, recentred, k)
+            recentred, _, member_pos = km.recentred(
+                base_centres, base_weight, group_of_base, len(last_groups)
+            )
+            group_init = km.add_distal(base_centres, recentred, k, weights=base_weight, member_pos=member_pos)
         else:
             group_init = km.first_distinct(base_centres, k)
         centres, labels, _ = km.kmeans(
