@@ -96,21 +96,6 @@ def _last_membership(
     return member_of, last_ids
 
 
-def _group_of(base_ids: npt.NDArray[np.int64], groups: list[list[int]]) -> npt.NDArray[np.intp]:
-    """Each base cluster's group in `groups` (lists of base-cluster ids), -1 if in none."""
-    member = np.fromiter((b for g in groups for b in g), dtype=np.int64)
-    group = np.repeat(np.arange(len(groups), dtype=np.intp), [len(g) for g in groups])
-    out = np.full(len(base_ids), -1, dtype=np.intp)
-    if len(member) == 0:
-        return out
-    order = np.argsort(member)
-    member, group = member[order], group[order]
-    where = np.minimum(np.searchsorted(member, base_ids), len(member) - 1)
-    found = member[where] == base_ids
-    out[found] = group[where[found]]
-    return out
-
-
 def _empty(
     votes: Votes, reason: str, n_participants: int, state: State, counts: StatementCounts | None = None
 ) -> Result:
@@ -225,19 +210,16 @@ def _run(
         return _empty(votes, reason, n_in, state, counts)
 
     # Groups: weighted k-means on the base centres for each k, chosen by the silhouette on them.
+    # Started cold, from the first k distinct base centres in id order (Polis's init-clusters): Polis
+    # warm-starts them only from the clusterings its worker holds in memory; its stored record
+    # (conv_man.clj, prep-main) has no :group-clusterings, and a conversation loaded from it
+    # (load-or-init, followed at once by an update) clusters its groups afresh. Our State is that
+    # stored record: every run starts from it.
     max_k = min(MAX_K, 2 + len(base_centres) // 12)
     clusterings: dict[int, tuple[npt.NDArray[np.float64], npt.NDArray[np.intp]]] = {}
     silhouettes: dict[int, float] = {}
     for k in range(2, max_k + 1):
-        last_groups = previous.group_members.get(k) if previous is not None else None
-        if last_groups:
-            group_of_base = _group_of(base_ids, last_groups)
-            recentred, _, member_pos = km.recentred(
-                base_centres, base_weight, group_of_base, len(last_groups)
-            )
-            group_init = km.add_distal(base_centres, recentred, k, weights=base_weight, member_pos=member_pos)
-        else:
-            group_init = km.first_distinct(base_centres, k)
+        group_init = km.first_distinct(base_centres, k)
         centres, labels, _ = km.kmeans(
             base_centres, group_init, weights=base_weight, max_iterations=GROUP_ITERATIONS
         )
@@ -270,10 +252,7 @@ def _run(
         base_of=base_ids[base_of].tolist(),
         base_ids=base_ids.tolist(),
         next_base_id=next_base_id,
-        group_members={
-            kk: [[int(b) for b in base_ids[labels == g]] for g in range(len(c))]
-            for kk, (c, labels) in clusterings.items()
-        },
+        group_members={k: [[int(b) for b in base_ids[group_of_base == g]] for g in range(k)]},
         last_k=last_k,
         last_k_count=last_k_count,
         smoothed_k=smoothed_k,

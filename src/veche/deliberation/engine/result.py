@@ -65,7 +65,9 @@ class State:
     """What one run hands the next, as Polis's conversation does: the PCA (to warm-start it and to
     place newcomers), who is in the conversation and in which base cluster (Polis warm-starts
     k-means from the clusters' members, recentred where they stand now), which base clusters make
-    up each group for every k tried, and the k smoother's streak.
+    up each shown group (Polis's stored :group-clusters; the groups themselves are clustered afresh
+    each run, as Polis does on a conversation it loads from its stored record) and the k
+    smoother's streak.
 
     Plain lists and ints so that it goes to JSON and back unchanged."""
 
@@ -78,7 +80,7 @@ class State:
     base_of: list[int] = field(default_factory=list)  # base-cluster id of each of in_conversation
     base_ids: list[int] = field(default_factory=list)  # the base clusters' ids (stable across runs)
     next_base_id: int = 0
-    group_members: dict[int, list[list[int]]] = field(default_factory=dict)  # k -> base ids per group
+    group_members: dict[int, list[list[int]]] = field(default_factory=dict)  # shown k -> base ids per group
     last_k: int = 0  # the k the silhouette chose last time
     last_k_count: int = 0  # how many runs in a row it chose it
     smoothed_k: int = 0  # the k shown

@@ -58,6 +58,35 @@ def test_kmeans_is_deterministic_and_drops_empty_clusters():
     assert set(labels[:50].tolist()) == {0} and set(labels[50:].tolist()) == {1}
 
 
+def test_kmeans_returns_its_last_step_as_polis_does_centres_the_mean_of_their_members():
+    rng = np.random.default_rng(3)
+    points = rng.normal(0, 1, (200, 2))
+    weights = rng.integers(1, 5, 200).astype(np.float64)
+
+    # One round only: the members are those nearest the starting centres (clusters.clj's
+    # cluster-step), the centres their weighted mean, with no reassignment after the move.
+    init = points[:4].copy()
+    centres, labels, _ = km.kmeans(points, init, weights=weights, max_iterations=0)
+
+    nearest_start, _ = km.nearest(points, init)
+    assert np.array_equal(labels, nearest_start)
+    for c in range(len(centres)):
+        mine = labels == c
+        assert np.allclose(centres[c], np.average(points[mine], axis=0, weights=weights[mine]))
+
+
+def test_clean_start_takes_the_most_distant_point_out_of_its_cluster_and_recentres_it():
+    points = np.array([[0.0, 0.0], [1.0, 0.0], [10.0, 0.0], [0.0, 5.0]])
+    # Last run: one cluster of the first three; the fourth is a newcomer.
+    recentred, continued, member_pos = km.recentred(points, np.ones(4), np.array([0, 0, 0, -1]), 1)
+    assert continued.tolist() == [0] and member_pos.tolist() == [0, 0, 0, -1]
+
+    init = km.add_distal(points, recentred, 2, member_pos=member_pos)
+
+    # (10, 0) is farthest from the centre (11/3, 0); it leaves, and the cluster moves to (0.5, 0).
+    assert np.allclose(init, [[0.5, 0.0], [10.0, 0.0]])
+
+
 def test_silhouette_of_two_tight_far_clusters_is_near_one_and_a_singleton_scores_zero():
     points = np.array([[0.0, 0.0], [0.0, 0.1], [10.0, 0.0], [10.0, 0.1], [50.0, 50.0]])
     two = km.silhouette(points[:4], np.array([0, 0, 1, 1]))
