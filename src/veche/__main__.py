@@ -2,7 +2,9 @@
 
 `veche pb ...` goes straight to the counting engine's command line, without starting Django (the
 engine needs neither settings nor a database); with one of Django's own options it goes through
-Django's `pb` command, which runs the same code."""
+Django's `pb` command, which runs the same code. `veche deliberation cluster ...` goes the same way to
+the opinion-mapping engine's command line; the other `deliberation` subcommands (import) need the
+database and go through Django."""
 
 import os
 import sys
@@ -25,6 +27,10 @@ def main() -> None:
             # What Django's command says when the file has problems, so that the output is the same.
             sys.stderr.write("CommandError: the file has problems\n")
         raise SystemExit(code)
+    if args[:2] == ["deliberation", "cluster"] and not any(_is_django_option(arg) for arg in args[2:]):
+        from veche.deliberation.engine.cli import main as deliberation
+
+        raise SystemExit(deliberation(args[1:], prog="veche deliberation"))
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "veche.settings.dev")
     from django.core.management import execute_from_command_line
 

@@ -29,6 +29,8 @@ class Feature(StrEnum):
     PLEDGE = "pledge"
     REGISTER = "register"
     MONITOR = "monitor"
+    # Opinion mapping: answer statements agree / disagree / pass and add statements.
+    DELIBERATE = "deliberate"
 
 
 @dataclass(frozen=True)

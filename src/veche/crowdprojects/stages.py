@@ -7,8 +7,8 @@ and between two of them nothing is open. What a stage allows residents is its ki
 does for every other process. Staff work (merging ideas, selecting, publishing milestones) is not a
 feature of a stage: it is a permission of the roles table ("run_projects").
 
-Opinion mapping (the deliberation stage) is its own part (issue 13): its kind is here, it has its
-place in the templates, and it opens commenting and flagging until its statements and votes come.
+Opinion mapping (the deliberation stage) is its own app (`veche.deliberation`, issue 13): its kind is
+here, with DELIBERATE (answering and adding statements) among its features.
 """
 
 from dataclasses import dataclass, field
@@ -38,7 +38,6 @@ class Kind:
 
 
 _FLAG = Feature.FLAG
-_DISCUSS = frozenset({Feature.COMMENT, _FLAG})
 
 KINDS: dict[str, Kind] = {
     StageKind.IDEAS: Kind(
@@ -55,7 +54,7 @@ KINDS: dict[str, Kind] = {
         _("Rate the ideas from 1 to 5; experts score them on the project's criteria."),
     ),
     StageKind.DELIBERATION: Kind(
-        _DISCUSS,
+        frozenset({Feature.DELIBERATE, Feature.COMMENT, _FLAG}),
         _("Find where residents agree: answer short statements one at a time."),
     ),
     StageKind.VOTING: Kind(

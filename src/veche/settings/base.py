@@ -69,6 +69,7 @@ INSTALLED_APPS = [
     "veche.funding",
     "veche.drafting",
     "veche.meetings",
+    "veche.deliberation",
     "veche.api",
 ]
 
@@ -187,7 +188,8 @@ CELERY_TASK_EAGER_PROPAGATES = True
 CELERY_TASK_ACKS_LATE = True
 CELERY_TASK_SERIALIZER = "json"
 # With a broker, `celery -A veche beat` runs these; without one, run `veche reports tick`,
-# `veche initiatives tick`, `veche polls tick`, `veche funding settle` and `veche appeals tick` from cron.
+# `veche initiatives tick`, `veche polls tick`, `veche funding settle`, `veche appeals tick` and
+# `veche deliberation tick` from cron.
 CELERY_BEAT_SCHEDULE = {
     name: {"task": task, "schedule": 3600.0}
     for name, task in (
@@ -200,6 +202,11 @@ CELERY_BEAT_SCHEDULE = {
         ("funding-settle", "veche.funding.tasks.campaigns_settle"),
         ("escalate-overdue-appeals", "veche.appeals.tasks.escalate_overdue_appeals"),
     )
+}
+# Opinion maps out of date (votes since and older than DELIBERATION_MAP_MAX_AGE) are recomputed often.
+CELERY_BEAT_SCHEDULE["deliberation-tick"] = {
+    "task": "veche.deliberation.tasks.deliberation_tick",
+    "schedule": 60.0,
 }
 
 EMAIL_BACKEND = env("EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
@@ -270,3 +277,9 @@ LOGGING = {
     "root": {"handlers": ["console"], "level": env("LOG_LEVEL", "INFO")},
     "loggers": {"celery": {"level": "WARNING"}},
 }
+
+# Opinion maps (veche.deliberation): a vote asks for a recompute after this many votes since the map,
+# or when the map is older than DELIBERATION_MAP_MAX_AGE seconds and any vote came since; the beat
+# tick recomputes the maps left out of date.
+DELIBERATION_RECOMPUTE_VOTES = env_int("DELIBERATION_RECOMPUTE_VOTES", 50)
+DELIBERATION_MAP_MAX_AGE = env_int("DELIBERATION_MAP_MAX_AGE", 60)
