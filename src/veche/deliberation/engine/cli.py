@@ -19,6 +19,9 @@ if TYPE_CHECKING:
 # that cannot be read (argparse uses 2 for a bad command line too).
 EXIT_BAD_FILE = 2
 
+# Progress is shown from this many vote rows on (below it the command answers within a second or two).
+LONG_RUN_VOTES = 200_000
+
 # How many characters of a statement the text format shows.
 TEXT_WIDTH = 90
 
@@ -57,12 +60,13 @@ def run(args: argparse.Namespace, stdout: Output, stderr: Output) -> int:
         return EXIT_BAD_FILE
     votes = conversation.matrix()
     participants, statements = votes.shape
+    progress.on = progress.on and len(conversation.votes) >= LONG_RUN_VOTES
     progress(f"read {len(conversation.votes):,} vote rows: {participants:,} participants x {statements:,}")
 
     from veche.deliberation.engine import cluster  # the math, only once the files are read
 
     result = cluster(votes, seed=args.seed)
-    progress(f"{result.k} groups")
+    progress(f"clustered: {result.k} groups")
     if result.k == 0:
         stderr.write(f"no opinion groups: {result.reason}\n")
     if args.output_format == "json":
@@ -74,16 +78,16 @@ def run(args: argparse.Namespace, stdout: Output, stderr: Output) -> int:
 
 class _Progress:
     """Progress lines with the time since the start, on stderr when it is a terminal (a person
-    watching); nothing when it is a file or a pipe, so that scripts see only real messages."""
+    watching a long run); nothing when it is a file or a pipe, so that scripts see only real messages."""
 
     def __init__(self, stderr: Output) -> None:
         isatty = getattr(stderr, "isatty", None)
         self._stderr = stderr
-        self._on = bool(callable(isatty) and isatty())
+        self.on = bool(callable(isatty) and isatty())
         self._start = time.perf_counter()
 
     def __call__(self, message: str) -> None:
-        if self._on:
+        if self.on:
             self._stderr.write(f"[{time.perf_counter() - self._start:6.1f} s] {message}\n")
 
 

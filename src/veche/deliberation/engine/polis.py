@@ -8,6 +8,7 @@ one with a `datetime` column, and the newer one with `xid`, `is-meta`, `is-seed`
 
 from __future__ import annotations
 
+import codecs
 import csv
 import io
 import os
@@ -94,8 +95,9 @@ class Conversation:
     comments: list[Comment]
     votes: list[VoteRow]
 
-    def matrix(self) -> Votes:
-        """The latest vote of each participant on each statement shown (moderated -1 left out).
+    def matrix(self, *, hidden: bool = False) -> Votes:
+        """The latest vote of each participant on each statement shown (moderated -1 left out; with
+        `hidden`, every statement is a column, as in Polis's participants-votes.csv).
 
         The rows are taken in time order (a stable sort: rows with the same timestamp keep the file's
         order), the last of a pair winning."""
@@ -109,7 +111,8 @@ class Conversation:
         statement = np.fromiter((row.comment for row in self.votes), dtype=np.int64, count=n)
         value = np.fromiter((row.vote for row in self.votes), dtype=np.int8, count=n)
         order = np.argsort(timestamp, kind="stable")
-        shown = np.array(sorted(c.id for c in self.comments if c.moderated != -1), dtype=np.int64)
+        columns = sorted(c.id for c in self.comments if hidden or c.moderated != -1)
+        shown = np.array(columns, dtype=np.int64)
         return Votes.from_events(participant[order], statement[order], value[order], statements=shown)
 
 
@@ -119,62 +122,73 @@ class Conversation:
 def read_polis(folder: str | os.PathLike[str]) -> Conversation:
     """Read comments.csv and votes.csv from a Polis export folder; PolisError names the file and line."""
     base = Path(folder)
-    comments = _read_comments(_load(base, COMMENTS))
+    with _open(base, COMMENTS) as stream:
+        comments = _read_comments(stream)
     known = {comment.id for comment in comments}
-    votes = _read_votes(_load(base, VOTES), known)
+    with _open(base, VOTES) as stream:
+        votes = _read_votes(stream, known)
     return Conversation(comments=comments, votes=votes)
 
 
 def read_comments(text: str) -> list[Comment]:
     """The statements of a comments.csv given as text (for an upload)."""
-    return _read_comments(text)
+    return _read_comments(io.StringIO(text, newline=""))
 
 
 def read_votes(text: str, known: set[int] | None = None) -> list[VoteRow]:
     """The rows of a votes.csv given as text; with `known`, a vote on another comment id is an error."""
-    return _read_votes(text, known)
+    return _read_votes(io.StringIO(text, newline=""), known)
 
 
-def _load(base: Path, name: str) -> str:
+def _open(base: Path, name: str) -> TextIO:
+    """The file as text, once it is known to be UTF-8 (checked in chunks, so a large file is never held
+    whole in memory: the CSV reader then streams it)."""
     path = base / name
     try:
-        data = path.read_bytes()
+        _check_utf8(name, path)
+        return open(path, encoding="utf-8-sig", newline="")
     except FileNotFoundError:
         raise PolisError(name, None, f"file not found in {base}") from None
     except OSError as error:
         raise PolisError(name, None, f"cannot read the file: {error.strerror or error}") from None
-    return _decode(name, data)
 
 
-def _decode(name: str, data: bytes) -> str:
-    try:
-        return data.decode("utf-8-sig")
-    except UnicodeDecodeError as error:
-        line = data[: error.start].count(b"\n") + 1
-        raise PolisError(name, line, "not UTF-8 text (the file must be saved as UTF-8)") from None
+def _check_utf8(name: str, path: Path) -> None:
+    decoder = codecs.getincrementaldecoder("utf-8")()
+    line = 1
+    with open(path, "rb") as handle:
+        while True:
+            chunk = handle.read(1 << 20)
+            try:
+                decoder.decode(chunk, final=not chunk)
+            except UnicodeDecodeError as error:
+                line += chunk[: max(error.start, 0)].count(b"\n")
+                raise PolisError(name, line, "not UTF-8 text (the file must be saved as UTF-8)") from None
+            if not chunk:
+                return
+            line += chunk.count(b"\n")
 
 
 class _Rows:
     """A CSV reader that knows the line each record starts on and gives each field by column name."""
 
-    def __init__(self, name: str, text: str, required: Sequence[str]) -> None:
+    def __init__(self, name: str, stream: TextIO, required: Sequence[str]) -> None:
         self.name = name
-        if not text.strip():
-            raise PolisError(name, 1, "the file is empty")
-        self._reader = csv.reader(io.StringIO(text, newline=""), strict=True)
+        self._reader = csv.reader(stream, strict=True)
         self.line = 1
         header = self._next()
+        while header is not None and not any(cell.strip() for cell in header):
+            header = self._next()  # blank lines before the header
         if header is None:
             raise PolisError(name, 1, "the file is empty")
         self.columns = {column.strip(): index for index, column in reversed(list(enumerate(header)))}
         self.width = len(header)
         for column in required:
             if column not in self.columns:
-                raise PolisError(name, 1, f"missing column '{column}'")
+                raise PolisError(name, self.line, f"missing column '{column}'")
 
     def _next(self) -> list[str] | None:
         self.line = self._reader.line_num + 1
-        previous = csv.field_size_limit(FIELD_LIMIT)
         try:
             return next(self._reader)
         except StopIteration:
@@ -186,24 +200,26 @@ class _Rows:
             else:
                 message = f"broken CSV ({message}); check the quotes"
             raise PolisError(self.name, self.line, message) from None
+
+    def __iter__(self) -> Iterator[list[str]]:
+        previous = csv.field_size_limit(FIELD_LIMIT)
+        try:
+            while (record := self._next()) is not None:
+                if not record:
+                    continue  # a blank line
+                if len(record) != self.width:
+                    raise PolisError(
+                        self.name, self.line, f"{len(record)} fields where the header has {self.width}"
+                    )
+                yield record
         finally:
             csv.field_size_limit(previous)
 
-    def __iter__(self) -> Iterator[list[str]]:
-        while (record := self._next()) is not None:
-            if not record:
-                continue  # a blank line
-            if len(record) != self.width:
-                raise PolisError(
-                    self.name, self.line, f"{len(record)} fields where the header has {self.width}"
-                )
-            yield record
-
-    def has(self, column: str) -> bool:
-        return column in self.columns
-
     def text(self, record: list[str], column: str) -> str:
         return record[self.columns[column]]
+
+    def index(self, column: str) -> int | None:
+        return self.columns.get(column)
 
     def integer(self, record: list[str], column: str, default: int | None = None) -> int:
         if default is not None and column not in self.columns:
@@ -217,8 +233,8 @@ class _Rows:
             raise PolisError(self.name, self.line, f"{column} must be an integer, not '{raw[:40]}'") from None
 
 
-def _read_comments(text: str) -> list[Comment]:
-    rows = _Rows(COMMENTS, text, REQUIRED_COMMENT_COLUMNS)
+def _read_comments(stream: TextIO) -> list[Comment]:
+    rows = _Rows(COMMENTS, stream, REQUIRED_COMMENT_COLUMNS)
     comments: list[Comment] = []
     seen: set[int] = set()
     for record in rows:
@@ -243,24 +259,26 @@ def _read_comments(text: str) -> list[Comment]:
     return comments
 
 
-def _read_votes(text: str, known: set[int] | None) -> list[VoteRow]:
-    rows = _Rows(VOTES, text, REQUIRED_VOTE_COLUMNS)
+def _read_votes(stream: TextIO, known: set[int] | None) -> list[VoteRow]:
+    rows = _Rows(VOTES, stream, REQUIRED_VOTE_COLUMNS)
     votes: list[VoteRow] = []
+    at_comment, at_voter, at_vote = rows.columns["comment-id"], rows.columns["voter-id"], rows.columns["vote"]
+    at_time = rows.index("timestamp")
     for record in rows:
-        vote = rows.integer(record, "vote")
+        # The fast path (a million rows): int() of each cell; on any failure the slow path says which.
+        try:
+            timestamp = int(record[at_time]) if at_time is not None else 0
+            comment, voter, vote = int(record[at_comment]), int(record[at_voter]), int(record[at_vote])
+        except ValueError:
+            timestamp = rows.integer(record, "timestamp", 0)
+            comment = rows.integer(record, "comment-id")
+            voter = rows.integer(record, "voter-id")
+            vote = rows.integer(record, "vote")
         if vote not in (1, -1, 0):
             raise PolisError(VOTES, rows.line, "vote must be 1, -1 or 0")
-        comment = rows.integer(record, "comment-id")
         if known is not None and comment not in known:
             raise PolisError(VOTES, rows.line, f"vote on comment {comment}, which comments.csv does not have")
-        votes.append(
-            VoteRow(
-                timestamp_ms=rows.integer(record, "timestamp", 0),
-                comment=comment,
-                voter=rows.integer(record, "voter-id"),
-                vote=vote,
-            )
-        )
+        votes.append(VoteRow(timestamp_ms=timestamp, comment=comment, voter=voter, vote=vote))
     return votes
 
 
@@ -284,7 +302,11 @@ def unneutralise(text: str) -> str:
 
 def _datetime(timestamp_ms: int) -> str:
     # Polis writes the server's local time in JavaScript's Date format; this writes UTC in that shape.
-    return datetime.fromtimestamp(timestamp_ms / 1000, tz=UTC).strftime("%a %b %d %H:%M:%S UTC %Y")
+    # The column is for people: the reader takes `timestamp`, so one out of range is left empty.
+    try:
+        return datetime.fromtimestamp(timestamp_ms / 1000, tz=UTC).strftime("%a %b %d %H:%M:%S UTC %Y")
+    except (ValueError, OverflowError, OSError):
+        return ""
 
 
 def write_comments(out: TextIO, comments: Iterable[Comment]) -> None:
@@ -323,14 +345,12 @@ def write_votes(out: TextIO, votes: Iterable[VoteRow]) -> None:
 def write_participants_votes(
     out: TextIO, votes: Votes, groups: dict[int, int], authored: dict[int, int]
 ) -> None:
-    """participants-votes.csv: one participant a row (those who voted, then authors who did not), with
-    the group (empty when not grouped), counts and the latest vote on each statement shown (empty when
-    not seen)."""
+    """participants-votes.csv: one row per participant who voted, with the group (empty when not
+    grouped), the statements authored, counts and the latest vote on each column of `votes` (empty when
+    not seen). With `Conversation.matrix(hidden=True)` it is Polis's own file, cell for cell."""
     import numpy as np
 
     participants = [int(p) for p in votes.participants]
-    voted = set(participants)
-    participants += sorted(author for author in authored if author not in voted)
     statements = [int(s) for s in votes.statements]
     rows = np.asarray(votes.rows)
     order = np.argsort(rows, kind="stable")
@@ -343,15 +363,13 @@ def write_participants_votes(
     writer.writerow((*PARTICIPANT_COLUMNS, *statements))
     for index, participant in enumerate(participants):
         cells = [""] * len(statements)
-        n_agree = n_disagree = n_votes = 0
-        if index < len(votes.participants):
-            start, end = int(starts[index]), int(starts[index + 1])
-            for col, value in zip(cols[start:end].tolist(), values[start:end].tolist(), strict=True):
-                cells[col] = str(value)
-            block = values[start:end]
-            n_votes = end - start
-            n_agree = int(np.count_nonzero(block == 1))
-            n_disagree = int(np.count_nonzero(block == -1))
+        start, end = int(starts[index]), int(starts[index + 1])
+        for col, value in zip(cols[start:end].tolist(), values[start:end].tolist(), strict=True):
+            cells[col] = str(value)
+        block = values[start:end]
+        n_votes = end - start
+        n_agree = int(np.count_nonzero(block == 1))
+        n_disagree = int(np.count_nonzero(block == -1))
         group = groups.get(participant)
         writer.writerow(
             (
@@ -390,7 +408,7 @@ def write_polis(
         write_comments(out, conversation.comments)
     with open(base / VOTES, "w", encoding="utf-8", newline="") as out:
         write_votes(out, conversation.votes)
-    votes = conversation.matrix()
+    votes = conversation.matrix(hidden=True)
     with open(base / PARTICIPANTS_VOTES, "w", encoding="utf-8", newline="") as out:
         write_participants_votes(out, votes, groups, authored)
     voters = len({row.voter for row in conversation.votes})

@@ -128,10 +128,15 @@ def namespace(*argv: str) -> argparse.Namespace:
     return parser.parse_args(list(argv))
 
 
-def test_progress_goes_to_a_terminal_only() -> None:
-    out, err = io.StringIO(), Terminal()
-    assert cli.run(namespace("cluster", str(LONDON)), out, err) == 0
+def test_progress_goes_to_a_terminal_only_on_long_runs(monkeypatch: pytest.MonkeyPatch) -> None:
+    short = Terminal()
+    assert cli.run(namespace("cluster", str(LONDON)), io.StringIO(), short) == 0
+    assert short.getvalue() == ""
+    monkeypatch.setattr(cli, "LONG_RUN_VOTES", 100)  # London's 640 rows count as long
+    err = Terminal()
+    assert cli.run(namespace("cluster", str(LONDON)), io.StringIO(), err) == 0
     assert "participants x" in err.getvalue()
+    assert "clustered: " in err.getvalue()
     quiet = io.StringIO()
     assert cli.run(namespace("cluster", str(LONDON)), io.StringIO(), quiet) == 0
     assert quiet.getvalue() == ""

@@ -4,6 +4,7 @@ file and line."""
 import csv
 import io
 import shutil
+from collections import Counter
 from pathlib import Path
 
 import pytest
@@ -18,6 +19,7 @@ from veche.deliberation.engine.polis import (
     read_polis,
     unneutralise,
     write_comments,
+    write_participants_votes,
     write_polis,
     write_votes,
 )
@@ -82,6 +84,23 @@ def test_writes_what_it_reads(name: str, tmp_path: Path) -> None:
     assert header == "timestamp,datetime,comment-id,voter-id,vote"
 
 
+@pytest.mark.parametrize("name", CONVERSATIONS)
+def test_participants_votes_is_polis_own_cell_for_cell(name: str) -> None:
+    conversation = read_polis(DATA / name)
+    authored = dict(Counter(comment.author for comment in conversation.comments))
+    out = io.StringIO()
+    write_participants_votes(out, conversation.matrix(hidden=True), {}, authored)
+    ours = {row["participant"]: row for row in csv.DictReader(io.StringIO(out.getvalue(), newline=""))}
+    with open(DATA / name / "participants-votes.csv", encoding="utf-8", newline="") as handle:
+        polis = list(csv.DictReader(handle))
+    assert len(ours) == len(polis)
+    for row in polis:
+        mine = ours[row["participant"]]
+        for column, value in row.items():
+            if column not in ("group-id", "xid"):
+                assert mine.get(column, "") == value, (row["participant"], column)
+
+
 def test_round_trip_of_awkward_texts(tmp_path: Path) -> None:
     texts = [
         '=HYPERLINK("http://x")',
@@ -126,6 +145,15 @@ def test_votes_are_written_in_polis_order() -> None:
     lines = out.getvalue().splitlines()
     assert lines[0] == "timestamp,datetime,comment-id,voter-id,vote"
     assert lines[1] == "1500000000000,Fri Jul 14 02:40:00 UTC 2017,3,7,-1"
+
+
+def test_a_timestamp_out_of_range_still_round_trips(tmp_path: Path) -> None:
+    conversation = Conversation(
+        comments=[Comment(id=1, author=2, text="x", timestamp_ms=10**18)],
+        votes=[VoteRow(timestamp_ms=-(10**18), comment=1, voter=2, vote=1)],
+    )
+    write_polis(tmp_path, conversation)
+    assert read_polis(tmp_path) == conversation
 
 
 # Broken files -----------------------------------------------------------------------------------------
