@@ -19,6 +19,7 @@ municipality_patterns: list[URLPattern | URLResolver] = [
     path("polls/", include("veche.polls.urls")),
     path("initiatives/", include("veche.initiatives.urls")),
     path("projects/", include("veche.crowdprojects.urls")),
+    path("deliberations/", include("veche.deliberation.urls")),
     path("funding/", include("veche.funding.urls")),
     path("projects/<int:project_id>/text/", include("veche.drafting.urls")),
     path("projects/<int:project_id>/meetings/", include("veche.meetings.urls")),

@@ -39,6 +39,7 @@ from django.utils.encoding import force_bytes
 from django.utils.http import urlsafe_base64_encode
 
 from tests.authz.crowd import crowd_routes, crowd_world
+from tests.authz.deliberation import deliberation_routes, deliberation_world
 from veche.accounts.models import ApiToken, User, Verification
 from veche.accounts.services import api_token_create, email_confirmation_token
 from veche.appeals.models import Appeal, AppealPolicy
@@ -1303,6 +1304,7 @@ ROUTES: dict[str, Case] = {
     # Django admin: platform admins only; one entry for the whole namespace.
     "admin": Case("/admin/", every(ADMIN_LOGIN)[:-1] + (200,)),
     **crowd_routes(Case, every),
+    **deliberation_routes(Case, every),
 }
 
 
@@ -1625,13 +1627,20 @@ def world(
         "uidb64": urlsafe_base64_encode(force_bytes(author.pk)),
         "reset_token": default_token_generator.make_token(author),
     }
-    world.values = crowd_world(
+    crowd = crowd_world(
         values=values,
         municipality=municipality,
         other_municipality=other_municipality,
         municipal_admin=municipal_admin,
         other_admin=other_admin,
         author=author,
+    )
+    world.values = deliberation_world(
+        values=crowd,
+        municipality=municipality,
+        other_municipality=other_municipality,
+        municipal_admin=municipal_admin,
+        other_admin=other_admin,
     )
     return world
 

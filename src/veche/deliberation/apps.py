@@ -8,5 +8,6 @@ class DeliberationConfig(AppConfig):
     verbose_name = _("opinion mapping")
 
     def ready(self) -> None:
-        # Statements can be flagged and hidden like any other content.
-        from veche.deliberation import flaggable  # noqa: F401
+        # Statements can be flagged and hidden like any other content; the section of a crowd
+        # project's page.
+        from veche.deliberation import flaggable, sections  # noqa: F401
