@@ -77,10 +77,19 @@ def deliberation_routes(case: type[Case], every: Any) -> dict[str, Case]:
             data={"text": "Нужны фонтаны"},
             state=_count(Statement),
         ),
-        # The map and the exports are helper dmap's pages; these rows stand until theirs replace them.
+        # The map and the exports (Polis's CSV): public with the deliberation, a draft's only for
+        # those who run it, another municipality's and an unknown file not found.
         "deliberation:map": case(page + "map/", every(200)),
         "deliberation:map#draft": case(draft + "map/", draft_seen),
+        "deliberation:map#other-municipality": case(base + "{deliberation_other}/map/", every(404)),
         "deliberation:export": case(page + "export/votes.csv", every(200)),
+        "deliberation:export#comments": case(page + "export/comments.csv", every(200)),
+        "deliberation:export#participants-votes": case(page + "export/participants-votes.csv", every(200)),
+        "deliberation:export#draft": case(draft + "export/comments.csv", draft_seen),
+        "deliberation:export#other-municipality": case(
+            base + "{deliberation_other}/export/votes.csv", every(404)
+        ),
+        "deliberation:export#unknown-file": case(page + "export/users.csv", every(404)),
     }
 
 
