@@ -39,6 +39,7 @@ municipality_patterns: list[URLPattern | URLResolver] = [
     path("staff/polls/", include("veche.polls.staff_urls")),
     path("staff/budgets/", include("veche.budgeting.staff_urls")),
     path("staff/projects/", include("veche.crowdprojects.staff_urls")),
+    path("staff/deliberations/", include("veche.deliberation.staff_urls")),
     path("staff/<str:kind>/", municipality_views.staff_list, name="staff_list"),
     path("staff/<str:kind>/new/", municipality_views.staff_edit, name="staff_new"),
     path("staff/<str:kind>/<int:pk>/", municipality_views.staff_edit, name="staff_edit"),

@@ -13,13 +13,15 @@ from collections.abc import Callable, Mapping
 from typing import TYPE_CHECKING, Any
 
 from veche.accounts.models import User
-from veche.deliberation.models import Statement, Vote
+from veche.crowdprojects.models import StageKind
+from veche.crowdprojects.tests.helpers import project_in_stage
+from veche.deliberation.models import Deliberation, Map, Statement, Vote
 from veche.deliberation.services import deliberation_create, statement_add
 from veche.deliberation.tests.helpers import SEEDS, open_deliberation, shown
 from veche.municipalities.models import Municipality
 
 if TYPE_CHECKING:
-    from tests.authz.test_matrix import Case
+    from tests.authz.test_matrix import Case, World
 
 LOGIN = "login"
 PREFIX = "deliberation_"
@@ -134,3 +136,170 @@ def deliberation_world(
         }
 
     return DeliberationValues(values, build)
+
+
+# The staff pages (/m/<slug>/staff/deliberations/): the world has a published standalone deliberation of
+# the roads department (the fixtures' official works there) with a statement awaiting moderation, a
+# draft of the same department, and a project of the roads department with an opinion-mapping stage
+# and no deliberation yet. Municipal and platform admins run every deliberation; moderators reach the
+# statements (and the list of what they moderate), nothing else.
+
+# Those who run the roads department's deliberations: its official, municipal and platform admins.
+RUNS_PAGE = (LOGIN, 404, 404, 404, 200, 200, 404, 200)
+RUNS_POST = (LOGIN, 404, 404, 404, 302, 302, 404, 302)
+# ... and the municipality's moderators, who accept and reject statements.
+MODERATES_PAGE = (LOGIN, 404, 404, 200, 200, 200, 404, 200)
+MODERATES_POST = (LOGIN, 404, 404, 302, 302, 302, 404, 302)
+# Those who set projects up: municipal and platform admins.
+SETS_UP_PAGE = (LOGIN, 404, 404, 404, 404, 200, 404, 200)
+SETS_UP_POST = (LOGIN, 404, 404, 404, 404, 302, 404, 302)
+
+STAFF = "/m/{slug}/staff/deliberations"
+
+
+def _deliberation(w: World, name: str) -> Deliberation:
+    return Deliberation.objects.get(pk=w.values[name])
+
+
+def _statements(w: World) -> int:
+    return Statement.objects.filter(deliberation_id=w.values["staff_deliberation"]).count()
+
+
+def _maps(w: World) -> int:
+    return Map.objects.filter(deliberation_id=w.values["staff_deliberation"]).count()
+
+
+def _status(w: World) -> str:
+    return Statement.objects.get(pk=w.values["staff_pending_statement"]).status
+
+
+def _project_deliberations(w: World) -> int:
+    return Deliberation.objects.filter(project_id=w.values["staff_mapping_project"]).count()
+
+
+def deliberation_staff_routes(case: type[Case], every: Any) -> dict[str, Case]:
+    settings = {
+        "title": "A clearer question",
+        "description": "",
+        "department": "{staff_roads}",
+        "tier": "1",
+        "opens_at": "",
+        "closes_at": "",
+        "statement_max_length": "140",
+        "residents_add_statements": "on",
+    }
+    return {
+        "deliberation_staff:list": case(f"{STAFF}/", MODERATES_PAGE),
+        "deliberation_staff:create": case(f"{STAFF}/new/", RUNS_PAGE),
+        "deliberation_staff:create#post": case(
+            f"{STAFF}/new/",
+            RUNS_POST,
+            "POST",
+            data={**settings, "title": "A new question"},
+            state=lambda w: Deliberation.objects.filter(title="A new question").count(),
+        ),
+        "deliberation_staff:import": case(f"{STAFF}/import/", SETS_UP_PAGE),
+        "deliberation_staff:project_create": case(
+            f"{STAFF}/projects/{{staff_mapping_project}}/new/", RUNS_PAGE
+        ),
+        "deliberation_staff:project_create#post": case(
+            f"{STAFF}/projects/{{staff_mapping_project}}/new/",
+            RUNS_POST,
+            "POST",
+            data={"title": "Where do we agree?", "statement_max_length": "140"},
+            state=_project_deliberations,
+        ),
+        "deliberation_staff:edit": case(f"{STAFF}/{{staff_deliberation}}/", RUNS_PAGE),
+        "deliberation_staff:edit#draft": case(f"{STAFF}/{{staff_draft_deliberation}}/", RUNS_PAGE),
+        "deliberation_staff:edit#post": case(
+            f"{STAFF}/{{staff_draft_deliberation}}/",
+            RUNS_POST,
+            "POST",
+            data=settings,
+            state=lambda w: _deliberation(w, "staff_draft_deliberation").title,
+        ),
+        "deliberation_staff:publish": case(
+            f"{STAFF}/{{staff_draft_deliberation}}/publish/",
+            RUNS_POST,
+            "POST",
+            state=lambda w: _deliberation(w, "staff_draft_deliberation").published_at,
+        ),
+        "deliberation_staff:recompute": case(
+            f"{STAFF}/{{staff_deliberation}}/map/", RUNS_POST, "POST", state=_maps
+        ),
+        "deliberation_staff:statements": case(f"{STAFF}/{{staff_deliberation}}/statements/", MODERATES_PAGE),
+        "deliberation_staff:statements#draft": case(
+            f"{STAFF}/{{staff_draft_deliberation}}/statements/", RUNS_PAGE
+        ),
+        "deliberation_staff:seed": case(
+            f"{STAFF}/{{staff_deliberation}}/statements/new/",
+            RUNS_POST,
+            "POST",
+            data={"text": "Paths need lights"},
+            state=_statements,
+        ),
+        "deliberation_staff:moderate": case(
+            f"{STAFF}/{{staff_deliberation}}/statements/{{staff_pending_statement}}/",
+            MODERATES_POST,
+            "POST",
+            data={"decision": "accept"},
+            state=_status,
+        ),
+        "deliberation_staff:moderate#reject": case(
+            f"{STAFF}/{{staff_deliberation}}/statements/{{staff_pending_statement}}/",
+            MODERATES_POST,
+            "POST",
+            data={"decision": "reject", "reason": "Said already"},
+            state=_status,
+        ),
+    }
+
+
+class StaffValues(dict[str, Any]):
+    """The matrix's values with the staff pages' own (named staff_...) built on first need; every
+    other value is the wrapped values' (built lazily by their own parts)."""
+
+    def __init__(self, inner: Mapping[str, Any], build: Callable[[], dict[str, Any]]) -> None:
+        super().__init__()
+        self._inner = inner
+        self._build: Callable[[], dict[str, Any]] | None = build
+
+    def __missing__(self, key: str) -> Any:
+        if key.startswith("staff_") and self._build is not None:
+            build, self._build = self._build, None
+            self.update(build())
+            if key in self:
+                return self[key]
+        return self._inner[key]
+
+
+def deliberation_staff_world(
+    *, values: Mapping[str, Any], municipality: Municipality, municipal_admin: User, author: User
+) -> StaffValues:
+    """The world's values with the staff pages' part, built when a cell first names one of its values."""
+
+    def build() -> dict[str, Any]:
+        roads = municipality.departments.get(name_en="Roads")
+        running = open_deliberation(municipal_admin, municipality, department=roads, statements=SEEDS[:2])
+        # The author's residence is verified in the municipality: they may add a statement.
+        pending = statement_add(author=author, deliberation=running, text="Benches by the water")
+        draft = deliberation_create(
+            actor=municipal_admin, municipality=municipality, title="Not yet", department=roads
+        )
+        project = project_in_stage(
+            actor=municipal_admin,
+            municipality=municipality,
+            kind=StageKind.IDEAS,
+            template="deliberation",
+            title="Mapped project",
+            department=roads,
+        )
+        return {
+            "staff_roads": roads.pk,
+            "staff_deliberation": running.pk,
+            "staff_pending_statement": pending.pk,
+            "staff_draft_deliberation": draft.pk,
+            "staff_mapping_project": project.pk,
+        }
+
+    return StaffValues(values, build)

@@ -39,7 +39,12 @@ from django.utils.encoding import force_bytes
 from django.utils.http import urlsafe_base64_encode
 
 from tests.authz.crowd import crowd_routes, crowd_world
-from tests.authz.deliberation import deliberation_routes, deliberation_world
+from tests.authz.deliberation import (
+    deliberation_routes,
+    deliberation_staff_routes,
+    deliberation_staff_world,
+    deliberation_world,
+)
 from veche.accounts.models import ApiToken, User, Verification
 from veche.accounts.services import api_token_create, email_confirmation_token
 from veche.appeals.models import Appeal, AppealPolicy
@@ -1305,6 +1310,7 @@ ROUTES: dict[str, Case] = {
     "admin": Case("/admin/", every(ADMIN_LOGIN)[:-1] + (200,)),
     **crowd_routes(Case, every),
     **deliberation_routes(Case, every),
+    **deliberation_staff_routes(Case, every),
 }
 
 
@@ -1635,12 +1641,15 @@ def world(
         other_admin=other_admin,
         author=author,
     )
-    world.values = deliberation_world(
+    mapping = deliberation_world(
         values=crowd,
         municipality=municipality,
         other_municipality=other_municipality,
         municipal_admin=municipal_admin,
         other_admin=other_admin,
+    )
+    world.values = deliberation_staff_world(
+        values=mapping, municipality=municipality, municipal_admin=municipal_admin, author=author
     )
     return world
 
