@@ -120,3 +120,19 @@ def test_without_a_map_statements_never_seen_come_first(deliberation, make_user,
     for seed in range(5):
         offered = next_statement(deliberation=deliberation, participant=None, rng=random.Random(seed))
         assert offered == statements[-1]
+
+
+def test_a_vote_costs_the_same_queries_however_many_came_before(
+    deliberation, make_user, django_assert_max_num_queries
+):
+    statements = shown(deliberation)
+    for i in range(6):
+        vote_cast(
+            user=make_user(f"early{i}"), deliberation=deliberation, statement=statements[i % 5], value=1
+        )
+    late = make_user("late")
+    with django_assert_max_num_queries(16):
+        vote_cast(user=late, deliberation=deliberation, statement=statements[0], value=1)
+    participant = find_participant(user=late, deliberation=deliberation)
+    with django_assert_max_num_queries(4):
+        next_statement(deliberation=deliberation, participant=participant)
