@@ -16,6 +16,8 @@ from playwright.sync_api import expect
 
 from tests.e2e.helpers import Walk
 from veche.accounts.models import User
+from veche.crowdprojects.models import StageKind
+from veche.crowdprojects.tests.helpers import project_in_stage
 from veche.deliberation.models import Statement, StatementStatus
 from veche.deliberation.services import map_recompute, statement_add
 from veche.deliberation.tests.helpers import SEEDS, open_deliberation
@@ -55,6 +57,14 @@ def test_the_staff_pages_and_moderation_in_place(
     shot(walk, "edit")
     walk.open(f"{base}new/")
     shot(walk, "new")
+    project = project_in_stage(
+        actor=admin, municipality=municipality, kind=StageKind.IDEAS, template="deliberation", title=TITLE
+    )
+    walk.open(f"/m/{municipality.slug}/staff/projects/{project.pk}/")
+    walk.press(walk.link("Open the deliberation"))
+    shot(walk, "project-new")
+    walk.press("Create the draft")
+    assert walk.url == f"{base}{project.deliberation.pk}/"
 
     walk.as_(moderator)
     walk.open(f"{base}{deliberation.pk}/statements/")

@@ -1,6 +1,7 @@
 """Reads of the deliberations' staff pages: who reaches the workspace, the deliberations one runs or
 moderates, the statements of one by status."""
 
+from collections.abc import Callable
 from typing import Any
 
 from django.db.models import Count, F, Q, QuerySet
@@ -48,6 +49,28 @@ def deliberations_for_staff(*, municipality: Municipality, viewer: Person) -> Qu
         .annotate(**_status_counts("statements__"))
         .order_by(F("published_at").desc(nulls_first=True), "-created_at", "-id")
     )
+
+
+def runs_which(*, municipality: Municipality, viewer: Person) -> Callable[[Deliberation], bool]:
+    """`access.can_run_deliberation` for the rows of `deliberations_for_staff`, with one query in all:
+    those who set projects up run every one; an official ("run_projects") those of their departments
+    (a standalone one's organiser, a project's department)."""
+    if can_set_up_projects(viewer, municipality):
+        return lambda _deliberation: True
+    if not is_signed_in(viewer) or not has_permission(viewer, municipality, "run_projects"):
+        return lambda _deliberation: False
+    departments = set(
+        Membership.objects.filter(
+            user=viewer, municipality=municipality, role=OFFICIAL, department__isnull=False
+        ).values_list("department_id", flat=True)
+    )
+
+    def runs(deliberation: Deliberation) -> bool:
+        project = deliberation.project
+        organiser = deliberation.department_id if project is None else project.department_id
+        return organiser in departments
+
+    return runs
 
 
 def _status_counts(prefix: str = "") -> dict[str, Any]:

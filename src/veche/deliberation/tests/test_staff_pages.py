@@ -443,16 +443,23 @@ def test_an_upload_too_large_is_refused(client_for, municipal_admin, municipalit
 # Query counts of the lists.
 
 
-def test_the_list_makes_a_fixed_number_of_queries(client_for, municipal_admin, municipality, roads):
-    client = client_for(municipal_admin)
+@pytest.mark.parametrize("who", ["municipal_admin", "official", "moderator"])
+def test_the_list_makes_a_fixed_number_of_queries(
+    request, who, client_for, municipal_admin, municipality, roads
+):
+    client = client_for(request.getfixturevalue(who))
     open_deliberation(municipal_admin, municipality, department=roads, statements=SEEDS[:2])
     with CaptureQueriesContext(connection) as few:
         assert client.get(staff_url(municipality)).status_code == 200
     for n in range(4):
-        open_deliberation(municipal_admin, municipality, title=f"Вопрос {n}", statements=SEEDS[:3])
+        open_deliberation(
+            municipal_admin, municipality, title=f"Вопрос {n}", department=roads, statements=SEEDS[:3]
+        )
+        project_deliberation(municipal_admin, municipality, title=f"Проект {n}", department=roads)
     with CaptureQueriesContext(connection) as many:
         assert client.get(staff_url(municipality)).status_code == 200
     assert len(many) == len(few), [q["sql"] for q in many.captured_queries]
+    assert len(client.get(staff_url(municipality)).context["rows"]) == 9
 
 
 def test_the_statements_page_makes_a_fixed_number_of_queries(

@@ -45,6 +45,7 @@ from veche.deliberation.staff_forms import (
 from veche.deliberation.staff_selectors import (
     access_deliberations_staff,
     deliberations_for_staff,
+    runs_which,
     statement_counts,
     statements_by_status,
 )
@@ -81,7 +82,8 @@ def deliberation_list(request: HttpRequest, slug: str) -> HttpResponse:
     page = Paginator(
         deliberations_for_staff(municipality=municipality, viewer=request.user), PAGE_SIZE
     ).get_page(request.GET.get("page"))
-    rows = [(d, can_run_deliberation(request.user, d)) for d in page]
+    runs = runs_which(municipality=municipality, viewer=request.user)
+    rows = [(deliberation, runs(deliberation)) for deliberation in page]
     context = {
         "municipality": municipality,
         "page": page,
