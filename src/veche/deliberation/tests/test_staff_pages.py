@@ -11,7 +11,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
-from veche.core.testing import HTMX, messages_of
+from veche.core.testing import HTMX, messages_of, text_in
 from veche.crowdprojects.models import ProjectTier, StageKind
 from veche.crowdprojects.tests.helpers import project_in_stage
 from veche.deliberation.models import Deliberation, Map, Participant, Statement, StatementStatus, Vote
@@ -351,7 +351,7 @@ def test_recompute_the_map_now(client_for, municipal_admin, municipality, of_roa
     assert made.k == 0 and made.n_votes == 3
     page = client.get(staff_url(municipality, of_roads.pk)).content.decode()
     assert 'data-k="0"' in page
-    assert "Пока мало голосов, чтобы найти группы мнений." in page
+    assert text_in("ru", "Not enough votes yet to find opinion groups.") in page
 
 
 # Polis import.
