@@ -91,8 +91,14 @@ class Picture:
     layers: list[Layer]
     labels: list[Label]
     you: tuple[str, str] | None
+    # Where the "You" label stands from the marker (dx, dy, text-anchor): inside the frame.
+    you_label: tuple[str, str, str]
     gathered: bool  # marks stand for cells of participants, not one participant each
     marks: int
+
+
+# The room the "You" label takes beside its marker, in the viewBox's units.
+YOU_ROOM = 70
 
 
 def legend_path(group: int) -> str:
@@ -116,7 +122,7 @@ def picture(
         xs.append(you[0])
         ys.append(you[1])
     if not xs:
-        return Picture(WIDTH, HEIGHT, [], [], None, False, 0)
+        return Picture(WIDTH, HEIGHT, [], [], None, ("13", "-11", "start"), False, 0)
     left, right, bottom, top = min(xs), max(xs), min(ys), max(ys)
     span_x, span_y = max(right - left, 1e-9), max(top - bottom, 1e-9)
     # A phone shows the picture 360 px wide: the cloud fills the width, and the height follows it.
@@ -160,7 +166,16 @@ def picture(
         x, y = at(float(centre[0]), float(centre[1]))
         labels.append(Label(index, letters[index], _n(x), _n(y), colour_of(index)))
     you_at = None
+    you_label = ("13", "-11", "start")
     if you is not None:
         x, y = at(you[0], you[1])
         you_at = (_n(x), _n(y))
-    return Picture(WIDTH, height, layers, labels, you_at, gathered, sum(layer.marks for layer in layers))
+        # The label goes left of a marker near the right edge (above it, it has PAD of room).
+        you_label = (
+            "13" if x < WIDTH - YOU_ROOM else "-13",
+            "-11",
+            "start" if x < WIDTH - YOU_ROOM else "end",
+        )
+    return Picture(
+        WIDTH, height, layers, labels, you_at, you_label, gathered, sum(layer.marks for layer in layers)
+    )

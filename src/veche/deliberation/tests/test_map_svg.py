@@ -57,3 +57,17 @@ def test_a_participant_in_no_group_is_drawn_grey():
 
     assert [layer.group for layer in made.layers] == [None, 0, 1]
     assert made.layers[0].fill == svg.UNGROUPED
+
+
+@pytest.mark.parametrize(
+    ("you", "label"),
+    [
+        ((0.0, 0.0), ("13", "-11", "start")),  # in the middle: right of the marker, above it
+        ((2.4, 0.0), ("-13", "-11", "end")),  # at the right edge: left of it
+    ],
+)
+def test_the_you_label_stays_inside_the_frame(you, label):
+    points, groups, centres = _cloud(300)
+    points.update({"left": [-2.5, -2.0], "right": [2.4, -2.0], "top": [0.0, 1.9]})
+    made = svg.picture(points, groups, centres, "ABC", you=you)
+    assert made.you_label == label
