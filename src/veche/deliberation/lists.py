@@ -9,7 +9,7 @@ from django.db.models import Prefetch
 from veche.crowdprojects.models import Stage, StageKind
 from veche.crowdprojects.stages import stage_at
 from veche.deliberation.listing_selectors import deliberations_for, with_counts
-from veche.deliberation.models import Deliberation, Participant, Vote, shown_q
+from veche.deliberation.models import Deliberation, Participant, Statement, Vote, shown_q
 from veche.municipalities.models import Municipality
 
 
@@ -79,3 +79,11 @@ def answers_of(participant: Participant | None) -> list[Vote]:
         .select_related("statement")
         .order_by("-updated_at", "-pk")
     )
+
+
+def statements_of(participant: Participant | None) -> list[Statement]:
+    """The statements the participant wrote, the newest first, whatever became of them: their author
+    sees each one's state (waiting for a moderator, shown, rejected with the reason, hidden)."""
+    if participant is None:
+        return []
+    return list(Statement.objects.filter(participant=participant).order_by("-created_at", "-pk"))

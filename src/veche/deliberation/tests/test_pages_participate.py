@@ -124,8 +124,8 @@ def test_the_page_reads_a_fixed_number_of_queries(
     # The session, the user, their roles (runs it?), unread notifications; the municipality, the
     # deliberation; who may take part (verification, districts, the verified district); the participant,
     # the map (their place), its priorities, the statements seen least and the one chosen; the answers;
-    # the counts.
-    with django_assert_num_queries(16) as first:
+    # the counts; the statements they wrote.
+    with django_assert_num_queries(17) as first:
         client.get(page_url(deliberation))
     for statement in shown(deliberation)[1:4]:
         vote_cast(user=resident, deliberation=deliberation, statement=statement, value=-1)
@@ -267,6 +267,22 @@ def test_adding_a_statement_keeps_it_pending_and_thanks(client_for, deliberation
     added = Statement.objects.get(text="Нужны фонтаны")
     assert added.status == StatementStatus.PENDING and added.author == resident
     assert card_statement(response.content.decode()) != added.pk
+
+
+def test_the_author_sees_what_became_of_their_statements_and_nobody_else_does(
+    client_for, deliberation, resident, author, municipal_admin
+):
+    waiting = statement_add(author=resident, deliberation=deliberation, text="Нужны фонтаны")
+    refused = statement_add(author=resident, deliberation=deliberation, text="Снести всё")
+    statement_moderate(moderator=municipal_admin, statement=refused, accept=False, reason="Не по теме")
+    html = client_for(resident).get(page_url(deliberation)).content.decode()
+    mine = html[html.index('id="my-statements"') :]
+    assert ru("Your statements") in mine and "Нужны фонтаны" in mine
+    assert f'id="my-statement-{waiting.pk}"' in mine and ru("Waiting for a moderator") in mine
+    assert "Отклонено: Не по теме" in unescape(mine)
+    # Another resident sees neither: pending and rejected statements are their author's.
+    other = client_for(author).get(page_url(deliberation)).content.decode()
+    assert 'id="my-statements"' not in other and "Нужны фонтаны" not in other
 
 
 def test_the_form_says_the_limit_without_javascript(client_for, resident, municipal_admin, municipality):

@@ -31,7 +31,7 @@ from veche.crowdprojects.selectors import stages_of
 from veche.crowdprojects.stages import stage_at
 from veche.deliberation.access import access_deliberation, can_deliberate, can_run_deliberation
 from veche.deliberation.forms import StatementForm, VoteForm
-from veche.deliberation.lists import answers_of, counts_of, published_deliberations
+from veche.deliberation.lists import answers_of, counts_of, published_deliberations, statements_of
 from veche.deliberation.models import Deliberation, Statement
 from veche.deliberation.phases import deliberation_phase
 from veche.deliberation.services import (
@@ -107,6 +107,7 @@ def _page_context(
         "n_participants": n_participants,
         "n_statements": n_statements,
         "can_run": runs,
+        "my_statements": statements_of(context["participant"]),
         # Residents add statements while they may take part, if the organisers let them; a statement
         # form sent back with an error is shown whatever the reason.
         "may_add": form is not None or (bool(context["decision"]) and deliberation.residents_add_statements),
