@@ -24,21 +24,18 @@ from veche.municipalities.models import Department, District, Municipality
 from veche.polls.forms import DATETIME_INPUT, LocalDateTimeInput
 
 
-def _moment(label: Any, **kwargs: Any) -> forms.DateTimeField:
+def moment_field(label: Any, **kwargs: Any) -> forms.DateTimeField:
+    """A date and time typed in the municipality's zone (the staff pages' one widget for it)."""
     return forms.DateTimeField(
         label=label, widget=LocalDateTimeInput(), input_formats=[DATETIME_INPUT], **kwargs
     )
 
 
-class ProjectForm(forms.Form):
-    """A project's settings."""
+class TakingPartFields(forms.Form):
+    """Who organises and who may take part: a department of the municipality (or the administration
+    itself), the tier and the districts. Shared by a project's settings and a standalone
+    deliberation's; `limit_to` offers the municipality's own departments and districts."""
 
-    title = forms.CharField(label=_("Question"), max_length=TITLE_MAX_LENGTH)
-    description = MarkdownField(
-        label=_("Description"),
-        widget=forms.Textarea(attrs={"rows": 8}),
-        help_text=_("What the city asks and what it will do with the answers. Markdown: **bold**, lists."),
-    )
     department = forms.ModelChoiceField(
         label=_("Organiser"),
         queryset=Department.objects.none(),
@@ -60,6 +57,31 @@ class ProjectForm(forms.Form):
         widget=forms.CheckboxSelectMultiple,
         help_text=_("None: the whole municipality. Otherwise only residents verified in these districts."),
     )
+
+    def limit_to(self, municipality: Municipality) -> None:
+        self.fields["department"].queryset = municipality.departments.order_by("name")  # type: ignore[attr-defined]
+        self.fields["districts"].queryset = municipality.districts.order_by("name")  # type: ignore[attr-defined]
+
+
+class ProjectForm(TakingPartFields):
+    """A project's settings."""
+
+    field_order = [
+        "title",
+        "description",
+        "department",
+        "tier",
+        "districts",
+        "voting_method",
+        "approval_limit",
+    ]
+
+    title = forms.CharField(label=_("Question"), max_length=TITLE_MAX_LENGTH)
+    description = MarkdownField(
+        label=_("Description"),
+        widget=forms.Textarea(attrs={"rows": 8}),
+        help_text=_("What the city asks and what it will do with the answers. Markdown: **bold**, lists."),
+    )
     voting_method = forms.ChoiceField(
         label=_("How residents vote"),
         choices=VotingMethod.choices,
@@ -76,8 +98,7 @@ class ProjectForm(forms.Form):
 
     def __init__(self, *args: Any, municipality: Municipality, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["department"].queryset = municipality.departments.order_by("name")  # type: ignore[attr-defined]
-        self.fields["districts"].queryset = municipality.districts.order_by("name")  # type: ignore[attr-defined]
+        self.limit_to(municipality)
 
     @staticmethod
     def initial_for(project: Project) -> dict[str, Any]:
@@ -102,7 +123,7 @@ class NewProjectForm(ProjectForm):
     """A new project: its settings, and the template its timeline starts from on a first date."""
 
     template = forms.ChoiceField(label=_("Timeline"), widget=forms.RadioSelect, initial="full")
-    starts_at = _moment(
+    starts_at = moment_field(
         _("First stage starts"), help_text=_("Each stage then takes its usual length; edit them after.")
     )
 
@@ -124,8 +145,8 @@ class StageForm(forms.Form):
         required=False,
         help_text=_("Empty: the kind's name."),
     )
-    starts_at = _moment(_("Starts"))
-    ends_at = _moment(_("Ends"))
+    starts_at = moment_field(_("Starts"))
+    ends_at = moment_field(_("Ends"))
     description = MarkdownField(
         label=_("What happens"), required=False, widget=forms.Textarea(attrs={"rows": 2})
     )

@@ -10,7 +10,7 @@ from django.core.files.uploadedfile import UploadedFile
 from django.utils.translation import gettext_lazy as _
 
 from veche.core.forms import MarkdownField
-from veche.crowdprojects.models import ProjectTier
+from veche.crowdprojects.project_forms import TakingPartFields, moment_field
 from veche.deliberation.models import (
     REASON_MAX_LENGTH,
     STATEMENT_DEFAULT_LENGTH,
@@ -19,18 +19,11 @@ from veche.deliberation.models import (
     TITLE_MAX_LENGTH,
     Deliberation,
 )
-from veche.municipalities.models import Department, District, Municipality
-from veche.polls.forms import DATETIME_INPUT, LocalDateTimeInput
+from veche.municipalities.models import Municipality
 
 # The largest comments.csv and votes.csv a page takes (a bigger conversation goes through
 # `veche deliberation import` on the command line).
 UPLOAD_MAX_BYTES = getattr(settings, "DELIBERATION_UPLOAD_MAX_BYTES", 20 * 1024 * 1024)
-
-
-def _moment(label: Any, **kwargs: Any) -> forms.DateTimeField:
-    return forms.DateTimeField(
-        label=label, widget=LocalDateTimeInput(), input_formats=[DATETIME_INPUT], required=False, **kwargs
-    )
 
 
 class ProjectDeliberationForm(forms.Form):
@@ -79,32 +72,11 @@ class ProjectDeliberationForm(forms.Form):
         return {name: data[name] for name in names}
 
 
-class DeliberationForm(ProjectDeliberationForm):
+class DeliberationForm(TakingPartFields, ProjectDeliberationForm):
     """A standalone deliberation's settings: its organiser, who may take part, where, and when."""
 
-    department = forms.ModelChoiceField(
-        label=_("Organiser"),
-        queryset=Department.objects.none(),
-        required=False,
-        empty_label=_("The administration itself"),
-        help_text=_("The officials of the organising department run the deliberation with the admins."),
-    )
-    tier = forms.TypedChoiceField(
-        label=_("Who may take part"),
-        choices=ProjectTier.choices,
-        coerce=int,
-        widget=forms.RadioSelect,
-        initial=ProjectTier.REGISTERED,
-    )
-    districts = forms.ModelMultipleChoiceField(
-        label=_("Districts"),
-        queryset=District.objects.none(),
-        required=False,
-        widget=forms.CheckboxSelectMultiple,
-        help_text=_("None: the whole municipality. Otherwise only residents verified in these districts."),
-    )
-    opens_at = _moment(_("Opens"), help_text=_("Empty: when you publish it."))
-    closes_at = _moment(_("Closes"), help_text=_("Empty: open until you set a date."))
+    opens_at = moment_field(_("Opens"), required=False, help_text=_("Empty: when you publish it."))
+    closes_at = moment_field(_("Closes"), required=False, help_text=_("Empty: open until you set a date."))
 
     field_order = [
         "title",
@@ -120,8 +92,10 @@ class DeliberationForm(ProjectDeliberationForm):
 
     def __init__(self, *args: Any, municipality: Municipality, **kwargs: Any) -> None:
         super().__init__(*args, municipality=municipality, **kwargs)
-        self.fields["department"].queryset = municipality.departments.order_by("name")  # type: ignore[attr-defined]
-        self.fields["districts"].queryset = municipality.districts.order_by("name")  # type: ignore[attr-defined]
+        self.limit_to(municipality)
+        self.fields["department"].help_text = _(
+            "The officials of the organising department run the deliberation with the admins."
+        )
 
     def settings(self) -> dict[str, Any]:
         data = self.cleaned_data
