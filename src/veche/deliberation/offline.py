@@ -20,7 +20,7 @@ from veche.core.audit import audit_record
 from veche.core.errors import DomainError
 from veche.deliberation.access import require_run_deliberation
 from veche.deliberation.models import Deliberation, Participant, Statement, shown_q
-from veche.deliberation.services import IMPORT_BATCH, _insert_votes, _vote_value
+from veche.deliberation.services import IMPORT_BATCH, check_vote_value, insert_votes_in_bulk
 
 
 def deliberation_add_offline_votes(
@@ -41,7 +41,7 @@ def deliberation_add_offline_votes(
     shown = dict(Statement.objects.filter(shown_q(), deliberation=deliberation).values_list("number", "pk"))
     for line, sheet in enumerate(sheets, start=1):
         for number, value in sheet.items():
-            _vote_value(value)
+            check_vote_value(value)
             if number not in shown:
                 raise DomainError(
                     _("Sheet %(line)d: no statement %(number)s open to votes.")
@@ -78,7 +78,7 @@ def deliberation_add_offline_votes(
             for participant, sheet in zip(made, sheets, strict=True)
             for number, value in sorted(sheet.items())
         ]
-        written = _insert_votes(rows, lambda _message: None)
+        written = insert_votes_in_bulk(rows, lambda _message: None)
         Deliberation.objects.filter(pk=deliberation.pk).update(vote_serial=F("vote_serial") + written)
         audit_record(
             actor=actor,

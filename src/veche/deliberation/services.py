@@ -472,7 +472,7 @@ def statement_moderate(
 # Votes.
 
 
-def _vote_value(value: Any) -> int:
+def check_vote_value(value: Any) -> int:
     if isinstance(value, bool) or not isinstance(value, int) or value not in (1, -1, 0):
         raise DomainError(
             _("A vote is 1 (agree), -1 (disagree) or 0 (pass)."),
@@ -512,7 +512,7 @@ def vote_cast(
     0 pass. The latest vote counts (it replaces the one before). Makes `user` a participant on their
     first vote. After commit, asks for the map to be recomputed when enough votes came since it."""
     now = now or timezone.now()
-    value = _vote_value(value)
+    value = check_vote_value(value)
     require_deliberate(user, deliberation, now)
     found = _votable(deliberation, statement)
     with transaction.atomic():
@@ -746,7 +746,7 @@ def _moment(timestamp_ms: int | None, default: datetime) -> datetime:
 VOTE_COLUMNS = ("deliberation_id", "participant_id", "statement_id", "value", "created_at", "updated_at")
 
 
-def _insert_votes(
+def insert_votes_in_bulk(
     rows: list[tuple[int, int, int, int, datetime, datetime]], say: Callable[[str], None]
 ) -> int:
     """Write imported votes (checked already) past the ORM: a Polis conversation holds hundreds of
@@ -858,7 +858,7 @@ def deliberation_import_polis(
             rows.append(
                 (deliberation.pk, participant_pk[voter], statement_pk[comment_id], value, moment, moment)
             )
-        written = _insert_votes(rows, say)
+        written = insert_votes_in_bulk(rows, say)
         Deliberation.objects.filter(pk=deliberation.pk).update(
             last_participant=max(pids, default=0),
             last_statement=max(known_comments, default=0),
