@@ -55,6 +55,8 @@ urlpatterns = [
     path("notifications/read/", notification_views.mark_read, name="notifications_read"),
     path("flag/<str:label>/<int:object_id>/", moderation_views.flag, name="flag"),
     path("ledger/", include("veche.ledger.urls")),
+    path("analytics/", include("veche.analytics.urls")),
+    path("open-data/", include("veche.analytics.opendata.urls")),
     path("m/<slug:slug>/", include(municipality_patterns)),
     path("api/v1/", api.urls),
     path("open311/v2/", include("veche.open311.urls")),

@@ -70,6 +70,7 @@ INSTALLED_APPS = [
     "veche.drafting",
     "veche.meetings",
     "veche.deliberation",
+    "veche.analytics",
     "veche.api",
 ]
 

@@ -1,0 +1,1 @@
+"""The open-data portal: datasets of every municipality, their dictionary, the DCAT catalogue."""
