@@ -28,7 +28,9 @@ class MonthlyFact(models.Model):
     where a median is needed (answer times in whole hours). Values are sums, so a month's figure
     is the sum over its rows and a period's the sum over its months."""
 
-    municipality = models.ForeignKey("municipalities.Municipality", on_delete=models.CASCADE, related_name="+")
+    municipality = models.ForeignKey(
+        "municipalities.Municipality", on_delete=models.CASCADE, related_name="+"
+    )
     month = models.DateField()
     metric = models.CharField(max_length=40)
     key = models.CharField(max_length=100, blank=True, default="")
@@ -46,7 +48,9 @@ class MonthlyFact(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{self.municipality_id} {self.month:%Y-%m} {self.metric} {self.key} {self.bucket}: {self.value}"
+        return (
+            f"{self.municipality_id} {self.month:%Y-%m} {self.metric} {self.key} {self.bucket}: {self.value}"
+        )
 
 
 class MonthlyParticipant(models.Model):
@@ -54,7 +58,9 @@ class MonthlyParticipant(models.Model):
     participants are the rows of a month, repeat participants those with more than one action
     in a period."""
 
-    municipality = models.ForeignKey("municipalities.Municipality", on_delete=models.CASCADE, related_name="+")
+    municipality = models.ForeignKey(
+        "municipalities.Municipality", on_delete=models.CASCADE, related_name="+"
+    )
     month = models.DateField()
     user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
     actions = models.PositiveIntegerField(default=0)
@@ -62,7 +68,9 @@ class MonthlyParticipant(models.Model):
     class Meta:
         ordering = ["municipality", "month", "user"]
         constraints = [
-            models.UniqueConstraint(fields=["municipality", "month", "user"], name="analytics_participant_unique")
+            models.UniqueConstraint(
+                fields=["municipality", "month", "user"], name="analytics_participant_unique"
+            )
         ]
 
     def __str__(self) -> str:
