@@ -22,6 +22,8 @@ from veche.analytics.classify import (
 )
 from veche.analytics.models import MonthlyFact
 from veche.analytics.periods import Period, add_months, month_of
+from veche.analytics.selectors import totals
+from veche.analytics.services import rollup_run
 from veche.analytics.tests import test_decisions as world
 from veche.analytics.tests.test_decisions import (
     adopted_initiative,
@@ -50,11 +52,17 @@ def test_a_municipality_where_residents_only_report_is_model_3_and_e_information
 ):
     routed(resident)
     resolved(resident)
+    rollup_run()
+    period = this_year(municipality)
 
-    result = classified(municipality)
+    result = classified(municipality, period)
 
     assert (result.model, result.un_level, result.power_transfer) == (3, E_INFORMATION, None)
     assert result.evidence["decisions"] == 0 and result.evidence["full_cycle_projects"] == []
+    assert (result.evidence["reports"], result.evidence["reports_answered"]) == (2, 1)
+    # The same numbers the selectors give the pages.
+    counted = totals(municipality, period, ["reports_received", "reports_answered"])
+    assert counted == {"reports_received": 2, "reports_answered": 1}
     assert result.name == "Тестоград"
 
 
