@@ -7,6 +7,7 @@ from collections.abc import Callable
 from datetime import datetime, time, timedelta
 
 import pytest
+from django.core.management import call_command
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
@@ -269,3 +270,24 @@ def test_a_bad_period_an_unknown_municipality_or_format_exit_2_with_a_message(mu
     assert command(options, out, err) == 2
 
     assert out.getvalue() == "" and message in err.getvalue()
+
+
+@pytest.mark.language("en")
+def test_veche_analytics_classify_prints_classify_all_as_json(
+    policy, municipality, author, supporters, official
+):
+    adopted_initiative(municipality=municipality, author=author, supporters=supporters, official=official)
+    period = this_year(municipality)
+    out = io.StringIO()
+
+    call_command("analytics", "classify", "--period", period.label, "--format", "json", stdout=out)
+
+    assert json.loads(out.getvalue()) == [c.as_json() for c in classify_all(period)]
+
+
+def test_veche_analytics_classify_of_an_unknown_municipality_exits_2(municipality, capsys):
+    with pytest.raises(SystemExit) as caught:
+        call_command("analytics", "classify", "--municipality", "atlantis", stdout=io.StringIO())
+
+    assert caught.value.code == 2
+    assert "atlantis" in capsys.readouterr().err

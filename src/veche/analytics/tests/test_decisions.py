@@ -18,12 +18,14 @@ from veche.budgeting.services.ballots import ballot_cast as budget_ballot_cast
 from veche.budgeting.services.counting import budget_count
 from veche.budgeting.services.setup import process_move
 from veche.budgeting.tests.helpers import approve, city_budget, options
-from veche.crowdprojects.models import Idea, IdeaStatus, Project, Stage
+from veche.crowdprojects.models import Idea, IdeaStatus, Project, Stage, StageKind
 from veche.crowdprojects.services.implementation import milestone_add, milestone_complete
 from veche.crowdprojects.services.selection import project_selection_publish
 from veche.crowdprojects.services.voting import ballot_cast as crowd_ballot_cast
-from veche.crowdprojects.tests.selection_helpers import decide
+from veche.crowdprojects.tests.selection_helpers import decide, idea_in
 from veche.crowdprojects.tests.voting_helpers import end_voting, voting_project
+from veche.funding.services import campaigns_settle, pledge_make
+from veche.funding.tests.helpers import cofinanced_project, open_campaign
 from veche.initiatives.models import Initiative
 from veche.initiatives.services import (
     initiative_accept,
@@ -51,7 +53,7 @@ def this_year(municipality: Municipality) -> Period:
     return parse_period("", today=local_day(municipality))
 
 
-def local_midnight(municipality: Municipality, month: datetime | None = None) -> datetime:
+def local_midnight(municipality: Municipality) -> datetime:
     """The first moment of the municipality's current month, by its own clock."""
     day = month_of(local_day(municipality))
     return datetime.combine(day, time.min, tzinfo=zone_of(municipality))
@@ -441,3 +443,33 @@ def test_flow_labels_in_english(municipality):
     result = flows(municipality, this_year(municipality))
     assert result.labels["answered_in_time"] == "answered in time"
     assert all(count == 0 for _a, _b, count in result.edges)
+
+
+def test_a_crowd_selection_concerns_the_money_its_taken_up_ideas_raised(
+    municipality, municipal_admin, author, voter, resident, verified_resident
+):
+    """A co-financed project: residents voted, the fountain was taken up and its campaign reached
+    100 000 roubles; a campaign that failed is not money the decision concerned."""
+    project = cofinanced_project(actor=municipal_admin, municipality=municipality)
+    fountain, benches = idea_in(project, author, "Фонтан"), idea_in(project, author, "Скамейки")
+    voting = Stage.objects.get(project=project, kind=StageKind.VOTING)
+    crowd_ballot_cast(
+        user=voter, project=project, ideas=[fountain.pk], now=voting.starts_at + timedelta(hours=1)
+    )
+    decide(municipal_admin, fountain)
+    decide(municipal_admin, benches)
+    project_selection_publish(actor=municipal_admin, project=project)
+    fountain.refresh_from_db()
+    benches.refresh_from_db()
+    raised = open_campaign(actor=municipal_admin, idea=fountain, target=100_000)
+    short = open_campaign(actor=municipal_admin, idea=benches, target=50_000)
+    pledge_make(user=resident, campaign=raised, amount=60_000)
+    pledge_make(user=verified_resident, campaign=raised, amount=40_000)
+    pledge_make(user=resident, campaign=short, amount=1_000)
+    campaigns_settle(now=raised.deadline)
+
+    made = decisions(municipality, this_year(municipality), now=timezone.now())
+
+    assert [(d.kind, d.id, d.binding, d.money, d.money_by_residents) for d in made] == [
+        (CROWD, project.pk, True, 100_000, 100_000)
+    ]
