@@ -211,11 +211,16 @@ REPORT_PROPERTIES = (
     Column("department", "string", _("The department that answers for it, in Russian")),
     Column("created_at", "datetime", _("When it was sent"), "UTC"),
     Column("answer_due", "date", _("The last day for the answer, in the municipality's calendar")),
-    Column("answered_at", "datetime", _("When the city answered (resolved or rejected)"), "UTC"),
+    Column(
+        "answered_at",
+        "datetime",
+        _("When the city answered (resolved or rejected); after a dispute, its latest answer"),
+        "UTC",
+    ),
     Column(
         "answered_in_time",
         "boolean",
-        _("Whether the answer came on or before the last day; empty until answered"),
+        _("Whether that answer came on or before the last day; empty until answered"),
     ),
     Column("closed_at", "datetime", _("When the report was closed"), "UTC"),
     Column("supporters", "integer", _("Residents who said they have the same problem"), _("people")),

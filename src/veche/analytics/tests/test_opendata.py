@@ -417,7 +417,7 @@ def test_the_pages_in_english(city: City, client_for: Callable[..., Client]) -> 
     index = _text(_get("/open-data/", client))
 
     assert "Data dictionary" in page and "Licence" in page
-    assert "Whether the answer came on or before the last day" in page
+    assert "Whether that answer came on or before the last day" in page
     assert "Open data" in index
 
 
@@ -516,3 +516,32 @@ def test_catalog_is_dcat_json_ld(city: City) -> None:
         for distribution in item["dcat:distribution"]:
             url = distribution["dcat:downloadURL"]["@id"].removeprefix("http://testserver")
             assert Client().get(url).status_code == 200, url
+
+
+def test_large_files_stream_in_pieces_of_chunk_rows(
+    municipality: Municipality,
+    routed: Callable[..., Report],
+    author: User,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.setattr("veche.analytics.opendata.datasets.CHUNK", 2)
+    made = [routed(author, description=f"Light {i} is out") for i in range(5)]
+
+    csv_pieces = list(_get(f"/open-data/{municipality.slug}/reports.csv").streaming_content)
+    geo_pieces = list(_get(f"/open-data/{municipality.slug}/reports.geojson").streaming_content)
+
+    # The header and two rows, two rows, the last row: each piece written as it is read.
+    assert len(csv_pieces) == 3
+    assert [len(piece.decode().splitlines()) for piece in csv_pieces] == [3, 2, 1]
+    rows = list(csv.DictReader(io.StringIO(b"".join(csv_pieces).decode())))
+    assert [int(row["id"]) for row in rows] == [report.pk for report in made]
+    data = json.loads(b"".join(geo_pieces))
+    assert [feature["id"] for feature in data["features"]] == [report.pk for report in made]
+    assert len(geo_pieces) == 5  # the opening, three pieces of features, the closing
+
+
+def test_the_catalogue_reads_a_fixed_number_of_queries(
+    city: City, django_assert_max_num_queries: Any
+) -> None:
+    with django_assert_max_num_queries(3):
+        _get("/open-data/catalog.jsonld")
