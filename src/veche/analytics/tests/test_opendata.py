@@ -27,7 +27,7 @@ from veche.crowdprojects.tests.helpers import project_in_stage
 from veche.crowdprojects.tests.selection_helpers import idea_in, implementing
 from veche.deliberation.engine.polis import COMMENT_COLUMNS, PARTICIPANT_COLUMNS, VOTE_COLUMNS
 from veche.deliberation.services import deliberation_create
-from veche.deliberation.tests.helpers import SEEDS, open_deliberation
+from veche.deliberation.tests.helpers import SEEDS, open_deliberation, project_deliberation
 from veche.initiatives.services import initiative_create, initiative_publish
 from veche.moderation.services import content_hide
 from veche.municipalities.models import Municipality
@@ -545,3 +545,16 @@ def test_the_catalogue_reads_a_fixed_number_of_queries(
 ) -> None:
     with django_assert_max_num_queries(3):
         _get("/open-data/catalog.jsonld")
+
+
+def test_a_projects_deliberation_is_open_data_with_its_published_project(
+    municipality: Municipality, municipal_admin: User
+) -> None:
+    deliberation = project_deliberation(municipal_admin, municipality)
+    path = f"/open-data/{municipality.slug}/deliberations/{deliberation.pk}/comments.csv"
+
+    assert path in _text(_get(f"/open-data/{municipality.slug}/"))
+    assert _text(_get(path)).startswith(",".join(COMMENT_COLUMNS))
+    Project.objects.filter(pk=deliberation.project_id).update(published_at=None)
+    assert Client().get(path).status_code == 404
+    assert path not in _text(_get(f"/open-data/{municipality.slug}/"))
