@@ -46,6 +46,7 @@ from tests.authz.deliberation import (
     deliberation_staff_world,
     deliberation_world,
 )
+from tests.authz.opendata import opendata_routes, opendata_world
 from veche.accounts.models import ApiToken, User, Verification
 from veche.accounts.services import api_token_create, email_confirmation_token
 from veche.appeals.models import Appeal, AppealPolicy
@@ -1313,6 +1314,7 @@ ROUTES: dict[str, Case] = {
     **deliberation_routes(Case, every),
     **deliberation_api_routes(Case, every),
     **deliberation_staff_routes(Case, every),
+    **opendata_routes(Case, every),
 }
 
 
@@ -1650,8 +1652,11 @@ def world(
         municipal_admin=municipal_admin,
         other_admin=other_admin,
     )
-    world.values = deliberation_staff_world(
+    staffed = deliberation_staff_world(
         values=mapping, municipality=municipality, municipal_admin=municipal_admin, author=author
+    )
+    world.values = opendata_world(
+        values=staffed, municipality=municipality, municipal_admin=municipal_admin, author=author
     )
     return world
 
