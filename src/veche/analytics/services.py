@@ -114,6 +114,11 @@ def _watermarks(names: Iterable[str]) -> None:
 
 
 def _locked(name: str) -> Watermark:
+    if connection.vendor == "postgresql":
+        # The chunk queries look costly to the planner (correlated EXISTS over millions of rows)
+        # and JIT compiling them takes longer than running them.
+        with connection.cursor() as cursor:
+            cursor.execute("SET LOCAL jit = off")
     # PostgreSQL: the row lock serialises runs per source. SQLite: the IMMEDIATE write transaction
     # the project's settings open serialises them (select_for_update is a no-op there).
     return Watermark.objects.select_for_update().get(source=name)

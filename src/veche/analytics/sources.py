@@ -49,11 +49,16 @@ class Months:
         self._zones: dict[int, ZoneInfo] = {}
         self._dues: dict[tuple[int, date, int], date] = {}
 
+    def municipality(self, municipality_id: int) -> Municipality:
+        found = self._municipalities.get(municipality_id)
+        if found is None:  # made since this run began
+            found = self._municipalities[municipality_id] = Municipality.objects.get(pk=municipality_id)
+        return found
+
     def zone(self, municipality_id: int) -> ZoneInfo:
         zone = self._zones.get(municipality_id)
         if zone is None:
-            municipality = self._municipalities.get(municipality_id) or Municipality(timezone="")
-            zone = self._zones[municipality_id] = zone_of(municipality)
+            zone = self._zones[municipality_id] = zone_of(self.municipality(municipality_id))
         return zone
 
     def _for(self, municipality_id: int) -> tuple[list[float], list[date]]:
@@ -76,7 +81,7 @@ class Months:
         """`days` working days after `start` in the municipality (cached: reports share them)."""
         cached = self._dues.get((municipality_id, start, days))
         if cached is None:
-            municipality = self._municipalities[municipality_id]
+            municipality = self.municipality(municipality_id)
             cached = municipality_add_working_days(municipality=municipality, start=start, days=days)
             self._dues[(municipality_id, start, days)] = cached
         return cached
