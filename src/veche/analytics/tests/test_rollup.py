@@ -58,10 +58,33 @@ def fact(metric: str, key: str | None = None, month: date | None = None) -> int:
 
 def test_month_boundaries_in_the_municipality_zone(city: Municipality) -> None:
     months = Months()
-    assert months.month(city.pk, LATE_JANUARY) == JANUARY
-    assert months.month(city.pk, LATE_JANUARY + timedelta(minutes=30)) == FEBRUARY
-    assert months.month(city.pk, datetime(2025, 12, 31, 23, 59, tzinfo=UTC)) == JANUARY
-    assert months.day(city.pk, LATE_JANUARY) == date(2026, 1, 31)
+    assert months.month(city.pk, LATE_JANUARY.timestamp()) == JANUARY
+    assert months.month(city.pk, (LATE_JANUARY + timedelta(minutes=30)).timestamp()) == FEBRUARY
+    assert months.month(city.pk, datetime(2025, 12, 31, 23, 59, tzinfo=UTC).timestamp()) == JANUARY
+    # Midnight there is the first moment of the month.
+    assert months.month(city.pk, datetime(2026, 1, 31, 14, 0, tzinfo=UTC).timestamp()) == FEBRUARY
+    assert months.day(city.pk, LATE_JANUARY.timestamp()) == date(2026, 1, 31)
+
+
+def test_a_report_at_local_midnight_belongs_to_the_new_month(
+    city: Municipality, lights: Category, author: User
+) -> None:
+    for moment in (
+        datetime(2026, 1, 31, 14, 0, tzinfo=UTC),
+        datetime(2026, 1, 31, 13, 59, 59, 999000, tzinfo=UTC),
+    ):
+        reports.report_submit(
+            author=author,
+            municipality=city,
+            category=lights,
+            latitude=55.75,
+            longitude=37.61,
+            description="The street light is out",
+            now=moment,
+        )
+    rollup_run()
+    assert fact("contributions", "report", JANUARY) == 1
+    assert fact("contributions", "report", FEBRUARY) == 1
 
 
 def test_reports_their_steps_and_supports(
