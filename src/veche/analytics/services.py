@@ -181,6 +181,8 @@ def _run_watermarked(source: Source, months: Months, progress: Progress | None) 
             progress(source.name, read)
         if len(rows) < CHUNK:
             break
+    if not read and progress is not None:
+        progress(source.name, 0)
     return read
 
 
