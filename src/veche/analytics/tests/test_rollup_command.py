@@ -3,6 +3,7 @@
 import io
 from collections.abc import Callable
 from datetime import timedelta
+from typing import Any
 
 import pytest
 from django.core.management import call_command
@@ -62,3 +63,15 @@ def test_the_task_rolls_up_rows_older_than_a_minute_and_is_idempotent(
     # The command reads everything.
     call_command("analytics", "rollup", stdout=io.StringIO(), stderr=io.StringIO())
     assert MonthlyFact.objects.get(metric="contributions").value == 2
+
+
+def test_the_admin_lists_the_roll_ups_read_only(
+    municipality: Municipality, author: User, platform_admin: User, client_for: Callable[..., Any]
+) -> None:
+    comment_create(author=author, municipality=municipality, target=municipality, body="Окна")
+    call_command("analytics", "rollup", stdout=io.StringIO(), stderr=io.StringIO())
+    client = client_for(platform_admin)
+    for model in ("monthlyfact", "monthlyparticipant", "watermark"):
+        page = client.get(f"/admin/analytics/{model}/")
+        assert page.status_code == 200
+        assert f"/admin/analytics/{model}/add/" not in page.content.decode()
