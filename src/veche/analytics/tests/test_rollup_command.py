@@ -75,3 +75,9 @@ def test_the_admin_lists_the_roll_ups_read_only(
         page = client.get(f"/admin/analytics/{model}/")
         assert page.status_code == 200
         assert f"/admin/analytics/{model}/add/" not in page.content.decode()
+
+
+def test_the_beat_runs_the_rollup_every_five_minutes(settings: Any) -> None:
+    entry = settings.CELERY_BEAT_SCHEDULE["analytics-rollup"]
+    assert entry == {"task": "veche.analytics.tasks.rollup", "schedule": 300.0}
+    assert tasks.rollup.name == entry["task"]
