@@ -22,26 +22,32 @@ nothing (the first demo appeal marks it loaded).
 import io
 import random
 from collections.abc import Callable
-from datetime import datetime, timedelta
+from datetime import datetime, time, timedelta
+from importlib import import_module
 from typing import TextIO
 
+from django.contrib.auth.hashers import make_password
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import timezone
 from PIL import Image
 
-from veche.accounts.models import User
+from veche.accounts.models import User, Verification
 from veche.appeals.models import Appeal
 from veche.appeals.services import appeal_answer, appeal_create, appeal_sign, appeals_escalate_overdue
+from veche.initiatives.models import Initiative
 from veche.initiatives.services import (
     initiative_accept,
     initiative_create,
     initiative_decide,
     initiative_publish,
+    initiative_reject,
     initiative_support,
     milestone_add,
     milestone_complete,
 )
+from veche.municipalities.demo import PASSWORD, verified_residents
 from veche.municipalities.models import Municipality
+from veche.municipalities.zones import zone_of
 from veche.polls.models import Kind, PollTier
 from veche.polls.services import poll_create, poll_publish, poll_vote
 
@@ -56,6 +62,7 @@ MODELS = {**dict.fromkeys(MODEL_1, 1), **dict.fromkeys(MODEL_2, 2), **dict.fromk
 MONTHS = 24
 MOSCOW_RESIDENTS = [f"resident{i}" for i in range(3, 11)]  # resident1 is left for today's open items
 SIGNATURES = 5  # the appeals and initiatives demos lower every city's threshold to five
+RESIDENTS = 12  # verified residents in each city but Moscow (the appeals demo verifies the first six)
 
 APPEALS = [
     (
@@ -105,6 +112,13 @@ INITIATIVES = [
         ["Закрытый павильон с обогревом", "Навес с экраном прибытия автобусов"],
     ),
 ]
+REJECTED = (
+    "Канатная дорога через реку",
+    "Предлагаем построить канатную дорогу между берегами, чтобы не стоять в пробках на мосту.",
+)
+REJECTED_REASONS = (
+    "Стоимость строительства превышает годовой бюджет города на транспорт; вернёмся к идее позже."
+)
 MILESTONES = ["Проект и смета", "Работы выполнены и приняты"]
 
 
@@ -120,36 +134,32 @@ def _month_start(now: datetime, months_ago: int, rng: random.Random) -> datetime
     return now - timedelta(days=30.4 * months_ago - rng.uniform(0, 6), hours=rng.uniform(0, 6))
 
 
-def _residents(municipality: Municipality) -> list[User]:
-    """The city's verified demo residents, who sign, support and vote (Moscow's own demo residents)."""
-    if municipality.slug == "moscow":
-        names = MOSCOW_RESIDENTS
-        people = User.objects.filter(username__in=names, verifications__municipality=municipality)
-    else:
-        people = User.objects.filter(
-            username__startswith=f"{municipality.slug}-resident", verifications__municipality=municipality
-        )
-    return list(people.distinct().order_by("username"))
+def _residents(municipality: Municipality, password_hash: str) -> list[User]:
+    """The city's verified demo residents, who sign, support and vote: Moscow's own demo residents, and
+    elsewhere the ones the appeals demo verified plus a few more, verified in person the same way."""
+    residents = verified_residents(municipality, password_hash, moscow=MOSCOW_RESIDENTS, count=RESIDENTS)
+    return [r for r in residents if Verification.objects.filter(user=r, municipality=municipality).exists()]
 
 
 def _appeals(municipality: Municipality, admin: User, residents: list[User], now: datetime) -> int:
-    """An appeal every other month from 23 months ago, signed over five days and answered: most in
-    time, every fourth late (the overdue tick escalates it first)."""
+    """An appeal a month from 23 months ago to 4 months ago, signed over five days and answered: most
+    in time, every fourth late (the overdue tick escalates it first)."""
     rng = random.Random(f"appeals-{municipality.slug}")
     made = 0
-    for n, months_ago in enumerate(range(MONTHS - 1, 3, -2)):
+    for n, months_ago in enumerate(range(MONTHS - 1, 3, -1)):
         title, body = APPEALS[n % len(APPEALS)]
         author = residents[n % len(residents)]
         at = _month_start(now, months_ago, rng)
         appeal = appeal_create(author=author, municipality=municipality, title=title, body=body, now=at)
-        signers = [r for r in residents if r != author][:SIGNATURES]
+        others = [r for r in residents if r != author]
+        signers = rng.sample(others, min(len(others), SIGNATURES + rng.randint(0, 3)))
         for day, signer in enumerate(signers, start=1):
             appeal_sign(user=signer, appeal=appeal, now=at + timedelta(days=day, hours=rng.uniform(0, 8)))
         appeal.refresh_from_db()
         reached = appeal.threshold_reached_at or at
-        if n % 4 == 3:
-            due = datetime.combine(appeal.answer_due, datetime.min.time(), tzinfo=reached.tzinfo)
-            late = due + timedelta(days=rng.randint(3, 12), hours=10)
+        if n % 4 == 3 and appeal.answer_due is not None:
+            due = datetime.combine(appeal.answer_due, time(10), tzinfo=zone_of(municipality))
+            late = due + timedelta(days=rng.randint(3, 12))
             appeals_escalate_overdue(now=late - timedelta(days=1))
             answered = late
         else:
@@ -191,6 +201,29 @@ def _polls(municipality: Municipality, admin: User, residents: list[User], now: 
     return made
 
 
+def _supported(
+    municipality: Municipality, author: User, title: str, body: str, residents: list[User], at: datetime
+) -> Initiative:
+    """An initiative published at `at` and supported by five other residents, one a day: past its
+    threshold, awaiting the answer."""
+    initiative = initiative_create(author=author, municipality=municipality, title=title, body=body, now=at)
+    initiative = initiative_publish(author=author, initiative=initiative, now=at)
+    for day, supporter in enumerate([r for r in residents if r != author][:SIGNATURES], start=1):
+        initiative_support(user=supporter, initiative=initiative, now=at + timedelta(days=day))
+    initiative.refresh_from_db()
+    return initiative
+
+
+def _rejected(municipality: Municipality, admin: User, residents: list[User], now: datetime) -> None:
+    """An initiative that reached its threshold 17 months ago and was turned down with reasons."""
+    at = now - timedelta(days=30.4 * 17)
+    title, body = REJECTED
+    initiative = _supported(municipality, residents[-1], title, body, residents, at)
+    initiative_reject(
+        official=admin, initiative=initiative, reasons=REJECTED_REASONS, now=at + timedelta(days=12)
+    )
+
+
 def _initiatives(
     municipality: Municipality, admin: User, residents: list[User], now: datetime, months_ago: list[int]
 ) -> int:
@@ -199,16 +232,8 @@ def _initiatives(
     rng = random.Random(f"initiatives-{municipality.slug}")
     for n, ago in enumerate(months_ago):
         title, body, options = INITIATIVES[n % len(INITIATIVES)]
-        author = residents[n % len(residents)]
         at = _month_start(now, ago, rng)
-        initiative = initiative_create(
-            author=author, municipality=municipality, title=title, body=body, now=at
-        )
-        initiative = initiative_publish(author=author, initiative=initiative, now=at)
-        supporters = [r for r in residents if r != author][:SIGNATURES]
-        for day, supporter in enumerate(supporters, start=1):
-            initiative_support(user=supporter, initiative=initiative, now=at + timedelta(days=day))
-        initiative.refresh_from_db()
+        initiative = _supported(municipality, residents[n % len(residents)], title, body, residents, at)
         accepted_at = at + timedelta(days=SIGNATURES + rng.randint(3, 10))
         initiative = initiative_accept(
             official=admin,
@@ -253,8 +278,8 @@ def _initiatives(
 def _rollup() -> Callable[..., object] | None:
     """The analytics roll-up (`veche.analytics.services.rollup_run`), when the app has it."""
     try:
-        from veche.analytics import services
-    except ImportError:
+        services = import_module("veche.analytics.services")
+    except ModuleNotFoundError:
         return None
     run: Callable[..., object] | None = getattr(services, "rollup_run", None)
     return run
@@ -264,29 +289,34 @@ def _loaded() -> bool:
     return Appeal.objects.filter(title=APPEALS[0][0], municipality__slug__in=MODELS).exists()
 
 
+def _city(municipality: Municipality, admin: User, residents: list[User], now: datetime) -> str:
+    """Add the city's history as its model has it; what was added, as a progress line."""
+    model = MODELS[municipality.slug]
+    appeals = _appeals(municipality, admin, residents, now)
+    if model == 3:
+        return f"{municipality.slug} (model 3): {appeals} appeals over {MONTHS} months, nothing else"
+    polls = _polls(municipality, admin, residents, now)
+    implemented = _initiatives(municipality, admin, residents, now, [20, 11] if model == 1 else [22, 15, 8])
+    _rejected(municipality, admin, residents, now)
+    return (
+        f"{municipality.slug} (model {model}): {appeals} appeals, {polls} closed polls, {implemented} "
+        f"initiatives implemented and one turned down over {MONTHS} months"
+    )
+
+
 def load(stdout: TextIO) -> None:
     if _loaded():
         stdout.write("  analytics history already loaded")
     else:
         now = timezone.now()
+        password_hash = make_password(PASSWORD)
         for municipality in Municipality.objects.filter(slug__in=MODELS, is_active=True).order_by("pk"):
             admin = User.objects.filter(username=f"{municipality.slug}-admin").first()
-            residents = _residents(municipality)
+            residents = _residents(municipality, password_hash)
             if admin is None or len(residents) < SIGNATURES + 1:
                 stdout.write(f"  {municipality.slug}: no admin or too few verified residents, skipped")
                 continue
-            model = MODELS[municipality.slug]
-            appeals = _appeals(municipality, admin, residents, now)
-            polls = initiatives = 0
-            if model in (1, 2):
-                polls = _polls(municipality, admin, residents, now)
-                initiatives = _initiatives(
-                    municipality, admin, residents, now, [20, 11] if model == 1 else [22, 15, 8]
-                )
-            stdout.write(
-                f"  {municipality.slug} (model {model}): {appeals} appeals, {polls} closed polls, "
-                f"{initiatives} implemented initiatives over {MONTHS} months"
-            )
+            stdout.write(f"  {_city(municipality, admin, residents, now)}")
     run = _rollup()
     if run is not None:
         stdout.write("  analytics roll-up…")
