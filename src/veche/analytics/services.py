@@ -6,6 +6,7 @@ from collections import Counter
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import date
+from typing import Any
 
 from django.db import connection, transaction
 
@@ -71,7 +72,8 @@ def _upsert(
                 f"INSERT INTO {t} ({cols}) VALUES {', '.join([one] * len(batch))} "  # noqa: S608
                 f"ON CONFLICT ({conflict}) DO UPDATE SET {v} = {t}.{v} + excluded.{v}"
             )
-            cursor.execute(sql, [value for row in batch for value in row])
+            params: list[Any] = [value for row in batch for value in row]
+            cursor.execute(sql, params)
 
 
 def _day(month: date) -> object:
@@ -104,7 +106,11 @@ def add_people(people: Counter[Person]) -> None:
 
 def _watermarks(names: Iterable[str]) -> None:
     """Make sure every source has its watermark row (concurrent runs may both try)."""
-    Watermark.objects.bulk_create([Watermark(source=name) for name in names], ignore_conflicts=True)
+    missing = set(names) - set(Watermark.objects.values_list("source", flat=True))
+    if missing:
+        Watermark.objects.bulk_create(
+            [Watermark(source=name) for name in sorted(missing)], ignore_conflicts=True
+        )
 
 
 def _locked(name: str) -> Watermark:
