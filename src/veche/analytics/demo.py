@@ -10,6 +10,8 @@ it):
 
 - every city: an appeal every two months, signed by its residents and answered, a few of them late
   (escalated by the overdue tick first);
+- the model-1 cities: a recent crowd project through the whole cycle (`demo_crowd`), so that they
+  practise model 1 over the comparison page's default period (the last twelve months) too;
 - the model-1 and model-2 cities: a closed poll every quarter with its residents' votes, and
   initiatives supported, accepted with options, voted on, decided and implemented (every milestone
   done);
@@ -31,6 +33,7 @@ from django.utils import timezone
 from PIL import Image
 
 from veche.accounts.models import User, Verification
+from veche.analytics.demo_crowd import recent_cycle
 from veche.analytics.services import rollup_run
 from veche.appeals.models import Appeal
 from veche.appeals.services import appeal_answer, appeal_create, appeal_sign, appeals_escalate_overdue
@@ -285,11 +288,15 @@ def _city(municipality: Municipality, admin: User, residents: list[User], now: d
     appeals = _appeals(municipality, admin, residents, now)
     if model == 3:
         return f"{municipality.slug} (model 3): {appeals} appeals over {MONTHS} months, nothing else"
+    crowd = ""
+    if model == 1:
+        recent_cycle(municipality, admin, residents, now)
+        crowd = "a crowd project through the whole cycle in the last 12 months, "
     polls = _polls(municipality, admin, residents, now)
     implemented = _initiatives(municipality, admin, residents, now, [20, 11] if model == 1 else [22, 15, 8])
     _rejected(municipality, admin, residents, now)
     return (
-        f"{municipality.slug} (model {model}): {appeals} appeals, {polls} closed polls, {implemented} "
+        f"{municipality.slug} (model {model}): {crowd}{appeals} appeals, {polls} closed polls, {implemented} "
         f"initiatives implemented and one turned down over {MONTHS} months"
     )
 
