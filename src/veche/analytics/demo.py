@@ -65,6 +65,7 @@ MODELS = {**dict.fromkeys(MODEL_1, 1), **dict.fromkeys(MODEL_2, 2), **dict.fromk
 MONTHS = 24
 MOSCOW_RESIDENTS = [f"resident{i}" for i in range(3, 11)]  # resident1 is left for today's open items
 SIGNATURES = 5  # the appeals and initiatives demos lower every city's threshold to five
+VOTERS = 8  # of them, how many vote in a poll (the demo's time goes mostly to signatures and votes)
 RESIDENTS = 12  # verified residents in each city but Moscow (the appeals demo verifies the first six)
 
 APPEALS = [
@@ -155,7 +156,7 @@ def _appeals(municipality: Municipality, admin: User, residents: list[User], now
         at = _month_start(now, months_ago, rng)
         appeal = appeal_create(author=author, municipality=municipality, title=title, body=body, now=at)
         others = [r for r in residents if r != author]
-        signers = rng.sample(others, min(len(others), SIGNATURES + rng.randint(0, 3)))
+        signers = rng.sample(others, min(len(others), SIGNATURES + rng.randint(0, 1)))
         for day, signer in enumerate(signers, start=1):
             appeal_sign(user=signer, appeal=appeal, now=at + timedelta(days=day, hours=rng.uniform(0, 8)))
         appeal.refresh_from_db()
@@ -173,7 +174,7 @@ def _appeals(municipality: Municipality, admin: User, residents: list[User], now
 
 
 def _polls(municipality: Municipality, admin: User, residents: list[User], now: datetime) -> int:
-    """A closed poll every quarter, each resident voting for an option (most of them for the first)."""
+    """A closed poll every quarter, eight of the residents voting (half of them for the first option)."""
     rng = random.Random(f"polls-{municipality.slug}")
     made = 0
     for n, months_ago in enumerate(range(MONTHS - 2, 2, -3)):
@@ -197,7 +198,7 @@ def _polls(municipality: Municipality, admin: User, residents: list[User], now: 
         )
         poll = poll_publish(actor=admin, poll=poll, now=opens - timedelta(days=1))
         ids = [option.pk for option in poll.options.order_by("position")]
-        for hour, voter in enumerate(residents, start=1):
+        for hour, voter in enumerate(rng.sample(residents, min(len(residents), VOTERS)), start=1):
             choice = ids[0] if rng.random() < 0.5 else rng.choice(ids)
             poll_vote(user=voter, poll=poll, options=[choice], now=opens + timedelta(hours=5 * hour))
         made += 1
@@ -249,7 +250,7 @@ def _initiatives(
         if poll is None:  # accepted with options: the vote on them exists
             continue
         ids = [option.pk for option in poll.options.order_by("position")]
-        for hour, voter in enumerate(residents, start=1):
+        for hour, voter in enumerate(residents[:VOTERS], start=1):
             poll_vote(
                 user=voter,
                 poll=poll,
