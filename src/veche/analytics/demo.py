@@ -48,7 +48,7 @@ from veche.initiatives.services import (
     milestone_add,
     milestone_complete,
 )
-from veche.municipalities.demo import PASSWORD, verified_residents
+from veche.municipalities.demo import INFORMING_ONLY, PASSWORD, verified_residents
 from veche.municipalities.models import Municipality
 from veche.municipalities.zones import zone_of
 from veche.polls.models import Kind, PollTier
@@ -59,7 +59,7 @@ from veche.polls.services import poll_create, poll_publish, poll_vote
 # the rest model 3 (residents inform: reports and appeals).
 MODEL_1 = ("moscow", "yekaterinburg", "kazan")
 MODEL_2 = ("saint-petersburg", "novosibirsk", "nizhny-novgorod", "samara")
-MODEL_3 = ("chelyabinsk", "tyumen", "perm")
+MODEL_3 = INFORMING_ONLY  # the other demos leave them out too
 MODELS = {**dict.fromkeys(MODEL_1, 1), **dict.fromkeys(MODEL_2, 2), **dict.fromkeys(MODEL_3, 3)}
 
 MONTHS = 24
