@@ -1,4 +1,5 @@
-"""Demo initiatives in every municipality, one at each step that shows.
+"""Demo initiatives in every municipality but those whose residents only report and appeal
+(`municipalities.demo.INFORMING_ONLY`), one at each step that shows.
 
 Collecting support; past the threshold and awaiting the answer; accepted with an open vote on its
 options; decided, with milestones (some done, with photos); and archived after its window ended.
@@ -28,6 +29,7 @@ from veche.initiatives.services import (
     milestone_add,
     milestone_complete,
 )
+from veche.municipalities.demo import INFORMING_ONLY
 from veche.municipalities.models import Municipality
 from veche.petitions.demo import comment_in_moscow, endorsed_daily, load_in_each_city
 from veche.polls.services import poll_vote
@@ -112,6 +114,8 @@ def _vote(initiative: Initiative, voters: list[User], at: datetime) -> None:
 
 
 def _city(municipality: Municipality, admin: User, residents: list[User], now: datetime) -> bool:
+    if municipality.slug in INFORMING_ONLY:
+        return False  # its residents only report and appeal
     initiative_policy_save(
         actor=admin,
         municipality=municipality,

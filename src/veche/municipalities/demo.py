@@ -227,6 +227,10 @@ CITIES: list[tuple[str, str, str, str, int, float, float, list[tuple[str, str]]]
     ),
 ]
 
+# The cities whose residents, in the demo, only report and appeal: the participation demos give them
+# no polls, initiatives, budgets or crowd projects (the research's model 3; docs/analytics.md, "Demo").
+INFORMING_ONLY = ("chelyabinsk", "tyumen", "perm")
+
 # key, Russian name, English name
 DEPARTMENTS = [
     ("roads", "Департамент транспорта и дорог", "Department of Transport and Roads"),

@@ -1,4 +1,5 @@
-"""Demo polls in every municipality: open, upcoming and closed ones, of every kind, one per district.
+"""Demo polls in every municipality (but those whose residents only report and appeal,
+`municipalities.demo.INFORMING_ONLY`): open, upcoming and closed ones, of every kind, one per district.
 
 In Moscow, resident1 (verified in the Central district) has not voted in the open polls and may
 vote in each; the closed poll and some open ones already have votes from other demo residents,
@@ -11,6 +12,7 @@ from typing import Any, TextIO
 from django.utils import timezone
 
 from veche.accounts.models import User
+from veche.municipalities.demo import INFORMING_ONLY
 from veche.municipalities.models import District, Municipality
 from veche.polls.models import Kind, Poll, PollTier
 from veche.polls.services import poll_create, poll_publish, poll_vote
@@ -231,8 +233,8 @@ def load(stdout: TextIO) -> None:
     made: dict[str, Any] = {"polls": 0, "cities": 0}
     for municipality in Municipality.objects.filter(is_active=True).order_by("pk"):
         admin = User.objects.filter(username=f"{municipality.slug}-admin").first()
-        if admin is None:
-            continue
+        if admin is None or municipality.slug in INFORMING_ONLY:
+            continue  # no staff, or its residents only report and appeal
         if municipality.slug == "moscow":
             official = User.objects.get(username="moscow-official")
             made["polls"] += _moscow(municipality, admin, official, now)
