@@ -157,8 +157,8 @@ class Sparkline:
         return int(sum(v or 0 for v in self.values))
 
     @property
-    def last(self) -> Number:
-        return self.values[-1] if self.values else None
+    def peak(self) -> Number:
+        return max((v for v in self.values if v is not None), default=None)
 
     @property
     def text(self) -> str:
@@ -524,7 +524,7 @@ STREAM_TITLES: dict[str, StrOrPromise] = {
 }
 # The flow picture's geometry, in SVG units: columns of nodes, each stage's node as tall as its
 # count (the stream's largest count is TALLEST), a label above each node.
-COLUMN, NODE, TALLEST, GAP, LABEL, MARGIN = 190, 14, 150, 34, 22, 8
+COLUMN, NODE, TALLEST, GAP, LABEL, MARGIN = 200, 14, 150, 36, 24, 8
 
 
 @dataclass(frozen=True)
@@ -561,30 +561,45 @@ class Stream:
     width: int
     height: int
 
+    @property
+    def empty(self) -> bool:
+        return not any(node.count for node in self.nodes)
+
 
 def streams(found: flows.Flows) -> list[Stream]:
+    """A Sankey-like picture per stream of the flows (a stream starts at a stage no edge leads to).
+    Every picture is as wide as the longest stream's, so that their text is drawn at one size."""
     children: dict[str, list[str]] = {}
-    counts = {(a, b): n for a, b, n in found.edges}
-    parents = {b: a for a, b, _n in found.edges}
     for a, b, _n in found.edges:
         children.setdefault(a, []).append(b)
-    labels = found.labels
-    out = []
-    for root in [stage for stage in children if stage not in parents]:
-        out.append(_stream(root, children, found.stages, labels, counts))
-    return out
+    targets = {b for _a, b, _n in found.edges}
+    counts = {(a, b): n for a, b, n in found.edges}
+    roots = [stage for stage in children if stage not in targets]
+    columns = [_columns(root, children) for root in roots]
+    width = 2 * MARGIN + max((len(c) for c in columns), default=1) * COLUMN
+    return [
+        _stream(root, column, children, found.stages, found.labels, counts, width)
+        for root, column in zip(roots, columns, strict=True)
+    ]
+
+
+def _columns(root: str, children: dict[str, list[str]]) -> list[list[str]]:
+    """The stream's stages by their step: the root, what it leads to, what those lead to..."""
+    columns: list[list[str]] = [[root]]
+    while nxt := [c for stage in columns[-1] for c in children.get(stage, [])]:
+        columns.append(nxt)
+    return columns
 
 
 def _stream(
     root: str,
+    columns: list[list[str]],
     children: dict[str, list[str]],
     stages: dict[str, int],
     labels: dict[str, str],
     edge_counts: dict[tuple[str, str], int],
+    width: int,
 ) -> Stream:
-    columns: list[list[str]] = [[root]]
-    while nxt := [c for stage in columns[-1] for c in children.get(stage, [])]:
-        columns.append(nxt)
     every = [stage for column in columns for stage in column]
     top = max((stages.get(s, 0) for s in every), default=0) or 1
     scale = TALLEST / top
@@ -594,9 +609,8 @@ def _stream(
         for stage in column:
             count = stages.get(stage, 0)
             height = max(count * scale, 2.0)
-            nodes[stage] = Node(
-                stage, labels.get(stage, stage), count, MARGIN + depth * COLUMN, round(y, 1), round(height, 1)
-            )
+            x = MARGIN + depth * COLUMN
+            nodes[stage] = Node(stage, labels.get(stage, stage), count, x, round(y, 1), round(height, 1))
             y += height + GAP + LABEL
     links: list[Link] = []
     for source in every:
@@ -617,15 +631,8 @@ def _stream(
             links.append(Link(source, target, count, path if count else ""))
             offset += leaving
     height = max(n.y + n.height for n in nodes.values()) + MARGIN
-    width = MARGIN * 2 + (len(columns) - 1) * COLUMN + COLUMN
-    return Stream(
-        root,
-        STREAM_TITLES.get(root, labels.get(root, root)),
-        list(nodes.values()),
-        links,
-        width,
-        int(height) + 1,
-    )
+    title = STREAM_TITLES.get(root, labels.get(root, root))
+    return Stream(root, title, list(nodes.values()), links, width, int(height) + 1)
 
 
 @dataclass(frozen=True)

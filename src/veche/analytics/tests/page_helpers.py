@@ -6,8 +6,13 @@ from __future__ import annotations
 from collections.abc import Callable
 from datetime import date
 
+from django.db import connection
+from django.test import Client
+from django.test.utils import CaptureQueriesContext
+
 from veche.accounts.models import User
 from veche.analytics.models import MonthlyFact, MonthlyParticipant
+from veche.core.testing import build_municipality
 from veche.municipalities.models import Municipality
 
 MARCH, APRIL = date(2025, 3, 1), date(2025, 4, 1)
@@ -51,3 +56,16 @@ def write_facts(municipality: Municipality, make_user: Callable[..., User], *, p
     rows = [MonthlyParticipant(municipality=municipality, month=MARCH, user=u, actions=1) for u in users]
     rows.append(MonthlyParticipant(municipality=municipality, month=APRIL, user=users[0], actions=1))
     MonthlyParticipant.objects.bulk_create(rows)
+
+
+def add_towns(numbers: range, make_user: Callable[..., User]) -> None:
+    """Municipalities town<i> with the figures of `write_facts`, one person each."""
+    for i in numbers:
+        write_facts(build_municipality(f"town{i}", f"Город {i}", f"Town {i}"), make_user, people=1)
+
+
+def count_queries(client: Client, path: str, period: str = PERIOD) -> int:
+    """The queries of one successful GET of `path` for `period`."""
+    with CaptureQueriesContext(connection) as captured:
+        assert client.get(path, {"period": period}).status_code == 200
+    return len(captured)

@@ -23,7 +23,11 @@
     var format = formatter(spec.unit);
     var bar = spec.type === "bar";
     canvas.parentElement.hidden = false;
-    var datasets = spec.datasets.map(function (set, i) {
+    // A series with nothing in the period stays in the table and the CSV, not in the picture.
+    var shown = spec.datasets.filter(function (set) {
+      return set.data.some(function (v) { return v; });
+    });
+    var datasets = (shown.length ? shown : spec.datasets.slice(0, 1)).map(function (set, i) {
       var colour = PALETTE[i % PALETTE.length];
       return {
         label: set.label,
