@@ -6,6 +6,7 @@ from collections import Counter
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import date
+from typing import Any
 
 from django.db import connection, transaction
 
@@ -54,24 +55,35 @@ def _quote(name: str) -> str:
 
 
 def _upsert(
-    table: str, columns: Sequence[str], unique: Sequence[str], total: str, rows: Sequence[tuple[object, ...]]
+    table: str,
+    columns: Sequence[tuple[str, str]],
+    unique: Sequence[str],
+    total: str,
+    rows: Sequence[tuple[object, ...]],
 ) -> None:
-    """INSERT the rows, adding `total` to the stored value where the unique columns already exist."""
+    """INSERT the rows, adding `total` to the stored value where the unique columns already exist.
+    `columns` are (name, PostgreSQL type) pairs: PostgreSQL takes each column as one array."""
     if not rows:
         return
-    cols = ", ".join(_quote(c) for c in columns)
+    cols = ", ".join(_quote(name) for name, _type in columns)
     conflict = ", ".join(_quote(c) for c in unique)
     t, v = _quote(table), _quote(total)
-    one = "(" + ", ".join(["%s"] * len(columns)) + ")"
+    update = f"ON CONFLICT ({conflict}) DO UPDATE SET {v} = {t}.{v} + excluded.{v}"
     with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            arrays = ", ".join(f"%s::{kind}[]" for _name, kind in columns)
+            # Our own table and column names, quoted; the values are parameters.
+            sql = f"INSERT INTO {t} ({cols}) SELECT * FROM unnest({arrays}) {update}"  # noqa: S608
+            for start in range(0, len(rows), INSERT_ROWS * 10):
+                batch = rows[start : start + INSERT_ROWS * 10]
+                cursor.execute(sql, [list(column) for column in zip(*batch, strict=True)])
+            return
+        one = "(" + ", ".join(["%s"] * len(columns)) + ")"
         for start in range(0, len(rows), INSERT_ROWS):
             batch = rows[start : start + INSERT_ROWS]
-            # Our own table and column names, quoted; the values are parameters.
-            sql = (
-                f"INSERT INTO {t} ({cols}) VALUES {', '.join([one] * len(batch))} "  # noqa: S608
-                f"ON CONFLICT ({conflict}) DO UPDATE SET {v} = {t}.{v} + excluded.{v}"
-            )
-            cursor.execute(sql, [value for row in batch for value in row])
+            sql = f"INSERT INTO {t} ({cols}) VALUES {', '.join([one] * len(batch))} {update}"  # noqa: S608
+            params: list[Any] = [value for row in batch for value in row]
+            cursor.execute(sql, params)
 
 
 def _day(month: date) -> object:
@@ -84,7 +96,14 @@ def add_facts(facts: Counter[Fact]) -> None:
     ]
     _upsert(
         MonthlyFact._meta.db_table,
-        ["municipality_id", "month", "metric", "key", "bucket", "value"],
+        [
+            ("municipality_id", "bigint"),
+            ("month", "date"),
+            ("metric", "text"),
+            ("key", "text"),
+            ("bucket", "integer"),
+            ("value", "bigint"),
+        ],
         ["municipality_id", "metric", "month", "key", "bucket"],
         "value",
         rows,
@@ -95,7 +114,7 @@ def add_people(people: Counter[Person]) -> None:
     rows = [(m, _day(month), user, n) for (m, month, user), n in people.items() if n]
     _upsert(
         MonthlyParticipant._meta.db_table,
-        ["municipality_id", "month", "user_id", "actions"],
+        [("municipality_id", "bigint"), ("month", "date"), ("user_id", "bigint"), ("actions", "integer")],
         ["municipality_id", "month", "user_id"],
         "actions",
         rows,
@@ -104,10 +123,19 @@ def add_people(people: Counter[Person]) -> None:
 
 def _watermarks(names: Iterable[str]) -> None:
     """Make sure every source has its watermark row (concurrent runs may both try)."""
-    Watermark.objects.bulk_create([Watermark(source=name) for name in names], ignore_conflicts=True)
+    missing = set(names) - set(Watermark.objects.values_list("source", flat=True))
+    if missing:
+        Watermark.objects.bulk_create(
+            [Watermark(source=name) for name in sorted(missing)], ignore_conflicts=True
+        )
 
 
 def _locked(name: str) -> Watermark:
+    if connection.vendor == "postgresql":
+        # The chunk queries look costly to the planner (correlated EXISTS over millions of rows)
+        # and JIT compiling them takes longer than running them.
+        with connection.cursor() as cursor:
+            cursor.execute("SET LOCAL jit = off")
     # PostgreSQL: the row lock serialises runs per source. SQLite: the IMMEDIATE write transaction
     # the project's settings open serialises them (select_for_update is a no-op there).
     return Watermark.objects.select_for_update().get(source=name)
