@@ -47,6 +47,7 @@ from tests.authz.deliberation import (
     deliberation_staff_world,
     deliberation_world,
 )
+from tests.authz.opendata import opendata_routes, opendata_world
 from veche.accounts.models import ApiToken, User, Verification
 from veche.accounts.services import api_token_create, email_confirmation_token
 from veche.appeals.models import Appeal, AppealPolicy
@@ -1315,6 +1316,7 @@ ROUTES: dict[str, Case] = {
     **deliberation_api_routes(Case, every),
     **deliberation_staff_routes(Case, every),
     **analytics_routes(Case, every),
+    **opendata_routes(Case, every),
 }
 
 
@@ -1652,8 +1654,11 @@ def world(
         municipal_admin=municipal_admin,
         other_admin=other_admin,
     )
-    world.values = deliberation_staff_world(
+    staffed = deliberation_staff_world(
         values=mapping, municipality=municipality, municipal_admin=municipal_admin, author=author
+    )
+    world.values = opendata_world(
+        values=staffed, municipality=municipality, municipal_admin=municipal_admin, author=author
     )
     return world
 

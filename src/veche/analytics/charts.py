@@ -18,7 +18,7 @@ from django.utils.translation import gettext_lazy
 from django_stubs_ext import StrOrPromise
 
 from veche.analytics import classify, flows, selectors
-from veche.analytics.decisions import BUDGET, Decision, decided
+from veche.analytics.decisions import Decision, decided
 from veche.analytics.models import MonthlyFact, MonthlyParticipant
 from veche.analytics.periods import Period, month_of
 from veche.analytics.selectors import Indicators
@@ -334,14 +334,9 @@ def decision_series(municipality: Municipality, period: Period) -> tuple[list[Nu
     """Per month of the period: the share of the participatory budget residents decided, and the
     power-transfer index (None for a month without such a decision)."""
     by_month = decisions_by_month(municipality, period)
-    shares = [budget_share_of(by_month.get(m, [])) for m in period.months]
+    shares = [classify.budget_share_of(by_month.get(m, [])) for m in period.months]
     indexes = [classify.power_transfer_of(by_month.get(m, [])).index for m in period.months]
     return shares, indexes
-
-
-def budget_share_of(decisions: Sequence[Decision]) -> float | None:
-    """As `classify.budget_share`, of these decisions: the money share of the budgets among them."""
-    return classify.power_transfer_of([d for d in decisions if d.kind == BUDGET]).money_share
 
 
 def _active(ind: Indicators) -> Chart:

@@ -226,17 +226,17 @@ def power_transfer_index(
     return power_transfer_of(decided([municipality], period, now=_now(now)).decisions[municipality.pk])
 
 
+def budget_share_of(decisions: Sequence[Decision]) -> float | None:
+    """Of the money of the budget decisions among `decisions`, the share residents' ballots allocated
+    (M of the power-transfer index over the budgets alone); None when there is none."""
+    return power_transfer_of([d for d in decisions if d.kind == BUDGET]).money_share
+
+
 def budget_share(municipality: Municipality, period: Period, *, now: datetime | None = None) -> float | None:
     """Of the money of the participatory budgets whose results were published in the period (the
     amounts of their counted budgets), the share that residents' counted ballots allocated (the
     cost of the projects the counts funded); None when no budget was counted."""
-    budgets = [
-        d
-        for d in decided([municipality], period, now=_now(now)).decisions[municipality.pk]
-        if d.kind == BUDGET
-    ]
-    money = sum(d.money or 0 for d in budgets)
-    return sum(d.money_by_residents for d in budgets) / money if money else None
+    return budget_share_of(decided([municipality], period, now=_now(now)).decisions[municipality.pk])
 
 
 # The command ------------------------------------------------------------------------------------
@@ -296,6 +296,7 @@ __all__ = [
     "Classification",
     "PowerTransfer",
     "budget_share",
+    "budget_share_of",
     "classify",
     "classify_all",
     "classify_many",

@@ -236,16 +236,14 @@ def _budgets(window: Window, slugs: dict[int, str]) -> list[Decision]:
 def crowd_cycles(window: Window, slugs: dict[int, str] | None = None) -> list[CrowdCycle]:
     """Every crowd project with a selection published before the period's end, with its steps."""
     slugs = slugs if slugs is not None else _slugs(window)
-    selections = dict(
+    found = list(
         Selection.objects.filter(
             project__municipality_id__in=window.ids, published_at__lt=window.end
-        ).values_list("project_id", "published_at")
+        ).values_list("project_id", "published_at", "project__municipality_id", "project__title")
     )
-    if not selections:
+    if not found:
         return []
-    projects = Selection.objects.filter(project_id__in=selections).values_list(
-        "project_id", "project__municipality_id", "project__title"
-    )
+    selections = {project_id: published_at for project_id, published_at, _mid, _title in found}
     ideas = {
         row["project_id"]: row
         for row in Idea.objects.filter(project_id__in=selections, hidden_at__isnull=True)
@@ -284,7 +282,7 @@ def crowd_cycles(window: Window, slugs: dict[int, str] | None = None) -> list[Cr
             if first is not None and (project_id not in tracked or first < tracked[project_id]):
                 tracked[project_id] = first
     out = []
-    for project_id, mid, title in projects:
+    for project_id, _published_at, mid, title in found:
         selected_at = selections[project_id]
         kinds = [kind for kind, starts_at in sorted(stages[project_id], key=lambda s: s[1])]
         weighing = [

@@ -171,6 +171,12 @@ class DeliberationNextOut(Schema):
         "no_statements (none shown yet); null with a statement"
     )
     answered: int
+    may_answer: bool = Field(
+        description="Whether you may answer it now (see you.code in GET /deliberations/{id})"
+    )
+    code: str | None = Field(
+        description="Why you may not: unauthorized, stage_closed, a tier or district code; null when you may"
+    )
 
 
 def _vote_value(value: int) -> int:
@@ -382,19 +388,16 @@ def _brief(statement: Statement) -> dict[str, Any]:
 @router.get("/deliberations/{deliberation_id}/next", response={200: DeliberationNextOut, **ERRORS})
 def deliberation_next(request: HttpRequest, deliberation_id: str) -> Any:
     """The next statement for you to answer: always 200; `statement` null with `reason` when there is
-    none. A visitor (or a person who has not voted) gets one too, drawn as for a newcomer. Answering
-    still needs the deliberation open to you (see `you` in GET /deliberations/{id})."""
+    none. A visitor (or a person who has not voted) gets one too, drawn as for a newcomer, so that
+    the statements can be read; `may_answer` and `code` say whether you may answer it now."""
     deliberation = _deliberation(request, deliberation_id)
     participant = services.find_participant(user=request.user, deliberation=deliberation)
     statement = services.next_statement(deliberation=deliberation, participant=participant)
-    answered = answered_count(participant)
+    caller = _caller(request, deliberation, timezone.now())
+    you = {"answered": caller["answered"], "may_answer": caller["may_answer"], "code": caller["code"]}
     if statement is not None:
-        return {"statement": _brief(statement), "reason": None, "answered": answered}
-    return {
-        "statement": None,
-        "reason": "all_answered" if answered else "no_statements",
-        "answered": answered,
-    }
+        return {"statement": _brief(statement), "reason": None, **you}
+    return {"statement": None, "reason": "all_answered" if caller["answered"] else "no_statements", **you}
 
 
 @router.get("/deliberations/{deliberation_id}/groups", response={200: DeliberationGroupsOut, **ERRORS})

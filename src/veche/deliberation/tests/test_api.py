@@ -342,19 +342,28 @@ def test_the_next_statement_for_a_visitor_and_a_voter(api_for, client, deliberat
     numbers = {s.number for s in shown(deliberation)}
     offered = client.get(f"{API}/{deliberation.pk}/next").json()
     assert offered["statement"]["number"] in numbers and offered["reason"] is None
+    # A visitor may read the statement but not answer it, and is told so.
+    assert offered["may_answer"] is False and offered["code"] == "unauthorized"
 
     api = api_for(resident)
     answered = set()
     for _ in range(len(SEEDS)):
         body = api.get(f"{API}/{deliberation.pk}/next").json()
         assert body["statement"]["id"] not in answered and body["answered"] == len(answered)
+        assert body["may_answer"] is True and body["code"] is None
         assert _vote(api, deliberation, body["statement"]["id"], 1).status_code == 201
         answered.add(body["statement"]["id"])
 
     done = api.get(f"{API}/{deliberation.pk}/next")
 
     assert done.status_code == 200
-    assert done.json() == {"statement": None, "reason": "all_answered", "answered": len(SEEDS)}
+    assert done.json() == {
+        "statement": None,
+        "reason": "all_answered",
+        "answered": len(SEEDS),
+        "may_answer": True,
+        "code": None,
+    }
 
 
 def test_no_statement_yet(client, municipal_admin, municipality):
@@ -362,7 +371,13 @@ def test_no_statement_yet(client, municipal_admin, municipality):
 
     body = client.get(f"{API}/{empty.pk}/next").json()
 
-    assert body == {"statement": None, "reason": "no_statements", "answered": 0}
+    assert body == {
+        "statement": None,
+        "reason": "no_statements",
+        "answered": 0,
+        "may_answer": False,
+        "code": "unauthorized",
+    }
 
 
 # Votes.
