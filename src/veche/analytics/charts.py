@@ -197,6 +197,13 @@ def period_text(period: Period) -> str:
     return f"{date_format(first, 'YEAR_MONTH_FORMAT')} – {date_format(last, 'YEAR_MONTH_FORMAT')}"
 
 
+def period_shortcuts(today: date) -> list[tuple[str, str]]:
+    """The periods people usually ask for: the last twelve months, this year, the last two years."""
+    return [(_("Last twelve months"), "")] + [
+        (str(y), str(y)) for y in (today.year, today.year - 1, today.year - 2)
+    ]
+
+
 @dataclass(frozen=True)
 class Evidence:
     """What a classification rests on, for the page: lists of items with their links, and counts."""

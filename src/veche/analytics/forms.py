@@ -8,6 +8,9 @@ PERIOD_MAX_LENGTH = 40
 
 
 class PeriodForm(forms.Form):
+    # The usual periods, as (label, ?period= value) links next to the field.
+    shortcuts: list[tuple[str, str]] = []
+
     period = forms.CharField(
         label=_("Period"),
         required=False,
