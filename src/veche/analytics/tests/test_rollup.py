@@ -19,7 +19,7 @@ from veche.comments.services import comment_create
 from veche.deliberation.services import statement_add, vote_cast
 from veche.deliberation.tests.helpers import open_deliberation
 from veche.initiatives import services as initiatives
-from veche.initiatives.tests.helpers import reach_threshold
+from veche.initiatives.tests.helpers import cast, reach_threshold
 from veche.municipalities.models import Category, Municipality
 from veche.petitions.tests.kinds import THRESHOLD, policy_fixture
 from veche.polls.models import Poll
@@ -218,6 +218,37 @@ def test_initiatives_supports_and_the_threshold(
     assert fact("votes", "support") == THRESHOLD
     assert fact("initiatives_threshold") == 1
     assert fact("initiatives_adopted") == 0
+    assert rollup_check() == []
+
+
+def test_an_adopted_initiative_is_counted_when_decided(
+    city: Municipality, initiative_policy: object, official: User, make_user: Callable[..., User]
+) -> None:
+    start = timezone.now() - timedelta(days=20)
+    people = [make_user(f"resident{i}", verified_in=city) for i in range(THRESHOLD + 1)]
+    initiative = initiatives.initiative_create(
+        author=people[-1], municipality=city, title="Benches", body="In the square.", publish=True, now=start
+    )
+    reach_threshold(initiative, people, now=start + timedelta(days=1))
+    initiative = initiatives.initiative_accept(
+        official=official,
+        initiative=initiative,
+        answer="Choose the benches.",
+        options=["Wooden benches", "Stone benches"],
+        voting_days=7,
+        now=start + timedelta(days=5),
+    )
+    cast(initiative, [(people[0], 0), (people[1], 0), (people[2], 1)])
+    rollup_run()
+    assert fact("initiatives_adopted") == 0
+    assert fact("votes", "poll") == 3
+
+    initiatives.initiative_decide(official=official, initiative=initiative)
+    stats = rollup_run()
+
+    assert stats.rows["initiative_outcomes"] == 1
+    assert fact("initiatives_adopted") == 1
+    assert fact("initiatives_threshold") == 1
     assert rollup_check() == []
 
 
