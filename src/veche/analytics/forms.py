@@ -8,8 +8,8 @@ PERIOD_MAX_LENGTH = 40
 
 
 class PeriodForm(forms.Form):
-    # The usual periods, as (label, ?period= value) links next to the field.
-    shortcuts: list[tuple[str, str]] = []
+    # The usual periods, as links next to the field: (label, ?period= value, the period's label).
+    shortcuts: list[tuple[str, str, str]] = []
 
     period = forms.CharField(
         label=_("Period"),

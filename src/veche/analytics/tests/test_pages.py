@@ -29,6 +29,7 @@ from veche.analytics.tests.page_helpers import (
 from veche.analytics.tests.test_decisions import adopted_initiative
 from veche.core.testing import build_municipality, text_in
 from veche.municipalities.models import Municipality
+from veche.municipalities.zones import local_day
 from veche.reports.models import Report
 
 # The decisions' tests' fixtures: an initiative policy of three supporters, its author, supporters.
@@ -335,3 +336,17 @@ def test_an_adopted_initiative_shows_model_2_its_link_and_a_binding_month_of_pow
     assert chart_data(dashboard, "power-transfer")["datasets"][0]["data"][-1] == 1.0  # type: ignore[index]
     assert chart_data(dashboard, "initiatives")["datasets"][1]["data"][-1] == 1  # type: ignore[index]
     assert share[-1][1] == "1" and share[0] == ["month", "power_transfer"]
+
+
+@pytest.mark.django_db
+def test_the_period_field_offers_the_usual_periods_and_marks_the_one_shown(
+    client: Client, municipality: Municipality
+) -> None:
+    year = local_day(municipality).year
+
+    html = client.get("/analytics/testgrad/", {"period": f"{year}-01..{year}-12"}).content.decode()
+    default = client.get("/analytics/testgrad/").content.decode()
+
+    assert f'<a href="?period={year}" aria-current="true">{year}</a>' in html
+    assert f'<a href="?period={year - 1}">{year - 1}</a>' in html
+    assert f'<a href="?period=" aria-current="true">{ru("Last twelve months")}</a>' in default
