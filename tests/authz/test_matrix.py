@@ -38,6 +38,7 @@ from django.utils import timezone
 from django.utils.encoding import force_bytes
 from django.utils.http import urlsafe_base64_encode
 
+from tests.authz.analytics import analytics_routes
 from tests.authz.crowd import crowd_routes, crowd_world
 from tests.authz.deliberation import (
     deliberation_api_routes,
@@ -1314,6 +1315,7 @@ ROUTES: dict[str, Case] = {
     **deliberation_routes(Case, every),
     **deliberation_api_routes(Case, every),
     **deliberation_staff_routes(Case, every),
+    **analytics_routes(Case, every),
     **opendata_routes(Case, every),
 }
 
