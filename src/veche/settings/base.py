@@ -209,6 +209,11 @@ CELERY_BEAT_SCHEDULE["deliberation-tick"] = {
     "task": "veche.deliberation.tasks.deliberation_tick",
     "schedule": 60.0,
 }
+# Analytics adds the activity since its last run to its roll-ups (veche/analytics/sources.py).
+CELERY_BEAT_SCHEDULE["analytics-rollup"] = {
+    "task": "veche.analytics.tasks.rollup",
+    "schedule": 300.0,
+}
 
 EMAIL_BACKEND = env("EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
 EMAIL_HOST = env("EMAIL_HOST", "localhost")

@@ -1,0 +1,238 @@
+"""Keeping the roll-ups: `rollup_run` adds what is new in every source, `rollup_check` recounts."""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass, field
+from datetime import date
+from typing import Any
+
+from django.db import connection, transaction
+
+from veche.analytics.models import MonthlyFact, MonthlyParticipant, Watermark
+from veche.analytics.sources import CHUNK, Fact, Months, Person, Source, Tally, sources
+
+# Called with a source's name and the rows read from it so far in this run.
+Progress = Callable[[str, int], None]
+
+# Rows per INSERT: 6 parameters each stays far below SQLite's limit of bound variables.
+INSERT_ROWS = 2_000
+
+
+@dataclass
+class RollupStats:
+    """Rows read from each source in one run (recounted sources: the facts they changed)."""
+
+    rows: dict[str, int] = field(default_factory=dict)
+
+    @property
+    def total(self) -> int:
+        return sum(self.rows.values())
+
+
+@dataclass(frozen=True)
+class Mismatch:
+    """A roll-up that does not agree with a recount of the raw tables."""
+
+    municipality_id: int
+    month: date
+    metric: str  # a fact's metric, or "participants"
+    key: str
+    bucket: int
+    stored: int
+    recounted: int
+
+    def __str__(self) -> str:
+        return (
+            f"{self.municipality_id} {self.month:%Y-%m} {self.metric} {self.key!r} {self.bucket}: "
+            f"stored {self.stored}, recounted {self.recounted}"
+        )
+
+
+def _quote(name: str) -> str:
+    return connection.ops.quote_name(name)
+
+
+def _upsert(
+    table: str, columns: Sequence[str], unique: Sequence[str], total: str, rows: Sequence[tuple[object, ...]]
+) -> None:
+    """INSERT the rows, adding `total` to the stored value where the unique columns already exist."""
+    if not rows:
+        return
+    cols = ", ".join(_quote(c) for c in columns)
+    conflict = ", ".join(_quote(c) for c in unique)
+    t, v = _quote(table), _quote(total)
+    one = "(" + ", ".join(["%s"] * len(columns)) + ")"
+    with connection.cursor() as cursor:
+        for start in range(0, len(rows), INSERT_ROWS):
+            batch = rows[start : start + INSERT_ROWS]
+            # Our own table and column names, quoted; the values are parameters.
+            sql = (
+                f"INSERT INTO {t} ({cols}) VALUES {', '.join([one] * len(batch))} "  # noqa: S608
+                f"ON CONFLICT ({conflict}) DO UPDATE SET {v} = {t}.{v} + excluded.{v}"
+            )
+            params: list[Any] = [value for row in batch for value in row]
+            cursor.execute(sql, params)
+
+
+def _day(month: date) -> object:
+    return connection.ops.adapt_datefield_value(month)
+
+
+def add_facts(facts: Counter[Fact]) -> None:
+    rows = [
+        (m, _day(month), metric, key, bucket, n) for (m, month, metric, key, bucket), n in facts.items() if n
+    ]
+    _upsert(
+        MonthlyFact._meta.db_table,
+        ["municipality_id", "month", "metric", "key", "bucket", "value"],
+        ["municipality_id", "metric", "month", "key", "bucket"],
+        "value",
+        rows,
+    )
+
+
+def add_people(people: Counter[Person]) -> None:
+    rows = [(m, _day(month), user, n) for (m, month, user), n in people.items() if n]
+    _upsert(
+        MonthlyParticipant._meta.db_table,
+        ["municipality_id", "month", "user_id", "actions"],
+        ["municipality_id", "month", "user_id"],
+        "actions",
+        rows,
+    )
+
+
+def _watermarks(names: Iterable[str]) -> None:
+    """Make sure every source has its watermark row (concurrent runs may both try)."""
+    missing = set(names) - set(Watermark.objects.values_list("source", flat=True))
+    if missing:
+        Watermark.objects.bulk_create(
+            [Watermark(source=name) for name in sorted(missing)], ignore_conflicts=True
+        )
+
+
+def _locked(name: str) -> Watermark:
+    if connection.vendor == "postgresql":
+        # The chunk queries look costly to the planner (correlated EXISTS over millions of rows)
+        # and JIT compiling them takes longer than running them.
+        with connection.cursor() as cursor:
+            cursor.execute("SET LOCAL jit = off")
+    # PostgreSQL: the row lock serialises runs per source. SQLite: the IMMEDIATE write transaction
+    # the project's settings open serialises them (select_for_update is a no-op there).
+    return Watermark.objects.select_for_update().get(source=name)
+
+
+def _stored(metrics: Sequence[str]) -> Counter[Fact]:
+    rows = MonthlyFact.objects.filter(metric__in=metrics).values_list(
+        "municipality_id", "month", "metric", "key", "bucket", "value"
+    )
+    return Counter({(m, month, metric, key, bucket): value for m, month, metric, key, bucket, value in rows})
+
+
+def _run_recounted(source: Source, months: Months) -> int:
+    with transaction.atomic():
+        watermark = _locked(source.name)
+        fresh = source.recount(months)
+        diff = Counter(fresh)
+        diff.subtract(_stored(source.metrics))
+        changes = Counter({fact: n for fact, n in diff.items() if n})
+        if changes:
+            add_facts(changes)
+            MonthlyFact.objects.filter(metric__in=source.metrics, value=0).delete()
+            watermark.save(update_fields=["updated_at"])
+    return len(changes)
+
+
+def _run_watermarked(source: Source, months: Months, progress: Progress | None) -> int:
+    read = 0
+    while True:
+        with transaction.atomic():
+            watermark = _locked(source.name)
+            rows = source.read(watermark.last_id, CHUNK)
+            if not rows:
+                break
+            tally = Tally.empty()
+            source.count(rows, months, tally)
+            add_facts(tally.facts)
+            add_people(tally.people)
+            watermark.last_id = rows[-1][0]
+            watermark.save(update_fields=["last_id", "updated_at"])
+        read += len(rows)
+        if progress is not None:
+            progress(source.name, read)
+        if len(rows) < CHUNK:
+            break
+    return read
+
+
+def rollup_run(*, progress: Progress | None = None) -> RollupStats:
+    """Add to the roll-ups what every source holds past its watermark, a chunk per transaction that
+    also moves the watermark; recount the recounted sources and write their difference. Safe to run
+    twice at once (the watermark rows are locked) and writes nothing when nothing is new."""
+    every = sources()
+    _watermarks(source.name for source in every)
+    months = Months()
+    stats = RollupStats()
+    for source in every:
+        if source.recounted:
+            stats.rows[source.name] = _run_recounted(source, months)
+            if progress is not None:
+                progress(source.name, stats.rows[source.name])
+        else:
+            stats.rows[source.name] = _run_watermarked(source, months, progress)
+    return stats
+
+
+def recount() -> Tally:
+    """Every fact and participant as the raw tables give them, up to each source's watermark."""
+    months = Months()
+    marks = dict(Watermark.objects.values_list("source", "last_id"))
+    tally = Tally.empty()
+    for source in sources():
+        if source.recounted:
+            tally.facts.update(source.recount(months))
+            continue
+        upto, after = marks.get(source.name, 0), 0
+        while after < upto:
+            rows = source.read(after, CHUNK, upto=upto)
+            if not rows:
+                break
+            source.count(rows, months, tally)
+            after = rows[-1][0]
+    return tally
+
+
+def rollup_check() -> list[Mismatch]:
+    """Recount every roll-up from the raw tables (rows up to each source's watermark; recounted
+    sources in full) and list where the stored roll-ups differ."""
+    tally = recount()
+    stored_facts = Counter(
+        {
+            (m, month, metric, key, bucket): value
+            for m, month, metric, key, bucket, value in MonthlyFact.objects.values_list(
+                "municipality_id", "month", "metric", "key", "bucket", "value"
+            ).iterator(chunk_size=CHUNK)
+        }
+    )
+    stored_people = Counter(
+        {
+            (m, month, user): n
+            for m, month, user, n in MonthlyParticipant.objects.values_list(
+                "municipality_id", "month", "user_id", "actions"
+            ).iterator(chunk_size=CHUNK)
+        }
+    )
+    out = []
+    for fact in sorted(set(stored_facts) | set(tally.facts)):
+        if stored_facts[fact] != tally.facts[fact]:
+            m, month, metric, key, bucket = fact
+            out.append(Mismatch(m, month, metric, key, bucket, stored_facts[fact], tally.facts[fact]))
+    for person in sorted(set(stored_people) | set(tally.people)):
+        if stored_people[person] != tally.people[person]:
+            m, month, user = person
+            out.append(
+                Mismatch(m, month, "participants", str(user), 0, stored_people[person], tally.people[person])
+            )
+    return out
