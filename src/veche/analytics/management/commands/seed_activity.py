@@ -23,7 +23,7 @@ come with. `--force` adds to it anyway (the benchmark uses that to add rows afte
 import math
 import sys
 import time
-from collections import Counter
+from collections import Counter, defaultdict
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
@@ -117,7 +117,7 @@ class Ids:
 
     def take(self, model: type[models.Model], count: int) -> int:
         if model not in self.next:
-            self.next[model] = (model.objects.aggregate(m=Max("pk"))["m"] or 0) + 1
+            self.next[model] = (model._default_manager.aggregate(m=Max("pk"))["m"] or 0) + 1
             self.first[model] = self.next[model]
         first = self.next[model]
         self.next[model] = first + count
@@ -148,7 +148,7 @@ class Writer:
 
     def write(self, model: type[models.Model], fields: Sequence[str], rows: Iterable[Sequence[Any]]) -> int:
         meta = model._meta
-        columns = [meta.get_field(name).column for name in fields]
+        columns = [str(getattr(meta.get_field(name), "column", name)) for name in fields]
         # The database has no defaults of Django's: every NOT NULL column must be given.
         missing = [
             f.name
@@ -195,7 +195,7 @@ def has_activity() -> list[str]:
     found = [
         model._meta.label
         for model in (Report, Poll, Deliberation, Initiative, Appeal, Process)
-        if model.objects.exists()
+        if model._default_manager.exists()
     ]
     demo_accounts = {"admin", *(f"resident{i}" for i in range(1, 11))}
     demo_accounts |= {f"{c[0]}-{role}" for c in demo.CITIES for role in ("admin", "moderator", "official")}
@@ -253,7 +253,7 @@ class Command(BaseCommand):
         started = time.monotonic()
         self.rng = np.random.default_rng(options["seed"])
         self.writer = Writer(self._progress)
-        self.timings: Counter[str] = Counter()
+        self.timings: dict[str, float] = defaultdict(float)
         self.ids = Ids()
         self.now = int(timezone.now().timestamp())
         self.start = self.now - int(months * 30.44 * DAY)
