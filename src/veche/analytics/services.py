@@ -55,23 +55,33 @@ def _quote(name: str) -> str:
 
 
 def _upsert(
-    table: str, columns: Sequence[str], unique: Sequence[str], total: str, rows: Sequence[tuple[object, ...]]
+    table: str,
+    columns: Sequence[tuple[str, str]],
+    unique: Sequence[str],
+    total: str,
+    rows: Sequence[tuple[object, ...]],
 ) -> None:
-    """INSERT the rows, adding `total` to the stored value where the unique columns already exist."""
+    """INSERT the rows, adding `total` to the stored value where the unique columns already exist.
+    `columns` are (name, PostgreSQL type) pairs: PostgreSQL takes each column as one array."""
     if not rows:
         return
-    cols = ", ".join(_quote(c) for c in columns)
+    cols = ", ".join(_quote(name) for name, _type in columns)
     conflict = ", ".join(_quote(c) for c in unique)
     t, v = _quote(table), _quote(total)
-    one = "(" + ", ".join(["%s"] * len(columns)) + ")"
+    update = f"ON CONFLICT ({conflict}) DO UPDATE SET {v} = {t}.{v} + excluded.{v}"
     with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            arrays = ", ".join(f"%s::{kind}[]" for _name, kind in columns)
+            # Our own table and column names, quoted; the values are parameters.
+            sql = f"INSERT INTO {t} ({cols}) SELECT * FROM unnest({arrays}) {update}"  # noqa: S608
+            for start in range(0, len(rows), INSERT_ROWS * 10):
+                batch = rows[start : start + INSERT_ROWS * 10]
+                cursor.execute(sql, [list(column) for column in zip(*batch, strict=True)])
+            return
+        one = "(" + ", ".join(["%s"] * len(columns)) + ")"
         for start in range(0, len(rows), INSERT_ROWS):
             batch = rows[start : start + INSERT_ROWS]
-            # Our own table and column names, quoted; the values are parameters.
-            sql = (
-                f"INSERT INTO {t} ({cols}) VALUES {', '.join([one] * len(batch))} "  # noqa: S608
-                f"ON CONFLICT ({conflict}) DO UPDATE SET {v} = {t}.{v} + excluded.{v}"
-            )
+            sql = f"INSERT INTO {t} ({cols}) VALUES {', '.join([one] * len(batch))} {update}"  # noqa: S608
             params: list[Any] = [value for row in batch for value in row]
             cursor.execute(sql, params)
 
@@ -86,7 +96,14 @@ def add_facts(facts: Counter[Fact]) -> None:
     ]
     _upsert(
         MonthlyFact._meta.db_table,
-        ["municipality_id", "month", "metric", "key", "bucket", "value"],
+        [
+            ("municipality_id", "bigint"),
+            ("month", "date"),
+            ("metric", "text"),
+            ("key", "text"),
+            ("bucket", "integer"),
+            ("value", "bigint"),
+        ],
         ["municipality_id", "metric", "month", "key", "bucket"],
         "value",
         rows,
@@ -97,7 +114,7 @@ def add_people(people: Counter[Person]) -> None:
     rows = [(m, _day(month), user, n) for (m, month, user), n in people.items() if n]
     _upsert(
         MonthlyParticipant._meta.db_table,
-        ["municipality_id", "month", "user_id", "actions"],
+        [("municipality_id", "bigint"), ("month", "date"), ("user_id", "bigint"), ("actions", "integer")],
         ["municipality_id", "month", "user_id"],
         "actions",
         rows,
@@ -164,6 +181,8 @@ def _run_watermarked(source: Source, months: Months, progress: Progress | None) 
             progress(source.name, read)
         if len(rows) < CHUNK:
             break
+    if not read and progress is not None:
+        progress(source.name, 0)
     return read
 
 

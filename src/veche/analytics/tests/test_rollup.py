@@ -19,7 +19,7 @@ from veche.comments.services import comment_create
 from veche.deliberation.services import statement_add, vote_cast
 from veche.deliberation.tests.helpers import open_deliberation
 from veche.initiatives import services as initiatives
-from veche.initiatives.tests.helpers import reach_threshold
+from veche.initiatives.tests.helpers import cast, reach_threshold
 from veche.municipalities.models import Category, Municipality
 from veche.petitions.tests.kinds import THRESHOLD, policy_fixture
 from veche.polls.models import Poll
@@ -58,10 +58,33 @@ def fact(metric: str, key: str | None = None, month: date | None = None) -> int:
 
 def test_month_boundaries_in_the_municipality_zone(city: Municipality) -> None:
     months = Months()
-    assert months.month(city.pk, LATE_JANUARY) == JANUARY
-    assert months.month(city.pk, LATE_JANUARY + timedelta(minutes=30)) == FEBRUARY
-    assert months.month(city.pk, datetime(2025, 12, 31, 23, 59, tzinfo=UTC)) == JANUARY
-    assert months.day(city.pk, LATE_JANUARY) == date(2026, 1, 31)
+    assert months.month(city.pk, LATE_JANUARY.timestamp()) == JANUARY
+    assert months.month(city.pk, (LATE_JANUARY + timedelta(minutes=30)).timestamp()) == FEBRUARY
+    assert months.month(city.pk, datetime(2025, 12, 31, 23, 59, tzinfo=UTC).timestamp()) == JANUARY
+    # Midnight there is the first moment of the month.
+    assert months.month(city.pk, datetime(2026, 1, 31, 14, 0, tzinfo=UTC).timestamp()) == FEBRUARY
+    assert months.day(city.pk, LATE_JANUARY.timestamp()) == date(2026, 1, 31)
+
+
+def test_a_report_at_local_midnight_belongs_to_the_new_month(
+    city: Municipality, lights: Category, author: User
+) -> None:
+    for moment in (
+        datetime(2026, 1, 31, 14, 0, tzinfo=UTC),
+        datetime(2026, 1, 31, 13, 59, 59, 999000, tzinfo=UTC),
+    ):
+        reports.report_submit(
+            author=author,
+            municipality=city,
+            category=lights,
+            latitude=55.75,
+            longitude=37.61,
+            description="The street light is out",
+            now=moment,
+        )
+    rollup_run()
+    assert fact("contributions", "report", JANUARY) == 1
+    assert fact("contributions", "report", FEBRUARY) == 1
 
 
 def test_reports_their_steps_and_supports(
@@ -195,6 +218,37 @@ def test_initiatives_supports_and_the_threshold(
     assert fact("votes", "support") == THRESHOLD
     assert fact("initiatives_threshold") == 1
     assert fact("initiatives_adopted") == 0
+    assert rollup_check() == []
+
+
+def test_an_adopted_initiative_is_counted_when_decided(
+    city: Municipality, initiative_policy: object, official: User, make_user: Callable[..., User]
+) -> None:
+    start = timezone.now() - timedelta(days=20)
+    people = [make_user(f"resident{i}", verified_in=city) for i in range(THRESHOLD + 1)]
+    initiative = initiatives.initiative_create(
+        author=people[-1], municipality=city, title="Benches", body="In the square.", publish=True, now=start
+    )
+    reach_threshold(initiative, people, now=start + timedelta(days=1))
+    initiative = initiatives.initiative_accept(
+        official=official,
+        initiative=initiative,
+        answer="Choose the benches.",
+        options=["Wooden benches", "Stone benches"],
+        voting_days=7,
+        now=start + timedelta(days=5),
+    )
+    cast(initiative, [(people[0], 0), (people[1], 0), (people[2], 1)])
+    rollup_run()
+    assert fact("initiatives_adopted") == 0
+    assert fact("votes", "poll") == 3
+
+    initiatives.initiative_decide(official=official, initiative=initiative)
+    stats = rollup_run()
+
+    assert stats.rows["initiative_outcomes"] == 1
+    assert fact("initiatives_adopted") == 1
+    assert fact("initiatives_threshold") == 1
     assert rollup_check() == []
 
 
