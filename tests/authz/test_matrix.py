@@ -38,6 +38,7 @@ from django.utils import timezone
 from django.utils.encoding import force_bytes
 from django.utils.http import urlsafe_base64_encode
 
+from tests.authz.analytics import analytics_routes
 from tests.authz.crowd import crowd_routes, crowd_world
 from tests.authz.deliberation import (
     deliberation_api_routes,
@@ -46,6 +47,7 @@ from tests.authz.deliberation import (
     deliberation_staff_world,
     deliberation_world,
 )
+from tests.authz.opendata import opendata_routes, opendata_world
 from veche.accounts.models import ApiToken, User, Verification
 from veche.accounts.services import api_token_create, email_confirmation_token
 from veche.appeals.models import Appeal, AppealPolicy
@@ -1313,6 +1315,8 @@ ROUTES: dict[str, Case] = {
     **deliberation_routes(Case, every),
     **deliberation_api_routes(Case, every),
     **deliberation_staff_routes(Case, every),
+    **analytics_routes(Case, every),
+    **opendata_routes(Case, every),
 }
 
 
@@ -1650,8 +1654,11 @@ def world(
         municipal_admin=municipal_admin,
         other_admin=other_admin,
     )
-    world.values = deliberation_staff_world(
+    staffed = deliberation_staff_world(
         values=mapping, municipality=municipality, municipal_admin=municipal_admin, author=author
+    )
+    world.values = opendata_world(
+        values=staffed, municipality=municipality, municipal_admin=municipal_admin, author=author
     )
     return world
 

@@ -4,6 +4,7 @@ from django.urls import URLPattern, URLResolver
 from ninja import NinjaAPI
 
 from veche.accounts.api import router as accounts_router
+from veche.analytics.api import router as analytics_router
 from veche.api import errors
 from veche.appeals.api import router as appeals_router
 from veche.budgeting.api import router as budgeting_router
@@ -57,3 +58,4 @@ api.add_router("", meetings_router)
 api.add_router("", moderation_router)
 api.add_router("", notifications_router)
 api.add_router("", reports_router)
+api.add_router("", analytics_router)
