@@ -8,6 +8,9 @@ from django.utils import timezone
 from veche.accounts.models import User
 from veche.analytics.models import MonthlyFact, MonthlyParticipant
 from veche.analytics.services import rollup_check, rollup_run
+from veche.budgeting.models import Process
+from veche.budgeting.services.ballots import ballot_cast
+from veche.budgeting.tests.helpers import approve, city_budget, options
 from veche.crowdprojects.models import StageKind
 from veche.crowdprojects.services.ideas import idea_create, idea_support
 from veche.crowdprojects.tests.helpers import project_in_stage
@@ -67,4 +70,20 @@ def test_amendments_and_their_supports(
 
     assert total("contributions", "amendment") == 1
     assert total("votes", "amendment_support") == 1
+    assert rollup_check() == []
+
+
+def test_budget_proposals_and_ballots(
+    municipality: Municipality, make_process: Callable[..., Process], voter: User
+) -> None:
+    process = make_process()
+    budget = city_budget(process)
+    proposals = options(budget)
+    ballot_cast(user=voter, budget=budget, choices=approve(proposals[0]))
+
+    rollup_run()
+
+    assert total("contributions", "proposal") == len(proposals)
+    assert total("votes", "budget") == 1
+    assert MonthlyParticipant.objects.get(user=voter).actions == 1
     assert rollup_check() == []
