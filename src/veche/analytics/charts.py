@@ -20,7 +20,7 @@ from django_stubs_ext import StrOrPromise
 from veche.analytics import classify, flows, selectors
 from veche.analytics.decisions import Decision, decided
 from veche.analytics.models import MonthlyFact, MonthlyParticipant
-from veche.analytics.periods import Period, month_of
+from veche.analytics.periods import Period, month_of, parse_period
 from veche.analytics.selectors import Indicators
 from veche.deliberation.engine.polis import neutralise
 from veche.municipalities.models import Municipality
@@ -195,6 +195,15 @@ def period_text(period: Period) -> str:
     if first == last:
         return date_format(first, "YEAR_MONTH_FORMAT")
     return f"{date_format(first, 'YEAR_MONTH_FORMAT')} – {date_format(last, 'YEAR_MONTH_FORMAT')}"
+
+
+def period_shortcuts(today: date) -> list[tuple[str, str, str]]:
+    """The periods people usually ask for, as (label, ?period= value, the period's own label): the
+    last twelve months, this year and the two before."""
+    values = ["", *(str(year) for year in (today.year, today.year - 1, today.year - 2))]
+    return [
+        (value or _("Last twelve months"), value, parse_period(value, today=today).label) for value in values
+    ]
 
 
 @dataclass(frozen=True)

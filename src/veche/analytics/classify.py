@@ -8,7 +8,8 @@ E-Participation levels and its power-transfer index. The rules are in docs/analy
   selection; the first of them falls in the period);
 - model 2 (if not 1): residents made a choice that the municipality carried out: an adopted
   initiative (its option chosen in the vote), an official poll closed with votes and its result
-  published, or a participatory budget counted from residents' ballots that funded projects;
+  published, a participatory budget counted from residents' ballots that funded projects, or a
+  crowd project's selection made after residents' vote whose cycle is not (yet) complete;
 - model 3 otherwise: residents only inform (reports, appeals).
 """
 
@@ -142,9 +143,10 @@ def _classify(municipality: Municipality, made: Made, facts: dict[tuple[str, str
     votes = {key: value for (metric, key), value in facts.items() if metric == "votes"}
     contributions = {key: value for (metric, key), value in facts.items() if metric == "contributions"}
 
+    voted_selections = [d for d in crowd if d.binding]
     if cycles:
         model = 1
-    elif adopted or polls or budgets:
+    elif adopted or polls or budgets or voted_selections:
         model = 2
     else:
         model = 3

@@ -8,6 +8,9 @@ PERIOD_MAX_LENGTH = 40
 
 
 class PeriodForm(forms.Form):
+    # The usual periods, as links next to the field: (label, ?period= value, the period's label).
+    shortcuts: list[tuple[str, str, str]] = []
+
     period = forms.CharField(
         label=_("Period"),
         required=False,

@@ -21,8 +21,9 @@ from veche.municipalities.zones import local_day
 
 def read_period(request: HttpRequest, today: date) -> tuple[PeriodForm, Period | None]:
     """The period the page's ?period= names (the last twelve months when it names none), or None and
-    the form with the field's message."""
+    the form with the field's message. The form offers the usual periods as links."""
     form = PeriodForm(request.GET if "period" in request.GET else None)
+    form.shortcuts = charts.period_shortcuts(today)
     if form.is_bound and not form.is_valid():
         return form, None
     try:

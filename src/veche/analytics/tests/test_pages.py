@@ -17,6 +17,7 @@ from veche.accounts.models import User
 from veche.analytics.charts import CHART_SLUGS
 from veche.analytics.models import MonthlyFact
 from veche.analytics.services import rollup_run
+from veche.analytics.tests import test_decisions as world
 from veche.analytics.tests.page_helpers import (
     MARCH,
     PERIOD,
@@ -25,9 +26,14 @@ from veche.analytics.tests.page_helpers import (
     network_key,
     write_facts,
 )
+from veche.analytics.tests.test_decisions import adopted_initiative
 from veche.core.testing import build_municipality, text_in
 from veche.municipalities.models import Municipality
+from veche.municipalities.zones import local_day
 from veche.reports.models import Report
+
+# The decisions' tests' fixtures: an initiative policy of three supporters, its author, supporters.
+policy, author, supporters = world.policy, world.author, world.supporters
 
 COMPARISON = f"/analytics/?period={PERIOD}"
 DASHBOARD = f"/analytics/testgrad/?period={PERIOD}"
@@ -307,3 +313,40 @@ def test_reports_counted_by_the_rollup_show_on_the_dashboard_comparison_and_netw
     assert [int(v) for v in re.findall(r'data-value="(\d+)"', line[: line.index("</tr>")])][:3] == [2, 1, 1]
     assert 'data-stage="report" data-count="2"' in network
     assert 'data-repeat="1" data-participants="1"' in network
+
+
+@pytest.mark.usefixtures("policy")
+def test_an_adopted_initiative_shows_model_2_its_link_and_a_binding_month_of_power_transfer(
+    client: Client, municipality: Municipality, author: User, supporters: list[User], official: User
+) -> None:
+    initiative = adopted_initiative(
+        municipality=municipality, author=author, supporters=supporters, official=official
+    )
+    rollup_run()
+
+    comparison = client.get("/analytics/").content.decode()
+    dashboard = client.get("/analytics/testgrad/").content.decode()
+    share = csv_rows(client.get("/analytics/testgrad/power-transfer.csv"))
+
+    row = comparison[comparison.index('data-municipality="testgrad"') :]
+    assert 'data-model="2" data-un-level="e-decision-making" data-power-transfer="1.0"' in row[:120]
+    assert ru("Residents' choice is carried out") in row[: row.index("</tr>")]
+    assert f'<a href="{initiative.get_absolute_url()}">{initiative.title}</a>' in row
+    assert f"{ru('Adopted initiatives')}: 1" in dashboard
+    assert chart_data(dashboard, "power-transfer")["datasets"][0]["data"][-1] == 1.0  # type: ignore[index]
+    assert chart_data(dashboard, "initiatives")["datasets"][1]["data"][-1] == 1  # type: ignore[index]
+    assert share[-1][1] == "1" and share[0] == ["month", "power_transfer"]
+
+
+@pytest.mark.django_db
+def test_the_period_field_offers_the_usual_periods_and_marks_the_one_shown(
+    client: Client, municipality: Municipality
+) -> None:
+    year = local_day(municipality).year
+
+    html = client.get("/analytics/testgrad/", {"period": f"{year}-01..{year}-12"}).content.decode()
+    default = client.get("/analytics/testgrad/").content.decode()
+
+    assert f'<a href="?period={year}" aria-current="true">{year}</a>' in html
+    assert f'<a href="?period={year - 1}">{year - 1}</a>' in html
+    assert f'<a href="?period=" aria-current="true">{ru("Last twelve months")}</a>' in default
