@@ -481,7 +481,7 @@ def table(rows: list[Row]) -> str:
         ours = statistics.median(r.ours)
         lines.append(
             f"| {r.page} | {r.how} | {ours:.3f} | {max(r.ours):.3f} | {statistics.median(r.naive):.2f} | "
-            f"{r.ratio:,.0f}x | {'yes' if ours <= TARGET_SECONDS else 'no'} | {'yes' if r.met else 'no'} |"
+            f"{r.ratio:,.1f}x | {'yes' if ours <= TARGET_SECONDS else 'no'} | {'yes' if r.met else 'no'} |"
         )
     return "\n".join(lines)
 
