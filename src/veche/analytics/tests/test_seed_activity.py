@@ -7,7 +7,7 @@ from datetime import timedelta
 import pytest
 from django.core.management import call_command
 from django.core.management.base import CommandError
-from django.db import connection
+from django.db import connection, transaction
 from django.db.models import Count, F, Min
 from django.utils import timezone
 
@@ -132,3 +132,28 @@ def test_refuses_a_second_run_and_adds_with_force() -> None:
     )
     services.rollup_run()
     assert services.rollup_check() == []
+
+
+def test_a_key_pointing_nowhere_stops_the_seeding(municipality: object) -> None:
+    """With the foreign-key triggers off (PostgreSQL, as a superuser), the bulk check still finds a
+    row that points nowhere; elsewhere the triggers stay on and the database checks itself."""
+    from veche.analytics.management.commands.seed_activity import Command, Ids, Writer
+    from veche.polls.models import PollOption
+
+    command = Command()
+    command.ids = Ids()
+    command.writer = Writer(lambda text: None)
+    with transaction.atomic():
+        checked_here = command._unchecked_keys()
+        assert checked_here == (connection.vendor == "postgresql")
+        first = command.ids.take(PollOption, 1)
+        command.writer.write(PollOption, ["id", "poll", "position", "text"], [(first, 10**9, 1, "x")])
+        if checked_here:
+            with pytest.raises(CommandError, match="polls.PollOption.poll: 1 rows point nowhere"):
+                command._check_keys()
+        else:
+            # SQLite keeps its own (deferred) check, which would refuse the commit.
+            with connection.cursor() as cursor:
+                cursor.execute("PRAGMA foreign_key_check(polls_polloption)")
+                assert [row[2] for row in cursor.fetchall()] == ["polls_poll"]
+            transaction.set_rollback(True)
