@@ -11,6 +11,7 @@ import re
 from collections.abc import Callable
 
 import pytest
+from django.core.management import call_command
 from django.test import Client
 
 from veche.accounts.models import User
@@ -336,6 +337,39 @@ def test_an_adopted_initiative_shows_model_2_its_link_and_a_binding_month_of_pow
     assert chart_data(dashboard, "power-transfer")["datasets"][0]["data"][-1] == 1.0  # type: ignore[index]
     assert chart_data(dashboard, "initiatives")["datasets"][1]["data"][-1] == 1  # type: ignore[index]
     assert share[-1][1] == "1" and share[0] == ["month", "power_transfer"]
+
+
+@pytest.mark.usefixtures("policy")
+def test_veche_analytics_classify_agrees_with_the_comparison_page(
+    client: Client,
+    municipality: Municipality,
+    other_municipality: Municipality,
+    author: User,
+    supporters: list[User],
+    official: User,
+) -> None:
+    """The issue's "done when": the command and the page give each municipality the same model, UN
+    level and power-transfer index (here model 2 for the adopted initiative, model 3 elsewhere)."""
+    adopted_initiative(municipality=municipality, author=author, supporters=supporters, official=official)
+    rollup_run()
+    out = io.StringIO()
+
+    call_command("analytics", "classify", "--format", "json", stdout=out)
+    page = client.get("/analytics/").content.decode()
+
+    printed = {row["municipality"]: row for row in json.loads(out.getvalue())}
+    shown = {
+        slug: (int(model), level, float(pti) if pti else None)
+        for slug, model, level, pti in re.findall(
+            r'<tr data-municipality="([\w-]+)" data-model="(\d)" data-un-level="([\w-]+)" '
+            r'data-power-transfer="([\d.]*)"',
+            page,
+        )
+    }
+    assert shown == {
+        slug: (row["model"], row["un_level"], row["power_transfer"]) for slug, row in printed.items()
+    }
+    assert shown["testgrad"][0] == 2 and shown["drugograd"][0] == 3
 
 
 @pytest.mark.django_db
