@@ -182,11 +182,7 @@ MODEL_HELP: dict[int, StrOrPromise] = {
     ),
     3: gettext_lazy("Residents report problems and sign appeals; the decisions stay with the authority."),
 }
-UN_LEVELS: dict[str, StrOrPromise] = {
-    "e-information": gettext_lazy("E-information"),
-    "e-consultation": gettext_lazy("E-consultation"),
-    "e-decision-making": gettext_lazy("E-decision-making"),
-}
+UN_LEVELS = classify.UN_LEVEL_NAMES
 
 
 def period_text(period: Period) -> str:

@@ -26,6 +26,8 @@ from typing import IO, Any
 from django.db.models import Sum
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from django_stubs_ext import StrOrPromise
 
 from veche.analytics.decisions import BUDGET, CROWD, INITIATIVE, POLL, Decision, Made, decided
 from veche.analytics.models import MonthlyFact
@@ -36,6 +38,11 @@ from veche.municipalities.zones import local_day
 
 E_INFORMATION, E_CONSULTATION, E_DECISION_MAKING = "e-information", "e-consultation", "e-decision-making"
 UN_LEVELS = (E_INFORMATION, E_CONSULTATION, E_DECISION_MAKING)
+UN_LEVEL_NAMES: dict[str, StrOrPromise] = {
+    E_INFORMATION: gettext_lazy("E-information"),
+    E_CONSULTATION: gettext_lazy("E-consultation"),
+    E_DECISION_MAKING: gettext_lazy("E-decision-making"),
+}
 
 # The roll-ups' counts the evidence shows (sums over every key of the period's months).
 COUNTED = (
@@ -253,7 +260,7 @@ def _table(rows: Sequence[Classification]) -> str:
             (
                 c.municipality,
                 str(c.model),
-                c.un_level,
+                str(UN_LEVEL_NAMES[c.un_level]),
                 str(c.evidence["decisions"]),
                 str(c.evidence["binding_decisions"]),
                 pti,
