@@ -8,9 +8,9 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import date
 
-from django.db.models import Count, QuerySet, Sum
+from django.db.models import Count, Q, QuerySet, Sum
 
-from veche.analytics.models import MonthlyFact, MonthlyParticipant
+from veche.analytics.models import MonthlyFact, MonthlyParticipant, PeriodFigure
 from veche.analytics.periods import Period
 from veche.municipalities.models import Category, Department, District, Municipality
 
@@ -40,6 +40,12 @@ VOTE_KINDS = (
     "amendment_support",
     "pledge",
 )
+# A fact the roll-up keeps at the end of each run: the people's rows of a municipality's month.
+ACTIVE_PEOPLE = "active_people"
+# The figures kept per offered period (`PeriodFigure.metric`).
+REPEAT_PARTICIPANTS = "repeat_participants"
+PARTICIPANTS = "all_participants"
+PERIOD_METRICS = (REPEAT_PARTICIPANTS, PARTICIPANTS)
 NETWORK_METRICS = ("reports_received", "reports_answered", "reports_answered_in_time", "reports_disputed")
 
 
@@ -113,29 +119,37 @@ def median_answer_hours(
 
 
 def active_participants(municipality: Municipality, period: Period) -> list[int]:
-    """People who voted, supported or contributed at least once, per month of the period."""
-    rows = (
-        MonthlyParticipant.objects.filter(
-            municipality=municipality, month__gte=period.start, month__lt=period.end
-        )
-        .order_by()
-        .values_list("month")
-        .annotate(n=Count("id"))
-    )
-    return _series(period, rows)
+    """People who voted, supported or contributed at least once, per month of the period (the
+    `active_people` facts the roll-up keeps: the number of people's rows of each month)."""
+    return monthly(municipality, period, ACTIVE_PEOPLE)
 
 
-def repeat_participants(municipality: Municipality, period: Period) -> tuple[int, int]:
-    """(people with more than one action in the period, people with at least one)."""
+def count_repeat_participants(municipality_id: int, period: Period) -> tuple[int, int]:
+    """(people with more than one action in the period, people with at least one), summed from the
+    people's monthly rows in one query."""
     people = (
         MonthlyParticipant.objects.filter(
-            municipality=municipality, month__gte=period.start, month__lt=period.end
+            municipality_id=municipality_id, month__gte=period.start, month__lt=period.end
         )
         .order_by()
         .values("user_id")
         .annotate(actions=Sum("actions"))
     )
-    return people.filter(actions__gt=1).count(), people.count()
+    found = people.aggregate(repeat=Count("user_id", filter=Q(actions__gt=1)), total=Count("user_id"))
+    return int(found["repeat"] or 0), int(found["total"] or 0)
+
+
+def repeat_participants(municipality: Municipality, period: Period) -> tuple[int, int]:
+    """(people with more than one action in the period, people with at least one): the figures the
+    roll-up keeps for the periods the pages offer, counted from the people's rows for any other."""
+    stored = dict(
+        PeriodFigure.objects.filter(
+            municipality=municipality, start=period.start, end=period.end, metric__in=PERIOD_METRICS
+        ).values_list("metric", "value")
+    )
+    if len(stored) == len(PERIOD_METRICS):
+        return int(stored[REPEAT_PARTICIPANTS]), int(stored[PARTICIPANTS])
+    return count_repeat_participants(municipality.pk, period)
 
 
 @dataclass(frozen=True)
