@@ -8,6 +8,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import date
 
+from django.db import connection
 from django.db.models import Count, Q, QuerySet, Sum
 
 from veche.analytics.models import MonthlyFact, MonthlyParticipant, PeriodFigure
@@ -181,6 +182,51 @@ def _ids(key: str) -> tuple[int, int, int]:
     return department, district, category
 
 
+# The buckets holding the middle values of each key's histogram over a period (at most two per key):
+# the period's sum per key and bucket, its running sum in bucket order and its total per key, kept
+# where the bucket covers position (total - 1) // 2 or total // 2 (0-based), in integers only. A
+# large city has some 50,000 (key, bucket) sums a year; the database sends a few hundred rows.
+_MIDDLE_BUCKETS = """
+SELECT {key}, bucket, cum - n, n, total FROM (
+    SELECT {key}, bucket, n,
+        SUM(n) OVER (PARTITION BY {key} ORDER BY bucket) AS cum,
+        SUM(n) OVER (PARTITION BY {key}) AS total
+    FROM (
+        SELECT {key}, bucket, SUM(value) AS n FROM {table}
+        WHERE municipality_id = %s AND metric = %s AND month >= %s AND month < %s
+        GROUP BY {key}, bucket HAVING SUM(value) > 0
+    ) sums
+) running
+WHERE 2 * (cum - n) <= total AND 2 * cum > total - 1
+"""
+
+
+def medians_by_key(municipality: Municipality, period: Period, metric: str) -> dict[str, float]:
+    """The median bucket of the metric's histogram over the period, per key (keys without any
+    value left out): what `median_of` gives for each key's histogram, worked out in the database."""
+    sql = _MIDDLE_BUCKETS.format(
+        key=connection.ops.quote_name("key"), table=connection.ops.quote_name(MonthlyFact._meta.db_table)
+    )
+    params = [
+        municipality.pk,
+        metric,
+        connection.ops.adapt_datefield_value(period.start),
+        connection.ops.adapt_datefield_value(period.end),
+    ]
+    middle: dict[str, list[int]] = defaultdict(list)
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        rows = sorted(
+            (key, int(bucket), int(before), int(n), int(total))
+            for key, bucket, before, n, total in cursor.fetchall()
+        )
+    for key, bucket, before, n, total in rows:
+        for position in ((total - 1) // 2, total // 2):
+            if before <= position < before + n:
+                middle[key].append(bucket)
+    return {key: (found[0] + found[-1]) / 2 for key, found in middle.items()}
+
+
 def network(municipality: Municipality, period: Period) -> list[NetworkRow]:
     """Reports per (department, district, category) over the period, busiest first; names in the
     active language, in at most five queries whatever the number of rows."""
@@ -190,11 +236,7 @@ def network(municipality: Municipality, period: Period) -> list[NetworkRow]:
         facts.filter(metric__in=NETWORK_METRICS).values_list("key", "metric").annotate(total=Sum("value"))
     ):
         counts[key][metric] = int(total)
-    hours: dict[str, dict[int, int]] = defaultdict(dict)
-    for key, bucket, total in (
-        facts.filter(metric="answer_hours").values_list("key", "bucket").annotate(total=Sum("value"))
-    ):
-        hours[key][bucket] = int(total)
+    hours = medians_by_key(municipality, period, "answer_hours")
     ids = {key: _ids(key) for key in counts}
     names: list[dict[int, str]] = []
     for n, model in enumerate((Department, District, Category)):
@@ -212,7 +254,7 @@ def network(municipality: Municipality, period: Period) -> list[NetworkRow]:
             received=counts[key].get("reports_received", 0),
             answered=counts[key].get("reports_answered", 0),
             in_time=counts[key].get("reports_answered_in_time", 0),
-            median_hours=median_of(hours.get(key, {})),
+            median_hours=hours.get(key),
             disputed=counts[key].get("reports_disputed", 0),
         )
         for key, (d, di, c) in ids.items()
