@@ -7,6 +7,7 @@ from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import date
+from typing import Any
 
 from django.db import connection
 from django.db.models import Count, Q, QuerySet, Sum
@@ -207,7 +208,7 @@ def medians_by_key(municipality: Municipality, period: Period, metric: str) -> d
     sql = _MIDDLE_BUCKETS.format(
         key=connection.ops.quote_name("key"), table=connection.ops.quote_name(MonthlyFact._meta.db_table)
     )
-    params = [
+    params: list[Any] = [
         municipality.pk,
         metric,
         connection.ops.adapt_datefield_value(period.start),
