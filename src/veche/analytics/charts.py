@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
-from django.db.models import Count, Sum
+from django.db.models import Sum
 from django.utils import formats, timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
@@ -19,8 +19,8 @@ from django_stubs_ext import StrOrPromise
 
 from veche.analytics import classify, flows, selectors
 from veche.analytics.decisions import Decision, decided
-from veche.analytics.models import MonthlyFact, MonthlyParticipant
-from veche.analytics.periods import Period, month_of, parse_period
+from veche.analytics.models import MonthlyFact
+from veche.analytics.periods import Period, month_of, offered_values, parse_period
 from veche.analytics.selectors import Indicators
 from veche.deliberation.engine.polis import neutralise
 from veche.municipalities.models import Municipality
@@ -196,9 +196,9 @@ def period_text(period: Period) -> str:
 def period_shortcuts(today: date) -> list[tuple[str, str, str]]:
     """The periods people usually ask for, as (label, ?period= value, the period's own label): the
     last twelve months, this year and the two before."""
-    values = ["", *(str(year) for year in (today.year, today.year - 1, today.year - 2))]
     return [
-        (value or _("Last twelve months"), value, parse_period(value, today=today).label) for value in values
+        (value or _("Last twelve months"), value, parse_period(value, today=today).label)
+        for value in offered_values(today)
     ]
 
 
@@ -485,9 +485,11 @@ def comparison_rows(period: Period) -> list[ComparisonRow]:
     """Every active municipality's classification and monthly active participants and votes: the
     classification's own queries and two more, whatever the number of municipalities."""
     active = _per_month(
-        MonthlyParticipant.objects.filter(month__gte=period.start, month__lt=period.end)
+        MonthlyFact.objects.filter(
+            metric=selectors.ACTIVE_PEOPLE, month__gte=period.start, month__lt=period.end
+        )
         .values("municipality__slug", "month")
-        .annotate(n=Count("id")),
+        .annotate(n=Sum("value")),
         period,
     )
     votes = _per_month(

@@ -75,3 +75,29 @@ class MonthlyParticipant(models.Model):
 
     def __str__(self) -> str:
         return f"{self.municipality_id} {self.month:%Y-%m} {self.user_id}: {self.actions}"
+
+
+class PeriodFigure(models.Model):
+    """A figure of a whole period that cannot be summed from monthly rows (repeat participants: a
+    person active in two months is one person), kept by the roll-up for the periods the pages offer
+    (`veche.analytics.periods.offered_periods`) so that the pages need not sum the people's rows."""
+
+    municipality = models.ForeignKey(
+        "municipalities.Municipality", on_delete=models.CASCADE, related_name="+"
+    )
+    start = models.DateField()
+    end = models.DateField()
+    metric = models.CharField(max_length=40)
+    value = models.BigIntegerField(default=0)
+    computed_at = models.DateTimeField()
+
+    class Meta:
+        ordering = ["municipality", "start", "end", "metric"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["municipality", "start", "end", "metric"], name="analytics_period_figure_unique"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.municipality_id} {self.start:%Y-%m}..{self.end:%Y-%m} {self.metric}: {self.value}"

@@ -92,3 +92,20 @@ def parse_period(text: str | None, *, today: date) -> Period:
         return period
     message = _("A period is written %(forms)s.") % {"forms": _FORMS}
     raise DomainError(message, fields={"period": [message]})
+
+
+def offered_values(today: date) -> list[str]:
+    """The periods the pages offer as links, as ?period= names them: the last twelve months (""),
+    this year and the two before. The roll-up keeps the figures that are costly to sum (repeat
+    participants) for these."""
+    return ["", *(str(year) for year in (today.year, today.year - 1, today.year - 2))]
+
+
+def offered_periods(today: date) -> list[Period]:
+    """The distinct periods of `offered_values` (in December the last twelve months are the year)."""
+    out: list[Period] = []
+    for value in offered_values(today):
+        period = parse_period(value, today=today)
+        if period not in out:
+            out.append(period)
+    return out

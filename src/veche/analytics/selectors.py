@@ -7,10 +7,12 @@ from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import date
+from typing import Any
 
-from django.db.models import Count, QuerySet, Sum
+from django.db import connection
+from django.db.models import Count, Q, QuerySet, Sum
 
-from veche.analytics.models import MonthlyFact, MonthlyParticipant
+from veche.analytics.models import MonthlyFact, MonthlyParticipant, PeriodFigure
 from veche.analytics.periods import Period
 from veche.municipalities.models import Category, Department, District, Municipality
 
@@ -40,6 +42,12 @@ VOTE_KINDS = (
     "amendment_support",
     "pledge",
 )
+# A fact the roll-up keeps at the end of each run: the people's rows of a municipality's month.
+ACTIVE_PEOPLE = "active_people"
+# The figures kept per offered period (`PeriodFigure.metric`).
+REPEAT_PARTICIPANTS = "repeat_participants"
+PARTICIPANTS = "all_participants"
+PERIOD_METRICS = (REPEAT_PARTICIPANTS, PARTICIPANTS)
 NETWORK_METRICS = ("reports_received", "reports_answered", "reports_answered_in_time", "reports_disputed")
 
 
@@ -113,29 +121,37 @@ def median_answer_hours(
 
 
 def active_participants(municipality: Municipality, period: Period) -> list[int]:
-    """People who voted, supported or contributed at least once, per month of the period."""
-    rows = (
-        MonthlyParticipant.objects.filter(
-            municipality=municipality, month__gte=period.start, month__lt=period.end
-        )
-        .order_by()
-        .values_list("month")
-        .annotate(n=Count("id"))
-    )
-    return _series(period, rows)
+    """People who voted, supported or contributed at least once, per month of the period (the
+    `active_people` facts the roll-up keeps: the number of people's rows of each month)."""
+    return monthly(municipality, period, ACTIVE_PEOPLE)
 
 
-def repeat_participants(municipality: Municipality, period: Period) -> tuple[int, int]:
-    """(people with more than one action in the period, people with at least one)."""
+def count_repeat_participants(municipality_id: int, period: Period) -> tuple[int, int]:
+    """(people with more than one action in the period, people with at least one), summed from the
+    people's monthly rows in one query."""
     people = (
         MonthlyParticipant.objects.filter(
-            municipality=municipality, month__gte=period.start, month__lt=period.end
+            municipality_id=municipality_id, month__gte=period.start, month__lt=period.end
         )
         .order_by()
         .values("user_id")
         .annotate(actions=Sum("actions"))
     )
-    return people.filter(actions__gt=1).count(), people.count()
+    found = people.aggregate(repeat=Count("user_id", filter=Q(actions__gt=1)), total=Count("user_id"))
+    return int(found["repeat"] or 0), int(found["total"] or 0)
+
+
+def repeat_participants(municipality: Municipality, period: Period) -> tuple[int, int]:
+    """(people with more than one action in the period, people with at least one): the figures the
+    roll-up keeps for the periods the pages offer, counted from the people's rows for any other."""
+    stored = dict(
+        PeriodFigure.objects.filter(
+            municipality=municipality, start=period.start, end=period.end, metric__in=PERIOD_METRICS
+        ).values_list("metric", "value")
+    )
+    if len(stored) == len(PERIOD_METRICS):
+        return int(stored[REPEAT_PARTICIPANTS]), int(stored[PARTICIPANTS])
+    return count_repeat_participants(municipality.pk, period)
 
 
 @dataclass(frozen=True)
@@ -167,6 +183,51 @@ def _ids(key: str) -> tuple[int, int, int]:
     return department, district, category
 
 
+# The buckets holding the middle values of each key's histogram over a period (at most two per key):
+# the period's sum per key and bucket, its running sum in bucket order and its total per key, kept
+# where the bucket covers position (total - 1) // 2 or total // 2 (0-based), in integers only. A
+# large city has some 50,000 (key, bucket) sums a year; the database sends a few hundred rows.
+_MIDDLE_BUCKETS = """
+SELECT {key}, bucket, cum - n, n, total FROM (
+    SELECT {key}, bucket, n,
+        SUM(n) OVER (PARTITION BY {key} ORDER BY bucket) AS cum,
+        SUM(n) OVER (PARTITION BY {key}) AS total
+    FROM (
+        SELECT {key}, bucket, SUM(value) AS n FROM {table}
+        WHERE municipality_id = %s AND metric = %s AND month >= %s AND month < %s
+        GROUP BY {key}, bucket HAVING SUM(value) > 0
+    ) sums
+) running
+WHERE 2 * (cum - n) <= total AND 2 * cum > total - 1
+"""
+
+
+def medians_by_key(municipality: Municipality, period: Period, metric: str) -> dict[str, float]:
+    """The median bucket of the metric's histogram over the period, per key (keys without any
+    value left out): what `median_of` gives for each key's histogram, worked out in the database."""
+    sql = _MIDDLE_BUCKETS.format(
+        key=connection.ops.quote_name("key"), table=connection.ops.quote_name(MonthlyFact._meta.db_table)
+    )
+    params: list[Any] = [
+        municipality.pk,
+        metric,
+        connection.ops.adapt_datefield_value(period.start),
+        connection.ops.adapt_datefield_value(period.end),
+    ]
+    middle: dict[str, list[int]] = defaultdict(list)
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        rows = sorted(
+            (key, int(bucket), int(before), int(n), int(total))
+            for key, bucket, before, n, total in cursor.fetchall()
+        )
+    for key, bucket, before, n, total in rows:
+        for position in ((total - 1) // 2, total // 2):
+            if before <= position < before + n:
+                middle[key].append(bucket)
+    return {key: (found[0] + found[-1]) / 2 for key, found in middle.items()}
+
+
 def network(municipality: Municipality, period: Period) -> list[NetworkRow]:
     """Reports per (department, district, category) over the period, busiest first; names in the
     active language, in at most five queries whatever the number of rows."""
@@ -176,11 +237,7 @@ def network(municipality: Municipality, period: Period) -> list[NetworkRow]:
         facts.filter(metric__in=NETWORK_METRICS).values_list("key", "metric").annotate(total=Sum("value"))
     ):
         counts[key][metric] = int(total)
-    hours: dict[str, dict[int, int]] = defaultdict(dict)
-    for key, bucket, total in (
-        facts.filter(metric="answer_hours").values_list("key", "bucket").annotate(total=Sum("value"))
-    ):
-        hours[key][bucket] = int(total)
+    hours = medians_by_key(municipality, period, "answer_hours")
     ids = {key: _ids(key) for key in counts}
     names: list[dict[int, str]] = []
     for n, model in enumerate((Department, District, Category)):
@@ -198,7 +255,7 @@ def network(municipality: Municipality, period: Period) -> list[NetworkRow]:
             received=counts[key].get("reports_received", 0),
             answered=counts[key].get("reports_answered", 0),
             in_time=counts[key].get("reports_answered_in_time", 0),
-            median_hours=median_of(hours.get(key, {})),
+            median_hours=hours.get(key),
             disputed=counts[key].get("reports_disputed", 0),
         )
         for key, (d, di, c) in ids.items()

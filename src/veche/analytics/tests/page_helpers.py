@@ -56,6 +56,10 @@ def write_facts(municipality: Municipality, make_user: Callable[..., User], *, p
     rows = [MonthlyParticipant(municipality=municipality, month=MARCH, user=u, actions=1) for u in users]
     rows.append(MonthlyParticipant(municipality=municipality, month=APRIL, user=users[0], actions=1))
     MonthlyParticipant.objects.bulk_create(rows)
+    MonthlyFact.objects.bulk_create(
+        MonthlyFact(municipality=municipality, month=m, metric="active_people", value=n)
+        for m, n in ((MARCH, people), (APRIL, 1))
+    )
 
 
 def add_towns(numbers: range, make_user: Callable[..., User]) -> None:

@@ -80,6 +80,9 @@ def test_participants(municipality: Municipality, make_user: Callable[..., User]
     ann, bob, cat = (make_user(name) for name in ("ann", "bob", "cat"))
     for user, month, actions in [(ann, JAN, 1), (ann, FEB, 1), (bob, JAN, 3), (cat, MAR, 1)]:
         MonthlyParticipant.objects.create(municipality=municipality, month=month, user=user, actions=actions)
+    # What the roll-up keeps at the end of a run: the people's rows of each month.
+    for month, n in [(JAN, 2), (FEB, 1), (MAR, 1)]:
+        MonthlyFact.objects.create(municipality=municipality, month=month, metric="active_people", value=n)
     assert selectors.active_participants(municipality, QUARTER) == [2, 1, 1]
     assert selectors.repeat_participants(municipality, QUARTER) == (2, 3)
     assert selectors.repeat_participants(municipality, Period(JAN, FEB)) == (1, 2)
