@@ -2,7 +2,7 @@
 
 from django.contrib import admin
 
-from veche.analytics.models import MonthlyFact, MonthlyParticipant, Watermark
+from veche.analytics.models import MonthlyFact, MonthlyParticipant, PeriodFigure, Watermark
 from veche.petitions.admin import ReadOnlyAdmin
 
 
@@ -24,3 +24,10 @@ class MonthlyParticipantAdmin(ReadOnlyAdmin):
     list_filter = ["municipality"]
     list_select_related = ["municipality", "user"]
     raw_id_fields = ["user"]
+
+
+@admin.register(PeriodFigure)
+class PeriodFigureAdmin(ReadOnlyAdmin):
+    list_display = ["municipality", "start", "end", "metric", "value", "computed_at"]
+    list_filter = ["metric", "municipality"]
+    list_select_related = ["municipality"]

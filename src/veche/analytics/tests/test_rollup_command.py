@@ -71,7 +71,7 @@ def test_the_admin_lists_the_roll_ups_read_only(
     comment_create(author=author, municipality=municipality, target=municipality, body="Окна")
     call_command("analytics", "rollup", stdout=io.StringIO(), stderr=io.StringIO())
     client = client_for(platform_admin)
-    for model in ("monthlyfact", "monthlyparticipant", "watermark"):
+    for model in ("monthlyfact", "monthlyparticipant", "periodfigure", "watermark"):
         page = client.get(f"/admin/analytics/{model}/")
         assert page.status_code == 200
         assert f"/admin/analytics/{model}/add/" not in page.content.decode()
