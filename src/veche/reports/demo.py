@@ -89,6 +89,8 @@ def load(stdout: TextIO) -> None:
         stdout.write("  reports already loaded")
         return
     rng = random.Random(20261126)  # the same demo every time
+    # Its own sequence, so that the districts leave every other choice of the demo as it was.
+    district_rng = random.Random(20261207)
     password_hash = make_password("demo-password")
     now = timezone.now()
     total = 0
@@ -98,6 +100,7 @@ def load(stdout: TextIO) -> None:
         residents = _residents(municipality, password_hash)
         categories = list(municipality.categories.select_related("department"))
         departments = list(municipality.departments.all())
+        districts = list(municipality.districts.order_by("pk"))
         for _i in range(PER_MUNICIPALITY):
             age = rng.random() ** 1.6 * 730  # more recent reports than old ones
             created = now - timedelta(days=age, minutes=rng.randint(0, 600))
@@ -107,6 +110,7 @@ def load(stdout: TextIO) -> None:
                 author=author,
                 municipality=municipality,
                 category=category,
+                district=district_rng.choice(districts) if districts else None,
                 latitude=municipality.latitude + rng.uniform(-0.07, 0.07),
                 longitude=municipality.longitude + rng.uniform(-0.12, 0.12),
                 description=rng.choice(DESCRIPTIONS.get(category.slug, ["Проблема во дворе."])),

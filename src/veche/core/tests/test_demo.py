@@ -9,6 +9,7 @@ from django.core.management import call_command
 
 from veche.accounts.models import User, Verification
 from veche.municipalities.models import Municipality
+from veche.reports.models import Report
 
 
 def row_counts():
@@ -25,6 +26,9 @@ def test_demo_loads_once():
     assert Verification.objects.filter(user=resident1, municipality=moscow).exists()
     assert authenticate(username="resident1", password="demo-password") == resident1
     assert moscow.categories.exists() and moscow.districts.exists() and moscow.comments.exists()
+    # Every demo report names its district, so that the network of interaction has districts to show.
+    assert not Report.objects.filter(district=None).exists()
+    assert Report.objects.filter(municipality=moscow).values("district").distinct().count() > 1
 
     before = row_counts()
     out = StringIO()
