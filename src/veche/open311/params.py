@@ -17,6 +17,10 @@ MAX_SPAN = timedelta(days=90)
 MAX_RESULTS = 1000
 MAX_RADIUS_M = 100_000
 DEFAULT_RADIUS_M = 1000
+# Dates in other years (as written, in their own offset) are refused: no request is older or
+# newer, and near the calendar's edges (year 1, year 9999) an offset or the 90 days' window would
+# leave what `datetime` can hold.
+YEARS = range(1900, 3000)
 _ATTRIBUTE = re.compile(r"^attribute\[([^\[\]]+)\](\[\])?$")
 
 
@@ -34,12 +38,18 @@ def merged(request: HttpRequest) -> QueryDict:
 
 
 def attributes(data: QueryDict) -> dict[str, list[str]]:
-    """attribute[CODE]=v and attribute[CODE][]=v1&attribute[CODE][]=v2, by code."""
+    """attribute[CODE]=v and attribute[CODE][]=v1&attribute[CODE][]=v2, by code; any other key
+    under attribute[ (attribute[a][b], attribute[code][][]) is refused by name."""
     found: dict[str, list[str]] = {}
+    refused: dict[str, list[str]] = {}
     for name, values in data.lists():
         match = _ATTRIBUTE.match(name)
         if match:
             found.setdefault(match.group(1), []).extend(values)
+        elif name.startswith("attribute["):
+            refused[name] = ["Send attribute[CODE]=v, or attribute[CODE][]=v for a list; nothing else nests."]
+    if refused:
+        raise DomainError("The attributes are not in the form GeoReport takes.", fields=refused)
     return found
 
 
@@ -80,6 +90,8 @@ def _date(data: Mapping[str, str], name: str, tz: ZoneInfo) -> datetime | None:
     moment = parse_w3c(raw, tz)
     if moment is None:
         raise DomainError(f"{name} must be a W3C date-time, such as 2010-01-01T00:00:00Z.")
+    if moment.year not in YEARS:
+        raise DomainError(f"{name} must be a date-time from the year {YEARS[0]} to {YEARS[-1]}.")
     return moment
 
 

@@ -4,6 +4,8 @@ from collections.abc import Callable
 from functools import wraps
 from typing import Any
 
+from django.conf import settings
+from django.core.exceptions import RequestDataTooBig, TooManyFieldsSent
 from django.http import HttpRequest, HttpResponse
 from django.views.decorators.csrf import csrf_exempt
 
@@ -46,6 +48,17 @@ def endpoint(*methods: str) -> Callable[[View], View]:
             except DomainError as error:
                 status = error.status if error.status in (403, 404) else 400
                 return formats.errors(fmt, status, _descriptions(error))
+            # Django's limits on what it parses, met while reading the query string or the body.
+            except TooManyFieldsSent:
+                return formats.errors(
+                    fmt, 400, [f"The request has more than {settings.DATA_UPLOAD_MAX_NUMBER_FIELDS} fields."]
+                )
+            except RequestDataTooBig:
+                return formats.errors(
+                    fmt,
+                    400,
+                    [f"The request body is larger than {settings.DATA_UPLOAD_MAX_MEMORY_SIZE} bytes."],
+                )
 
         return wrapper
 
