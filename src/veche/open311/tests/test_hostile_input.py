@@ -79,3 +79,12 @@ def test_a_nested_key_under_a_valid_attribute_is_refused_in_xml(post, secret, de
     assert response.status_code == 400
     assert [d for _c, d in errors(response) if d.startswith("attribute[a][b]: ")]
     assert not Report.objects.exists()
+
+
+def test_a_body_over_django_s_limit_is_the_spec_s_400(post, secret, definition):
+    response = post(
+        valid_fields(secret, description="x" * (settings.DATA_UPLOAD_MAX_MEMORY_SIZE + 1)), "json"
+    )
+    assert response.status_code == 400
+    assert [error["code"] for error in as_json(response)] == [400]
+    assert not Report.objects.exists()
