@@ -56,3 +56,23 @@ def test_account_deletion_revokes_every_api_token(
     assert not ApiToken.objects.filter(user=resident).exists()
     assert_api_error(api.get(ME), 401, "unauthorized")
     assert kept.get(ME).status_code == 200
+
+
+def test_a_password_changed_in_the_admin_revokes_every_api_token(
+    resident: User,
+    make_user: Callable[..., User],
+    client_for: Callable[..., Client],
+    api_for: Callable[..., Client],
+) -> None:
+    api = api_for(resident)
+    root = client_for(make_user("root", superuser=True))
+
+    response = root.post(
+        f"/admin/accounts/user/{resident.pk}/password/",
+        {"password1": NEW_PASSWORD, "password2": NEW_PASSWORD, "usable_password": "true"},
+    )
+
+    assert response.status_code == 302
+    resident.refresh_from_db()
+    assert resident.check_password(NEW_PASSWORD)
+    assert_api_error(api.get(ME), 401, "unauthorized")
