@@ -8,6 +8,7 @@ from datetime import timedelta
 
 from django.conf import settings
 from django.contrib.auth import password_validation
+from django.contrib.auth.hashers import make_password
 from django.core import signing
 from django.core.exceptions import ValidationError
 from django.core.mail import send_mail
@@ -62,6 +63,7 @@ def user_signup(
 
     A second sign-up with a known e-mail address creates nothing and returns None; the owner of
     the address gets a letter instead, so the form never tells whether an address is registered.
+    Nor does its time: the password is hashed on that path too, as costly as a new account's.
     """
     if consent is not True:
         raise DomainError(
@@ -80,12 +82,13 @@ def user_signup(
     except ValidationError as exc:
         raise DomainError(fields={"password1": exc.messages}) from None
     language = language if language in dict(settings.LANGUAGES) else settings.LANGUAGE_CODE
+    # A taken name is refused whatever the address, so the answer does not tell the address either.
+    if User.objects.filter(username__iexact=username).exists():
+        raise DomainError(fields={"username": [_("This username is taken.")]})
     existing = User.objects.filter(email__iexact=email).first()
     if existing is None:
         try:
             with transaction.atomic():
-                if User.objects.filter(username__iexact=username).exists():
-                    raise DomainError(fields={"username": [_("This username is taken.")]})
                 user = User(
                     username=username,
                     email=email,
@@ -103,6 +106,8 @@ def user_signup(
         else:
             email_confirmation_send(user=user, next_url=next_url)
             return user
+    else:
+        make_password(password)  # the hashing a new account costs, so the time tells nothing
     _send(
         existing,
         gettext_noop("Someone tried to sign up with your e-mail"),
@@ -169,9 +174,19 @@ def email_confirm(*, token: str) -> Confirmed:
     return Confirmed(user=user, next_url=safe_next(str(data.get("n") or "")), first_use=first_use)
 
 
-def email_confirm_by_reset(*, user: User) -> None:
-    """A password set through the e-mailed reset link proves the address as well."""
-    User.objects.filter(pk=user.pk, email_confirmed_at__isnull=True).update(email_confirmed_at=timezone.now())
+def password_reset_done(*, user: User) -> None:
+    """After a password is set through the e-mailed reset link: the link proves the address, and
+    every API token ends, as the sessions do (a token may have leaked with the old password)."""
+    with transaction.atomic():
+        User.objects.filter(pk=user.pk, email_confirmed_at__isnull=True).update(
+            email_confirmed_at=timezone.now()
+        )
+        api_tokens_revoke_all(user=user)
+
+
+def api_tokens_revoke_all(*, user: User) -> None:
+    """Revoke every API token of `user` (a new password or a deleted account ends them all)."""
+    ApiToken.objects.filter(user=user).delete()
 
 
 def profile_update(*, user: User, display_name: str, language: str, email_notifications: bool) -> User:
@@ -200,7 +215,7 @@ def account_delete(*, user: User) -> None:
     user.deleted_at = timezone.now()
     user.set_unusable_password()
     user.save()
-    ApiToken.objects.filter(user=user).delete()
+    api_tokens_revoke_all(user=user)
     VerificationCode.objects.filter(user=user).delete()
     user.memberships.all().delete()
     from veche.notifications.models import Follow, Notification

@@ -186,11 +186,12 @@ def logout_view(request: HttpRequest) -> HttpResponse:
 
 
 class ConfirmingPasswordResetConfirmView(PasswordResetConfirmView):
-    """Setting a password from the e-mailed link proves the address, so it confirms it too."""
+    """Setting a password from the e-mailed link proves the address, so it confirms it too, and
+    it revokes every API token of the account."""
 
     def form_valid(self, form: "SetPasswordForm[User]") -> HttpResponse:
         response = super().form_valid(form)
-        services.email_confirm_by_reset(user=form.user)
+        services.password_reset_done(user=form.user)
         return response
 
 

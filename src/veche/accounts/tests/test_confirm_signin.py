@@ -100,7 +100,7 @@ def test_a_link_for_an_address_confirmed_by_a_password_reset_does_not_sign_in(
 ) -> None:
     newcomer = make_user("newcomer", confirmed=False)
     token = services.email_confirmation_token(newcomer)
-    services.email_confirm_by_reset(user=newcomer)
+    services.password_reset_done(user=newcomer)
 
     response = client.get(f"/accounts/confirm/{token}/")
 

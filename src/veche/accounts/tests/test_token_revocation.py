@@ -1,0 +1,78 @@
+"""API tokens end with the password that stood behind them: a reset and a deletion revoke them."""
+
+from collections.abc import Callable
+
+from django.core import mail
+from django.test import Client
+
+from veche.accounts import services
+from veche.accounts.models import ApiToken, User
+from veche.accounts.tests.helpers import assert_api_error, path_in
+
+ME = "/api/v1/me"
+NEW_PASSWORD = "a brand new passphrase 2024"
+
+
+def test_a_password_reset_revokes_every_api_token(
+    client: Client, resident: User, api_for: Callable[..., Client]
+) -> None:
+    api = api_for(resident)
+    other = api_for(resident)
+    assert api.get(ME).status_code == 200
+
+    client.post("/accounts/password-reset/", {"email": "resident@example.org"})
+    link = path_in(mail.outbox[0], "/accounts/password-reset/")
+    form_page = client.get(link, follow=True)
+    response = client.post(
+        form_page.redirect_chain[-1][0], {"new_password1": NEW_PASSWORD, "new_password2": NEW_PASSWORD}
+    )
+
+    assert response.status_code == 302
+    assert not ApiToken.objects.filter(user=resident).exists()
+    assert_api_error(api.get(ME), 401, "unauthorized")
+    assert_api_error(other.get(ME), 401, "unauthorized")
+
+
+def test_a_refused_reset_keeps_the_tokens(
+    client: Client, resident: User, api_for: Callable[..., Client]
+) -> None:
+    api = api_for(resident)
+    client.post("/accounts/password-reset/", {"email": "resident@example.org"})
+    link = path_in(mail.outbox[0], "/accounts/password-reset/")
+    form_page = client.get(link, follow=True)
+    client.post(form_page.redirect_chain[-1][0], {"new_password1": NEW_PASSWORD, "new_password2": "other"})
+
+    assert api.get(ME).status_code == 200
+
+
+def test_account_deletion_revokes_every_api_token(
+    resident: User, official: User, api_for: Callable[..., Client]
+) -> None:
+    api = api_for(resident)
+    kept = api_for(official)
+
+    services.account_delete(user=resident)
+
+    assert not ApiToken.objects.filter(user=resident).exists()
+    assert_api_error(api.get(ME), 401, "unauthorized")
+    assert kept.get(ME).status_code == 200
+
+
+def test_a_password_changed_in_the_admin_revokes_every_api_token(
+    resident: User,
+    make_user: Callable[..., User],
+    client_for: Callable[..., Client],
+    api_for: Callable[..., Client],
+) -> None:
+    api = api_for(resident)
+    root = client_for(make_user("root", superuser=True))
+
+    response = root.post(
+        f"/admin/accounts/user/{resident.pk}/password/",
+        {"password1": NEW_PASSWORD, "password2": NEW_PASSWORD, "usable_password": "true"},
+    )
+
+    assert response.status_code == 302
+    resident.refresh_from_db()
+    assert resident.check_password(NEW_PASSWORD)
+    assert_api_error(api.get(ME), 401, "unauthorized")
