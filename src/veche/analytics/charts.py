@@ -22,7 +22,7 @@ from veche.analytics.decisions import Decision, decided
 from veche.analytics.models import MonthlyFact
 from veche.analytics.periods import Period, month_of, offered_values, parse_period
 from veche.analytics.selectors import Indicators
-from veche.deliberation.engine.polis import neutralise
+from veche.core.spreadsheet import neutralise
 from veche.municipalities.models import Municipality
 from veche.municipalities.zones import zone_of
 

@@ -36,7 +36,7 @@ class AppealIn(Schema):
     body: str = Field(min_length=1, max_length=settings.TEXT_MAX_LENGTH, description="Markdown")
 
 
-class AnswerIn(Schema):
+class AppealAnswerIn(Schema):
     answer: str = Field(min_length=1, max_length=settings.TEXT_MAX_LENGTH, description="Markdown")
 
 
@@ -105,9 +105,9 @@ class AppealEndpoints(PetitionEndpoints):
         "Sign the appeal: 201 with the new signature, or 200 with the one made before (even once the\n"
         "appeal no longer takes signatures)."
     )
-    answer_in = AnswerIn
+    answer_in = AppealAnswerIn
 
-    def answer(self, official: User, petition: Any, payload: AnswerIn) -> Appeal:
+    def answer(self, official: User, petition: Any, payload: AppealAnswerIn) -> Appeal:
         """Publish the municipality's official answer (officials and municipal admins)."""
         return services.appeal_answer(official=official, appeal=petition, answer=payload.answer)
 

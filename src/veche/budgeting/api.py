@@ -137,7 +137,7 @@ class BallotIn(Schema):
     choices: list[ChoiceIn] = Field(max_length=1000)
 
 
-class ReceiptOut(Schema):
+class BudgetReceiptOut(Schema):
     budget: int
     choices: list[ChoiceOut]
     receipt: str = Field(description="The hash of your ballot's ledger entry: check it at check_url")
@@ -177,7 +177,7 @@ class ProjectResultOut(Schema):
     engine_reason: str = Field(description="The counting engine's own sentence, in English")
 
 
-class ResultsOut(Schema):
+class BudgetResultsOut(Schema):
     budget: int
     public: bool = Field(description="False while only the process's staff may see the results")
     counted: bool
@@ -240,7 +240,9 @@ def budget_detail(request: HttpRequest, budget_id: str) -> Any:
 
 
 @router.post(
-    "/budgets/{budget_id}/ballots", response={201: ReceiptOut, 409: BallotConflictOut, **ERRORS}, auth=AUTH
+    "/budgets/{budget_id}/ballots",
+    response={201: BudgetReceiptOut, 409: BallotConflictOut, **ERRORS},
+    auth=AUTH,
 )
 def ballot_cast(request: HttpRequest, budget_id: str, payload: BallotIn) -> Any:
     """Cast your ballot once. 201 with your receipt; a repeat answers 409 with the ballot that stands."""
@@ -265,7 +267,7 @@ def ballot_cast(request: HttpRequest, budget_id: str, payload: BallotIn) -> Any:
     )
 
 
-@router.get("/budgets/{budget_id}/results", response={200: ResultsOut, **ERRORS})
+@router.get("/budgets/{budget_id}/results", response={200: BudgetResultsOut, **ERRORS})
 def budget_results_read(request: HttpRequest, budget_id: str) -> Any:
     """The newest count, once the results are published (its staff see it from the count on); 403 before."""
     budget = access_budget(request.user, budget_id)

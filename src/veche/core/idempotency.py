@@ -66,8 +66,9 @@ class IdempotencyMiddleware:
             replay["Idempotent-Replayed"] = "true"
             return replay
         response = self.get_response(request)
-        if response.status_code >= 500 or response.status_code == 429:
-            # A failure that changed nothing may be retried with the same key.
+        if not 200 <= response.status_code < 300:
+            # Only a successful write is kept for replay: a refusal or failure changed nothing, and a
+            # retry with the same key is processed afresh (the person may have become eligible since).
             record.delete()
             return response
         record.completed = True

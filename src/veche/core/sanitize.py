@@ -1,6 +1,7 @@
 """Markdown written by people, turned into HTML that is safe to show."""
 
 import html
+import re
 
 import markdown
 import nh3
@@ -25,11 +26,276 @@ ALLOWED_ATTRIBUTES = {"a": {"href", "title"}}
 URL_SCHEMES = {"http", "https", "mailto"}
 
 
+# What a browser would take for an element: HTML's element names. `x<y>z` or `a<b and c>d` is text
+# someone typed, not markup, so it is kept (escaped) rather than dropped as an unknown tag.
+HTML_ELEMENTS = frozenset(
+    [
+        "a",
+        "abbr",
+        "address",
+        "area",
+        "article",
+        "aside",
+        "audio",
+        "b",
+        "base",
+        "bdi",
+        "bdo",
+        "blockquote",
+        "body",
+        "br",
+        "button",
+        "canvas",
+        "caption",
+        "cite",
+        "code",
+        "col",
+        "colgroup",
+        "data",
+        "datalist",
+        "dd",
+        "del",
+        "details",
+        "dfn",
+        "dialog",
+        "div",
+        "dl",
+        "dt",
+        "em",
+        "embed",
+        "fieldset",
+        "figcaption",
+        "figure",
+        "font",
+        "footer",
+        "form",
+        "frame",
+        "frameset",
+        "h1",
+        "h2",
+        "h3",
+        "h4",
+        "h5",
+        "h6",
+        "head",
+        "header",
+        "hgroup",
+        "hr",
+        "html",
+        "i",
+        "iframe",
+        "img",
+        "input",
+        "ins",
+        "kbd",
+        "label",
+        "legend",
+        "li",
+        "link",
+        "main",
+        "map",
+        "mark",
+        "marquee",
+        "math",
+        "menu",
+        "meta",
+        "meter",
+        "nav",
+        "noembed",
+        "noframes",
+        "noscript",
+        "object",
+        "ol",
+        "optgroup",
+        "option",
+        "output",
+        "p",
+        "param",
+        "picture",
+        "plaintext",
+        "pre",
+        "progress",
+        "q",
+        "rp",
+        "rt",
+        "ruby",
+        "s",
+        "samp",
+        "script",
+        "search",
+        "section",
+        "select",
+        "slot",
+        "small",
+        "source",
+        "span",
+        "strike",
+        "strong",
+        "style",
+        "sub",
+        "summary",
+        "sup",
+        "svg",
+        "table",
+        "tbody",
+        "td",
+        "template",
+        "textarea",
+        "tfoot",
+        "th",
+        "thead",
+        "time",
+        "title",
+        "tr",
+        "track",
+        "tt",
+        "u",
+        "ul",
+        "var",
+        "video",
+        "wbr",
+        "xmp",
+    ]
+)
+# Attribute names a tag of HTML (or an attack written as one) uses; a "tag" with other words in it
+# (`<b and c>`) is text.
+HTML_ATTRIBUTES = frozenset(
+    [
+        "accept",
+        "action",
+        "align",
+        "allow",
+        "alt",
+        "async",
+        "autofocus",
+        "autoplay",
+        "background",
+        "border",
+        "charset",
+        "checked",
+        "cite",
+        "class",
+        "color",
+        "cols",
+        "colspan",
+        "content",
+        "contenteditable",
+        "controls",
+        "coords",
+        "data",
+        "datetime",
+        "decoding",
+        "default",
+        "defer",
+        "dir",
+        "disabled",
+        "download",
+        "draggable",
+        "enctype",
+        "face",
+        "for",
+        "form",
+        "formaction",
+        "frameborder",
+        "headers",
+        "height",
+        "hidden",
+        "high",
+        "href",
+        "hreflang",
+        "http-equiv",
+        "id",
+        "integrity",
+        "is",
+        "itemprop",
+        "kind",
+        "label",
+        "lang",
+        "list",
+        "loading",
+        "loop",
+        "low",
+        "manifest",
+        "max",
+        "maxlength",
+        "media",
+        "method",
+        "min",
+        "multiple",
+        "muted",
+        "name",
+        "nonce",
+        "novalidate",
+        "open",
+        "pattern",
+        "ping",
+        "placeholder",
+        "poster",
+        "preload",
+        "readonly",
+        "referrerpolicy",
+        "rel",
+        "required",
+        "reversed",
+        "role",
+        "rows",
+        "rowspan",
+        "sandbox",
+        "scope",
+        "selected",
+        "shape",
+        "size",
+        "sizes",
+        "slot",
+        "span",
+        "src",
+        "srcdoc",
+        "srclang",
+        "srcset",
+        "start",
+        "step",
+        "style",
+        "tabindex",
+        "target",
+        "title",
+        "translate",
+        "type",
+        "usemap",
+        "value",
+        "width",
+        "wrap",
+        "xmlns",
+    ]
+)
+_TAG = re.compile(
+    r"<(/?)([A-Za-z][A-Za-z0-9-]*)"
+    r"((?:\s+[^\s\"'>/=]+(?:\s*=\s*(?:\"[^\"]*\"|'[^']*'|[^\s\"'=<>`]+))?)*)\s*/?>"
+    r"|(<!--[\s\S]*?-->)"  # a comment, which the cleaner drops
+    r"|<"  # an angle bracket that starts no tag at all (`<notatag` at the end)
+)
+_ATTRIBUTE_NAME = re.compile(r"\s+([^\s\"'>/=]+)(?:\s*=\s*(?:\"[^\"]*\"|'[^']*'|[^\s\"'=<>`]+))?")
+
+
+def _is_markup(match: re.Match[str]) -> bool:
+    if match.group(4) is not None:
+        return True
+    if match.group(2) is None or match.group(2).lower() not in HTML_ELEMENTS:
+        return False
+    names = [name.lower() for name in _ATTRIBUTE_NAME.findall(match.group(3))]
+    return all(n in HTML_ATTRIBUTES or n.startswith(("on", "data-", "aria-", "xml")) for n in names)
+
+
+def keep_text_tags(text: str) -> str:
+    """HTML with every would-be tag that is not markup (`<y>` in `x<y>z`, `<b and c>`) escaped, so
+    that the cleaner keeps it as text; real tags are left for the cleaner to judge."""
+    return _TAG.sub(lambda m: m.group(0) if _is_markup(m) else html.escape(m.group(0), quote=False), text)
+
+
 def render_markdown(text: str) -> SafeString:
     """Render Markdown without raw HTML, then keep only a small set of tags and safe links."""
-    html = markdown.markdown(text, extensions=["sane_lists"], output_format="html")
+    rendered = keep_text_tags(markdown.markdown(text, extensions=["sane_lists"], output_format="html"))
     clean = nh3.clean(
-        html,
+        rendered,
         tags=ALLOWED_TAGS,
         attributes=ALLOWED_ATTRIBUTES,
         url_schemes=URL_SCHEMES,
@@ -43,7 +309,7 @@ def plain_text(text: str) -> str:
 
     Templates escape it when they show it.
     """
-    return html.unescape(nh3.clean(text, tags=set())).strip()
+    return html.unescape(nh3.clean(keep_text_tags(text), tags=set())).strip()
 
 
 def markdown_text(text: str) -> str:

@@ -51,7 +51,7 @@ class InitiativeIn(Schema):
     publish: bool = Field(default=False, description="Publish at once rather than keep a draft")
 
 
-class AnswerIn(Schema):
+class InitiativeAnswerIn(Schema):
     decision: Literal["reject", "accept"]
     answer: str = Field(
         min_length=1, max_length=settings.TEXT_MAX_LENGTH, description="Markdown: the reasons, when rejecting"
@@ -106,12 +106,12 @@ class InitiativeOut(PetitionOut):
         return str(obj.chosen_option.text) if obj.chosen_option_id else None
 
 
-class OptionOut(Schema):
+class InitiativeOptionOut(Schema):
     id: int
     text: str
 
 
-class MilestoneOut(Schema):
+class InitiativeMilestoneOut(Schema):
     id: int
     title: str
     description: str
@@ -125,8 +125,8 @@ class MilestoneOut(Schema):
 
 
 class InitiativeDetailOut(InitiativeOut):
-    options: list[OptionOut] = Field(description="The ready-made options residents vote on")
-    milestones: list[MilestoneOut]
+    options: list[InitiativeOptionOut] = Field(description="The ready-made options residents vote on")
+    milestones: list[InitiativeMilestoneOut]
 
     @staticmethod
     def resolve_options(obj: Any) -> list[Any]:
@@ -137,7 +137,7 @@ class InitiativeDetailOut(InitiativeOut):
         return initiative_milestones(initiative=obj) if obj.poll_id else []
 
 
-class SupportOut(EndorsementOut):
+class InitiativeSupportOut(EndorsementOut):
     initiative_id: int = Field(validation_alias="petition_id")
     district: str | None
     supporters_count: int
@@ -224,14 +224,14 @@ class InitiativeEndpoints(PetitionEndpoints):
     out = InitiativeDetailOut
     endorsements = "supports"
     endorse_verb = "support"
-    endorsement_out = SupportOut
+    endorsement_out = InitiativeSupportOut
     endorse_doc = (
         "Support the initiative: 201 with your support and its receipt, or 200 with the one made before\n"
         "(even once the initiative no longer takes support)."
     )
-    answer_in = AnswerIn
+    answer_in = InitiativeAnswerIn
 
-    def answer(self, official: User, petition: Any, payload: AnswerIn) -> Initiative:
+    def answer(self, official: User, petition: Any, payload: InitiativeAnswerIn) -> Initiative:
         """The official answer (officials and municipal admins): reject with reasons, or accept with
         options."""
         if payload.decision == "reject":

@@ -36,7 +36,7 @@ class PollFilters(Schema):
     )
 
 
-class OptionOut(Schema):
+class PollOptionOut(Schema):
     id: int
     text: str
 
@@ -50,7 +50,7 @@ class PollOut(Schema):
     description_html: str
     kind: str = Field(description="single, multiple or ranked")
     status: str = Field(description="scheduled, open or closed")
-    options: list[OptionOut]
+    options: list[PollOptionOut]
     min_choices: int
     max_choices: int
     tier: str = Field(description="Who may vote: 'registered' or 'verified' residents")
@@ -118,7 +118,7 @@ class VoteIn(Schema):
     )
 
 
-class ReceiptOut(Schema):
+class PollReceiptOut(Schema):
     poll: int
     options: list[int]
     receipt: str = Field(description="The hash of your vote's ledger entry: check it at check_url")
@@ -157,7 +157,7 @@ class TurnoutOut(Schema):
     voters: int
 
 
-class ResultsOut(Schema):
+class PollResultsOut(Schema):
     poll: int
     kind: str
     status: str
@@ -187,7 +187,9 @@ def poll_detail(request: HttpRequest, poll_id: str) -> Any:
     return Poll.objects.prefetch_related("options", "districts", my_votes(request.user)).get(pk=poll.pk)
 
 
-@router.post("/polls/{poll_id}/votes", response={201: ReceiptOut, 409: VoteConflictOut, **ERRORS}, auth=AUTH)
+@router.post(
+    "/polls/{poll_id}/votes", response={201: PollReceiptOut, 409: VoteConflictOut, **ERRORS}, auth=AUTH
+)
 def poll_vote(request: HttpRequest, poll_id: str, payload: VoteIn) -> Any:
     """Vote once. 201 with your receipt; a repeat answers 409 with the vote that stands."""
     poll = access_poll(request.user, poll_id)
@@ -207,7 +209,7 @@ def poll_vote(request: HttpRequest, poll_id: str, payload: VoteIn) -> Any:
     )
 
 
-@router.get("/polls/{poll_id}/results", response={200: ResultsOut, **ERRORS})
+@router.get("/polls/{poll_id}/results", response={200: PollResultsOut, **ERRORS})
 def poll_results_read(request: HttpRequest, poll_id: str) -> Any:
     """The counts once voting has ended (or live, if the poll says so); 403 before that."""
     poll = access_poll(request.user, poll_id)

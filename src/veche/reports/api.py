@@ -111,7 +111,7 @@ class ActionIn(Schema):
     department: int | None = None
 
 
-class SupportOut(Schema):
+class ReportSupportOut(Schema):
     supported: bool
     supporters_count: int
 
@@ -166,14 +166,16 @@ def report_create(
 
 
 @router.post(
-    "/municipalities/{slug}/reports/{report_id}/support", response={200: SupportOut, **ERRORS}, auth=AUTH
+    "/municipalities/{slug}/reports/{report_id}/support",
+    response={200: ReportSupportOut, **ERRORS},
+    auth=AUTH,
 )
 def report_support(request: HttpRequest, slug: str, report_id: int) -> Any:
     report = access_report(request.user, access_municipality(request.user, slug), report_id)
     rate_limit_request("write", request)
     added = services.report_support(user=signed_in(request), report=report)
     report.refresh_from_db(fields=["supporters_count"])
-    return SupportOut(supported=added, supporters_count=report.supporters_count)
+    return ReportSupportOut(supported=added, supporters_count=report.supporters_count)
 
 
 Action = Literal["moderate", "decline", "start", "reject", "reassign", "confirm", "dispute"]

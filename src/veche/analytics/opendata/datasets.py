@@ -29,9 +29,9 @@ from django.utils.translation import gettext_lazy as _
 from veche.budgeting.access import results_public as budget_results_public
 from veche.budgeting.models import Budget
 from veche.budgeting.phases import PUBLISHED as BUDGET_PUBLISHED
+from veche.core.spreadsheet import neutralise
 from veche.crowdprojects.models import CrowdBallotChoice, Idea, Project
 from veche.crowdprojects.services.voting import results_public as crowd_results_public
-from veche.deliberation.engine import neutralise
 from veche.deliberation.models import Deliberation
 from veche.initiatives.models import Initiative
 from veche.initiatives.models import Status as InitiativeStatus

@@ -11,6 +11,8 @@ from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 from pathlib import Path
 
+from veche.core.spreadsheet import neutralise, unneutralise
+
 SECTIONS = ("META", "PROJECTS", "VOTES")
 MANDATORY_META = (
     "description",
@@ -304,7 +306,7 @@ class _Reader:
             if key in meta:
                 self.problem(number, "key_repeated", key=key)
                 continue
-            meta[key] = value
+            meta[key] = unneutralise(value)
             lines[key] = number
         title = bound[0] + 1
         for key in MANDATORY_META:
@@ -351,7 +353,7 @@ class _Reader:
                     self.problem(number, "cost_negative", id=project_id, value=row["cost"])
             project = Project(project_id=project_id, cost=cost, line=number)
             if not _missing(row.get("name", "")):
-                project.name = row["name"]
+                project.name = unneutralise(row["name"])
             if not _missing(row.get("votes", "")):
                 if row["votes"].isdigit():
                     project.votes = int(row["votes"])
@@ -367,7 +369,9 @@ class _Reader:
                     project.selected = int(row["selected"]) > 0
                 else:
                     self.problem(number, "selected_not_flag", id=project_id, value=row["selected"])
-            project.extra = {c: (None if _missing(row[c]) else row[c]) for c in header if c not in known}
+            project.extra = {
+                c: (None if _missing(row[c]) else unneutralise(row[c])) for c in header if c not in known
+            }
             projects[project_id] = project
         return projects, header
 
@@ -419,7 +423,11 @@ class _Reader:
                         self.problem(number, "points_mismatch", n=len(points), m=len(vote))
             elif with_points and vote:
                 self.problem(number, "points_missing", vote_type=meta["vote_type"])
-            extra = {c: (None if _missing(cells[i]) else cells[i]) for i, c in others} if others else {}
+            extra = (
+                {c: (None if _missing(cells[i]) else unneutralise(cells[i])) for i, c in others}
+                if others
+                else {}
+            )
             voters.append(Voter(voter_id, vote, points, extra, number))
         return voters, header
 
@@ -464,7 +472,7 @@ def write_pb(election: Election, path: str | Path | None = None) -> str:
     out.write("META\n")
     writer.writerow(["key", "value"])
     for key, value in meta.items():
-        writer.writerow([key, value])
+        writer.writerow([key, _text(value)])
     out.write("PROJECTS\n")
     project_columns = list(election.project_columns)
     writer.writerow(project_columns)
@@ -487,7 +495,7 @@ def _project_cell(project: Project, column: str) -> str:
     if column == "cost":
         return format_number(project.cost)
     if column == "name":
-        return "None" if project.name is None else project.name
+        return "None" if project.name is None else _text(project.name)
     if column == "votes":
         return "None" if project.votes is None else str(project.votes)
     if column == "score":
@@ -495,7 +503,7 @@ def _project_cell(project: Project, column: str) -> str:
     if column == "selected":
         return "None" if project.selected is None else str(int(project.selected))
     value = project.extra.get(column)
-    return "None" if value is None else value
+    return "None" if value is None else _text(value)
 
 
 def _voter_cell(voter: Voter, column: str) -> str:
@@ -507,4 +515,14 @@ def _voter_cell(voter: Voter, column: str) -> str:
         # An empty vote's points as missing: pabutools reads an empty cell as a point count.
         return ",".join(format_number(p) for p in voter.points) if voter.points else "None"
     value = voter.extra.get(column)
-    return "None" if value is None else value
+    return "None" if value is None else _text(value)
+
+
+def _text(value: str) -> str:
+    """A text cell neutralised against spreadsheet formulas (the reader takes the quote off again);
+    a number, negative ones too, is written as it is."""
+    try:
+        parse_number(value)
+    except ValueError:
+        return neutralise(value)
+    return value if value == value.strip() else neutralise(value)

@@ -2,7 +2,7 @@
 
 from django.utils.safestring import SafeString
 
-from veche.core.sanitize import plain_text, render_markdown
+from veche.core.sanitize import markdown_text, plain_text, render_markdown
 
 
 def test_script_tags_and_their_content_are_removed():
@@ -36,3 +36,23 @@ def test_bold_and_links_are_kept_with_rel_nofollow():
 def test_plain_text_drops_every_tag():
     assert plain_text("  <b>Park</b> <i>renovation</i> <script>evil()</script> ") == "Park renovation"
     assert plain_text("Just text") == "Just text"
+
+
+TEXT_WITH_ANGLES = ["1 < 2", "x<y>z", "<notatag", "a<b and c>d", "if a<b or b>c then", "</nope> 2>1"]
+
+
+def test_angle_brackets_that_make_no_tag_stay_as_escaped_text():
+    for text in TEXT_WITH_ANGLES:
+        html = render_markdown(text)
+        escaped = text.replace("<", "&lt;").replace(">", "&gt;")
+        assert html == f"<p>{escaped}</p>", text
+        assert plain_text(text) == text
+        assert markdown_text(text) == text
+
+
+def test_angle_text_beside_real_tags_keeps_the_text_and_strips_the_tags():
+    html = render_markdown("a<b and c>d <script>alert(1)</script> <img src=x onerror=alert(1)> **x<y**")
+    assert "a&lt;b and c&gt;d" in html and "<strong>x&lt;y</strong>" in html
+    assert "<script" not in html and "alert" not in html and "<img" not in html and "onerror" not in html
+    assert plain_text("x<y>z <script>evil()</script><b>bold</b>") == "xz bold".replace("xz", "x<y>z")
+    assert render_markdown("`a<b>c`") == "<p><code>a&lt;b&gt;c</code></p>"

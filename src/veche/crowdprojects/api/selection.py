@@ -75,7 +75,7 @@ class CrowdDecisionOut(Schema):
         return obj.answered_at  # type: ignore[no-any-return]
 
 
-class MilestoneOut(Schema):
+class CrowdMilestoneOut(Schema):
     id: int
     position: int
     title: str
@@ -126,7 +126,7 @@ def decision_list(request: HttpRequest, project_id: int) -> Any:
     return published_decisions(project)
 
 
-@router.get("/ideas/{idea_id}/milestones", response={200: list[MilestoneOut], **ERRORS})
+@router.get("/ideas/{idea_id}/milestones", response={200: list[CrowdMilestoneOut], **ERRORS})
 @paginate(ListPagination)
 def milestone_list(request: HttpRequest, idea_id: int) -> Any:
     """A taken-up idea's milestones in order, with their progress."""

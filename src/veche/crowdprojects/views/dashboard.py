@@ -8,6 +8,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 
 from veche.core.errors import NotFound
+from veche.core.spreadsheet import neutralise
 from veche.crowdprojects.access import access_project_to_run, access_projects_staff
 from veche.crowdprojects.dashboard_selectors import Table, project_dashboard
 
@@ -36,6 +37,6 @@ def _csv(table: Table, filename: str) -> HttpResponse:
     first = {"days": "date", "districts": "district", "tiers": "tier"}[table.key]
     writer.writerow([first, *(column.key for column in table.columns)])
     for key, _name, counts in table.rows:
-        writer.writerow([key, *(str(n) for n in counts)])
+        writer.writerow([neutralise(key), *(str(n) for n in counts)])
     writer.writerow(["total", *(str(n) for n in table.totals)])
     return response

@@ -1,6 +1,7 @@
 """The opinion-mapping engine (Polis's method): votes in, opinion groups, representative statements
 and consensus out. numpy only; no Django here."""
 
+from veche.core.spreadsheet import neutralise
 from veche.deliberation.engine.matrix import StatementCounts, Votes
 from veche.deliberation.engine.pipeline import cluster, place
 from veche.deliberation.engine.polis import (
@@ -8,7 +9,6 @@ from veche.deliberation.engine.polis import (
     Conversation,
     PolisError,
     VoteRow,
-    neutralise,
     read_polis,
     write_comments,
     write_participants_votes,

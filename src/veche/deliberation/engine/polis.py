@@ -19,6 +19,8 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Protocol, TextIO
 
+from veche.core.spreadsheet import neutralise, unneutralise
+
 if TYPE_CHECKING:
     from veche.deliberation.engine.matrix import Votes
 
@@ -49,9 +51,6 @@ REQUIRED_VOTE_COLUMNS = ("comment-id", "voter-id", "vote")
 # 1,000 characters), low enough that a file with a lost closing quote fails at once instead of reading
 # the rest of the file into one field.
 FIELD_LIMIT = 131_072
-
-# A spreadsheet runs a cell that starts with one of these as a formula (CSV injection).
-FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 
 
 class PolisError(ValueError):
@@ -283,21 +282,6 @@ def _read_votes(stream: TextIO, known: set[int] | None) -> list[VoteRow]:
 
 
 # Writing ---------------------------------------------------------------------------------------------
-
-
-def neutralise(text: str) -> str:
-    """A text cell made safe for spreadsheets: one single quote before a formula start (= + - @ tab CR).
-
-    A text that already starts with quotes followed by a formula start gets one more quote, so that
-    `unneutralise` gives back exactly what was written."""
-    return "'" + text if text.lstrip("'")[:1] in FORMULA_STARTS and text else text
-
-
-def unneutralise(text: str) -> str:
-    """The inverse of `neutralise`, used by the reader."""
-    if text.startswith("'") and text.lstrip("'")[:1] in FORMULA_STARTS and text.lstrip("'"):
-        return text[1:]
-    return text
 
 
 def _datetime(timestamp_ms: int) -> str:

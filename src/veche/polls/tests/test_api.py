@@ -283,3 +283,21 @@ def test_a_draft_and_its_results_are_not_found_for_the_public(client, api_for, v
         assert_api_error(client.get(path), 404)
         assert_api_error(api_for(verified_resident).get(path), 404)
     assert Poll.objects.count() == 1
+
+
+def test_a_refusal_is_not_replayed_once_the_person_may_vote(api_for, resident, single, municipality, central):
+    from veche.accounts.models import Verification
+
+    api = api_for(resident)
+    body = {"options": option_ids(single)[:1]}
+    headers = {"idempotency-key": "vote-1"}
+    refused = api.post(vote_path(single), body, content_type="application/json", headers=headers)
+    assert refused.status_code == 403
+    Verification.objects.create(
+        user=resident, municipality=municipality, district=central, provider=Verification.Provider.IN_PERSON
+    )
+    retried = api.post(vote_path(single), body, content_type="application/json", headers=headers)
+    assert retried.status_code == 201 and not retried.has_header("Idempotent-Replayed")
+    replayed = api.post(vote_path(single), body, content_type="application/json", headers=headers)
+    assert replayed.status_code == 201 and replayed["Idempotent-Replayed"] == "true"
+    assert PollVote.objects.get().user == resident

@@ -1,5 +1,7 @@
 """Reading, checking and writing .pb files: every problem is reported with the line it is on."""
 
+import csv
+import io
 from decimal import Decimal
 
 import pytest
@@ -132,3 +134,24 @@ def test_write_counts_follow_the_data(tmp_path) -> None:
     path = tmp_path / "out.pb"
     write_pb(election, path)
     assert parse_pb(path.read_text(encoding="utf-8")).meta["num_votes"] == "3"
+
+
+FORMULAS = ('=HYPERLINK("http://x")', "+1+1", "-2+3 cmd", "@SUM(A1)", "\tTAB", "\rCR", "'=quoted")
+
+
+def test_text_cells_are_neutralised_against_formulas_and_read_back_as_written() -> None:
+    election = parse_pb(VALID)
+    election.meta["description"] = "=cmd|' /C calc'!A0"
+    for project, name in zip(election.projects.values(), FORMULAS, strict=False):
+        project.name = name
+    election.voters[0].extra = {"district": "@evil"}
+    election.voter_columns = [*election.voter_columns, "district"]
+    for voter in election.voters[1:]:
+        voter.extra = {"district": "-1"}  # a number stays a number
+    text = write_pb(election)
+    assert validate_pb(text) == []
+    cells = [cell for row in csv.reader(io.StringIO(text), delimiter=";") for cell in row]
+    for cell in cells:
+        assert cell[:1] not in ("=", "+", "@", "\t", "\r") and not cell.startswith("-2"), cell
+    assert "'=cmd|' /C calc'!A0" in cells and "'@evil" in cells and "-1" in cells
+    assert parse_pb(text) == election
