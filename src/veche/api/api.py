@@ -1,11 +1,13 @@
 """The JSON API at /api/v1/, assembled from each app's `api.py`."""
 
+from django.conf import settings
 from django.urls import URLPattern, URLResolver
 from ninja import NinjaAPI
 
 from veche.accounts.api import router as accounts_router
 from veche.analytics.api import router as analytics_router
 from veche.api import errors
+from veche.api.pagination import DEFAULT_LIMIT, MAX_LIMIT, MAX_OFFSET
 from veche.appeals.api import router as appeals_router
 from veche.budgeting.api import router as budgeting_router
 from veche.comments.api import router as comments_router
@@ -38,7 +40,10 @@ api = VecheAPI(
     description=(
         "The JSON API of Veche. Authenticate with `Authorization: Bearer <token>` "
         "(get one from POST /api/v1/auth/token) or the site's session cookie with its CSRF token. "
-        "Writes accept an `Idempotency-Key` header: a repeat with the same key returns the first answer."
+        "Writes accept an `Idempotency-Key` header: a repeat with the same key returns the first answer. "
+        f"Lists page with `limit` (default {DEFAULT_LIMIT}, at most {MAX_LIMIT}: a larger limit is served "
+        f"as {MAX_LIMIT}) and `offset` (at most {MAX_OFFSET:_}); other values are refused with 422. "
+        f"A request body over {settings.DATA_UPLOAD_MAX_MEMORY_SIZE / 2**20:g} MB is refused with 413."
     ),
     urls_namespace="api",
 )

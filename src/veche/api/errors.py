@@ -4,6 +4,7 @@ from collections.abc import Callable
 from functools import wraps
 from typing import Any
 
+from django.core.exceptions import RequestDataTooBig
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseBase, JsonResponse
 from django.utils.translation import gettext as _
 from ninja import NinjaAPI
@@ -55,7 +56,14 @@ def install(api: NinjaAPI) -> None:
     def not_found(request: HttpRequest, exc: Http404) -> HttpResponse:
         return api.create_response(request, _body("not_found", _("Not found.")), status=404)
 
+    def too_big(request: HttpRequest, exc: RequestDataTooBig) -> HttpResponse:
+        # Django's own answer is its HTML 400 page; a client of the API reads this shape.
+        return api.create_response(
+            request, _body("payload_too_large", _("The request body is too large.")), status=413
+        )
+
     handlers: list[tuple[type[Exception], Any]] = [
+        (RequestDataTooBig, too_big),
         (DomainError, domain_error),
         (ValidationError, validation_error),
         (HttpError, http_error),

@@ -18,7 +18,9 @@ DEFAULT_LIMIT = 100
 
 class ListPagination(LimitOffsetPagination):
     class Input(Schema):
-        limit: int = Field(DEFAULT_LIMIT, ge=1, le=MAX_OFFSET)
+        limit: int = Field(
+            DEFAULT_LIMIT, ge=1, le=MAX_OFFSET, description=f"At most {MAX_LIMIT} items are served."
+        )
         offset: int = Field(0, ge=0, le=MAX_OFFSET)
 
     def __init__(self, max_limit: int = MAX_LIMIT, **kwargs: Any) -> None:

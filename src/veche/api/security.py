@@ -16,6 +16,13 @@ class TokenAuth(HttpBearer):
 
 
 class ConfirmedSessionAuth(SessionAuth):
+    def _get_key(self, request: HttpRequest) -> str | None:
+        # CSRF guards a session; without one there is nothing to forge, and the caller is told to
+        # sign in (401) rather than that a CSRF check failed (403).
+        if not request.user.is_authenticated:
+            return None
+        return super()._get_key(request)
+
     def authenticate(self, request: HttpRequest, key: str | None) -> Any:
         user = super().authenticate(request, key)
         return user if user is not None and not getattr(user, "deleted_at", None) else None

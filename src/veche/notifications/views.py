@@ -20,6 +20,8 @@ def notification_list(request: HttpRequest) -> HttpResponse:
 @login_required
 @require_POST
 def mark_read(request: HttpRequest) -> HttpResponse:
-    ids = [int(i) for i in request.POST.getlist("id") if i.isdigit() and len(i) < 19]
-    notifications_mark_read(user=signed_in(request), ids=ids or None)
+    given = request.POST.getlist("id")
+    # Without ids: all notices. With ids that are not notices' (not numbers, past bigint): none.
+    ids = [int(i) for i in given if i.isdigit() and len(i) < 19]
+    notifications_mark_read(user=signed_in(request), ids=ids if given else None)
     return redirect("notifications")

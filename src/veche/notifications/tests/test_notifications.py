@@ -124,3 +124,31 @@ def test_the_api_marks_notices_read(api_for, russian, english, notices):
     response = client.post("/api/v1/notifications/read", {}, content_type="application/json")
     assert response.json() == {"marked": 1}
     assert not Notification.objects.filter(recipient=russian, read_at__isnull=True).exists()
+
+
+@pytest.mark.parametrize(
+    "body",
+    [
+        '{"ids": "x"}',
+        '{"ids": [1, "a"]}',
+        "[]",
+        '{"all": "yes"}',
+        '{"ids": null, "all": true}',
+        '{"ids": [9223372036854775808]}',
+        '{"ids": [' + str(10**30) + "]}",
+        '{"ids": [-1]}',
+    ],
+)
+def test_a_wrongly_shaped_body_is_refused_and_marks_nothing_read(api_for, russian, notices, body):
+    response = api_for(russian).post("/api/v1/notifications/read", body, content_type="application/json")
+
+    assert response.status_code == 422
+    assert response.json()["error"]["code"] == "validation_error"
+    assert Notification.objects.filter(recipient=russian, read_at__isnull=True).count() == 2
+
+
+@pytest.mark.parametrize("ids", [["abc"], ["9223372036854775808"], [str(10**30)], ["-1", ""]])
+def test_the_page_marks_nothing_read_for_ids_that_are_no_notices(client_for, russian, notices, ids):
+    assert client_for(russian).post("/notifications/read/", {"id": ids}).status_code == 302
+
+    assert Notification.objects.filter(recipient=russian, read_at__isnull=True).count() == 2
