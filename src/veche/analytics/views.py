@@ -2,7 +2,6 @@
 municipality (the research's classification table with sparklines), a municipality's dashboard with
 a table and a CSV for each chart, and its network of interaction."""
 
-import csv
 from datetime import date
 
 from django.http import HttpRequest, HttpResponse
@@ -16,6 +15,7 @@ from veche.analytics.forms import PeriodForm
 from veche.analytics.periods import Period, parse_period
 from veche.core.errors import DomainError, NotFound
 from veche.core.forms import apply_domain_error
+from veche.core.http import csv_download
 from veche.municipalities.zones import local_day
 
 
@@ -86,7 +86,4 @@ def chart_csv(request: HttpRequest, slug: str, chart: str) -> HttpResponse:
         rows = charts.network_csv_rows(municipality, period, chart)
     else:
         rows = charts.dashboard_charts(municipality, period, only=chart)[0].csv_rows()
-    response = HttpResponse(content_type="text/csv; charset=utf-8")
-    response["Content-Disposition"] = f'attachment; filename="{municipality.slug}-{chart}-{period.label}.csv"'
-    csv.writer(response).writerows(rows)
-    return response
+    return csv_download(rows, filename=f"{municipality.slug}-{chart}-{period.label}.csv")

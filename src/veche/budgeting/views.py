@@ -69,7 +69,7 @@ from veche.budgeting.services.setup import (
 )
 from veche.core.errors import DomainError, Forbidden
 from veche.core.forms import apply_domain_error, checked, press, submit
-from veche.core.http import signed_in
+from veche.core.http import download, signed_in
 from veche.core.ratelimit import rate_limit_request
 from veche.ledger.casting import BallotPage, cast_vote
 from veche.ledger.services import Receipt
@@ -594,10 +594,8 @@ def staff_export(request: HttpRequest, slug: str, process_id: int, budget_id: in
     process = access_process(request.user, process_id, municipality=municipality)
     budget = access_budget(request.user, budget_id, process=process)
     text = budget_export_pb(actor=signed_in(request), budget=budget)
-    response = HttpResponse(text, content_type="text/plain; charset=utf-8")
     name = f"{municipality.slug}_{process.pk}_{budget.district.slug if budget.district else 'city'}.pb"
-    response["Content-Disposition"] = f'attachment; filename="{name}"'
-    return response
+    return download(text, content_type="text/plain; charset=utf-8", filename=name)
 
 
 @login_required

@@ -15,7 +15,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 from veche.access.functions import access_municipality
 from veche.access.roles import Tier, tier_of
 from veche.core.forms import form_page, press
-from veche.core.http import signed_in
+from veche.core.http import download, signed_in
 from veche.crowdprojects.access import access_project, access_project_to_run, can_run
 from veche.crowdprojects.models import Project
 from veche.meetings import ics, services
@@ -124,9 +124,7 @@ def unregister(request: HttpRequest, slug: str, project_id: int, meeting_id: int
 
 
 def _calendar(body: str, filename: str) -> HttpResponse:
-    response = HttpResponse(body, content_type="text/calendar; charset=utf-8")
-    response["Content-Disposition"] = f'attachment; filename="{filename}"'
-    return response
+    return download(body, content_type="text/calendar; charset=utf-8", filename=filename)
 
 
 def meeting_ics(request: HttpRequest, slug: str, project_id: int, meeting_id: int) -> HttpResponse:

@@ -6,9 +6,10 @@ visitor who is not signed in may see (`datasets.NOBODY`), so a token or a sessio
 from __future__ import annotations
 
 import json
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterator
 
-from django.http import HttpRequest, HttpResponse, StreamingHttpResponse
+from django.http import HttpRequest, HttpResponse
+from django.http.response import HttpResponseBase
 from django.shortcuts import render
 from django.views.decorators.http import require_GET
 
@@ -30,6 +31,7 @@ from veche.budgeting.access import access_budget
 from veche.budgeting.engine import write_pb
 from veche.budgeting.selectors import budget_election
 from veche.core.errors import NotFound
+from veche.core.http import download
 from veche.deliberation.access import access_deliberation
 from veche.deliberation.exports import NAMES as POLIS_FILES
 from veche.deliberation.exports import export_pieces
@@ -41,9 +43,9 @@ CONTENT_TYPES = {
 }
 
 
-def _streamed(pieces: Iterable[str], content_type: str, filename: str) -> StreamingHttpResponse:
-    response = StreamingHttpResponse((piece.encode("utf-8") for piece in pieces), content_type=content_type)
-    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+def _streamed(pieces: Iterator[str], content_type: str, filename: str) -> HttpResponseBase:
+    response = download(pieces, content_type=content_type, filename=filename)
+    # Open data: any site's script may read it.
     response["Access-Control-Allow-Origin"] = "*"
     return response
 
@@ -72,7 +74,7 @@ def municipality(request: HttpRequest, slug: str) -> HttpResponse:
 
 
 @require_GET
-def dataset_file(request: HttpRequest, slug: str, name: str, extension: str) -> StreamingHttpResponse:
+def dataset_file(request: HttpRequest, slug: str, name: str, extension: str) -> HttpResponseBase:
     """`<name>.csv` (every dataset) or `reports.geojson`."""
     place = access_municipality(NOBODY, slug)
     dataset = BY_NAME.get(name)
@@ -83,7 +85,7 @@ def dataset_file(request: HttpRequest, slug: str, name: str, extension: str) -> 
 
 
 @require_GET
-def budget(request: HttpRequest, slug: str, budget_id: str) -> StreamingHttpResponse:
+def budget(request: HttpRequest, slug: str, budget_id: str) -> HttpResponseBase:
     """A budget of a process whose results are published, as the budgeting app's pabulib file."""
     place = access_municipality(NOBODY, slug)
     found = access_budget(NOBODY, budget_id, municipality=place)
@@ -97,7 +99,7 @@ def budget(request: HttpRequest, slug: str, budget_id: str) -> StreamingHttpResp
 
 
 @require_GET
-def deliberation(request: HttpRequest, slug: str, deliberation_id: str, name: str) -> StreamingHttpResponse:
+def deliberation(request: HttpRequest, slug: str, deliberation_id: str, name: str) -> HttpResponseBase:
     """comments.csv, votes.csv or participants-votes.csv of a public deliberation, Polis's format."""
     place = access_municipality(NOBODY, slug)
     found = access_deliberation(NOBODY, deliberation_id, municipality=place)

@@ -1,13 +1,12 @@
 """The organisers' dashboard of a project: who took part, when, where and at which tier; each table
 also as CSV (`?format=csv&table=days|districts|tiers`)."""
 
-import csv
-
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 
 from veche.core.errors import NotFound
+from veche.core.http import csv_download
 from veche.core.spreadsheet import neutralise
 from veche.crowdprojects.access import access_project_to_run, access_projects_staff
 from veche.crowdprojects.dashboard_selectors import Table, project_dashboard
@@ -31,12 +30,10 @@ def project_dashboard_page(request: HttpRequest, slug: str, project_id: int) -> 
 def _csv(table: Table, filename: str) -> HttpResponse:
     """The table for a spreadsheet or a script: machine names in the header and the first column,
     plain unlocalised numbers."""
-    response = HttpResponse(content_type="text/csv; charset=utf-8")
-    response["Content-Disposition"] = f'attachment; filename="{filename}"'
-    writer = csv.writer(response)
     first = {"days": "date", "districts": "district", "tiers": "tier"}[table.key]
-    writer.writerow([first, *(column.key for column in table.columns)])
-    for key, _name, counts in table.rows:
-        writer.writerow([neutralise(key), *(str(n) for n in counts)])
-    writer.writerow(["total", *(str(n) for n in table.totals)])
-    return response
+    rows = [
+        [first, *(column.key for column in table.columns)],
+        *([neutralise(key), *(str(n) for n in counts)] for key, _name, counts in table.rows),
+        ["total", *(str(n) for n in table.totals)],
+    ]
+    return csv_download(rows, filename=filename)
