@@ -390,6 +390,11 @@ def test_no_personal_data_and_no_hidden_item_in_any_file(city: City) -> None:
     for path, text in texts.items():
         for secret in never:
             assert secret not in text, (path, secret)
+    # The report that carries the reporter's details is published, so their absence is the rule's.
+    base = f"/open-data/{city.municipality.slug}/"
+    assert str(city.report.pk) in {row["id"] for row in _csv(f"{base}reports.csv")}
+    features = json.loads(texts[f"{base}reports.geojson"])["features"]
+    assert str(city.report.pk) in {str(feature["id"]) for feature in features}
 
 
 def test_the_portal_lists_active_municipalities_and_each_ones_datasets(
