@@ -36,12 +36,14 @@ def can_handle_report(user: Person, report: Report) -> bool:
 
 
 def can_see_report(user: Person, report: Report) -> bool:
+    """Everyone sees a public report; one out of public view (waiting for moderation, rejected,
+    hidden) is seen by its author, the municipality's moderators and admins, platform admins, and the
+    officials of the department it is routed to - not by every official of the city."""
     if report.status in PUBLIC and not report.is_hidden:
         return True
     if is_author(user, report) or is_platform_admin(user):
         return True
-    municipality = report.municipality
-    return can_moderate_reports(user, municipality) or bool(official_departments(user, municipality) != set())
+    return can_moderate_reports(user, report.municipality) or can_handle_report(user, report)
 
 
 def access_report(user: Person, municipality: Municipality, report_id: Any) -> Report:

@@ -44,6 +44,8 @@ INSTALLED_APPS = [
     # Before the admin, so that the admin shows each translated field once per language.
     "modeltranslation",
     "django.contrib.admin",
+    # Before django.contrib.auth, so that its `changepassword` (which also revokes API tokens) wins.
+    "veche.accounts",
     "django.contrib.auth",
     "django.contrib.contenttypes",
     "django.contrib.sessions",
@@ -52,7 +54,6 @@ INSTALLED_APPS = [
     "django_htmx",
     "ninja",
     "veche.core",
-    "veche.accounts",
     "veche.municipalities",
     "veche.access",
     "veche.comments",

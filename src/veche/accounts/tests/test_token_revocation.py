@@ -1,8 +1,12 @@
-"""API tokens end with the password that stood behind them: a reset and a deletion revoke them."""
+"""API tokens end with the password that stood behind them: a reset, a password set by an
+administrator (admin or `changepassword`) and a deletion revoke them."""
 
+import io
 from collections.abc import Callable
 
+from django.contrib.auth.management.commands import changepassword
 from django.core import mail
+from django.core.management import call_command
 from django.test import Client
 
 from veche.accounts import services
@@ -76,3 +80,21 @@ def test_a_password_changed_in_the_admin_revokes_every_api_token(
     resident.refresh_from_db()
     assert resident.check_password(NEW_PASSWORD)
     assert_api_error(api.get(ME), 401, "unauthorized")
+
+
+def test_the_changepassword_command_revokes_every_api_token(
+    monkeypatch, resident: User, official: User, api_for: Callable[..., Client]
+) -> None:
+    api = api_for(resident)
+    kept = api_for(official)
+    # The command asks twice at the terminal; the operator types the same new password.
+    monkeypatch.setattr(changepassword.getpass, "getpass", lambda prompt="": NEW_PASSWORD)
+    out = io.StringIO()
+
+    call_command("changepassword", resident.username, stdout=out)
+
+    resident.refresh_from_db()
+    assert resident.check_password(NEW_PASSWORD)
+    assert "Every API token of the account is revoked." in out.getvalue()
+    assert_api_error(api.get(ME), 401, "unauthorized")
+    assert kept.get(ME).status_code == 200

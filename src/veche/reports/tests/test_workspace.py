@@ -260,3 +260,23 @@ def test_a_bulk_reassignment_without_what_it_needs_changes_nothing(
         unchanged.refresh_from_db()
         assert unchanged.department_id == before
     assert not ReportEvent.objects.filter(kind="reassigned").exclude(report=queue["parks"]).exists()
+
+
+@pytest.mark.parametrize("who", ["official", "moderator", "municipal_admin"])
+def test_a_report_out_of_public_view_is_seen_by_its_department_and_by_moderators_only(
+    request, browser, municipality, queue, who
+):
+    # Hidden by a moderator: out of public view, as a report waiting for moderation is.
+    Report.objects.filter(pk__in=[queue["roads_new"].pk, queue["parks"].pk]).update(hidden_at=timezone.now())
+    client = browser(request.getfixturevalue(who))
+
+    statuses = {
+        name: client.get(f"/m/{municipality.slug}/reports/{queue[name].pk}/").status_code
+        for name in ("roads_new", "parks", "waiting")
+    }
+
+    if who == "official":
+        # Roads is the official's department; parks is not, and the waiting report has none yet.
+        assert statuses == {"roads_new": 200, "parks": 404, "waiting": 404}
+    else:
+        assert statuses == {"roads_new": 200, "parks": 200, "waiting": 200}
