@@ -95,7 +95,7 @@ def read() -> dict[str, Any]:
     shown: dict[str, Any] = {"replica_configured": "replica" in settings.DATABASES}
     for path in (*REPLICA_PATHS, *DEFAULT_PATHS):
         response = client.get(path)
-        body = b"".join(response.streaming_content) if response.streaming else response.content
+        body = response.getvalue()  # the streamed body too
         text = body.decode()
         if response["Content-Type"].startswith("application/json"):
             text = json.dumps(json.loads(text), ensure_ascii=False)  # the names unescaped

@@ -25,7 +25,7 @@ from tests.replica.scenario import DEFAULT_PATHS, REPLICA_PATHS, SLUG
 ROOT = Path(__file__).resolve().parents[2]
 
 pytestmark = [
-    # Two clusters and a Django process: 138 s measured on 2 cores at a load average of 18.
+    # Two clusters and a Django process: 73 s measured on 2 cores at a load average of 24.
     pytest.mark.replica,
     # The test database of this run, migrated, is what the primary starts from.
     pytest.mark.django_db,

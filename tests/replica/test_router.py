@@ -25,8 +25,8 @@ from veche.core.dbrouter import (
 from veche.municipalities.models import Municipality
 from veche.reports.models import Report
 
-WITH_REPLICA = {DEFAULT: {}, REPLICA: {}}
-WITHOUT_REPLICA = {DEFAULT: {}}
+WITH_REPLICA: dict[str, dict[str, Any]] = {DEFAULT: {}, REPLICA: {}}
+WITHOUT_REPLICA: dict[str, dict[str, Any]] = {DEFAULT: {}}
 
 
 def test_reads_go_to_the_replica_only_inside_the_context() -> None:
