@@ -13,6 +13,7 @@ from veche.access.functions import access_municipality
 from veche.analytics import charts, classify, flows, selectors
 from veche.analytics.periods import Period, parse_period
 from veche.api.schemas import ERRORS
+from veche.core.dbrouter import replica_view
 from veche.municipalities.models import Municipality
 from veche.municipalities.zones import local_day
 
@@ -97,6 +98,7 @@ def _municipality(request: HttpRequest, slug: str, period: str) -> tuple[Municip
 
 
 @router.get("/analytics/classification", response={200: list[AnalyticsClassificationOut], **ERRORS})
+@replica_view
 def analytics_classification(request: HttpRequest, period: str = "") -> Any:
     """Every active municipality, by slug: its model (1, 2 or 3), UN E-Participation level,
     power-transfer index (0..1, null without decisions) and the evidence (counts and links)."""
@@ -104,6 +106,7 @@ def analytics_classification(request: HttpRequest, period: str = "") -> Any:
 
 
 @router.get("/analytics/municipalities/{slug}/indicators", response={200: AnalyticsIndicatorsOut, **ERRORS})
+@replica_view
 def analytics_indicators(request: HttpRequest, slug: str, period: str = "") -> Any:
     """One value per month of the period for each series of the dashboard."""
     municipality, found = _municipality(request, slug, period)
@@ -133,6 +136,7 @@ def analytics_indicators(request: HttpRequest, slug: str, period: str = "") -> A
 
 
 @router.get("/analytics/municipalities/{slug}/network", response={200: AnalyticsNetworkOut, **ERRORS})
+@replica_view
 def analytics_network(request: HttpRequest, slug: str, period: str = "") -> Any:
     """Who answers whom (a row per department, district and category), how many people took part
     more than once, and the flows from contributions to decisions."""

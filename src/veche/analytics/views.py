@@ -13,6 +13,7 @@ from veche.access.functions import access_municipality
 from veche.analytics import charts, classify
 from veche.analytics.forms import PeriodForm
 from veche.analytics.periods import Period, parse_period
+from veche.core.dbrouter import replica_view
 from veche.core.errors import DomainError, NotFound
 from veche.core.forms import apply_domain_error
 from veche.core.http import csv_download
@@ -34,6 +35,7 @@ def read_period(request: HttpRequest, today: date) -> tuple[PeriodForm, Period |
 
 
 @require_GET
+@replica_view
 def comparison(request: HttpRequest) -> HttpResponse:
     form, period = read_period(request, timezone.localdate())
     context = {
@@ -47,6 +49,7 @@ def comparison(request: HttpRequest) -> HttpResponse:
 
 
 @require_GET
+@replica_view
 def dashboard(request: HttpRequest, slug: str) -> HttpResponse:
     municipality = access_municipality(request.user, slug)
     form, period = read_period(request, local_day(municipality))
@@ -60,6 +63,7 @@ def dashboard(request: HttpRequest, slug: str) -> HttpResponse:
 
 
 @require_GET
+@replica_view
 def network(request: HttpRequest, slug: str) -> HttpResponse:
     municipality = access_municipality(request.user, slug)
     form, period = read_period(request, local_day(municipality))
@@ -72,6 +76,7 @@ def network(request: HttpRequest, slug: str) -> HttpResponse:
 
 
 @require_GET
+@replica_view
 def chart_csv(request: HttpRequest, slug: str, chart: str) -> HttpResponse:
     """A chart's figures (or the network's table, or its flows) as CSV: a header of machine names, a
     month as YYYY-MM, plain numbers."""

@@ -133,6 +133,16 @@ def database_from_url(url: str) -> dict[str, Any]:
 
 
 DATABASES = {"default": database_from_url(DATABASE_URL)}
+# A read replica (docs/architecture.md, "Read replica"): reads that may lag (analytics, open data)
+# go there inside `veche.core.dbrouter.replica_reads()`; every other read and every write stay on
+# "default". Without the variable there is no router and no second database.
+DATABASE_REPLICA_URL = env("DATABASE_REPLICA_URL")
+if DATABASE_REPLICA_URL:
+    DATABASES["replica"] = database_from_url(DATABASE_REPLICA_URL)
+    if DATABASES["replica"]["ENGINE"] != "django.db.backends.sqlite3":
+        # A write routed there by mistake fails loudly instead of forking the data.
+        DATABASES["replica"].setdefault("OPTIONS", {})["options"] = "-c default_transaction_read_only=on"
+    DATABASE_ROUTERS = ["veche.core.dbrouter.ReplicaRouter"]
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_USER_MODEL = "accounts.User"

@@ -26,3 +26,6 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
 else:
     DATABASES["default"]["TEST"] = {"NAME": f"test_veche_{os.getpid()}"}
 RATE_LIMITS_ENABLED = True
+if "replica" in DATABASES:
+    # Tests that create their own database read it as the replica too.
+    DATABASES["replica"]["TEST"] = {"MIRROR": "default"}

@@ -30,6 +30,7 @@ from veche.analytics.opendata.datasets import (
 from veche.budgeting.access import access_budget
 from veche.budgeting.engine import write_pb
 from veche.budgeting.selectors import budget_election
+from veche.core.dbrouter import replica_view
 from veche.core.errors import NotFound
 from veche.core.http import download
 from veche.deliberation.access import access_deliberation
@@ -51,6 +52,7 @@ def _streamed(pieces: Iterator[str], content_type: str, filename: str) -> HttpRe
 
 
 @require_GET
+@replica_view
 def index(request: HttpRequest) -> HttpResponse:
     """Every active municipality, with a link to its datasets and the catalogue."""
     municipalities = Municipality.objects.filter(is_active=True)
@@ -58,6 +60,7 @@ def index(request: HttpRequest) -> HttpResponse:
 
 
 @require_GET
+@replica_view
 def municipality(request: HttpRequest, slug: str) -> HttpResponse:
     """A municipality's datasets with their data dictionary, its budgets and deliberations."""
     place = access_municipality(NOBODY, slug)
@@ -74,6 +77,7 @@ def municipality(request: HttpRequest, slug: str) -> HttpResponse:
 
 
 @require_GET
+@replica_view
 def dataset_file(request: HttpRequest, slug: str, name: str, extension: str) -> HttpResponseBase:
     """`<name>.csv` (every dataset) or `reports.geojson`."""
     place = access_municipality(NOBODY, slug)
@@ -85,6 +89,7 @@ def dataset_file(request: HttpRequest, slug: str, name: str, extension: str) -> 
 
 
 @require_GET
+@replica_view
 def budget(request: HttpRequest, slug: str, budget_id: str) -> HttpResponseBase:
     """A budget of a process whose results are published, as the budgeting app's pabulib file."""
     place = access_municipality(NOBODY, slug)
@@ -99,6 +104,7 @@ def budget(request: HttpRequest, slug: str, budget_id: str) -> HttpResponseBase:
 
 
 @require_GET
+@replica_view
 def deliberation(request: HttpRequest, slug: str, deliberation_id: str, name: str) -> HttpResponseBase:
     """comments.csv, votes.csv or participants-votes.csv of a public deliberation, Polis's format."""
     place = access_municipality(NOBODY, slug)
@@ -111,6 +117,7 @@ def deliberation(request: HttpRequest, slug: str, deliberation_id: str, name: st
 
 
 @require_GET
+@replica_view
 def catalog(request: HttpRequest) -> HttpResponse:
     """The DCAT catalogue of every active municipality's datasets, in JSON-LD."""
     body = dcat_catalog(request.build_absolute_uri)
