@@ -23,7 +23,7 @@ from veche.ledger.services import Receipt
 from veche.polls import services
 from veche.polls.access import access_poll, can_see_results, results_public
 from veche.polls.models import OPTIONS_MAX, Kind, Poll
-from veche.polls.selectors import LISTED, my_votes, poll_results, polls_for
+from veche.polls.selectors import LISTED, poll_results, polls_for, with_listing
 
 router = Router(tags=["polls"])
 
@@ -84,8 +84,8 @@ class PollOut(Schema):
         return str(obj.status_at(timezone.now()))
 
     @staticmethod
-    def resolve_options(obj: Any) -> list[Any]:
-        return list(obj.options.all())
+    def resolve_options(obj: Any) -> list[dict[str, Any]]:
+        return list(obj.listed_options)
 
     @staticmethod
     def resolve_tier(obj: Any) -> str:
@@ -93,7 +93,7 @@ class PollOut(Schema):
 
     @staticmethod
     def resolve_districts(obj: Any) -> list[str]:
-        return [district.slug for district in obj.districts.all()]
+        return list(obj.listed_districts)
 
     @staticmethod
     def resolve_closed_early_at(obj: Any) -> datetime | None:
@@ -105,10 +105,7 @@ class PollOut(Schema):
 
     @staticmethod
     def resolve_my_vote(obj: Any) -> list[int] | None:
-        votes = getattr(obj, "my_votes", None)
-        if not votes:
-            return None
-        return [choice.option_id for choice in votes[0].choices.all()]
+        return obj.my_choices  # type: ignore[no-any-return]
 
 
 class VoteIn(Schema):
@@ -168,23 +165,25 @@ class PollResultsOut(Schema):
     turnout: list[TurnoutOut]
 
 
-def _polls_with_my_vote(request: HttpRequest, slug: str, status: str) -> Any:
-    municipality = access_municipality(request.user, slug)
-    polls = polls_for(municipality=municipality, viewer=request.user, status=status, now=timezone.now())
-    return polls.prefetch_related("options", my_votes(request.user))
+def _listing(polls: list[Poll], request: HttpRequest) -> list[Poll]:
+    return with_listing(polls, request.user)
 
 
 @router.get("/municipalities/{slug}/polls", response={200: list[PollOut], **ERRORS})
-@paginate(ListPagination)
+@paginate(ListPagination, then=_listing)
 def poll_list(request: HttpRequest, slug: str, filters: Query[PollFilters]) -> Any:
     """The municipality's published polls, with your vote in each (a bearer token or session)."""
-    return _polls_with_my_vote(request, slug, filters.status or "")
+    municipality = access_municipality(request.user, slug)
+    polls = polls_for(
+        municipality=municipality, viewer=request.user, status=filters.status or "", now=timezone.now()
+    )
+    return polls.prefetch_related(None)  # `with_listing` reads the districts with the rest
 
 
 @router.get("/polls/{poll_id}", response={200: PollOut, **ERRORS})
 def poll_detail(request: HttpRequest, poll_id: str) -> Any:
     poll = access_poll(request.user, poll_id)
-    return Poll.objects.prefetch_related("options", "districts", my_votes(request.user)).get(pk=poll.pk)
+    return with_listing([poll], request.user)[0]
 
 
 @router.post(
