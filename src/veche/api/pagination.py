@@ -6,10 +6,8 @@ bounds is a 422 naming the field, as a negative one is; a limit above MAX_LIMIT 
 MAX_LIMIT rows, so no request reads a whole table at once.
 """
 
-from collections.abc import Callable
 from typing import Any
 
-from django.http import HttpRequest
 from ninja import Field, Schema
 from ninja.pagination import LimitOffsetPagination
 
@@ -25,19 +23,5 @@ class ListPagination(LimitOffsetPagination):
         )
         offset: int = Field(0, ge=0, le=MAX_OFFSET)
 
-    def __init__(
-        self,
-        max_limit: int = MAX_LIMIT,
-        then: Callable[[list[Any], HttpRequest], list[Any]] | None = None,
-        **kwargs: Any,
-    ) -> None:
-        """`then`, if given, receives the page's items (a list) and the request and gives back the
-        items to serve: what a page needs beyond its rows is read there for the page at once."""
+    def __init__(self, max_limit: int = MAX_LIMIT, **kwargs: Any) -> None:
         super().__init__(max_limit=max_limit, **kwargs)
-        self.then = then
-
-    def paginate_queryset(self, queryset: Any, pagination: Any, request: HttpRequest, **params: Any) -> Any:
-        page = super().paginate_queryset(queryset, pagination, request, **params)
-        if self.then is not None:
-            page[self.items_attribute] = self.then(list(page[self.items_attribute]), request)
-        return page

@@ -3,16 +3,16 @@
 from datetime import datetime
 from typing import Any, Literal, cast
 
-from django.http import HttpRequest
+from django.http import HttpRequest, JsonResponse
 from django.urls import reverse
 from django.utils import timezone
 from ninja import Query, Router, Schema, Status
-from ninja.pagination import paginate
+from ninja.responses import NinjaJSONEncoder
 from pydantic import Field, StrictInt
 
 from veche.access.functions import access_municipality
 from veche.access.roles import Tier
-from veche.api.pagination import ListPagination
+from veche.api.pagination import MAX_LIMIT, ListPagination
 from veche.api.schemas import ERRORS, ErrorDetail
 from veche.api.security import AUTH
 from veche.core.errors import Forbidden
@@ -165,19 +165,61 @@ class PollResultsOut(Schema):
     turnout: list[TurnoutOut]
 
 
-def _listing(polls: list[Poll], request: HttpRequest) -> list[Poll]:
-    return with_listing(polls, request.user)
+class PagedPollOut(Schema):
+    items: list[PollOut]
+    count: int
 
 
-@router.get("/municipalities/{slug}/polls", response={200: list[PollOut], **ERRORS})
-@paginate(ListPagination, then=_listing)
-def poll_list(request: HttpRequest, slug: str, filters: Query[PollFilters]) -> Any:
+# A poll's item in the list is serialised once per process and kept under everything it is made of
+# (`_made_of`), but for what changes while the poll's data does not: its status and whether its
+# results are public (with the time), its count and the caller's vote, put in for each request.
+ITEMS_KEPT = 4096
+_items: dict[tuple[Any, ...], dict[str, Any]] = {}
+_POLL_ATTRIBUTES = tuple(f.attname for f in Poll._meta.concrete_fields if f.attname != "votes_count")
+
+
+def _made_of(poll: Poll) -> tuple[Any, ...]:
+    """Everything a poll's item is made of but for PER_REQUEST: its row, its municipality's slug (in
+    its URL), its options and districts. A change to any of them serialises the item anew."""
+    return (
+        tuple(getattr(poll, name) for name in _POLL_ATTRIBUTES),
+        poll.municipality.slug,
+        tuple((option["id"], option["text"]) for option in poll.listed_options),  # type: ignore[attr-defined]
+        tuple(poll.listed_districts),  # type: ignore[attr-defined]
+    )
+
+
+def _listed(poll: Poll) -> dict[str, Any]:
+    """`PollOut` of a poll carrying `with_listing`'s attributes, its unchanging part from memory."""
+    key = _made_of(poll)
+    item = _items.get(key)
+    if item is None:
+        if len(_items) >= ITEMS_KEPT:
+            _items.clear()
+        item = _items[key] = PollOut.from_orm(poll).model_dump()
+    return {
+        **item,
+        "status": PollOut.resolve_status(poll),
+        "results_public": PollOut.resolve_results_public(poll),
+        "votes_count": poll.votes_count,
+        "my_vote": PollOut.resolve_my_vote(poll),
+    }
+
+
+@router.get("/municipalities/{slug}/polls", response={200: PagedPollOut, **ERRORS})
+def poll_list(
+    request: HttpRequest, slug: str, filters: Query[PollFilters], page: Query[ListPagination.Input]
+) -> Any:
     """The municipality's published polls, with your vote in each (a bearer token or session)."""
     municipality = access_municipality(request.user, slug)
     polls = polls_for(
         municipality=municipality, viewer=request.user, status=filters.status or "", now=timezone.now()
-    )
-    return polls.prefetch_related(None)  # `with_listing` reads the districts with the rest
+    ).prefetch_related(None)  # `with_listing` reads the districts with the rest
+    limit = min(page.limit, MAX_LIMIT)
+    listed = with_listing(polls[page.offset : page.offset + limit], request.user)
+    # Served as it is: each item is PollOut's own serialisation (`_listed`), so ninja need not check it.
+    items = [_listed(poll) for poll in listed]
+    return JsonResponse({"items": items, "count": polls.count()}, encoder=NinjaJSONEncoder)
 
 
 @router.get("/polls/{poll_id}", response={200: PollOut, **ERRORS})
