@@ -244,8 +244,10 @@ def test_each_listed_poll_is_its_detail_as_the_poll_changes(api_for, voter, sing
     single.options.filter(position=2).update(text="By the river")
     after = listed_against_detail()
     assert after[single.pk]["my_vote"] == option_ids(single)[:1] and after[single.pk]["votes_count"] == 1
-    assert after[single.pk]["districts"] == ["d2"] and after[single.pk]["options"][1]["text"] == "By the river"
-    assert after[multiple.pk]["title"] == "Renamed" and "<em>New</em>" in after[multiple.pk]["description_html"]
+    assert after[single.pk]["districts"] == ["d2"]
+    assert after[single.pk]["options"][1]["text"] == "By the river"
+    assert after[multiple.pk]["title"] == "Renamed"
+    assert "<em>New</em>" in after[multiple.pk]["description_html"]
 
     poll_close(actor=single.created_by, poll=single)
     single.municipality.__class__.objects.filter(pk=single.municipality_id).update(slug="testgrad2")
