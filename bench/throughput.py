@@ -61,6 +61,8 @@ from urllib.parse import urlsplit, urlunsplit
 
 ROOT = Path(__file__).resolve().parent.parent
 PEERS = ROOT / "bench" / "peers"
+# The Veche the web processes run: this tree's, or another checkout's (VECHE_SRC), to measure before/after.
+SOURCE = Path(os.environ.get("VECHE_SRC", ROOT / "src"))
 SQLITE_DIR = Path("/tmp")  # noqa: S108 - throw-away benchmark databases
 SLUG = "bench"
 USERS = 100_000
@@ -158,6 +160,10 @@ def insert_rows(table: str, columns: list[str], rows: list[tuple[Any, ...]]) -> 
             cursor.executemany(sql, rows[start : start + 50_000])
 
 
+def column(model: Any, name: str) -> str:
+    return str(model._meta.get_field(name).column)
+
+
 def reset_sequences(models: list[Any]) -> None:
     from django.core.management.color import no_style
     from django.db import connection
@@ -192,7 +198,7 @@ def seed(scale: float) -> dict[str, float]:
         municipality = Municipality.objects.create(name="Bench", slug=SLUG, timezone="Europe/Moscow")
         u = User._meta
         columns = [
-            u.get_field(f).column
+            column(User, f)
             for f in (
                 "id",
                 "username",
@@ -234,7 +240,7 @@ def seed(scale: float) -> dict[str, float]:
         started = time.perf_counter()
         p = Poll._meta
         columns = [
-            p.get_field(f).column
+            column(Poll, f)
             for f in (
                 "id",
                 "municipality",
@@ -380,7 +386,7 @@ def start_gunicorn(url: str, port: int, workers: int) -> subprocess.Popen[bytes]
     env.update(
         {
             "DJANGO_SETTINGS_MODULE": "throughput_settings",
-            "PYTHONPATH": os.pathsep.join([str(PEERS), str(ROOT / "src"), env.get("PYTHONPATH", "")]),
+            "PYTHONPATH": os.pathsep.join([str(PEERS), str(SOURCE), env.get("PYTHONPATH", "")]),
             "DATABASE_URL": url,
             "SECRET_KEY": "bench-" + "x" * 50,
             "ALLOWED_HOSTS": "127.0.0.1,localhost",
@@ -532,6 +538,7 @@ def load_process() -> None:
                 headers["Content-Type"] = "application/json"
                 url = vote_path.format(poll=poll)
             started = time.perf_counter()
+            status: int | str
             try:
                 if body is None:
                     response = client.get(url, headers=headers)

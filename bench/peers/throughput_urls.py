@@ -63,6 +63,7 @@ def straight_polls(request: HttpRequest, slug: str) -> JsonResponse:
             if is_signed_in(request.user)
             else None
         )
+        poll.my_votes = [mine] if mine is not None else []  # type: ignore[attr-defined]  # read before 7d5ab20
         poll.my_choices = (  # type: ignore[attr-defined]
             [choice.option_id for choice in mine.choices.order_by("rank")] if mine is not None else None
         )
