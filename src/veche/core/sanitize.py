@@ -2,6 +2,7 @@
 
 import html
 import re
+from functools import lru_cache
 
 import markdown
 import nh3
@@ -291,8 +292,25 @@ def keep_text_tags(text: str) -> str:
     return _TAG.sub(lambda m: m.group(0) if _is_markup(m) else html.escape(m.group(0), quote=False), text)
 
 
+# Texts up to this length are rendered once per process and remembered (the 2,048 last ones: at most
+# some 10 MB): a list page renders the same descriptions request after request, and rendering one
+# (Markdown, then the cleaner) cost about as much as the rest of a 20-poll API page.
+MEMO_TEXT_MAX = 2000
+
+
 def render_markdown(text: str) -> SafeString:
     """Render Markdown without raw HTML, then keep only a small set of tags and safe links."""
+    if len(text) <= MEMO_TEXT_MAX:
+        return _render_remembered(text)
+    return _render(text)
+
+
+@lru_cache(maxsize=2048)
+def _render_remembered(text: str) -> SafeString:
+    return _render(text)
+
+
+def _render(text: str) -> SafeString:
     rendered = keep_text_tags(markdown.markdown(text, extensions=["sane_lists"], output_format="html"))
     clean = nh3.clean(
         rendered,

@@ -3,16 +3,16 @@
 from datetime import datetime
 from typing import Any, Literal, cast
 
-from django.http import HttpRequest
+from django.http import HttpRequest, JsonResponse
 from django.urls import reverse
 from django.utils import timezone
 from ninja import Query, Router, Schema, Status
-from ninja.pagination import paginate
+from ninja.responses import NinjaJSONEncoder
 from pydantic import Field, StrictInt
 
 from veche.access.functions import access_municipality
 from veche.access.roles import Tier
-from veche.api.pagination import ListPagination
+from veche.api.pagination import MAX_LIMIT, ListPagination
 from veche.api.schemas import ERRORS, ErrorDetail
 from veche.api.security import AUTH
 from veche.core.errors import Forbidden
@@ -23,7 +23,7 @@ from veche.ledger.services import Receipt
 from veche.polls import services
 from veche.polls.access import access_poll, can_see_results, results_public
 from veche.polls.models import OPTIONS_MAX, Kind, Poll
-from veche.polls.selectors import LISTED, my_votes, poll_results, polls_for
+from veche.polls.selectors import LISTED, poll_results, polls_for, with_listing
 
 router = Router(tags=["polls"])
 
@@ -84,8 +84,8 @@ class PollOut(Schema):
         return str(obj.status_at(timezone.now()))
 
     @staticmethod
-    def resolve_options(obj: Any) -> list[Any]:
-        return list(obj.options.all())
+    def resolve_options(obj: Any) -> list[dict[str, Any]]:
+        return list(obj.listed_options)
 
     @staticmethod
     def resolve_tier(obj: Any) -> str:
@@ -93,7 +93,7 @@ class PollOut(Schema):
 
     @staticmethod
     def resolve_districts(obj: Any) -> list[str]:
-        return [district.slug for district in obj.districts.all()]
+        return list(obj.listed_districts)
 
     @staticmethod
     def resolve_closed_early_at(obj: Any) -> datetime | None:
@@ -105,10 +105,7 @@ class PollOut(Schema):
 
     @staticmethod
     def resolve_my_vote(obj: Any) -> list[int] | None:
-        votes = getattr(obj, "my_votes", None)
-        if not votes:
-            return None
-        return [choice.option_id for choice in votes[0].choices.all()]
+        return obj.my_choices  # type: ignore[no-any-return]
 
 
 class VoteIn(Schema):
@@ -168,23 +165,67 @@ class PollResultsOut(Schema):
     turnout: list[TurnoutOut]
 
 
-def _polls_with_my_vote(request: HttpRequest, slug: str, status: str) -> Any:
-    municipality = access_municipality(request.user, slug)
-    polls = polls_for(municipality=municipality, viewer=request.user, status=status, now=timezone.now())
-    return polls.prefetch_related("options", my_votes(request.user))
+class PagedPollOut(Schema):
+    items: list[PollOut]
+    count: int
 
 
-@router.get("/municipalities/{slug}/polls", response={200: list[PollOut], **ERRORS})
-@paginate(ListPagination)
-def poll_list(request: HttpRequest, slug: str, filters: Query[PollFilters]) -> Any:
+# A poll's item in the list is serialised once per process and kept under everything it is made of
+# (`_made_of`), but for what changes while the poll's data does not: its status and whether its
+# results are public (with the time), its count and the caller's vote, put in for each request.
+ITEMS_KEPT = 4096
+_items: dict[tuple[Any, ...], dict[str, Any]] = {}
+_POLL_ATTRIBUTES = tuple(f.attname for f in Poll._meta.concrete_fields if f.attname != "votes_count")
+
+
+def _made_of(poll: Poll) -> tuple[Any, ...]:
+    """Everything a poll's item is made of but for PER_REQUEST: its row, its municipality's slug (in
+    its URL), its options and districts. A change to any of them serialises the item anew."""
+    return (
+        tuple(getattr(poll, name) for name in _POLL_ATTRIBUTES),
+        poll.municipality.slug,
+        tuple((option["id"], option["text"]) for option in poll.listed_options),  # type: ignore[attr-defined]
+        tuple(poll.listed_districts),  # type: ignore[attr-defined]
+    )
+
+
+def _listed(poll: Poll) -> dict[str, Any]:
+    """`PollOut` of a poll carrying `with_listing`'s attributes, its unchanging part from memory."""
+    key = _made_of(poll)
+    item = _items.get(key)
+    if item is None:
+        if len(_items) >= ITEMS_KEPT:
+            _items.clear()
+        item = _items[key] = PollOut.from_orm(poll).model_dump()
+    return {
+        **item,
+        "status": PollOut.resolve_status(poll),
+        "results_public": PollOut.resolve_results_public(poll),
+        "votes_count": poll.votes_count,
+        "my_vote": PollOut.resolve_my_vote(poll),
+    }
+
+
+@router.get("/municipalities/{slug}/polls", response={200: PagedPollOut, **ERRORS})
+def poll_list(
+    request: HttpRequest, slug: str, filters: Query[PollFilters], page: Query[ListPagination.Input]
+) -> Any:
     """The municipality's published polls, with your vote in each (a bearer token or session)."""
-    return _polls_with_my_vote(request, slug, filters.status or "")
+    municipality = access_municipality(request.user, slug)
+    polls = polls_for(
+        municipality=municipality, viewer=request.user, status=filters.status or "", now=timezone.now()
+    ).prefetch_related(None)  # `with_listing` reads the districts with the rest
+    limit = min(page.limit, MAX_LIMIT)
+    listed = with_listing(polls[page.offset : page.offset + limit], request.user)
+    # Served as it is: each item is PollOut's own serialisation (`_listed`), so ninja need not check it.
+    items = [_listed(poll) for poll in listed]
+    return JsonResponse({"items": items, "count": polls.count()}, encoder=NinjaJSONEncoder)
 
 
 @router.get("/polls/{poll_id}", response={200: PollOut, **ERRORS})
 def poll_detail(request: HttpRequest, poll_id: str) -> Any:
     poll = access_poll(request.user, poll_id)
-    return Poll.objects.prefetch_related("options", "districts", my_votes(request.user)).get(pk=poll.pk)
+    return with_listing([poll], request.user)[0]
 
 
 @router.post(

@@ -1,5 +1,7 @@
 """Reads of polls shared by pages and the API: lists, a person's vote, and the results."""
 
+from collections import defaultdict
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
@@ -10,7 +12,7 @@ from django.utils.translation import gettext_lazy
 
 from veche.access.roles import is_signed_in
 from veche.municipalities.models import District, Municipality
-from veche.polls.models import Kind, Poll, PollChoice, PollOption, PollVote, Status, status_q
+from veche.polls.models import Kind, Poll, PollChoice, PollDistrict, PollOption, PollVote, Status, status_q
 
 # The order of each tab: what closes soonest, what opens soonest, what closed last.
 ORDERINGS: dict[str, tuple[str, ...]] = {
@@ -23,12 +25,44 @@ LISTED = (Status.OPEN, Status.SCHEDULED, Status.CLOSED)
 NO_DISTRICT = gettext_lazy("Registered voters and residents with no district")
 
 
-def my_votes(viewer: Any) -> Prefetch[Any]:
-    """Prefetch `viewer`'s vote (as `my_votes`, zero or one) with its choices in ballot order."""
-    votes = PollVote.objects.filter(user=viewer if is_signed_in(viewer) else None).prefetch_related(
-        Prefetch("choices", queryset=PollChoice.objects.order_by("rank"))
+def with_listing(polls: Iterable[Poll], viewer: Any) -> list[Poll]:
+    """`polls` (a page of them), each carrying what the API shows besides its own row, read for the
+    whole page in two or three plain queries (a prefetch per relation cost more in Python than the
+    rest of the page):
+
+    - `listed_options`: its options in order, as {"id", "text"};
+    - `listed_districts`: the slugs of the districts it is limited to, by name;
+    - `my_choices`: the option ids `viewer` chose, in ballot order; None if they did not vote.
+    """
+    page = list(polls)
+    ids = [poll.pk for poll in page]
+    options: dict[int, list[dict[str, Any]]] = defaultdict(list)
+    rows = PollOption.objects.filter(poll_id__in=ids).order_by("poll_id", "position")
+    for pk, poll_id, text in rows.values_list("pk", "poll_id", "text"):
+        options[poll_id].append({"id": pk, "text": text})
+    limits = list(PollDistrict.objects.filter(poll_id__in=ids).values_list("poll_id", "district_id"))
+    slugs = dict(
+        District.objects.filter(pk__in={district for _poll, district in limits})
+        .order_by("name")
+        .values_list("pk", "slug")
+        if limits
+        else ()
     )
-    return Prefetch("votes", queryset=votes, to_attr="my_votes")
+    order = {pk: place for place, pk in enumerate(slugs)}
+    districts: dict[int, list[int]] = defaultdict(list)
+    for poll_id, district_id in limits:
+        districts[poll_id].append(district_id)
+    mine: dict[int, list[int]] = defaultdict(list)
+    if is_signed_in(viewer):
+        votes = dict(PollVote.objects.filter(user=viewer, poll_id__in=ids).values_list("pk", "poll_id"))
+        choices = PollChoice.objects.filter(vote_id__in=votes).order_by("rank") if votes else None
+        for vote_id, option_id in choices.values_list("vote_id", "option_id") if choices is not None else ():
+            mine[votes[vote_id]].append(option_id)
+    for poll in page:
+        poll.listed_options = options[poll.pk]  # type: ignore[attr-defined]
+        poll.listed_districts = [slugs[d] for d in sorted(districts[poll.pk], key=order.__getitem__)]  # type: ignore[attr-defined]
+        poll.my_choices = mine[poll.pk] or None  # type: ignore[attr-defined]
+    return page
 
 
 def polls_for(*, municipality: Municipality, viewer: Any, status: str = "", now: datetime) -> QuerySet[Poll]:

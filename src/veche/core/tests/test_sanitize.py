@@ -56,3 +56,17 @@ def test_angle_text_beside_real_tags_keeps_the_text_and_strips_the_tags():
     assert "<script" not in html and "alert" not in html and "<img" not in html and "onerror" not in html
     assert plain_text("x<y>z <script>evil()</script><b>bold</b>") == "xz bold".replace("xz", "x<y>z")
     assert render_markdown("`a<b>c`") == "<p><code>a&lt;b&gt;c</code></p>"
+
+
+def test_short_texts_are_rendered_once_and_long_ones_each_time():
+    from veche.core import sanitize
+
+    sanitize._render_remembered.cache_clear()
+    short = "A **short** text [link](https://a.example)"
+    first = render_markdown(short)
+    assert render_markdown(short) is first
+    assert sanitize._render_remembered.cache_info().hits == 1
+    long = "word " * (sanitize.MEMO_TEXT_MAX // 5 + 1)
+    assert render_markdown(long) == render_markdown(long)
+    assert sanitize._render_remembered.cache_info().currsize == 1
+    assert render_markdown(short) == sanitize._render(short)

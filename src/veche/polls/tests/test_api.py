@@ -9,7 +9,7 @@ from django.test.utils import CaptureQueriesContext
 from veche.accounts.tests.helpers import assert_api_error, post_json
 from veche.ledger.models import LedgerEntry
 from veche.ledger.services import chain_name
-from veche.polls.models import Kind, Poll, PollChoice, PollTier, PollVote
+from veche.polls.models import Kind, Poll, PollChoice, PollDistrict, PollTier, PollVote
 from veche.polls.services import poll_close, poll_vote
 from veche.polls.tests.helpers import option_ids
 
@@ -224,6 +224,37 @@ def test_the_list_shows_published_polls_with_my_vote(api_for, client, voter, sin
     scheduled = client.get(f"{API}/municipalities/testgrad/polls?status=scheduled").json()["items"]
     assert [p["title"] for p in scheduled] == ["Later"]
     assert_api_error(client.get(f"{API}/municipalities/testgrad/polls?status=draft"), 422)
+
+
+def test_each_listed_poll_is_its_detail_as_the_poll_changes(api_for, voter, single, multiple, northern):
+    """The list keeps each poll's item in memory (`polls.api._listed`): it must still follow every
+    change of the poll, its options, districts, municipality, count, time and the caller's vote."""
+    client = api_for(voter)
+
+    def listed_against_detail():
+        items = client.get(f"{API}/municipalities/testgrad/polls").json()["items"]
+        for item in items:
+            assert item == client.get(f"{API}/polls/{item['id']}").json()
+        return {item["id"]: item for item in items}
+
+    listed_against_detail()
+    poll_vote(user=voter, poll=single, options=option_ids(single)[:1])
+    Poll.objects.filter(pk=multiple.pk).update(title="Renamed", description="*New* text")
+    PollDistrict.objects.create(poll=single, district=northern)
+    single.options.filter(position=2).update(text="By the river")
+    after = listed_against_detail()
+    assert after[single.pk]["my_vote"] == option_ids(single)[:1] and after[single.pk]["votes_count"] == 1
+    assert after[single.pk]["districts"] == ["d2"]
+    assert after[single.pk]["options"][1]["text"] == "By the river"
+    assert after[multiple.pk]["title"] == "Renamed"
+    assert "<em>New</em>" in after[multiple.pk]["description_html"]
+
+    poll_close(actor=single.created_by, poll=single)
+    single.municipality.__class__.objects.filter(pk=single.municipality_id).update(slug="testgrad2")
+    items = client.get(f"{API}/municipalities/testgrad2/polls").json()["items"]
+    closed = next(item for item in items if item["id"] == single.pk)
+    assert closed["status"] == "closed" and closed["closed_early_at"] and "/testgrad2/" in closed["url"]
+    assert closed == client.get(f"{API}/polls/{single.pk}").json()
 
 
 def test_the_list_costs_the_same_queries_for_2_and_10_polls(api_for, voter, make_poll, central):
