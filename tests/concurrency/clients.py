@@ -37,9 +37,7 @@ def api_post(
         headers["idempotency-key"] = key
 
     def send() -> Answer:
-        response = Client(headers=headers).post(
-            path, json.dumps(body or {}), content_type="application/json"
-        )
+        response = Client(headers=headers).post(path, json.dumps(body or {}), content_type="application/json")
         content = response.json() if response.get("Content-Type", "").startswith("application/json") else None
         return Answer(response.status_code, response.has_header("Idempotent-Replayed"), content)
 

@@ -17,7 +17,7 @@ import pytest
 
 from tests.concurrency.clients import Answer, api_post, page_post, server_errors, statuses
 from veche.accounts.models import User
-from veche.budgeting.models import Ballot, BallotKind, BallotChoice
+from veche.budgeting.models import Ballot, BallotChoice, BallotKind
 from veche.budgeting.tests.helpers import CITY_AMOUNT, city_budget, options
 from veche.core.testing import race, unexpected
 from veche.crowdprojects.models import CrowdBallot, CrowdBallotChoice

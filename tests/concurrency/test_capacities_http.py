@@ -8,8 +8,6 @@ test_meeting_registrations.py and test_pledges.py.
 from collections.abc import Callable
 from functools import partial
 
-import pytest
-
 from tests.concurrency.clients import api_post, page_post, server_errors, statuses
 from veche.accounts.models import User
 from veche.core.models import IdempotencyRecord
@@ -38,7 +36,9 @@ def test_people_registering_through_the_api_and_the_page_while_places_are_added_
     people = [make_user(f"p{i}") for i in range(PEOPLE)]
     eager = people[0]
     burst = [api_post(eager, api), api_post(eager, api, key="seat"), page_post(eager, page)] * 2
-    singles = [(api_post if i % 2 else page_post)(p, api if i % 2 else page) for i, p in enumerate(people[1:])]
+    singles = [
+        (api_post if i % 2 else page_post)(p, api if i % 2 else page) for i, p in enumerate(people[1:])
+    ]
     more = partial(
         meeting_update,
         actor=municipal_admin,
@@ -60,7 +60,9 @@ def test_people_registering_through_the_api_and_the_page_while_places_are_added_
     rows = Registration.objects.filter(meeting=meeting)
     assert sorted(rows.values_list("user", flat=True)) == sorted(p.pk for p in people)
     confirmed = rows.filter(status=RegistrationStatus.CONFIRMED).count()
-    waiting = sorted(rows.filter(status=RegistrationStatus.WAITING).values_list("position", flat=True))
+    waiting = sorted(
+        p or 0 for p in rows.filter(status=RegistrationStatus.WAITING).values_list("position", flat=True)
+    )
     # Whatever the order, the added places went to the first in line: all seven are taken.
     assert confirmed == PLACES + MORE and waiting == list(range(1, PEOPLE - PLACES - MORE + 1))
     meeting = Meeting.objects.get(pk=meeting.pk)

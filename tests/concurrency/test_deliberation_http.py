@@ -6,8 +6,6 @@ and the API's single-answer bursts are in test_deliberation_votes.py and test_de
 
 from collections.abc import Callable
 
-import pytest
-
 from tests.concurrency.clients import api_post, page_post, server_errors, statuses
 from veche.accounts.models import User
 from veche.core.testing import race, unexpected
@@ -40,7 +38,11 @@ def test_one_person_answering_differently_in_several_tabs_while_others_answer_ke
         page_post(eager, page, {"statement": statement.pk, "vote": "-1"}),
     ]
     singles = [
-        (api_post(p, api, {"statement": statement.pk, "vote": 1}) if i % 2 else page_post(p, page, {"statement": statement.pk, "vote": "0"}))
+        (
+            api_post(p, api, {"statement": statement.pk, "vote": 1})
+            if i % 2
+            else page_post(p, page, {"statement": statement.pk, "vote": "0"})
+        )
         for i, p in enumerate(others)
     ]
 

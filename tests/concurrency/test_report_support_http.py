@@ -30,7 +30,14 @@ def test_one_person_many_times_and_others_once_through_the_api_and_the_page_coun
     page = f"/m/{municipality.slug}/reports/{report.pk}/support/"
     eager, *others = [make_user(f"neighbour{i}") for i in range(6)]
     keyed = api_post(eager, api, key="me-too")
-    burst = [api_post(eager, api), api_post(eager, api), keyed, keyed, page_post(eager, page), page_post(eager, page)]
+    burst = [
+        api_post(eager, api),
+        api_post(eager, api),
+        keyed,
+        keyed,
+        page_post(eager, page),
+        page_post(eager, page),
+    ]
     singles = [(api_post if i % 2 else page_post)(p, api if i % 2 else page) for i, p in enumerate(others)]
 
     answers, errors = race(burst + singles)
