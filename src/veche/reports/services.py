@@ -537,16 +537,19 @@ def report_support(*, user: User, report: Report) -> bool:
     decision = allows(user, report.municipality, Feature.SUPPORT, REPORTING)
     if not decision:
         raise Forbidden(decision.reason)
-    report = Report.objects.select_related("municipality").get(pk=report.pk)
-    if report.status not in PUBLIC or report.is_hidden or report.status not in AWAITING_ANSWER:
-        raise Conflict(_("Only open reports can be supported."))
-    if report.author_id == user.pk:
-        raise Conflict(_("This is your own report."))
-    try:
-        with transaction.atomic():
-            ReportSupport.objects.create(report=report, user=user)
-            Report.objects.filter(pk=report.pk).update(supporters_count=F("supporters_count") + 1)
-    except IntegrityError:
-        return False
+    with transaction.atomic():
+        # The report's row is locked, as every step of its lifecycle locks it: an answer, a decline or
+        # a hiding cannot come between the check that it is open and the support counted.
+        report = _locked(report)
+        if report.status not in PUBLIC or report.is_hidden or report.status not in AWAITING_ANSWER:
+            raise Conflict(_("Only open reports can be supported."))
+        if report.author_id == user.pk:
+            raise Conflict(_("This is your own report."))
+        try:
+            with transaction.atomic():
+                ReportSupport.objects.create(report=report, user=user)
+        except IntegrityError:
+            return False
+        Report.objects.filter(pk=report.pk).update(supporters_count=F("supporters_count") + 1)
     follow(user=user, target=report)
     return True
