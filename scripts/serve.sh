@@ -18,9 +18,18 @@ fi
 
 # Collecting (hashing and compressing every file) takes a while: it is done again only when the
 # static sources, the settings or the installed packages changed since the last time.
-fingerprint="$(
-  { find src/veche/static src/veche/settings "$BIN/.installed" -type f -printf '%p %s %T@\n' 2>/dev/null || true
-    echo "$DJANGO_SETTINGS_MODULE"; } | sort | sha256sum | cut -d' ' -f1
+fingerprint="$("$BIN/python" - src/veche/static src/veche/settings "$BIN/.installed" <<'PY'
+import hashlib, os, sys
+digest = hashlib.sha256(os.environ["DJANGO_SETTINGS_MODULE"].encode())
+for top in sys.argv[1:]:
+    paths = [top] if os.path.isfile(top) else sorted(
+        os.path.join(d, f) for d, _, fs in os.walk(top) for f in fs if not f.endswith(".pyc")
+    )
+    for path in paths:
+        info = os.stat(path)
+        digest.update(f"{path} {info.st_size} {info.st_mtime_ns}\n".encode())
+print(digest.hexdigest())
+PY
 )"
 stamp="$DATA_DIR/.static-fingerprint"
 if [ ! -f "$DATA_DIR/static/staticfiles.json" ] || [ ! -f "$stamp" ] || [ "$(cat "$stamp")" != "$fingerprint" ]; then

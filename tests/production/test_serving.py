@@ -14,6 +14,7 @@ import signal
 import socket
 import stat
 import subprocess
+import sys
 import threading
 import time
 from collections.abc import Iterator
@@ -81,7 +82,8 @@ class Server:
         self.env = {
             **os.environ,
             "PORT": str(self.port),
-            "BIN": str(Path(os.environ.get("VIRTUAL_ENV", ROOT / ".venv")) / "bin"),
+            # The interpreter running the tests is the one whose veche and gunicorn serve.
+            "BIN": str(Path(sys.executable).parent),
             "VECHE_DATA_DIR": str(data_dir),
             "VECHE_TEMPLATE_DIR": str(template_dir),
             "DATABASE_URL": database_url(),
