@@ -6,6 +6,7 @@ copy, the friendly page instead of a traceback when something breaks, every requ
 answered in full (the development server reset connections), and a secret key made once and kept.
 """
 
+import fcntl
 import http.client
 import os
 import re
@@ -92,10 +93,19 @@ class Server:
         }
         for name in ("SECRET_KEY", "REDIS_URL", "CELERY_BROKER_URL", "DJANGO_SETTINGS_MODULE"):
             self.env.pop(name, None)
-        self.log = data_dir.parent / "serve.log"
+        self.log = template_dir.parent / "serve.log"
         self.process: subprocess.Popen[bytes] | None = None
 
     def start(self) -> None:
+        """serve.sh until it answers, one server at a time (they may share the data directory)."""
+        with (self.data_dir.parent / f"{self.data_dir.name}.lock").open("w") as lock:
+            fcntl.flock(lock, fcntl.LOCK_EX)
+            try:
+                self._start()
+            finally:
+                fcntl.flock(lock, fcntl.LOCK_UN)
+
+    def _start(self) -> None:
         started = time.monotonic()
         with self.log.open("ab") as log:
             self.process = subprocess.Popen(  # noqa: S603 - our own script
@@ -133,9 +143,7 @@ class Server:
 
 
 @pytest.fixture(scope="module")
-def server(
-    django_db_setup: None, django_db_blocker: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory
-) -> Iterator[Server]:
+def server(django_db_setup: None, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Server]:
     root = tmp_path_factory.mktemp("serve")
     # An operator's template override with a mistake in it (VECHE_TEMPLATE_DIR): the home page fails
     # for real inside the server, as a bug would, with nothing added to the code for the test.
@@ -144,7 +152,13 @@ def server(
     broken.write_text(
         '{% extends "base.html" %}{% block content %}{% include "no/such.html" %}{% endblock %}'
     )
-    server = Server(root / "data", root / "templates")
+    # Under xdist each worker serves its own test database, from one data directory of the run: the
+    # first collects the static files, the next finds them collected (as a second `make run` does),
+    # and both use the one key file. One starts at a time.
+    shared = tmp_path_factory.getbasetemp()
+    if os.environ.get("PYTEST_XDIST_WORKER"):
+        shared = shared.parent
+    server = Server(shared / "production-data", root / "templates")
     server.start()
     yield server
     server.stop()
