@@ -1,10 +1,13 @@
-# Veche: `make run` sets up and serves the demo; `make test` runs every check on both databases.
+# Veche: `make run` sets up and serves the demo as production does (gunicorn, DEBUG off), `make dev`
+# with Django's auto-reloading development server; `make test` runs every check on both databases.
 PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 PORT ?= 8000
+# `make dev`: the development settings (DEBUG on), whatever the shell has set.
+DEV := DJANGO_SETTINGS_MODULE=veche.settings.dev
 
-.PHONY: install run serve test lint typecheck messages clean
+.PHONY: install run dev test lint typecheck messages clean
 
 $(BIN)/.installed: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -15,10 +18,13 @@ $(BIN)/.installed: pyproject.toml
 install: $(BIN)/.installed
 
 run: install
-	$(BIN)/veche migrate --noinput
-	$(BIN)/veche demo
-	@echo "Serving Veche at http://127.0.0.1:$(PORT)/"
-	$(BIN)/veche runserver 127.0.0.1:$(PORT)
+	PORT=$(PORT) BIN=$(BIN) bash scripts/serve.sh --demo
+
+dev: install
+	$(DEV) $(BIN)/veche migrate --noinput
+	$(DEV) $(BIN)/veche demo
+	@echo "Serving Veche (development server, DEBUG on) at http://127.0.0.1:$(PORT)/"
+	$(DEV) $(BIN)/veche runserver 127.0.0.1:$(PORT)
 
 lint: install
 	$(BIN)/ruff check .

@@ -2,7 +2,7 @@
 
 from django.conf import settings
 from django.contrib import admin
-from django.urls import URLPattern, URLResolver, include, path
+from django.urls import URLPattern, URLResolver, include, path, re_path
 
 from veche.api.api import api
 from veche.core import views as core_views
@@ -63,10 +63,14 @@ urlpatterns = [
     path("admin/", admin.site.urls),
 ]
 
-if settings.DEBUG:
-    from django.conf.urls.static import static
+if settings.DEBUG or getattr(settings, "VECHE_SERVE_MEDIA", False):
+    # Uploads on this machine's disk when nothing is in front to serve them (make dev, make run);
+    # behind nginx, nginx serves /media/ (docs/deployment.md).
+    from django.views.static import serve
 
-    urlpatterns += static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)
+    urlpatterns.append(
+        re_path(r"^media/(?P<path>.*)$", serve, {"document_root": settings.MEDIA_ROOT}, name="media")
+    )
 
 handler404 = "veche.core.views.not_found"
 handler500 = "veche.core.views.server_error"

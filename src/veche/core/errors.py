@@ -34,6 +34,14 @@ class DomainError(Exception):
         return {"code": self.code, "message": self.message, "fields": self.fields}
 
 
+class ServerError(DomainError):
+    """What a person is told when the server failed (the 500 pages): nothing of the failure itself."""
+
+    status = 500
+    default_code = "server_error"
+    default_message = _("We have been told and will look into it. Please try again later.")
+
+
 class NotFound(DomainError):
     """Absent and not allowed look the same, so nobody can probe for private objects."""
 

@@ -4,7 +4,7 @@ from django.db import connection
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import render
 
-from veche.core.errors import DomainError, NotFound
+from veche.core.errors import NotFound, ServerError
 
 
 def healthz(request: HttpRequest) -> JsonResponse:
@@ -20,7 +20,7 @@ def not_found(request: HttpRequest, exception: Exception | None = None) -> HttpR
 
 
 def server_error(request: HttpRequest) -> HttpResponse:
-    error = DomainError(code="server_error")
+    error = ServerError()
     if request.path.startswith("/api/"):
         return JsonResponse({"error": error.as_dict()}, status=500)
     return render(request, "error.html", {"error": error}, status=500)

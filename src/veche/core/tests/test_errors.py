@@ -1,5 +1,6 @@
 """A DomainError becomes a page (or JSON under /api/) with its status, in one place."""
 
+import orjson
 import pytest
 from django.test import RequestFactory
 
@@ -59,3 +60,19 @@ def test_domain_error_carries_fields_for_programs():
         "message": str(DomainError.default_message),
         "fields": {"name": ["Required."]},
     }
+
+
+def test_the_500_page_says_something_went_wrong_and_nothing_of_the_failure(db):
+    from django.utils import translation
+
+    from veche.core.views import server_error
+
+    with translation.override("en"):
+        page = server_error(RequestFactory().get("/m/x/"))
+        api = server_error(RequestFactory().get("/api/v1/x"))
+
+    assert page.status_code == 500
+    assert "Something went wrong" in page.content.decode()
+    assert "This could not be done" not in page.content.decode()
+    assert api.status_code == 500
+    assert orjson.loads(api.content)["error"]["code"] == "server_error"
