@@ -36,7 +36,9 @@ class RequestIdMiddleware:
             seconds = time.perf_counter() - started
             route = route_of(request)
             response["X-Request-ID"] = rid
-            metrics.observe(route=route, method=request.method or "", status=response.status_code, seconds=seconds)
+            metrics.observe(
+                route=route, method=request.method or "", status=response.status_code, seconds=seconds
+            )
             access_log.info(
                 "%s %s %s %.1fms",
                 request.method,

@@ -92,7 +92,7 @@ def readiness() -> tuple[bool, dict[str, str]]:
     for name, check in checks().items():
         try:
             check()
-        except Exception as exc:  # noqa: BLE001 - any failure of a dependency means "not ready"
+        except Exception as exc:  # any failure of a dependency means "not ready"
             results[name] = f"failed: {reason(exc)}"
             logger.warning("readiness check %s failed: %s", name, reason(exc))
         else:

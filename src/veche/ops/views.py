@@ -17,7 +17,8 @@ from veche.ops.readiness import readiness
 @require_GET
 def readyz(request: HttpRequest) -> JsonResponse:
     ready, checks = readiness()
-    return JsonResponse({"status": "ok" if ready else "unavailable", "checks": checks}, status=200 if ready else 503)
+    body = {"status": "ok" if ready else "unavailable", "checks": checks}
+    return JsonResponse(body, status=200 if ready else 503)
 
 
 def metrics_allowed(request: HttpRequest) -> bool:
