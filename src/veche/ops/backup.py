@@ -74,7 +74,7 @@ class _Serializer(jsonl.Serializer):
         if model is ContentType:
             pk = getattr(obj, field.attname)
             natural = None if pk is None else ContentType.objects.get_for_id(pk).natural_key()
-            self._current[field.name] = natural
+            self._current[field.name] = natural  # type: ignore[attr-defined]
             return
         self.use_natural_foreign_keys = model in NATURAL
         super().handle_fk_field(obj, field)
@@ -239,13 +239,13 @@ def database_empty(using: str = DEFAULT_DB_ALIAS) -> bool:
 def database_empty_out(using: str = DEFAULT_DB_ALIAS) -> None:
     """Delete every stored row (content types, permissions and migrations stay)."""
     connection = connections[using]
-    tables = [model._meta.db_table for model in stored_models()]
-    tables += [
-        field.remote_field.through._meta.db_table
-        for model in stored_models()
-        for field in model._meta.local_many_to_many
-        if field.remote_field.through._meta.auto_created
-    ]
+    tables = []
+    for model in stored_models():
+        tables.append(model._meta.db_table)
+        for field in model._meta.local_many_to_many:
+            through = field.remote_field.through
+            if through is not None and through._meta.auto_created:
+                tables.append(through._meta.db_table)
     with transaction.atomic(using=using), connection.cursor() as cursor:
         if connection.vendor == "postgresql":
             # TRUNCATE refuses tables with foreign-key checks still pending in this transaction.
@@ -286,8 +286,12 @@ def backup_restore(
             database_empty_out(using)
         loaded = _load(path, progress, using)
         connection = connections[using]
-        connection.check_constraints(table_names=[apps.get_model(label)._meta.db_table for label in loaded])
-        models = [apps.get_model(label) for label in expected]
+        by_label = {model._meta.label: model for model in stored_models()}
+        unknown = sorted(set(expected) - set(by_label))
+        if unknown:
+            raise Refused(f"the backup holds models this code does not have: {', '.join(unknown)}")
+        connection.check_constraints(table_names=[by_label[label]._meta.db_table for label in loaded])
+        models = [by_label[label] for label in expected]
         with connection.cursor() as cursor:
             for sql in connection.ops.sequence_reset_sql(no_style(), models):
                 cursor.execute(sql)

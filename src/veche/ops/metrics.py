@@ -125,6 +125,6 @@ def exposition() -> bytes:
     registry = CollectorRegistry(auto_describe=False)
     registry.register(DomainCollector())
     if os.environ.get("PROMETHEUS_MULTIPROC_DIR"):
-        multiprocess.MultiProcessCollector(registry)
+        multiprocess.MultiProcessCollector(registry)  # type: ignore[no-untyped-call]
         return generate_latest(registry)
     return generate_latest(REGISTRY) + generate_latest(registry)

@@ -53,7 +53,7 @@ def check_broker() -> None:
         return
     from kombu import Connection
 
-    with Connection(url, connect_timeout=TIMEOUT) as conn:
+    with Connection(url, connect_timeout=TIMEOUT) as conn:  # type: ignore[no-untyped-call]
         conn.ensure_connection(max_retries=1, timeout=TIMEOUT)
 
 

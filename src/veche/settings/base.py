@@ -281,7 +281,7 @@ LANGUAGE_COOKIE_SAMESITE = "Lax"
 
 # Log lines: "json" (one object per line, docs/operations.md) or "text"; settings.prod makes json the default.
 LOG_FORMAT = env("LOG_FORMAT", "text")
-LOGGING = {
+LOGGING: dict[str, Any] = {
     "version": 1,
     "disable_existing_loggers": False,
     "filters": {"request_id": {"()": "veche.ops.logs.RequestIdFilter"}},

@@ -4,11 +4,6 @@ import pytest
 from django.test import Client
 
 
-@pytest.fixture
-def client_() -> Client:
-    return Client()
-
-
 @pytest.mark.django_db
 def test_ready_when_database_and_cache_answer(client: Client) -> None:
     response = client.get("/readyz")
