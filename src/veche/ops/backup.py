@@ -17,7 +17,7 @@ import tempfile
 import zlib
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import UTC, datetime, time
 from pathlib import PurePosixPath
 from typing import IO, Any
 
@@ -29,6 +29,7 @@ from django.core.files.storage import Storage, default_storage
 from django.core.management import call_command
 from django.core.management.color import no_style
 from django.core.serializers import jsonl
+from django.core.serializers.json import DjangoJSONEncoder
 from django.db import DEFAULT_DB_ALIAS, connections, transaction
 from django.db.migrations.executor import MigrationExecutor
 from django.db.migrations.loader import MigrationLoader
@@ -62,6 +63,16 @@ def stored_models() -> list[type[Model]]:
         for model in apps.get_models()
         if model._meta.managed and not model._meta.proxy and model._meta.label_lower not in NOT_STORED
     ]
+
+
+class _ExactEncoder(DjangoJSONEncoder):
+    """Datetimes and times with their microseconds (Django's encoder cuts them to milliseconds,
+    and a restore must give back what was stored)."""
+
+    def default(self, o: Any) -> Any:
+        if isinstance(o, datetime | time):
+            return o.isoformat()
+        return super().default(o)
 
 
 class _Serializer(jsonl.Serializer):
@@ -123,7 +134,7 @@ def backup_create(*, path: str, progress: Progress = _quiet, using: str = DEFAUL
                 label = model._meta.label
                 query = model._base_manager.using(using).order_by("pk")
                 rows = _counted(query.iterator(chunk_size=2000), label, progress)
-                _Serializer().serialize(rows, stream=text)
+                _Serializer().serialize(rows, stream=text, cls=_ExactEncoder)
                 counts[label] = rows.count
                 if rows.count:
                     progress(f"{label}: {rows.count}")
