@@ -63,16 +63,18 @@ def reason(exc: BaseException) -> str:
     return f"{name}: {text[:160]}" if text else name
 
 
+# The cache client may have no timeout of its own (a host that drops packets would hold the
+# request): the check runs in this one long-lived thread, which the answer does not wait for
+# beyond TIMEOUT. One thread, not one per request: Django opens a cache client per thread and never
+# closes it, so a thread per request would leave a Redis connection behind each time.
+_pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="readyz")
+
+
 def _within_timeout(check: Callable[[], None]) -> None:
-    # The cache client may have no timeout of its own (a host that drops packets would hold the
-    # request): the check runs in a thread that the answer does not wait for beyond TIMEOUT.
-    pool = ThreadPoolExecutor(max_workers=1)
     try:
-        pool.submit(check).result(timeout=TIMEOUT + 0.5)
+        _pool.submit(check).result(timeout=TIMEOUT + 0.5)
     except FutureTimeout:
         raise NotReady(f"no answer within {TIMEOUT:g} s") from None
-    finally:
-        pool.shutdown(wait=False)
 
 
 def checks() -> dict[str, Callable[[], None]]:
