@@ -49,3 +49,12 @@ def test_an_amqp_broker_that_does_not_answer_is_named(client: Client, settings) 
 
 def test_liveness_stays_as_it_was(client: Client, db: None) -> None:
     assert client.get("/healthz").json() == {"status": "ok"}
+
+
+@pytest.mark.django_db
+def test_probes_are_answered_over_plain_http_when_https_is_enforced(settings) -> None:
+    settings.SECURE_SSL_REDIRECT = True
+    client = Client()  # made after the setting, so that its SecurityMiddleware reads it
+    assert client.get("/").status_code == 301
+    for path in ("/healthz", "/readyz", "/metrics"):
+        assert client.get(path).status_code == 200, path
