@@ -20,4 +20,4 @@ class Command(BaseCommand):
         self.stdout.write(f"{options['path']}: {rows} rows, {manifest['media_files']} media files")
 
     def _progress(self, message: str) -> None:
-        self.stderr.write(message)
+        self.stderr.write(message, style_func=str)  # progress, not an error: no red

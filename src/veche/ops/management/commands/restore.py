@@ -33,4 +33,4 @@ class Command(BaseCommand):
         self.stdout.write(f"{options['path']}: {sum(counts.values())} rows restored")
 
     def _progress(self, message: str) -> None:
-        self.stderr.write(message)
+        self.stderr.write(message, style_func=str)  # progress, not an error: no red
