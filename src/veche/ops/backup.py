@@ -29,8 +29,9 @@ from django.core.files.storage import Storage, default_storage
 from django.core.management import call_command
 from django.core.management.color import no_style
 from django.core.serializers import jsonl
+from django.core.serializers.base import DeserializationError
 from django.core.serializers.json import DjangoJSONEncoder
-from django.db import DEFAULT_DB_ALIAS, connections, transaction
+from django.db import DEFAULT_DB_ALIAS, DatabaseError, connections, transaction
 from django.db.migrations.executor import MigrationExecutor
 from django.db.migrations.loader import MigrationLoader
 from django.db.models import Model
@@ -292,15 +293,31 @@ def backup_restore(
             "the database already holds data; restore into an empty database, or pass --force to replace it"
         )
     expected: dict[str, int] = archive.manifest["counts"]
+    by_label = {model._meta.label: model for model in stored_models()}
+    unknown = sorted(set(expected) - set(by_label))
+    if unknown:
+        raise Refused(f"the backup holds models this code does not have: {', '.join(unknown)}")
+    try:
+        return _restore_in_transaction(path, archive, expected, by_label, force, progress, using)
+    except (DeserializationError, DatabaseError, ValueError) as exc:
+        # The transaction was rolled back: the database is as it was.
+        raise Refused(f"loading failed, nothing was changed ({type(exc).__name__}: {exc})") from exc
+
+
+def _restore_in_transaction(
+    path: str,
+    archive: Archive,
+    expected: dict[str, int],
+    by_label: dict[str, type[Model]],
+    force: bool,
+    progress: Progress,
+    using: str,
+) -> dict[str, int]:
+    connection = connections[using]
     with transaction.atomic(using=using):
         if force:
             database_empty_out(using)
         loaded = _load(path, progress, using)
-        connection = connections[using]
-        by_label = {model._meta.label: model for model in stored_models()}
-        unknown = sorted(set(expected) - set(by_label))
-        if unknown:
-            raise Refused(f"the backup holds models this code does not have: {', '.join(unknown)}")
         connection.check_constraints(table_names=[by_label[label]._meta.db_table for label in loaded])
         models = [by_label[label] for label in expected]
         with connection.cursor() as cursor:

@@ -119,6 +119,8 @@ def test_refusals_leave_the_database_as_it_was(world: dict, tmp_path: Path) -> N
     future = ["polls", "9999_future"]
     newer = rewritten(path, tmp_path / "newer.tar.gz", lambda m: m["migrations"].append(future))
     assert "polls.9999_future" in str(refused(str(newer), "--force"))
+    gone = rewritten(path, tmp_path / "gone.tar.gz", lambda m: m["counts"].update({"polls.Gone": 1}))
+    assert "models this code does not have: polls.Gone" in str(refused(str(gone), "--force"))
     assert rows_stored() == before
 
     # A failure after the rows went in (the counts do not match) rolls everything back.
