@@ -9,6 +9,7 @@ from veche.core import views as core_views
 from veche.moderation import views as moderation_views
 from veche.municipalities import views as municipality_views
 from veche.notifications import views as notification_views
+from veche.ops import views as ops_views
 from veche.reports import views as report_views
 
 municipality_patterns: list[URLPattern | URLResolver] = [
@@ -49,6 +50,8 @@ municipality_patterns: list[URLPattern | URLResolver] = [
 urlpatterns = [
     path("", municipality_views.home, name="home"),
     path("healthz", core_views.healthz, name="healthz"),
+    path("readyz", ops_views.readyz, name="readyz"),
+    path("metrics", ops_views.metrics, name="metrics"),
     path("i18n/", include("django.conf.urls.i18n")),
     path("accounts/", include("veche.accounts.urls")),
     path("notifications/", notification_views.notification_list, name="notifications"),

@@ -341,6 +341,10 @@ ROUTES: dict[str, Case] = {
     # Public pages.
     "home": Case("/", every(200)),
     "healthz": Case("/healthz", every(200)),
+    # Operations (veche.ops): readiness for everyone; metrics by address or token, and the test
+    # client comes from 127.0.0.1, an allowed address.
+    "readyz": Case("/readyz", every(200)),
+    "metrics": Case("/metrics", every(200)),
     # Allowed to everyone and changing nothing stored: the state is the language cookie's absence.
     "set_language": Case(
         "/i18n/setlang/",

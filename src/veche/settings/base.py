@@ -73,9 +73,12 @@ INSTALLED_APPS = [
     "veche.deliberation",
     "veche.analytics",
     "veche.api",
+    "veche.ops",
 ]
 
 MIDDLEWARE = [
+    # First: the request id, the access line and the request metrics see every answer.
+    "veche.ops.middleware.RequestIdMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "veche.core.middleware.ContentSecurityPolicyMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
@@ -287,13 +290,29 @@ SESSION_COOKIE_SAMESITE = "Lax"
 CSRF_COOKIE_SAMESITE = "Lax"
 LANGUAGE_COOKIE_SAMESITE = "Lax"
 
-LOGGING = {
+# Log lines: "json" (one object per line, docs/operations.md) or "text"; settings.prod makes json the default.
+LOG_FORMAT = env("LOG_FORMAT", "text")
+LOGGING: dict[str, Any] = {
     "version": 1,
     "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    "filters": {"request_id": {"()": "veche.ops.logs.RequestIdFilter"}},
+    "formatters": {
+        "json": {"()": "veche.ops.logs.JsonFormatter"},
+        "text": {"format": "%(asctime)s %(levelname)s %(name)s [%(request_id)s] %(message)s"},
+    },
+    "handlers": {
+        "console": {"class": "logging.StreamHandler", "filters": ["request_id"], "formatter": LOG_FORMAT}
+    },
     "root": {"handlers": ["console"], "level": env("LOG_LEVEL", "INFO")},
     "loggers": {"celery": {"level": "WARNING"}},
 }
+
+# GET /metrics answers these addresses (networks allowed), or a request with X-Metrics-Token equal
+# to METRICS_TOKEN when that is set; anyone else gets 404.
+METRICS_ALLOWED_IPS = env_list("METRICS_ALLOWED_IPS", "127.0.0.1,::1")
+METRICS_TOKEN = env("METRICS_TOKEN")
+# A load balancer probes these over plain HTTP (settings.prod redirects everything else to HTTPS).
+SECURE_REDIRECT_EXEMPT = [r"^healthz$", r"^readyz$", r"^metrics$"]
 
 # Opinion maps (veche.deliberation): a vote asks for a recompute after this many votes since the map,
 # or when the map is older than DELIBERATION_MAP_MAX_AGE seconds and any vote came since; the beat

@@ -16,7 +16,7 @@ if not base.SECRET_KEY:
     base.SECRET_KEY = secret_key_from_file(base.DATA_DIR / "secret_key")
 
 from .prod import *  # noqa: F403
-from .prod import STORAGES, env_bool, env_list
+from .prod import LOGGING, STORAGES, env, env_bool, env_list
 
 ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", "localhost,127.0.0.1,[::1]")
 SECURE_SSL_REDIRECT = False
@@ -33,3 +33,5 @@ VECHE_SERVE_MEDIA = env_bool("VECHE_SERVE_MEDIA", True)
 # Gzip only: over loopback the bytes cost nothing, and Brotli at its best quality takes minutes of
 # CPU on the API documentation's bundles on a small machine (production keeps both).
 STORAGES = {**STORAGES, "staticfiles": {"BACKEND": "veche.core.staticfiles.GzipManifestStaticFilesStorage"}}
+# A person reads this server's log in their terminal: lines of text unless LOG_FORMAT says "json".
+LOGGING["handlers"]["console"]["formatter"] = env("LOG_FORMAT", "text")

@@ -7,7 +7,7 @@ from django.core.exceptions import ImproperlyConfigured
 from whitenoise.compress import Compressor
 
 from .base import *  # noqa: F403
-from .base import SECRET_KEY, env_bool, env_int
+from .base import LOGGING, SECRET_KEY, env, env_bool, env_int
 from .media import S3, media_storage
 
 if not SECRET_KEY:
@@ -38,3 +38,5 @@ WHITENOISE_SKIP_COMPRESS_EXTENSIONS = (*Compressor.SKIP_COMPRESS_EXTENSIONS, "ma
 # Uploads on this machine's disk are served by nginx (docs/deployment.md), or by Django itself when
 # nothing is in front (settings.local, or VECHE_SERVE_MEDIA=1).
 VECHE_SERVE_MEDIA = env_bool("VECHE_SERVE_MEDIA", False)
+# One JSON object per log line unless LOG_FORMAT says "text" (docs/operations.md).
+LOGGING["handlers"]["console"]["formatter"] = env("LOG_FORMAT", "json")

@@ -1,0 +1,1 @@
+"""Operating Veche: readiness, Prometheus metrics, request ids in JSON logs, backup and restore."""
