@@ -1,13 +1,15 @@
 """Votes on a deliberation sent at the same moment, each in its own thread and connection: one vote
 row per person and statement, one participant per person, and the serial counts every write."""
 
+import threading
 from functools import partial
 
 import pytest
 
+from veche.core.errors import Conflict
 from veche.core.testing import race, unexpected
-from veche.deliberation.models import Deliberation, Participant, Statement, Vote
-from veche.deliberation.services import statement_add, vote_cast
+from veche.deliberation.models import Deliberation, Participant, Statement, StatementStatus, Vote
+from veche.deliberation.services import statement_add, statement_moderate, vote_cast
 from veche.deliberation.tests.helpers import SEEDS, open_deliberation, shown
 
 THREADS = 8
@@ -82,3 +84,43 @@ def test_the_same_statement_added_at_once_is_stored_once(deliberation, make_user
         [e for e in errors if getattr(e, "code", "") != "duplicate"]
     )
     assert Statement.objects.filter(deliberation=deliberation, text="Нужен фонтан").count() == 1
+
+
+def test_a_vote_that_read_the_statement_shown_is_refused_once_a_moderator_rejects_it(
+    deliberation, resident, municipal_admin, monkeypatch
+):
+    """The vote reads the statement (shown), then a moderator rejects it, then the vote goes on: it must
+    not land on a statement voters no longer see. Made to go this way every time: the vote waits after
+    its first read for the rejection, which gets through only if nothing locks the statement by then."""
+    statement = shown(deliberation)[0]
+    read, rejected = threading.Event(), threading.Event()
+    saw: list[bool] = []
+    is_shown = Statement.is_shown
+
+    def reading(self: Statement) -> bool:
+        if threading.current_thread().name == "race-0" and not read.is_set():
+            read.set()
+            saw.append(rejected.wait(timeout=2))
+        return bool(is_shown.fget(self))
+
+    monkeypatch.setattr(Statement, "is_shown", property(reading))
+
+    def vote() -> Vote:
+        return vote_cast(user=resident, deliberation=deliberation, statement=statement, value=1)
+
+    def reject() -> Statement:
+        assert read.wait(timeout=30)
+        done = statement_moderate(
+            moderator=municipal_admin, statement=statement, accept=False, reason="Off topic"
+        )
+        rejected.set()
+        return done
+
+    _, errors = race([vote, reject])
+
+    assert not unexpected(errors, (Conflict,)), unexpected(errors, (Conflict,))
+    assert Statement.objects.get(pk=statement.pk).status == StatementStatus.REJECTED
+    # The rejection came between the vote's first look and its write: the vote is refused.
+    assert saw == [True]
+    assert [error.code for error in errors] == ["statement_not_shown"]
+    assert not Vote.objects.filter(statement=statement).exists()

@@ -1,6 +1,7 @@
 """`Authorization: Bearer <token>` signs a request in as the token's owner."""
 
 from collections.abc import Callable
+from datetime import timedelta
 
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.utils import timezone
@@ -8,6 +9,8 @@ from django.utils.translation import gettext as _
 
 from veche.accounts.models import ApiToken
 from veche.accounts.tokens import hash_token
+
+LAST_USED_PRECISION = timedelta(minutes=1)
 
 
 class ApiTokenMiddleware:
@@ -28,7 +31,11 @@ class ApiTokenMiddleware:
         )
         if api_token is None:
             return _unauthorized(_("The token is not valid."))
-        ApiToken.objects.filter(pk=api_token.pk).update(last_used_at=timezone.now())
+        now = timezone.now()
+        # Written at most once a minute: a write on every request would take SQLite's write lock
+        # (and a row lock on PostgreSQL) for what are mostly reads; the profile shows it to the minute.
+        if api_token.last_used_at is None or now - api_token.last_used_at >= LAST_USED_PRECISION:
+            ApiToken.objects.filter(pk=api_token.pk).update(last_used_at=now)
         request.user = api_token.user
         request.api_token = api_token  # type: ignore[attr-defined]
         # A bearer token is not sent by browsers on their own, so CSRF does not apply to it.

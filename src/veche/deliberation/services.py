@@ -482,13 +482,17 @@ def check_vote_value(value: Any) -> int:
     return value
 
 
-def _votable(deliberation: Deliberation, statement: Statement | int | Any) -> Statement:
+def _votable(
+    deliberation: Deliberation, statement: Statement | int | Any, *, lock: bool = False
+) -> Statement:
     """The statement voted on: one of this deliberation's ("unknown_statement" otherwise, by its id or
-    the object), shown to voters ("statement_not_shown": pending, rejected or hidden)."""
+    the object), shown to voters ("statement_not_shown": pending, rejected or hidden); with `lock`, its
+    row locked until the transaction ends, so that its moderation waits for the vote."""
     pk = statement.pk if isinstance(statement, Statement) else statement
     if isinstance(pk, bool) or not isinstance(pk, int):
         raise DomainError(_("No such statement in this deliberation."), code="unknown_statement")
-    found = Statement.objects.filter(pk=pk, deliberation=deliberation).first()
+    statements = Statement.objects.select_for_update() if lock else Statement.objects
+    found = statements.filter(pk=pk, deliberation=deliberation).first()
     if found is None:
         raise DomainError(
             _("No such statement in this deliberation."),
@@ -516,8 +520,13 @@ def vote_cast(
     require_deliberate(user, deliberation, now)
     found = _votable(deliberation, statement)
     with transaction.atomic():
-        # The deliberation's row first, then the vote: one order for every vote, so none deadlock.
+        # The deliberation's row first, then the statement's, then the vote: one order for every vote,
+        # so none deadlock. Both checks are made again under the locks: a statement rejected or the
+        # deliberation closed between the first checks and here must refuse the vote, not take it.
         Deliberation.objects.filter(pk=deliberation.pk).update(vote_serial=F("vote_serial") + 1)
+        current = Deliberation.objects.select_related("municipality").get(pk=deliberation.pk)
+        require_deliberate(user, current, now)
+        found = _votable(current, found, lock=True)
         participant = participant_for(user=user, deliberation=deliberation, now=now)
         vote = Vote.objects.filter(participant=participant, statement=found).first()
         if vote is None:

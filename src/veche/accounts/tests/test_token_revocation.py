@@ -3,11 +3,14 @@ administrator (admin or `changepassword`) and a deletion revoke them."""
 
 import io
 from collections.abc import Callable
+from datetime import timedelta
 
 from django.contrib.auth.management.commands import changepassword
 from django.core import mail
 from django.core.management import call_command
+from django.db import connection
 from django.test import Client
+from django.test.utils import CaptureQueriesContext
 
 from veche.accounts import services
 from veche.accounts.models import ApiToken, User
@@ -98,3 +101,25 @@ def test_the_changepassword_command_revokes_every_api_token(
     assert "Every API token of the account is revoked." in out.getvalue()
     assert_api_error(api.get(ME), 401, "unauthorized")
     assert kept.get(ME).status_code == 200
+
+
+def test_a_token_records_its_last_use_to_the_minute_without_a_write_on_every_request(
+    resident: User, api_for: Callable[..., Client]
+) -> None:
+    api = api_for(resident)
+    token = ApiToken.objects.get(user=resident)
+    assert token.last_used_at is None
+
+    api.get(ME)
+    first = ApiToken.objects.get(pk=token.pk).last_used_at
+    with CaptureQueriesContext(connection) as queries:
+        api.get(ME)
+    again = ApiToken.objects.get(pk=token.pk).last_used_at
+    ApiToken.objects.filter(pk=token.pk).update(last_used_at=first - timedelta(minutes=2))
+    api.get(ME)
+    later = ApiToken.objects.get(pk=token.pk).last_used_at
+
+    assert first is not None
+    assert again == first
+    assert not [q for q in queries.captured_queries if "UPDATE" in q["sql"] and "apitoken" in q["sql"]]
+    assert later is not None and later >= first
