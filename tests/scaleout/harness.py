@@ -166,6 +166,8 @@ class Web(Process):
             f"127.0.0.1:{self.port}",
             "--workers",
             str(workers),
+            # Import Django once in the master, not in each worker: a restart after a kill is quicker.
+            "--preload",
             # A loaded machine and SQLite's one writer make some requests slow; not a crash.
             "--timeout",
             "120",
