@@ -102,7 +102,9 @@ def world(transactional_db: None, make_user: Callable[..., User]) -> Callable[..
 
         users = list(User.objects.filter(username__startswith="resident").order_by("pk"))
         in_moderation = [file(users[i % len(users)], i) for i in range(submitted)]
-        open_reports = [report_moderate(moderator=moderator, report=file(author, 1000 + i)) for i in range(routed)]
+        open_reports = [
+            report_moderate(moderator=moderator, report=file(author, 1000 + i)) for i in range(routed)
+        ]
         return World(
             municipality=municipality,
             category=category,

@@ -133,10 +133,8 @@ class Process:
         if self.popen is None:
             return
         self.signal_group(signal.SIGTERM)
-        try:
+        with contextlib.suppress(subprocess.TimeoutExpired):
             self.popen.wait(grace)
-        except subprocess.TimeoutExpired:
-            pass
         self.signal_group(signal.SIGKILL)
         self.popen.wait()
         self._reap_group()

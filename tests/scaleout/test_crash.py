@@ -90,7 +90,14 @@ def plan(world: Any, rng: random.Random) -> list[Write]:
         )
         path = f"/api/v1/municipalities/{slug}/reports"
         writes.append(
-            Write("report", resident.token, path, form.encode(), "application/x-www-form-urlencoded", user=resident.pk)
+            Write(
+                "report",
+                resident.token,
+                path,
+                form.encode(),
+                "application/x-www-form-urlencoded",
+                user=resident.pk,
+            )
         )
     for report in world.submitted:
         path = f"/api/v1/municipalities/{slug}/reports/{report.pk}/moderate"
@@ -111,7 +118,9 @@ def send(write: Write, urls: list[str], rng: random.Random) -> None:
     while time.monotonic() < deadline:
         write.attempts += 1
         try:
-            response = session.post(rng.choice(urls) + write.path, data=write.body, headers=headers, timeout=60)
+            response = session.post(
+                rng.choice(urls) + write.path, data=write.body, headers=headers, timeout=60
+            )
         except requests.RequestException:
             write.connection_errors += 1
             time.sleep(0.1)
@@ -221,7 +230,9 @@ def test_every_acknowledged_write_survives_crashes_exactly_once(world: Any) -> N
         new_notifications = Notification.objects.filter(pk__gt=notifications_before)
 
         def tasks_done() -> bool:
-            return cluster.queued_tasks() == 0 and not new_notifications.filter(emailed_at__isnull=True).exists()
+            return (
+                cluster.queued_tasks() == 0 and not new_notifications.filter(emailed_at__isnull=True).exists()
+            )
 
         assert wait_for(tasks_done, 90), (
             cluster.queued_tasks(),
@@ -253,7 +264,9 @@ def test_every_acknowledged_write_survives_crashes_exactly_once(world: Any) -> N
         # Moderated once: one "moderate" step in each report's history.
         moderated = [w.target for w in writes if w.kind == "moderate"]
         steps = Counter(
-            ReportEvent.objects.filter(report_id__in=moderated, kind="moderate").values_list("report_id", flat=True)
+            ReportEvent.objects.filter(report_id__in=moderated, kind="moderate").values_list(
+                "report_id", flat=True
+            )
         )
         assert steps == Counter(moderated)
 

@@ -84,6 +84,8 @@ def _replay(scope: str, key: str, request_hash: str) -> HttpResponse:
         )
     if not existing.completed:
         return _error(409, "request_in_progress", _("The first request with this key is still running."))
-    replay = HttpResponse(bytes(existing.body), status=existing.status_code, content_type=existing.content_type)
+    replay = HttpResponse(
+        bytes(existing.body), status=existing.status_code, content_type=existing.content_type
+    )
     replay["Idempotent-Replayed"] = "true"
     return replay
