@@ -35,6 +35,13 @@ REDIS_PORT = int(os.environ.get("SCALEOUT_REDIS_PORT", "6379"))
 CLAIM_SECONDS = 15 * 60
 
 
+def write_figures(name: str, text: str) -> None:
+    """Keep a run's figures in var/scaleout/ (under xdist, -s does not show what a test prints)."""
+    directory = ROOT / "var" / "scaleout"
+    directory.mkdir(parents=True, exist_ok=True)
+    (directory / name).write_text(text + "\n")
+
+
 def free_port() -> int:
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))
@@ -150,6 +157,19 @@ class Process:
                 return
             time.sleep(0.05)
 
+    def is_ready(self) -> bool:
+        raise NotImplementedError
+
+    def wait_ready(self, timeout: float = 120) -> None:
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            if not self.running:
+                raise RuntimeError(f"{self.name} exited:\n{self.log()[-4000:]}")
+            if self.is_ready():
+                return
+            time.sleep(0.2)
+        raise RuntimeError(f"{self.name} was not ready in {timeout} s:\n{self.log()[-4000:]}")
+
     def log(self) -> str:
         return self.log_path.read_text(errors="replace") if self.log_path.exists() else ""
 
@@ -180,19 +200,12 @@ class Web(Process):
     def url(self) -> str:
         return f"http://127.0.0.1:{self.port}"
 
-    def wait_ready(self, timeout: float = 90) -> None:
-        deadline = time.monotonic() + timeout
-        while time.monotonic() < deadline:
-            if not self.running:
-                raise RuntimeError(f"{self.name} exited:\n{self.log()[-4000:]}")
-            try:
-                with urllib.request.urlopen(f"{self.url}/healthz", timeout=5) as response:  # noqa: S310
-                    if response.status == 200:
-                        return
-            except (urllib.error.URLError, OSError):
-                pass
-            time.sleep(0.2)
-        raise RuntimeError(f"{self.name} did not answer /healthz in {timeout} s:\n{self.log()[-4000:]}")
+    def is_ready(self) -> bool:
+        try:
+            with urllib.request.urlopen(f"{self.url}/healthz", timeout=2) as response:  # noqa: S310
+                return bool(response.status == 200)
+        except (urllib.error.URLError, OSError):
+            return False
 
 
 class Worker(Process):
@@ -219,17 +232,9 @@ class Worker(Process):
         ]
         super().__init__(name, argv, env, log_dir)
 
-    def wait_ready(self, timeout: float = 90) -> None:
-        deadline = time.monotonic() + timeout
-        marker = f"===== start {self.starts}:"
-        while time.monotonic() < deadline:
-            if not self.running:
-                raise RuntimeError(f"{self.name} exited:\n{self.log()[-4000:]}")
-            text = self.log()
-            if " ready." in text[text.rfind(marker) :]:
-                return
-            time.sleep(0.2)
-        raise RuntimeError(f"{self.name} was not ready in {timeout} s:\n{self.log()[-4000:]}")
+    def is_ready(self) -> bool:
+        text = self.log()
+        return " ready." in text[text.rfind(f"===== start {self.starts}:") :]
 
 
 class Cluster:
@@ -271,13 +276,16 @@ class Cluster:
     def start(self) -> None:
         for process in self.processes:
             process.start()
-        for process in self.processes:
-            process.wait_ready()  # type: ignore[attr-defined]
+        self.wait_ready()
 
-    def restart(self, process: Process) -> None:
+    def crash(self, process: Process) -> None:
+        """SIGKILL the process and start it again, without waiting for it to be ready."""
         process.kill()
         process.start()
-        process.wait_ready()  # type: ignore[attr-defined]
+
+    def wait_ready(self) -> None:
+        for process in self.processes:
+            process.wait_ready()
 
     def stop(self) -> None:
         for process in self.processes:

@@ -94,9 +94,7 @@ def test_load_of_reads_votes_and_reports(world: Any, tmp_path: Path) -> None:
         ]
         figures = "\n".join(f"SCALEOUT load ({connection.vendor}): {line}" for line in lines)
         print(f"\n{figures}\nSCALEOUT load ({connection.vendor}): locust ran {elapsed:.1f} s")
-        out_dir = harness.ROOT / "var" / "scaleout"
-        out_dir.mkdir(parents=True, exist_ok=True)
-        (out_dir / f"load-{connection.vendor}.txt").write_text(figures + "\n")
+        harness.write_figures(f"load-{connection.vendor}.txt", figures)
 
         failures = Path(f"{prefix}_failures.csv").read_text()
         exceptions = Path(f"{prefix}_exceptions.csv").read_text()
