@@ -39,9 +39,9 @@ class Resident(HttpUser):
 
     def on_start(self) -> None:
         seat = next(_seats)
-        me = SETUP["residents"][seat % len(SETUP["residents"])]
         if seat >= len(SETUP["residents"]):
             raise RuntimeError("more simulated users than tokens: give the test more residents")
+        me = SETUP["residents"][seat]
         self.pk = me["pk"]
         self.base = HOSTS[seat % len(HOSTS)]
         self.auth = {"Authorization": f"Bearer {me['token']}"}
