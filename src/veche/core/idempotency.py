@@ -45,35 +45,47 @@ class IdempotencyMiddleware:
         request_hash = hashlib.sha256(
             f"{request.method} {request.path}\n".encode() + request.body
         ).hexdigest()
-        try:
-            with transaction.atomic():
-                record = IdempotencyRecord.objects.create(scope=scope, key=key, request_hash=request_hash)
-        except IntegrityError:
-            existing = IdempotencyRecord.objects.filter(scope=scope, key=key).first()
-            if existing is None or existing.request_hash != request_hash:
-                return _error(
-                    422,
-                    "idempotency_key_reused",
-                    _("This Idempotency-Key was already used for a different request."),
-                )
-            if not existing.completed:
-                return _error(
-                    409, "request_in_progress", _("The first request with this key is still running.")
-                )
-            replay = HttpResponse(
-                bytes(existing.body), status=existing.status_code, content_type=existing.content_type
-            )
-            replay["Idempotent-Replayed"] = "true"
-            return replay
-        response = self.get_response(request)
-        if not 200 <= response.status_code < 300:
-            # Only a successful write is kept for replay: a refusal or failure changed nothing, and a
-            # retry with the same key is processed afresh (the person may have become eligible since).
-            record.delete()
-            return response
-        record.completed = True
-        record.status_code = response.status_code
-        record.content_type = response.get("Content-Type", "application/json")
-        record.body = bytes(response.content)
-        record.save(update_fields=["completed", "status_code", "content_type", "body"])
+        # The key's record, the write and the answer kept for replay commit together: a process that
+        # dies in between leaves neither a write without its answer (which a retry could then neither
+        # replay nor redo) nor a record stuck "in progress". A second request with the key waits on
+        # the record's unique index until the first commits, then replays its answer.
+        with transaction.atomic():
+            try:
+                with transaction.atomic():
+                    record = IdempotencyRecord.objects.create(scope=scope, key=key, request_hash=request_hash)
+            except IntegrityError:
+                return _replay(scope, key, request_hash)
+            response = self.get_response(request)
+            if response.status_code >= 500:
+                # A failure keeps nothing of what it wrote; a retry with the key runs afresh.
+                transaction.set_rollback(True)
+                return response
+            if not 200 <= response.status_code < 300:
+                # Only a successful write is kept for replay: a refusal changed nothing, and a retry with
+                # the same key is processed afresh (the person may have become eligible since).
+                record.delete()
+                return response
+            record.completed = True
+            record.status_code = response.status_code
+            record.content_type = response.get("Content-Type", "application/json")
+            record.body = bytes(response.content)
+            record.save(update_fields=["completed", "status_code", "content_type", "body"])
         return response
+
+
+def _replay(scope: str, key: str, request_hash: str) -> HttpResponse:
+    """The answer to the first request with this key, or why there is none to give."""
+    existing = IdempotencyRecord.objects.filter(scope=scope, key=key).first()
+    if existing is None or existing.request_hash != request_hash:
+        return _error(
+            422,
+            "idempotency_key_reused",
+            _("This Idempotency-Key was already used for a different request."),
+        )
+    if not existing.completed:
+        return _error(409, "request_in_progress", _("The first request with this key is still running."))
+    replay = HttpResponse(
+        bytes(existing.body), status=existing.status_code, content_type=existing.content_type
+    )
+    replay["Idempotent-Replayed"] = "true"
+    return replay

@@ -50,3 +50,56 @@ def test_keys_belong_to_their_sender(api, api_for, make_user):
     assert response.status_code == 201
     assert not response.has_header("Idempotent-Replayed")
     assert Comment.objects.count() == 2
+
+
+class Killed(BaseException):
+    """The process dies: not an error the application could answer."""
+
+
+def test_a_request_killed_before_its_answer_is_kept_leaves_nothing_half_done(api, monkeypatch):
+    """Found by tests/scaleout/test_crash.py: a web process killed between the write and the record of its
+    answer left the write stored and the key "in progress" for good, so every retry got 409."""
+    from veche.core.models import IdempotencyRecord
+
+    keep_answer = IdempotencyRecord.save
+
+    def die_when_keeping_the_answer(record, *args, **kwargs):
+        if "completed" in (kwargs.get("update_fields") or ()):
+            raise Killed
+        return keep_answer(record, *args, **kwargs)
+
+    monkeypatch.setattr(IdempotencyRecord, "save", die_when_keeping_the_answer)
+    with pytest.raises(Killed):
+        post(api, "Когда отремонтируют мост?", "key-1")
+    assert not Comment.objects.exists()
+    assert not IdempotencyRecord.objects.exists()
+
+    monkeypatch.setattr(IdempotencyRecord, "save", keep_answer)
+    retry = post(api, "Когда отремонтируют мост?", "key-1")
+    assert retry.status_code == 201
+    assert not retry.has_header("Idempotent-Replayed")
+    assert Comment.objects.count() == 1
+    assert post(api, "Когда отремонтируют мост?", "key-1")["Idempotent-Replayed"] == "true"
+
+
+def test_a_server_error_keeps_nothing_and_a_retry_runs_afresh(api, monkeypatch):
+    from veche.comments import api as comments_api
+    from veche.core.models import IdempotencyRecord
+
+    create = comments_api.comment_create
+
+    def write_then_fail(**kwargs):
+        create(**kwargs)
+        raise RuntimeError("a bug after the write")
+
+    monkeypatch.setattr(comments_api, "comment_create", write_then_fail)
+    api.raise_request_exception = False
+    assert post(api, "Когда отремонтируют мост?", "key-1").status_code == 500
+    assert not Comment.objects.exists()
+    assert not IdempotencyRecord.objects.exists()
+
+    monkeypatch.setattr(comments_api, "comment_create", create)
+    retry = post(api, "Когда отремонтируют мост?", "key-1")
+    assert retry.status_code == 201
+    assert not retry.has_header("Idempotent-Replayed")
+    assert Comment.objects.count() == 1
