@@ -7,6 +7,7 @@ import pytest
 import schemathesis
 from django.core.signals import request_finished, request_started
 from django.db import close_old_connections, transaction
+from django.test import override_settings
 from hypothesis import strategies as st
 
 from tests.fuzz.counting import SENT
@@ -25,7 +26,9 @@ def world(django_db_setup: None, django_db_blocker: Any) -> Iterator[World]:
     # world lives in); Django's test client disconnects the same handlers.
     request_started.disconnect(close_old_connections)
     request_finished.disconnect(close_old_connections)
-    with django_db_blocker.unblock(), transaction.atomic():
+    # Rate limits off: past them every write would be a 429 and the fuzzer would test nothing else.
+    # Their 429s are tested where they are written (core/tests/test_ratelimit.py, open311/tests).
+    with override_settings(RATE_LIMITS_ENABLED=False), django_db_blocker.unblock(), transaction.atomic():
         CURRENT["world"] = build_world()
         try:
             yield CURRENT["world"]
