@@ -141,7 +141,12 @@ def build_world() -> World:
     proposals = [
         (
             proposal_submit(
-                author=resident, process=process, budget=city, title=title, description="Why not.", estimated_cost=cost
+                author=resident,
+                process=process,
+                budget=city,
+                title=title,
+                description="Why not.",
+                estimated_cost=cost,
             ),
             cost,
         )
@@ -175,7 +180,9 @@ def build_world() -> World:
     comment = comment_create(
         author=resident, municipality=municipality, target=municipality, body="A comment on the square."
     )
-    deliberation = deliberation_create(actor=admin, municipality=municipality, title="How should the park change?")
+    deliberation = deliberation_create(
+        actor=admin, municipality=municipality, title="How should the park change?"
+    )
     deliberation = deliberation_publish(actor=admin, deliberation=deliberation)
 
     return World(

@@ -62,7 +62,10 @@ SCHEMAS: dict[str, dict[str, Any]] = {
             "service_code": {"type": "string"},
             "service_name": {"type": "string"},
             "description": TEXT,
-            "metadata": {"type": "boolean", "description": "Whether the service has a definition (attributes)."},
+            "metadata": {
+                "type": "boolean",
+                "description": "Whether the service has a definition (attributes).",
+            },
             "type": {"enum": ["realtime", "batch", "blackbox"]},
             "keywords": TEXT,
             "group": TEXT,
@@ -77,7 +80,15 @@ SCHEMAS: dict[str, dict[str, Any]] = {
                 "type": "array",
                 "items": {
                     "type": "object",
-                    "required": ["variable", "code", "datatype", "required", "order", "description", "values"],
+                    "required": [
+                        "variable",
+                        "code",
+                        "datatype",
+                        "required",
+                        "order",
+                        "description",
+                        "values",
+                    ],
                     "properties": {
                         "variable": {"type": "boolean"},
                         "code": {"type": "string"},
@@ -142,7 +153,8 @@ SCHEMAS: dict[str, dict[str, Any]] = {
     },
     "CreatedRequest": {
         "type": "object",
-        "description": "A token while the request awaits moderation (always, today), its id were it public at once.",
+        "description": "A token while the request awaits moderation (always, today); its id, were it "
+        "public at once.",
         "required": ["service_notice", "account_id"],
         "properties": {
             "token": {"type": "string", "pattern": "^[0-9a-f]{32}$"},
@@ -156,7 +168,9 @@ SCHEMAS: dict[str, dict[str, Any]] = {
         "type": "object",
         "required": ["service_request_id", "token"],
         "properties": {
-            "service_request_id": _nullable("string", description="None until a moderator passes the request."),
+            "service_request_id": _nullable(
+                "string", description="None until a moderator passes the request."
+            ),
             "token": {"type": "string"},
         },
     },
@@ -180,7 +194,13 @@ def _list_of(name: str) -> dict[str, Any]:
 
 
 def _query(name: str, description: str, **schema: Any) -> dict[str, Any]:
-    return {"name": name, "in": "query", "required": False, "description": description, "schema": schema or {"type": "string"}}
+    return {
+        "name": name,
+        "in": "query",
+        "required": False,
+        "description": description,
+        "schema": schema or {"type": "string"},
+    }
 
 
 JURISDICTION = _query(
@@ -189,7 +209,9 @@ JURISDICTION = _query(
 )
 EXTENSIONS = _query("extensions", "true adds extended_attributes and notes.", enum=["true", "false"])
 DATES = [
-    _query("start_date", "W3C date-time; requested (updated) on or after it.", type="string", format="date-time"),
+    _query(
+        "start_date", "W3C date-time; requested (updated) on or after it.", type="string", format="date-time"
+    ),
     _query("end_date", "W3C date-time; at most 90 days after start_date.", type="string", format="date-time"),
 ]
 PAGING = [
@@ -210,10 +232,17 @@ REQUEST_FILTERS = [
         pattern=r"^\s*[0-9]+\s*(,\s*[0-9]+\s*)*$",
     ),
     _query("service_code", "Comma-separated service codes.", type="string"),
-    _query("status", "open, closed, or both comma-separated.", type="string", pattern="^(open|closed)(,(open|closed))?$"),
+    _query(
+        "status",
+        "open, closed, or both comma-separated.",
+        type="string",
+        pattern="^(open|closed)(,(open|closed))?$",
+    ),
     *DATES,
     *PAGING,
-    _query("lat", "Latitude of the centre of a radius search (WGS84).", type="number", minimum=-90, maximum=90),
+    _query(
+        "lat", "Latitude of the centre of a radius search (WGS84).", type="number", minimum=-90, maximum=90
+    ),
     _query("long", "Longitude of the centre.", type="number", minimum=-180, maximum=180),
     _query(
         "radius",
@@ -260,7 +289,11 @@ def _responses(fmt: str, ok: str | None, *, codes: tuple[int, ...], root: str) -
     def body(schema_name: str, element: str) -> dict[str, Any]:
         if fmt == "json":
             return {FORMATS[fmt]: {"schema": {"$ref": f"#/components/schemas/{schema_name}"}}}
-        return {FORMATS[fmt]: {"schema": {"type": "string", "description": f"<{element}>: the same document as XML."}}}
+        return {
+            FORMATS[fmt]: {
+                "schema": {"type": "string", "description": f"<{element}>: the same document as XML."}
+            }
+        }
 
     answers: dict[str, Any] = {}
     if ok is not None:
@@ -276,7 +309,9 @@ def _responses(fmt: str, ok: str | None, *, codes: tuple[int, ...], root: str) -
     return answers
 
 
-def _operation(summary: str, fmt: str, ok: str, root: str, *, parameters: list[Any], codes: tuple[int, ...]) -> dict[str, Any]:
+def _operation(
+    summary: str, fmt: str, ok: str, root: str, *, parameters: list[Any], codes: tuple[int, ...]
+) -> dict[str, Any]:
     return {
         "summary": summary,
         "operationId": f"{summary.lower().replace(' ', '_')}_{fmt}",

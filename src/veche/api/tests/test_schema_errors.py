@@ -6,19 +6,20 @@ comments and reports) documented only their 200, so their 404 for an unknown mun
 """
 
 import json
+from typing import Any
 
 from veche.api.api import api
 
 ERROR_SHAPE = "#/components/schemas/ErrorOut"
 
 
-def _operations() -> list[tuple[str, str, dict]]:
+def _operations() -> list[tuple[str, str, dict[str, Any]]]:
     # As served: JSON keys (the statuses) are strings.
     schema = json.loads(json.dumps(api.get_openapi_schema()))
     return [(method.upper(), path, op) for path, ops in schema["paths"].items() for method, op in ops.items()]
 
 
-def _documented(op: dict, status: str) -> bool:
+def _documented(op: dict[str, Any], status: str) -> bool:
     answer = op["responses"].get(status)
     return answer is not None and answer["content"]["application/json"]["schema"]["$ref"] == ERROR_SHAPE
 

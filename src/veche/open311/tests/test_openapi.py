@@ -68,7 +68,9 @@ def test_every_json_document_fits_the_description(
     approximate = Report.objects.get(
         open311_token__token=post(valid_fields(secret, lat=None, long=None), "json").json()[0]["token"]
     )
-    assert not fits(client.get(f"{BASE}/tokens/{approximate.open311_token.token}.json").json(), "TokenAnswers")
+    assert not fits(
+        client.get(f"{BASE}/tokens/{approximate.open311_token.token}.json").json(), "TokenAnswers"
+    )
 
 
 def test_the_errors_fit_the_description(client: Client, municipality: Any) -> None:
