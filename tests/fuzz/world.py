@@ -11,7 +11,6 @@ from typing import Any
 
 from django.utils import timezone
 
-from veche.accounts.models import User, Verification
 from veche.accounts.services import api_token_create
 from veche.appeals.services import appeal_create
 from veche.budgeting.models import BallotKind, ProcessPhase
@@ -19,7 +18,7 @@ from veche.budgeting.services.proposals import proposal_review, proposal_submit
 from veche.budgeting.services.setup import process_create, process_move
 from veche.budgeting.tests.helpers import CITY_AMOUNT, PROJECTS, settings_for
 from veche.comments.services import comment_create
-from veche.core.testing import PASSWORD, build_municipality
+from veche.core.testing import build_municipality, create_user
 from veche.deliberation.services import deliberation_create, deliberation_publish
 from veche.initiatives.services import initiative_create
 from veche.municipalities.models import Category, Membership, Municipality
@@ -38,22 +37,6 @@ class World:
     known: dict[str, list[Any]] = field(default_factory=dict)
 
 
-def _user(username: str, municipality: Municipality, role: str | None = None) -> User:
-    user = User(username=username, email=f"{username}@example.org", email_confirmed_at=timezone.now())
-    user.set_password(PASSWORD)
-    user.save()
-    Verification.objects.create(
-        user=user,
-        municipality=municipality,
-        district=municipality.districts.first(),
-        provider=Verification.Provider.IN_PERSON,
-    )
-    if role is not None:
-        department = municipality.departments.first() if role == Membership.Role.OFFICIAL else None
-        Membership.objects.create(user=user, municipality=municipality, role=role, department=department)
-    return user
-
-
 def build_world() -> World:
     now = timezone.now()
     municipality = build_municipality("fuzzgrad", "Фаззград", "Fuzzgrad")
@@ -66,10 +49,11 @@ def build_world() -> World:
         name_en="Street light",
         answer_days=5,
     )
-    admin = _user("fuzz-admin", municipality, Membership.Role.ADMIN)
-    moderator = _user("fuzz-moderator", municipality, Membership.Role.MODERATOR)
-    official = _user("fuzz-official", municipality, Membership.Role.OFFICIAL)
-    resident = _user("fuzz-resident", municipality)
+    admin, moderator, official = (
+        create_user(f"fuzz-{role}", verified_in=municipality, role=role, municipality=municipality)
+        for role in (Membership.Role.ADMIN, Membership.Role.MODERATOR, Membership.Role.OFFICIAL)
+    )
+    resident = create_user("fuzz-resident", verified_in=municipality)
     _token, secret = api_token_create(user=resident, name="fuzz")
 
     # Open311: a key, and a service definition with every datatype.

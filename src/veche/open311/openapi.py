@@ -327,80 +327,74 @@ def _path(name: str, description: str, pattern: str | None = None) -> dict[str, 
     return {"name": name, "in": "path", "required": True, "description": description, "schema": schema}
 
 
+# Each GET resource: its path (without the format), summary, 200 document, XML root, parameters,
+# and the errors it answers.
+RESOURCES: list[tuple[str, str, str, str, list[Any], tuple[int, ...]]] = [
+    ("/discovery", "Discovery", "Discovery", "discovery", [], (400,)),
+    ("/services", "Service list", "Services", "services", [JURISDICTION], (400, 404)),
+    (
+        "/services/{service_code}",
+        "Service definition",
+        "ServiceDefinition",
+        "service_definition",
+        [_path("service_code", "The service's code."), JURISDICTION],
+        (400, 404),
+    ),
+    (
+        "/requests",
+        "Service requests",
+        "ServiceRequests",
+        "service_requests",
+        [JURISDICTION, *REQUEST_FILTERS],
+        (400, 404),
+    ),
+    (
+        "/requests/{service_request_id}",
+        "Service request",
+        "ServiceRequests",
+        "service_requests",
+        [_path("service_request_id", "The request's id."), JURISDICTION, EXTENSIONS],
+        (400, 404),
+    ),
+    (
+        "/tokens/{token}",
+        "Service request id from token",
+        "TokenAnswers",
+        "service_requests",
+        [_path("token", "The token a POST answered."), JURISDICTION],
+        (400, 404),
+    ),
+    (
+        "/servicerequestupdates",
+        "Service request updates",
+        "RequestUpdates",
+        "service_requests_updates",
+        [JURISDICTION, *DATES, *PAGING],
+        (400, 404),
+    ),
+]
+
+
 def paths() -> dict[str, Any]:
     found: dict[str, Any] = {}
     for fmt in FORMATS:
-        found[f"/discovery.{fmt}"] = {
-            "get": _operation("Discovery", fmt, "Discovery", "discovery", parameters=[], codes=(400,))
-        }
-        found[f"/services.{fmt}"] = {
-            "get": _operation(
-                "Service list", fmt, "Services", "services", parameters=[JURISDICTION], codes=(400, 404)
-            )
-        }
-        found[f"/services/{{service_code}}.{fmt}"] = {
-            "get": _operation(
-                "Service definition",
+        for path, summary, document, root, parameters, codes in RESOURCES:
+            found[f"{path}.{fmt}"] = {
+                "get": _operation(summary, fmt, document, root, parameters=parameters, codes=codes)
+            }
+        found[f"/requests.{fmt}"]["post"] = {
+            **_operation(
+                "Create service request",
                 fmt,
-                "ServiceDefinition",
-                "service_definition",
-                parameters=[_path("service_code", "The service's code."), JURISDICTION],
-                codes=(400, 404),
-            )
-        }
-        found[f"/requests.{fmt}"] = {
-            "get": _operation(
-                "Service requests",
-                fmt,
-                "ServiceRequests",
+                "CreatedRequests",
                 "service_requests",
-                parameters=[JURISDICTION, *REQUEST_FILTERS],
-                codes=(400, 404),
+                parameters=[],
+                codes=(400, 403, 404, 429),
             ),
-            "post": {
-                **_operation(
-                    "Create service request",
-                    fmt,
-                    "CreatedRequests",
-                    "service_requests",
-                    parameters=[],
-                    codes=(400, 403, 404, 429),
-                ),
-                "requestBody": {
-                    "required": True,
-                    "content": {"application/x-www-form-urlencoded": {"schema": CREATE_FORM}},
-                },
+            "requestBody": {
+                "required": True,
+                "content": {"application/x-www-form-urlencoded": {"schema": CREATE_FORM}},
             },
-        }
-        found[f"/requests/{{service_request_id}}.{fmt}"] = {
-            "get": _operation(
-                "Service request",
-                fmt,
-                "ServiceRequests",
-                "service_requests",
-                parameters=[_path("service_request_id", "The request's id."), JURISDICTION, EXTENSIONS],
-                codes=(400, 404),
-            )
-        }
-        found[f"/tokens/{{token}}.{fmt}"] = {
-            "get": _operation(
-                "Service request id from token",
-                fmt,
-                "TokenAnswers",
-                "service_requests",
-                parameters=[_path("token", "The token a POST answered."), JURISDICTION],
-                codes=(400, 404),
-            )
-        }
-        found[f"/servicerequestupdates.{fmt}"] = {
-            "get": _operation(
-                "Service request updates",
-                fmt,
-                "RequestUpdates",
-                "service_requests_updates",
-                parameters=[JURISDICTION, *DATES, *PAGING],
-                codes=(400, 404),
-            )
         }
     return found
 
