@@ -122,7 +122,7 @@ def me(request: HttpRequest) -> MeOut:
     )
 
 
-@router.get("/me/activity", response=list[ActivityOut], auth=AUTH)
+@router.get("/me/activity", response={200: list[ActivityOut], **ERRORS}, auth=AUTH)
 @paginate(ListPagination)
 def my_activity(request: HttpRequest) -> Any:
     """Your reports, signatures, supports, votes and ballots, newest first, with their receipts."""

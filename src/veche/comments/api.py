@@ -67,7 +67,7 @@ class CommentOut(Schema):
         return bool(obj.is_hidden)
 
 
-@router.get("/municipalities/{slug}/comments", response=list[CommentOut])
+@router.get("/municipalities/{slug}/comments", response={200: list[CommentOut], **ERRORS})
 @paginate(ListPagination)
 def comment_list(request: HttpRequest, slug: str) -> Any:
     municipality = access_municipality(request.user, slug)

@@ -311,47 +311,48 @@ def northern(municipality: Municipality) -> District:
     return municipality.districts.get(slug="d2")
 
 
-@pytest.fixture
-def make_user(db: None) -> Callable[..., User]:
-    """Make a user with the e-mail confirmed (unless `confirmed=False`) and the password `PASSWORD`;
+def create_user(
+    username: str,
+    *,
+    confirmed: bool = True,
+    verified_in: Municipality | None = None,
+    role: str | None = None,
+    municipality: Municipality | None = None,
+    superuser: bool = False,
+    **extra: Any,
+) -> User:
+    """A user with the e-mail confirmed (unless `confirmed=False`) and the password `PASSWORD`;
     `verified_in` verifies the residence in the municipality's first district, `role` with
     `municipality` gives a membership (an official works in the first department)."""
-
-    def make(
-        username: str,
-        *,
-        confirmed: bool = True,
-        verified_in: Municipality | None = None,
-        role: str | None = None,
-        municipality: Municipality | None = None,
-        superuser: bool = False,
-        **extra: Any,
-    ) -> User:
-        user = User(
-            username=username,
-            email=f"{username}@example.org",
-            is_superuser=superuser,
-            is_staff=superuser,
-            email_confirmed_at=timezone.now() if confirmed else None,
-            **extra,
+    user = User(
+        username=username,
+        email=f"{username}@example.org",
+        is_superuser=superuser,
+        is_staff=superuser,
+        email_confirmed_at=timezone.now() if confirmed else None,
+        **extra,
+    )
+    user.set_password(PASSWORD)
+    user.save()
+    if verified_in is not None:
+        Verification.objects.create(
+            user=user,
+            municipality=verified_in,
+            district=verified_in.districts.first(),
+            provider=Verification.Provider.IN_PERSON,
         )
-        user.set_password(PASSWORD)
-        user.save()
-        if verified_in is not None:
-            Verification.objects.create(
-                user=user,
-                municipality=verified_in,
-                district=verified_in.districts.first(),
-                provider=Verification.Provider.IN_PERSON,
-            )
-        if role is not None:
-            if municipality is None:
-                raise ValueError("a role needs its municipality")
-            department = municipality.departments.first() if role == Membership.Role.OFFICIAL else None
-            Membership.objects.create(user=user, municipality=municipality, role=role, department=department)
-        return user
+    if role is not None:
+        if municipality is None:
+            raise ValueError("a role needs its municipality")
+        department = municipality.departments.first() if role == Membership.Role.OFFICIAL else None
+        Membership.objects.create(user=user, municipality=municipality, role=role, department=department)
+    return user
 
-    return make
+
+@pytest.fixture
+def make_user(db: None) -> Callable[..., User]:
+    """`create_user`, for tests that make several people."""
+    return create_user
 
 
 @pytest.fixture

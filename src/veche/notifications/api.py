@@ -52,7 +52,7 @@ class MarkReadOut(Schema):
     marked: int
 
 
-@router.get("/notifications", response=list[NotificationOut], auth=AUTH)
+@router.get("/notifications", response={200: list[NotificationOut], **ERRORS}, auth=AUTH)
 @paginate(ListPagination)
 def notification_list(request: HttpRequest) -> Any:
     return notifications_for(user=signed_in(request))

@@ -10,6 +10,7 @@ FORMAT = r"\.(?P<fmt>xml|json)$"
 
 urlpatterns = [
     re_path(r"^$", views.discovery, name="root"),
+    re_path(r"^openapi\.json$", views.openapi_description, {"fmt": "json"}, name="openapi"),
     re_path(r"^discovery" + FORMAT, views.discovery, name="discovery"),
     re_path(r"^services" + FORMAT, views.service_list, name="services"),
     re_path(r"^services/(?P<service_code>[-\w]+)" + FORMAT, views.service_definition, name="service"),

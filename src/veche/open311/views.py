@@ -1,17 +1,17 @@
 """The GeoReport v2 endpoints: parse the parameters, call a selector or a service, render XML or JSON."""
 
 from collections.abc import Callable
-from functools import wraps
+from functools import cache, wraps
 from typing import Any
 
 from django.conf import settings
 from django.core.exceptions import RequestDataTooBig, TooManyFieldsSent
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.views.decorators.csrf import csrf_exempt
 
 from veche.core.errors import DomainError, Forbidden, RateLimited
 from veche.core.ratelimit import client_ip, rate_limit
-from veche.open311 import documents, formats, params, selectors, services
+from veche.open311 import documents, formats, openapi, params, selectors, services
 from veche.open311.formats import Many, respond
 from veche.open311.params import get
 
@@ -63,6 +63,17 @@ def endpoint(*methods: str) -> Callable[[View], View]:
         return wrapper
 
     return decorate
+
+
+@cache
+def _description() -> dict[str, Any]:
+    return openapi.description()
+
+
+@endpoint("GET")
+def openapi_description(request: HttpRequest, fmt: str) -> HttpResponse:
+    """The OpenAPI description of this server (`openapi.py`)."""
+    return JsonResponse(_description())
 
 
 @endpoint("GET")

@@ -116,7 +116,7 @@ class ReportSupportOut(Schema):
     supporters_count: int
 
 
-@router.get("/municipalities/{slug}/reports", response=list[ReportOut])
+@router.get("/municipalities/{slug}/reports", response={200: list[ReportOut], **ERRORS})
 @paginate(ListPagination)
 def report_list(request: HttpRequest, slug: str, filters: Query[FiltersIn]) -> Any:
     municipality = access_municipality(request.user, slug)
