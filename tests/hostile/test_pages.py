@@ -182,8 +182,8 @@ def _post_one(
             if case.state is not None and case.state(world) != state:
                 findings.add(where, f"refused ({response.status_code}) but {state!r} changed")
         elif response.status_code == 302 and response["Location"].startswith("/"):
-            shown = client.get(response["Location"])
-            check_answer(findings, f"{where} -> GET {response['Location']}", shown, kind=_kind(path))
+            landing = client.get(response["Location"])
+            check_answer(findings, f"{where} -> GET {response['Location']}", landing, kind=_kind(path))
 
 
 def _kind(path: str) -> str:

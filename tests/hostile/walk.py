@@ -123,7 +123,7 @@ def query_parameters() -> list[str]:
         for name in form_classes:
             form = getattr(module, name, None)
             if isinstance(form, type) and issubclass(form, forms.BaseForm):
-                names.update(form.base_fields)
+                names.update(getattr(form, "base_fields", {}))
     return sorted(names)
 
 
@@ -250,7 +250,10 @@ def check_answer(findings: Findings, where: str, response: Any, *, kind: str) ->
             findings.add(where, f"Open311 refusal {status} without its error list: {text[:120]!r}")
     elif ctype == "text/csv":
         text = body.decode("utf-8-sig", "replace")
-        dialect = csv.Sniffer().sniff(text[:2048], delimiters=",;\t") if text.strip() else csv.excel
+        try:
+            dialect: Any = csv.Sniffer().sniff(text[:2048], delimiters=",;\t")
+        except csv.Error:  # one column: nothing to tell the delimiter by
+            dialect = csv.excel
         for cell in formula_cells(iter(csv.reader(io.StringIO(text), dialect)))[:3]:
             findings.add(where, f"CSV cell a spreadsheet would run: {cell[:60]!r}")
     # A download (CSV) refuses with its message as plain text, which a script reads.
@@ -291,7 +294,7 @@ def _check_json_error(findings: Findings, where: str, status: int, parsed: Any, 
 
 def filled(case: Case, world: World, **replaced: str) -> tuple[str, dict[str, Any]]:
     """The case's URL and data with the World's values, some placeholders `replaced`."""
-    values = ChainMap(replaced, world.values)
+    values: Any = ChainMap(replaced, world.values)
     return case.url.format_map(values), {name: _fill(v, values) for name, v in case.data.items()}
 
 
