@@ -37,7 +37,7 @@ def _write_formulas() -> int:
             try:
                 with transaction.atomic():
                     written += model._default_manager.update(**{field.name: formula})
-            except (IntegrityError, ValueError):
+            except (IntegrityError, ValueError, TypeError):  # TypeError: an append-only table
                 continue
     return written
 
