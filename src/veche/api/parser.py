@@ -57,6 +57,8 @@ class VecheParser(Parser):
     def parse_body(self, request: HttpRequest) -> Any:
         return loads(request.body)
 
-    def parse_querydict(self, data: MultiValueDict, list_fields: list[str], request: HttpRequest) -> Any:
+    def parse_querydict(
+        self, data: MultiValueDict[str, str], list_fields: list[str], request: HttpRequest
+    ) -> Any:
         _refuse([key for key, values in data.lists() if any(unstorable(v) for v in values)])
         return super().parse_querydict(data, list_fields, request)
