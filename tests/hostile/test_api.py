@@ -14,7 +14,7 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
 
-from tests.authz.test_matrix import Case, World
+from tests.authz.test_matrix import ROUTES, Case, World
 from tests.hostile.corpus import (
     CORPUS,
     IMG,
@@ -45,7 +45,13 @@ from tests.hostile.walk import (
 )
 from veche.api.api import api
 
-CASES = walked(api=True)
+# Every API case of the matrix: as the role it allows, or, when it allows none (only an object's
+# author may close an appeal), as a resident, whose request is walked up to its refusal.
+ALLOWED = walked(api=True)
+CASES = {
+    **ALLOWED,
+    **{key: (case, "resident") for key, case in ROUTES.items() if case.api and key not in ALLOWED},
+}
 PATH_VALUES = (str(2**63), str(2**64), "-1", "12abc", quote(IMG + SCRIPT, safe=""))
 # Every field of these operations' bodies gets the whole corpus; the others one value of each kind.
 SAMPLE = {("POST", "/api/v1/municipalities/{slug}/comments"), ("POST", "/api/v1/budgets/{budget_id}/ballots")}

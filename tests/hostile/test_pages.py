@@ -16,7 +16,6 @@ from tests.authz.test_matrix import World
 from tests.hostile.corpus import IMG, SCRIPT, Value, urlencoded
 from tests.hostile.walk import (
     FULL,
-    WIDE,
     Findings,
     built,
     changed,
@@ -118,7 +117,6 @@ def test_query_and_path_parameters(pages_world: World, keys: list[str]) -> None:
     assert not findings.problems, findings.report()
 
 
-@pytest.mark.skipif(not WIDE, reason="the form walk runs with VECHE_HOSTILE=1 or full (see docs/testing.md)")
 @pytest.mark.parametrize("keys", shards(POSTS, 3), ids=lambda keys: f"{keys[0]}..")
 def test_form_fields(pages_world: World, keys: list[str]) -> None:
     """Each field of each form (the matrix's data and the fields the form's page shows) with each
