@@ -31,7 +31,6 @@ from tests.hostile.corpus import (
     urlencoded,
 )
 from tests.hostile.walk import (
-    WIDE,
     Findings,
     built,
     changed,
@@ -141,7 +140,6 @@ def _find(world: World, method: str, template: str) -> tuple[Case, str, str] | N
     return None
 
 
-@pytest.mark.skipif(not WIDE, reason="the API walk runs with VECHE_HOSTILE=1 or full (see docs/testing.md)")
 @pytest.mark.parametrize("keys", shards(KEYS, 4), ids=lambda keys: f"{keys[0]}..")
 def test_operations(api_world: World, keys: list[str]) -> None:
     world, findings = api_world, Findings()

@@ -48,10 +48,6 @@ SOURCE = Path(__file__).resolve().parents[2] / "src" / "veche"
 # kinds combined, and the other kinds spread over the parameters; the full walk (VECHE_HOSTILE=full)
 # sends each kind to each parameter in turn. A sample of parameters gets the whole corpus in both.
 FULL = os.environ.get("VECHE_HOSTILE") == "full"
-# The default run walks the pages (query and path parameters, forms) and the exports; the API walk
-# (about 1,700 requests, some 70 s of two workers on a loaded two-core machine) runs with
-# VECHE_HOSTILE=1.
-WIDE = FULL or os.environ.get("VECHE_HOSTILE") == "1"
 
 
 def plans(names: list[str], salt: int, sample: bool = False, one: bool = False) -> list[dict[str, Value]]:
