@@ -8,6 +8,7 @@ from veche.accounts.api import router as accounts_router
 from veche.analytics.api import router as analytics_router
 from veche.api import errors
 from veche.api.pagination import DEFAULT_LIMIT, MAX_LIMIT, MAX_OFFSET
+from veche.api.parser import VecheParser
 from veche.appeals.api import router as appeals_router
 from veche.budgeting.api import router as budgeting_router
 from veche.comments.api import router as comments_router
@@ -46,6 +47,7 @@ api = VecheAPI(
         f"A request body over {settings.DATA_UPLOAD_MAX_MEMORY_SIZE / 2**20:g} MB is refused with 413."
     ),
     urls_namespace="api",
+    parser=VecheParser(),
 )
 errors.install(api)
 api.add_router("", accounts_router)

@@ -45,6 +45,10 @@ def install(api: NinjaAPI) -> None:
         )
 
     def http_error(request: HttpRequest, exc: HttpError) -> HttpResponse:
+        # Django Ninja wraps whatever the body parser raises in "Cannot parse request body": our
+        # parser's refusal (veche.api.parser) keeps its own message and field messages.
+        if isinstance(exc.__cause__, DomainError):
+            return domain_error(request, exc.__cause__)
         code = {401: "unauthorized", 403: "forbidden", 404: "not_found", 405: "method_not_allowed"}.get(
             exc.status_code, "bad_request"
         )

@@ -170,6 +170,20 @@ def _json_refusal(error: DomainError) -> HttpResponse:
     return response
 
 
+class ModelMultipleChoiceField(forms.ModelMultipleChoiceField):  # type: ignore[type-arg]
+    """Django's, refusing an id outside a 64-bit integer before it reaches the database: SQLite
+    raises OverflowError on it (a 500) where PostgreSQL finds nothing."""
+
+    def clean(self, value: Any) -> Any:
+        for pk in value if isinstance(value, list | tuple) else ():
+            text = str(pk).strip()
+            if text.lstrip("-").isdigit() and not -(2**63) <= int(text) < 2**63:
+                raise forms.ValidationError(
+                    self.error_messages["invalid_pk_value"], code="invalid_pk_value", params={"pk": pk}
+                )
+        return super().clean(value)
+
+
 class MarkdownField(forms.CharField):
     """Text a person writes, limited to TEXT_MAX_LENGTH characters."""
 

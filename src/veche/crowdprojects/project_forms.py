@@ -8,7 +8,7 @@ from django import forms
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
-from veche.core.forms import MarkdownField
+from veche.core.forms import MarkdownField, ModelMultipleChoiceField
 from veche.crowdprojects.models import (
     STAGE_TITLE_MAX_LENGTH,
     STAGES_MAX,
@@ -50,7 +50,7 @@ class TakingPartFields(forms.Form):
         widget=forms.RadioSelect,
         initial=ProjectTier.REGISTERED,
     )
-    districts = forms.ModelMultipleChoiceField(
+    districts = ModelMultipleChoiceField(
         label=_("Districts"),
         queryset=District.objects.none(),
         required=False,

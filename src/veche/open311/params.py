@@ -26,7 +26,12 @@ _ATTRIBUTE = re.compile(r"^attribute\[([^\[\]]+)\](\[\])?$")
 
 def get(data: Mapping[str, str], name: str) -> str:
     value = data.get(name)
-    return value.strip() if isinstance(value, str) else ""
+    if not isinstance(value, str):
+        return ""
+    # No database column holds a NUL (PostgreSQL refuses the query), and no parameter needs one.
+    if "\x00" in value:
+        raise DomainError(f"{name} must not contain a NUL character.")
+    return value.strip()
 
 
 def merged(request: HttpRequest) -> QueryDict:

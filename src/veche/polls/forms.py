@@ -7,7 +7,7 @@ from django.core.exceptions import ValidationError
 from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
 
-from veche.core.forms import MarkdownField
+from veche.core.forms import MarkdownField, ModelMultipleChoiceField
 from veche.municipalities.models import District, Municipality
 from veche.polls.models import OPTIONS_MAX, TITLE_MAX_LENGTH, Kind, Poll, PollTier
 
@@ -60,7 +60,7 @@ class PollForm(forms.Form):
         widget=forms.RadioSelect,
         initial=PollTier.VERIFIED,
     )
-    districts = forms.ModelMultipleChoiceField(
+    districts = ModelMultipleChoiceField(
         label=_("Districts"),
         queryset=District.objects.none(),
         required=False,

@@ -1,7 +1,6 @@
 """API of the selection and the implementation: a project's published decisions, an idea's
 milestones, and residents' monitoring reports (JSON, or multipart with photos)."""
 
-import json
 from datetime import date, datetime
 from typing import Any, Literal
 
@@ -13,6 +12,7 @@ from ninja.pagination import paginate
 from pydantic import Field, StrictInt, ValidationError
 
 from veche.api.pagination import ListPagination
+from veche.api.parser import loads
 from veche.api.schemas import ERRORS
 from veche.api.security import AUTH
 from veche.core.errors import DomainError
@@ -164,7 +164,7 @@ def _monitoring_input(request: HttpRequest) -> tuple[MonitoringIn, list[Any]]:
         photos = request.FILES.getlist("photos")
     else:
         try:
-            data = json.loads(request.body or b"null")
+            data = loads(request.body or b"null")
         except ValueError:
             raise DomainError(_("Send a JSON object.")) from None
         photos = []

@@ -53,6 +53,14 @@ def test_the_project_page_lists_its_ideas_by_tag_and_support(
     assert quiet.title in tagged and popular.get_absolute_url() not in tagged
 
 
+def test_a_tag_with_a_nul_in_it_filters_as_the_word_around_it(client_for, project, propose, resident):
+    """A NUL in ?tag= (PostgreSQL cannot compare such a text) is dropped, not a 500."""
+    quiet = propose(resident, title="Фонари", body="Больше фонарей на аллеях.", tags="свет")
+    page = client_for(resident).get(_detail(project), {"tag": "св\x00ет"})
+    assert page.status_code == 200
+    assert quiet.title in page.content.decode()
+
+
 def test_the_section_reads_a_fixed_number_of_queries(
     client_for, project, propose, resident, make_user, author
 ):

@@ -58,7 +58,8 @@ def section_context(page: Page) -> dict[str, Any] | None:
     request, project = page.request, page.project
     sort = request.GET.get("sort", "new")
     sort = sort if sort in SORTS else "new"
-    tag = request.GET.get("tag", "")[:30]
+    # A tag is a word: control characters (a NUL, which PostgreSQL cannot compare) match none.
+    tag = "".join(c for c in request.GET.get("tag", "")[:30] if c.isprintable())
     ideas = ideas_for(project=project, viewer=request.user, tag=tag, sort=sort)
     phase = phase_of(project, page.current)
     return {

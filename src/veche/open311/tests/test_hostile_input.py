@@ -88,3 +88,21 @@ def test_a_body_over_django_s_limit_is_the_spec_s_400(post, secret, definition):
     assert response.status_code == 400
     assert [error["code"] for error in as_json(response)] == [400]
     assert not Report.objects.exists()
+
+
+@pytest.mark.parametrize(
+    ("resource", "name"),
+    [
+        ("requests", "jurisdiction_id"),
+        ("requests", "status"),
+        ("requests", "service_code"),
+        ("requests", "start_date"),
+        ("servicerequestupdates", "jurisdiction_id"),
+        ("servicerequestupdates", "start_date"),
+    ],
+)
+def test_a_nul_in_a_parameter_is_the_spec_s_400(client, municipality, resource, name):
+    """PostgreSQL cannot compare a text holding NUL: the parameter is refused by name, not a 500."""
+    response = client.get(f"{BASE}/{resource}.json?{name}=a%00b")
+    assert response.status_code == 400, response.content
+    assert as_json(response) == [{"code": 400, "description": f"{name} must not contain a NUL character."}]
