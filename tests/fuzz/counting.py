@@ -66,6 +66,7 @@ def _figures() -> dict[str, Any]:
     }
 
 
+@pytest.hookimpl(optionalhook=True)  # an xdist hook: absent when xdist is not loaded
 def pytest_testnodedown(node: Any, error: Any) -> None:
     """On the xdist controller: a worker's figures (selection is the same on every worker)."""
     figures = json.loads(node.workeroutput.get("fuzz_requests", "{}") or "{}")

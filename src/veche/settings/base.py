@@ -201,6 +201,9 @@ CELERY_BROKER_URL = env("CELERY_BROKER_URL", REDIS_URL)
 CELERY_TASK_ALWAYS_EAGER = not CELERY_BROKER_URL
 CELERY_TASK_EAGER_PROPAGATES = True
 CELERY_TASK_ACKS_LATE = True
+# With acks_late, a task held by a worker that died goes back to the queue after this many seconds
+# (Redis' default is an hour). Every task is idempotent, so one that outlives it and runs twice is safe.
+CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": env_int("CELERY_VISIBILITY_TIMEOUT", 600)}
 CELERY_TASK_SERIALIZER = "json"
 # With a broker, `celery -A veche beat` runs these; without one, run `veche reports tick`,
 # `veche initiatives tick`, `veche polls tick`, `veche funding settle`, `veche appeals tick` and
