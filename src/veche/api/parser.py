@@ -47,9 +47,11 @@ def loads(body: bytes) -> Any:
     too deeply or holds text no database stores."""
     try:
         data = json.loads(body)
+        # The walk goes as deep as the reader did: near the limit it may be the one to run out.
+        bad = list(_bad_paths(data, ""))
     except RecursionError:
         raise DomainError(_("The JSON is nested too deeply.")) from None
-    _refuse(list(_bad_paths(data, "")))
+    _refuse(bad)
     return data
 
 
