@@ -611,6 +611,8 @@ ROUTES: dict[str, Case] = {
     # api_key, never with a session, so every role gets the same answers.
     "open311:root": Case("/open311/v2/", every(200)),
     "open311:discovery": Case("/open311/v2/discovery.json", every(200)),
+    # The OpenAPI description of the Open311 endpoints (tests/fuzz reads it): public, as the endpoints.
+    "open311:openapi": Case("/open311/v2/openapi.json", every(200)),
     "open311:services": Case("/open311/v2/services.json?jurisdiction_id={slug}", every(200)),
     "open311:service": Case("/open311/v2/services/light.json?jurisdiction_id={slug}", every(200)),
     "open311:requests": Case("/open311/v2/requests.json?jurisdiction_id={slug}", every(200)),

@@ -14,6 +14,12 @@ from ninja.parser import Parser
 from veche.core.errors import DomainError
 
 
+class FieldsNotValid(DomainError):
+    """The API's answer to fields it cannot take, as for any other field refused on reading: 422."""
+
+    status = 422
+
+
 def unstorable(text: str) -> bool:
     """Whether `text` holds a NUL or an unpaired surrogate."""
     return "\x00" in text or any("\ud800" <= c <= "\udfff" for c in text)
@@ -37,7 +43,7 @@ def _bad_paths(value: Any, path: str) -> Iterator[str]:
 def _refuse(paths: list[str]) -> None:
     if paths:
         message = _("Text may not contain NUL characters or unpaired surrogates.")
-        raise DomainError(
+        raise FieldsNotValid(
             _("Some fields are not valid."), code="validation_error", fields={p: [message] for p in paths}
         )
 
@@ -62,5 +68,8 @@ class VecheParser(Parser):
     def parse_querydict(
         self, data: MultiValueDict[str, str], list_fields: list[str], request: HttpRequest
     ) -> Any:
-        _refuse([key for key, values in data.lists() if any(unstorable(v) for v in values)])
+        # Text only: the same reading is given the uploaded files (request.FILES), which may hold anything.
+        _refuse(
+            [key for key, values in data.lists() if any(isinstance(v, str) and unstorable(v) for v in values)]
+        )
         return super().parse_querydict(data, list_fields, request)

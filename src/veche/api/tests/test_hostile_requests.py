@@ -103,13 +103,13 @@ def test_an_anonymous_write_gets_401_not_a_csrf_403(
 def test_text_no_database_stores_is_refused_by_field(
     api_for: Callable[[User], Client], resident: User, municipality: Municipality, body: str, field: str
 ) -> None:
-    assert_api_error(post_json(api_for(resident), COMMENTS, body), 400, "validation_error", fields={field})
+    assert_api_error(post_json(api_for(resident), COMMENTS, body), 422, "validation_error", fields={field})
     assert not Comment.objects.exists()
 
 
 def test_a_nul_in_a_query_parameter_is_refused_by_name(client: Client, municipality: Municipality) -> None:
     response = client.get("/api/v1/municipalities/testgrad/appeals", {"q": "a\x00b"})
-    assert_api_error(response, 400, "validation_error", fields={"q"})
+    assert_api_error(response, 422, "validation_error", fields={"q"})
 
 
 def test_json_nested_past_what_the_reader_follows_is_400(

@@ -59,6 +59,7 @@ def test_me_costs_the_same_queries_with_more_roles(
     api_for: Callable[[User], Client], official: User, other_municipality: Municipality
 ) -> None:
     api = api_for(official)
+    api.get("/api/v1/me")  # the token's first use is written down; later ones within a minute are not
     with_one = count_queries(api, "/api/v1/me")
     Membership.objects.create(user=official, municipality=other_municipality, role=Membership.Role.MODERATOR)
     with_two = count_queries(api, "/api/v1/me")

@@ -53,7 +53,7 @@ def test_publishing_needs_a_signed_in_confirmed_account(client, api_for, make_us
         ({"title": "Title", "body": "я" * 4001}, 422, {"body"}),
         ({"title": "Title"}, 422, {"body"}),
         ({"title": "   ", "body": "Text"}, 400, {"title"}),
-        ({"title": "Title", "body": "a\x00b"}, 400, {"body"}),
+        ({"title": "Title", "body": "a\x00b"}, 422, {"body"}),
     ],
     ids=["empty-title", "201-char-title", "4001-char-body", "no-body", "blank-title", "nul-body"],
 )

@@ -269,6 +269,7 @@ def test_the_list_costs_the_same_queries_for_2_and_10_polls(api_for, voter, make
     for i in range(2):
         poll = make_poll(f"Poll {i}", districts=[central])
         poll_vote(user=voter, poll=poll, options=option_ids(poll)[:1])
+    client.get(f"{API}/me")  # the token's first use is written down; later ones within a minute are not
     few, _ = list_queries()
     for i in range(2, 10):
         poll = make_poll(f"Poll {i}", districts=[central])

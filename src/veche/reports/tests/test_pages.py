@@ -575,7 +575,8 @@ def _answer(photo: Callable[..., SimpleUploadedFile]) -> dict[str, Any]:
 
 STEPS = [
     # action, starting state, who may, who may not (and the answer), form, status after
-    ("moderate", "submitted", "moderator", ("official", 403), {}, Status.ROUTED),
+    # An official does not see a report before moderation routes it to their department.
+    ("moderate", "submitted", "moderator", ("official", 404), {}, Status.ROUTED),
     ("moderate", "submitted", "moderator", ("neighbour", 404), {}, Status.ROUTED),
     ("decline", "submitted", "moderator", ("author", 403), {"note": "Not a city matter"}, Status.DECLINED),
     ("start", "routed", "official", ("moderator", 403), {}, Status.IN_PROGRESS),
