@@ -12,17 +12,13 @@ from django.utils.translation import gettext as _
 from ninja.parser import Parser
 
 from veche.core.errors import DomainError
+from veche.core.text import unstorable
 
 
 class FieldsNotValid(DomainError):
     """The API's answer to fields it cannot take, as for any other field refused on reading: 422."""
 
     status = 422
-
-
-def unstorable(text: str) -> bool:
-    """Whether `text` holds a NUL or an unpaired surrogate."""
-    return "\x00" in text or any("\ud800" <= c <= "\udfff" for c in text)
 
 
 def _bad_paths(value: Any, path: str) -> Iterator[str]:

@@ -15,6 +15,12 @@ INVISIBLE_CATEGORIES = frozenset({"Cf", "Mn", "Me"})
 BLANK_SYMBOLS = frozenset({"\u2800", "\u3164", "\uffa0", "\u115f", "\u1160"})
 
 
+def unstorable(text: str) -> bool:
+    """Whether `text` holds what no database column stores: a NUL (PostgreSQL refuses the query) or
+    an unpaired surrogate (UTF-8 cannot encode it)."""
+    return "\x00" in text or any("\ud800" <= c <= "\udfff" for c in text)
+
+
 def visible_length(value: str) -> int:
     """How many characters of `value` a reader sees, a run of spaces counting as one: a text of
     zero-width spaces is empty, and forty of them do not pass for a forty-character description."""

@@ -10,6 +10,7 @@ from django.http import HttpRequest, QueryDict
 from django.utils import timezone
 
 from veche.core.errors import DomainError
+from veche.core.text import unstorable
 from veche.open311.formats import parse_w3c
 from veche.open311.selectors import CLOSED, OPEN, Near, RequestQuery
 
@@ -29,7 +30,7 @@ def get(data: Mapping[str, str], name: str) -> str:
     if not isinstance(value, str):
         return ""
     # No database column holds a NUL (PostgreSQL refuses the query), and no parameter needs one.
-    if "\x00" in value:
+    if unstorable(value):
         raise DomainError(f"{name} must not contain a NUL character.")
     return value.strip()
 
