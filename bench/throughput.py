@@ -653,7 +653,14 @@ def bench_db(db: str, args: argparse.Namespace) -> bool:
         log(f"{db}: seeded in {time.perf_counter() - started:.1f} s")
     else:
         log(f"{db}: the database is seeded already ({url})")
+        call_command("migrate", verbosity=0)
+    from veche.municipalities.listings import listings_changed
+    from veche.municipalities.models import Municipality
     from veche.polls.models import Poll, PollVote
+
+    # The polls were written around the services: say so, as `poll_publish` does, so that the web
+    # processes keep the list (`municipalities.listings`).
+    listings_changed(Municipality.objects.get(slug=SLUG).pk)
 
     log(f"{db}: {Poll.objects.count():,} polls, {PollVote.objects.count():,} votes, {User_count():,} users")
     if args.seed_only:

@@ -5,7 +5,7 @@ from typing import TypeAlias, TypeGuard
 
 from django.contrib.auth.models import AnonymousUser
 
-from veche.accounts.models import User
+from veche.accounts.models import User, Verification
 from veche.municipalities.models import District, Membership, Municipality
 
 # Whoever a request comes from: a signed-in person, or nobody in particular.
@@ -93,19 +93,25 @@ def tier_of(user: Person, municipality: Municipality | None) -> Tier:
         return Tier.ANONYMOUS
     if municipality is None:
         return Tier.REGISTERED
-    cache: dict[int, Tier] = user.__dict__.setdefault("_veche_tiers", {})
-    if municipality.pk not in cache:
-        verified = user.verifications.filter(municipality=municipality).exists()
-        cache[municipality.pk] = Tier.VERIFIED if verified else Tier.REGISTERED
-    return cache[municipality.pk]
+    return Tier.VERIFIED if _verification(user, municipality) is not None else Tier.REGISTERED
 
 
 def verified_district(*, user: Person, municipality: Municipality) -> District | None:
     """The district `user`'s residence is verified in, in `municipality`; None if none is known."""
     if not is_signed_in(user):
         return None
-    verification = user.verifications.filter(municipality=municipality).select_related("district").first()
+    verification = _verification(user, municipality)
     return verification.district if verification is not None else None
+
+
+def _verification(user: User, municipality: Municipality) -> Verification | None:
+    """`user`'s verification in `municipality` with its district, read once a request (a vote asks
+    for the tier and the district)."""
+    cache: dict[int, Verification | None] = user.__dict__.setdefault("_veche_tiers", {})
+    if municipality.pk not in cache:
+        found = user.verifications.filter(municipality=municipality).select_related("district").first()
+        cache[municipality.pk] = found
+    return cache[municipality.pk]
 
 
 def forget_cached_access(user: Person) -> None:

@@ -222,3 +222,20 @@ class Membership(models.Model):
 
     def __str__(self) -> str:
         return f"{self.user} — {self.get_role_display()} ({self.municipality})"
+
+
+class ListingRevision(models.Model):
+    """What a list kept in a process's memory between requests is kept under (`municipalities.listings`).
+
+    Its token changes, to a new random one, with every write that such a list of the municipality
+    depends on; a process that finds a token it has not kept anything under reads the list afresh.
+    No row: nothing is kept. Random rather than counted, so that a token never comes back (a counter
+    starts again at 1 in a database rolled back or restored)."""
+
+    municipality = models.OneToOneField(
+        Municipality, on_delete=models.CASCADE, primary_key=True, related_name="+"
+    )
+    token = models.CharField(max_length=32)
+
+    def __str__(self) -> str:
+        return f"{self.municipality_id}: {self.token}"

@@ -16,6 +16,7 @@ from veche.core.audit import audit_record
 from veche.core.errors import Conflict, DomainError, NotFound
 from veche.core.text import check_text, visible_length
 from veche.municipalities.geo import parse_polygon
+from veche.municipalities.listings import listings_changed
 from veche.municipalities.models import (
     CalendarDay,
     Category,
@@ -47,6 +48,7 @@ def audited_save(actor: User, municipality: Municipality, obj: M, fields: dict[s
     try:
         with transaction.atomic():
             obj.save()
+            listings_changed(municipality.pk)
             audit_record(
                 actor=actor,
                 municipality=municipality,
@@ -64,6 +66,7 @@ def audited_delete(actor: User, municipality: Municipality, obj: models.Model, a
     try:
         with transaction.atomic():
             audit_record(actor=actor, municipality=municipality, target=obj, action=f"{action}.delete")
+            listings_changed(municipality.pk)
             obj.delete()
     except ProtectedError:
         raise Conflict(_("This is still in use and cannot be deleted.")) from None

@@ -1,9 +1,11 @@
 """API of polls: list a municipality's polls with your vote, read one, vote, and read the results."""
 
+import json
 from datetime import datetime
 from typing import Any, Literal, cast
 
-from django.http import HttpRequest, JsonResponse
+import orjson
+from django.http import HttpRequest, HttpResponse
 from django.urls import reverse
 from django.utils import timezone
 from ninja import Query, Router, Schema, Status
@@ -22,8 +24,9 @@ from veche.core.sanitize import render_markdown
 from veche.ledger.services import Receipt
 from veche.polls import services
 from veche.polls.access import access_poll, can_see_results, results_public
+from veche.polls.listing import counts_and_choices, listed_now, poll_listing
 from veche.polls.models import OPTIONS_MAX, Kind, Poll
-from veche.polls.selectors import LISTED, poll_results, polls_for, with_listing
+from veche.polls.selectors import LISTED, poll_results, with_listing
 
 router = Router(tags=["polls"])
 
@@ -170,40 +173,12 @@ class PagedPollOut(Schema):
     count: int
 
 
-# A poll's item in the list is serialised once per process and kept under everything it is made of
-# (`_made_of`), but for what changes while the poll's data does not: its status and whether its
-# results are public (with the time), its count and the caller's vote, put in for each request.
-ITEMS_KEPT = 4096
-_items: dict[tuple[Any, ...], dict[str, Any]] = {}
-_POLL_ATTRIBUTES = tuple(f.attname for f in Poll._meta.concrete_fields if f.attname != "votes_count")
-
-
-def _made_of(poll: Poll) -> tuple[Any, ...]:
-    """Everything a poll's item is made of but for PER_REQUEST: its row, its municipality's slug (in
-    its URL), its options and districts. A change to any of them serialises the item anew."""
-    return (
-        tuple(getattr(poll, name) for name in _POLL_ATTRIBUTES),
-        poll.municipality.slug,
-        tuple((option["id"], option["text"]) for option in poll.listed_options),  # type: ignore[attr-defined]
-        tuple(poll.listed_districts),  # type: ignore[attr-defined]
+def _item(poll: Poll) -> dict[str, Any]:
+    """`PollOut` of a poll carrying `with_listing`'s attributes, as the API writes it (its times in
+    ninja's format), ready for orjson."""
+    return cast(
+        "dict[str, Any]", json.loads(json.dumps(PollOut.from_orm(poll).model_dump(), cls=NinjaJSONEncoder))
     )
-
-
-def _listed(poll: Poll) -> dict[str, Any]:
-    """`PollOut` of a poll carrying `with_listing`'s attributes, its unchanging part from memory."""
-    key = _made_of(poll)
-    item = _items.get(key)
-    if item is None:
-        if len(_items) >= ITEMS_KEPT:
-            _items.clear()
-        item = _items[key] = PollOut.from_orm(poll).model_dump()
-    return {
-        **item,
-        "status": PollOut.resolve_status(poll),
-        "results_public": PollOut.resolve_results_public(poll),
-        "votes_count": poll.votes_count,
-        "my_vote": PollOut.resolve_my_vote(poll),
-    }
 
 
 @router.get("/municipalities/{slug}/polls", response={200: PagedPollOut, **ERRORS})
@@ -212,14 +187,17 @@ def poll_list(
 ) -> Any:
     """The municipality's published polls, with your vote in each (a bearer token or session)."""
     municipality = access_municipality(request.user, slug)
-    polls = polls_for(
-        municipality=municipality, viewer=request.user, status=filters.status or "", now=timezone.now()
-    ).prefetch_related(None)  # `with_listing` reads the districts with the rest
-    limit = min(page.limit, MAX_LIMIT)
-    listed = with_listing(polls[page.offset : page.offset + limit], request.user)
-    # Served as it is: each item is PollOut's own serialisation (`_listed`), so ninja need not check it.
-    items = [_listed(poll) for poll in listed]
-    return JsonResponse({"items": items, "count": polls.count()}, encoder=NinjaJSONEncoder)
+    now = timezone.now()
+    # Each item is PollOut's own serialisation, kept with the list (`polls.listing`); the page is
+    # served as it is, so ninja need not check it again.
+    listing = poll_listing(municipality)
+    polls, count = listing.page(filters.status or "", now, page.offset, min(page.limit, MAX_LIMIT))
+    counts, choices = counts_and_choices(polls, request.user)
+    items = [
+        {**item, **listed_now(poll, now), "votes_count": counts[poll.pk], "my_vote": choices.get(poll.pk)}
+        for poll, item in zip(polls, listing.items(polls, _item), strict=True)
+    ]
+    return HttpResponse(orjson.dumps({"items": items, "count": count}), content_type="application/json")
 
 
 @router.get("/polls/{poll_id}", response={200: PollOut, **ERRORS})

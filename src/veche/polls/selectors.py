@@ -26,13 +26,31 @@ NO_DISTRICT = gettext_lazy("Registered voters and residents with no district")
 
 
 def with_listing(polls: Iterable[Poll], viewer: Any) -> list[Poll]:
-    """`polls` (a page of them), each carrying what the API shows besides its own row, read for the
-    whole page in two or three plain queries (a prefetch per relation cost more in Python than the
-    rest of the page):
+    """`polls` (a page of them), each carrying what the API shows besides its own row: `with_parts`'
+    attributes and `my_choices`, the option ids `viewer` chose in ballot order (None if they did
+    not vote)."""
+    page = with_parts(polls)
+    mine: dict[int, list[int]] = defaultdict(list)
+    if is_signed_in(viewer):
+        votes = dict(
+            PollVote.objects.filter(user=viewer, poll_id__in=[p.pk for p in page]).values_list(
+                "pk", "poll_id"
+            )
+        )
+        choices = PollChoice.objects.filter(vote_id__in=votes).order_by("rank") if votes else None
+        for vote_id, option_id in choices.values_list("vote_id", "option_id") if choices is not None else ():
+            mine[votes[vote_id]].append(option_id)
+    for poll in page:
+        poll.my_choices = mine[poll.pk] or None  # type: ignore[attr-defined]
+    return page
+
+
+def with_parts(polls: Iterable[Poll]) -> list[Poll]:
+    """`polls`, each carrying its options and districts, read for the whole page in two or three plain
+    queries (a prefetch per relation cost more in Python than the rest of the page):
 
     - `listed_options`: its options in order, as {"id", "text"};
-    - `listed_districts`: the slugs of the districts it is limited to, by name;
-    - `my_choices`: the option ids `viewer` chose, in ballot order; None if they did not vote.
+    - `listed_districts`: the slugs of the districts it is limited to, by name.
     """
     page = list(polls)
     ids = [poll.pk for poll in page]
@@ -52,16 +70,9 @@ def with_listing(polls: Iterable[Poll], viewer: Any) -> list[Poll]:
     districts: dict[int, list[int]] = defaultdict(list)
     for poll_id, district_id in limits:
         districts[poll_id].append(district_id)
-    mine: dict[int, list[int]] = defaultdict(list)
-    if is_signed_in(viewer):
-        votes = dict(PollVote.objects.filter(user=viewer, poll_id__in=ids).values_list("pk", "poll_id"))
-        choices = PollChoice.objects.filter(vote_id__in=votes).order_by("rank") if votes else None
-        for vote_id, option_id in choices.values_list("vote_id", "option_id") if choices is not None else ():
-            mine[votes[vote_id]].append(option_id)
     for poll in page:
         poll.listed_options = options[poll.pk]  # type: ignore[attr-defined]
         poll.listed_districts = [slugs[d] for d in sorted(districts[poll.pk], key=order.__getitem__)]  # type: ignore[attr-defined]
-        poll.my_choices = mine[poll.pk] or None  # type: ignore[attr-defined]
     return page
 
 

@@ -21,6 +21,7 @@ from veche.core.errors import Conflict, DomainError, Forbidden, NotFound
 from veche.core.moments import check_moment
 from veche.core.text import check_text
 from veche.ledger.services import AlreadyVoted, Receipt, chain_name, ledger_append
+from veche.municipalities.listings import listings_changed
 from veche.municipalities.models import District, Municipality
 from veche.municipalities.zones import zone_of
 from veche.notifications.messages import message
@@ -317,6 +318,7 @@ def poll_publish(*, actor: User, poll: Poll, now: datetime | None = None) -> Pol
             )
         poll.published_at, poll.published_by = now, actor
         poll.save(update_fields=["published_at", "published_by"])
+        listings_changed(poll.municipality_id)
         audit_record(
             actor=actor,
             action="poll.publish",
@@ -344,6 +346,7 @@ def poll_close(*, actor: User, poll: Poll, now: datetime | None = None) -> Poll:
             raise Conflict(_("This poll is already closed."), code="already_closed")
         poll.closed_at, poll.closed_by = now, actor
         poll.save(update_fields=["closed_at", "closed_by"])
+        listings_changed(poll.municipality_id)
         audit_record(
             actor=actor,
             action="poll.close",
@@ -521,6 +524,11 @@ def poll_vote(*, user: User, poll: Poll, options: Sequence[int], now: datetime |
         if reason:
             raise Forbidden(reason, code="other_district")
         chosen = _check_ballot(poll, options)
+        # The entry first, so the vote is written with its receipt; a twin that wins the race below
+        # rolls the entry back with the rest.
+        receipt = ledger_append(
+            chain=chain_name(poll), kind="vote", payload={"poll": poll.pk, "options": [o.pk for o in chosen]}
+        )
         try:
             with transaction.atomic():
                 vote = PollVote.objects.create(
@@ -529,6 +537,7 @@ def poll_vote(*, user: User, poll: Poll, options: Sequence[int], now: datetime |
                     tier=tier_of(user, poll.municipality),
                     district=district,
                     created_at=now,
+                    receipt=receipt.entry_hash,
                 )
         except IntegrityError:
             existing = PollVote.objects.get(poll=poll, user=user)
@@ -537,9 +546,4 @@ def poll_vote(*, user: User, poll: Poll, options: Sequence[int], now: datetime |
             [PollChoice(vote=vote, option=option, rank=rank) for rank, option in enumerate(chosen, start=1)]
         )
         Poll.objects.filter(pk=poll.pk).update(votes_count=F("votes_count") + 1)
-        receipt = ledger_append(
-            chain=chain_name(poll), kind="vote", payload={"poll": poll.pk, "options": [o.pk for o in chosen]}
-        )
-        vote.receipt = receipt.entry_hash
-        vote.save(update_fields=["receipt"])
     return receipt

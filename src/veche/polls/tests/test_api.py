@@ -9,7 +9,10 @@ from django.test.utils import CaptureQueriesContext
 from veche.accounts.tests.helpers import assert_api_error, post_json
 from veche.ledger.models import LedgerEntry
 from veche.ledger.services import chain_name
-from veche.polls.models import Kind, Poll, PollChoice, PollDistrict, PollTier, PollVote
+from veche.municipalities.listings import listings_changed
+from veche.municipalities.models import Municipality
+from veche.municipalities.services import district_save
+from veche.polls.models import Kind, Poll, PollChoice, PollTier, PollVote
 from veche.polls.services import poll_close, poll_vote
 from veche.polls.tests.helpers import option_ids
 
@@ -226,35 +229,52 @@ def test_the_list_shows_published_polls_with_my_vote(api_for, client, voter, sin
     assert_api_error(client.get(f"{API}/municipalities/testgrad/polls?status=draft"), 422)
 
 
-def test_each_listed_poll_is_its_detail_as_the_poll_changes(api_for, voter, single, multiple, northern):
-    """The list keeps each poll's item in memory (`polls.api._listed`): it must still follow every
-    change of the poll, its options, districts, municipality, count, time and the caller's vote."""
-    client = api_for(voter)
+@pytest.mark.parametrize("language", ["ru", "en"])
+def test_each_listed_poll_is_its_detail_as_the_poll_changes(
+    api_for, voter, single, make_poll, municipal_admin, central, northern, language
+):
+    """The list keeps its polls in each process (`polls.listing`) under the municipality's token: it
+    must follow every change the services make, in each language, and the counts and the caller's
+    vote of the moment."""
+    client = api_for(voter, language=language)
+    limited = make_poll("For two districts", districts=[northern, central])
+    municipality = single.municipality
 
-    def listed_against_detail():
-        items = client.get(f"{API}/municipalities/testgrad/polls").json()["items"]
+    def listed_against_detail(slug="testgrad"):
+        items = client.get(f"{API}/municipalities/{slug}/polls").json()["items"]
         for item in items:
             assert item == client.get(f"{API}/polls/{item['id']}").json()
         return {item["id"]: item for item in items}
 
-    listed_against_detail()
+    before = listed_against_detail()
+    assert before[limited.pk]["districts"] == (["d1", "d2"] if language == "en" else ["d2", "d1"])
     poll_vote(user=voter, poll=single, options=option_ids(single)[:1])
-    Poll.objects.filter(pk=multiple.pk).update(title="Renamed", description="*New* text")
-    PollDistrict.objects.create(poll=single, district=northern)
-    single.options.filter(position=2).update(text="By the river")
+    later = make_poll("Published later", opens_in=timedelta(days=1))
     after = listed_against_detail()
     assert after[single.pk]["my_vote"] == option_ids(single)[:1] and after[single.pk]["votes_count"] == 1
-    assert after[single.pk]["districts"] == ["d2"]
-    assert after[single.pk]["options"][1]["text"] == "By the river"
-    assert after[multiple.pk]["title"] == "Renamed"
-    assert "<em>New</em>" in after[multiple.pk]["description_html"]
+    assert after[later.pk]["status"] == "scheduled"
 
-    poll_close(actor=single.created_by, poll=single)
-    single.municipality.__class__.objects.filter(pk=single.municipality_id).update(slug="testgrad2")
-    items = client.get(f"{API}/municipalities/testgrad2/polls").json()["items"]
-    closed = next(item for item in items if item["id"] == single.pk)
+    district_save(
+        actor=municipal_admin,
+        municipality=municipality,
+        district=northern,
+        name_ru="Авиационный",
+        name_en="Riverside",
+        slug="air",
+    )
+    renamed = listed_against_detail()[limited.pk]
+    assert renamed["districts"] == (["air", "d1"] if language == "ru" else ["d1", "air"])
+
+    poll_close(actor=municipal_admin, poll=single)
+    Municipality.objects.filter(pk=municipality.pk).update(slug="testgrad2")
+    closed = listed_against_detail("testgrad2")[single.pk]
     assert closed["status"] == "closed" and closed["closed_early_at"] and "/testgrad2/" in closed["url"]
-    assert closed == client.get(f"{API}/polls/{single.pk}").json()
+
+    # A write around the services is seen once it says so.
+    Poll.objects.filter(pk=limited.pk).update(title="Renamed", description="*New* text")
+    listings_changed(municipality.pk)
+    renamed = listed_against_detail("testgrad2")[limited.pk]
+    assert renamed["title"] == "Renamed" and "<em>New</em>" in renamed["description_html"]
 
 
 def test_the_list_costs_the_same_queries_for_2_and_10_polls(api_for, voter, make_poll, central):
