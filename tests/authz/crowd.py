@@ -8,7 +8,6 @@ the running project; municipal and platform admins run every project.
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from datetime import timedelta
 from typing import TYPE_CHECKING, Any
 
@@ -860,34 +859,6 @@ def wisdom_routes(case: type[Case], every: Any) -> dict[str, Case]:
     }
 
 
-class LazyValues(dict[str, Any]):
-    """The world's values, with the crowd projects' parts built only when a cell names one of their
-    values: each part costs many services' calls, and a cell needs at most one or two of them.
-
-    A part's builder runs once; the keys each builder gives are learnt the first time it runs (in this
-    process), so a later cell builds only the part that holds its key."""
-
-    def __init__(self, values: dict[str, Any], builders: dict[str, Callable[[], dict[str, Any]]]) -> None:
-        super().__init__(values)
-        self._builders = dict(builders)
-
-    def __missing__(self, key: str) -> Any:
-        for name in [n for n in self._builders if key in _KEYS_OF.get(n, ())] + list(self._builders):
-            builder = self._builders.pop(name, None)
-            if builder is None:
-                continue
-            built = builder()
-            _KEYS_OF[name] = frozenset(built)
-            self.update(built)
-            if key in self:
-                return self[key]
-        raise KeyError(key)
-
-
-# The keys each part's builder gave when it last ran: {builder's name: keys}.
-_KEYS_OF: dict[str, frozenset[str]] = {}
-
-
 def crowd_world(
     *,
     values: dict[str, Any],
@@ -896,9 +867,9 @@ def crowd_world(
     municipal_admin: User,
     other_admin: User,
     author: User,
-) -> LazyValues:
-    """`values` and, built when first asked for, the crowd projects' world: the base (projects in their
-    ideas stage, a draft, another municipality's, the administration's) and each part's own."""
+) -> dict[str, Any]:
+    """`values` and the crowd projects' world: the base (projects in their ideas stage, a draft,
+    another municipality's, the administration's) and each part's own."""
     start = timezone.now() - timedelta(days=1)
     roads = municipality.departments.get(name_en="Roads")
     made: dict[str, Any] = {}
@@ -1050,15 +1021,7 @@ def crowd_world(
     def funding() -> dict[str, Any]:
         return _funding_world(municipality=municipality, municipal_admin=municipal_admin, author=author)
 
-    return LazyValues(
-        values,
-        {
-            "base": base,
-            "selection": selection,
-            "voting": voting,
-            "meetings": meetings,
-            "wisdom": wisdom,
-            "drafting": drafting,
-            "funding": funding,
-        },
-    )
+    built = dict(values)
+    for part in (base, selection, voting, meetings, wisdom, drafting, funding):
+        built.update(part())
+    return built

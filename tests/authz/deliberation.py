@@ -147,24 +147,6 @@ def deliberation_api_routes(case: type[Case], every: Callable[[Any], tuple[Any, 
     }
 
 
-class DeliberationValues(dict[str, Any]):
-    """The matrix's values with opinion mapping's own (named deliberation_...) built on first need;
-    every other value is the wrapped values' (the crowd projects' lazy ones)."""
-
-    def __init__(self, inner: Mapping[str, Any], build: Callable[[], dict[str, Any]]) -> None:
-        super().__init__()
-        self._inner = inner
-        self._build: Callable[[], dict[str, Any]] | None = build
-
-    def __missing__(self, key: str) -> Any:
-        if key.startswith(PREFIX) and self._build is not None:
-            build, self._build = self._build, None
-            self.update(build())
-            if key in self:
-                return self[key]
-        return self._inner[key]
-
-
 def deliberation_world(
     *,
     values: Mapping[str, Any],
@@ -172,7 +154,7 @@ def deliberation_world(
     other_municipality: Municipality,
     municipal_admin: User,
     other_admin: User,
-) -> DeliberationValues:
+) -> dict[str, Any]:
     def build() -> dict[str, Any]:
         running = open_deliberation(municipal_admin, municipality, statements=SEEDS[:2])
         draft = deliberation_create(actor=municipal_admin, municipality=municipality, title="Черновик")
@@ -187,7 +169,7 @@ def deliberation_world(
             "deliberation_other_statement": shown(other)[0].pk,
         }
 
-    return DeliberationValues(values, build)
+    return {**values, **build()}
 
 
 # The staff pages (/m/<slug>/staff/deliberations/): the world has a published standalone deliberation of
@@ -307,28 +289,10 @@ def deliberation_staff_routes(case: type[Case], every: Any) -> dict[str, Case]:
     }
 
 
-class StaffValues(dict[str, Any]):
-    """The matrix's values with the staff pages' own (named staff_...) built on first need; every
-    other value is the wrapped values' (built lazily by their own parts)."""
-
-    def __init__(self, inner: Mapping[str, Any], build: Callable[[], dict[str, Any]]) -> None:
-        super().__init__()
-        self._inner = inner
-        self._build: Callable[[], dict[str, Any]] | None = build
-
-    def __missing__(self, key: str) -> Any:
-        if key.startswith("staff_") and self._build is not None:
-            build, self._build = self._build, None
-            self.update(build())
-            if key in self:
-                return self[key]
-        return self._inner[key]
-
-
 def deliberation_staff_world(
     *, values: Mapping[str, Any], municipality: Municipality, municipal_admin: User, author: User
-) -> StaffValues:
-    """The world's values with the staff pages' part, built when a cell first names one of its values."""
+) -> dict[str, Any]:
+    """The world's values with the staff pages' part."""
 
     def build() -> dict[str, Any]:
         roads = municipality.departments.get(name_en="Roads")
@@ -354,4 +318,4 @@ def deliberation_staff_world(
             "staff_mapping_project": project.pk,
         }
 
-    return StaffValues(values, build)
+    return {**values, **build()}

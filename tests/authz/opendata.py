@@ -3,13 +3,13 @@
 Open data is public and read-only: every role gets the same answer, the one a visitor who is not
 signed in gets, with a session or an API token alike. So a draft budget or deliberation that its
 staff see on the site is not found here for them either, nor is a deactivated municipality (which
-platform admins see elsewhere). The world adds one budget whose results are published, built on
-first need; the deliberations are opinion mapping's (tests/authz/deliberation.py).
+platform admins see elsewhere). The world adds one budget whose results are published, built with
+the rest; the deliberations are opinion mapping's (tests/authz/deliberation.py).
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
+from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any
 
 from django.utils import timezone
@@ -54,27 +54,9 @@ def opendata_routes(case: type[Case], every: Any) -> dict[str, Case]:
     }
 
 
-class OpenDataValues(dict[str, Any]):
-    """The matrix's values with open data's own (named opendata_...) built on first need; every other
-    value is the wrapped values'."""
-
-    def __init__(self, inner: Mapping[str, Any], build: Callable[[], dict[str, Any]]) -> None:
-        super().__init__()
-        self._inner = inner
-        self._build: Callable[[], dict[str, Any]] | None = build
-
-    def __missing__(self, key: str) -> Any:
-        if key.startswith(PREFIX) and self._build is not None:
-            build, self._build = self._build, None
-            self.update(build())
-            if key in self:
-                return self[key]
-        return self._inner[key]
-
-
 def opendata_world(
     *, values: Mapping[str, Any], municipality: Municipality, municipal_admin: User, author: User
-) -> OpenDataValues:
+) -> dict[str, Any]:
     def build() -> dict[str, Any]:
         # Written directly, as the matrix's other budgets: the services that get here are the app's.
         now = timezone.now()
@@ -108,4 +90,4 @@ def opendata_world(
         )
         return {"opendata_budget": budget.pk}
 
-    return OpenDataValues(values, build)
+    return {**values, **build()}

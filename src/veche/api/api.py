@@ -1,8 +1,12 @@
 """The JSON API at /api/v1/, assembled from each app's `api.py`."""
 
+from typing import Any
+
 from django.conf import settings
 from django.urls import URLPattern, URLResolver
+from django.utils.translation import get_language
 from ninja import NinjaAPI
+from ninja.openapi.schema import OpenAPISchema
 
 from veche.accounts.api import router as accounts_router
 from veche.analytics.api import router as analytics_router
@@ -26,6 +30,24 @@ from veche.reports.api import router as reports_router
 
 
 class VecheAPI(NinjaAPI):
+    """Ninja's API, with its method-not-allowed answers in the API's error shape and its OpenAPI
+    description made once per process (per path and language): it does not change while the
+    process runs, and making it walks every operation's schemas (seconds on a loaded machine)."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self._schemas: dict[tuple[str, str], OpenAPISchema] = {}
+
+    def get_openapi_schema(
+        self, *, path_prefix: str | None = None, path_params: dict[str, Any] | None = None
+    ) -> OpenAPISchema:
+        if path_prefix is None:
+            path_prefix = self.get_root_path(path_params or {})
+        key = (path_prefix, get_language() or "")
+        if key not in self._schemas:
+            self._schemas[key] = super().get_openapi_schema(path_prefix=path_prefix)
+        return self._schemas[key]
+
     @property
     def urls(self) -> tuple[list[URLResolver | URLPattern], str, str]:
         patterns, app_name, namespace = super().urls
