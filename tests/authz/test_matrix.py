@@ -31,7 +31,6 @@ from django.contrib.auth.tokens import default_token_generator
 from django.contrib.contenttypes.models import ContentType
 from django.contrib.sessions.models import Session
 from django.core.files.uploadedfile import SimpleUploadedFile
-from django.db import transaction
 from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver, path, reverse
 from django.urls.resolvers import RegexPattern
@@ -62,7 +61,7 @@ from veche.budgeting.models import Proposal as BudgetProposal
 from veche.budgeting.models import Tally as BudgetTally
 from veche.comments.models import Comment
 from veche.comments.services import comment_create
-from veche.core.testing import PASSWORD, build_municipality, create_user
+from veche.core.testing import PASSWORD, build_municipality, create_user, rolled_back_at_the_end
 from veche.initiatives.models import ImplementationMilestone, Initiative, InitiativePolicy
 from veche.initiatives.models import Status as InitiativeStatus
 from veche.moderation.models import Flag
@@ -1671,9 +1670,8 @@ def _built_world(django_db_setup: None, django_db_blocker: Any) -> Iterator[Worl
     """The world, built once per module and process in a transaction of its own that is rolled back
     at the end. Each cell runs inside it in the savepoints of its `db` fixture (Django's TestCase),
     rolled back after it, so every cell starts from the same world: nearly 4,000 cells, one build."""
-    with django_db_blocker.unblock(), transaction.atomic():
+    with rolled_back_at_the_end(django_db_blocker):
         yield build_world()
-        transaction.set_rollback(True)
 
 
 @pytest.fixture

@@ -6,12 +6,13 @@ from typing import Any
 import pytest
 import schemathesis
 from django.core.signals import request_finished, request_started
-from django.db import close_old_connections, transaction
+from django.db import close_old_connections
 from django.test import override_settings
 from hypothesis import strategies as st
 
 from tests.fuzz.counting import SENT
 from tests.fuzz.world import World, build_world
+from veche.core.testing import rolled_back_at_the_end
 
 # The world of the module that runs now: the hooks below read it while they generate.
 CURRENT: dict[str, World] = {}
@@ -28,13 +29,12 @@ def world(django_db_setup: None, django_db_blocker: Any) -> Iterator[World]:
     request_finished.disconnect(close_old_connections)
     # Rate limits off: past them every write would be a 429 and the fuzzer would test nothing else.
     # Their 429s are tested where they are written (core/tests/test_ratelimit.py, open311/tests).
-    with override_settings(RATE_LIMITS_ENABLED=False), django_db_blocker.unblock(), transaction.atomic():
+    with override_settings(RATE_LIMITS_ENABLED=False), rolled_back_at_the_end(django_db_blocker):
         CURRENT["world"] = build_world()
         try:
             yield CURRENT["world"]
         finally:
             CURRENT.clear()
-            transaction.set_rollback(True)
             request_started.connect(close_old_connections)
             request_finished.connect(close_old_connections)
 

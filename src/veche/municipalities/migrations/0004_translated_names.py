@@ -16,11 +16,11 @@ TRANSLATED = {
 def to_russian_columns(apps: Any, schema_editor: Any) -> None:
     """The old single-language texts are Russian: copy them to the _ru columns; empty English is NULL."""
     for model_name, fields in TRANSLATED.items():
-        model = apps.get_model("municipalities", model_name)
+        rows = apps.get_model("municipalities", model_name).objects.using(schema_editor.connection.alias)
         for field in fields:
-            model.objects.update(**{f"{field}_ru": models.F(field)})
-            model.objects.filter(**{f"{field}_ru": ""}).update(**{f"{field}_ru": None})
-        model.objects.filter(name_en="").update(name_en=None)
+            rows.update(**{f"{field}_ru": models.F(field)})
+            rows.filter(**{f"{field}_ru": ""}).update(**{f"{field}_ru": None})
+        rows.filter(name_en="").update(name_en=None)
     _check_now(schema_editor)
 
 
@@ -34,10 +34,10 @@ def _check_now(schema_editor: Any) -> None:
 
 def to_single_columns(apps: Any, schema_editor: Any) -> None:
     for model_name, fields in TRANSLATED.items():
-        model = apps.get_model("municipalities", model_name)
+        rows = apps.get_model("municipalities", model_name).objects.using(schema_editor.connection.alias)
         for field in fields:
-            model.objects.exclude(**{f"{field}_ru": None}).update(**{field: models.F(f"{field}_ru")})
-        model.objects.filter(name_en=None).update(name_en="")
+            rows.exclude(**{f"{field}_ru": None}).update(**{field: models.F(f"{field}_ru")})
+        rows.filter(name_en=None).update(name_en="")
     _check_now(schema_editor)
 
 

@@ -10,9 +10,10 @@ def give_tokens(apps, schema_editor):
     """Every municipality's lists may be kept from the start (`municipalities.listings`)."""
     Municipality = apps.get_model("municipalities", "Municipality")
     ListingRevision = apps.get_model("municipalities", "ListingRevision")
-    ListingRevision.objects.bulk_create(
+    alias = schema_editor.connection.alias
+    ListingRevision.objects.using(alias).bulk_create(
         ListingRevision(municipality_id=pk, token=secrets.token_hex(16))
-        for pk in Municipality.objects.values_list("pk", flat=True)
+        for pk in Municipality.objects.using(alias).values_list("pk", flat=True)
     )
 
 

@@ -2,11 +2,11 @@
 no English one is given, in pages, the API and Open311; and the migration that moved the old columns."""
 
 import pytest
-from django.db import connection
 from django.db.migrations.executor import MigrationExecutor
 from django.test import Client
 from django.utils import translation
 
+from veche.core.testing import scratch_database
 from veche.municipalities.models import Category, Department, District, Municipality
 
 
@@ -103,50 +103,57 @@ def test_two_departments_without_an_english_name_do_not_collide(municipality) ->
     }
 
 
-@pytest.mark.django_db(transaction=True)
-def test_the_migration_moves_the_old_names_to_the_russian_columns() -> None:
-    executor = MigrationExecutor(connection)
-    latest = executor.loader.graph.leaf_nodes()
-    executor.migrate([("municipalities", "0003_municipality_boundary")])
-    try:
+def test_the_migration_moves_the_old_names_to_the_russian_columns(django_db_blocker) -> None:
+    # A database of its own: the test database is neither used nor migrated back.
+    with django_db_blocker.unblock(), scratch_database() as scratch:
+        MigrationExecutor(scratch).migrate([("municipalities", "0003_municipality_boundary")])
         old = (
-            MigrationExecutor(connection)
+            MigrationExecutor(scratch)
             .loader.project_state([("municipalities", "0003_municipality_boundary")])
             .apps
         )
-        town = old.get_model("municipalities", "Municipality").objects.create(
-            slug="old", name="Староград", name_en="Oldtown", region="Старая область"
+        town = (
+            old.get_model("municipalities", "Municipality")
+            .objects.using("scratch")
+            .create(slug="old", name="Староград", name_en="Oldtown", region="Старая область")
         )
-        old.get_model("municipalities", "District").objects.create(municipality=town, name="Центр", slug="d1")
-        departments = old.get_model("municipalities", "Department").objects
+        old.get_model("municipalities", "District").objects.using("scratch").create(
+            municipality=town, name="Центр", slug="d1"
+        )
+        departments = old.get_model("municipalities", "Department").objects.using("scratch")
         roads = departments.create(municipality=town, name="Дороги", name_en="")
         departments.create(municipality=town, name="Парки", name_en="")
-        old.get_model("municipalities", "Category").objects.create(
+        old.get_model("municipalities", "Category").objects.using("scratch").create(
             municipality=town, department=roads, slug="pothole", name="Яма", description="Ямы на дорогах"
         )
-    finally:
-        MigrationExecutor(connection).migrate(latest)
+        # On to the app's latest migration, whose tables the models read.
+        MigrationExecutor(scratch).migrate(
+            MigrationExecutor(scratch).loader.graph.leaf_nodes("municipalities")
+        )
 
-    town = Municipality.objects.get(slug="old")
-    assert (town.name_ru, town.name_en, town.region_ru, town.region_en) == (
-        "Староград",
-        "Oldtown",
-        "Старая область",
-        None,
-    )
-    district = town.districts.get()
-    assert (district.name_ru, district.name_en) == ("Центр", None)
-    assert sorted(town.departments.values_list("name_ru", "name_en")) == [("Дороги", None), ("Парки", None)]
-    category = town.categories.get()
-    assert (category.name_ru, category.description_ru, category.description_en) == (
-        "Яма",
-        "Ямы на дорогах",
-        None,
-    )
-    with translation.override("en"):
-        assert (town.title, district.title, category.title, category.description) == (
+        town = Municipality.objects.using("scratch").get(slug="old")
+        assert (town.name_ru, town.name_en, town.region_ru, town.region_en) == (
+            "Староград",
             "Oldtown",
-            "Центр",
+            "Старая область",
+            None,
+        )
+        district = town.districts.get()
+        assert (district.name_ru, district.name_en) == ("Центр", None)
+        assert sorted(town.departments.values_list("name_ru", "name_en")) == [
+            ("Дороги", None),
+            ("Парки", None),
+        ]
+        category = town.categories.get()
+        assert (category.name_ru, category.description_ru, category.description_en) == (
             "Яма",
             "Ямы на дорогах",
+            None,
         )
+        with translation.override("en"):
+            assert (town.title, district.title, category.title, category.description) == (
+                "Oldtown",
+                "Центр",
+                "Яма",
+                "Ямы на дорогах",
+            )
