@@ -3,7 +3,7 @@ implementation and a trivial JSON view (the ceiling), served by the same gunicor
 same database in the same run.
 
     .venv/bin/python bench/throughput.py --db sqlite|postgres|both [--scale 1.0] [--duration 20]
-        [--rounds 2] [--concurrency 16] [--workers 2] [--reseed]
+        [--rounds 2] [--concurrency 16] [--workers 2] [--redis URL] [--reseed]
 
 The database (a SQLite file under /tmp, one per scale, or the PostgreSQL database that $PG names,
 dropped and created again) is migrated and seeded once per scale, then kept for later runs
@@ -15,7 +15,8 @@ the polls); every poll's `votes_count` is its number of votes, as `polls.service
 it. The seeded votes have no ledger entries (neither endpoint reads the ledger; new votes start
 their poll's chain).
 
-Then gunicorn (`--workers` sync workers, settings `bench/peers/throughput_settings.py`) serves:
+Then gunicorn (`--workers` sync workers, settings `bench/peers/throughput_settings.py`, and Redis at
+`--redis` for the cache, rate limits and Celery's broker, as production runs) serves:
 
 - veche: GET /api/municipalities/<slug>/polls?limit=20&offset=.. (the polls with their counts and
   the caller's vote) and POST /api/polls/<id>/votes;
@@ -128,11 +129,16 @@ def recreate_database(db: str, url: str) -> None:
 
 
 def seeded(scale: float) -> bool:
-    from django.db import connection
+    from django.db import OperationalError, connection
 
     from veche.polls.models import PollVote
 
-    if "polls_pollvote" not in connection.introspection.table_names():
+    try:
+        tables = connection.introspection.table_names()
+    except OperationalError:  # no such database yet
+        connection.close()
+        return False
+    if "polls_pollvote" not in tables:
         return False
     return PollVote.objects.count() >= int(VOTES * scale) and User_count() >= int(USERS * scale)
 
@@ -381,7 +387,7 @@ def free_port() -> int:
         return int(s.getsockname()[1])
 
 
-def start_gunicorn(url: str, port: int, workers: int) -> subprocess.Popen[bytes]:
+def start_gunicorn(url: str, port: int, workers: int, redis: str) -> subprocess.Popen[bytes]:
     env = dict(os.environ)
     env.update(
         {
@@ -398,6 +404,13 @@ def start_gunicorn(url: str, port: int, workers: int) -> subprocess.Popen[bytes]
         }
     )
     env.pop("REDIS_URL", None)
+    if redis:
+        # As production runs: cache, sessions, rate limits and the Celery broker in Redis (its
+        # database emptied first; the queued tasks, if any, wait there unconsumed).
+        import redis as redis_client
+
+        redis_client.Redis.from_url(redis).flushdb()
+        env["REDIS_URL"] = redis
     gunicorn = Path(sys.executable).with_name("gunicorn")
     process = subprocess.Popen(
         [
@@ -668,7 +681,7 @@ def bench_db(db: str, args: argparse.Namespace) -> bool:
     plan = load_plan(args.scale)
     connection.close()
     port = free_port()
-    server = start_gunicorn(url, port, args.workers)
+    server = start_gunicorn(url, port, args.workers, args.redis)
     ok = True
     try:
         problems = same_page(port, plan)
@@ -715,6 +728,11 @@ def main() -> None:
     parser.add_argument("--rounds", type=int, default=2)
     parser.add_argument("--concurrency", type=int, default=16)
     parser.add_argument("--workers", type=int, default=2)
+    parser.add_argument(
+        "--redis",
+        default="redis://127.0.0.1:6379/15",
+        help="Redis for the web processes, as in production (its database is emptied); '' for none",
+    )
     parser.add_argument("--reseed", action="store_true")
     parser.add_argument("--seed-only", action="store_true", help="seed (if need be) and stop")
     args = parser.parse_args()

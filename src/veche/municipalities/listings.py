@@ -10,7 +10,7 @@ made around the services (a shell, a data repair) must call it too, or restart t
 
 import secrets
 from collections import OrderedDict
-from collections.abc import Callable
+from collections.abc import Callable, Hashable
 from threading import Lock
 from typing import Generic, TypeVar
 
@@ -38,32 +38,41 @@ def listings_token(municipality_id: int) -> str | None:
 
 
 class Kept(Generic[T]):
-    """One kind of list, kept per municipality under its token (and whatever else `key` adds): the
-    `size` municipalities read last, each with the list of its latest key only."""
+    """One kind of list, kept per municipality (by its id, or by its slug where the list is found
+    before the municipality is read) with the token it was read under: the `size` read last."""
 
     def __init__(self, size: int = 64) -> None:
         self.size = size
-        self._lists: OrderedDict[int, tuple[tuple[object, ...], T]] = OrderedDict()
+        self._lists: OrderedDict[Hashable, tuple[str, T]] = OrderedDict()
         self._lock = Lock()
 
-    def get(self, municipality_id: int, key: tuple[object, ...], read: Callable[[], T]) -> T:
+    def get(self, where: Hashable, municipality_id: int, read: Callable[[], T]) -> T:
+        """The list as it is now: the token read first, the list kept under it or read afresh."""
         token = listings_token(municipality_id)
         if token is None:
             return read()
-        key = (token, *key)
-        with self._lock:
-            kept = self._lists.get(municipality_id)
-            if kept is not None and kept[0] == key:
-                self._lists.move_to_end(municipality_id)
-                return kept[1]
+        kept = self.last(where)
+        if kept is not None and kept[0] == token:
+            return kept[1]
         value = read()
-        with self._lock:
-            self._lists[municipality_id] = (key, value)
-            self._lists.move_to_end(municipality_id)
-            while len(self._lists) > self.size:
-                self._lists.popitem(last=False)
+        self.keep(where, token, value)
         return value
 
-    def clear(self) -> None:
+    def last(self, where: Hashable) -> tuple[str, T] | None:
+        """The list kept last, with the token it was kept under, which may be out of date: a caller
+        that reads the token later in a query of its own may use the list when they agree."""
         with self._lock:
-            self._lists.clear()
+            kept = self._lists.get(where)
+            if kept is not None:
+                self._lists.move_to_end(where)
+            return kept
+
+    def keep(self, where: Hashable, token: str | None, value: T) -> None:
+        """Keep `value`, read after `token` was: no token, nothing is kept."""
+        if token is None:
+            return
+        with self._lock:
+            self._lists[where] = (token, value)
+            self._lists.move_to_end(where)
+            while len(self._lists) > self.size:
+                self._lists.popitem(last=False)

@@ -12,7 +12,6 @@ from ninja import Query, Router, Schema, Status
 from ninja.responses import NinjaJSONEncoder
 from pydantic import Field, StrictInt
 
-from veche.access.functions import access_municipality
 from veche.access.roles import Tier
 from veche.api.pagination import MAX_LIMIT, ListPagination
 from veche.api.schemas import ERRORS, ErrorDetail
@@ -24,7 +23,7 @@ from veche.core.sanitize import render_markdown
 from veche.ledger.services import Receipt
 from veche.polls import services
 from veche.polls.access import access_poll, can_see_results, results_public
-from veche.polls.listing import counts_and_choices, listed_now, poll_listing
+from veche.polls.listing import listed_now, listed_page
 from veche.polls.models import OPTIONS_MAX, Kind, Poll
 from veche.polls.selectors import LISTED, poll_results, with_listing
 
@@ -186,18 +185,30 @@ def poll_list(
     request: HttpRequest, slug: str, filters: Query[PollFilters], page: Query[ListPagination.Input]
 ) -> Any:
     """The municipality's published polls, with your vote in each (a bearer token or session)."""
-    municipality = access_municipality(request.user, slug)
     now = timezone.now()
-    # Each item is PollOut's own serialisation, kept with the list (`polls.listing`); the page is
-    # served as it is, so ninja need not check it again.
-    listing = poll_listing(municipality)
-    polls, count = listing.page(filters.status or "", now, page.offset, min(page.limit, MAX_LIMIT))
-    counts, choices = counts_and_choices(polls, request.user)
+    # Each item is PollOut's own serialisation, kept with the list (`polls.listing`), which also
+    # finds the municipality as `access_municipality` does; the page is served as it is, so ninja
+    # need not check it again.
+    listed = listed_page(
+        slug,
+        request.user,
+        status=filters.status or "",
+        now=now,
+        offset=page.offset,
+        limit=min(page.limit, MAX_LIMIT),
+    )
     items = [
-        {**item, **listed_now(poll, now), "votes_count": counts[poll.pk], "my_vote": choices.get(poll.pk)}
-        for poll, item in zip(polls, listing.items(polls, _item), strict=True)
+        {
+            **item,
+            **listed_now(poll, now),
+            "votes_count": listed.votes[poll.pk],
+            "my_vote": listed.choices.get(poll.pk),
+        }
+        for poll, item in zip(listed.polls, listed.listing.items(listed.polls, _item), strict=True)
     ]
-    return HttpResponse(orjson.dumps({"items": items, "count": count}), content_type="application/json")
+    return HttpResponse(
+        orjson.dumps({"items": items, "count": listed.count}), content_type="application/json"
+    )
 
 
 @router.get("/polls/{poll_id}", response={200: PollOut, **ERRORS})

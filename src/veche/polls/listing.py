@@ -2,14 +2,15 @@
 
 A published poll does not change but for its count of votes and its early close, so the list's rows
 are read once per process and token (`municipalities.listings`), in the four orders the API serves,
-and each poll's item is serialised by `PollOut` once per language. A request then reads two things:
-the token (one small query) and, for the page's polls, their counts with the caller's own choices
-(one query, `counts_and_choices`); the status and whether the results are public follow from the
-clock. `polls.services` changes the token when it publishes or closes a poll; `municipalities.services`
-when a district or the municipality changes.
+and each poll's item is serialised by `PollOut` once per language. A request then reads, for the
+page's polls, their counts with the token (one query: the page came from the list kept last, which
+stands if the token agrees) and the caller's own choices (one more); the status and whether the
+results are public follow from the clock (`listed_page`). `polls.services` changes the token when
+it publishes or closes a poll; `municipalities.services` when a district or the municipality changes.
 """
 
-from collections.abc import Callable, Iterable
+from collections.abc import Callable
+from dataclasses import dataclass
 from datetime import datetime
 from threading import Lock
 from typing import Any
@@ -17,9 +18,10 @@ from typing import Any
 from django.db import connection
 from django.utils.translation import get_language
 
+from veche.access.functions import access_municipality, admitted, is_live
 from veche.access.roles import is_signed_in
-from veche.municipalities.listings import Kept
-from veche.municipalities.models import Municipality
+from veche.municipalities.listings import Kept, listings_token
+from veche.municipalities.models import ListingRevision, Municipality
 from veche.polls.access import results_public
 from veche.polls.models import Poll, PollChoice, PollVote, Status
 from veche.polls.selectors import ORDERINGS, with_parts
@@ -37,7 +39,8 @@ assert set(_SORT_KEYS) == set(ORDERINGS)  # noqa: S101 - one order per tab, here
 class PollListing:
     """A municipality's published polls as read at one token."""
 
-    def __init__(self, polls: list[Poll]) -> None:
+    def __init__(self, municipality: Municipality, polls: list[Poll]) -> None:
+        self.municipality = municipality
         self._orders: dict[str, list[Poll]] = {}
         self._all = polls
         self._items: dict[tuple[int, str], dict[str, Any]] = {}
@@ -75,42 +78,75 @@ class PollListing:
 _kept: Kept[PollListing] = Kept()
 
 
-def poll_listing(municipality: Municipality) -> PollListing:
-    """The municipality's published polls, kept under its token and slug (which their URLs carry)."""
+@dataclass(frozen=True)
+class ListedPage:
+    listing: PollListing
+    polls: list[Poll]
+    count: int  # of the tab's polls, on every page
+    votes: dict[int, int]  # each poll's count of votes now
+    choices: dict[int, list[int]]  # the option ids the viewer chose, in ballot order, where they voted
 
-    def read() -> PollListing:
-        polls = Poll.objects.filter(municipality=municipality, published_at__isnull=False)
-        return PollListing(list(polls.select_related("municipality")))
 
-    return _kept.get(municipality.pk, (municipality.slug,), read)
+def listed_page(slug: str, viewer: Any, *, status: str, now: datetime, offset: int, limit: int) -> ListedPage:
+    """One page of the published polls of the municipality `slug` in the tab `status` ("" for all) at
+    `now`, as `access_municipality` would let `viewer` see it (NotFound otherwise).
+
+    The list kept last for the slug, with its municipality's row, is used when the token that the
+    counts' query reads with them agrees with the one it was kept under: every change of the
+    municipality changes the token too, so neither the municipality nor the list need be read (two
+    queries less a page). Otherwise both are read afresh, and the page again.
+    """
+    kept = _kept.last(slug)
+    if kept is not None and is_live(viewer, kept[1].municipality):
+        kept_under, listing = kept
+        polls, count = listing.page(status, now, offset, limit)
+        votes, current = _votes_and_token(polls, listing.municipality.pk)
+        if current == kept_under:
+            admitted(viewer, listing.municipality)
+            return ListedPage(listing, polls, count, votes, _choices(polls, viewer))
+    municipality = access_municipality(viewer, slug)
+    token = listings_token(municipality.pk)
+    rows = Poll.objects.filter(municipality=municipality, published_at__isnull=False)
+    listing = PollListing(municipality, list(rows.select_related("municipality")))
+    _kept.keep(slug, token, listing)
+    polls, count = listing.page(status, now, offset, limit)
+    votes, _token = _votes_and_token(polls, municipality.pk)
+    return ListedPage(listing, polls, count, votes, _choices(polls, viewer))
 
 
-def counts_and_choices(polls: Iterable[Poll], viewer: Any) -> tuple[dict[int, int], dict[int, list[int]]]:
-    """The polls' counts of votes now, and the option ids `viewer` chose in each they voted in (in
-    ballot order): one query."""
-    ids = [poll.pk for poll in polls]
-    if not ids:
-        return {}, {}
-    poll_table, vote_table, choice_table = (m._meta.db_table for m in (Poll, PollVote, PollChoice))
-    marks = ", ".join(["%s"] * len(ids))
-    user_id = viewer.pk if is_signed_in(viewer) else None
-    # A LEFT JOIN keeps SQLite's order: the page's polls first, then the caller's vote by its
-    # (poll, user) index, then its choices.
+def _votes_and_token(polls: list[Poll], municipality_id: int) -> tuple[dict[int, int], str | None]:
+    """The polls' counts of votes now, and the municipality's token read in the same query."""
+    if not polls:
+        return {}, listings_token(municipality_id)
+    marks = ", ".join(["%s"] * len(polls))
     sql = (
-        f"SELECT p.id, p.votes_count, c.option_id FROM {poll_table} p "  # noqa: S608 - table names
-        f"LEFT JOIN {vote_table} v ON v.poll_id = p.id AND v.user_id = %s "
-        f"LEFT JOIN {choice_table} c ON c.vote_id = v.id "
-        f"WHERE p.id IN ({marks}) ORDER BY p.id, c.rank"
+        f"SELECT id, votes_count, (SELECT token FROM {ListingRevision._meta.db_table} "  # noqa: S608
+        f"WHERE municipality_id = %s) FROM {Poll._meta.db_table} WHERE id IN ({marks})"
     )
-    counts: dict[int, int] = {}
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [municipality_id, *(poll.pk for poll in polls)])
+        rows = cursor.fetchall()
+    return {pk: count for pk, count, _token in rows}, rows[0][2] if rows else listings_token(municipality_id)
+
+
+def _choices(polls: list[Poll], viewer: Any) -> dict[int, list[int]]:
+    """The option ids `viewer` chose in each of `polls` they voted in, in ballot order: one query.
+    (The LEFT JOIN keeps SQLite's order, the vote by its (poll, user) index, then its choices; one
+    query with the counts costs PostgreSQL twice the planning.)"""
+    if not polls or not is_signed_in(viewer):
+        return {}
+    marks = ", ".join(["%s"] * len(polls))
+    sql = (
+        f"SELECT v.poll_id, c.option_id FROM {PollVote._meta.db_table} v "  # noqa: S608 - table names
+        f"LEFT JOIN {PollChoice._meta.db_table} c ON c.vote_id = v.id "
+        f"WHERE v.user_id = %s AND v.poll_id IN ({marks}) ORDER BY v.poll_id, c.rank"
+    )
     choices: dict[int, list[int]] = {}
     with connection.cursor() as cursor:
-        cursor.execute(sql, [user_id, *ids])
-        for poll_id, count, option_id in cursor.fetchall():
-            counts[poll_id] = count
-            if option_id is not None:
-                choices.setdefault(poll_id, []).append(option_id)
-    return counts, choices
+        cursor.execute(sql, [viewer.pk, *(poll.pk for poll in polls)])
+        for poll_id, option_id in cursor.fetchall():
+            choices.setdefault(poll_id, []).append(option_id)
+    return choices
 
 
 def listed_now(poll: Poll, now: datetime) -> dict[str, Any]:
