@@ -122,10 +122,10 @@ def test_the_page_reads_a_fixed_number_of_queries(
     vote_cast(user=resident, deliberation=deliberation, statement=shown(deliberation)[0], value=1)
     client.get(page_url(deliberation))
     # The session, the user, their roles (runs it?), unread notifications; the municipality, the
-    # deliberation; who may take part (verification, districts, the verified district); the participant,
+    # deliberation; who may take part (the verification with its district, the districts); the participant,
     # the map (their place), its priorities, the statements seen least and the one chosen; the answers;
     # the counts; the statements they wrote.
-    with django_assert_num_queries(17) as first:
+    with django_assert_num_queries(16) as first:
         client.get(page_url(deliberation))
     for statement in shown(deliberation)[1:4]:
         vote_cast(user=resident, deliberation=deliberation, statement=statement, value=-1)
