@@ -10,7 +10,7 @@ made around the services (a shell, a data repair) must call it too, or restart t
 
 import secrets
 from collections import OrderedDict
-from collections.abc import Callable, Hashable
+from collections.abc import Hashable
 from threading import Lock
 from typing import Generic, TypeVar
 
@@ -38,25 +38,14 @@ def listings_token(municipality_id: int) -> str | None:
 
 
 class Kept(Generic[T]):
-    """One kind of list, kept per municipality (by its id, or by its slug where the list is found
-    before the municipality is read) with the token it was read under: the `size` read last."""
+    """One kind of list, kept per municipality (by its slug, where the list is found before the
+    municipality is read, or its id) with the token it was read under: the `size` read last. The
+    reader checks the token (`listings_token`, or in a query of its own) against the kept one."""
 
     def __init__(self, size: int = 64) -> None:
         self.size = size
         self._lists: OrderedDict[Hashable, tuple[str, T]] = OrderedDict()
         self._lock = Lock()
-
-    def get(self, where: Hashable, municipality_id: int, read: Callable[[], T]) -> T:
-        """The list as it is now: the token read first, the list kept under it or read afresh."""
-        token = listings_token(municipality_id)
-        if token is None:
-            return read()
-        kept = self.last(where)
-        if kept is not None and kept[0] == token:
-            return kept[1]
-        value = read()
-        self.keep(where, token, value)
-        return value
 
     def last(self, where: Hashable) -> tuple[str, T] | None:
         """The list kept last, with the token it was kept under, which may be out of date: a caller

@@ -19,12 +19,11 @@ from django.db import connection
 from django.utils.translation import get_language
 
 from veche.access.functions import access_municipality, admitted, is_live
-from veche.access.roles import is_signed_in
 from veche.municipalities.listings import Kept, listings_token
 from veche.municipalities.models import ListingRevision, Municipality
 from veche.polls.access import results_public
-from veche.polls.models import Poll, PollChoice, PollVote, Status
-from veche.polls.selectors import ORDERINGS, with_parts
+from veche.polls.models import Poll, Status
+from veche.polls.selectors import ORDERINGS, choices_of, with_parts
 
 # Sort keys of ORDERINGS, for rows already in memory.
 _SORT_KEYS: dict[str, tuple[Callable[[Poll], Any], bool]] = {
@@ -103,7 +102,7 @@ def listed_page(slug: str, viewer: Any, *, status: str, now: datetime, offset: i
         votes, current = _votes_and_token(polls, listing.municipality.pk)
         if current == kept_under:
             admitted(viewer, listing.municipality)
-            return ListedPage(listing, polls, count, votes, _choices(polls, viewer))
+            return ListedPage(listing, polls, count, votes, choices_of(polls, viewer))
     municipality = access_municipality(viewer, slug)
     token = listings_token(municipality.pk)
     rows = Poll.objects.filter(municipality=municipality, published_at__isnull=False)
@@ -111,7 +110,7 @@ def listed_page(slug: str, viewer: Any, *, status: str, now: datetime, offset: i
     _kept.keep(slug, token, listing)
     polls, count = listing.page(status, now, offset, limit)
     votes, _token = _votes_and_token(polls, municipality.pk)
-    return ListedPage(listing, polls, count, votes, _choices(polls, viewer))
+    return ListedPage(listing, polls, count, votes, choices_of(polls, viewer))
 
 
 def _votes_and_token(polls: list[Poll], municipality_id: int) -> tuple[dict[int, int], str | None]:
@@ -127,26 +126,6 @@ def _votes_and_token(polls: list[Poll], municipality_id: int) -> tuple[dict[int,
         cursor.execute(sql, [municipality_id, *(poll.pk for poll in polls)])
         rows = cursor.fetchall()
     return {pk: count for pk, count, _token in rows}, rows[0][2] if rows else listings_token(municipality_id)
-
-
-def _choices(polls: list[Poll], viewer: Any) -> dict[int, list[int]]:
-    """The option ids `viewer` chose in each of `polls` they voted in, in ballot order: one query.
-    (The LEFT JOIN keeps SQLite's order, the vote by its (poll, user) index, then its choices; one
-    query with the counts costs PostgreSQL twice the planning.)"""
-    if not polls or not is_signed_in(viewer):
-        return {}
-    marks = ", ".join(["%s"] * len(polls))
-    sql = (
-        f"SELECT v.poll_id, c.option_id FROM {PollVote._meta.db_table} v "  # noqa: S608 - table names
-        f"LEFT JOIN {PollChoice._meta.db_table} c ON c.vote_id = v.id "
-        f"WHERE v.user_id = %s AND v.poll_id IN ({marks}) ORDER BY v.poll_id, c.rank"
-    )
-    choices: dict[int, list[int]] = {}
-    with connection.cursor() as cursor:
-        cursor.execute(sql, [viewer.pk, *(poll.pk for poll in polls)])
-        for poll_id, option_id in cursor.fetchall():
-            choices.setdefault(poll_id, []).append(option_id)
-    return choices
 
 
 def listed_now(poll: Poll, now: datetime) -> dict[str, Any]:
