@@ -5,6 +5,7 @@ from django.contrib import admin
 from django.urls import URLPattern, URLResolver, include, path, re_path
 
 from veche.api.api import api
+from veche.core import pwa
 from veche.core import views as core_views
 from veche.moderation import views as moderation_views
 from veche.municipalities import views as municipality_views
@@ -14,6 +15,7 @@ from veche.reports import views as report_views
 
 municipality_patterns: list[URLPattern | URLResolver] = [
     path("", municipality_views.municipality_home, name="municipality"),
+    path("manifest.webmanifest", pwa.municipality_manifest, name="pwa_municipality_manifest"),
     path("comments/", include("veche.comments.urls")),
     path("appeals/", include("veche.appeals.urls")),
     path("budgets/", include("veche.budgeting.urls")),
@@ -50,6 +52,12 @@ municipality_patterns: list[URLPattern | URLResolver] = [
 urlpatterns = [
     path("", municipality_views.home, name="home"),
     path("healthz", core_views.healthz, name="healthz"),
+    # The installable app (core/pwa.py): the worker is served from the root so that it serves the whole site.
+    path("sw.js", pwa.service_worker, name="pwa_service_worker"),
+    path("manifest.webmanifest", pwa.manifest, name="pwa_manifest"),
+    path("offline/", pwa.offline, name="pwa_offline"),
+    path("device/", pwa.device, name="pwa_device"),
+    path("device/session", pwa.session, name="pwa_session"),
     path("readyz", ops_views.readyz, name="readyz"),
     path("metrics", ops_views.metrics, name="metrics"),
     path("i18n/", include("django.conf.urls.i18n")),

@@ -5,6 +5,8 @@ from typing import Any
 from django.conf import settings
 from django.http import HttpRequest
 
+from veche.core.pwa import account_marker
+
 
 def site(request: HttpRequest) -> dict[str, Any]:
     unread = 0
@@ -19,4 +21,6 @@ def site(request: HttpRequest) -> dict[str, Any]:
         "map_tile_attribution": settings.MAP_TILE_ATTRIBUTION,
         # The longest text a person may write; a form's maxlength without a form field says it.
         "text_max_length": settings.TEXT_MAX_LENGTH,
+        # Whose pages the device keeps (core/pwa.py): a keyed hash, never the account itself.
+        "device_account": account_marker(user),
     }

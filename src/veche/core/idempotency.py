@@ -5,6 +5,7 @@ from collections.abc import Callable
 
 from django.db import IntegrityError, transaction
 from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.utils.http import parse_header_parameters
 from django.utils.translation import gettext as _
 
 from veche.core.models import IdempotencyRecord
@@ -29,6 +30,20 @@ def _scope(request: HttpRequest) -> str | None:
     return None
 
 
+def _fingerprint(request: HttpRequest) -> str:
+    """What makes two requests the same: method, path and body, where a multipart body's boundary
+    does not count. A browser draws a new boundary each time it builds the same form, and a phone
+    that resends a report written offline (app.js) must be taken for the same request."""
+    body = request.body
+    content_type = request.META.get("CONTENT_TYPE", "")
+    if content_type.startswith("multipart/form-data"):
+        _, params = parse_header_parameters(content_type)
+        boundary = params.get("boundary", "")
+        if boundary:
+            body = body.replace(b"--" + boundary.encode("latin-1", "replace"), b"--boundary")
+    return hashlib.sha256(f"{request.method} {request.path}\n".encode() + body).hexdigest()
+
+
 class IdempotencyMiddleware:
     def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
         self.get_response = get_response
@@ -42,9 +57,7 @@ class IdempotencyMiddleware:
         scope = _scope(request)
         if scope is None:
             return self.get_response(request)
-        request_hash = hashlib.sha256(
-            f"{request.method} {request.path}\n".encode() + request.body
-        ).hexdigest()
+        request_hash = _fingerprint(request)
         # The key's record, the write and the answer kept for replay commit together: a process that
         # dies in between leaves neither a write without its answer (which a retry could then neither
         # replay nor redo) nor a record stuck "in progress". A second request with the key waits on

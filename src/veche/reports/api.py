@@ -104,6 +104,8 @@ class ReportIn(Schema):
     longitude: float = Field(ge=-180, le=180)
     description: str = Field(min_length=1, max_length=settings.TEXT_MAX_LENGTH)
     address: str = Field(default="", max_length=300)
+    # The district the resident chose, by its slug; empty: the place decides (as on the site's form).
+    district: str = Field(default="", max_length=60, pattern=SLUG)
 
 
 class ActionIn(Schema):
@@ -151,6 +153,11 @@ def report_create(
     category = municipality.categories.filter(slug=payload.category).first()
     if category is None:
         raise DomainError(fields={"category": [_("Choose a category from the list.")]})
+    district = None
+    if payload.district:
+        district = municipality.districts.filter(slug=payload.district).first()
+        if district is None:
+            raise DomainError(fields={"district": [_("Choose a district from the list.")]})
     report = services.report_submit(
         author=signed_in(request),
         municipality=municipality,
@@ -159,6 +166,7 @@ def report_create(
         longitude=payload.longitude,
         description=payload.description,
         address=payload.address,
+        district=district,
         photos=list(photos or []),
         source="api",
     )

@@ -67,6 +67,8 @@ class ReportForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.fields["category"].queryset = municipality.categories.filter(is_active=True)  # type: ignore[attr-defined]
         self.fields["district"].queryset = municipality.districts.all()  # type: ignore[attr-defined]
+        # On a phone the camera opens at once: the report is made in front of the problem.
+        self.fields["photos"].widget.attrs["capture"] = "environment"
 
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}

@@ -210,6 +210,12 @@ def report_new(request: HttpRequest, slug: str) -> HttpResponse:
         "confirming": confirming,
         "can_support": bool(allows(user, municipality, Feature.SUPPORT, services.REPORTING)),
         "geocoder": bool(settings.VECHE_GEOCODER_URL),
+        # The choices' slugs, by the ids the form's lists hold: a report kept on the device goes
+        # through the API, which names them by slug (report-offline.js).
+        "slugs": {
+            "categories": {str(pk): slug for pk, slug in form.fields["category"].queryset.values_list("pk", "slug")},  # type: ignore[attr-defined]
+            "districts": {str(pk): slug for pk, slug in form.fields["district"].queryset.values_list("pk", "slug")},  # type: ignore[attr-defined]
+        },
     }
     return render(request, "reports/new.html", context, status=status)
 
