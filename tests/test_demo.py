@@ -25,6 +25,9 @@ from veche.appeals.models import Appeal
 from veche.initiatives.models import Initiative, Status
 from veche.municipalities.models import Municipality
 from veche.polls.models import Poll
+from veche.recognition.demo import SHOWN
+from veche.recognition.models import PointEntry
+from veche.recognition.selectors import board_rows
 from veche.reports.models import Report
 
 
@@ -66,6 +69,10 @@ def test_the_whole_demo_loads_once_and_shows_each_model():
     assert not Initiative.objects.filter(municipality__slug__in=demo.MODEL_3).exists()
     check_two_years_of_history()
     assert rollup_check() == []
+    # Recognition: the demo's activity went through the services, which awarded its points, and a few
+    # residents of each active city chose to appear on its public board.
+    assert PointEntry.objects.filter(municipality=moscow, points__gt=0).exists()
+    assert len(board_rows(moscow)) == SHOWN
 
     before = row_counts()
     again = StringIO()

@@ -27,6 +27,7 @@ municipality_patterns: list[URLPattern | URLResolver] = [
     path("projects/<int:project_id>/text/", include("veche.drafting.urls")),
     path("projects/<int:project_id>/meetings/", include("veche.meetings.urls")),
     path("reports/", include("veche.reports.urls")),
+    path("badges/", include("veche.recognition.urls")),
     path("staff/", municipality_views.staff_home, name="staff_home"),
     path("staff/moderation/", moderation_views.queue, name="moderation_queue"),
     path(
@@ -43,6 +44,7 @@ municipality_patterns: list[URLPattern | URLResolver] = [
     path("staff/budgets/", include("veche.budgeting.staff_urls")),
     path("staff/projects/", include("veche.crowdprojects.staff_urls")),
     path("staff/deliberations/", include("veche.deliberation.staff_urls")),
+    path("staff/recognition/", include("veche.recognition.staff_urls")),
     path("staff/<str:kind>/", municipality_views.staff_list, name="staff_list"),
     path("staff/<str:kind>/new/", municipality_views.staff_edit, name="staff_new"),
     path("staff/<str:kind>/<int:pk>/", municipality_views.staff_edit, name="staff_edit"),

@@ -48,6 +48,7 @@ from tests.authz.deliberation import (
     deliberation_world,
 )
 from tests.authz.opendata import opendata_routes, opendata_world
+from tests.authz.recognition import recognition_routes
 from veche.accounts.models import ApiToken, User, Verification
 from veche.accounts.services import api_token_create, email_confirmation_token
 from veche.appeals.models import Appeal, AppealPolicy
@@ -1324,6 +1325,7 @@ ROUTES: dict[str, Case] = {
     **deliberation_staff_routes(Case, every),
     **analytics_routes(Case, every),
     **opendata_routes(Case, every),
+    **recognition_routes(Case, every, signed_in, api_signed_in),
 }
 
 

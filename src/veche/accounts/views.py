@@ -33,6 +33,7 @@ from veche.accounts.forms import (
     TokenForm,
 )
 from veche.accounts.models import User
+from veche.accounts.sections import sections_for
 from veche.core.errors import DomainError, RateLimited
 from veche.core.forms import apply_domain_error, page_status, submit
 from veche.core.http import signed_in
@@ -243,6 +244,8 @@ def profile(request: HttpRequest) -> HttpResponse:
         "verifications": user.verifications.select_related("municipality", "district"),
         "memberships": user.memberships.select_related("municipality", "department"),
         "new_token": request.session.pop("new_token", None),
+        # What other apps show here (recognition: points and badges).
+        "sections": sections_for(user),
     }
     return render(request, "accounts/profile.html", context, status=400 if form.errors else 200)
 

@@ -26,6 +26,7 @@ from veche.moderation.api import router as moderation_router
 from veche.municipalities.api import router as municipalities_router
 from veche.notifications.api import router as notifications_router
 from veche.polls.api import router as polls_router
+from veche.recognition.api import router as recognition_router
 from veche.reports.api import router as reports_router
 
 
@@ -88,3 +89,4 @@ api.add_router("", moderation_router)
 api.add_router("", notifications_router)
 api.add_router("", reports_router)
 api.add_router("", analytics_router)
+api.add_router("", recognition_router)

@@ -1,5 +1,6 @@
-"""What drafting registers with the rest of Veche: amendments as moderated content and as a
-contribution to a project's figures, and the documents' section of the project page."""
+"""What drafting registers with the rest of Veche: amendments as moderated content, as a contribution
+to a project's figures and as things named in words (recognition's points for one accepted), and the
+documents' section of the project page."""
 
 from typing import Any
 
@@ -11,6 +12,7 @@ from veche.crowdprojects.access import can_run
 from veche.crowdprojects.models import StageKind
 from veche.drafting.access import can_see_document
 from veche.drafting.models import Amendment, AmendmentSupport, Document
+from veche.ledger.subjects import register as register_subject
 from veche.moderation.registry import register
 
 
@@ -27,6 +29,15 @@ register(
     visible=_visible,
 )
 
+register_subject(
+    Amendment,
+    yours=_("Your amendment to “{}”"),
+    entry=_("An amendment to “{}”"),
+    municipality=lambda amendment: amendment.municipality,
+    url=lambda amendment: amendment.get_absolute_url(),
+    related=("municipality", "document", "document__municipality"),
+    title=lambda amendment: amendment.document.title,
+)
 tallies.register_contribution(
     "amendments",
     label=_("amendments"),

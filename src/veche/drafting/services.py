@@ -58,6 +58,8 @@ from veche.drafting.splitting import Part, free_number, split_text
 from veche.municipalities.models import Municipality
 from veche.notifications.messages import message
 from veche.notifications.services import notify, notify_followers
+from veche.recognition.models import Action as Recognised
+from veche.recognition.services import points_award
 
 CLOSED = Phase(
     name="closed",
@@ -419,6 +421,14 @@ def amendment_decide(
             target=amendment,
             details={"document": amendment.document_id, "section": amendment.section_key, "reason": reason},
         )
+        if accept:
+            points_award(
+                user=amendment.author,
+                municipality=amendment.municipality,
+                action=Recognised.AMENDMENT_ACCEPTED,
+                subject=amendment,
+                now=amendment.decided_at,
+            )
         supporters = AmendmentSupport.objects.filter(amendment=amendment).values("user_id")
         people = [amendment.author, *User.objects.filter(pk__in=supporters)]
         title = (

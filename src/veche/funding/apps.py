@@ -8,5 +8,5 @@ class FundingConfig(AppConfig):
     verbose_name = _("co-financing")
 
     def ready(self) -> None:
-        # The campaigns' section of a crowd project's page.
-        from veche.funding import sections  # noqa: F401
+        # The campaigns' section of a crowd project's page; campaigns named in words.
+        from veche.funding import registrations, sections  # noqa: F401

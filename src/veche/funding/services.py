@@ -44,6 +44,8 @@ from veche.funding.providers import payment_provider
 from veche.funding.selectors import roubles
 from veche.notifications.messages import message
 from veche.notifications.services import notify
+from veche.recognition.models import Action as Recognised
+from veche.recognition.services import points_award
 
 # Checking what people type.
 
@@ -349,6 +351,22 @@ def _tell_closed(campaign: Campaign) -> None:
     )
 
 
+def _recognise_pledgers(campaign: Campaign, now: datetime) -> None:
+    """Each person who pledged to a campaign that reached its target co-financed its project: recorded,
+    without points, for the badge (`recognition`)."""
+    pledgers = User.objects.filter(
+        pk__in=Pledge.objects.filter(campaign=campaign, status=PledgeStatus.PLEDGED).values("user_id")
+    )
+    for user in pledgers.order_by("pk"):
+        points_award(
+            user=user,
+            municipality=campaign.municipality,
+            action=Recognised.PROJECT_COFINANCED,
+            subject=campaign,
+            now=now,
+        )
+
+
 def _settle(campaign_id: int, now: datetime) -> str | None:
     """Settle one campaign whose deadline has passed, unless another tick did; inside a transaction.
     The claim decides the outcome in the same UPDATE, from the total as it stands under the lock."""
@@ -368,6 +386,8 @@ def _settle(campaign_id: int, now: datetime) -> str | None:
         released = Pledge.objects.filter(campaign=campaign, status=PledgeStatus.PLEDGED).update(
             status=PledgeStatus.RELEASED, ended_at=now
         )
+    else:
+        _recognise_pledgers(campaign, now)
     audit_record(
         actor=None,
         action="campaign.settle",

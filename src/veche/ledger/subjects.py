@@ -45,13 +45,16 @@ class Subjects:
 @dataclass(frozen=True)
 class Subject:
     """One chain in words: what a receipt of it counted, for its holder (`yours`) and for anyone
-    (`entry`); the page of the thing; the municipality, whose clock its times are told by."""
+    (`entry`); the page of the thing; the municipality, whose clock its times are told by; the thing's
+    own title (other apps that name things by the same label, such as recognition's ledger of points,
+    put it in words of their own)."""
 
     yours: StrOrPromise
     entry: StrOrPromise
     url: str
     municipality: str
     zone: ZoneInfo
+    title: str = ""
 
 
 def _unknown() -> Subject:
@@ -110,6 +113,7 @@ def describe(chains: Iterable[str]) -> dict[str, Subject]:
                 url=subjects.url(obj),
                 municipality=str(municipality),
                 zone=zone_of(municipality),
+                title=title,
             )
     return {chain: described.get(chain) or _unknown() for chain in chains}
 

@@ -1,4 +1,5 @@
-"""Which kinds of content can be flagged and hidden, and how moderation finds their parts."""
+"""Which kinds of content can be flagged and hidden, how moderation finds their parts, and who else
+hears when content is hidden or restored (`listen`)."""
 
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -24,6 +25,9 @@ class Flaggable:
 
 
 _registry: dict[str, Flaggable] = {}
+# Called with (content, hidden) for every kind of content, in the transaction that hid or restored it,
+# after the kind's own `on_hidden`: what other apps keep about content (recognition's points) follows.
+_listeners: list[Callable[[Any, bool], None]] = []
 
 
 def register(
@@ -37,6 +41,16 @@ def register(
     on_hidden: Callable[[Any, bool], None] | None = None,
 ) -> None:
     _registry[model._meta.label_lower] = Flaggable(model, url, excerpt, author, related, visible, on_hidden)
+
+
+def listen(callback: Callable[[Any, bool], None]) -> None:
+    """Call `callback(content, hidden)` whenever a moderator hides or restores any content."""
+    if callback not in _listeners:
+        _listeners.append(callback)
+
+
+def listeners() -> tuple[Callable[[Any, bool], None], ...]:
+    return tuple(_listeners)
 
 
 def lookup(label: str) -> Flaggable | None:

@@ -12,7 +12,7 @@ from veche.accounts.models import User
 from veche.core.audit import audit_record
 from veche.core.errors import Conflict, DomainError, Forbidden, NotFound
 from veche.moderation.models import Flag, Moderated
-from veche.moderation.registry import for_instance
+from veche.moderation.registry import for_instance, listeners
 from veche.notifications.messages import message
 from veche.notifications.services import notify
 
@@ -81,6 +81,8 @@ def _set_hidden(moderator: User, content: Moderated, reason: str, *, hide: bool)
     flaggable = for_instance(content)
     if flaggable.on_hidden is not None:
         flaggable.on_hidden(content, hide)
+    for listener in listeners():
+        listener(content, hide)
     if hide:
         _resolve_flags(content, moderator, Flag.Resolution.HIDDEN)
     audit_record(

@@ -42,6 +42,8 @@ from veche.polls.models import (
     Status,
     status_q,
 )
+from veche.recognition.models import Action as Recognised
+from veche.recognition.services import points_award
 
 
 def vote_summary(vote: PollVote) -> dict[str, object]:
@@ -546,4 +548,7 @@ def poll_vote(*, user: User, poll: Poll, options: Sequence[int], now: datetime |
             [PollChoice(vote=vote, option=option, rank=rank) for rank, option in enumerate(chosen, start=1)]
         )
         Poll.objects.filter(pk=poll.pk).update(votes_count=F("votes_count") + 1)
+        points_award(
+            user=user, municipality=poll.municipality, action=Recognised.VOTE_CAST, subject=poll, now=now
+        )
     return receipt

@@ -1,11 +1,13 @@
 """Reports in a person's activity: the reports they filed, and those they said "Me too" to, with
-their status now."""
+their status now; and a report named in words where other apps name it by its label (recognition's
+points for a report fixed)."""
 
 from django.utils.text import Truncator, format_lazy
 from django.utils.translation import gettext_lazy as _
 
 from veche.accounts.activity import Item
 from veche.accounts.activity import register as register_activity
+from veche.ledger.subjects import register as register_subject
 from veche.municipalities.zones import zone_of
 from veche.reports.models import Report, ReportSupport
 from veche.reports.services import report_url
@@ -49,6 +51,15 @@ def _supports(ids: list[int]) -> dict[int, Item]:
     }
 
 
+register_subject(
+    Report,
+    yours=_("Your report “{}”"),
+    entry=_("A report “{}”"),
+    municipality=lambda report: report.municipality,
+    url=report_url,
+    related=("municipality", "category"),
+    title=lambda report: f"{report.category.title}: {Truncator(report.description).chars(60)}",
+)
 register_activity("report", rows=lambda user: Report.objects.filter(author=user), items=_items)
 # Not a counted action (no receipt): "Me too" tells the city how many care, it decides nothing.
 register_activity(

@@ -26,6 +26,8 @@ from veche.municipalities.selectors import municipality_add_working_days, munici
 from veche.municipalities.zones import local_day
 from veche.notifications.messages import Message, message
 from veche.notifications.services import follow, notify, notify_followers
+from veche.recognition.models import Action as Recognised
+from veche.recognition.services import points_award
 from veche.reports import mapcells
 from veche.reports.access import can_handle_report, can_moderate_reports, can_see_report
 from veche.reports.lifecycle import CONFIRM_DAYS, TRANSITIONS, Actor
@@ -418,6 +420,19 @@ def _author_window(report: Report, now: datetime) -> None:
         )
 
 
+def _recognise_fix(report: Report, *, was: str, now: datetime) -> None:
+    """A report closed after its answer that it is fixed, confirmed by its author or left undisputed,
+    earns its author points (`recognition`); a rejected one does not."""
+    if was == Status.RESOLVED and report.author is not None:
+        points_award(
+            user=report.author,
+            municipality=report.municipality,
+            action=Recognised.REPORT_FIXED,
+            subject=report,
+            now=now,
+        )
+
+
 def report_confirm(*, author: User, report: Report, now: datetime | None = None) -> Report:
     """The author agrees the answer settles it; the report closes."""
     now = now or timezone.now()
@@ -425,9 +440,11 @@ def report_confirm(*, author: User, report: Report, now: datetime | None = None)
         report = _locked(report)
         _require(author, report, Actor.AUTHOR)
         _author_window(report, now)
+        was = report.status
         _transition(report, "confirm", actor=author, now=now)
         report.closed_at = now
         report.save()
+        _recognise_fix(report, was=was, now=now)
         _notify_change(report, message(gettext_noop("Report #{} is closed"), report.pk), exclude=author)
     return report
 
@@ -477,9 +494,11 @@ def reports_close_unconfirmed(*, now: datetime | None = None) -> int:
             # Disputed and answered again since the list was read: a new window runs.
             if report.status not in ANSWERED or report.confirm_due is None or report.confirm_due >= today:
                 continue
+            was = report.status
             _transition(report, "close", actor=None, now=now)
             report.closed_at = now
             report.save()
+            _recognise_fix(report, was=was, now=now)
             closed += 1
     return closed
 

@@ -72,6 +72,8 @@ INSTALLED_APPS = [
     "veche.meetings",
     "veche.deliberation",
     "veche.analytics",
+    # After the wings: its demo gives a few of their residents' consent to the public boards.
+    "veche.recognition",
     "veche.api",
     "veche.ops",
 ]

@@ -27,6 +27,8 @@ from veche.budgeting.selectors import money
 from veche.budgeting.services.common import is_int, locked_budget, may_take_part, wrong_phase
 from veche.core.errors import DomainError
 from veche.ledger.services import AlreadyVoted, Receipt, chain_name, ledger_append
+from veche.recognition.models import Action as Recognised
+from veche.recognition.services import points_award
 
 
 def ballot_summary(ballot: Ballot) -> dict[str, object]:
@@ -181,6 +183,9 @@ def ballot_cast(*, user: User, budget: Budget, choices: object, now: datetime | 
         )
         ballot.receipt = receipt.entry_hash
         ballot.save(update_fields=["receipt"])
+        points_award(
+            user=user, municipality=process.municipality, action=Recognised.VOTE_CAST, subject=budget, now=now
+        )
     return receipt
 
 

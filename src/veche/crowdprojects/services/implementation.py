@@ -45,6 +45,8 @@ from veche.crowdprojects.selectors import current_phase
 from veche.municipalities.zones import local_day
 from veche.notifications.messages import message
 from veche.notifications.services import notify_followers
+from veche.recognition.models import Action as Recognised
+from veche.recognition.services import points_award
 
 STARS = range(1, 6)
 
@@ -238,6 +240,13 @@ def monitoring_report_file(
         )
         for content in encoded:
             MonitoringPhoto.objects.create(report=report, image=content)
+        points_award(
+            user=actor,
+            municipality=idea.municipality,
+            action=Recognised.MONITORING_REPORT,
+            subject=report,
+            now=now,
+        )
     return report
 
 

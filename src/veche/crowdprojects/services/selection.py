@@ -31,6 +31,7 @@ from veche.crowdprojects.models import (
     RESPONSIBLE_MAX_LENGTH,
     Decision,
     Idea,
+    IdeaAuthor,
     IdeaStatus,
     IdeaSupport,
     Project,
@@ -42,6 +43,8 @@ from veche.municipalities.models import Department
 from veche.municipalities.zones import zone_of
 from veche.notifications.messages import message
 from veche.notifications.services import notify, notify_followers
+from veche.recognition.models import Action as Recognised
+from veche.recognition.services import points_award
 
 
 @dataclass(frozen=True)
@@ -214,6 +217,7 @@ def project_selection_publish(*, actor: User, project: Project, now: datetime | 
         for idea in ideas:
             idea.status = IdeaStatus.SELECTED if idea.decision.selected else IdeaStatus.NOT_SELECTED
         Idea.objects.bulk_update(ideas, ["status"])
+        _recognise_authors([idea for idea in ideas if idea.decision.selected], now)
         audit_record(
             actor=actor,
             action="crowdprojects.selection_publish",
@@ -230,6 +234,23 @@ def project_selection_publish(*, actor: User, project: Project, now: datetime | 
         )
         _tell_each_idea(ideas, actor)
     return selection
+
+
+def _recognise_authors(taken_up: list[Idea], now: datetime) -> None:
+    """Each taken-up idea earns its author, and those credited with it by a merge, points
+    (`recognition`): one read of the co-authors for all the ideas."""
+    coauthors: dict[int, list[User]] = {}
+    for row in IdeaAuthor.objects.filter(idea__in=taken_up).select_related("user"):
+        coauthors.setdefault(row.idea_id, []).append(row.user)
+    for idea in taken_up:
+        for author in sorted({idea.author, *coauthors.get(idea.pk, ())}, key=lambda user: user.pk):
+            points_award(
+                user=author,
+                municipality=idea.municipality,
+                action=Recognised.IDEA_SELECTED,
+                subject=idea,
+                now=now,
+            )
 
 
 def _tell_each_idea(ideas: list[Idea], actor: User) -> None:

@@ -37,6 +37,8 @@ from veche.crowdprojects.selectors import current_phase
 from veche.crowdprojects.stages import phase_of
 from veche.ledger.services import AlreadyVoted, Receipt, chain_name, ledger_append
 from veche.municipalities.zones import zone_of
+from veche.recognition.models import Action as Recognised
+from veche.recognition.services import points_award
 
 # Ideas a resident can vote for: proposed, not hidden by a moderator, not merged into another.
 ON_THE_BALLOT = (IdeaStatus.PUBLISHED, IdeaStatus.THRESHOLD_REACHED)
@@ -231,4 +233,11 @@ def ballot_cast(
         receipt = ledger_append(chain=chain_name(project), kind="ballot", payload=payload)
         ballot.receipt = receipt.entry_hash
         ballot.save(update_fields=["receipt"])
+        points_award(
+            user=user,
+            municipality=project.municipality,
+            action=Recognised.VOTE_CAST,
+            subject=project,
+            now=now,
+        )
     return receipt
