@@ -101,7 +101,11 @@ def test_a_report_written_offline_is_sent_once_when_the_connection_returns(
     page.set_input_files("[name=photos]", photo)
     page.wait_for_function("() => /KB|КБ/.test(document.getElementById('device-note').textContent)")
     walk.button("Send the report").click()
-    expect(page.locator("#device-note")).to_contain_text(walk._("No connection: the report is kept on this device"))
+    expect(page.locator("#device-note")).to_contain_text(
+        walk._(
+            "No connection: the report is kept on this device and will be sent when the connection returns."
+        )
+    )
     assert Report.objects.count() == 0
     expect(page.locator("#outbox-status a")).to_have_text(
         walk.count(
@@ -163,7 +167,9 @@ def test_logging_out_drops_the_pages_kept_for_the_account(
     page.wait_for_function(CONTROLLED)
     walk.open("/accounts/activity/")
     wait_kept(walk, "/accounts/activity/")
-    owner = page.evaluate("caches.open('veche-pages').then(c => c.match('/__veche/owner')).then(r => r.text())")
+    owner = page.evaluate(
+        "caches.open('veche-pages').then(c => c.match('/__veche/owner')).then(r => r.text())"
+    )
     assert owner == page.get_attribute("body", "data-account") != "anonymous"
 
     menu = page.locator("header .menu > summary")
@@ -171,7 +177,9 @@ def test_logging_out_drops_the_pages_kept_for_the_account(
         menu.click()
     with page.expect_navigation():
         walk.button("Log out").click()
-    page.wait_for_function("() => caches.open('veche-pages').then(c => c.match('/accounts/activity/')).then(r => !r)")
+    page.wait_for_function(
+        "() => caches.open('veche-pages').then(c => c.match('/accounts/activity/')).then(r => !r)"
+    )
     kept = page.evaluate("caches.open('veche-pages').then(c => c.keys()).then(keys => keys.map(k => k.url))")
     assert all("/accounts/" not in url for url in kept), kept
 

@@ -40,6 +40,14 @@ SHELL_STATIC = (
     "veche/report-offline.js",
     "veche/favicon.svg",
     "veche/icons/icon-192.png",
+    # The report form's map, for a form opened from the device before its map was ever drawn.
+    "vendor/leaflet/leaflet.css",
+    "vendor/leaflet/leaflet.js",
+    "vendor/leaflet/images/marker-icon.png",
+    "vendor/leaflet/images/marker-icon-2x.png",
+    "vendor/leaflet/images/marker-shadow.png",
+    "veche/report-form.js",
+    "veche/report-nearby.js",
 )
 ICONS = (
     ("veche/icons/icon-192.png", "192x192", "any"),
@@ -77,9 +85,9 @@ def _shell_urls() -> list[str]:
 @require_GET
 def service_worker(request: HttpRequest) -> HttpResponse:
     shell = _shell_urls()
-    version = hashlib.sha256(
-        "\n".join([_shell_digest(), get_language() or "", *shell]).encode()
-    ).hexdigest()[:16]
+    version = hashlib.sha256("\n".join([_shell_digest(), get_language() or "", *shell]).encode()).hexdigest()[
+        :16
+    ]
     config = {
         "version": version,
         "shell": shell,
@@ -101,7 +109,9 @@ def _manifest(*, name: str, short_name: str, start_url: str, shortcuts: list[dic
         {"src": static(src), "sizes": sizes, "type": "image/png", "purpose": purpose}
         for src, sizes, purpose in ICONS
     ]
-    icons.append({"src": static("veche/favicon.svg"), "sizes": "any", "type": "image/svg+xml", "purpose": "any"})
+    icons.append(
+        {"src": static("veche/favicon.svg"), "sizes": "any", "type": "image/svg+xml", "purpose": "any"}
+    )
     manifest: dict[str, Any] = {
         "id": start_url,
         "name": name,

@@ -271,7 +271,7 @@
     var banner = document.getElementById("offline-copy");
     if (!banner || !body.hasAttribute("data-offline-copy") || !saved) { return; }
     var date = new Date(saved).toLocaleString(lang, { dateStyle: "long", timeStyle: "short" });
-    banner.textContent = banner.dataset.text.replace("%(date)s", date);
+    banner.textContent = banner.dataset.text.replace("{date}", date);
     banner.hidden = false;
   }
 

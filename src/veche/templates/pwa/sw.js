@@ -93,10 +93,12 @@ self.addEventListener("activate", (event) => {
   })());
 });
 
-async function fromDevice(request) {
+async function fromDevice(request, copy = true) {
   const kept = await caches.match(request, { ignoreVary: true });
   if (!kept) { return null; }
-  const html = (await kept.text()).replace(/<body/, "<body data-offline-copy");
+  // A kept page says it is the device's copy (app.js shows when it was saved); the offline page
+  // shown in place of one never kept does not.
+  const html = copy ? (await kept.text()).replace(/<body/, "<body data-offline-copy") : await kept.text();
   return new Response(html, { headers: kept.headers });
 }
 
@@ -126,7 +128,7 @@ async function page(event) {
     return kept || await network;
   } catch (error) {
     return (await fromDevice(request))
-      || (await fromDevice(new Request(CONFIG.offline)))
+      || (await fromDevice(new Request(CONFIG.offline), false))
       || Response.error();
   }
 }
