@@ -12,8 +12,6 @@ const PAGES = "veche-pages";
 // pages and their owner are dropped together.
 const OWNER = "/__veche/owner";
 const KEEP_PAGES = 40;
-// A page that answers slower than this is taken from the device when it has one (a phone on a weak signal).
-const PATIENCE_MS = 8000;
 
 // Pages that are never kept: the staff's and the admin's (other people's data), the account's own
 // settings, the API, and the language switch's answer.
@@ -120,12 +118,10 @@ async function page(event) {
     }
   }).catch(() => undefined);
   event.waitUntil(keeping);
+  // Only a failed network gives the device's copy: a slow answer is still awaited, since a copy
+  // could show a page as it was before the person's own last action.
   try {
-    const slow = new Promise((resolve) => { setTimeout(resolve, PATIENCE_MS, null); });
-    const first = await Promise.race([network, slow]);
-    if (first) { return first; }
-    const kept = await fromDevice(request);
-    return kept || await network;
+    return await network;
   } catch (error) {
     return (await fromDevice(request))
       || (await fromDevice(new Request(CONFIG.offline), false))
