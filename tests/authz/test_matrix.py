@@ -355,6 +355,16 @@ ROUTES: dict[str, Case] = {
         state=lambda w: None,
         changes=False,
     ),
+    # The installable app (core/pwa.py): public, naming nobody; the session state tells each their own.
+    "pwa_service_worker": Case("/sw.js", every(200)),
+    "pwa_manifest": Case("/manifest.webmanifest", every(200)),
+    "pwa_municipality_manifest": Case("/m/{slug}/manifest.webmanifest", every(200)),
+    "pwa_municipality_manifest#inactive": Case(
+        "/m/{inactive}/manifest.webmanifest", every(404)[:-1] + (200,)
+    ),
+    "pwa_offline": Case("/offline/", every(200)),
+    "pwa_device": Case("/device/", every(200)),
+    "pwa_session": Case("/device/session", every(200)),
     "municipality": Case("/m/{slug}/", every(200)),
     "municipality#hidden-comment": Case("/m/{slug}/", every(200), needle=HIDDEN_TEXT, sees=MODERATORS_SEE),
     "municipality#inactive": Case("/m/{inactive}/", every(404)[:-1] + (200,)),

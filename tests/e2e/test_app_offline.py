@@ -101,7 +101,11 @@ def test_a_report_written_offline_is_sent_once_when_the_connection_returns(
     page.set_input_files("[name=photos]", photo)
     page.wait_for_function("() => /KB|КБ/.test(document.getElementById('device-note').textContent)")
     walk.button("Send the report").click()
-    expect(page.locator("#device-note")).to_contain_text(walk._("No connection: the report is kept on this device"))
+    expect(page.locator("#device-note")).to_contain_text(
+        walk._(
+            "No connection: the report is kept on this device and will be sent when the connection returns."
+        )
+    )
     assert Report.objects.count() == 0
     expect(page.locator("#outbox-status a")).to_have_text(
         walk.count(
@@ -128,10 +132,9 @@ def test_a_report_written_offline_is_sent_once_when_the_connection_returns(
         route.abort("connectionreset")
 
     page.route("**/api/v1/municipalities/*/reports", lose_the_answer)
-    walk.context.set_offline(False)
-    page.wait_for_function("() => navigator.onLine")
-    page.wait_for_function("() => document.querySelector('#outbox-list .outbox-waiting') && true")
-    page.wait_for_timeout(500)
+    with page.expect_event("requestfailed", lambda request: request.method == "POST"):
+        walk.context.set_offline(False)
+    expect(item).to_contain_text(walk._("Waiting to send."))
     assert lost == [201]
     assert Report.objects.count() == 1
     page.unroute("**/api/v1/municipalities/*/reports")
@@ -150,6 +153,16 @@ def test_a_report_written_offline_is_sent_once_when_the_connection_returns(
     assert page.locator("#outbox-status").is_hidden()
     assert Report.objects.count() == 1
 
+    # The person's own report is on the device now: it opens without a connection.
+    report_path = f"/m/{slug}/reports/{report.pk}/"
+    wait_kept(walk, report_path)
+    walk.context.set_offline(True)
+    page.goto(walk.base + f"/m/{slug}/")
+    page.goto(walk.base + report_path)
+    assert page.get_attribute("body", "data-offline-copy") is not None
+    expect(page.locator("main")).to_contain_text("Яма у перехода, видна с дороги")
+    walk.context.set_offline(False)
+
 
 def test_logging_out_drops_the_pages_kept_for_the_account(
     walker: Callable[[Setting], Walk],
@@ -163,7 +176,9 @@ def test_logging_out_drops_the_pages_kept_for_the_account(
     page.wait_for_function(CONTROLLED)
     walk.open("/accounts/activity/")
     wait_kept(walk, "/accounts/activity/")
-    owner = page.evaluate("caches.open('veche-pages').then(c => c.match('/__veche/owner')).then(r => r.text())")
+    owner = page.evaluate(
+        "caches.open('veche-pages').then(c => c.match('/__veche/owner')).then(r => r.text())"
+    )
     assert owner == page.get_attribute("body", "data-account") != "anonymous"
 
     menu = page.locator("header .menu > summary")
@@ -171,7 +186,9 @@ def test_logging_out_drops_the_pages_kept_for_the_account(
         menu.click()
     with page.expect_navigation():
         walk.button("Log out").click()
-    page.wait_for_function("() => caches.open('veche-pages').then(c => c.match('/accounts/activity/')).then(r => !r)")
+    page.wait_for_function(
+        "() => caches.open('veche-pages').then(c => c.match('/accounts/activity/')).then(r => !r)"
+    )
     kept = page.evaluate("caches.open('veche-pages').then(c => c.keys()).then(keys => keys.map(k => k.url))")
     assert all("/accounts/" not in url for url in kept), kept
 
@@ -182,3 +199,55 @@ def test_logging_out_drops_the_pages_kept_for_the_account(
         ".then(t => t === 'anonymous')"
     )
     assert json.loads(page.evaluate("JSON.stringify(navigator.onLine)")) is True
+
+
+def test_what_is_typed_survives_a_closed_tab_and_a_refused_report_says_why(
+    walker: Callable[[Setting], Walk],
+    municipality: Municipality,
+    make_user: Callable[..., User],
+) -> None:
+    walk = walker(RUSSIAN_PHONE_360)
+    page, slug = walk.page, municipality.slug
+    walk.as_(make_user("anna"))
+    form_path = f"/m/{slug}/reports/new/"
+    walk.open(f"/m/{slug}/")
+    page.wait_for_function(CONTROLLED)
+    walk.open(form_path)
+    wait_kept(walk, form_path)
+
+    # Typed, then the tab is closed: a new tab's form has it back.
+    page.fill("[name=description]", "Яма")
+    page.fill("[name=address]", "ул. Ленина, 5")
+    page.close()
+    page = walk.page = walk.context.new_page()
+    walk.open(form_path)
+    expect(page.locator("[name=description]")).to_have_value("Яма")
+    expect(page.locator("[name=address]")).to_have_value("ул. Ленина, 5")
+    expect(page.locator("#device-note")).to_have_text(walk._("What you had typed here before is back."))
+
+    # Written offline but too short for the city: once sent, it is refused, and the device says why.
+    walk.context.set_offline(True)
+    page.reload()
+    pothole = Category.objects.get(municipality=municipality, slug="pothole")
+    page.select_option("[name=category]", str(pothole.pk))
+    page.locator("#coordinates > summary").click()
+    page.fill("[name=latitude]", "55.7601")
+    page.fill("[name=longitude]", "37.6201")
+    walk.button("Send the report").click()
+    expect(page.locator("#device-note")).to_contain_text(
+        walk._(
+            "No connection: the report is kept on this device and will be sent when the connection returns."
+        )
+    )
+    walk.context.set_offline(False)
+    page.goto(walk.base + "/device/")
+    refused = page.locator("#outbox-list .outbox-refused")
+    expect(refused).to_contain_text(walk._("Refused:"))
+    assert "10" in refused.inner_text()  # the API's field message: at least 10 characters
+    assert Report.objects.count() == 0
+    assert page.locator("#outbox-status").is_hidden()
+    walk.check()
+
+    # The draft went with the report into the outbox: the form is empty again.
+    walk.open(form_path)
+    expect(page.locator("[name=description]")).to_have_value("")

@@ -180,6 +180,25 @@ def test_static_files_are_served_hashed_with_far_future_caching_and_gzipped(serv
     assert "Content-Encoding" not in plain.headers and len(plain.body) > len(answer.body)
 
 
+def test_the_service_worker_names_the_hashed_files_it_keeps_and_answers_304_unchanged(server: Server) -> None:
+    answer = fetch(server.port, "GET", "/sw.js", {"Accept-Language": "ru"})
+    assert answer.status == 200, answer.body[-2000:]
+    assert answer.headers["Service-Worker-Allowed"] == "/"
+    config = orjson.loads(re.search(rb"^const CONFIG = (.*);$", answer.body, re.MULTILINE).group(1))  # type: ignore[union-attr]
+    assert config["static"] == "/static/"
+    kept = [url for url in config["shell"] if url.startswith("/static/")]
+    assert "/static/veche/veche.css" not in kept  # the hashed name, which the pages link
+    for url in kept:
+        assert fetch(server.port, "GET", url).status == 200, url
+    again = fetch(
+        server.port, "GET", "/sw.js", {"Accept-Language": "ru", "If-None-Match": answer.headers["ETag"]}
+    )
+    assert (again.status, again.body) == (304, b"")
+    manifest = orjson.loads(fetch(server.port, "GET", "/manifest.webmanifest").body)
+    for icon in manifest["icons"]:
+        assert fetch(server.port, "GET", icon["src"]).status == 200, icon
+
+
 def test_a_server_error_shows_the_friendly_page_and_no_traceback(server: Server) -> None:
     answer = fetch(server.port, "GET", "/", {"Accept-Language": "en"})
 

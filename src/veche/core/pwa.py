@@ -12,6 +12,7 @@ import json
 from functools import lru_cache
 from typing import Any
 
+from django.conf import settings
 from django.contrib.auth.models import AnonymousUser
 from django.contrib.staticfiles import finders
 from django.http import HttpRequest, HttpResponse, JsonResponse
@@ -37,9 +38,13 @@ SHELL_STATIC = (
     "django_htmx/htmx-2.min.js",
     "veche/veche.js",
     "veche/app.js",
-    "veche/report-offline.js",
     "veche/favicon.svg",
     "veche/icons/icon-192.png",
+    # A page's own files are kept as it loads them through the worker; the map's marker is drawn
+    # only once a place is chosen, perhaps first with no connection, so it is kept from the start.
+    "vendor/leaflet/images/marker-icon.png",
+    "vendor/leaflet/images/marker-icon-2x.png",
+    "vendor/leaflet/images/marker-shadow.png",
 )
 ICONS = (
     ("veche/icons/icon-192.png", "192x192", "any"),
@@ -74,23 +79,34 @@ def _shell_urls() -> list[str]:
     return [reverse("pwa_offline"), reverse("pwa_device"), *(static(name) for name in SHELL_STATIC)]
 
 
-@require_GET
-def service_worker(request: HttpRequest) -> HttpResponse:
+@lru_cache(maxsize=8)
+def _worker(language: str) -> tuple[str, str]:
+    """The worker's text in `language` and its ETag: the same for the life of the process."""
     shell = _shell_urls()
-    version = hashlib.sha256(
-        "\n".join([_shell_digest(), get_language() or "", *shell]).encode()
-    ).hexdigest()[:16]
+    version = hashlib.sha256("\n".join([_shell_digest(), language, *shell]).encode()).hexdigest()
     config = {
-        "version": version,
+        "version": version[:16],
         "shell": shell,
         "offline": reverse("pwa_offline"),
         "logout": reverse("accounts:logout"),
-        "static": static(""),
+        # The prefix, not static(""): a storage of hashed names has no entry for "".
+        "static": settings.STATIC_URL,
         "anonymous": ANONYMOUS,
     }
     body = render_to_string("pwa/sw.js", {"config": json.dumps(config, sort_keys=True)})
-    response = HttpResponse(body, content_type="text/javascript; charset=utf-8")
-    # The browser checks for a new worker on every visit; a cached copy would delay an update.
+    return body, f'"{hashlib.sha256(body.encode()).hexdigest()[:32]}"'
+
+
+@require_GET
+def service_worker(request: HttpRequest) -> HttpResponse:
+    body, etag = _worker(get_language() or settings.LANGUAGE_CODE)
+    # The browser asks for the worker again after visits (its update check): unchanged, it gets an
+    # empty 304 rather than the whole text.
+    if request.META.get("HTTP_IF_NONE_MATCH") == etag:
+        response = HttpResponse(status=304)
+    else:
+        response = HttpResponse(body, content_type="text/javascript; charset=utf-8")
+    response["ETag"] = etag
     response["Cache-Control"] = "no-cache"
     response["Service-Worker-Allowed"] = "/"
     return response
@@ -101,7 +117,9 @@ def _manifest(*, name: str, short_name: str, start_url: str, shortcuts: list[dic
         {"src": static(src), "sizes": sizes, "type": "image/png", "purpose": purpose}
         for src, sizes, purpose in ICONS
     ]
-    icons.append({"src": static("veche/favicon.svg"), "sizes": "any", "type": "image/svg+xml", "purpose": "any"})
+    icons.append(
+        {"src": static("veche/favicon.svg"), "sizes": "any", "type": "image/svg+xml", "purpose": "any"}
+    )
     manifest: dict[str, Any] = {
         "id": start_url,
         "name": name,

@@ -213,11 +213,16 @@ def report_new(request: HttpRequest, slug: str) -> HttpResponse:
         # The choices' slugs, by the ids the form's lists hold: a report kept on the device goes
         # through the API, which names them by slug (report-offline.js).
         "slugs": {
-            "categories": {str(pk): slug for pk, slug in form.fields["category"].queryset.values_list("pk", "slug")},  # type: ignore[attr-defined]
-            "districts": {str(pk): slug for pk, slug in form.fields["district"].queryset.values_list("pk", "slug")},  # type: ignore[attr-defined]
+            "categories": _slugs(form.fields["category"]),
+            "districts": _slugs(form.fields["district"]),
         },
     }
     return render(request, "reports/new.html", context, status=status)
+
+
+def _slugs(field: Any) -> dict[str, str]:
+    """A choice list's slugs by the ids its options hold."""
+    return {str(pk): slug for pk, slug in field.queryset.values_list("pk", "slug")}
 
 
 def _json_error(

@@ -127,11 +127,13 @@
     if (!navigator.onLine || !body.dataset.session) { return Promise.resolve(); }
     if (flushing) { return flushing; }
     var work = function () {
-      return session().then(function (now) {
-        return all().then(function (items) {
-          var mine = items.filter(function (item) {
-            return item.account === now.account && (item.state === "waiting" || item.state === "sending");
-          }).sort(function (a, b) { return a.createdAt < b.createdAt ? -1 : 1; });
+      return all().then(function (items) {
+        var pending = items.filter(function (item) { return item.state === "waiting" || item.state === "sending"; });
+        // Nothing waits on the device (nearly every page view): no request at all.
+        if (!pending.length) { return null; }
+        return session().then(function (now) {
+          var mine = pending.filter(function (item) { return item.account === now.account; })
+            .sort(function (a, b) { return a.createdAt < b.createdAt ? -1 : 1; });
           return mine.reduce(function (chain, item) {
             return chain.then(function () { return sendOne(item, now.csrf); });
           }, Promise.resolve());
@@ -271,7 +273,7 @@
     var banner = document.getElementById("offline-copy");
     if (!banner || !body.hasAttribute("data-offline-copy") || !saved) { return; }
     var date = new Date(saved).toLocaleString(lang, { dateStyle: "long", timeStyle: "short" });
-    banner.textContent = banner.dataset.text.replace("%(date)s", date);
+    banner.textContent = banner.dataset.text.replace("{date}", date);
     banner.hidden = false;
   }
 

@@ -12,8 +12,6 @@ const PAGES = "veche-pages";
 // pages and their owner are dropped together.
 const OWNER = "/__veche/owner";
 const KEEP_PAGES = 40;
-// A page that answers slower than this is taken from the device when it has one (a phone on a weak signal).
-const PATIENCE_MS = 8000;
 
 // Pages that are never kept: the staff's and the admin's (other people's data), the account's own
 // settings, the API, and the language switch's answer.
@@ -93,10 +91,12 @@ self.addEventListener("activate", (event) => {
   })());
 });
 
-async function fromDevice(request) {
+async function fromDevice(request, copy = true) {
   const kept = await caches.match(request, { ignoreVary: true });
   if (!kept) { return null; }
-  const html = (await kept.text()).replace(/<body/, "<body data-offline-copy");
+  // A kept page says it is the device's copy (app.js shows when it was saved); the offline page
+  // shown in place of one never kept does not.
+  const html = copy ? (await kept.text()).replace(/<body/, "<body data-offline-copy") : await kept.text();
   return new Response(html, { headers: kept.headers });
 }
 
@@ -118,15 +118,13 @@ async function page(event) {
     }
   }).catch(() => undefined);
   event.waitUntil(keeping);
+  // Only a failed network gives the device's copy: a slow answer is still awaited, since a copy
+  // could show a page as it was before the person's own last action.
   try {
-    const slow = new Promise((resolve) => { setTimeout(resolve, PATIENCE_MS, null); });
-    const first = await Promise.race([network, slow]);
-    if (first) { return first; }
-    const kept = await fromDevice(request);
-    return kept || await network;
+    return await network;
   } catch (error) {
     return (await fromDevice(request))
-      || (await fromDevice(new Request(CONFIG.offline)))
+      || (await fromDevice(new Request(CONFIG.offline), false))
       || Response.error();
   }
 }
