@@ -93,4 +93,17 @@ def test_a_report_goes_from_the_resident_through_the_workspace_to_closure(
     kinds = list(ReportEvent.objects.filter(report=report).values_list("kind", flat=True))
     assert kinds == ["submitted", "moderated", "routed", "started", "resolved", "confirmed"]
     assert walk._("confirmed by the author") in page.locator("ol.history").inner_text()
+
+    # The fix is the resident's first: the profile shows the badge, whose page says how it is earned.
+    walk.open("/accounts/profile/")
+    badge_name = "Первое исправление" if walk.language == "ru" else "First report fixed"
+    badge = page.locator("#recognition").get_by_role("link", name=badge_name)
+    walk.press(badge)
+    assert walk.url == f"/m/{slug}/badges/first-fix/"
+    earned = walk.count(
+        "Earned when %(n)d of your problem reports is fixed.",
+        "Earned when %(n)d of your problem reports are fixed.",
+        1,
+    )
+    assert earned in page.locator("main").inner_text()
     page.screenshot(path=f"/tmp/e2e-report-{walk.setting}.png", full_page=True)  # noqa: S108

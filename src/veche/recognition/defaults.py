@@ -44,5 +44,5 @@ BADGES = (
         "Voted in every poll of a year",
     ),
     DefaultBadge("idea-taken-up", Condition.IDEAS_SELECTED, 1, "Идея принята", "Idea taken up"),
-    DefaultBadge("co-financed", Condition.COFINANCED, 1, "Софинансировал проект", "Co-financed a project"),
+    DefaultBadge("co-financed", Condition.COFINANCED, 1, "Софинансирование проекта", "Co-financed a project"),
 )

@@ -16,7 +16,7 @@ BADGES = [
     ("ten-fixed", "reports_fixed", 10, "Десять исправлений", "Ten reports fixed"),
     ("every-poll", "voted_every_poll_of_year", 1, "Голос в каждом опросе года", "Voted in every poll of a year"),
     ("idea-taken-up", "ideas_selected", 1, "Идея принята", "Idea taken up"),
-    ("co-financed", "cofinanced", 1, "Софинансировал проект", "Co-financed a project"),
+    ("co-financed", "cofinanced", 1, "Софинансирование проекта", "Co-financed a project"),
 ]
 
 
