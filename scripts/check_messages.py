@@ -1,7 +1,9 @@
-"""Check the Russian catalogue: every message translated, none fuzzy, and the .mo built from it."""
+"""Check the Russian catalogue: every message translated, none fuzzy, each plural with all its forms, and
+the .mo built from it."""
 
 import ast
 import gettext
+import re
 import sys
 from pathlib import Path
 
@@ -77,6 +79,15 @@ def main() -> int:
         for i, s, f in entries
         if s and not f and i not in catalog._catalog and (i, 0) not in catalog._catalog
     ]  # type: ignore[attr-defined]
+    # Russian has four plural forms (the fourth for fractions); a message with three fails `msgfmt -c`.
+    forms = re.search(r"nplurals\s*=\s*(\d+)", catalog.info().get("plural-forms", ""))
+    nplurals = int(forms.group(1)) if forms else 2
+    plurals = sorted({key[0] for key in catalog._catalog if isinstance(key, tuple)})  # type: ignore[attr-defined]
+    problems += [
+        f"fewer than {nplurals} plural forms: {key!r}"
+        for key in plurals
+        if any((key, n) not in catalog._catalog for n in range(nplurals))  # type: ignore[attr-defined]
+    ]
     for problem in problems[:50]:
         print(problem)
     print(f"{len(entries)} messages, {len(problems)} problems")
