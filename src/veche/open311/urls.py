@@ -18,5 +18,6 @@ urlpatterns = [
     re_path(r"^requests/(?P<request_id>[^/]+?)" + FORMAT, views.request_detail, name="request"),
     re_path(r"^tokens/(?P<token>[^/]+?)" + FORMAT, views.token_detail, name="token"),
     re_path(r"^servicerequestupdates" + FORMAT, views.request_updates, name="updates"),
-    re_path(r"^(?P<path>.+)$", views.unknown, name="unknown"),
+    # Any character, a newline too (a percent-encoded %0A): every unknown path answers in the API's format.
+    re_path(r"^(?P<path>[\s\S]+)$", views.unknown, name="unknown"),
 ]

@@ -128,6 +128,9 @@ def test_unknown_resources_and_formats_answer_in_open311_form(client, municipali
     assert errors(response)[0][0] == "404"
     response = client.get(f"{BASE}/nothing.json")
     assert response.status_code == 404 and as_json(response)[0]["code"] == 404
+    # A newline in the path (found by the fuzzer: a service code with %0A and %2F in it).
+    response = client.get(f"{BASE}/services/%5B%0A%2Fx.json")
+    assert response.status_code == 404 and response["Content-Type"].startswith("application/json")
     response = client.post(f"{BASE}/services.xml")
     assert response.status_code == 400
     assert errors(response)[0][1] == "POST is not supported here; use GET."
