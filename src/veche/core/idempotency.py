@@ -1,11 +1,13 @@
 """Idempotency-Key support for API writes: a repeat gets the first answer, not a second write."""
 
 import hashlib
+import json
 from collections.abc import Callable
 
+from django.core.exceptions import RequestDataTooBig, SuspiciousOperation
 from django.db import IntegrityError, transaction
 from django.http import HttpRequest, HttpResponse, JsonResponse
-from django.utils.http import parse_header_parameters
+from django.http.multipartparser import MultiPartParserError
 from django.utils.translation import gettext as _
 
 from veche.core.models import IdempotencyRecord
@@ -31,17 +33,25 @@ def _scope(request: HttpRequest) -> str | None:
 
 
 def _fingerprint(request: HttpRequest) -> str:
-    """What makes two requests the same: method, path and body, where a multipart body's boundary
-    does not count. A browser draws a new boundary each time it builds the same form, and a phone
-    that resends a report written offline (app.js) must be taken for the same request."""
-    body = request.body
-    content_type = request.META.get("CONTENT_TYPE", "")
-    if content_type.startswith("multipart/form-data"):
-        _, params = parse_header_parameters(content_type)
-        boundary = params.get("boundary", "")
-        if boundary:
-            body = body.replace(b"--" + boundary.encode("latin-1", "replace"), b"--boundary")
-    return hashlib.sha256(f"{request.method} {request.path}\n".encode() + body).hexdigest()
+    """What makes two requests the same: method, path and body. A multipart body counts by what it
+    carries (its fields, and each file's name and digest), not by its bytes: a browser draws a new
+    boundary each time it builds the same form, and a phone that resends a report written offline
+    (app.js) must be taken for the same request. Its files stream to the upload handlers as on any
+    request (the whole body in memory would be refused past DATA_UPLOAD_MAX_MEMORY_SIZE)."""
+    digest = hashlib.sha256(f"{request.method} {request.path}\n".encode())
+    if request.META.get("CONTENT_TYPE", "").startswith("multipart/form-data"):
+        for name in sorted(request.POST):
+            digest.update(json.dumps(["field", name, request.POST.getlist(name)]).encode())
+        for name in sorted(request.FILES):
+            for upload in request.FILES.getlist(name):
+                content = hashlib.sha256()
+                for chunk in upload.chunks():
+                    content.update(chunk)
+                upload.seek(0)
+                digest.update(json.dumps(["file", name, upload.name, content.hexdigest()]).encode())
+    else:
+        digest.update(request.body)
+    return digest.hexdigest()
 
 
 class IdempotencyMiddleware:
@@ -57,7 +67,13 @@ class IdempotencyMiddleware:
         scope = _scope(request)
         if scope is None:
             return self.get_response(request)
-        request_hash = _fingerprint(request)
+        try:
+            request_hash = _fingerprint(request)
+        except RequestDataTooBig:
+            # As the API answers it (api/errors.py), for a body too big to keep in memory.
+            return _error(413, "payload_too_large", _("The request body is too large."))
+        except (MultiPartParserError, SuspiciousOperation):
+            return _error(400, "invalid", _("The request's body could not be read."))
         # The key's record, the write and the answer kept for replay commit together: a process that
         # dies in between leaves neither a write without its answer (which a retry could then neither
         # replay nor redo) nor a record stuck "in progress". A second request with the key waits on

@@ -5,6 +5,7 @@ from collections import defaultdict
 from collections.abc import Sequence
 from datetime import datetime
 
+from django.db.models import F, Q
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -36,10 +37,16 @@ def polls_of_years(
     open to all its districts that closed in it, early or on time: one query."""
     zones = {m.pk: zone_of(m) for m in municipalities}
     years: dict[int, dict[int, set[str]]] = defaultdict(lambda: defaultdict(set))
-    rows = Poll.objects.filter(
-        municipality__in=list(zones), published_at__isnull=False, districts__isnull=True, opens_at__lt=now
-    ).values_list("pk", "municipality_id", "closes_at", "closed_at")
-    for pk, municipality_id, closes_at, closed_at in rows:
+    # A poll closed before it opened (a published poll cancelled) took no vote: it is nobody's to miss.
+    polls = (
+        Poll.objects.filter(
+            municipality__in=list(zones), published_at__isnull=False, districts__isnull=True, opens_at__lt=now
+        )
+        .filter(Q(closed_at__isnull=True) | Q(closed_at__gt=F("opens_at")))
+        .values_list("pk", "municipality_id", "closes_at", "closed_at")
+    )
+    for pk, municipality_id, closes_at, closed_at in polls:
+        # Not Poll.ended_at: a poll closed by the nightly task after its end belongs to its end's year.
         ended = min(closes_at, closed_at) if closed_at is not None else closes_at
         zone = zones[municipality_id]
         year = timezone.localtime(ended, zone).year

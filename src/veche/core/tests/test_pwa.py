@@ -3,12 +3,15 @@ worker's script and what it keeps, the pages that name nobody, the session state
 asks for, and a report sent twice from the device with the same key filed once, however its
 multipart body is cut. The browser's side is tests/e2e/test_app_offline.py."""
 
+import io
 import json
 import re
 from collections.abc import Callable
+from typing import Any
 
 import pytest
 from django.contrib.staticfiles import finders
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
 from PIL import Image
 
@@ -159,6 +162,61 @@ def test_the_session_state_gives_a_fresh_token_and_whose_session_it_is(
     answer = browser.post("/notifications/read/", HTTP_X_CSRFTOKEN=state["csrf"])
     assert answer.status_code != 403
     assert browser.post("/notifications/read/", HTTP_X_CSRFTOKEN="x" * 64).status_code == 403
+
+
+def _camera_jpeg(seed: int) -> bytes:
+    """A photo as heavy as a phone's after shrinking: 1600 x 1200 px of detail, about 1 MB."""
+    out = io.BytesIO()
+    Image.effect_noise((1600, 1200), 60 + seed).convert("RGB").save(out, format="JPEG", quality=90)
+    return out.getvalue()
+
+
+def test_a_report_with_photos_heavier_than_a_form_in_memory_is_filed_once_and_replayed(
+    make_user: Callable[..., User], municipality: Municipality, settings: Any
+) -> None:
+    """The key's fingerprint streams the files: a body past DATA_UPLOAD_MAX_MEMORY_SIZE (three
+    photos, over 2.5 MB) is filed, and its resend replayed, as the site's form takes it."""
+    anna = make_user("anna")
+    phone = Client()
+    phone.force_login(anna)
+    photos = [_camera_jpeg(n) for n in range(3)]
+    assert sum(map(len, photos)) > settings.DATA_UPLOAD_MAX_MEMORY_SIZE
+
+    def send() -> Any:
+        return phone.post(
+            f"/api/v1/municipalities/{municipality.slug}/reports",
+            {
+                "category": "pothole",
+                "latitude": "55.76",
+                "longitude": "37.62",
+                "description": "Глубокая яма у перехода",
+                "photos": [
+                    SimpleUploadedFile(f"p{n}.jpg", data, "image/jpeg") for n, data in enumerate(photos)
+                ],
+            },
+            HTTP_IDEMPOTENCY_KEY="heavy-report-key",
+        )
+
+    first, again = send(), send()
+    assert (first.status_code, again.status_code) == (201, 201), first.content
+    assert again["Idempotent-Replayed"] == "true"
+    assert Report.objects.get().photos.count() == 3
+
+
+def test_a_broken_multipart_body_with_a_key_is_a_clear_400(
+    make_user: Callable[..., User], municipality: Municipality
+) -> None:
+    phone = Client()
+    phone.force_login(make_user("anna"))
+    answer = phone.post(
+        f"/api/v1/municipalities/{municipality.slug}/reports",
+        b'--x\r\nContent-Disposition: form-data; name="photos"; filename="a.jpg"\r\n\r\nabc',
+        content_type="multipart/form-data; boundary=",
+        HTTP_IDEMPOTENCY_KEY="broken-key",
+    )
+    assert answer.status_code == 400
+    assert answer.json()["error"]["code"] == "invalid"
+    assert Report.objects.count() == 0
 
 
 def _multipart(boundary: str, fields: dict[str, str], photo: bytes) -> bytes:

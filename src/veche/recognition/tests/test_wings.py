@@ -164,6 +164,9 @@ def test_voting_in_every_poll_of_a_year_earns_the_badge_once_the_year_is_over(
     poll_vote(
         user=missed_one, poll=spring, options=option_ids(spring)[:1], now=spring.opens_at + timedelta(hours=1)
     )
+    # A poll published and cancelled before it opened took no vote: nobody missed it.
+    cancelled = _past_poll(make_poll, "Cancelled", datetime(year, 8, 1, 10, tzinfo=zone))
+    poll_close(actor=municipal_admin, poll=cancelled, now=cancelled.opens_at - timedelta(days=1))
     # This year's poll, closed early: the year is not over, it does not count yet.
     current = make_poll("This year")
     poll_close(actor=municipal_admin, poll=current)
@@ -174,4 +177,4 @@ def test_voting_in_every_poll_of_a_year_earns_the_badge_once_the_year_is_over(
     [earned] = standing.earned
     assert earned.at == datetime(year + 1, 1, 1, tzinfo=zone)
     assert {e.subject for e in earned.by} == {f"polls.poll:{spring.pk}", f"polls.poll:{autumn.pk}"}
-    assert Poll.objects.count() == 4
+    assert Poll.objects.count() == 5
