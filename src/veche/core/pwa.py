@@ -176,14 +176,14 @@ def _as_nobody(request: HttpRequest) -> None:
 def offline(request: HttpRequest) -> HttpResponse:
     """What the app shows for a page it has not kept when there is no connection."""
     _as_nobody(request)
-    return render(request, "pwa/device.html", {"offline": True})
+    return render(request, "pwa/device.html", {"offline": True, "device_page": True})
 
 
 @require_GET
 def device(request: HttpRequest) -> HttpResponse:
     """The reports written on this device and their states (filled in by app.js from the device)."""
     _as_nobody(request)
-    return render(request, "pwa/device.html", {"offline": False})
+    return render(request, "pwa/device.html", {"offline": False, "device_page": True})
 
 
 @never_cache

@@ -290,12 +290,13 @@ def points_award(
 ) -> bool:
     """Record that `user` did `action` for `subject` ("a report of yours fixed": the report), with the
     points the municipality's rule gives; call it inside the transaction of the action itself, so the
-    award stands or falls with it. Returns whether it was written now (False: recorded before, or the
-    rule is switched off).
+    award stands or falls with it. Returns whether it was written now (False: recorded before).
 
     Cheap, for the hot paths (a vote): one read of the rule, one claim of the daily counter and one
-    insert; a switched-off rule stops after the read, a rule without points skips the claim. A subject
-    hidden by a moderator is awarded and revoked at once, so that restoring it gives the points back.
+    insert. A switched-off rule, or one without points, skips the claim: the action is recorded with 0
+    points and the reason, so that a badge counting it ("voted in every poll of a year") still sees
+    it. A subject hidden by a moderator is awarded and revoked at once, so that restoring it gives the
+    points back.
     """
     if not transaction.get_connection().in_atomic_block:
         raise RuntimeError("points_award must run inside the transaction of the action it rewards")
@@ -306,9 +307,7 @@ def points_award(
     counted = False
     if action in POINTED:
         points, limit, active = _rule(municipality, action)
-        if not active:
-            return False
-        if points and limit:
+        if active and points and limit:
             counted = _claim(user.pk, municipality.pk, action, local_day(municipality, now), limit)
             if not counted:
                 reason = message(OVER_LIMIT, base, limit)

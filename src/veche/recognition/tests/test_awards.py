@@ -157,21 +157,23 @@ def test_hiding_a_comment_reads_the_ledger_once_and_writes_nothing(comment, mode
 
 
 def test_a_switched_off_rule_or_a_rule_without_points(fixed, author, municipality, badges_of):
+    """Either records the action with 0 points and says why: a badge that counts it still sees it."""
     recognition_rules_ensure(municipality=municipality)
     PointRule.objects.filter(municipality=municipality, action=Action.REPORT_FIXED).update(active=False)
     fixed(author)
-    assert not PointEntry.objects.exists()
+    [off] = PointEntry.objects.all()
+    assert off.points == 0 and badges_of(author, municipality) == {"first-fix"}
+    assert off.reason["msg"] == "{}; the municipality gives no points for this now"
 
     PointRule.objects.filter(municipality=municipality, action=Action.REPORT_FIXED).update(
         active=True, points=0
     )
-    fixed(author)
-    [entry] = PointEntry.objects.all()
-    assert entry.points == 0 and badges_of(author, municipality) == {"first-fix"}
+    fixed(author, description="The other street light is out too")
+    assert list(PointEntry.objects.values_list("points", flat=True)) == [0, 0]
     assert not DailyAwards.objects.exists()
 
 
-def test_an_award_costs_three_statements_and_a_switched_off_rule_one(fixed, author, municipality):
+def test_an_award_costs_three_statements_and_a_switched_off_rule_two(fixed, author, municipality):
     report = fixed(author)
     recognition_rules_ensure(municipality=municipality)
     second = fixed(author, description="The other street light is out too")
@@ -184,7 +186,8 @@ def test_an_award_costs_three_statements_and_a_switched_off_rule_one(fixed, auth
 
     statements = [q["sql"] for q in active.captured_queries if "SAVEPOINT" not in q["sql"]]
     assert len(statements) == 3, statements
-    assert len([q for q in inactive.captured_queries if "SAVEPOINT" not in q["sql"]]) == 1
+    # The rule's read and the entry of 0 points: no claim of the daily counter.
+    assert len([q for q in inactive.captured_queries if "SAVEPOINT" not in q["sql"]]) == 2
 
 
 @pytest.mark.django_db(transaction=True)

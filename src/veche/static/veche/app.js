@@ -167,6 +167,14 @@
         if (link && waiting) { link.textContent = plural(link, waiting); }
       }
       renderList(mine);
+      var others = document.getElementById("outbox-others");
+      if (others) {
+        var theirs = items.filter(function (item) {
+          return item.account !== who && (item.state === "waiting" || item.state === "sending");
+        }).length;
+        others.hidden = theirs === 0;
+        if (theirs) { others.textContent = plural(others, theirs); }
+      }
     }).catch(function () { /* no IndexedDB here: nothing kept to show */ });
   }
 

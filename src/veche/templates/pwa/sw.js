@@ -168,6 +168,9 @@ self.addEventListener("message", (event) => {
       for (const href of data.urls.slice(0, 20)) {
         const url = new URL(href, self.location.origin);
         if (url.origin !== self.location.origin) { continue; }
+        // Kept already: opening it online refreshes it; fetching it on every visit of the list would
+        // cost a slow connection twenty pages.
+        if (await (await caches.open(PAGES)).match(url.pathname + url.search)) { continue; }
         try {
           const response = await fetch(url.pathname + url.search, { credentials: "same-origin" });
           if (keepable(url, response)) {
