@@ -30,6 +30,7 @@ from django.utils.translation import gettext_noop
 from veche.accounts.models import User
 from veche.core.errors import DomainError
 from veche.core.text import check_text, visible_length
+from veche.ledger.services import chain_name
 from veche.municipalities.models import Municipality
 from veche.municipalities.services import audited_delete, audited_save, require_admin
 from veche.municipalities.zones import local_day
@@ -64,9 +65,9 @@ RESTORED = gettext_noop("A moderator restored it")
 RESERVED_CODES = frozenset({"points", "board"})
 
 
-def subject_of(obj: models.Model) -> str:
-    """The label a ledger line names its subject by: "reports.report:12"."""
-    return f"{obj._meta.label_lower}:{obj.pk}"
+# The label a ledger line names its subject by ("reports.report:12"): the ledger's name of a chain,
+# the form `ledger.subjects.describe` reads.
+subject_of = chain_name
 
 
 # Rules.
