@@ -23,6 +23,7 @@ from veche.core.errors import DomainError, NotFound
 from veche.core.forms import apply_domain_error, form_page, page_status, press, submit
 from veche.core.http import signed_in
 from veche.core.models import AuditEntry
+from veche.core.text import unstorable
 from veche.municipalities import services
 from veche.municipalities.forms import BoundaryForm, VerifyResidentForm
 from veche.municipalities.live import municipality_live
@@ -188,6 +189,9 @@ def staff_audit(request: HttpRequest, slug: str) -> HttpResponse:
     municipality = access_municipality_staff(request.user, slug, "view_audit")
     entries = AuditEntry.objects.filter(municipality=municipality).select_related("actor")
     action = request.GET.get("action", "")[:64]
+    if unstorable(action):
+        # No action holds a NUL or a broken character: nothing to find, and PostgreSQL refuses the query.
+        action = ""
     if action:
         entries = entries.filter(Q(action__startswith=action))
     page = Paginator(entries, 50).get_page(request.GET.get("page"))

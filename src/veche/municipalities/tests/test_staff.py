@@ -164,3 +164,12 @@ def test_list_queries_do_not_grow_with_rows(kind, admin_client, municipality, ma
     assert response.status_code == 200
     assert len(response.context["page"].object_list) >= 30
     assert len(many) == len(few)
+
+
+def test_the_audit_filter_with_a_nul_or_a_broken_character_finds_nothing_and_fails_nothing(
+    admin_client, municipality
+):
+    url = f"/m/{municipality.slug}/staff/audit/"
+    for query in ("?action=a%00b", "?action=%ED%A0%80x", "?action=%00"):
+        answer = admin_client.get(url + query)
+        assert answer.status_code == 200, query
