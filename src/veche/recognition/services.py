@@ -346,36 +346,30 @@ def points_award(
     return True
 
 
-def _revoke(entry: PointEntry, reason: Message, now: datetime) -> bool:
+def _undo(entry: PointEntry, kind: str, reason: Message, now: datetime, **link: int) -> bool:
+    """The entry that takes back `entry`'s points (a revocation of an award, a restoration of a
+    revocation), linked to it by `link`: one per entry, by its one-to-one link."""
     return _insert(
         PointEntry(
             user_id=entry.user_id,
             municipality_id=entry.municipality_id,
             action=entry.action,
-            kind=Kind.REVOCATION,
+            kind=kind,
             points=-entry.points,
             subject=entry.subject,
             reason=encode(reason),
             created_at=now,
-            revokes_id=entry.pk,
+            **link,
         )
     )
+
+
+def _revoke(entry: PointEntry, reason: Message, now: datetime) -> bool:
+    return _undo(entry, Kind.REVOCATION, reason, now, revokes_id=entry.pk)
 
 
 def _restore(revocation: PointEntry, now: datetime) -> bool:
-    return _insert(
-        PointEntry(
-            user_id=revocation.user_id,
-            municipality_id=revocation.municipality_id,
-            action=revocation.action,
-            kind=Kind.REAWARD,
-            points=-revocation.points,
-            subject=revocation.subject,
-            reason=encode(message(RESTORED)),
-            created_at=now,
-            restores_id=revocation.pk,
-        )
-    )
+    return _undo(revocation, Kind.REAWARD, message(RESTORED), now, restores_id=revocation.pk)
 
 
 def points_on_hidden(content: Any, hidden: bool) -> None:
