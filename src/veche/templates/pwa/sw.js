@@ -160,9 +160,7 @@ self.addEventListener("fetch", (event) => {
 
 self.addEventListener("message", (event) => {
   const data = event.data || {};
-  if (data.type === "forget") {
-    event.waitUntil(forgetPages());
-  } else if (data.type === "keep" && Array.isArray(data.urls)) {
+  if (data.type === "keep" && Array.isArray(data.urls)) {
     // A person's own reports, listed on a page they opened: kept so that they open offline too.
     event.waitUntil((async () => {
       for (const href of data.urls.slice(0, 20)) {
